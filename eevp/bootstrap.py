@@ -1,0 +1,48 @@
+"""Getting a database ready: connect, migrate, and load the demo into an empty one."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+
+from .batches import is_empty_of_data
+from .db import connect
+from .ingest import ingest_frame
+from .settings import Settings
+
+DEMO_ORDER = ("evp_catalog", "evp_ratings", "survey", "exit", "focus")
+DEMO_NAMES = {
+    "survey": "Demo: engagement survey, 4 waves",
+    "exit": "Demo: exit interviews",
+    "focus": "Demo: focus-group notes",
+    "evp_catalog": "Demo: EVP benefit catalogue",
+    "evp_ratings": "Demo: EVP benefit ratings",
+}
+
+
+def load_demo(engine: Engine, settings: Settings, seed: int = 42,
+              progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Generate the demo organisation and store it, marked as demo. Returns batch ids by kind."""
+    from .demo import generate
+
+    data = generate(seed=seed)
+    ids = {}
+    for i, kind in enumerate(DEMO_ORDER):
+        if progress:
+            progress(f"storing {kind}", i, len(DEMO_ORDER))
+        frame = getattr(data, kind)
+        result = ingest_frame(engine, settings, kind, frame, data.mappings[kind], name=DEMO_NAMES[kind],
+                              filename=f"demo-{kind}-seed{seed}.csv", is_demo=True, user="demo")
+        ids[kind] = result.batch_id
+    if progress:
+        progress("done", len(DEMO_ORDER), len(DEMO_ORDER))
+    return ids
+
+
+def open_database(settings: Settings, demo_if_empty: bool = False) -> Engine:
+    """Connect (creating and migrating the schema); optionally fill an empty database with the demo."""
+    engine = connect(settings.database_url)
+    if demo_if_empty and is_empty_of_data(engine):
+        load_demo(engine, settings, seed=settings.seed)
+    return engine
