@@ -172,3 +172,39 @@ def require_permission(action: str) -> None:
     if not allowed(action):
         st.warning(t("Your role does not give access to this page. Ask an admin if you need it."))
         st.stop()
+
+
+# --------------------------------------------------------------------------- filters
+
+def survey_filters(wide, items, waves):
+    """Sidebar filters shared across pages (kept in the session). Returns (filtered frame, segment names)."""
+    from eevp.queries import SEGMENTS, Filters, extra_segments
+
+    extra = extra_segments(wide, items["item"].tolist())
+    segments = list(SEGMENTS) + [c for c in extra if wide[c].nunique() <= 50]
+    with st.sidebar:
+        st.subheader(t("Filters"))
+        chosen_waves = st.multiselect(t("Wave"), waves, key="f_waves")
+        chosen = {}
+        for name in segments:
+            options = sorted(wide[name].dropna().astype(str).unique())
+            chosen[name] = tuple(st.multiselect(t(name.capitalize()), options, key=f"f_{name}"))
+    f = Filters(waves=tuple(chosen_waves), **{k: v for k, v in chosen.items() if k in SEGMENTS},
+                segments=tuple((k, v) for k, v in chosen.items() if k not in SEGMENTS))
+    st.session_state["_filters_active"] = f.active
+    return f.apply(wide), segments
+
+
+def filters_active() -> bool:
+    return bool(st.session_state.get("_filters_active"))
+
+
+escape = escape_markdown
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def embedder():
+    """The configured embedding model, loaded once per server."""
+    from eevp.embeddings import get_embedder
+
+    return get_embedder(get_settings().embedder)

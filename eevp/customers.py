@@ -1,0 +1,317 @@
+"""Customer insights from staff: tag statements, rank customer themes, systemic or local, the brief.
+
+Every text unit (a survey comment, or one statement of an exit answer or focus-group note) is
+tagged by :func:`eevp.insights.tag_statements`; the customer statements get their own themes
+(scope ``"customers"`` in :mod:`eevp.analysis`), ranked here by reach.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, insert, select
+from sqlalchemy.engine import Engine
+
+from . import anonymity, db
+
+STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
+SOURCES = ("survey", "exit", "focus")
+
+
+@dataclass(frozen=True)
+class SystemicRule:
+    """A theme is *systemic* when it is raised in at least ``dept_share`` of the departments that
+    produced customer statements, or by at least ``respondent_share`` of the people who did; it is
+    *local* when ``concentration`` or more of its reach sits in one department or one role."""
+
+    dept_share: float = 0.30
+    respondent_share: float = 0.10
+    concentration: float = 0.80
+
+    def explain(self) -> str:
+        return (f"Systemic: raised in at least {self.dept_share:.0%} of departments, or by at least "
+                f"{self.respondent_share:.0%} of the people who talk about customers. Local: "
+                f"{self.concentration:.0%} or more of the people who raise it are in one department or one role. "
+                "Otherwise: spread.")
+
+
+# --------------------------------------------------------------------------- tagging
+
+def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None = None, chunk: int = 2000) -> int:
+    """Tag every text unit that has no tags yet (CX-lead corrections override). Returns how many."""
+    from .insights import TAGGER_VERSION, apply_corrections, tag_statements
+
+    t, s = db.text_units, db.statement_tags
+    with engine.connect() as conn:
+        todo = conn.execute(
+            select(t.c.id, t.c.batch_id, t.c.text, t.c.text_hash)
+            .outerjoin(s, s.c.unit_id == t.c.id).where(s.c.unit_id.is_(None)).order_by(t.c.id)).all()
+    corrections = load_corrections(engine)
+    done = 0
+    for start in range(0, len(todo), chunk):
+        part = todo[start:start + chunk]
+        tags = tag_statements([r.text for r in part])
+        tags["text_hash"] = [r.text_hash for r in part]
+        if len(corrections):
+            tags = apply_corrections(tags, corrections)
+        rows = [{"unit_id": r.id, "batch_id": r.batch_id, "about_customers": bool(g.about_customers),
+                 "stage": g.stage if isinstance(g.stage, str) else None, "sentiment": g.sentiment,
+                 "incident": bool(g.incident), "tagger_version": TAGGER_VERSION}
+                for r, g in zip(part, tags.itertuples())]
+        with engine.begin() as conn:
+            conn.execute(insert(s), rows)
+        done += len(part)
+        if progress:
+            progress("tagging statements", done, len(todo))
+    return done
+
+
+def load_corrections(engine: Engine) -> pd.DataFrame:
+    r = db.tag_reviews
+    with engine.connect() as conn:
+        rows = conn.execute(select(r.c.text_hash, r.c.about_customers, r.c.stage)).all()
+    return pd.DataFrame(rows, columns=["text_hash", "about_customers", "stage"])
+
+
+def customer_units(engine: Engine) -> pd.DataFrame:
+    """Tagged customer statements with their metadata and current customer theme (-1 = none)."""
+    t, s = db.text_units, db.statement_tags
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(t.c.id.label("unit_id"), t.c.batch_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.role,
+                   t.c.department, t.c.wave, t.c.date, t.c.language, s.c.stage, s.c.sentiment, s.c.incident)
+            .join(s, s.c.unit_id == t.c.id).where(s.c.about_customers.is_(True))).all()
+        model = current_model(conn, "customers")
+        assign = {}
+        if model is not None:
+            a = db.theme_assignments
+            assign = dict(conn.execute(select(a.c.unit_id, a.c.theme_id).where(a.c.model_row == model)).all())
+    df = pd.DataFrame(rows, columns=["unit_id", "batch_id", "kind", "record_id", "respondent_key", "role",
+                                     "department", "wave", "date", "language", "stage", "sentiment", "incident"])
+    df["theme_id"] = df["unit_id"].map(assign).fillna(-1).astype(int)
+    # A person: the pseudonymous respondent key, else the source record (one survey row / one leaver / session).
+    df["person"] = df["respondent_key"].fillna(df["kind"] + ":" + df["record_id"].astype(str))
+    df["period"] = df["wave"].fillna(pd.to_datetime(df["date"], errors="coerce").dt.to_period("Q").astype(str)
+                                     .str.replace("Q", "-Q", regex=False))
+    for c in ("role", "department"):
+        df[c] = df[c].fillna("(not given)")
+    return df
+
+
+def current_model(conn, scope: str) -> int | None:
+    m = db.theme_models
+    return conn.execute(select(m.c.id).where(and_(m.c.scope == scope, m.c.is_current.is_(True)))
+                        .order_by(m.c.id.desc()).limit(1)).scalar()
+
+
+def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
+    th = db.themes
+    with engine.connect() as conn:
+        model = current_model(conn, scope)
+        if model is None:
+            return pd.DataFrame(columns=["theme_id", "label", "keywords"])
+        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json)
+                            .where(th.c.model_row == model)).all()
+    return pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]")) for r in rows],
+                        columns=["theme_id", "label", "keywords"])
+
+
+# --------------------------------------------------------------------------- ranking
+
+def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
+                rule: SystemicRule = SystemicRule()) -> pd.DataFrame:
+    """Customer themes ranked by reach, with systemic/local, stages, sources, sentiment and trend.
+
+    Themes raised by fewer than ``min_reach`` people (the comment threshold) are left out entirely.
+    """
+    cols = ["theme_id", "label", "keywords", "reach", "statements", "roles", "departments", "systemic",
+            "top_department_share", "top_role_share", "stages", "main_stage", "sources", "sentiment", "incidents",
+            "trend", "new"]
+    u = units[units["theme_id"] >= 0]
+    if u.empty:
+        return pd.DataFrame(columns=cols)
+    all_depts = units["department"].nunique()
+    all_people = units["person"].nunique()
+    latest_batch = units["batch_id"].max()
+    periods = sorted(units["period"].dropna().unique())
+    lab = labels.set_index("theme_id") if len(labels) else pd.DataFrame(columns=["label", "keywords"])
+    rows = []
+    for theme, g in u.groupby("theme_id"):
+        reach = g["person"].nunique()
+        if reach < min_reach:
+            continue
+        per_dept = g.groupby("department")["person"].nunique()
+        per_role = g.groupby("role")["person"].nunique()
+        dept_share = per_dept.max() / reach
+        role_share = per_role.max() / reach
+        if len(per_dept) / max(all_depts, 1) >= rule.dept_share and dept_share < rule.concentration \
+                or reach / max(all_people, 1) >= rule.respondent_share and dept_share < rule.concentration:
+            systemic = "systemic"
+        elif dept_share >= rule.concentration or role_share >= rule.concentration:
+            systemic = "local"
+        else:
+            systemic = "spread"
+        stages = g["stage"].dropna().value_counts().to_dict()
+        trend = g.groupby("period")["person"].nunique().reindex(periods).fillna(0).astype(int).to_dict()
+        rows.append({
+            "theme_id": int(theme),
+            "label": lab["label"].get(theme, f"Theme {theme}") if len(lab) else f"Theme {theme}",
+            "keywords": lab["keywords"].get(theme, []) if len(lab) else [],
+            "reach": int(reach), "statements": len(g), "roles": int(g["role"].nunique()),
+            "departments": int(g["department"].nunique()), "systemic": systemic,
+            "top_department": per_dept.idxmax(), "top_department_share": float(dept_share),
+            "top_role_share": float(role_share), "stages": stages,
+            "main_stage": max(stages, key=stages.get) if stages else None,
+            "sources": g["kind"].value_counts().to_dict(),
+            "sentiment": g["sentiment"].value_counts().to_dict(), "incidents": int(g["incident"].sum()),
+            "trend": trend,
+            "new": bool((g["batch_id"] == latest_batch).all() and units["batch_id"].nunique() > 1),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    return out.sort_values(["reach", "departments", "roles"], ascending=False).reset_index(drop=True)
+
+
+def theme_stage_matrix(units: pd.DataFrame, ranked: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Theme × journey stage: people who raised it (cells under the threshold suppressed)."""
+    u = units[units["theme_id"].isin(ranked["theme_id"]) & units["stage"].notna()]
+    if u.empty:
+        return pd.DataFrame(columns=["label", "stage", "people", "suppressed"])
+    g = u.groupby(["theme_id", "stage"])["person"].nunique()
+    counts = g.unstack(fill_value=0)
+    mask = anonymity.suppress_matrix(counts, threshold)
+    full = counts.stack().rename("people").reset_index()
+    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full["theme_id"], full["stage"])]
+    full["people"] = full["people"].where(~full["suppressed"])
+    full = full[(full["people"] > 0) | full["suppressed"]]
+    full["label"] = full["theme_id"].map(ranked.set_index("theme_id")["label"])
+    return full
+
+
+def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold: int) -> pd.DataFrame:
+    """Theme × segment (role, department, kind): people per cell, with matrix suppression."""
+    from .theme_views import theme_cross
+
+    u = units[units["theme_id"].isin(ranked["theme_id"])]
+    return theme_cross(u, segment, threshold, ranked.set_index("theme_id")["label"])
+
+
+def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0) -> list[dict]:
+    """Up to ``n`` redacted statements (text only, with source kind and language; no names, no role)."""
+    if not unit_ids:
+        return []
+    rng = np.random.default_rng(seed)
+    pick = sorted(rng.choice(unit_ids, size=min(n * 3, len(unit_ids)), replace=False).tolist())
+    t = db.text_units
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.id, t.c.text, t.c.kind, t.c.language).where(t.c.id.in_(pick))).all()
+    rows = sorted(rows, key=lambda r: (-min(len(r.text), 220), r.id))  # prefer fuller statements
+    return [{"text": r.text, "kind": r.kind, "language": r.language} for r in rows[:n]]
+
+
+def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dict:
+    """The CLI's ``report customers --json``."""
+    units = customer_units(engine)
+    ranked = rank_themes(units, theme_labels(engine), settings.min_comment_group, rule)
+    themes = []
+    for r in ranked.to_dict("records"):
+        themes.append({"id": r["theme_id"], "label": r["label"], "keywords": r["keywords"], "reach": r["reach"],
+                       "roles": r["roles"], "departments": r["departments"], "systemic": r["systemic"] == "systemic",
+                       "scope": r["systemic"], "stages": r["stages"], "sources": r["sources"],
+                       "sentiment": r["sentiment"], "trend": r["trend"], "new": r["new"]})
+    return {"customer_statements": int(len(units)), "rule": rule.explain(), "themes": themes}
+
+
+def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]], rule: SystemicRule,
+                   title: str = "What our staff tell us about customers") -> str:
+    """An insight brief a CX lead can send on as it is."""
+    lines = [f"# {title}", "", f"*{rule.explain()}*", ""]
+    for i, r in enumerate(ranked.itertuples(), 1):
+        badge = {"systemic": "SYSTEMIC", "local": "LOCAL", "spread": "SPREAD"}[r.systemic]
+        lines.append(f"## {i}. {r.label} — {badge}")
+        lines.append(f"- Raised by **{r.reach}** people in {r.departments} departments and {r.roles} roles "
+                     f"({r.statements} statements, {r.incidents} concrete incidents).")
+        if r.main_stage:
+            lines.append(f"- Journey stage: **{r.main_stage}**; sources: "
+                         + ", ".join(f"{k} {v}" for k, v in r.sources.items()) + ".")
+        if r.keywords:
+            lines.append(f"- Keywords: {', '.join(r.keywords[:8])}")
+        for q in quotes_by_theme.get(r.theme_id, []):
+            lines.append(f"  > {_md_plain(q['text'])}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md_plain(text: str) -> str:
+    from .safe import escape_markdown
+
+    return escape_markdown(text.replace("\n", " "))
+
+
+# --------------------------------------------------------------------------- review by a CX lead
+
+def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int = 20) -> pd.DataFrame:
+    """A reproducible random sample (``share`` of all tagged statements) not yet reviewed."""
+    t, s, r = db.text_units, db.statement_tags, db.tag_reviews
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.id, t.c.text, t.c.text_hash, s.c.about_customers, s.c.stage)
+                            .join(s, s.c.unit_id == t.c.id).order_by(t.c.id)).all()
+        done = {x[0] for x in conn.execute(select(r.c.unit_id))}
+    df = pd.DataFrame(rows, columns=["unit_id", "text", "text_hash", "about_customers", "stage"])
+    if df.empty:
+        return df
+    rng = np.random.default_rng(seed)
+    sample = df.iloc[np.sort(rng.choice(len(df), size=max(1, int(round(len(df) * share))), replace=False))]
+    return sample[~sample["unit_id"].isin(done)].head(limit)
+
+
+def save_review(engine: Engine, actor, unit_id: int, about_customers: bool, stage: str | None) -> None:
+    """Store a CX lead's confirmation or correction (used by later tagging of the same text)."""
+    from .auth import require
+
+    require(actor, "review_tags")
+    if stage is not None and stage not in STAGES:
+        from .errors import InputError
+
+        raise InputError(f"Unknown stage '{stage}'. Use one of: {', '.join(STAGES)}.")
+    t, s, r = db.text_units, db.statement_tags, db.tag_reviews
+    with engine.begin() as conn:
+        row = conn.execute(select(t.c.text_hash, s.c.about_customers, s.c.stage).join(s, s.c.unit_id == t.c.id)
+                           .where(t.c.id == unit_id)).first()
+        if row is None:
+            from .errors import NotFoundError
+
+            raise NotFoundError(f"Statement {unit_id} is not tagged.")
+        conn.execute(delete_review(unit_id))
+        conn.execute(insert(r).values(unit_id=unit_id, text_hash=row.text_hash, reviewer=actor.username,
+                                      reviewed_at=db.now(), tagged_about_customers=row.about_customers,
+                                      tagged_stage=row.stage, about_customers=about_customers, stage=stage))
+        conn.execute(s.update().where(s.c.unit_id == unit_id).values(about_customers=about_customers, stage=stage))
+
+
+def delete_review(unit_id: int):
+    return db.tag_reviews.delete().where(db.tag_reviews.c.unit_id == unit_id)
+
+
+def review_stats(engine: Engine) -> dict:
+    """Precision and recall of the tagger on this organisation's reviewed statements."""
+    r = db.tag_reviews
+    with engine.connect() as conn:
+        rows = conn.execute(select(r.c.tagged_about_customers, r.c.tagged_stage, r.c.about_customers,
+                                   r.c.stage)).all()
+    df = pd.DataFrame(rows, columns=["pred", "pred_stage", "true", "stage"])
+    if df.empty:
+        return {"reviewed": 0, "precision": None, "recall": None, "stage_accuracy": None}
+    tp = int((df["pred"] & df["true"]).sum())
+    fp = int((df["pred"] & ~df["true"]).sum())
+    fn = int((~df["pred"] & df["true"]).sum())
+    both = df[df["pred"] & df["true"]]
+    return {"reviewed": len(df), "precision": tp / (tp + fp) if tp + fp else None,
+            "recall": tp / (tp + fn) if tp + fn else None,
+            "stage_accuracy": float((both["pred_stage"].fillna("") == both["stage"].fillna("")).mean())
+            if len(both) else None}

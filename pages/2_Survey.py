@@ -1,0 +1,88 @@
+"""Survey: heatmap by segment, eNPS by segment, distributions, key drivers, wave comparison."""
+
+import streamlit as st
+
+import ui
+
+ui.page_setup("Survey", "📋")
+t = ui.t
+
+from eevp import charts, reports  # noqa: E402
+
+st.title(t("Survey results"))
+ui.require_permission("view_dashboards")
+settings = ui.get_settings()
+threshold = settings.min_group_size
+key = ui.data_key()
+wide_all = ui.survey_wide(key)
+ui.stop_if_empty(wide_all, "No survey data yet. Upload a survey batch on the Upload page.")
+items = ui.survey_items(key)
+waves = ui.wave_order(key)
+
+wide, segments = ui.survey_filters(wide_all, items, waves)
+if not reports.population_ok(len(wide_all), len(wide), threshold):
+    st.warning(t("This filter selects fewer than {n} responses, or leaves fewer than {n} outside it. "
+                 "Widen the filters: small groups are never shown, to protect anonymity.", n=threshold))
+    st.stop()
+st.caption(t("{n} responses in the current selection. Groups with fewer than {k} responses are hidden.",
+             n=ui.num(len(wide)), k=threshold))
+
+tab_heat, tab_enps, tab_dist, tab_drivers, tab_waves = st.tabs(
+    [t("Heatmap"), t("eNPS by group"), t("Distributions"), t("Key drivers"), t("Wave comparison")])
+
+with tab_heat:
+    seg = st.selectbox(t("Compare by"), segments, format_func=t, key="heat_seg")
+    heat = reports.heatmap_table(wide, items, seg, threshold)
+    ui.chart(charts.heatmap(heat, x=seg, y="item", value="favourable", diff_col="diff",
+                            title=t("Favourable answers by {seg}", seg=t(seg)),
+                            suppressed_label=t("fewer than {n} responses", n=threshold)),
+             "Each cell is the share of favourable answers (4–5 of 5). Colour shows the difference from the whole "
+             "selection: orange below, blue above. Grey cells have too few responses to show.")
+    ui.table(heat, key="heatmap", filename="eevp-heatmap.csv")
+
+with tab_enps:
+    seg = st.selectbox(t("Group by"), segments, format_func=t, key="enps_seg")
+    table = reports.enps_by(wide, seg, threshold)
+    visible = table[~table["suppressed"]]
+    if len(visible):
+        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=t(seg))),
+                 "Bars show eNPS (−100 to 100); the whiskers are the 95% confidence interval.")
+    ui.table(table, key="enps_by", filename="eevp-enps.csv")
+
+with tab_dist:
+    item = st.selectbox(t("Item"), items["item"].tolist(), key="dist_item")
+    dist = reports.distribution(wide, item, threshold)
+    if len(dist):
+        ui.chart(charts.distribution(dist, item, title=t("How people answered: {item}", item=item)),
+                 "Share of each answer from 1 (strongly disagree) to 5 (strongly agree).")
+    else:
+        st.info(t("Too few answers to show."))
+
+with tab_drivers:
+    outcome = "enps"
+    drv = reports.drivers(wide, items, threshold, outcome=outcome)
+    if len(drv):
+        ui.chart(charts.driver_scatter(drv, title=t("What moves eNPS: score against impact")),
+                 "Right = more favourable; up = stronger link with eNPS. 'Fix first' items are weak and matter "
+                 "most.")
+        fix = drv[drv["quadrant"] == "Fix first"]["item"].tolist()
+        if fix:
+            st.markdown("**" + t("Fix first") + ":** " + ", ".join(fix))
+        ui.table(drv, key="drivers", filename="eevp-drivers.csv")
+    else:
+        st.info(t("Key drivers need at least 30 complete responses and two items in the selection."))
+
+with tab_waves:
+    seg = st.selectbox(t("Segment"), segments, format_func=t, key="wave_seg")
+    item = st.selectbox(t("Item"), items["item"].tolist(), key="wave_item")
+    tr = reports.segment_item_trend(wide_all if not ui.filters_active() else wide, items, seg, item, threshold,
+                                    waves)
+    if len(tr):
+        ui.chart(charts.trend(tr[~tr["suppressed"]], x="wave", y="favourable", color=seg, sort=waves,
+                              title=t("{item}: favourable by wave and {seg}", item=item, seg=t(seg)), percent=True),
+                 "Each line is one group; a falling line is a group losing confidence.")
+    deltas = reports.item_wave_deltas(wide, items, waves, threshold)
+    if len(deltas):
+        st.caption(t("Change in favourable share between the last two waves; 'significant' uses a "
+                     "two-proportion test at 5%."))
+        ui.table(deltas, key="wave_deltas", filename="eevp-wave-deltas.csv")

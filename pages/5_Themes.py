@@ -1,0 +1,160 @@
+"""Themes across all text: sizes, who raises them, trend, quotes, search, group comparison."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+
+ui.page_setup("Themes", "💬")
+t = ui.t
+
+from eevp import charts, theme_views  # noqa: E402
+from eevp.errors import EevpError  # noqa: E402
+
+st.title(t("Themes in what people write"))
+ui.require_permission("view_themes")
+settings = ui.get_settings()
+engine = ui.get_engine()
+key = ui.data_key()
+cthr = settings.min_comment_group
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load(_key):
+    from eevp.analysis import theme_table, unit_themes
+
+    return theme_table(engine, scope="all"), theme_views.with_person(unit_themes(engine, scope="all"))
+
+
+if ui.allowed("refit"):
+    with st.sidebar:
+        if st.button(t("Update themes"), help=t("Adds new text to the themes; tick 'refit' to rebuild them.")):
+            from eevp.pipeline import run_all
+
+            refit = st.session_state.get("refit_all", False)
+            with st.status(t("Analysing text…"), expanded=True) as status:
+                bar = st.progress(0.0)
+
+                def progress(step, done, total):
+                    bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{t(step)}: {done}/{total}")
+
+                try:
+                    out = run_all(engine, settings, refit=refit, progress=progress)
+                    status.update(label=t("Done: {n} themes", n=out["themes"]), state="complete")
+                except EevpError as exc:
+                    status.update(label=str(exc), state="error")
+            st.cache_data.clear()
+        st.checkbox(t("Refit from scratch"), key="refit_all")
+
+themes, units = load(key)
+if themes.empty:
+    st.info(t("No themes yet. They are built by the analysis: run 'python -m eevp analyze' (or ask an admin)."))
+    st.stop()
+
+themes = themes[themes["size"] >= cthr].reset_index(drop=True)
+labels = themes.set_index("theme_id")["label"]
+units = units[units["theme_id"].isin(themes["theme_id"]) | (units["theme_id"] < 0)]
+assigned = int((units["theme_id"] >= 0).sum())
+c1, c2, c3 = st.columns(3)
+c1.metric(t("Themes"), ui.num(len(themes)), border=True)
+c2.metric(t("Text units in themes"), ui.num(assigned), border=True)
+c3.metric(t("Not in any theme"), ui.num(int((units["theme_id"] < 0).sum())), border=True)
+
+tab_list, tab_who, tab_trend, tab_quotes, tab_search, tab_compare = st.tabs(
+    [t("Themes"), t("Who raises them"), t("Trend"), t("Quotes"), t("Search"), t("Compare groups")])
+
+with tab_list:
+    ui.chart(charts.theme_bars(themes, title=t("Theme size and sentiment")),
+             "Bar length = number of text units; colours show the sentiment mix.")
+    show = themes.assign(keywords=themes["keywords"].map(lambda k: ", ".join(k[:8])))
+    show = show.drop(columns=[c for c in show.columns if isinstance(show[c].iloc[0], dict)])
+    ui.table(show, key="themes", filename="eevp-themes.csv")
+    if ui.allowed("rename_themes"):
+        with st.form("rename"):
+            a, b = st.columns([2, 3])
+            tid = a.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)))
+            new = b.text_input(t("New label"))
+            if st.form_submit_button(t("Rename")) and new.strip():
+                from eevp.analysis import rename_theme
+
+                rename_theme(engine, int(themes.loc[themes["theme_id"] == tid, "model_row"].iloc[0]), int(tid),
+                             new.strip())
+                st.cache_data.clear()
+                st.rerun()
+
+with tab_who:
+    seg = st.selectbox(t("Segment"), ["role", "department", "kind", "language", "tenure"], format_func=t)
+    cross = theme_views.theme_cross(units, seg, cthr, labels)
+    ui.chart(charts.heatmap(cross, x=seg, y="label", value="people", title=t("Theme by {seg}", seg=t(seg)),
+                            suppressed_label=t("fewer than {n} responses", n=cthr), scheme="blues"),
+             "People who raised each theme; cells with fewer than the comment threshold are hidden.")
+
+with tab_trend:
+    per = "wave" if units["wave"].notna().mean() > 0.5 else "quarter"
+    u = units.assign(quarter=pd.to_datetime(units["date"], errors="coerce").dt.to_period("Q").astype(str))
+    tr = theme_views.theme_trend(u, per, cthr, labels)
+    vis = tr[~tr["suppressed"]]
+    if len(vis):
+        ui.chart(charts.trend(vis, x=per, y="people", color="label", title=t("People raising each theme over time")),
+                 "Growing lines are themes on the rise.")
+    else:
+        st.info(t("Not enough text per period to show a trend."))
+
+with tab_quotes:
+    if not ui.allowed("view_quotes"):
+        st.info(t("Your role does not include quotes."))
+    else:
+        tid = st.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)),
+                           key="quote_theme")
+        from eevp.customers import quotes
+
+        ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
+        st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
+        for q in quotes(engine, ids, n=6):
+            ui.quote(q["text"])
+
+with tab_search:
+    query = st.text_input(t("Search all text (words or a sentence)"))
+    mode = st.radio(t("Search by"), [t("Words"), t("Meaning")], horizontal=True)
+    if query.strip() and ui.allowed("view_quotes"):
+        from eevp.analysis import search_units
+
+        try:
+            hits = search_units(engine, query.strip(), embedder=ui.embedder() if mode == t("Meaning") else None,
+                                limit=20)
+        except EevpError as exc:
+            st.error(str(exc))
+            hits = []
+        if len(hits) == 0:
+            st.info(t("Nothing found."))
+        from eevp.customers import quotes as fetch
+
+        ids = [h[0] if isinstance(h, tuple) else h for h in
+               (hits["unit_id"].tolist() if hasattr(hits, "columns") else hits)]
+        for q in fetch(engine, ids, n=20):
+            ui.quote(q["text"])
+
+with tab_compare:
+    st.caption(t("Which themes one group raises more often than another (share of the people in each group)."))
+    a, b = st.columns(2)
+    choices = {"leavers": t("Leavers (exit interviews)"), "stayers": t("Staff (survey comments)")}
+    roles = sorted(units["role"].dropna().unique())
+    opts = list(choices) + [f"role:{r}" for r in roles]
+    fmt = lambda o: choices.get(o, o.replace("role:", t("Role") + ": "))  # noqa: E731
+    ga = a.selectbox(t("Group A"), opts, index=0, format_func=fmt)
+    gb = b.selectbox(t("Group B"), opts, index=1, format_func=fmt)
+
+    def mask(o):
+        if o == "leavers":
+            return units["kind"] == "exit"
+        if o == "stayers":
+            return units["kind"] == "survey"
+        return units["role"] == o[5:]
+
+    cmp = theme_views.compare_groups(units, mask(ga), mask(gb), cthr, labels)
+    if cmp.empty:
+        st.info(t("Each group needs at least {n} people who wrote something.", n=cthr))
+    else:
+        ui.chart(charts.compare_bars(cmp, a_label=fmt(ga), b_label=fmt(gb), title=t("Themes: group A against B")),
+                 "Bars show the share of each group's people who raised the theme.")
+        ui.table(cmp, key="compare", filename="eevp-theme-comparison.csv")

@@ -1,0 +1,110 @@
+"""Customer insights: what staff and leavers say about customers, on the journey, systemic or local."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+
+ui.page_setup("Customer insights", "🧭")
+t = ui.t
+
+from eevp import charts, customers  # noqa: E402
+
+st.title(t("What staff tell us about customers"))
+ui.require_permission("view_customers")
+settings = ui.get_settings()
+engine = ui.get_engine()
+key = ui.data_key()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load(_key):
+    units = customers.customer_units(engine)
+    labels = customers.theme_labels(engine)
+    return units, labels
+
+
+units, labels = load(key)
+if units.empty:
+    st.info(t("No customer statements yet. They appear after an upload with comments and the analysis "
+              "('python -m eevp analyze')."))
+    st.stop()
+
+with st.expander(t("How themes are labelled systemic or local"), expanded=False):
+    c1, c2, c3 = st.columns(3)
+    dept_share = c1.slider(t("Systemic: share of departments"), 0.1, 1.0, 0.3, 0.05)
+    resp_share = c2.slider(t("…or share of people"), 0.02, 0.5, 0.10, 0.01)
+    conc = c3.slider(t("Local: share in one department or role"), 0.5, 1.0, 0.8, 0.05)
+rule = customers.SystemicRule(dept_share, resp_share, conc)
+st.caption(t(rule.explain()))
+
+ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("Customer statements"), ui.num(len(units)), border=True)
+c2.metric(t("People who talk about customers"), ui.num(units["person"].nunique()), border=True)
+c3.metric(t("Customer themes"), ui.num(len(ranked)), border=True)
+c4.metric(t("Concrete incidents"), ui.num(int(units["incident"].sum())), border=True)
+if ranked.empty:
+    st.info(t("No customer theme is raised by {n} or more people yet.", n=settings.min_comment_group))
+    st.stop()
+
+BADGE = {"systemic": ("🔴", "Systemic"), "local": ("🟡", "Local"), "spread": ("🔵", "Spread")}
+tab_rank, tab_map, tab_trend, tab_review, tab_brief = st.tabs(
+    [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Review tags"), t("Insight brief")])
+
+with tab_rank:
+    for r in ranked.itertuples():
+        icon, word = BADGE[r.systemic]
+        with st.container(border=True):
+            a, b = st.columns([3, 2])
+            a.markdown(f"#### {icon} {ui.escape(r.label)}")
+            a.caption(f"{t(word)} · " + t("{reach} people · {d} departments · {ro} roles · stage: {stage}",
+                                          reach=r.reach, d=r.departments, ro=r.roles, stage=t(r.main_stage or "—")))
+            if r.new:
+                a.markdown("🆕 " + t("new since the last batch"))
+            b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))
+            ids = units.loc[units["theme_id"] == r.theme_id, "unit_id"].tolist()
+            for q in customers.quotes(engine, ids, n=3):
+                ui.quote(q["text"])
+
+with tab_map:
+    sm = customers.theme_stage_matrix(units, ranked, settings.min_group_size)
+    ui.chart(charts.heatmap(sm, x="stage", y="label", value="people", title=t("Customer themes on the journey"),
+                            suppressed_label=t("fewer than {n} responses", n=settings.min_group_size),
+                            scheme="blues", x_sort=list(customers.STAGES)),
+             "Each cell counts people who raised the theme at this stage of the customer journey.")
+    by_dept = customers.theme_by(units, ranked, "department", settings.min_comment_group)
+    ui.chart(charts.heatmap(by_dept, x="department", y="label", value="people",
+                            title=t("Who raises each theme: departments"),
+                            suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
+                            scheme="blues"),
+             "A theme spread across many departments is systemic; one concentrated in one column is local.")
+
+with tab_trend:
+    src = customers.theme_by(units.assign(source=units["kind"]), ranked, "source", settings.min_comment_group)
+    ui.chart(charts.heatmap(src, x="source", y="label", value="people", title=t("Where it comes from"),
+                            suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
+                            scheme="blues"),
+             "Survey comments, exit interviews and focus groups.")
+    trend = pd.DataFrame([{"label": r.label, "period": p, "people": v} for r in ranked.itertuples()
+                          for p, v in r.trend.items()])
+    trend = trend[trend["people"] >= settings.min_comment_group] if len(trend) else trend
+    if len(trend):
+        ui.chart(charts.trend(trend, x="period", y="people", color="label", title=t("People raising each theme")),
+                 "Periods with fewer than the comment threshold are left out.")
+
+with tab_review:
+    import review_ui
+
+    review_ui.render(engine, settings)
+
+with tab_brief:
+    quotes_by = {r.theme_id: customers.quotes(engine, units.loc[units["theme_id"] == r.theme_id, "unit_id"].tolist(),
+                                              n=3) for r in ranked.itertuples()}
+    md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"))
+    st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
+                       "text/markdown")
+    table = ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(
+        stages=ranked["stages"].map(str), sources=ranked["sources"].map(str))
+    st.download_button(t("Download the themes (CSV)"), ui.to_csv_bytes(table), "eevp-customer-themes.csv", "text/csv")
+    st.text(md)

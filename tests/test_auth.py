@@ -1,0 +1,67 @@
+import json
+
+import pytest
+
+from eevp import auth
+from eevp.errors import AccessDenied, InputError
+
+
+def test_first_run_creates_admin_with_generated_password(settings, monkeypatch):
+    monkeypatch.delenv("EEVP_ADMIN_PASSWORD", raising=False)
+    password = auth.ensure_admin(settings)
+    assert password and len(password) >= 12
+    stored = json.loads(auth.users_path(settings).read_text())
+    assert stored["users"]["admin"]["role"] == "admin"
+    assert password not in auth.users_path(settings).read_text()  # only the hash is stored
+    assert stored["users"]["admin"]["hash"].startswith("$argon2")
+    assert auth.authenticate(settings, "admin", password).role == "admin"
+    assert auth.ensure_admin(settings) is None  # never again
+
+
+def test_admin_password_from_environment(settings, monkeypatch):
+    monkeypatch.setenv("EEVP_ADMIN_PASSWORD", "from-the-env-123")
+    assert auth.ensure_admin(settings) is None
+    assert auth.authenticate(settings, "admin", "from-the-env-123").username == "admin"
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(settings, monkeypatch):
+    monkeypatch.setenv("EEVP_ADMIN_PASSWORD", "correct-horse-battery")
+    auth.ensure_admin(settings)
+    with pytest.raises(AccessDenied) as a:
+        auth.authenticate(settings, "admin", "wrong")
+    with pytest.raises(AccessDenied) as b:
+        auth.authenticate(settings, "nobody", "wrong")
+    assert str(a.value) == str(b.value)
+
+
+@pytest.mark.parametrize("role,action,allowed", [
+    ("admin", "delete", True), ("admin", "users", True), ("hr", "upload", True), ("hr", "delete", False),
+    ("hr", "refit", False), ("hr", "users", False), ("cx", "view_customers", True), ("cx", "view_records", False),
+    ("cx", "upload", False), ("cx", "view_dashboards", False), ("viewer", "view_dashboards", True),
+    ("viewer", "upload", False), ("viewer", "view_quotes", False), ("viewer", "export", False),
+])
+def test_role_permissions(role, action, allowed):
+    user = auth.User("u", role)
+    assert user.can(action) is allowed
+    if allowed:
+        auth.require(user, action)
+    else:
+        with pytest.raises(AccessDenied):
+            auth.require(user, action)
+
+
+def test_only_admins_manage_users(settings, monkeypatch):
+    monkeypatch.setenv("EEVP_ADMIN_PASSWORD", "correct-horse-battery")
+    auth.ensure_admin(settings)
+    admin = auth.authenticate(settings, "admin", "correct-horse-battery")
+    auth.add_user(settings, admin, "olena", "a-long-password", "hr")
+    hr = auth.authenticate(settings, "olena", "a-long-password")
+    with pytest.raises(AccessDenied):
+        auth.add_user(settings, hr, "mallory", "a-long-password", "admin")
+    with pytest.raises(InputError):
+        auth.add_user(settings, admin, "x", "short", "hr")
+    with pytest.raises(InputError):
+        auth.add_user(settings, admin, "x", "a-long-password", "superuser")
+    assert [u["username"] for u in auth.list_users(settings, admin)] == ["admin", "olena"]
+    with pytest.raises(AccessDenied):
+        auth.require(None, "view_dashboards")

@@ -1,0 +1,57 @@
+import pandas as pd
+
+from eevp.customers import SystemicRule, brief_markdown, rank_themes
+
+
+def _units(spec):
+    """spec: list of (theme_id, department, role, n_people, stage, batch_id)."""
+    rows, pid = [], 0
+    for theme, dept, role, n, stage, batch in spec:
+        for _ in range(n):
+            pid += 1
+            rows.append({"unit_id": pid, "batch_id": batch, "kind": "exit", "record_id": pid,
+                         "respondent_key": f"p{pid}", "person": f"p{pid}", "role": role, "department": dept,
+                         "wave": None, "period": "2026-Q1", "date": None, "language": "en", "stage": stage,
+                         "sentiment": "negative", "incident": False, "theme_id": theme})
+    return pd.DataFrame(rows)
+
+
+LABELS = pd.DataFrame({"theme_id": [0, 1, 2], "label": ["Late deliveries", "Billing errors", "Tiny"],
+                       "keywords": [["late", "delivery"], ["invoice", "charged"], ["x"]]})
+
+
+def test_systemic_local_and_ranking():
+    spec = [(0, d, "Agent", 6, "delivery", 1) for d in ["Sales", "Support", "Logistics", "Ops"]]
+    spec += [(1, "Finance", "Analyst", 14, "billing", 1), (1, "Sales", "Agent", 1, "billing", 1)]
+    spec += [(2, "IT", "Engineer", 4, None, 1)]
+    spec += [(-1, d, "Agent", 3, None, 1) for d in ["HR", "IT", "Legal"]]
+    ranked = rank_themes(_units(spec), LABELS, min_reach=10)
+    assert ranked["label"].tolist() == ["Late deliveries", "Billing errors"]  # "Tiny" (4 people) left out
+    late, billing = ranked.iloc[0], ranked.iloc[1]
+    assert (late.reach, late.departments, late.systemic, late.main_stage) == (24, 4, "systemic", "delivery")
+    assert (billing.reach, billing.departments, billing.systemic, billing.main_stage) == (15, 2, "local", "billing")
+    assert billing.top_department == "Finance" and abs(billing.top_department_share - 14 / 15) < 1e-9
+
+
+def test_rule_thresholds_are_configurable():
+    spec = [(0, d, d + " agent", 6, "delivery", 1) for d in ["Sales", "Support"]]
+    spec += [(-1, d, "Agent", 6, None, 1) for d in ["A", "B", "C", "D", "E", "F", "G", "H"]]
+    units = _units(spec)
+    strict = rank_themes(units, LABELS, 10, SystemicRule(dept_share=0.5, respondent_share=0.5))
+    loose = rank_themes(units, LABELS, 10, SystemicRule(dept_share=0.2, respondent_share=0.5))
+    assert strict.iloc[0].systemic == "spread" and loose.iloc[0].systemic == "systemic"
+
+
+def test_new_since_last_batch():
+    spec = [(0, "Sales", "Agent", 10, "sales", 1), (1, "Support", "Agent", 10, "support", 2)]
+    ranked = rank_themes(_units(spec), LABELS, 10).set_index("label")
+    assert not ranked.loc["Late deliveries", "new"] and ranked.loc["Billing errors", "new"]
+
+
+def test_brief_is_text_not_markup():
+    spec = [(0, "Sales", "Agent", 10, "sales", 1)]
+    ranked = rank_themes(_units(spec), LABELS, 10)
+    md = brief_markdown(ranked, {0: [{"text": "<b>Clients</b> [wait](http://x)", "kind": "exit", "language": "en"}]},
+                        SystemicRule())
+    assert "## 1. Late deliveries — LOCAL" in md
+    assert "<b>" not in md and "\\[wait\\]" in md

@@ -1,0 +1,232 @@
+import io
+import json
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select, text
+
+from eevp import db
+from eevp.batches import delete_batch, list_batches
+from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
+from eevp.ingest import ingest_file, ingest_frame, prepare
+
+SURVEY_CSV = """respondent_id,wave,role,department,tenure,enps,Career growth,Manager support,What should we improve?
+r1,2026-Q1,Engineer,IT,1-3 years,9,4,5,Customers wait too long for deliveries in our region.
+r2,2026-Q1,Engineer,IT,<1 year,6,2,3,
+r3,2026-Q1,Sales Rep,Sales,3-5 years,10,5,5,Sales promised features we do not have.
+r4,2026-Q2,Sales Rep,Sales,3-5 years,7,3,4,n/a
+"""
+
+
+def count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def survey_mapping():
+    return {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "department": "department",
+            "tenure": "tenure", "enps": "enps", "items": ["Career growth", "Manager support"],
+            "text": ["What should we improve?"]}
+
+
+def test_survey_csv_stored_with_scores_and_text_units(engine, settings):
+    res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping())
+    assert (res.rows_read, res.rows_stored, res.rows_rejected) == (4, 4, 0)
+    assert count(engine, db.survey_responses) == 4
+    assert count(engine, db.survey_scores) == 8
+    assert count(engine, db.text_units) == 3  # the empty comment is not a unit; "n/a" is (counted later)
+    with engine.connect() as conn:
+        enps = conn.execute(select(db.survey_responses.c.enps).order_by(db.survey_responses.c.id)).scalars().all()
+        keys = conn.execute(select(db.survey_responses.c.respondent_key)).scalars().all()
+        units = conn.execute(select(db.text_units.c.kind, db.text_units.c.role, db.text_units.c.question,
+                                    db.text_units.c.wave)).all()
+    assert enps == [9, 6, 10, 7]
+    assert "r1" not in keys and len(set(keys)) == 4  # respondent ids are keyed hashes, never clear
+    assert units[0] == ("survey", "Engineer", "What should we improve?", "2026-Q1")
+
+
+def test_survey_windows_1251_semicolons_russian_headers_auto_mapped(engine, settings):
+    src = ("Табельный номер;Волна;Должность;Подразделение;Стаж;Вероятность рекомендовать (0-10);"
+           "Карьерный рост;Поддержка руководителя;Что улучшить?\n"
+           "1001;15.01.2026;Инженер;ИТ;2;9;4;5;Клиенты жалуются на долгую доставку заказов.\n"
+           "1002;15.01.2026;Инженер;ИТ;1;6;2;3;Нужно больше обучения и понятный карьерный путь.\n"
+           "1003;16.01.2026;Продавец;Продажи;4;10;5;5;Менеджеры обещают клиентам то, чего нет.\n")
+    res = ingest_file(engine, settings, "survey", src.encode("cp1251"), "опрос.csv")
+    assert res.rows_stored == 3
+    m = res.mapping
+    assert m["role"] == "Должность" and m["department"] == "Подразделение" and m["wave"] == "Волна"
+    assert set(m["items"]) == {"Карьерный рост", "Поддержка руководителя"}
+    assert m["text"] == ["Что улучшить?"]
+    with engine.connect() as conn:
+        waves = conn.execute(select(db.survey_responses.c.wave).distinct()).scalars().all()
+        texts = conn.execute(select(db.text_units.c.text)).scalars().all()
+    assert waves == ["2026-Q1"]  # dates become their quarter
+    assert "Клиенты жалуются на долгую доставку заказов." in texts
+
+
+def test_xlsx_survey(engine, settings):
+    df = pd.read_csv(io.StringIO(SURVEY_CSV))
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        pd.DataFrame({"x": [1]}).to_excel(xl, sheet_name="Notes", index=False)
+        df.to_excel(xl, sheet_name="Data", index=False)
+    res = ingest_file(engine, settings, "survey", buf.getvalue(), "s.xlsx", survey_mapping(), sheet="Data")
+    assert res.rows_stored == 4
+    assert count(engine, db.survey_scores) == 8
+
+
+def test_every_validation_error_reported_and_nothing_stored(engine, settings):
+    bad = SURVEY_CSV.replace("r2,2026-Q1,Engineer,IT,<1 year,6,2,3", "r2,2026-Q1,Engineer,IT,<1 year,11,7,3") \
+        .replace("r4,2026-Q2", "r4,") + "r1,2026-Q1,Engineer,IT,1-3 years,8,4,4,again\n"
+    with pytest.raises(ValidationFailed) as exc:
+        ingest_file(engine, settings, "survey", bad.encode(), "bad.csv", survey_mapping())
+    errors = exc.value.errors
+    found = {(e["row"], e["column"], e["value"]) for e in errors}
+    assert (3, "enps", "11") in found
+    assert (3, "Career growth", "7") in found
+    assert (5, "wave", None) in found
+    assert (6, "respondent_id", "r1") in found
+    assert all(e["message"] for e in errors)
+    assert count(engine, db.batches) == 0 and count(engine, db.survey_responses) == 0
+    assert exc.value.result.rows_rejected == 3
+
+
+def test_skip_invalid_stores_valid_rows_only(engine, settings):
+    bad = SURVEY_CSV.replace("r2,2026-Q1,Engineer,IT,<1 year,6", "r2,2026-Q1,Engineer,IT,<1 year,12")
+    res = ingest_file(engine, settings, "survey", bad.encode(), "bad.csv", survey_mapping(), skip_invalid=True)
+    assert (res.rows_stored, res.rows_rejected) == (3, 1)
+    assert res.rejected_rows == [3]
+    assert count(engine, db.survey_responses) == 3
+
+
+def test_same_file_twice_not_duplicated(engine, settings):
+    first = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping())
+    with pytest.raises(DuplicateBatchError) as exc:
+        ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "copy.csv", survey_mapping())
+    assert exc.value.batch_id == first.batch_id
+    assert count(engine, db.survey_responses) == 4
+
+
+def test_delete_batch_removes_text_units_and_rows(engine, settings):
+    a = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping())
+    other = SURVEY_CSV.replace("r1,", "x1,").replace("r2,", "x2,")
+    ingest_file(engine, settings, "survey", other.encode(), "b.csv", survey_mapping())
+    assert count(engine, db.text_units) == 6
+    delete_batch(engine, a.batch_id)
+    assert count(engine, db.text_units) == 3
+    assert count(engine, db.survey_responses) == 4
+    assert count(engine, db.survey_scores) == 8
+    assert list_batches(engine)["id"].tolist() == [a.batch_id + 1]
+
+
+def test_failure_midway_leaves_database_unchanged(engine, settings, monkeypatch):
+    import eevp.ingest as ing
+
+    real = ing._store_scores
+
+    def boom(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ing, "_store_scores", boom)
+    with pytest.raises(RuntimeError):
+        ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping())
+    for table in (db.batches, db.survey_responses, db.survey_scores, db.text_units):
+        assert count(engine, table) == 0
+
+
+def test_identifiers_never_stored_in_clear(engine, settings):
+    src = ("Full name,E-mail,wave,role,enps,Comment\n"
+           "Olena Petrenko,olena@example.com,2026-Q1,Agent,8,Olena Petrenko helped a customer; write olena@example.com\n"
+           "Ivan Sidorov,ivan@example.com,2026-Q1,Agent,5,Ask Ivan Sidorov about the hotline\n")
+    mapping = {"wave": "wave", "role": "role", "enps": "enps", "text": ["Comment"],
+               "identifiers": ["Full name", "E-mail"]}
+    ingest_file(engine, settings, "survey", src.encode(), "ids.csv", mapping)
+    with engine.connect() as conn:
+        dump = " ".join(str(v) for t in db.metadata.sorted_tables
+                        for row in conn.execute(select(t)) for v in row)
+    for secret in ("Olena", "Petrenko", "olena@example.com", "Sidorov", "ivan@example.com"):
+        assert secret not in dump
+
+
+EXIT_CSV = """exit_date,role,department,tenure,reason,other_reasons,regretted,Why are you leaving?
+2026-03-01,Courier,Logistics,1-3 years,Pay,Workload; Management,yes,"Customers call us because deliveries are late. Nobody fixes the routes."
+15.04.2026,Courier,Logistics,<1 year,Workload,,no,Too many orders per shift.
+2026-05-20,Agent,Support,3-5 years,Career growth,Pay,да,Clients wait on the hotline for forty minutes every day.
+"""
+
+
+def test_exit_interviews_split_into_statements(engine, settings):
+    mapping = {"exit_date": "exit_date", "role": "role", "department": "department", "tenure": "tenure",
+               "reason": "reason", "other_reasons": ["other_reasons"], "regretted": "regretted",
+               "text": ["Why are you leaving?"]}
+    res = ingest_file(engine, settings, "exit", EXIT_CSV.encode(), "exits.csv", mapping)
+    assert res.rows_stored == 3
+    with engine.connect() as conn:
+        rows = conn.execute(select(db.exits.c.exit_date, db.exits.c.regretted, db.exits.c.other_reasons_json)
+                            .order_by(db.exits.c.id)).all()
+        units = conn.execute(select(db.text_units.c.record_id, db.text_units.c.seq, db.text_units.c.text)
+                             .order_by(db.text_units.c.id)).all()
+    assert [str(r[0]) for r in rows] == ["2026-03-01", "2026-04-15", "2026-05-20"]
+    assert [r[1] for r in rows] == [True, False, True]
+    assert json.loads(rows[0][2]) == ["Workload", "Management"]
+    assert [u.seq for u in units if u.record_id == units[0].record_id] == [0, 1]  # two sentences
+    assert units[0].text.startswith("Customers call us")
+
+
+def test_exit_bad_date_and_regretted_reported(engine, settings):
+    bad = EXIT_CSV.replace("15.04.2026", "sometime").replace(",no,", ",maybe,")
+    mapping = {"exit_date": "exit_date", "role": "role", "reason": "reason", "regretted": "regretted"}
+    with pytest.raises(ValidationFailed) as exc:
+        ingest_file(engine, settings, "exit", bad.encode(), "exits.csv", mapping)
+    cols = {(e["row"], e["column"]) for e in exc.value.errors}
+    assert cols == {(3, "exit_date"), (3, "regretted")}
+
+
+def test_focus_notes_split_and_evp(engine, settings):
+    focus = pd.DataFrame({
+        "session_date": ["2026-02-10", "2026-02-11"], "role": ["Agents", "Couriers"],
+        "department": ["Support", "Logistics"], "facilitator": ["Anna Smith", "Anna Smith"],
+        "notes": ["- Customers wait too long on the hotline\n- Scripts are outdated and rigid\n- We need more staff",
+                  "Routes change every day. Клиенты недовольны опозданиями курьеров."]})
+    res = ingest_frame(engine, settings, "focus", focus, {"session_date": "session_date", "role": "role",
+                                                          "department": "department", "facilitator": "facilitator",
+                                                          "notes": "notes"})
+    assert res.text_units == 5
+    with engine.connect() as conn:
+        fac = conn.execute(select(db.focus_sessions.c.facilitator_key)).scalars().all()
+    assert fac[0] == fac[1] and "Anna" not in fac[0]
+    cat = pd.DataFrame({"benefit": ["Remote work", "Learning budget"], "pillar": ["Flexibility", "Growth"],
+                        "roles_offered": ["Engineer; Sales Rep", "all"]})
+    ingest_frame(engine, settings, "evp_catalog", cat, {"benefit": "benefit", "pillar": "pillar",
+                                                        "roles_offered": "roles_offered"})
+    with engine.connect() as conn:
+        offered = conn.execute(select(db.evp_benefits.c.roles_offered_json)).scalars().all()
+    assert [json.loads(o) for o in offered] == [["Engineer", "Sales Rep"], "all"]
+    ratings = pd.DataFrame({"wave": ["2026-Q1"] * 3, "role": ["Engineer"] * 3, "benefit": ["Remote work"] * 3,
+                            "importance": ["5", "4", "6"], "satisfaction": ["2", "3", "3"]})
+    m = {"wave": "wave", "role": "role", "benefit": "benefit", "importance": "importance",
+         "satisfaction": "satisfaction"}
+    with pytest.raises(ValidationFailed) as exc:
+        ingest_frame(engine, settings, "evp_ratings", ratings, m)
+    assert [(e["row"], e["column"], e["value"]) for e in exc.value.errors] == [(4, "importance", "6")]
+
+
+def test_empty_and_unreadable_files_give_clear_errors(engine, settings):
+    with pytest.raises(InputError):
+        ingest_file(engine, settings, "survey", b"", "empty.csv")
+    with pytest.raises(InputError, match="limit"):
+        ingest_file(engine, settings.with_(upload_limit_mb=0), "survey", b"a,b\n1,2\n", "x.csv")
+    assert count(engine, db.batches) == 0
+
+
+def test_prepare_collects_row_numbers_as_a_spreadsheet_shows_them():
+    df = pd.DataFrame({"wave": ["w1", "w1"], "enps": ["5", "ten"]})
+    prep = prepare("survey", df, {"wave": "wave", "enps": "enps"})
+    assert [(e["row"], e["column"], e["value"]) for e in prep.errors] == [(3, "enps", "ten")]
+
+
+def test_schema_is_versioned(engine):
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == db.SCHEMA_VERSION
+    assert db.migrate(engine) == db.SCHEMA_VERSION  # idempotent
