@@ -28,7 +28,7 @@ ROLES = ("admin", "hr", "cx", "viewer")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "delete",
                         "erase", "refit", "settings", "users", "audit", "export", "review_tags", "cx_assess",
-                        "view_records", "rename_themes"}),
+                        "view_records", "rename_themes", "export_texts"}),
     "hr": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "export",
                      "rename_themes", "view_records"}),
     "cx": frozenset({"view_themes", "view_customers", "view_quotes", "review_tags", "cx_assess", "export",

@@ -337,10 +337,9 @@ def is_empty(engine: Engine) -> bool:
 
 
 def reset_for_tests(engine: Engine) -> None:
-    """Empty every table (used by tests that share one PostgreSQL database)."""
+    """Empty every table and restart ids at 1 (tests that share one PostgreSQL database)."""
     if engine.dialect.name == "sqlite":
         return
+    names = ", ".join(t.name for t in metadata.sorted_tables if t.name != "schema_version")
     with engine.begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            if table.name != "schema_version":
-                conn.execute(table.delete())
+        conn.execute(text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))

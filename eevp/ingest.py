@@ -85,7 +85,13 @@ def _clean(value):
 def _col(df: pd.DataFrame, name: str | None) -> pd.Series:
     if not name:
         return pd.Series([None] * len(df), index=df.index, dtype=object)
-    return df[name].map(_clean).astype(object)
+    # A list, not Series.map: pandas 3 turns the None that map() returns into NaN.
+    return pd.Series([_clean(v) for v in df[name]], index=df.index, dtype=object)
+
+
+def _cut(series: pd.Series, length: int) -> pd.Series:
+    """Texts cut to a column's length; None stays None (object dtype, never NaN)."""
+    return pd.Series([None if v is None else v[:length] for v in series], index=series.index, dtype=object)
 
 
 def _numeric(series: pd.Series, column: str, errors: list[dict], message: str) -> pd.Series:
@@ -168,7 +174,7 @@ def _tenure(series: pd.Series) -> pd.Series:
                 return label
         return "10+ years"
 
-    return series.map(band).astype(object)
+    return pd.Series([band(v) for v in series], index=series.index, dtype=object)
 
 
 def _split_reasons(value) -> list[str]:
@@ -218,7 +224,7 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
 
     for name in ("role", "department", "location"):
         if name in ("role", "department", "location"):
-            out[name] = _col(df, m.get(name)).map(lambda v: None if v is None else v[:200])
+            out[name] = _cut(_col(df, m.get(name)), 200)
     out["tenure"] = _tenure(_col(df, m.get("tenure")))
     if m.get("respondent_id"):
         out["respondent_id"] = _col(df, m["respondent_id"])
@@ -256,13 +262,16 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
                 has_answer |= out[c].notna()
         for c in m.get("text", []):
             has_answer |= _col(df, c).notna()
+        rows_with_errors = {e["row"] for e in errors}
         for idx in out.index[~has_answer]:
+            if int(idx) + _ROW_OFFSET in rows_with_errors:
+                continue  # the row's own error already says what is wrong with it
             errors.append({"row": int(idx) + _ROW_OFFSET, "column": None, "value": None,
                            "message": "The row has no answers (no eNPS, ratings or comments)."})
 
     elif kind == "exit":
         out["exit_date"] = _dates(_col(df, m.get("exit_date")), m.get("exit_date", "exit_date"), errors, True)
-        out["reason"] = _col(df, m.get("reason")).map(lambda v: None if v is None else v[:300])
+        out["reason"] = _cut(_col(df, m.get("reason")), 300)
         other = m.get("other_reasons") or []
         other = [other] if isinstance(other, str) else list(other)
         if len(other) == 1:

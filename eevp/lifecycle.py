@@ -137,8 +137,7 @@ def _reset_sequences(conn) -> None:
 
 def export_texts(engine: Engine, actor: User) -> list[dict]:
     """The stored text units as stored (after redaction), for admins."""
-    require(actor, "export")
-    require(actor, "view_records")
+    require(actor, "export_texts")
     t = db.text_units
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.id, t.c.batch_id, t.c.kind, t.c.question, t.c.seq, t.c.role, t.c.department,

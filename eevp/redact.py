@@ -28,6 +28,7 @@ start of a sentence is missed: we accept that small recall loss to keep common w
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections.abc import Iterable
@@ -136,18 +137,24 @@ def _check_plain_id(m: re.Match) -> tuple[int, int] | None:
 
 
 def _check_url(m: re.Match) -> tuple[int, int] | None:
-    s, e = m.span()
+    """Drop trailing punctuation, but keep a closing bracket that the URL opened (wiki style)."""
+    s = m.start()
     text = m.group(0)
-    stripped = text.rstrip(".,;:!?)»”\"'")
-    if text.endswith(")") and text.count("(") >= text.count(")"):
-        stripped = text  # keep a closing bracket that belongs to the URL (wiki style)
-    return (s, s + len(stripped)) if len(stripped) > 4 else None
+    while text and text[-1] in ".,;:!?)»”\"'":
+        if text[-1] == ")" and text.count("(") >= text.count(")"):
+            break
+        text = text[:-1]
+    return (s, s + len(text)) if len(text) > 4 else None
 
 
-_SEP = r"[ \-]"
 _DETECTORS: tuple[_Detector, ...] = (
     _Detector("EMAIL", 0, re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")),
-    _Detector("URL", 1, re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"'«»\[\]{}|\\^`]+", re.I), _check_url),
+    _Detector(
+        "URL",
+        1,
+        re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"'«»\[\]{}|\\^`]+", re.IGNORECASE),
+        _check_url,
+    ),
     _Detector(
         "URL",
         2,
@@ -165,14 +172,16 @@ _DETECTORS: tuple[_Detector, ...] = (
     # US SSN 123-45-6789
     _Detector("ID", 4, re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")),
     # Cards: 4-4-4-4(-1..3), Amex 4-6-5, or 13–19 digits in a row; Luhn-checked.
-    _Detector("CARD", 5, re.compile(r"(?<![\d\-])\d{4}([ \-])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?(?!\d)"), _check_card),
+    _Detector(
+        "CARD", 5, re.compile(r"(?<![\d\-])\d{4}([ \-])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?(?!\d)"), _check_card
+    ),
     _Detector("CARD", 5, re.compile(r"(?<![\d\-])\d{4}([ \-])\d{6}\1\d{5}(?!\d)"), _check_card),
     _Detector("CARD", 5, re.compile(r"(?<![\d\-])\d{13,19}(?!\d)"), _check_card),
-    # Phones. International: +CC, optional (area), 2–5 groups; 9–15 digits in all.
+    # Phones. International: +CC or (+CC), optional (area), 2–5 groups; 9–15 digits in all.
     _Detector(
         "PHONE",
         6,
-        re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\(\d{1,4}\))?(?:[ .\-]?\d{1,4}){2,5}(?!\d)"),
+        re.compile(r"(?<![\w+(])\(?\+\d{1,3}\)?(?:[ .\-]?\(\d{1,4}\))?(?:[ .\-]?\d{1,4}){2,5}(?!\d)"),
         _check_phone_digits(9, 15),
     ),
     # (067) 123 4567, (555) 123-4567, (044) 123-45-67
@@ -183,18 +192,24 @@ _DETECTORS: tuple[_Detector, ...] = (
         _check_phone_digits(10, 11),
     ),
     # Ukrainian national: 067-123-45-67, 067 123 45 67, 0671234567
-    _Detector("PHONE", 6, re.compile(r"(?<![\w+\-.,])0\d{2}[ \-]?\d{3}[ \-]?\d{2}[ \-]?\d{2}(?![\w\-]|[.,]\d)")),
+    _Detector(
+        "PHONE", 6, re.compile(r"(?<![\w+\-.,])0\d{2}[ \-]?\d{3}[ \-]?\d{2}[ \-]?\d{2}(?![\w\-]|[.,]\d)")
+    ),
     # UK national 07700 900123 / 020 7946 0958; Ukrainian toll-free 0 800 123 456
     _Detector(
         "PHONE",
         6,
-        re.compile(r"(?<![\w+\-.,])0(?:\d{4} ?\d{6}|\d{2} \d{4} \d{4}|[ \-]?800[ \-]?\d{3}[ \-]?\d{3})(?![\w\-]|[.,]\d)"),
+        re.compile(
+            r"(?<![\w+\-.,])0(?:\d{4} ?\d{6}|\d{2} \d{4} \d{4}|[ \-]?800[ \-]?\d{3}[ \-]?\d{3})(?![\w\-]|[.,]\d)"
+        ),
     ),
     # Russian national: 8 912 345 67 89, 8 (912) 345-67-89, 89123456789
     _Detector(
         "PHONE",
         6,
-        re.compile(r"(?<![\w+\-.,])8[ \-]?(?:\([3-9]\d{2}\)|[3-9]\d{2})[ \-]?\d{3}[ \-]?\d{2}[ \-]?\d{2}(?![\w\-]|[.,]\d)"),
+        re.compile(
+            r"(?<![\w+\-.,])8[ \-]?(?:\([3-9]\d{2}\)|[3-9]\d{2})[ \-]?\d{3}[ \-]?\d{2}[ \-]?\d{2}(?![\w\-]|[.,]\d)"
+        ),
     ),
     # US / generic 3-3-4 with separators: 555-123-4567, 555.123.4567
     _Detector("PHONE", 6, re.compile(r"(?<![\w+\-.])\d{3}([\-. ])\d{3}\1\d{4}(?![\w\-]|[.,]\d)")),
@@ -211,7 +226,7 @@ _DETECTORS: tuple[_Detector, ...] = (
 # ---------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['’ʼ]s$", re.I)
+_POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 _NAME_TAGS = {"Name", "Surn", "Patr"}
 _INITIALS_AFTER = re.compile(rf"[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?")
 _INITIALS_BEFORE = re.compile(rf"(?:[{_UP}]\.[ \t]?){{1,2}}$")
@@ -220,9 +235,93 @@ _OPENERS = set("\"'«„“‘([—–-•*")
 
 # English given names / surnames that are also ordinary words (only matters at sentence start).
 _EN_COMMON = frozenset(
-    """will mark rose grace hope may bill frank baker smith miller cook white brown black green young
-    king long hill wood bell rich art faith joy june april august dean guy pat sandy lane joy chase
-    hunter page summer autumn dawn sky gale penny ruby jack bob sue ray victor carter mason""".split()
+    [
+        "will",
+        "mark",
+        "rose",
+        "grace",
+        "hope",
+        "may",
+        "bill",
+        "frank",
+        "baker",
+        "smith",
+        "miller",
+        "cook",
+        "white",
+        "brown",
+        "black",
+        "green",
+        "young",
+        "king",
+        "long",
+        "hill",
+        "wood",
+        "bell",
+        "rich",
+        "art",
+        "faith",
+        "joy",
+        "june",
+        "april",
+        "august",
+        "dean",
+        "guy",
+        "pat",
+        "sandy",
+        "lane",
+        "joy",
+        "chase",
+        "hunter",
+        "page",
+        "summer",
+        "autumn",
+        "dawn",
+        "sky",
+        "gale",
+        "penny",
+        "ruby",
+        "jack",
+        "bob",
+        "sue",
+        "ray",
+        "victor",
+        "carter",
+        "mason",
+    ]
+)
+
+# Ukrainian names / surnames that are everyday words. The Ukrainian dictionary lists almost every
+# name also as a same-lemma common noun (``олена``), so it cannot tell these apart by itself.
+_UK_COMMON_LEMMAS = frozenset(
+    [
+        "надія",
+        "віра",
+        "любов",
+        "слава",
+        "роза",
+        "лілія",
+        "калина",
+        "весна",
+        "зима",
+        "мороз",
+        "лев",
+        "вовк",
+        "орел",
+        "сокіл",
+        "лисиця",
+        "гончар",
+        "коваль",
+        "мельник",
+        "кравець",
+        "швець",
+        "бондар",
+        "тесля",
+        "рибак",
+        "козак",
+        "пасічник",
+        "ткач",
+    ]
 )
 
 # Stem + ending rules for forms the dictionaries miss (longest suffix first).
@@ -337,6 +436,11 @@ def _uk_readings(form: str) -> tuple[set[str], set[str]]:
     return names, others
 
 
+def _uk_common(form: str) -> bool:
+    names, others = _uk_readings(form)
+    return bool(others - names) or bool(others & _UK_COMMON_LEMMAS)
+
+
 @lru_cache(maxsize=50_000)
 def _is_common_word(form: str, lang: str = "any") -> bool:
     """True when a capitalised ``form`` could just be an ordinary word at a sentence start.
@@ -344,7 +448,8 @@ def _is_common_word(form: str, lang: str = "any") -> bool:
     Russian readings come with frequencies, so a Russian common-word reading counts when it is the
     most likely one (``Коваль``, ``Вера``, ``Мельник``). The Ukrainian dictionary lists most names
     also as common nouns of the same lemma (``олена``, ``шевченко``), so there only a reading with a
-    *different* lemma counts (``Олені`` = deer, not Olena). In a Ukrainian text a Russian reading
+    *different* lemma counts (``Олені`` = deer, not Olena), or one whose lemma is in a short list
+    of everyday words (``надія``, ``гончар``). In a Ukrainian text a Russian reading
     with a different lemma is ignored (``Олени`` is Olena's genitive, not Russian "deer").
 
     Args:
@@ -354,8 +459,8 @@ def _is_common_word(form: str, lang: str = "any") -> bool:
     if not _is_cyrillic(form):
         return form in _EN_COMMON
     ru_lemma = _ru_common(form)
-    uk_names, uk_others = _uk_readings(form)
-    uk_common = bool(uk_others - uk_names)
+    uk_names, _ = _uk_readings(form)
+    uk_common = _uk_common(form)
     if lang == "ru":
         return ru_lemma is not None
     if lang == "uk":
@@ -382,13 +487,21 @@ def _name_tokens(value: str) -> list[str]:
 def _literal_ids(values: Iterable[str]) -> re.Pattern | None:
     """Identifier values such as ``E-10234`` (letters and digits) are matched verbatim as IDs."""
     ids = sorted(
-        {v.strip() for v in values if isinstance(v, str) and "@" not in v and len(v.strip()) >= 4
-         and any(c.isdigit() for c in v) and any(c.isalpha() for c in v)},
-        key=len, reverse=True,
+        {
+            v.strip()
+            for v in values
+            if isinstance(v, str)
+            and "@" not in v
+            and len(v.strip()) >= 4
+            and any(c.isdigit() for c in v)
+            and any(c.isalpha() for c in v)
+        },
+        key=len,
+        reverse=True,
     )
     if not ids:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ids)) + r")(?!\w)", re.I)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ids)) + r")(?!\w)", re.IGNORECASE)
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -547,12 +660,22 @@ def _only_gap(between: str) -> bool:
 
 
 def _resolve(candidates: list[tuple[int, int, int, str]]) -> list[tuple[str, int, int]]:
-    """Keep the best non-overlapping candidates (priority, then the longer span)."""
+    """Keep the best non-overlapping candidates (priority, then the longer span).
+
+    Accepted spans are kept sorted by start, so each overlap test looks at two neighbours only
+    (linear-logarithmic, which matters for megabyte-long texts with many hits).
+    """
+    starts: list[int] = []
     taken: list[tuple[int, int, str]] = []
     for _prio, start, end, kind in sorted(candidates, key=lambda c: (c[0], c[1] - c[2], c[1])):
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, kind))
-    return [(kind, s, e) for s, e, kind in sorted(taken)]
+        i = bisect.bisect_left(starts, start)
+        if i < len(taken) and taken[i][0] < end:
+            continue
+        if i > 0 and taken[i - 1][1] > start:
+            continue
+        starts.insert(i, start)
+        taken.insert(i, (start, end, kind))
+    return [(kind, s, e) for s, e, kind in taken]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -577,10 +700,8 @@ def gold_spans(text: str, expected: str) -> list[tuple[str, int, int]]:
     """
     parts = _PLACEHOLDER_RE.split(expected)
     literals, kinds = parts[0::2], parts[1::2]
-    pattern = re.escape(literals[0]) + "".join(
-        "(.+?)" + re.escape(lit) for lit in literals[1:]
-    )
-    m = re.fullmatch(pattern, text, re.S)
+    pattern = re.escape(literals[0]) + "".join("(.+?)" + re.escape(lit) for lit in literals[1:])
+    m = re.fullmatch(pattern, text, re.DOTALL)
     if m is None:
         from .errors import InputError
 

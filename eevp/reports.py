@@ -141,11 +141,7 @@ def drivers(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, outcome: st
     data = wide[names + [outcome]].dropna()
     if len(data) < max(threshold, 30) or len(names) < 2:
         return pd.DataFrame()
-    result = metrics.key_drivers(data, names, outcome=outcome)
-    if not result.empty:
-        fav = fav_frame(wide, item_scales(items))
-        result["score"] = result["item"].map(fav.mean())
-    return result
+    return metrics.key_drivers(data, names, outcome=outcome, threshold=threshold, scale=item_scales(items))
 
 
 def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: list[str]) -> pd.DataFrame:

@@ -25,7 +25,9 @@ def test_glassdoor_as_survey(engine, settings):
     raw = pd.read_csv(path)
     assert res.rows_stored == len(raw) == 9999
     assert _count(engine, db.survey_scores) == int(raw[RATINGS].notna().sum().sum())
-    texts = int(raw["pros"].fillna("").str.strip().ne("").sum() + raw["cons"].fillna("").str.strip().ne("").sum())
+    # The reader keeps "None", "NA"... as text, as a person typed them; count them likewise.
+    raw_text = pd.read_csv(path, keep_default_na=False, dtype=str)
+    texts = int(raw_text["pros"].str.strip().ne("").sum() + raw_text["cons"].str.strip().ne("").sum())
     assert _count(engine, db.text_units) == texts
 
 

@@ -1,0 +1,276 @@
+"""The analysis run over a throwaway database, with a fake embedder and PCA/KMeans for speed."""
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sqlalchemy import insert, select
+from test_themes import FakeEmbedder, make_corpus
+
+from eevp import db
+from eevp.analysis import analyze, jaccard, rename_theme, search_units, theme_table, unit_themes
+from eevp.errors import InputError, NotFoundError, TooFewUnitsError
+from eevp.hashing import text_hash
+
+BOILERPLATE = ["n/a", "нет комментариев", "-", "немає", "No comment"]
+PARKING = [f"Parking near the office is a problem number {i}" for i in range(20)] + \
+          [f"Парковка у офиса проблема номер {i}" for i in range(10)] + \
+          [f"Паркування біля офісу проблема номер {i}" for i in range(10)]
+
+
+def add_units(engine, texts, kind="survey", role="Agent"):
+    """A batch row and one text unit per text; returns the unit ids."""
+    with engine.begin() as conn:
+        batch = conn.execute(insert(db.batches).values(
+            kind=kind, name="test", content_hash=uuid.uuid4().hex, created_at=db.now())).inserted_primary_key[0]
+        conn.execute(insert(db.text_units), [
+            {"batch_id": batch, "kind": kind, "record_no": i + 1, "record_id": i + 1, "question": "comment",
+             "seq": 0, "role": role, "department": "Ops", "wave": "2024-Q1", "text": t, "text_hash": text_hash(t)}
+            for i, t in enumerate(texts)])
+        return [r[0] for r in conn.execute(select(db.text_units.c.id).where(db.text_units.c.batch_id == batch)
+                                           .order_by(db.text_units.c.id)).all()]
+
+
+def steps(k=4):
+    return {"reducer": PCA(n_components=5, random_state=0), "clusterer": KMeans(n_clusters=k, n_init=3,
+                                                                                random_state=0)}
+
+
+def one_cluster():
+    return {"reducer": PCA(n_components=2, random_state=0), "clusterer": KMeans(n_clusters=1, n_init=1,
+                                                                                random_state=0)}
+
+
+def assignments(engine, model_row):
+    a = db.theme_assignments
+    with engine.connect() as conn:
+        return dict(conn.execute(select(a.c.unit_id, a.c.theme_id).where(a.c.model_row == model_row)).all())
+
+
+@pytest.fixture
+def corpus():
+    texts, labels, _ = make_corpus(per_topic=30)
+    return texts, labels
+
+
+@pytest.fixture
+def fitted_db(engine, settings, corpus):
+    texts, _labels = corpus
+    ids = add_units(engine, texts + BOILERPLATE)
+    emb = FakeEmbedder()
+    out = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    return out, ids, emb
+
+
+def test_first_run_fits_and_counts(fitted_db, engine, settings, corpus):
+    out, ids, emb = fitted_db
+    assert out["refitted"] is True
+    assert (out["units"], out["themes"], out["embedded_new"]) == (125, 4, 120)
+    assert out["excluded"] == {"boilerplate": 5, "too_short": 0}
+    assert out["outlier_share"] == 0.0
+    assert emb.calls == 120  # boilerplate is never embedded
+    with engine.connect() as conn:
+        m = conn.execute(select(db.theme_models)).one()
+        t = db.text_units
+        rows = conn.execute(select(t.c.language, t.c.is_boilerplate, t.c.sentiment).order_by(t.c.id)).all()
+    assert m.is_current and m.n_units == 120 and m.model_id == emb.model_id
+    assert Path(m.path).parent == settings.models_dir and Path(m.path).name.startswith("all-")
+    assert (Path(m.path) / "eevp_meta.json").exists()
+    assert [r.language for r in rows[:3]] == ["en", "ru", "uk"]
+    assert [r.is_boilerplate for r in rows].count(True) == 5
+    assert all(r.sentiment in ("positive", "neutral", "negative") for r in rows)
+    assign = assignments(engine, m.id)
+    assert len(assign) == 120 and set(ids[-5:]).isdisjoint(assign)
+
+
+def test_second_run_assigns_only_new_units(fitted_db, engine, settings):
+    out, ids, emb = fitted_db
+    before = assignments(engine, out["model_row"])
+    new_texts, new_labels, _ = make_corpus(per_topic=5, offset=100)
+    new_ids = add_units(engine, new_texts, kind="exit")
+    again = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    assert again["refitted"] is False and again["model_row"] == out["model_row"]
+    assert (again["assigned_new"], again["embedded_new"], again["units"]) == (20, 20, 145)
+    after = assignments(engine, out["model_row"])
+    assert {u: after[u] for u in before} == before
+    # Each new unit joins the theme its topic's training units are in.
+    by_topic = {}
+    for u, lab in zip(ids, make_corpus(per_topic=30)[1]):
+        by_topic.setdefault(lab, before[u])
+    assert [after[u] for u in new_ids] == [by_topic[lab] for lab in new_labels]
+    third = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    assert (third["assigned_new"], third["embedded_new"]) == (0, 0)
+    with engine.connect() as conn:
+        sizes = dict(conn.execute(select(db.themes.c.theme_id, db.themes.c.size)
+                                  .where(db.themes.c.model_row == out["model_row"])).all())
+    assert sorted(sizes.values()) == [35, 35, 35, 35]
+
+
+def test_outliers_gather_into_a_candidate_theme(fitted_db, engine, settings):
+    out, _ids, emb = fitted_db
+    before = assignments(engine, out["model_row"])
+    park_ids = add_units(engine, PARKING)
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    assert res["candidates"] == 1 and res["themes"] == 4
+    table = theme_table(engine)
+    cand = table[table["is_candidate"]]
+    assert len(cand) == 1 and cand["size"].iloc[0] == 40
+    # One candidate alone has no other theme to contrast with: its words tie, "parking" among them.
+    assert "parking" in cand["keywords"].iloc[0][:5] and "problem" in cand["keywords"].iloc[0]
+    after = assignments(engine, out["model_row"])
+    assert {after[u] for u in park_ids} == {int(cand["theme_id"].iloc[0])}
+    assert {u: after[u] for u in before} == before
+
+
+def test_edited_label_survives_a_refit(fitted_db, engine, settings):
+    out, _, emb = fitted_db
+    table = theme_table(engine)
+    target = table[table["keywords"].map(lambda k: "клиент" in k)].iloc[0]
+    rename_theme(engine, out["model_row"], int(target["theme_id"]), "  Customer complaints ")
+    assert theme_table(engine).set_index("theme_id").loc[target["theme_id"], "label"] == "Customer complaints"
+    refit = analyze(engine, settings, refit=True, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    assert refit["refitted"] and refit["model_row"] != out["model_row"]
+    new = theme_table(engine)
+    assert (new["model_row"] == refit["model_row"]).all()
+    hit = new[new["label"] == "Customer complaints"]
+    assert len(hit) == 1 and bool(hit["label_edited"].iloc[0])
+    assert jaccard(hit["keywords"].iloc[0], target["keywords"]) >= 0.5
+    assert new["label_edited"].sum() == 1
+    with engine.connect() as conn:
+        current = conn.execute(select(db.theme_models.c.id, db.theme_models.c.is_current)
+                               .order_by(db.theme_models.c.id)).all()
+    assert [c.is_current for c in current] == [False, True]
+
+
+def test_rename_errors(fitted_db, engine):
+    out, _, _ = fitted_db
+    with pytest.raises(NotFoundError):
+        rename_theme(engine, out["model_row"], 99, "x")
+    with pytest.raises(InputError):
+        rename_theme(engine, out["model_row"], 0, "   ")
+
+
+def test_changed_embedder_refits(fitted_db, engine, settings):
+    out, _, _ = fitted_db
+    other = FakeEmbedder()
+    other.model_id = "another-model"
+    res = analyze(engine, settings, embedder=other, steps=steps(), candidate_steps=one_cluster())
+    assert res["refitted"] and res["model_row"] != out["model_row"] and res["embedded_new"] == 120
+
+
+def test_theme_table_mixes_and_kinds(fitted_db, engine):
+    # Units added after the run are not counted until the next run assigns them.
+    add_units(engine, make_corpus(per_topic=3, topics=("pay",), offset=200)[0], kind="exit")
+    table = theme_table(engine)
+    assert table["size"].sum() == 120 and set(table.columns) >= {"by_source", "sentiment", "share", "model_row"}
+    assert abs(table["share"].sum() - 1.0) < 1e-9
+    row = table.iloc[0]
+    assert sum(row["sentiment"].values()) == row["size"]
+    assert row["by_source"] == {"survey": 1.0}
+
+
+def test_theme_table_filters_by_kind(engine, settings, corpus):
+    texts, _labels = corpus
+    add_units(engine, texts[:60])
+    add_units(engine, texts[60:], kind="exit")
+    analyze(engine, settings, embedder=FakeEmbedder(), steps=steps())
+    exits = theme_table(engine, kinds=("exit",))
+    assert exits["size"].sum() == 60 and len(exits) == 2
+    assert all(r == {"exit": 1.0} for r in exits["by_source"])
+    mixed = theme_table(engine)
+    assert len(mixed) == 4
+
+
+def test_unit_themes_has_no_text(fitted_db, engine):
+    units = unit_themes(engine)
+    assert len(units) == 120 and "text" not in units.columns
+    assert (units["theme_id"] >= 0).all()
+    assert set(units["kind"]) == {"survey"} and set(units["role"]) == {"Agent"}
+    assert {"unit_id", "record_id", "respondent_key", "wave", "date", "language", "sentiment"} <= set(units)
+
+
+def test_read_helpers_on_an_empty_database(engine):
+    assert theme_table(engine).empty
+    assert unit_themes(engine).empty
+    with pytest.raises(InputError):
+        theme_table(engine, scope="nope")
+
+
+def test_keyword_search_ignores_case_in_cyrillic(fitted_db, engine):
+    hits = search_units(engine, "КЛИЕНТЫ жалуются")
+    with engine.connect() as conn:
+        texts = dict(conn.execute(select(db.text_units.c.id, db.text_units.c.text)).all())
+    assert len(hits) > 0 and list(hits.columns) == ["unit_id", "score"]
+    assert all("клиенты жалуются" in texts[u].lower() for u in hits["unit_id"])
+    assert len(search_units(engine, "salary", limit=3)) == 3
+    assert search_units(engine, "50%_").empty
+    with pytest.raises(InputError):
+        search_units(engine, "  ")
+
+
+def test_semantic_search_ranks_by_meaning(fitted_db, engine):
+    _, _, emb = fitted_db
+    hits = search_units(engine, "Обучение сотрудников", embedder=emb, limit=10)
+    with engine.connect() as conn:
+        texts = dict(conn.execute(select(db.text_units.c.id, db.text_units.c.text)).all())
+    assert len(hits) == 10 and hits["score"].is_monotonic_decreasing
+    assert all(any(m in texts[u].lower() for m in ("train", "обучен", "навчан")) for u in hits["unit_id"])
+
+
+def test_customer_scope_has_its_own_model(fitted_db, engine, settings, corpus):
+    out, ids, emb = fitted_db
+    _, labels = corpus
+    with engine.begin() as conn:
+        conn.execute(insert(db.statement_tags), [
+            {"unit_id": u, "batch_id": 1, "about_customers": lab in ("customers", "training")}
+            for u, lab in zip(ids, labels)])
+    res = analyze(engine, settings, scope="customers", embedder=emb, steps=steps(2))
+    assert (res["units"], res["themes"], res["embedded_new"]) == (60, 2, 0)
+    assert len(unit_themes(engine, scope="customers")) == 60
+    assert theme_table(engine)["model_row"].iloc[0] == out["model_row"]  # "all" still current
+    words = set().union(*theme_table(engine, scope="customers")["keywords"])
+    assert "клиент" in words and "зарплата" not in words
+
+
+def test_too_few_units_after_annotating(engine, settings):
+    add_units(engine, make_corpus(per_topic=5)[0][:12] + ["n/a"])
+    with pytest.raises(TooFewUnitsError, match="at least 30"):
+        analyze(engine, settings, embedder=FakeEmbedder(), steps=steps())
+    with engine.connect() as conn:
+        langs = conn.execute(select(db.text_units.c.language)).scalars().all()
+    assert None not in langs
+
+
+def test_progress_reports_steps(engine, settings, corpus):
+    add_units(engine, corpus[0])
+    seen = []
+    analyze(engine, settings, embedder=FakeEmbedder(), steps=steps(), progress=lambda s, d, n: seen.append((s, d, n)))
+    names = [s for s, _, _ in seen]
+    for step in ("detecting languages", "sentiment", "embedding", "fitting themes", "saving themes"):
+        assert step in names
+    assert ("embedding", 120, 120) in seen
+
+
+def test_meta_keeps_params(fitted_db, engine):
+    _out, _, _ = fitted_db
+    with engine.connect() as conn:
+        params = json.loads(conn.execute(select(db.theme_models.c.params_json)).scalar())
+    assert params["config"]["seed"] == 42 and params["params"]["n_units"] == 120
+
+
+def test_integration_with_real_embedder_module(engine, settings, corpus):
+    """eevp.embeddings.embed_cached stores vectors: a second refit embeds nothing new."""
+    add_units(engine, corpus[0])
+    emb = FakeEmbedder()
+    analyze(engine, settings, embedder=emb, steps=steps())
+    calls = emb.calls
+    again = analyze(engine, settings, refit=True, embedder=emb, steps=steps())
+    assert again["embedded_new"] == 0 and emb.calls == calls
+    with engine.connect() as conn:
+        assert conn.execute(select(db.embeddings.c.model_id).distinct()).scalars().all() == [emb.model_id]

@@ -1,0 +1,274 @@
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from eevp import charts
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def spec(chart) -> dict:
+    """The Vega-Lite spec; fails on NaN (invalid JSON that a browser would reject)."""
+    d = chart.to_dict()
+    json.dumps(d, allow_nan=False)
+    return d
+
+
+def rows(d: dict) -> list[dict]:
+    out = []
+    for data in d.get("datasets", {}).values():
+        out.extend(data)
+    return out
+
+
+def layers(d: dict) -> list[dict]:
+    found = [d] if "mark" in d else []
+    for sub in d.get("layer", []):
+        found.extend(layers(sub))
+    return found
+
+
+def encodings(d: dict) -> list[dict]:
+    return [layer.get("encoding", {}) for layer in layers(d)]
+
+
+@pytest.fixture
+def heat():
+    return pd.DataFrame(
+        {
+            "dept": ["Sales", "Sales", "Ops", "Ops"],
+            "item": ["pay", "growth", "pay", "growth"],
+            "favourable": [0.5, 0.625, 0.9137, 0.1234],
+            "n": [10, 10, 3, 4],
+            "diff": [0.1, -0.2, 0.3111, -0.4222],
+            "suppressed": [False, False, True, True],
+        }
+    )
+
+
+def test_heatmap_hides_suppressed_values_and_labels_them(heat):
+    d = spec(
+        charts.heatmap(
+            heat,
+            x="dept",
+            y="item",
+            value="favourable",
+            diff_col="diff",
+            title="Fav by dept",
+            suppressed_label="fewer than 5 responses",
+        )
+    )
+    text = json.dumps(d)
+    for secret in ("0.9137", "0.1234", "0.3111", "-0.4222", "91%", "12%"):
+        assert secret not in text
+    data = rows(d)
+    hidden = [r for r in data if r["dept"] == "Ops"]
+    assert all(r["favourable"] is None and r["n"] is None and r["diff"] is None for r in hidden)
+    assert {r["shown"] for r in hidden} == {"fewer than 5 responses"}
+    shown = {(r["dept"], r["item"]): r["shown"] for r in data if r["dept"] == "Sales"}
+    assert shown == {("Sales", "pay"): "50%", ("Sales", "growth"): "62%"}
+    assert d["title"]["text"] == "Fav by dept"
+
+
+def test_heatmap_diverging_colour_on_difference_with_grey_condition(heat):
+    d = spec(charts.heatmap(heat, x="dept", y="item", value="favourable", diff_col="diff"))
+    colour = encodings(d)[0]["color"]
+    assert colour["field"] == "diff"
+    assert colour["scale"] == {"domainMid": 0, "reverse": True, "scheme": "blueorange"}
+    assert colour["condition"] == {"test": "datum.hidden", "value": charts.GREY}
+    enc = encodings(d)[0]
+    assert enc["x"]["field"] == "dept" and enc["x"]["title"] == "dept"
+    assert enc["y"]["field"] == "item"
+    assert [t["field"] for t in enc["tooltip"]] == ["item", "dept", "shown", "diff", "n"]
+
+
+def test_heatmap_counts_with_scheme_and_sort():
+    df = pd.DataFrame(
+        {"stage": ["b", "a"], "label": ["t", "t"], "people": [12, None], "suppressed": [False, True]}
+    )
+    d = spec(charts.heatmap(df, x="stage", y="label", value="people", scheme="blues", x_sort=["a", "b"]))
+    enc = encodings(d)[0]
+    assert enc["color"]["field"] == "people" and enc["color"]["scale"] == {"scheme": "blues"}
+    assert enc["x"]["sort"] == ["a", "b"]
+    assert {r["stage"]: r["cell"] for r in rows(d)} == {"b": "12", "a": "–"}
+
+
+def test_heatmap_without_suppressed_column():
+    df = pd.DataFrame({"x": ["a"], "y": ["b"], "v": [0.25]})
+    assert rows(spec(charts.heatmap(df, "x", "y", "v")))[0]["shown"] == "25%"
+
+
+def test_bar_enps_error_bars_and_suppressed_rows():
+    df = pd.DataFrame(
+        {
+            "role": ["Dev", "QA", "Ops"],
+            "n": [20, 3, 12],
+            "enps": [25.0, -66.6667, -10.0],
+            "ci_low": [5.0, -99.0, -30.0],
+            "ci_high": [45.0, 20.0, 10.0],
+            "suppressed": [False, True, False],
+        }
+    )
+    d = spec(charts.bar_enps(df, "role", title="eNPS by role", suppressed_label="fewer than 5 responses"))
+    assert "-66.6667" not in json.dumps(d) and "-99" not in json.dumps(d)
+    marks = [layer["mark"]["type"] for layer in layers(d)]
+    assert marks == ["bar", "rule", "text"]
+    rule = encodings(d)[1]
+    assert rule["x"]["field"] == "ci_low" and rule["x2"]["field"] == "ci_high"
+    bar = encodings(d)[0]
+    assert bar["x"]["scale"]["domain"] == [-100, 100] and bar["x"]["title"] == "eNPS"
+    sides = {r["role"]: (r["side"], r["note"]) for r in rows(d)}
+    assert sides == {
+        "Dev": ("0 or above", ""),
+        "QA": ("hidden", "fewer than 5 responses"),
+        "Ops": ("below 0", ""),
+    }
+    assert d["title"]["text"] == "eNPS by role"
+
+
+def test_trend_drops_suppressed_points_and_uses_sort():
+    df = pd.DataFrame(
+        {
+            "wave": ["2024", "2025", "2024", "2025"],
+            "favourable": [0.5, 0.6, 0.7, 0.4321],
+            "role": ["a", "a", "b", "b"],
+            "suppressed": [False, False, False, True],
+        }
+    )
+    d = spec(
+        charts.trend(
+            df, x="wave", y="favourable", color="role", sort=["2024", "2025"], percent=True, title="By wave"
+        )
+    )
+    assert "0.4321" not in json.dumps(d)
+    assert len(rows(d)) == 3
+    enc = encodings(d)[0]
+    assert enc["x"]["sort"] == ["2024", "2025"] and enc["color"]["field"] == "role"
+    assert enc["color"]["scale"]["range"] == charts.OKABE_ITO
+    assert enc["y"]["axis"]["format"] == ".0%"
+    assert d["mark"] == {"type": "line", "point": True}
+
+
+def test_driver_scatter_quadrant_lines_and_labels():
+    df = pd.DataFrame(
+        {
+            "item": ["pay", "growth", "team", "tools"],
+            "score": [0.3, 0.4, 0.8, 0.9],
+            "impact": [0.30, 0.05, 0.25, 0.02],
+            "r": [0.5, 0.2, 0.45, 0.1],
+            "quadrant": ["Fix first", "Monitor", "Strengths to keep", "Maintain"],
+        }
+    )
+    d = spec(charts.driver_scatter(df, title="Drivers"))
+    all_rows = rows(d)
+    medians = {k: v for r in all_rows if len(r) == 1 for k, v in r.items()}
+    assert medians == pytest.approx({"score": 0.6, "impact": 0.15})
+    names = {r["quadrant"] for r in all_rows if "align" in r}
+    assert names == {"Fix first", "Strengths to keep", "Monitor", "Maintain"}
+    point = next(e for e in encodings(d) if "color" in e)
+    assert point["x"]["field"] == "score" and point["y"]["field"] == "impact"
+    assert point["color"]["scale"]["domain"] == list(charts.QUADRANT_COLOURS)
+
+
+def test_distribution_is_normalised_stack_with_diverging_order():
+    df = pd.DataFrame({"score": [1, 2, 3, 4, 5], "count": [1, 1, 2, 4, 2]})
+    d = spec(charts.distribution(df, "q1"))
+    enc = d["encoding"]
+    assert enc["x"]["stack"] == "normalize"
+    assert enc["color"]["scale"] == {"reverse": True, "scheme": "blueorange"}
+    assert [r["share"] for r in rows(d)] == [0.1, 0.1, 0.2, 0.4, 0.2]
+    assert d["title"]["text"] == "How people answered: q1"
+
+
+def test_gap_bars_ranked_by_gap_without_suppressed():
+    df = pd.DataFrame(
+        {
+            "benefit": ["gym", "pay", "remote", "secret"],
+            "importance": [3.0, 4.8, 4.0, 4.9],
+            "satisfaction": [3.5, 2.8, 3.9, 1.23],
+            "n": [10, 10, 10, None],
+            "suppressed": [False, False, False, True],
+        }
+    )
+    d = spec(charts.gap_bars(df, title="Gaps"))
+    assert "secret" not in json.dumps(d) and "1.23" not in json.dumps(d)
+    rule = encodings(d)[0]
+    assert rule["y"]["sort"] == ["pay", "remote", "gym"]
+    assert rule["x"]["field"] == "satisfaction" and rule["x2"]["field"] == "importance"
+    assert {r["benefit"]: round(r["gap"], 2) for r in rows(d)} == {"gym": -0.5, "pay": 2.0, "remote": 0.1}
+
+
+def test_share_bars_and_stacked_share():
+    d = spec(
+        charts.share_bars(
+            pd.DataFrame({"pillar": ["Pay", "Growth"], "share": [0.4, 0.25]}),
+            category="pillar",
+            value="share",
+            percent=True,
+            title="Shares",
+        )
+    )
+    assert d["encoding"]["x"]["axis"]["format"] == ".0%" and d["encoding"]["y"]["sort"] == "-x"
+    assert {r["pillar"]: r["shown"] for r in rows(d)} == {"Pay": "40%", "Growth": "25%"}
+    s = spec(
+        charts.stacked_share(
+            pd.DataFrame({"theme": ["a", "a"], "sentiment": ["negative", "positive"], "units": [3, 1]}),
+            "theme",
+            "sentiment",
+            "units",
+            colours=charts.SENTIMENT_COLOURS,
+        )
+    )
+    assert s["encoding"]["x"]["stack"] == "normalize"
+    assert s["encoding"]["color"]["scale"]["domain"] == ["negative", "neutral", "positive"]
+
+
+def test_theme_bars_with_and_without_sentiment():
+    themes = pd.DataFrame(
+        {
+            "label": ["billing", "onboarding"],
+            "size": [10, 20],
+            "sentiment": [{"negative": 7, "positive": 3}, {"neutral": 20}],
+        }
+    )
+    d = spec(charts.theme_bars(themes, title="Themes"))
+    assert sorted((r["label"], r["sentiment"], r["units"]) for r in rows(d)) == [
+        ("billing", "negative", 7),
+        ("billing", "positive", 3),
+        ("onboarding", "neutral", 20),
+    ]
+    assert d["encoding"]["y"]["sort"] == ["onboarding", "billing"]
+    plain = spec(charts.theme_bars(themes.drop(columns="sentiment")))
+    assert plain["encoding"]["x"]["field"] == "size"
+
+
+def test_compare_bars_and_offer_matrix():
+    cmp = pd.DataFrame({"label": ["pay", "tools"], "share_a": [0.5, 0.1], "share_b": [0.2, 0.3]})
+    d = spec(charts.compare_bars(cmp, a_label="Leavers", b_label="Staff"))
+    assert {(r["label"], r["group"]): r["share"] for r in rows(d)} == {
+        ("pay", "Leavers"): 0.5,
+        ("tools", "Leavers"): 0.1,
+        ("pay", "Staff"): 0.2,
+        ("tools", "Staff"): 0.3,
+    }
+    assert d["encoding"]["yOffset"]["field"] == "group"
+    m = pd.DataFrame(
+        {
+            "benefit": ["gym", "gym"],
+            "pillar": ["Wellbeing"] * 2,
+            "role": ["Dev", "QA"],
+            "offered": [True, False],
+        }
+    )
+    o = spec(charts.offer_matrix(m, title="Offered"))
+    assert {r["role"]: r["offered_text"] for r in rows(o)} == {"Dev": "offered", "QA": "not offered"}
+
+
+def test_eevp_charts_and_metrics_do_not_import_streamlit():
+    code = "import sys, eevp.charts, eevp.metrics, eevp.anonymity; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,76 @@
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from eevp.language import detect_language, detect_languages
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+PARALLEL = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "multilingual" / "parallel_en_ru_uk.csv"
+)
+
+
+@pytest.fixture(scope="module")
+def parallel():
+    if not PARALLEL.exists():
+        pytest.skip("shared parallel corpus not available")
+    with PARALLEL.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uk"])
+def test_parallel_sentences_are_recognised(parallel, lang):
+    texts = [r[lang] for r in parallel]
+    got = detect_languages(texts)
+    accuracy = sum(g == lang for g in got) / len(texts)
+    assert accuracy >= 0.98, [t for t, g in zip(texts, got) if g != lang]
+
+
+def test_russian_and_ukrainian_told_apart_on_120_sentences(parallel):
+    texts = [r["ru"] for r in parallel] + [r["uk"] for r in parallel] + [r["en"] for r in parallel]
+    gold = ["ru"] * len(parallel) + ["uk"] * len(parallel) + ["en"] * len(parallel)
+    got = detect_languages(texts)
+    assert sum(g == y for g, y in zip(got, gold)) / len(gold) >= 0.98
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Клиенты ждут ответа по часу.", "ru"),
+        ("Клієнти чекають на відповідь годину.", "uk"),
+        ("Customers wait an hour for an answer.", "en"),
+        ("Это плохо", "ru"),
+        ("Це погано", "uk"),
+        ("Нет", "ru"),
+        ("Ні", "uk"),
+        ("дякую", "uk"),
+        ("спасибо", "ru"),
+        ("Всё", "ru"),
+        ("Зарплата низька", "uk"),
+        ("Зарплата низкая", "ru"),
+        ("ok", "en"),
+        ("Low pay", "en"),
+        ("Sehr gut, danke schön, wir sind zufrieden", "other"),
+        ("Très bien, merci pour tout et pour le travail", "other"),
+        ("", "other"),
+        ("   ", "other"),
+        ("12345 !!!", "other"),
+        (None, "other"),
+        ("工资太低了", "other"),
+    ],
+)
+def test_examples(text, expected):
+    assert detect_language(text) == expected
+
+
+def test_mixed_script_follows_the_majority():
+    assert detect_language("Наш CRM постоянно падает, клиенты недовольны") == "ru"
+    assert detect_language("The клиент said the app is slow and the support never answers") == "en"
+
+
+def test_detect_languages_keeps_order_and_length():
+    assert detect_languages(["Hello there", "Привіт усім", "Привет всем", ""]) == ["en", "uk", "ru", "other"]
+    assert detect_languages([]) == []

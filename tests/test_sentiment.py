@@ -1,0 +1,98 @@
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from eevp.sentiment import classify_sentiment, guess_language, label_for, sentiment_scores
+
+EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The team is great and my manager is really supportive.", "positive"),
+    ("I love working here, the benefits are generous.", "positive"),
+    ("The pay is terrible and the hours are long.", "negative"),
+    ("The training was not good.", "negative"),
+    ("My manager is not bad at all.", "positive"),
+    ("No career progression and constant pressure.", "negative"),
+    ("Мне очень нравится мой коллектив.", "positive"),
+    ("Мне не нравится мой начальник.", "negative"),
+    ("Ужасное отношение к клиентам, постоянные задержки.", "negative"),
+    ("Зарплата неплохая, коллеги отзывчивые.", "positive"),
+    ("Мені дуже подобається ця робота.", "positive"),
+    ("Мені не подобається графік змін.", "negative"),
+    ("Керівник жахливий, зарплата низька.", "negative"),
+    ("Чудова команда, дякую за підтримку!", "positive"),
+    ("The office is on the third floor.", "neutral"),
+    ("Офис находится на третьем этаже.", "neutral"),
+])
+def test_hand_written_polarity(text, expected):
+    assert classify_sentiment([text]) == [expected]
+
+
+def test_negation_flips_the_sign():
+    good, not_good = sentiment_scores(["The support is good.", "The support is not good."], ["en", "en"])
+    assert good > 0.3 and not_good < -0.1
+
+
+def test_intensifier_strengthens():
+    plain, strong = sentiment_scores(["Це добре.", "Це дуже добре."], ["uk", "uk"])
+    assert strong > plain > 0
+
+
+def test_contrast_weighs_the_second_clause_more():
+    assert classify_sentiment(["Good pay but terrible management"]) == ["negative"]
+    assert classify_sentiment(["Long hours but great colleagues"]) == ["positive"]
+
+
+def test_emoticons_count_in_any_language():
+    scores = sentiment_scores(["Доставка сегодня :)", "Доставка сегодня :(", "Доставка сьогодні 👍"])
+    assert scores[0] > 0 and scores[1] < 0 and scores[2] > 0
+
+
+def test_scores_are_bounded_float32_and_empty_is_zero():
+    scores = sentiment_scores(["excellent " * 50, "terrible " * 50, "", "   "])
+    assert scores.dtype == np.float32
+    assert 0.9 < scores[0] <= 1.0 and -1.0 <= scores[1] < -0.9
+    assert scores[2] == 0 and scores[3] == 0
+
+
+def test_language_guess_and_explicit_languages():
+    assert [guess_language(t) for t in ["hello", "привет", "привіт", "ґанок"]] == ["en", "ru", "uk", "uk"]
+    # An unknown language code falls back to guessing.
+    assert classify_sentiment(["Это отлично"], ["xx"]) == ["positive"]
+    with pytest.raises(ValueError):
+        sentiment_scores(["a", "b"], ["en"])
+
+
+def test_label_for_uses_the_neutral_band():
+    assert [label_for(x) for x in (0.5, 0.01, -0.01, -0.5)] == ["positive", "neutral", "neutral", "negative"]
+
+
+def _bench():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_sentiment
+
+    return bench_sentiment
+
+
+@pytest.mark.skipif(not EXTERNAL.exists(), reason="shared external data not present")
+def test_accuracy_on_real_data():
+    """Positive vs negative; a neutral prediction counts as wrong. Figures at writing:
+    Glassdoor 0.79 (target 0.85 not reached), SentiRuEval-2015 restaurants 0.91,
+    SentiRuEval-2016 tweets 0.53. Asserted floors guard against regressions."""
+    bench = _bench()
+    data = bench.glassdoor(500, seed=0)
+    if data is None:
+        pytest.skip("Glassdoor sample absent")
+    assert bench.evaluate(*data)["accuracy"] >= 0.75
+    rest = bench.restaurants()
+    if rest is not None:
+        assert bench.evaluate(*rest)["accuracy"] >= 0.85
+    tw = bench.tweets()
+    if tw is not None:
+        assert bench.evaluate(*tw)["accuracy"] >= 0.48

@@ -1,0 +1,115 @@
+"""Text preparation: boilerplate, lemmas, stop words and the keyword vectorizer."""
+
+import pickle
+
+import pytest
+
+from eevp import textprep
+from eevp.textprep import (
+    LemmaTokenizer,
+    guess_language,
+    is_boilerplate,
+    is_too_short,
+    lemmatize_tokens,
+    make_vectorizer,
+    prepare,
+    stop_words,
+)
+
+
+@pytest.mark.parametrize("text", [
+    "n/a", "N/A", "NA", "none", "None.", "No comment", "nothing", "-", "...", "  ", "", None, "123", "5/10", "?!",
+    "нет", "Ничего", "Нет комментариев.", "немає", "нічого", "Без коментарів", "—", "N.A.",
+])
+def test_boilerplate(text):
+    assert is_boilerplate(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Pay", "No training at all", "Нет обучения", "Немає навчання", "Nothing works here", "None of the managers listen",
+    "ok pay",
+])
+def test_not_boilerplate(text):
+    assert not is_boilerplate(text)
+
+
+@pytest.mark.parametrize("text,n,short", [
+    ("good pay", 3, True), ("good pay here", 3, False), ("Зарплата", 1, False), ("123 45", 1, True),
+    ("Клієнти скаржаться", 2, False),
+])
+def test_too_short(text, n, short):
+    assert is_too_short(text, n) is short
+
+
+def test_prepare_counts_exclusions():
+    df = prepare(["n/a", "good pay", "Managers ignore our ideas", None, "нет комментариев", "Нет обучения по продукту"])
+    assert df["keep"].tolist() == [False, False, True, False, False, True]
+    assert df["reason"].tolist() == ["boilerplate", "too_short", "", "boilerplate", "boilerplate", ""]
+    assert df.attrs["excluded"] == {"boilerplate": 3, "too_short": 1}
+    assert prepare(["good pay"], min_words=1)["keep"].tolist() == [True]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Customers complain", "en"), ("Клиенты жалуются", "ru"), ("Клієнти скаржаться", "uk"),
+    ("Мы не знаем", "ru"), ("що робити далі", "uk"), ("Менеджер не слухає", "uk"), ("Руководитель не слушает", "ru"),
+])
+def test_guess_language(text, lang):
+    assert guess_language(text) == lang
+
+
+@pytest.mark.parametrize("text,lang,lemma", [
+    ("клиенты клиентов клиентам клиентами", "ru", "клиент"),
+    ("клієнти клієнтів клієнтам клієнтами", "uk", "клієнт"),
+    ("customers customer", "en", "customer"),
+    ("зарплаты зарплате зарплатой", "ru", "зарплата"),
+    ("зарплати зарплатою", "uk", "зарплата"),
+    ("policies policy", "en", "policy"),
+])
+def test_lemmas_collapse_word_forms(text, lang, lemma):
+    assert set(lemmatize_tokens(text, lang)) == {lemma}
+
+
+def test_language_is_guessed_when_not_given():
+    assert lemmatize_tokens("Клієнтам погано") == ["клієнт", "погано"]
+
+
+def test_russian_words_in_a_ukrainian_looking_document_are_read_as_russian():
+    # BERTopic joins all texts of a theme, so one document mixes both languages.
+    assert lemmatize_tokens("Клієнти скаржаться. Мы теряем клиентов", "uk")[-1] == "клиент"
+
+
+def test_stop_word_lists_are_large_enough():
+    for lang, minimum in [("ru", 150), ("uk", 150), ("en", 50)]:
+        lines = [w for w in (textprep.STOPWORDS_DIR / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+                 if w.strip() and not w.startswith("#")]
+        assert len(set(lines)) >= minimum, lang
+    stops = stop_words()
+    assert {"the", "and", "что", "это", "що", "це", "компания", "компанія", "company"} <= stops
+    assert not {"клиент", "клієнт", "customer", "зарплата", "salary", "работа", "робота", "work"} & stops
+
+
+def test_tokenizer_drops_stop_words_and_keeps_lemmas():
+    tok = LemmaTokenizer()
+    assert tok("Нам не хватает общения с клиентами и руководством") == ["хватать", "общение", "клиент",
+                                                                         "руководство"]
+    assert tok("Нам бракує спілкування з клієнтами та керівництвом") == ["бракувати", "спілкування", "клієнт",
+                                                                         "керівництво"]
+    assert tok("The company ignores our customers' complaints") == ["ignore", "customer", "complaint"]
+
+
+def test_vectorizer_counts_word_forms_as_one_and_makes_bigrams():
+    vec = make_vectorizer(10)
+    x = vec.fit_transform(["клиенты жалуются", "клиентов много", "клиентам плохо обслуживание"])
+    vocab = vec.vocabulary_
+    assert "клиент" in vocab and "клиенты" not in vocab and "клиентов" not in vocab
+    assert x[:, vocab["клиент"]].sum() == 3
+    assert "клиент жаловаться" in vocab
+
+
+def test_vectorizer_is_picklable_and_min_df_adapts():
+    vec = pickle.loads(pickle.dumps(make_vectorizer(100)))
+    assert vec.tokenizer == LemmaTokenizer()
+    assert vec.ngram_range == (1, 2)
+    assert make_vectorizer(100).min_df == 1
+    assert make_vectorizer(200_000).min_df == 2
+    assert make_vectorizer(200_000).max_features == 100_000

@@ -1,0 +1,311 @@
+"""Themes: BERTopic over precomputed embeddings, with PCA/KMeans injected for speed."""
+
+import hashlib
+import os
+from typing import ClassVar
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+
+from eevp.errors import InputError, NotFoundError, TooFewUnitsError
+from eevp.themes import (
+    ThemeConfig,
+    assign_new,
+    candidate_themes,
+    fit_themes,
+    load_model,
+    make_label,
+    params_for_size,
+    save_model,
+)
+
+# Four topics, each in English, Russian and Ukrainian; {x} is filled from the topic's slot words.
+TOPICS = {
+    "customers": {
+        "en": (["Customers complain about {x}", "We lose customers because of {x}",
+                "Customers wait too long for {x}", "Our customers are unhappy with {x}"],
+               ["slow delivery", "late refunds", "rude support", "billing errors", "missed calls"]),
+        "ru": (["Клиенты жалуются на {x}", "Мы теряем клиентов из-за {x}",
+                "Клиентам приходится долго ждать {x}", "Клиентов раздражает {x}"],
+               ["доставку", "возврат денег", "ответ поддержки", "счета", "звонки"]),
+        "uk": (["Клієнти скаржаться на {x}", "Ми втрачаємо клієнтів через {x}",
+                "Клієнтам доводиться довго чекати {x}", "Клієнтів дратує {x}"],
+               ["доставку", "повернення грошей", "відповідь підтримки", "рахунки", "дзвінки"]),
+    },
+    "pay": {
+        "en": (["The salary is too low for {x}", "Salaries have not grown despite {x}",
+                "My salary does not cover {x}", "Pay and salary reviews ignore {x}"],
+               ["inflation", "rent", "overtime", "experience", "extra duties"]),
+        "ru": (["Зарплата слишком низкая для {x}", "Зарплаты не растут несмотря на {x}",
+                "Моей зарплаты не хватает на {x}", "Пересмотр зарплаты не учитывает {x}"],
+               ["инфляцию", "аренду", "переработки", "опыт", "обязанности"]),
+        "uk": (["Зарплата занадто низька для {x}", "Зарплати не ростуть попри {x}",
+                "Моєї зарплати не вистачає на {x}", "Перегляд зарплати не враховує {x}"],
+               ["інфляцію", "оренду", "переробки", "досвід", "обов'язки"]),
+    },
+    "managers": {
+        "en": (["My manager never gives {x}", "Managers ignore {x}",
+                "The manager does not listen to {x}", "Managers should improve {x}"],
+               ["feedback", "our ideas", "team concerns", "recognition", "clear goals"]),
+        "ru": (["Руководитель никогда не дает {x}", "Руководители игнорируют {x}",
+                "Руководитель не слушает {x}", "Руководителям стоит улучшить {x}"],
+               ["обратную связь", "наши идеи", "команду", "признание", "цели"]),
+        "uk": (["Керівник ніколи не дає {x}", "Керівники ігнорують {x}",
+                "Керівник не слухає {x}", "Керівникам варто покращити {x}"],
+               ["зворотний зв'язок", "наші ідеї", "команду", "визнання", "цілі"]),
+    },
+    "training": {
+        "en": (["I would like more training on {x}", "Training courses about {x} are missing",
+                "New staff need training in {x}", "Please organise training for {x}"],
+               ["new software", "sales skills", "product knowledge", "safety", "leadership"]),
+        "ru": (["Хочется больше обучения по {x}", "Не хватает обучения по {x}",
+                "Новичкам нужно обучение по {x}", "Организуйте обучение по {x}"],
+               ["новым программам", "продажам", "продукту", "безопасности", "лидерству"]),
+        "uk": (["Хочеться більше навчання з {x}", "Бракує навчання з {x}",
+                "Новачкам потрібне навчання з {x}", "Організуйте навчання з {x}"],
+               ["нових програм", "продажів", "продукту", "безпеки", "лідерства"]),
+    },
+}
+
+
+def make_corpus(per_topic: int = 40, topics=tuple(TOPICS), offset: int = 0):
+    """Texts, topic labels and languages: ``per_topic`` sentences per topic, languages rotating."""
+    texts, labels, langs = [], [], []
+    for name in topics:
+        for i in range(offset, offset + per_topic):
+            lang = ("en", "ru", "uk")[i % 3]
+            templates, slots = TOPICS[name][lang]
+            j = i // 3
+            text = templates[j % len(templates)].format(x=slots[(j // len(templates)) % len(slots)])
+            texts.append(f"{text} ({i})" if j >= len(templates) * len(slots) else text)
+            labels.append(name)
+            langs.append(lang)
+    return texts, labels, langs
+
+
+class FakeEmbedder:
+    """One direction per topic (found by marker words) plus small deterministic noise per text."""
+
+    model_id = "fake-test-embedder"
+    MARKERS: ClassVar[dict] = {"customers": ("custom", "клиент", "клієнт"), "pay": ("salar", "pay", "зарплат"),
+               "managers": ("manag", "руковод", "керівн"), "training": ("train", "обучен", "навчан"),
+               "parking": ("parking", "парков", "паркув")}
+
+    def __init__(self, dim: int = 16, noise: float = 0.15):
+        self.dim, self.noise, self.calls = dim, noise, 0
+
+    def vector(self, text: str) -> np.ndarray:
+        seed = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+        rng = np.random.default_rng(seed)
+        v = rng.normal(0, self.noise, self.dim)
+        low = text.lower()
+        for k, (name, marks) in enumerate(self.MARKERS.items()):
+            if any(m in low for m in marks):
+                v[k] += 1.0
+                break
+        else:
+            v[5 + seed % (self.dim - 5)] += 1.0  # unrelated text: a direction of its own
+        return v / np.linalg.norm(v)
+
+    def encode(self, texts):
+        self.calls += len(texts)
+        return np.stack([self.vector(t) for t in texts]).astype(np.float32) if texts else np.zeros((0, self.dim),
+                                                                                                    np.float32)
+
+
+def fast_steps(k: int = 4):
+    return {"reducer": PCA(n_components=5, random_state=0), "clusterer": KMeans(n_clusters=k, n_init=3,
+                                                                                random_state=0)}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    texts, labels, langs = make_corpus()
+    return texts, labels, langs, FakeEmbedder().encode(texts)
+
+
+@pytest.fixture(scope="module")
+def fitted(corpus):
+    texts, _, langs, emb = corpus
+    return fit_themes(texts, emb, langs, **fast_steps())
+
+
+def _by_label(result, labels):
+    """The theme each true topic mostly went to."""
+    out = {}
+    for name in set(labels):
+        ids = result.topics[np.array(labels) == name]
+        out[name] = int(np.bincount(ids[ids >= 0]).argmax())
+    return out
+
+
+def test_finds_the_four_topics(fitted, corpus):
+    _, labels, _, _ = corpus
+    mapping = _by_label(fitted, labels)
+    assert sorted(mapping.values()) == [0, 1, 2, 3]
+    agree = np.mean([fitted.topics[i] == mapping[lab] for i, lab in enumerate(labels)])
+    assert agree >= 0.95
+    assert sorted(fitted.themes["size"].tolist()) == [40, 40, 40, 40]
+
+
+def test_keywords_are_lemmas_in_three_languages(fitted, corpus):
+    _, labels, _, _ = corpus
+    cust = _by_label(fitted, labels)["customers"]
+    words = fitted.themes.set_index("theme_id").loc[cust, "keywords"]
+    assert {"клиент", "клієнт", "customer"} <= set(words)
+    assert "клиентов" not in words and "клиентам" not in words and "customers" not in words
+    pay = fitted.themes.set_index("theme_id").loc[_by_label(fitted, labels)["pay"], "keywords"]
+    assert {"зарплата", "salary"} <= set(pay)
+
+
+def test_labels_come_from_keywords(fitted):
+    for row in fitted.themes.itertuples():
+        first = row.label.split(",")[0].strip().lower()
+        assert first in [k.lower() for k in row.keywords]
+        assert row.label[0].isupper()
+
+
+def test_same_data_same_topics(corpus):
+    texts, _, langs, emb = corpus
+    a = fit_themes(texts, emb, langs, **fast_steps())
+    b = fit_themes(texts, emb, langs, **fast_steps())
+    assert np.array_equal(a.topics, b.topics)
+    assert a.themes["keywords"].tolist() == b.themes["keywords"].tolist()
+
+
+def test_outliers_reduced_to_target(corpus):
+    texts, _, langs, emb = corpus
+
+    class HalfOutliers(KMeans):
+        """KMeans that leaves every other unit unassigned (-1), like an over-strict HDBSCAN."""
+
+        def fit(self, X, y=None):
+            super().fit(X)
+            self.labels_ = np.where(np.arange(len(X)) % 2 == 0, self.labels_, -1)
+            return self
+
+    res = fit_themes(texts, emb, langs, ThemeConfig(outlier_target=0.15),
+                     reducer=PCA(n_components=5), clusterer=HalfOutliers(n_clusters=4, n_init=3, random_state=0))
+    assert 0.0 <= res.outlier_share <= 0.15
+    # Reassigned units went to their own topic's theme: the topic structure is clear.
+    assert res.themes["size"].min() >= 30
+    assert res.model.get_topic_info()["Count"].sum() == len(texts)
+
+
+def test_too_few_units_names_the_minimum():
+    with pytest.raises(TooFewUnitsError, match="at least 30 .* there are 12"):
+        params_for_size(12)
+    texts, _, _ = make_corpus(per_topic=5)
+    with pytest.raises(TooFewUnitsError):
+        fit_themes(texts, FakeEmbedder().encode(texts), **fast_steps())
+
+
+def test_mismatched_embeddings_are_an_input_error(corpus):
+    texts, _, _, emb = corpus
+    with pytest.raises(InputError, match="one embedding row per text"):
+        fit_themes(texts, emb[:-1], **fast_steps())
+
+
+@pytest.mark.parametrize("n,mcs,nn", [(50, 5, 11), (300, 9, 16), (10_000, 50, 27), (100_000, 71, 29)])
+def test_params_grow_with_corpus(n, mcs, nn):
+    p = params_for_size(n)
+    assert (p["min_cluster_size"], p["n_neighbors"]) == (mcs, nn)
+    assert p["fit_units"] == min(n, 20_000)
+    assert p["pca_dims"] == (50 if n > 2000 else 0)
+
+
+def test_save_load_assign_gives_training_themes(fitted, corpus, tmp_path):
+    _, _, _, emb = corpus
+    save_model(fitted, tmp_path / "m")
+    assert (tmp_path / "m" / "topic_embeddings.safetensors").exists()
+    loaded = load_model(tmp_path / "m")
+    assert np.array_equal(loaded.topics, fitted.topics)
+    assert loaded.themes["label"].tolist() == fitted.themes["label"].tolist()
+    topics, outlier = assign_new(tmp_path / "m", emb)
+    assert np.array_equal(topics[~outlier], fitted.topics[~outlier])
+    assert outlier.mean() <= 0.1
+    # The reloaded BERTopic model keeps the keywords.
+    assert [w for w, _ in loaded.model.get_topic(0)] == [w for w, _ in fitted.model.get_topic(0)]
+
+
+def test_loaded_vectorizer_lemmatises(fitted, tmp_path):
+    save_model(fitted, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert loaded.model.vectorizer_model.build_analyzer()("Клиентам звонки") == ["клиент", "звонок",
+                                                                                    "клиент звонок"]
+
+
+def test_load_missing_model_is_not_found(tmp_path):
+    with pytest.raises(NotFoundError):
+        load_model(tmp_path / "nothing")
+
+
+def test_assign_new_rejects_far_units(fitted):
+    far = np.zeros((3, fitted.centroids.shape[1]), dtype=np.float32)
+    far[:, 10] = 1.0
+    topics, outlier = assign_new(fitted, far)
+    assert outlier.tolist() == [True, True, True]
+    assert topics.tolist() == [-1, -1, -1]
+
+
+def test_assign_new_rejects_other_embedder(fitted):
+    with pytest.raises(InputError, match="refit"):
+        assign_new(fitted, np.ones((2, 7), dtype=np.float32))
+
+
+def test_candidate_themes_from_a_new_topic(fitted):
+    # A fifth topic nobody wrote about before: 40 texts about parking, in its own direction.
+    texts = [f"Parking near the office is a problem number {i}" for i in range(40)]
+    rng = np.random.default_rng(1)
+    emb = np.zeros((40, 16), dtype=np.float32)
+    emb[:, 12] = 1.0
+    emb += rng.normal(0, 0.1, emb.shape).astype(np.float32)
+    cand = candidate_themes(texts, emb, existing=fitted, min_units=30, reducer=PCA(n_components=5),
+                            clusterer=KMeans(n_clusters=1, n_init=1, random_state=0))
+    assert cand.themes["theme_id"].tolist() == [4]
+    assert "parking" in cand.themes["keywords"].iloc[0]
+    assert (cand.topics == 4).all()
+    assert cand.centroids.shape == (1, 16)
+
+
+def test_candidate_near_existing_theme_merges(fitted, corpus):
+    texts, labels, _, emb = corpus
+    idx = [i for i, lab in enumerate(labels) if lab == "pay"]
+    cand = candidate_themes([texts[i] for i in idx], emb[idx], existing=fitted, min_units=30,
+                            reducer=PCA(n_components=5), clusterer=KMeans(n_clusters=1, n_init=1, random_state=0))
+    assert cand.themes.empty
+    assert set(cand.topics.tolist()) == {_by_label(fitted, labels)["pay"]}
+
+
+def test_too_few_outliers_give_no_candidates(fitted):
+    cand = candidate_themes(["a b c"] * 5, np.ones((5, 16), np.float32), existing=fitted, min_units=30)
+    assert cand.themes.empty and (cand.topics == -1).all()
+
+
+@pytest.mark.parametrize("words,lang,label", [
+    (["customer", "клиент", "клієнт", "delivery"], "ru", "Клиент, клієнт"),
+    (["customer", "клиент", "delivery", "customer delivery"], "en", "Customer, delivery"),
+    (["клиент", "жалоба"], "en", "Клиент, жалоба"),
+    ([], "en", "Theme"),
+])
+def test_make_label(words, lang, label):
+    assert make_label(words, lang) == label
+
+
+@pytest.mark.slow
+def test_real_umap_hdbscan_on_300_units():
+    texts, labels, langs = make_corpus(per_topic=75)
+    emb = FakeEmbedder(dim=32, noise=0.2).encode(texts)
+    a = fit_themes(texts, emb, langs)
+    b = fit_themes(texts, emb, langs)
+    assert np.array_equal(a.topics, b.topics)
+    assert a.outlier_share <= 0.15
+    assert a.params["min_cluster_size"] == 9
+    mapping = _by_label(a, labels)
+    assert len(set(mapping.values())) == 4
+    agree = np.mean([a.topics[i] == mapping[lab] for i, lab in enumerate(labels)])
+    assert agree >= 0.9
