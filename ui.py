@@ -69,11 +69,26 @@ def evp_frames(_key: tuple):
     return evp_catalog(get_engine()), evp_ratings(get_engine())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def themes_and_units(_key: tuple, scope: str = "all"):
+    """The current themes of a scope ("all" or "customers") and its units with a ``person`` column."""
+    from eevp.analysis import theme_table, unit_themes
+    from eevp.theme_views import with_person
+
+    return theme_table(get_engine(), scope=scope), with_person(unit_themes(get_engine(), scope=scope))
+
+
 # --------------------------------------------------------------------------- language
 
 def lang() -> str:
     if "lang" not in st.session_state:
-        st.session_state["lang"] = i18n.pick_language(st.context.headers.get("Accept-Language"))
+        saved = None
+        user = current_user()
+        if user is not None:
+            from eevp.auth import saved_language
+
+            saved = saved_language(get_settings(), user.username)
+        st.session_state["lang"] = i18n.pick_language(st.context.headers.get("Accept-Language"), saved)
     return st.session_state["lang"]
 
 
@@ -88,9 +103,22 @@ def num(value, decimals: int = 0) -> str:
 
 # --------------------------------------------------------------------------- page frame
 
-def page_setup(title: str, icon: str = "📊") -> None:
-    """Every page starts here: config, language picker, login, demo banner."""
-    st.set_page_config(page_title=f"{title} · eevp", page_icon=icon, layout="wide")
+#: The pages in the sidebar: (script, title, icon, permission needed to see it, url path).
+PAGES = [
+    ("pages/1_Upload.py", "Upload", "⬆️", "upload", "upload"),
+    ("pages/2_Survey.py", "Survey", "📋", "view_dashboards", "survey"),
+    ("pages/3_EVP.py", "EVP", "🎁", "view_dashboards", "evp"),
+    ("pages/4_Exits.py", "Exits", "🚪", "view_dashboards", "exits"),
+    ("pages/5_Themes.py", "Themes", "💬", "view_themes", "themes"),
+    ("pages/6_Customer_insights.py", "Customer insights", "🧭", "view_customers", "customer-insights"),
+    ("pages/7_CX_maturity.py", "CX maturity", "🧩", "cx_assess", "cx-maturity"),
+    ("pages/8_Admin.py", "Admin", "🛠️", "users", "admin"),
+]
+
+
+def frame() -> None:
+    """The frame around every page (run once per script run by app.py): config and language picker."""
+    st.set_page_config(page_title="eevp", page_icon="📊", layout="wide")
     with st.sidebar:
         codes = list(i18n.LANGUAGES)
         current = lang()
@@ -98,7 +126,12 @@ def page_setup(title: str, icon: str = "📊") -> None:
                               key="lang_picker", label_visibility="collapsed")
         if choice != current:
             st.session_state["lang"] = choice
+            _remember_language(choice)
             st.rerun()
+
+
+def gate() -> None:
+    """Login (stops the page with the form until someone is logged in), the database, the demo banner."""
     _login_gate()
     try:
         engine = get_engine()
@@ -109,6 +142,41 @@ def page_setup(title: str, icon: str = "📊") -> None:
 
     if has_demo(engine):
         st.sidebar.info(t("You are looking at demo data. An admin can clear it on the Upload page."), icon="🧪")
+
+
+def navigation(home) -> "st.navigation":
+    """The sidebar navigation: Home plus the pages the user's role may open, titles in the user's language."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    logged_in = current_user() is not None
+    pages = [st.Page(home, title=t("Home"), icon="🏠", default=True, url_path="home")]
+    for script, title, icon, permission, url in PAGES:
+        # Before login every page is known (so that a bookmarked address opens after the login form).
+        if (allowed(permission) or not logged_in) and (root / script).exists():
+            pages.append(st.Page(str(root / script), title=t(title), icon=icon, url_path=url))
+    return st.navigation(pages, position="sidebar" if logged_in else "hidden")
+
+
+def page_setup(title: str, icon: str = "📊") -> None:
+    """Called at the top of every page. Inside the app the frame is already drawn by app.py; a page run
+    on its own (AppTest) draws it here."""
+    if st.session_state.get("_framed"):
+        return
+    frame()
+    gate()
+
+
+def _remember_language(code: str) -> None:
+    user = current_user()
+    if user is None:
+        return
+    from eevp.auth import save_language
+
+    try:
+        save_language(get_settings(), user.username, code)
+    except EevpError:
+        pass
 
 
 def _login_gate() -> None:
@@ -140,11 +208,56 @@ def quote(text: str) -> None:
     st.markdown("> " + escape_markdown(text).replace("\n", " "))
 
 
-def table(df, key: str, caption: str | None = None, filename: str | None = None, height: int | None = None) -> None:
-    """A table with a CSV download (formula cells neutralised)."""
+PERCENT_COLUMNS = {"favourable", "share", "regretted_share", "engagement", "diff", "delta", "previous", "current",
+                   "promoters", "detractors", "participation"}
+
+
+#: Headers of the tables the pages show (data columns keep their names in CSV downloads).
+COLUMN_LABELS = {
+    "favourable": "Favourable", "n": "Responses", "diff": "Difference from all", "item": "Item", "role": "Role",
+    "department": "Department", "location": "Location", "tenure": "Tenure", "wave": "Wave", "enps": "eNPS",
+    "ci_low": "95% CI from", "ci_high": "95% CI to", "promoters": "Promoters", "detractors": "Detractors",
+    "importance": "Importance", "satisfaction": "Satisfaction", "gap": "Gap", "benefit": "Benefit",
+    "pillar": "Pillar", "offered": "Offered", "scope": "Scope", "reason": "Reason", "label": "Theme",
+    "size": "Text units", "share": "Share", "survey": "Survey", "exit": "Exit", "focus": "Focus group",
+    "negative": "Negative", "positive": "Positive", "keywords": "Keywords", "delta": "Change",
+    "previous": "Before", "current": "Now", "significant": "Significant", "impact": "Impact", "score": "Score",
+    "quadrant": "Quadrant", "people": "People", "row": "Row", "column": "Column", "value": "Value",
+    "message": "Problem", "regretted_share": "Regretted", "leavers": "Leavers", "engagement": "Engagement",
+    "kind": "Source", "language": "Language", "gender": "Gender", "age_band": "Age band",
+}
+
+
+def seg_label(name: str) -> str:
+    """A segment or column name as people read it, in their language."""
+    return t(COLUMN_LABELS[name]) if name in COLUMN_LABELS else str(name).replace("_", " ").capitalize()
+
+
+def table(df, key: str, caption: str | None = None, filename: str | None = None, height: int | None = None,
+          percent: list[str] | None = None) -> None:
+    """A table with a CSV download (formula cells neutralised); shares shown as percentages, suppressed
+    rows marked in words."""
+    import pandas as pd
+
     if caption:
         st.caption(t(caption))
-    st.dataframe(df, hide_index=True, width="stretch", height=height or "auto")
+    shown = df.copy()
+    pct = [c for c in (percent if percent is not None else PERCENT_COLUMNS) if c in shown.columns]
+    config = {}
+    for col in shown.columns:
+        if col in pct:
+            config[col] = st.column_config.NumberColumn(seg_label(col), format="percent")
+        elif pd.api.types.is_float_dtype(shown[col]):
+            whole = bool((shown[col].dropna() % 1 == 0).all())
+            config[col] = st.column_config.NumberColumn(seg_label(col), format="%d" if whole else "%.2f")
+        else:
+            config[col] = st.column_config.Column(seg_label(col))
+    if "suppressed" in shown.columns:
+        hidden = shown["suppressed"].fillna(False).astype(bool)
+        threshold = get_settings().min_group_size
+        shown["suppressed"] = [t("fewer than {n} responses", n=threshold) if h else "" for h in hidden]
+        config["suppressed"] = st.column_config.TextColumn(t("note"))
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
     st.download_button(t("Download CSV"), to_csv_bytes(df), file_name=filename or f"{key}.csv",
                        mime="text/csv", key=f"dl_{key}")
 
@@ -178,25 +291,42 @@ def require_permission(action: str) -> None:
 
 def survey_filters(wide, items, waves):
     """Sidebar filters shared across pages (kept in the session). Returns (filtered frame, segment names)."""
+    from dataclasses import replace
+
     from eevp.queries import SEGMENTS, Filters, extra_segments
 
     extra = extra_segments(wide, items["item"].tolist())
     segments = list(SEGMENTS) + [c for c in extra if wide[c].nunique() <= 50]
     with st.sidebar:
         st.subheader(t("Filters"))
-        chosen_waves = st.multiselect(t("Wave"), waves, key="f_waves")
+        chosen_waves = _kept_multiselect(t("Wave"), waves, "f_waves", default=waves[-1:],
+                                         help=t("The latest wave is chosen at first; clear it to see all waves."))
         chosen = {}
         for name in segments:
             options = sorted(wide[name].dropna().astype(str).unique())
-            chosen[name] = tuple(st.multiselect(t(name.capitalize()), options, key=f"f_{name}"))
+            chosen[name] = tuple(_kept_multiselect(seg_label(name), options, f"f_{name}"))
     f = Filters(waves=tuple(chosen_waves), **{k: v for k, v in chosen.items() if k in SEGMENTS},
                 segments=tuple((k, v) for k, v in chosen.items() if k not in SEGMENTS))
-    st.session_state["_filters_active"] = f.active
+    st.session_state["_filters_all_waves"] = replace(f, waves=())
     return f.apply(wide), segments
 
 
-def filters_active() -> bool:
-    return bool(st.session_state.get("_filters_active"))
+def _kept_multiselect(label: str, options: list, key: str, default=None, help: str | None = None) -> list:
+    """A multiselect whose choice survives visits to pages without it (Streamlit forgets widget state there)."""
+    keep = "_keep_" + key
+    if keep in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[keep] if v in options]
+    elif default is not None and key not in st.session_state:
+        st.session_state[key] = [v for v in default if v in options]
+    value = st.multiselect(label, options, key=key, help=help)
+    st.session_state[keep] = value
+    return value
+
+
+def all_waves(wide):
+    """``wide`` with the current segment filters but every wave (for comparisons across waves)."""
+    f = st.session_state.get("_filters_all_waves")
+    return f.apply(wide) if f is not None else wide
 
 
 escape = escape_markdown
@@ -208,3 +338,26 @@ def embedder():
     from eevp.embeddings import get_embedder
 
     return get_embedder(get_settings().embedder)
+
+
+def run_analysis(refit: bool = False) -> dict | None:
+    """Run the text analysis (new units into existing themes; everything when ``refit``) with a progress bar."""
+    from eevp.pipeline import run_all
+
+    with st.status(t("Analysing text…"), expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{t(step)}: {done}/{total}")
+
+        try:
+            out = run_all(get_engine(), get_settings(), refit=refit, embedder=embedder(), progress=progress)
+        except EevpError as exc:
+            status.update(label=str(exc), state="error")
+            return None
+        status.update(label=t("Done: {n} themes, {c} customer themes", n=out["themes"], c=out["customer_themes"]),
+                      state="complete", expanded=False)
+        for note in out.get("notes", []):
+            st.info(note)
+    st.cache_data.clear()
+    return out

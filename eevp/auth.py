@@ -109,7 +109,9 @@ def add_user(settings: Settings, actor: User, username: str, password: str, role
     if not username:
         raise InputError("A username is required.")
     data = _load(settings)
-    data["users"][username] = {"role": role, "hash": _hasher.hash(password), "departments": list(departments)}
+    kept = {k: v for k, v in data["users"].get(username, {}).items() if k == "language"}
+    data["users"][username] = {"role": role, "hash": _hasher.hash(password), "departments": list(departments),
+                               **kept}
     _save(settings, data)
     return User(username, role, tuple(departments))
 
@@ -127,6 +129,20 @@ def list_users(settings: Settings, actor: User) -> list[dict]:
     require(actor, "users")
     return [{"username": u, "role": v["role"], "departments": ", ".join(v.get("departments") or [])}
             for u, v in sorted(_load(settings)["users"].items())]
+
+
+def saved_language(settings: Settings, username: str) -> str | None:
+    """The interface language this user chose last time (None when never chosen)."""
+    record = _load(settings)["users"].get(username)
+    return (record or {}).get("language")
+
+
+def save_language(settings: Settings, username: str, language: str) -> None:
+    """Remember a user's interface language (only for local accounts)."""
+    data = _load(settings)
+    if username in data["users"]:
+        data["users"][username]["language"] = language
+        _save(settings, data)
 
 
 def authenticate(settings: Settings, username: str, password: str) -> User:

@@ -59,7 +59,7 @@ def _is_suppressed(df: pd.DataFrame, suppressed_col: str | None) -> pd.Series:
 def _blank(df: pd.DataFrame, cols: list[str], hidden: pd.Series) -> pd.DataFrame:
     """A copy with ``cols`` set to None in hidden rows (the values never reach the spec)."""
     out = df.copy()
-    for col in cols:
+    for col in dict.fromkeys(cols):  # a column named twice (value="n") is blanked once
         if col not in out.columns:
             continue
         numbers = pd.to_numeric(out[col], errors="coerce")
@@ -242,7 +242,8 @@ def share_bars(
 ) -> alt.Chart:
     """Horizontal bars of ``value`` per ``category``, largest first."""
     hidden = _is_suppressed(df, suppressed_col)
-    data = _blank(df[[c for c in [category, value, "n"] if c in df.columns]], [value, "n"], hidden)
+    data = _blank(df[list(dict.fromkeys(c for c in [category, value, "n"] if c in df.columns))], [value, "n"],
+                  hidden)
     data["shown"] = [suppressed_label if h else _fmt(v, percent) for v, h in zip(data[value], hidden)]
     fmt = ".0%" if percent else ".2f"
     return (

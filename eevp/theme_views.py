@@ -69,8 +69,35 @@ def compare_groups(units: pd.DataFrame, in_a: pd.Series, in_b: pd.Series, thresh
     p = (df["people_a"] + df["people_b"]) / (na + nb)
     se = np.sqrt(p * (1 - p) * (1 / na + 1 / nb))
     df["z"] = np.where(se > 0, (df["share_a"] - df["share_b"]) / se, 0.0)
-    # People counts under the threshold are not shown, only the shares of groups that passed it.
-    df.loc[df["people_a"] < threshold, ["people_a"]] = np.nan
-    df.loc[df["people_b"] < threshold, ["people_b"]] = np.nan
+    # A side under the threshold shows nothing: its share (with the group size known elsewhere) would give
+    # the count back, and so would the lift or the z statistic.
+    small_a, small_b = df["people_a"] < threshold, df["people_b"] < threshold
+    df.loc[small_a, ["people_a", "share_a"]] = np.nan
+    df.loc[small_b, ["people_b", "share_b"]] = np.nan
+    df.loc[small_a | small_b, ["lift", "z"]] = np.nan
     df["label"] = df["theme_id"].map(labels) if labels is not None else df["theme_id"].astype(str)
-    return df.sort_values("z", ascending=False)[cols].reset_index(drop=True)
+    return df.sort_values("z", ascending=False, na_position="last")[cols].reset_index(drop=True)
+
+
+def theme_overview(themes: pd.DataFrame, top_keywords: int = 8) -> pd.DataFrame:
+    """The theme table as people read it: label, size, share, source mix (%), sentiment mix (%), keywords."""
+    rows = []
+    for r in themes.itertuples():
+        sent = r.sentiment or {}
+        total = sum(sent.values()) or 1
+        rows.append({"label": r.label, "size": int(r.size), "share": float(r.share),
+                     "survey": r.by_source.get("survey", 0.0), "exit": r.by_source.get("exit", 0.0),
+                     "focus": r.by_source.get("focus", 0.0),
+                     "negative": sent.get("negative", 0) / total, "positive": sent.get("positive", 0) / total,
+                     "keywords": ", ".join(list(r.keywords)[:top_keywords])})
+    return pd.DataFrame(rows, columns=["label", "size", "share", "survey", "exit", "focus", "negative", "positive",
+                                       "keywords"])
+
+
+def exit_units(units: pd.DataFrame, exits: pd.DataFrame) -> pd.DataFrame:
+    """Units from exit interviews with the leaver's ``regretted`` flag (from the exit record)."""
+    ex = units[units["kind"] == "exit"]
+    if ex.empty or exits.empty:
+        return ex.assign(regretted=pd.Series(dtype=object))
+    flags = exits.set_index("id")["regretted"]
+    return ex.assign(regretted=ex["record_id"].map(flags))

@@ -26,141 +26,155 @@ ui.require_permission("upload")
 engine = ui.get_engine()
 settings = ui.get_settings()
 
-kind = st.selectbox(t("What are you uploading?"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]))
-st.download_button(t("Download a template for this kind (CSV)"),
-                   ui.to_csv_bytes(mp.template_frame(kind)), file_name=f"eevp-template-{kind}.csv",
-                   mime="text/csv")
 
-upload = st.file_uploader(t("File (CSV or Excel .xlsx; any encoding, any delimiter)"), type=["csv", "txt", "tsv", "xlsx"],
-                          key=f"file_{kind}")
-if upload is None:
-    st.info(t("Choose a file. Headers in English, Russian or Ukrainian are recognised; you can correct the mapping."))
-    st.stop()
 
-raw = upload.getvalue()
-if len(raw) > settings.upload_limit_mb * 1024 * 1024:
-    st.error(t("The file is larger than the limit of {mb} MB. Split it into smaller files.",
-               mb=settings.upload_limit_mb))
-    st.stop()
+def new_batch() -> None:
+    kind = st.selectbox(t("What are you uploading?"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]))
+    st.download_button(t("Download a template for this kind (CSV)"),
+                       ui.to_csv_bytes(mp.template_frame(kind)), file_name=f"eevp-template-{kind}.csv",
+                       mime="text/csv")
 
-sheet = None
-try:
-    if upload.name.lower().endswith(".xlsx"):
-        sheets = readers.list_sheets(raw, upload.name)
-        sheet = st.selectbox(t("Sheet"), sheets) if len(sheets) > 1 else None
-    df = readers.read_table(raw, upload.name, sheet=sheet)
-except EevpError as exc:
-    st.error(str(exc))
-    st.stop()
+    upload = st.file_uploader(t("File (CSV or Excel .xlsx; any encoding, any delimiter)"), type=["csv", "txt", "tsv", "xlsx"],
+                              key=f"file_{kind}")
+    if upload is None:
+        st.info(t("Choose a file. Headers in English, Russian or Ukrainian are recognised; you can correct the mapping."))
+        return
 
-st.subheader(t("1. Preview"))
-st.caption(t("{rows} rows, {cols} columns", rows=ui.num(len(df)), cols=len(df.columns)))
-st.dataframe(df.head(20), hide_index=True, width="stretch")
+    raw = upload.getvalue()
+    if len(raw) > settings.upload_limit_mb * 1024 * 1024:
+        st.error(t("The file is larger than the limit of {mb} MB. Split it into smaller files.",
+                   mb=settings.upload_limit_mb))
+        return
 
-st.subheader(t("2. Map the columns"))
-saved = mp.find_template(engine, kind, list(df.columns))
-suggested = saved or mp.suggest_mapping(df, kind)
-if saved:
-    st.success(t("A saved mapping for these headers was applied. Check it below."))
-else:
-    st.caption(t("Suggested from the headers and values. Correct anything that is wrong."))
-
-columns = ["—"] + list(df.columns)
-chosen: dict = {}
-fields = mp.FIELDS[kind]
-cols = st.columns(3)
-for i, (name, spec) in enumerate(fields.items()):
-    default = suggested.get(name)
-    idx = columns.index(default) if isinstance(default, str) and default in columns else 0
-    label = t(name.replace("_", " ").capitalize()) + (" *" if spec.required else "")
-    value = cols[i % 3].selectbox(label, columns, index=idx, key=f"map_{kind}_{name}", help=t(spec.description))
-    if value != "—":
-        chosen[name] = value
-for key, label in LIST_KEYS.items():
-    if key == "other_reasons" and kind != "exit":
-        continue
-    if key in ("items",) and kind not in ("survey", "exit"):
-        continue
-    if key in ("text",) and kind not in ("survey", "exit"):
-        continue
-    if key == "segments" and kind not in ("survey", "exit"):
-        continue
-    default = [c for c in (suggested.get(key) or []) if c in df.columns]
-    if isinstance(suggested.get(key), str):
-        default = [suggested[key]]
-    chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}")
-if kind in ("survey", "exit"):
-    sc = suggested.get("scale") or {"min": 1, "max": 5}
-    c1, c2 = st.columns(2)
-    chosen["scale"] = {"min": c1.number_input(t("Rating scale from"), value=int(sc["min"]), step=1),
-                       "max": c2.number_input(t("Rating scale to"), value=int(sc["max"]), step=1)}
-
-template_name = st.text_input(t("Save this mapping as a template (optional name)"), value="")
-
-st.subheader(t("3. Check"))
-try:
-    mp.check_mapping(chosen, list(df.columns), kind)
-    prep = ingest.prepare(kind, df, chosen)
-except EevpError as exc:
-    st.error(str(exc))
-    st.stop()
-
-bad = len(prep.bad_rows)
-c1, c2, c3 = st.columns(3)
-c1.metric(t("Rows read"), ui.num(len(df)))
-c2.metric(t("Valid rows"), ui.num(len(df) - bad))
-c3.metric(t("Rows with problems"), ui.num(bad))
-skip = False
-if prep.errors:
-    st.warning(t("{n} problem(s) found. Nothing is stored unless you choose to store the valid rows only.",
-                 n=len(prep.errors)))
-    import pandas as pd
-
-    errors_df = pd.DataFrame(prep.errors, columns=["row", "column", "value", "message"])
-    ui.table(errors_df, key="validation_errors", filename="eevp-problems.csv", height=260)
-    st.download_button(t("Download the rejected rows"), ui.to_csv_bytes(ingest.rejected_frame(df, prep.errors)),
-                       file_name="eevp-rejected-rows.csv", mime="text/csv")
-    skip = st.checkbox(t("Store the valid rows only ({n} rows)", n=len(df) - bad))
-else:
-    st.success(t("No problems found."))
-
-name = st.text_input(t("Batch name"), value=upload.name)
-if st.button(t("Store"), type="primary", disabled=bool(prep.errors) and not skip):
+    sheet = None
     try:
-        with st.status(t("Storing…"), expanded=False) as status:
-            result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,
-                                        skip_invalid=skip, user=ui.username())
-            if template_name.strip():
-                mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen)
-            status.update(label=t("Stored"), state="complete")
-        st.success(t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
-                     id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
-                     units=ui.num(result.text_units)))
-        st.info(t("Themes and customer insights are updated by the analysis: run 'python -m eevp analyze', "
-                  "or ask an admin to press 'Update themes' on the Themes page."))
-    except DuplicateBatchError as exc:
-        st.warning(str(exc))
-    except ValidationFailed as exc:
-        st.error(str(exc))
+        if upload.name.lower().endswith(".xlsx"):
+            sheets = readers.list_sheets(raw, upload.name)
+            sheet = st.selectbox(t("Sheet"), sheets) if len(sheets) > 1 else None
+        df = readers.read_table(raw, upload.name, sheet=sheet)
     except EevpError as exc:
         st.error(str(exc))
+        return
 
-st.divider()
-st.subheader(t("Stored batches"))
-listing = batches.list_batches(engine)
-if listing.empty:
-    st.info(t("No batches yet."))
-else:
-    st.dataframe(listing, hide_index=True, width="stretch")
-    if ui.allowed("delete"):
-        c1, c2 = st.columns([1, 3])
-        target = c1.selectbox(t("Batch to delete"), listing["id"].tolist())
-        confirm = c2.checkbox(t("Yes, delete batch {id} and everything derived from it", id=target))
-        if c2.button(t("Delete batch"), disabled=not confirm):
-            batches.delete_batch(engine, int(target), user=ui.username())
-            st.success(t("Batch {id} deleted.", id=target))
-            st.rerun()
-        if batches.has_demo(engine) and st.button(t("Clear the demo data")):
-            n = batches.clear_demo(engine, user=ui.username())
-            st.success(t("Demo data cleared ({n} batches).", n=n))
-            st.rerun()
+    st.subheader(t("1. Preview"))
+    st.caption(t("{rows} rows, {cols} columns", rows=ui.num(len(df)), cols=len(df.columns)))
+    st.dataframe(df.head(20), hide_index=True, width="stretch")
+
+    st.subheader(t("2. Map the columns"))
+    saved = mp.find_template(engine, kind, list(df.columns))
+    suggested = saved or mp.suggest_mapping(df, kind)
+    if saved:
+        st.success(t("A saved mapping for these headers was applied. Check it below."))
+    else:
+        st.caption(t("Suggested from the headers and values. Correct anything that is wrong."))
+
+    columns = ["—"] + list(df.columns)
+    chosen: dict = {}
+    fields = mp.FIELDS[kind]
+    cols = st.columns(3)
+    for i, (name, spec) in enumerate(fields.items()):
+        default = suggested.get(name)
+        idx = columns.index(default) if isinstance(default, str) and default in columns else 0
+        label = t(name.replace("_", " ").capitalize()) + (" *" if spec.required else "")
+        value = cols[i % 3].selectbox(label, columns, index=idx, key=f"map_{kind}_{name}", help=t(spec.description))
+        if value != "—":
+            chosen[name] = value
+    for key, label in LIST_KEYS.items():
+        if key == "other_reasons" and kind != "exit":
+            continue
+        if key in ("items",) and kind not in ("survey", "exit"):
+            continue
+        if key in ("text",) and kind not in ("survey", "exit"):
+            continue
+        if key == "segments" and kind not in ("survey", "exit"):
+            continue
+        default = [c for c in (suggested.get(key) or []) if c in df.columns]
+        if isinstance(suggested.get(key), str):
+            default = [suggested[key]]
+        chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}")
+    if kind in ("survey", "exit"):
+        sc = suggested.get("scale") or {"min": 1, "max": 5}
+        c1, c2 = st.columns(2)
+        chosen["scale"] = {"min": c1.number_input(t("Rating scale from"), value=int(sc["min"]), step=1),
+                           "max": c2.number_input(t("Rating scale to"), value=int(sc["max"]), step=1)}
+
+    template_name = st.text_input(t("Save this mapping as a template (optional name)"), value="")
+
+    st.subheader(t("3. Check"))
+    try:
+        mp.check_mapping(chosen, list(df.columns), kind)
+        prep = ingest.prepare(kind, df, chosen)
+    except EevpError as exc:
+        st.error(str(exc))
+        return
+
+    bad = len(prep.bad_rows)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("Rows read"), ui.num(len(df)))
+    c2.metric(t("Valid rows"), ui.num(len(df) - bad))
+    c3.metric(t("Rows with problems"), ui.num(bad))
+    skip = False
+    if prep.errors:
+        st.warning(t("{n} problem(s) found. Nothing is stored unless you choose to store the valid rows only.",
+                     n=len(prep.errors)))
+        import pandas as pd
+
+        errors_df = pd.DataFrame(prep.errors, columns=["row", "column", "value", "message"])
+        ui.table(errors_df, key="validation_errors", filename="eevp-problems.csv", height=260)
+        st.download_button(t("Download the rejected rows"), ui.to_csv_bytes(ingest.rejected_frame(df, prep.errors)),
+                           file_name="eevp-rejected-rows.csv", mime="text/csv")
+        skip = st.checkbox(t("Store the valid rows only ({n} rows)", n=len(df) - bad))
+    else:
+        st.success(t("No problems found."))
+
+    name = st.text_input(t("Batch name"), value=upload.name)
+    if st.button(t("Store"), type="primary", disabled=bool(prep.errors) and not skip):
+        try:
+            with st.status(t("Storing…"), expanded=False) as status:
+                result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,
+                                            skip_invalid=skip, user=ui.username())
+                if template_name.strip():
+                    mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen)
+                status.update(label=t("Stored"), state="complete")
+            st.success(t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
+                         id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
+                         units=ui.num(result.text_units)))
+        except DuplicateBatchError as exc:
+            st.warning(str(exc))
+        except ValidationFailed as exc:
+            st.error(str(exc))
+        except EevpError as exc:
+            st.error(str(exc))
+        else:
+            if result.text_units:
+                # New text joins the existing themes at once (a full refit stays an admin's choice).
+                ui.run_analysis(refit=False)
+            else:
+                st.cache_data.clear()
+
+
+def stored_batches() -> None:
+    listing = batches.list_batches(engine)
+    if listing.empty:
+        st.info(t("No batches yet."))
+    else:
+        st.dataframe(listing, hide_index=True, width="stretch")
+        if ui.allowed("delete"):
+            c1, c2 = st.columns([1, 3])
+            target = c1.selectbox(t("Batch to delete"), listing["id"].tolist())
+            confirm = c2.checkbox(t("Yes, delete batch {id} and everything derived from it", id=target))
+            if c2.button(t("Delete batch"), disabled=not confirm):
+                batches.delete_batch(engine, int(target), user=ui.username())
+                st.success(t("Batch {id} deleted.", id=target))
+                st.rerun()
+            if batches.has_demo(engine) and st.button(t("Clear the demo data")):
+                n = batches.clear_demo(engine, user=ui.username())
+                st.success(t("Demo data cleared ({n} batches).", n=n))
+                st.rerun()
+
+
+tab_new, tab_stored = st.tabs([t("New upload"), t("Stored batches")])
+with tab_stored:
+    stored_batches()
+with tab_new:
+    new_batch()

@@ -31,21 +31,21 @@ tab_heat, tab_enps, tab_dist, tab_drivers, tab_waves = st.tabs(
     [t("Heatmap"), t("eNPS by group"), t("Distributions"), t("Key drivers"), t("Wave comparison")])
 
 with tab_heat:
-    seg = st.selectbox(t("Compare by"), segments, format_func=t, key="heat_seg")
+    seg = st.selectbox(t("Compare by"), segments, format_func=ui.seg_label, key="heat_seg")
     heat = reports.heatmap_table(wide, items, seg, threshold)
     ui.chart(charts.heatmap(heat, x=seg, y="item", value="favourable", diff_col="diff",
-                            title=t("Favourable answers by {seg}", seg=t(seg)),
+                            title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold)),
              "Each cell is the share of favourable answers (4–5 of 5). Colour shows the difference from the whole "
              "selection: orange below, blue above. Grey cells have too few responses to show.")
     ui.table(heat, key="heatmap", filename="eevp-heatmap.csv")
 
 with tab_enps:
-    seg = st.selectbox(t("Group by"), segments, format_func=t, key="enps_seg")
+    seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
     table = reports.enps_by(wide, seg, threshold)
     visible = table[~table["suppressed"]]
     if len(visible):
-        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=t(seg))),
+        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower())),
                  "Bars show eNPS (−100 to 100); the whiskers are the 95% confidence interval.")
     ui.table(table, key="enps_by", filename="eevp-enps.csv")
 
@@ -73,15 +73,19 @@ with tab_drivers:
         st.info(t("Key drivers need at least 30 complete responses and two items in the selection."))
 
 with tab_waves:
-    seg = st.selectbox(t("Segment"), segments, format_func=t, key="wave_seg")
+    st.caption(t("This tab compares waves, so it uses every wave with the other filters."))
+    seg = st.selectbox(t("Segment"), segments, format_func=ui.seg_label, key="wave_seg")
     item = st.selectbox(t("Item"), items["item"].tolist(), key="wave_item")
-    tr = reports.segment_item_trend(wide_all if not ui.filters_active() else wide, items, seg, item, threshold,
-                                    waves)
+    across = ui.all_waves(wide_all)
+    if not reports.population_ok(len(wide_all), len(across), threshold):
+        st.warning(t("Widen the filters: the selection across waves is too small to show."))
+        st.stop()
+    tr = reports.segment_item_trend(across, items, seg, item, threshold, waves)
     if len(tr):
         ui.chart(charts.trend(tr[~tr["suppressed"]], x="wave", y="favourable", color=seg, sort=waves,
-                              title=t("{item}: favourable by wave and {seg}", item=item, seg=t(seg)), percent=True),
+                              title=t("{item}: favourable by wave and {seg}", item=item, seg=ui.seg_label(seg).lower()), percent=True),
                  "Each line is one group; a falling line is a group losing confidence.")
-    deltas = reports.item_wave_deltas(wide, items, waves, threshold)
+    deltas = reports.item_wave_deltas(across, items, waves, threshold)
     if len(deltas):
         st.caption(t("Change in favourable share between the last two waves; 'significant' uses a "
                      "two-proportion test at 5%."))

@@ -7,7 +7,7 @@ import ui
 ui.page_setup("Exits", "🚪")
 t = ui.t
 
-from eevp import charts, reports  # noqa: E402
+from eevp import charts, reports, theme_views  # noqa: E402
 
 st.title(t("Exit interviews"))
 ui.require_permission("view_dashboards")
@@ -18,14 +18,14 @@ exits = ui.exits_frame(key)
 ui.stop_if_empty(exits, "No exit interviews yet. Upload them on the Upload page.")
 
 by = st.segmented_control(t("Group by"), ["role", "department", "location", "tenure"], default="role",
-                          format_func=t, key="exit_by") or "role"
+                          format_func=ui.seg_label, key="exit_by") or "role"
 tab_reasons, tab_time, tab_groups, tab_text = st.tabs(
     [t("Reasons"), t("Over time"), t("By group"), t("What leavers say")])
 
 with tab_reasons:
     m = reports.reason_role_matrix(exits, threshold, by=by)
     ui.chart(charts.heatmap(m.rename(columns={"n": "leavers"}), x=by, y="reason", value="leavers",
-                            title=t("Leavers by reason and {by}", by=t(by)),
+                            title=t("Leavers by reason and {by}", by=ui.seg_label(by).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold), scheme="blues"),
              "Each cell counts leavers who gave this main reason; grey cells are too small to show.")
     ui.table(m, key="exit_reasons", filename="eevp-exit-reasons.csv")
@@ -42,14 +42,51 @@ with tab_groups:
     g = reports.exits_by(exits, by, threshold)
     show = g.drop(columns=["reasons"])
     ui.chart(charts.share_bars(show[~show["suppressed"]], category=by, value="regretted_share",
-                               title=t("Regretted share by {by}", by=t(by)), percent=True),
+                               title=t("Regretted share by {by}", by=ui.seg_label(by).lower()), percent=True),
              "Share of leavers the company wanted to keep.")
     ui.table(show, key="exit_groups", filename="eevp-exits-by-group.csv")
 
 with tab_text:
-    try:
-        import exit_text
-    except ImportError:
-        st.info(t("Exit text themes appear here after the analysis has run."))
+    cthr = settings.min_comment_group
+    themes, units = ui.themes_and_units(key, "all")
+    ex = theme_views.exit_units(units, exits)
+    if themes.empty or ex.empty:
+        st.info(t("Exit text themes appear here once exit interviews with comments are analysed."))
+        st.stop()
+    labels = themes.set_index("theme_id")["label"]
+    st.caption(t("Themes of what leavers wrote. Cells with fewer than {n} people are hidden.", n=cthr))
+    cross = theme_views.theme_cross(ex, by, cthr, labels)
+    if cross["people"].notna().any():
+        ui.chart(charts.heatmap(cross, x=by, y="label", value="people",
+                                title=t("What leavers write about, by {by}", by=ui.seg_label(by).lower()),
+                                suppressed_label=t("fewer than {n} responses", n=cthr), scheme="blues"),
+                 "Leavers who raised each theme; a dark row across many groups is a company-wide reason.")
     else:
-        exit_text.render(by)
+        st.info(t("Too few leavers per group to show themes by {by}.", by=ui.seg_label(by).lower()))
+    st.subheader(t("Regretted leavers against the others"))
+    cmp = theme_views.compare_groups(ex, ex["regretted"] == True, ex["regretted"] == False, cthr,  # noqa: E712
+                                     labels)
+    if cmp["share_a"].notna().any() and cmp["share_b"].notna().any():
+        ui.chart(charts.compare_bars(cmp.dropna(subset=["share_a", "share_b"]).head(12),
+                                     a_label=t("Regretted"), b_label=t("Not regretted"),
+                                     title=t("Themes regretted leavers raise more often")),
+                 "Share of each group's leavers who raised the theme; top rows are over-represented among the "
+                 "people the company wanted to keep.")
+    else:
+        st.info(t("Each group needs at least {n} leavers who wrote something.", n=cthr))
+    st.subheader(t("What leavers tell us about customers"))
+    cthemes, cunits = ui.themes_and_units(key, "customers")
+    cex = cunits[cunits["kind"] == "exit"] if len(cunits) else cunits
+    if cthemes.empty or cex.empty:
+        st.info(t("No customer statements from leavers yet."))
+    else:
+        clabels = cthemes.set_index("theme_id")["label"]
+        ccross = theme_views.theme_cross(cex, by, cthr, clabels)
+        if ccross["people"].notna().any():
+            ui.chart(charts.heatmap(ccross, x=by, y="label", value="people",
+                                    title=t("Customer problems leavers describe, by {by}",
+                                            by=ui.seg_label(by).lower()),
+                                    suppressed_label=t("fewer than {n} responses", n=cthr), scheme="oranges"),
+                     "Leavers who described each customer problem. Open Customer insights for quotes and stages.")
+        else:
+            st.info(t("Too few leavers per group to show customer themes by {by}.", by=ui.seg_label(by).lower()))

@@ -19,34 +19,14 @@ key = ui.data_key()
 cthr = settings.min_comment_group
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def load(_key):
-    from eevp.analysis import theme_table, unit_themes
-
-    return theme_table(engine, scope="all"), theme_views.with_person(unit_themes(engine, scope="all"))
-
-
 if ui.allowed("refit"):
     with st.sidebar:
+        refit = st.checkbox(t("Refit from scratch"), key="refit_all",
+                            help=t("Rebuilds every theme; otherwise new text joins the existing themes."))
         if st.button(t("Update themes"), help=t("Adds new text to the themes; tick 'refit' to rebuild them.")):
-            from eevp.pipeline import run_all
+            ui.run_analysis(refit=refit)
 
-            refit = st.session_state.get("refit_all", False)
-            with st.status(t("Analysing text…"), expanded=True) as status:
-                bar = st.progress(0.0)
-
-                def progress(step, done, total):
-                    bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{t(step)}: {done}/{total}")
-
-                try:
-                    out = run_all(engine, settings, refit=refit, progress=progress)
-                    status.update(label=t("Done: {n} themes", n=out["themes"]), state="complete")
-                except EevpError as exc:
-                    status.update(label=str(exc), state="error")
-            st.cache_data.clear()
-        st.checkbox(t("Refit from scratch"), key="refit_all")
-
-themes, units = load(key)
+themes, units = ui.themes_and_units(key, "all")
 if themes.empty:
     st.info(t("No themes yet. They are built by the analysis: run 'python -m eevp analyze' (or ask an admin)."))
     st.stop()
@@ -66,9 +46,9 @@ tab_list, tab_who, tab_trend, tab_quotes, tab_search, tab_compare = st.tabs(
 with tab_list:
     ui.chart(charts.theme_bars(themes, title=t("Theme size and sentiment")),
              "Bar length = number of text units; colours show the sentiment mix.")
-    show = themes.assign(keywords=themes["keywords"].map(lambda k: ", ".join(k[:8])))
-    show = show.drop(columns=[c for c in show.columns if isinstance(show[c].iloc[0], dict)])
-    ui.table(show, key="themes", filename="eevp-themes.csv")
+    ui.table(theme_views.theme_overview(themes), key="themes", filename="eevp-themes.csv",
+             caption="Share columns are percentages of each theme's text units.",
+             percent=["share", "survey", "exit", "focus", "negative", "positive"])
     if ui.allowed("rename_themes"):
         with st.form("rename"):
             a, b = st.columns([2, 3])
@@ -83,9 +63,9 @@ with tab_list:
                 st.rerun()
 
 with tab_who:
-    seg = st.selectbox(t("Segment"), ["role", "department", "kind", "language", "tenure"], format_func=t)
+    seg = st.selectbox(t("Segment"), ["role", "department", "kind", "language", "tenure"], format_func=ui.seg_label)
     cross = theme_views.theme_cross(units, seg, cthr, labels)
-    ui.chart(charts.heatmap(cross, x=seg, y="label", value="people", title=t("Theme by {seg}", seg=t(seg)),
+    ui.chart(charts.heatmap(cross, x=seg, y="label", value="people", title=t("Theme by {seg}", seg=ui.seg_label(seg).lower()),
                             suppressed_label=t("fewer than {n} responses", n=cthr), scheme="blues"),
              "People who raised each theme; cells with fewer than the comment threshold are hidden.")
 

@@ -1,0 +1,122 @@
+"""Every page, run headless with Streamlit's AppTest on the demo organisation (analysed with a fake
+embedder and PCA/KMeans so that it takes seconds): no exception, the expected content, and each role
+sees only what it may."""
+
+import os
+from pathlib import Path
+
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from streamlit.testing.v1 import AppTest
+from test_themes import FakeEmbedder
+
+from eevp.auth import User
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {
+    "upload": "pages/1_Upload.py", "survey": "pages/2_Survey.py", "evp": "pages/3_EVP.py",
+    "exits": "pages/4_Exits.py", "themes": "pages/5_Themes.py", "customers": "pages/6_Customer_insights.py",
+}
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")),
+                                reason="the page tests build their own SQLite demo database")
+
+
+def _steps(k):
+    return {"reducer": PCA(n_components=5, random_state=0),
+            "clusterer": KMeans(n_clusters=k, n_init=2, random_state=0)}
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    """A data folder with the demo organisation, analysed (themes, customer tags, customer themes)."""
+    from eevp import customers
+    from eevp.analysis import analyze
+    from eevp.bootstrap import load_demo
+    from eevp.db import connect
+    from eevp.settings import Settings
+
+    folder = tmp_path_factory.mktemp("pages")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    load_demo(engine, settings)
+    emb = FakeEmbedder()
+    analyze(engine, settings, embedder=emb, steps=_steps(8), scope="all")
+    customers.tag_units(engine)
+    analyze(engine, settings, embedder=emb, steps=_steps(6), scope="customers")
+    engine.dispose()
+    return folder
+
+
+@pytest.fixture
+def run_page(demo_dir, monkeypatch):
+    monkeypatch.setenv("EEVP_DATA_DIR", str(demo_dir))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{demo_dir / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+
+    def run(path: str, role: str = "admin") -> AppTest:
+        at = AppTest.from_file(str(ROOT / path), default_timeout=120)
+        at.session_state["user"] = User(f"test-{role}", role)
+        at.session_state["lang"] = "en"
+        return at.run()
+
+    return run
+
+
+def _text(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.info]
+    parts += [e.value for e in at.warning] + [e.value for e in at.title] + [e.value for e in at.subheader]
+    parts += [m.label for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_runs_for_an_admin(run_page, name):
+    at = run_page(PAGES[name])
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.title) == 1
+
+
+def test_survey_defaults_to_the_latest_wave_and_counts_it(run_page):
+    at = run_page(PAGES["survey"])
+    waves = at.multiselect(key="f_waves")
+    assert waves.value == ["2026-Q3"]
+    caption = next(c.value for c in at.caption if "responses in the current selection" in c.value)
+    # The demo's latest wave has 1,555 responses (eevp.demo plants a growing workforce).
+    assert caption.startswith("1,555 responses")
+
+
+def test_exits_text_tab_shows_themes_and_customer_part(run_page):
+    at = run_page(PAGES["exits"])
+    text = _text(at)
+    assert "Regretted leavers against the others" in text
+    assert "What leavers tell us about customers" in text
+    assert "No customer statements from leavers yet." not in text
+
+
+def test_customer_page_shows_ranked_themes_with_badges(run_page):
+    at = run_page(PAGES["customers"])
+    text = _text(at)
+    assert "Systemic" in text or "Local" in text
+
+
+@pytest.mark.parametrize("role,name", [("viewer", "upload"), ("viewer", "themes"), ("viewer", "customers"),
+                                       ("cx", "survey"), ("cx", "exits"), ("cx", "upload"), ("hr", "evp")])
+def test_roles_see_only_their_pages(run_page, role, name):
+    at = run_page(PAGES[name], role=role)
+    assert not at.exception
+    refused = any("does not give access" in w.value for w in at.warning)
+    from eevp.auth import PERMISSIONS
+    from ui import PAGES as NAV
+
+    needed = next(p for script, _, _, p, _ in NAV if script == PAGES[name])
+    assert refused == (needed not in PERMISSIONS[role])
+
+
+def test_hr_sees_no_delete_controls(run_page):
+    at = run_page(PAGES["upload"], role="hr")
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Delete batch"]
+    admin = run_page(PAGES["upload"], role="admin")
+    assert [b for b in admin.button if b.label == "Delete batch"]
