@@ -361,3 +361,21 @@ def run_analysis(refit: bool = False) -> dict | None:
             st.info(note)
     st.cache_data.clear()
     return out
+
+
+def analysis_notice() -> bool:
+    """Say so when an analysis is running (e.g. the first one after start); True when one is."""
+    from eevp.pipeline import read_status
+
+    status = read_status(get_settings())
+    if not status or status.get("state") != "running":
+        return False
+    total = max(int(status.get("total") or 1), 1)
+    st.info(t("The text analysis is running ({step}: {done} of {total}). Themes appear here when it ends; "
+              "the survey, EVP and exit numbers are ready now.", step=t(str(status.get("step"))),
+              done=status.get("done"), total=total), icon="⏳")
+    st.progress(min(int(status.get("done") or 0) / total, 1.0))
+    if st.button(t("Check again")):
+        st.cache_data.clear()
+        st.rerun()
+    return True

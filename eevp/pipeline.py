@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import time
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy.engine import Engine
@@ -12,12 +16,77 @@ from .settings import Settings
 Progress = Callable[[str, int, int], None]
 
 
+def status_path(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "analysis-status.json"
+
+
+def read_status(settings: Settings) -> dict | None:
+    """The last analysis run's status (state running/done/failed, step, done, total), or None.
+
+    A run whose process is gone without finishing is reported as ``interrupted``.
+    """
+    try:
+        status = json.loads(status_path(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if status.get("state") == "running" and not _alive(status.get("pid")):
+        status["state"] = "interrupted"
+    return status
+
+
+def _alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (TypeError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _write_status(settings: Settings, **status) -> None:
+    path = status_path(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"pid": os.getpid(), "at": time.time(), **status}), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # the status file is a courtesy for the app; never fail an analysis over it
+
+
+def _reporting(settings: Settings, progress: Progress | None) -> Progress:
+    """Wrap ``progress`` so that the app can show a run started elsewhere (the CLI, a first start)."""
+    last = [0.0]
+
+    def report(step: str, done: int, total: int) -> None:
+        if progress:
+            progress(step, done, total)
+        now = time.monotonic()
+        if now - last[0] > 0.5 or done >= total:
+            last[0] = now
+            _write_status(settings, state="running", step=step, done=done, total=total)
+
+    return report
+
+
 def run_all(engine: Engine, settings: Settings, *, refit: bool = False, embedder=None,
             progress: Progress | None = None) -> dict:
     """Analyse all text, then tag statements and build the customer themes.
 
     Returns the CLI's JSON: units, embedded_new, themes, outlier_share, customer_themes, notes.
     """
+    _write_status(settings, state="running", step="starting", done=0, total=1)
+    try:
+        out = _run_all(engine, settings, refit=refit, embedder=embedder, progress=_reporting(settings, progress))
+    except BaseException as exc:
+        _write_status(settings, state="failed", step=str(exc)[:300], done=0, total=1)
+        raise
+    _write_status(settings, state="done", step="done", done=1, total=1)
+    return out
+
+
+def _run_all(engine: Engine, settings: Settings, *, refit: bool, embedder, progress: Progress) -> dict:
     from .analysis import analyze
     from .customers import tag_units
 

@@ -27,6 +27,8 @@ if ui.allowed("refit"):
             ui.run_analysis(refit=refit)
 
 themes, units = ui.themes_and_units(key, "all")
+if themes.empty and ui.analysis_notice():
+    st.stop()
 if themes.empty:
     st.info(t("No themes yet. They are built by the analysis: run 'python -m eevp analyze' (or ask an admin)."))
     st.stop()

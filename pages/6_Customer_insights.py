@@ -25,6 +25,8 @@ def load(_key):
 
 
 units, labels = load(key)
+if units.empty and ui.analysis_notice():
+    st.stop()
 if units.empty:
     st.info(t("No customer statements yet. They appear after an upload with comments and the analysis "
               "('python -m eevp analyze')."))

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
     "upload": "pages/1_Upload.py", "survey": "pages/2_Survey.py", "evp": "pages/3_EVP.py",
     "exits": "pages/4_Exits.py", "themes": "pages/5_Themes.py", "customers": "pages/6_Customer_insights.py",
+    "admin": "pages/8_Admin.py",
 }
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")),
@@ -102,7 +103,8 @@ def test_customer_page_shows_ranked_themes_with_badges(run_page):
 
 
 @pytest.mark.parametrize("role,name", [("viewer", "upload"), ("viewer", "themes"), ("viewer", "customers"),
-                                       ("cx", "survey"), ("cx", "exits"), ("cx", "upload"), ("hr", "evp")])
+                                       ("cx", "survey"), ("cx", "exits"), ("cx", "upload"), ("hr", "evp"),
+                                       ("hr", "admin"), ("cx", "admin")])
 def test_roles_see_only_their_pages(run_page, role, name):
     at = run_page(PAGES[name], role=role)
     assert not at.exception
@@ -120,3 +122,16 @@ def test_hr_sees_no_delete_controls(run_page):
     assert not [b for b in at.button if b.label == "Delete batch"]
     admin = run_page(PAGES["upload"], role="admin")
     assert [b for b in admin.button if b.label == "Delete batch"]
+
+
+def test_admin_page_lists_accounts_and_the_audit_log(run_page, demo_dir):
+    from eevp import auth
+    from eevp.settings import Settings
+
+    settings = Settings(data_dir=demo_dir, database_url=f"sqlite:///{demo_dir / 'eevp.db'}")
+    auth.add_user(settings, auth.CLI_USER, "olena", "a-long-password-1", "hr")
+    at = run_page(PAGES["admin"])
+    assert not at.exception
+    accounts = at.dataframe[0].value
+    assert "olena" in list(accounts["username"])
+    assert at.tabs[1].label == "Audit log"

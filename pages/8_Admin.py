@@ -1,0 +1,102 @@
+"""Admin: accounts, the audit log, erasure of one respondent, a full refit, backup and settings."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+import ui
+
+ui.page_setup("Admin", "🛠️")
+t = ui.t
+
+from eevp import audit, auth, lifecycle  # noqa: E402
+from eevp.errors import EevpError  # noqa: E402
+
+st.title(t("Administration"))
+ui.require_permission("users")
+settings = ui.get_settings()
+engine = ui.get_engine()
+me = ui.current_user()
+
+tab_users, tab_audit, tab_erase, tab_models, tab_settings = st.tabs(
+    [t("Accounts"), t("Audit log"), t("Erase a respondent"), t("Themes and backup"), t("Settings")])
+
+with tab_users:
+    users = auth.list_users(settings, me)
+    st.dataframe(users, hide_index=True, width="stretch",
+                 column_config={"username": t("Username"), "role": t("Role"), "departments": t("Departments")})
+    st.caption(t("admin: everything · hr: dashboards and upload · cx: themes and customer insights, no single "
+                 "records · viewer: dashboards only, optionally limited to departments."))
+    with st.form("add_user", clear_on_submit=True):
+        st.markdown("**" + t("Add or update an account") + "**")
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input(t("Username"))
+        role = c2.selectbox(t("Role"), list(auth.ROLES))
+        password = c3.text_input(t("Password (at least 10 characters)"), type="password")
+        departments = st.text_input(t("Viewer: limit to departments (comma-separated, optional)"))
+        if st.form_submit_button(t("Save account"), type="primary"):
+            try:
+                deps = tuple(d.strip() for d in departments.split(",") if d.strip())
+                auth.add_user(settings, me, name, password, role, deps)
+                audit.record(engine, me.username, "user_saved", f"{name.strip()} ({role})")
+                st.success(t("Account {name} saved.", name=name.strip()))
+            except EevpError as exc:
+                st.error(t(str(exc)))
+    others = [u["username"] for u in users if u["username"] != me.username]
+    if others:
+        c1, c2 = st.columns([2, 1])
+        gone = c1.selectbox(t("Remove an account"), others)
+        if c2.button(t("Remove"), key="remove_user"):
+            auth.remove_user(settings, me, gone)
+            audit.record(engine, me.username, "user_removed", gone)
+            st.rerun()
+
+with tab_audit:
+    log = audit.read_log(engine, me)
+    if log.empty:
+        st.info(t("Nothing recorded yet."))
+    else:
+        ui.table(log, key="audit", filename="eevp-audit-log.csv", caption="Who did what and when (latest first).")
+
+with tab_erase:
+    st.caption(t("Right to erasure: removes every answer, comment, embedding and theme assignment of one "
+                 "respondent (by the respondent id of the uploaded file) and marks the themes for a refit."))
+    rid = st.text_input(t("Respondent id"))
+    confirm = st.checkbox(t("I understand that this cannot be undone"))
+    if st.button(t("Erase"), disabled=not (rid.strip() and confirm), type="primary"):
+        try:
+            counts = lifecycle.erase_respondent(engine, settings, me, rid.strip())
+            st.success(t("Erased {n} rows.", n=sum(counts.values())))
+            st.cache_data.clear()
+        except EevpError as exc:
+            st.error(t(str(exc)))
+
+with tab_models:
+    st.markdown("**" + t("Rebuild all themes") + "**")
+    st.caption(t("New text joins the existing themes automatically after each upload. A full refit rebuilds the "
+                 "themes from all text (labels you edited are kept where the theme survives)."))
+    if st.button(t("Refit themes now")):
+        ui.run_analysis(refit=True)
+    st.divider()
+    st.markdown("**" + t("Backup") + "**")
+    st.caption(t("A complete copy of the database as one zip file (JSON lines per table); restore it with "
+                 "'python -m eevp restore FILE'."))
+    if st.button(t("Prepare a backup")):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "eevp-backup.zip"
+            lifecycle.backup(engine, path, me)
+            st.session_state["backup_bytes"] = path.read_bytes()
+    if st.session_state.get("backup_bytes"):
+        st.download_button(t("Download the backup"), st.session_state["backup_bytes"], file_name="eevp-backup.zip",
+                           mime="application/zip")
+
+with tab_settings:
+    st.caption(t("Settings come from environment variables (EEVP_*) and are read at start."))
+    st.dataframe([
+        {"setting": t("Database"), "value": settings.database_url.split("@")[-1]},
+        {"setting": t("Smallest group shown (scores)"), "value": str(settings.min_group_size)},
+        {"setting": t("Smallest group for quotes and themes"), "value": str(settings.min_comment_group)},
+        {"setting": t("Embedding model"), "value": settings.embedder},
+        {"setting": t("Upload limit, MB"), "value": str(settings.upload_limit_mb)},
+    ], hide_index=True, width="stretch")
