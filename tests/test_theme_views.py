@@ -1,0 +1,89 @@
+"""Theme aggregates by segment and group: counts of people, the comment threshold, no recovery of small groups."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from eevp.theme_views import compare_groups, exit_units, theme_cross, theme_overview, with_person
+
+
+def _units(rows):
+    """rows: (person, theme_id, role, kind)."""
+    return pd.DataFrame(rows, columns=["person", "theme_id", "role", "kind"])
+
+
+def _people(prefix, n, theme, role, kind="survey"):
+    return [(f"{prefix}{i}", theme, role, kind) for i in range(n)]
+
+
+def test_with_person_prefers_the_respondent_key():
+    units = pd.DataFrame({"kind": ["exit", "survey"], "record_id": [7, 8], "respondent_key": [None, "k1"]})
+    assert with_person(units)["person"].tolist() == ["exit:7", "k1"]
+
+
+def test_theme_cross_counts_distinct_people_and_hides_small_cells():
+    rows = _people("a", 12, 0, "Agent") + _people("a", 12, 0, "Agent")  # the same 12 people twice
+    rows += _people("d", 11, 0, "Driver") + _people("m", 3, 0, "Manager")
+    rows += _people("a", 10, 1, "Agent") + _people("d", 10, 1, "Driver")
+    cross = theme_cross(_units(rows), "role", threshold=10)
+    cell = cross.set_index(["theme_id", "role"])
+    assert cell.loc[(0, "Agent"), "people"] == 12
+    assert cell.loc[(1, "Agent"), "people"] == 10
+    assert bool(cell.loc[(0, "Manager"), "suppressed"]) and np.isnan(cell.loc[(0, "Manager"), "people"])
+
+
+def test_theme_cross_leaves_no_single_hidden_cell_in_a_row_or_column():
+    # Theme 0: Manager has 3 people, hidden; with only it hidden, the theme total (shown elsewhere) minus the
+    # visible cells would give it back, so the rule hides a second cell in that row.
+    rows = _people("a", 40, 0, "Agent") + _people("d", 12, 0, "Driver") + _people("m", 3, 0, "Manager")
+    rows += _people("x", 15, 1, "Agent") + _people("y", 15, 1, "Driver") + _people("z", 15, 1, "Manager")
+    cross = theme_cross(_units(rows), "role", threshold=10)
+    hidden = cross[cross["suppressed"]]
+    assert (hidden["theme_id"] == 0).sum() >= 2
+    assert (hidden["role"] == "Manager").sum() >= 2
+
+
+def test_compare_groups_shares_and_lift():
+    a = _people("a", 20, 0, "Agent") + _people("a", 10, 1, "Agent")   # 20 people, theme 1 half of them
+    b = _people("b", 40, 0, "Driver") + _people("b", 10, 1, "Driver")  # 40 people, theme 1 a quarter
+    units = _units(a + b)
+    cmp = compare_groups(units, units["role"] == "Agent", units["role"] == "Driver", threshold=10).set_index("theme_id")
+    assert cmp.loc[1, "share_a"] == pytest.approx(0.5)
+    assert cmp.loc[1, "share_b"] == pytest.approx(0.25)
+    assert cmp.loc[1, "lift"] == pytest.approx(2.0)
+    assert cmp.loc[0, "share_a"] == pytest.approx(1.0)
+
+
+def test_compare_groups_shows_nothing_that_gives_back_a_small_count():
+    a = _people("a", 20, 0, "Agent") + _people("a", 3, 1, "Agent")    # only 3 agents raise theme 1
+    b = _people("b", 40, 0, "Driver") + _people("b", 12, 1, "Driver")
+    units = _units(a + b)
+    cmp = compare_groups(units, units["role"] == "Agent", units["role"] == "Driver", threshold=10).set_index("theme_id")
+    row = cmp.loc[1]
+    # share_a × 20 agents would be 3 again, and so would lift or z with share_b known: all hidden.
+    assert np.isnan(row["people_a"]) and np.isnan(row["share_a"])
+    assert np.isnan(row["lift"]) and np.isnan(row["z"])
+    assert row["share_b"] == pytest.approx(0.3)
+
+
+def test_compare_groups_needs_enough_people_in_each_group():
+    units = _units(_people("a", 5, 0, "Agent") + _people("b", 30, 0, "Driver"))
+    assert compare_groups(units, units["role"] == "Agent", units["role"] == "Driver", threshold=10).empty
+
+
+def test_exit_units_carry_the_regretted_flag_of_their_leaver():
+    units = pd.DataFrame({"kind": ["exit", "exit", "survey"], "record_id": [1, 2, 1], "theme_id": [0, 1, 0]})
+    exits = pd.DataFrame({"id": [1, 2], "regretted": [True, False]})
+    ex = exit_units(units, exits)
+    assert ex["regretted"].tolist() == [True, False]
+    assert set(ex["kind"]) == {"exit"}
+
+
+def test_theme_overview_in_percentages_of_each_theme():
+    themes = pd.DataFrame([{"label": "Late deliveries", "size": 40, "share": 0.25, "keywords": ["late", "delivery"],
+                            "by_source": {"survey": 0.75, "exit": 0.25},
+                            "sentiment": {"negative": 30, "neutral": 6, "positive": 4}}])
+    row = theme_overview(themes).iloc[0]
+    assert (row["survey"], row["exit"], row["focus"]) == (0.75, 0.25, 0.0)
+    assert row["negative"] == pytest.approx(0.75) and row["positive"] == pytest.approx(0.1)
+    assert row["keywords"] == "late, delivery"
