@@ -35,7 +35,7 @@ def data_key() -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def survey_wide(_key: tuple):
+def _survey_wide(_key: tuple):
     from eevp.queries import survey_wide as load
 
     return load(get_engine())
@@ -56,17 +56,37 @@ def wave_order(_key: tuple):
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def exits_frame(_key: tuple):
+def _exits_frame(_key: tuple):
     from eevp.queries import exits_frame as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def evp_frames(_key: tuple):
+def _evp_frames(_key: tuple):
     from eevp.queries import evp_catalog, evp_ratings
 
     return evp_catalog(get_engine()), evp_ratings(get_engine())
+
+
+def survey_wide(key: tuple):
+    """Survey responses (one row per response) that the current user may see."""
+    from eevp.auth import restrict
+
+    return restrict(current_user(), _survey_wide(key))
+
+
+def exits_frame(key: tuple):
+    from eevp.auth import restrict
+
+    return restrict(current_user(), _exits_frame(key))
+
+
+def evp_frames(key: tuple):
+    from eevp.auth import restrict
+
+    catalog, ratings = _evp_frames(key)
+    return catalog, restrict(current_user(), ratings)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -61,6 +61,18 @@ def require(user: User | None, action: str) -> None:
         raise AccessDenied(f"Your role '{user.role}' may not {action.replace('_', ' ')}. Ask an admin.")
 
 
+def restrict(user: User | None, df, column: str = "department"):
+    """The rows of ``df`` this user may see: a viewer limited to departments sees only theirs.
+
+    Everyone else (and a viewer without a list) sees every row. No user sees nothing.
+    """
+    if user is None:
+        return df.iloc[0:0]
+    if user.role != "viewer" or not user.departments or column not in getattr(df, "columns", ()):
+        return df
+    return df[df[column].isin(list(user.departments))]
+
+
 def users_path(settings: Settings) -> Path:
     return Path(os.environ.get("EEVP_USERS_FILE") or Path(settings.data_dir) / "users.json")
 

@@ -65,3 +65,16 @@ def test_only_admins_manage_users(settings, monkeypatch):
     assert [u["username"] for u in auth.list_users(settings, admin)] == ["admin", "olena"]
     with pytest.raises(AccessDenied):
         auth.require(None, "view_dashboards")
+
+
+def test_a_viewer_limited_to_departments_sees_only_their_rows():
+    import pandas as pd
+
+    from eevp.auth import User, restrict
+
+    df = pd.DataFrame({"department": ["Sales", "IT", "Ops", "Sales"], "x": [1, 2, 3, 4]})
+    assert restrict(User("v", "viewer", ("Sales",)), df)["x"].tolist() == [1, 4]
+    assert restrict(User("v", "viewer", ("Sales", "Ops")), df)["x"].tolist() == [1, 3, 4]
+    assert restrict(User("v", "viewer"), df)["x"].tolist() == [1, 2, 3, 4]
+    assert restrict(User("h", "hr", ("Sales",)), df)["x"].tolist() == [1, 2, 3, 4]
+    assert restrict(None, df).empty

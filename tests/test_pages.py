@@ -135,3 +135,15 @@ def test_admin_page_lists_accounts_and_the_audit_log(run_page, demo_dir):
     accounts = at.dataframe[0].value
     assert "olena" in list(accounts["username"])
     assert at.tabs[1].label == "Audit log"
+
+
+def test_a_viewer_limited_to_one_department_sees_only_its_numbers(run_page):
+    at = AppTest.from_file(str(ROOT / PAGES["survey"]), default_timeout=120)
+    at.session_state["user"] = User("v", "viewer", ("Sales",))
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    departments = at.multiselect(key="f_department").options
+    assert departments == ["Sales"]
+    full = run_page(PAGES["survey"])
+    assert len(full.multiselect(key="f_department").options) > 1
