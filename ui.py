@@ -131,7 +131,7 @@ PAGES = [
     ("pages/4_Exits.py", "Exits", "🚪", "view_dashboards", "exits"),
     ("pages/5_Themes.py", "Themes", "💬", "view_themes", "themes"),
     ("pages/6_Customer_insights.py", "Customer insights", "🧭", "view_customers", "customer-insights"),
-    ("pages/7_CX_maturity.py", "CX maturity", "🧩", "cx_assess", "cx-maturity"),
+    ("pages/7_CX_maturity.py", "CX maturity", "🧩", "view_customers", "cx-maturity"),
     ("pages/8_Admin.py", "Admin", "🛠️", "users", "admin"),
 ]
 
@@ -250,7 +250,10 @@ COLUMN_LABELS = {
 
 def seg_label(name: str) -> str:
     """A segment or column name as people read it, in their language."""
-    return t(COLUMN_LABELS[name]) if name in COLUMN_LABELS else str(name).replace("_", " ").capitalize()
+    if name in COLUMN_LABELS:
+        return t(COLUMN_LABELS[name])
+    text = str(name).replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def table(df, key: str, caption: str | None = None, filename: str | None = None, height: int | None = None,
