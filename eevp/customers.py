@@ -25,18 +25,27 @@ SOURCES = ("survey", "exit", "focus")
 @dataclass(frozen=True)
 class SystemicRule:
     """A theme is *systemic* when it is raised in at least ``dept_share`` of the departments that
-    produced customer statements, or by at least ``respondent_share`` of the people who did; it is
-    *local* when ``concentration`` or more of its reach sits in one department or one role."""
+    produced customer statements (a department counts when at least ``dept_min_people`` of its people
+    raise it, so that one stray mention does not make a problem company-wide), or by at least
+    ``respondent_share`` of the people who did; it is *local* when ``concentration`` or more of its
+    reach sits in one department or one role."""
 
     dept_share: float = 0.30
     respondent_share: float = 0.10
     concentration: float = 0.80
+    dept_min_people: int = 3
+
+    def explain_parts(self) -> tuple[str, dict]:
+        """The explanation as an interface string and its values (for translation)."""
+        return ("Systemic: raised by at least {k} people in each of at least {d} of departments, or by at least "
+                "{r} of the people who talk about customers. Local: {c} or more of the people who raise it are in "
+                "one department or one role. Otherwise: spread.",
+                {"k": self.dept_min_people, "d": f"{self.dept_share:.0%}", "r": f"{self.respondent_share:.0%}",
+                 "c": f"{self.concentration:.0%}"})
 
     def explain(self) -> str:
-        return (f"Systemic: raised in at least {self.dept_share:.0%} of departments, or by at least "
-                f"{self.respondent_share:.0%} of the people who talk about customers. Local: "
-                f"{self.concentration:.0%} or more of the people who raise it are in one department or one role. "
-                "Otherwise: spread.")
+        text, values = self.explain_parts()
+        return text.format(**values)
 
 
 # --------------------------------------------------------------------------- tagging
@@ -127,6 +136,10 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
     """Customer themes ranked by reach, with systemic/local, stages, sources, sentiment and trend.
 
     Themes raised by fewer than ``min_reach`` people (the comment threshold) are left out entirely.
+    Within a theme, the counts per stage, source, sentiment and period are hidden (None) when
+    fewer than ``min_reach`` people stand behind them (with complements, as in
+    :func:`eevp.anonymity.suppress`), and the top department's and role's shares are given only
+    when that department or role holds ``min_reach`` people: ``share × reach`` is a count.
     """
     cols = ["theme_id", "label", "keywords", "reach", "statements", "roles", "departments", "systemic",
             "top_department_share", "top_role_share", "stages", "main_stage", "sources", "sentiment", "incidents",
@@ -148,26 +161,29 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
         per_role = g.groupby("role")["person"].nunique()
         dept_share = per_dept.max() / reach
         role_share = per_role.max() / reach
-        if len(per_dept) / max(all_depts, 1) >= rule.dept_share and dept_share < rule.concentration \
+        depts_raising = int((per_dept >= rule.dept_min_people).sum())
+        if depts_raising / max(all_depts, 1) >= rule.dept_share and dept_share < rule.concentration \
                 or reach / max(all_people, 1) >= rule.respondent_share and dept_share < rule.concentration:
             systemic = "systemic"
         elif dept_share >= rule.concentration or role_share >= rule.concentration:
             systemic = "local"
         else:
             systemic = "spread"
-        stages = g["stage"].dropna().value_counts().to_dict()
-        trend = g.groupby("period")["person"].nunique().reindex(periods).fillna(0).astype(int).to_dict()
+        stages = _safe_counts(g, "stage", min_reach)
+        trend = _safe_counts(g, "period", min_reach, people=True, index=periods)
+        shown_stages = {k: v for k, v in stages.items() if v is not None}
         rows.append({
             "theme_id": int(theme),
             "label": lab["label"].get(theme, f"Theme {theme}") if len(lab) else f"Theme {theme}",
             "keywords": lab["keywords"].get(theme, []) if len(lab) else [],
             "reach": int(reach), "statements": len(g), "roles": int(g["role"].nunique()),
             "departments": int(g["department"].nunique()), "systemic": systemic,
-            "top_department": per_dept.idxmax(), "top_department_share": float(dept_share),
-            "top_role_share": float(role_share), "stages": stages,
-            "main_stage": max(stages, key=stages.get) if stages else None,
-            "sources": g["kind"].value_counts().to_dict(),
-            "sentiment": g["sentiment"].value_counts().to_dict(), "incidents": int(g["incident"].sum()),
+            "top_department": per_dept.idxmax(),
+            "top_department_share": float(dept_share) if per_dept.max() >= min_reach else None,
+            "top_role_share": float(role_share) if per_role.max() >= min_reach else None, "stages": stages,
+            "main_stage": max(shown_stages, key=shown_stages.get) if shown_stages else None,
+            "sources": _safe_counts(g, "kind", min_reach),
+            "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
             "trend": trend,
             "new": bool((g["batch_id"] == latest_batch).all() and units["batch_id"].nunique() > 1),
         })
@@ -175,6 +191,20 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
     if out.empty:
         return pd.DataFrame(columns=cols)
     return out.sort_values(["reach", "departments", "roles"], ascending=False).reset_index(drop=True)
+
+
+def _safe_counts(units: pd.DataFrame, col: str, threshold: int, people: bool = False, index=None) -> dict:
+    """Statements (or people) per value of ``col``; None where fewer than ``threshold`` people stand behind it."""
+    sub = units.dropna(subset=[col])
+    per = sub.groupby(col)["person"].nunique()
+    if index is not None:
+        per = per.reindex(index, fill_value=0)
+    value = per if people else sub[col].value_counts().reindex(per.index, fill_value=0)
+    if per.empty:
+        return {}
+    t = pd.DataFrame({"key": per.index, "n": per.to_numpy(), "value": value.to_numpy()})
+    t = anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=["key"], value_cols=["value"])
+    return {k: (None if s else int(v)) for k, v, s in zip(t["key"], t["value"], t["suppressed"])}
 
 
 def theme_stage_matrix(units: pd.DataFrame, ranked: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -201,13 +231,24 @@ def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold:
     return theme_cross(u, segment, threshold, ranked.set_index("theme_id")["label"])
 
 
-def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0) -> list[dict]:
-    """Up to ``n`` redacted statements (text only, with source kind and language; no names, no role)."""
+def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_people: int = 10) -> list[dict]:
+    """Up to ``n`` redacted statements (text only, with source kind and language; no names, no role).
+
+    Nothing is returned when the statements come from fewer than ``min_people`` people (the
+    comment threshold; pass ``settings.min_comment_group``): a quote from a small group is
+    that group's own words.
+    """
     if not unit_ids:
+        return []
+    t = db.text_units
+    with engine.connect() as conn:
+        who = conn.execute(select(t.c.id, t.c.respondent_key, t.c.kind, t.c.record_id)
+                           .where(t.c.id.in_([int(i) for i in unit_ids]))).all()
+    people = {r.respondent_key or f"{r.kind}:{r.record_id}" for r in who}
+    if len(people) < anonymity.check_threshold(min_people):
         return []
     rng = np.random.default_rng(seed)
     pick = sorted(rng.choice(unit_ids, size=min(n * 3, len(unit_ids)), replace=False).tolist())
-    t = db.text_units
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.id, t.c.text, t.c.kind, t.c.language).where(t.c.id.in_(pick))).all()
     rows = sorted(rows, key=lambda r: (-min(len(r.text), 220), r.id))  # prefer fuller statements
@@ -238,7 +279,7 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
                      f"({r.statements} statements, {r.incidents} concrete incidents).")
         if r.main_stage:
             lines.append(f"- Journey stage: **{r.main_stage}**; sources: "
-                         + ", ".join(f"{k} {v}" for k, v in r.sources.items()) + ".")
+                         + ", ".join(f"{k} {v}" for k, v in r.sources.items() if v is not None) + ".")
         if r.keywords:
             lines.append(f"- Keywords: {', '.join(r.keywords[:8])}")
         for q in quotes_by_theme.get(r.theme_id, []):

@@ -33,12 +33,14 @@ if units.empty:
     st.stop()
 
 with st.expander(t("How themes are labelled systemic or local"), expanded=False):
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     dept_share = c1.slider(t("Systemic: share of departments"), 0.1, 1.0, 0.3, 0.05)
-    resp_share = c2.slider(t("…or share of people"), 0.02, 0.5, 0.10, 0.01)
-    conc = c3.slider(t("Local: share in one department or role"), 0.5, 1.0, 0.8, 0.05)
-rule = customers.SystemicRule(dept_share, resp_share, conc)
-st.caption(t(rule.explain()))
+    dept_min = c2.slider(t("…each with at least this many people"), 1, 10, 3, 1)
+    resp_share = c3.slider(t("…or share of people"), 0.02, 0.5, 0.10, 0.01)
+    conc = c4.slider(t("Local: share in one department or role"), 0.5, 1.0, 0.8, 0.05)
+rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
+_text, _values = rule.explain_parts()
+st.caption(t(_text, **_values))
 
 ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule)
 c1, c2, c3, c4 = st.columns(4)

@@ -55,3 +55,22 @@ def test_brief_is_text_not_markup():
                         SystemicRule())
     assert "## 1. Late deliveries — LOCAL" in md
     assert "<b>" not in md and "\\[wait\\]" in md
+
+
+def test_a_stray_mention_does_not_count_a_department():
+    # 12 people in Support raise it, and one person in each of four other departments: one department in
+    # earnest, so not systemic, although five of the ten departments "mention" it.
+    spec = [(0, "Support", "Agent", 6, "support", 1), (0, "Support", "Courier", 6, "support", 1)]
+    spec += [(0, d, d + " lead", 1, "support", 1) for d in ["Sales", "IT", "HR", "Ops"]]
+    spec += [(-1, d, "Agent", 30, None, 1) for d in ["A", "B", "C", "D", "E"]]
+    units = _units(spec)
+    default = rank_themes(units, LABELS, 10).iloc[0]
+    assert default.departments == 5 and default.systemic == "spread"  # 12 of 16 in Support: below 80%
+    one_is_enough = rank_themes(units, LABELS, 10, SystemicRule(dept_min_people=1)).iloc[0]
+    assert one_is_enough.systemic == "systemic"
+
+
+def test_the_rule_explains_itself_with_its_numbers():
+    text, values = SystemicRule(dept_share=0.4, dept_min_people=2).explain_parts()
+    assert "{d}" in text and values["d"] == "40%" and values["k"] == 2
+    assert "40%" in SystemicRule(dept_share=0.4).explain()
