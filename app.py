@@ -16,7 +16,7 @@ esc = ui.escape
 def _delta(value, decimals: int = 0, pct: bool = False) -> str | None:
     if value is None or pd.isna(value):
         return None
-    return f"{value * 100:+.{decimals}f} pp" if pct else f"{value:+.{decimals}f}"
+    return t("{v} pp", v=f"{value * 100:+.{decimals}f}") if pct else f"{value:+.{decimals}f}"
 
 
 def _tour() -> None:
@@ -79,7 +79,7 @@ def _cards(c: dict) -> None:
     cols[1].metric(t("eNPS"), ui.num(c["enps"], 0), _delta(c["enps_delta"]), border=True,
                    help=t("% promoters (9–10) minus % detractors (0–6); −100 to 100."))
     cols[2].metric(t("Engagement"), "—" if c["engagement"] is None else f"{c['engagement'] * 100:.0f}%",
-                   _delta(c["engagement_delta"], pct=True), border=True,
+                   _delta(c["engagement_delta"], decimals=1, pct=True), border=True,
                    help=t("Mean share of favourable answers (4–5 of 5) across the rating items."))
     cols[3].metric(t("Exits ({q})", q=c.get("exits_quarter") or "—"), ui.num(c.get("exits")),
                    _delta(c.get("exits_delta")), delta_color="inverse", border=True,
@@ -112,8 +112,8 @@ def _weakest_and_drops(summary: dict) -> None:
         st.caption(t("No item fell since the previous wave."))
     for r in drops.itertuples():
         flag = " ⚠️ " + t("significant") if r.significant else ""
-        st.markdown(f"**{esc(r.item)}**: {r.previous * 100:.0f}% → {r.current * 100:.0f}% "
-                    f"({r.delta * 100:+.0f} pp){flag}")
+        change = t("{v} pp", v=f"{r.delta * 100:+.0f}")
+        st.markdown(f"**{esc(r.item)}**: {r.previous * 100:.0f}% → {r.current * 100:.0f}% ({change}){flag}")
 
 
 def _look_next(hints: list[dict]) -> None:

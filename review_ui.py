@@ -38,4 +38,4 @@ def render(engine, settings) -> None:
                                           None if stage == "—" else stage)
                     st.rerun()
                 except EevpError as exc:
-                    st.error(str(exc))
+                    st.error(t(str(exc)))

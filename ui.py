@@ -15,55 +15,66 @@ from eevp.settings import Settings
 
 # --------------------------------------------------------------------------- resources
 
-@st.cache_resource
 def get_settings() -> Settings:
+    """The settings from the environment (read once per distinct environment)."""
+    import os
+
+    return _settings(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("EEVP_"))))
+
+
+@st.cache_resource(show_spinner=False)
+def _settings(env: tuple) -> Settings:
     return Settings.from_env()
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
 def get_engine():
+    return _engine(get_settings().database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(database_url: str):
     from eevp.bootstrap import open_database
 
     return open_database(get_settings(), demo_if_empty=True)
 
 
 def data_key() -> tuple:
-    """Changes whenever stored data changes: pass it to cached loaders."""
+    """Changes whenever stored data changes (or the database is another one): pass it to cached loaders."""
     from eevp.queries import data_version
 
-    return data_version(get_engine())
+    return (get_settings().database_url, *data_version(get_engine()))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _survey_wide(_key: tuple):
+def _survey_wide(key: tuple):
     from eevp.queries import survey_wide as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def survey_items(_key: tuple):
+def survey_items(key: tuple):
     from eevp.queries import survey_items as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def wave_order(_key: tuple):
+def wave_order(key: tuple):
     from eevp.queries import wave_order as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _exits_frame(_key: tuple):
+def _exits_frame(key: tuple):
     from eevp.queries import exits_frame as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _evp_frames(_key: tuple):
+def _evp_frames(key: tuple):
     from eevp.queries import evp_catalog, evp_ratings
 
     return evp_catalog(get_engine()), evp_ratings(get_engine())
@@ -90,7 +101,7 @@ def evp_frames(key: tuple):
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def themes_and_units(_key: tuple, scope: str = "all"):
+def themes_and_units(key: tuple, scope: str = "all"):
     """The current themes of a scope ("all" or "customers") and its units with a ``person`` column."""
     from eevp.analysis import theme_table, unit_themes
     from eevp.theme_views import with_person
@@ -154,9 +165,10 @@ def gate() -> None:
     """Login (stops the page with the form until someone is logged in), the database, the demo banner."""
     _login_gate()
     try:
-        engine = get_engine()
+        with st.spinner(t("Preparing the database…")):
+            engine = get_engine()
     except EevpError as exc:
-        st.error(str(exc))
+        st.error(t(str(exc)))
         st.stop()
     from eevp.batches import has_demo
 
@@ -218,7 +230,7 @@ def stop_if_empty(df, message: str) -> None:
 
 
 def show_error(exc: Exception) -> None:
-    st.error(str(exc))
+    st.error(t(str(exc)))
 
 
 # --------------------------------------------------------------------------- safe output
@@ -355,7 +367,7 @@ def all_waves(wide):
 escape = escape_markdown
 
 
-@st.cache_resource(show_spinner="Loading the language model…")
+@st.cache_resource(show_spinner=False)
 def embedder():
     """The configured embedding model, loaded once per server."""
     from eevp.embeddings import get_embedder
@@ -376,12 +388,12 @@ def run_analysis(refit: bool = False) -> dict | None:
         try:
             out = run_all(get_engine(), get_settings(), refit=refit, embedder=embedder(), progress=progress)
         except EevpError as exc:
-            status.update(label=str(exc), state="error")
+            status.update(label=t(str(exc)), state="error")
             return None
         status.update(label=t("Done: {n} themes, {c} customer themes", n=out["themes"], c=out["customer_themes"]),
                       state="complete", expanded=False)
         for note in out.get("notes", []):
-            st.info(note)
+            st.info(t(note))  # TooFewUnitsError messages, in the catalogue
     st.cache_data.clear()
     return out
 

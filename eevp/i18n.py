@@ -1,20 +1,26 @@
 """Interface language: English, Russian, Ukrainian.
 
 Strings are written in English in the code and looked up in ``resources/i18n/<lang>.json``;
-a missing translation falls back to English (and ``missing()`` lists them, for a test).
+a missing translation falls back to English. ``scripts/i18n_extract.py`` lists every interface
+string and checks the catalogues (``--check``); ``tests/test_i18n.py`` runs the same check.
+
+A finished message that is not a key itself (an error message built with an f-string, such as
+"There is no batch 7. ...") is matched against the keys that hold ``{placeholders}``
+("There is no batch {batch_id}. ..."): the translation is returned with the same values filled in.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+import re
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = {"en": "English", "ru": "Русский", "uk": "Українська"}
 _DIR = Path(__file__).resolve().parent / "resources" / "i18n"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang: str) -> dict[str, str]:
     path = _DIR / f"{lang}.json"
     if lang == "en" or not path.exists():
@@ -23,9 +29,72 @@ def _catalog(lang: str) -> dict[str, str]:
 
 
 def translate(text: str, lang: str = "en", **kwargs) -> str:
-    """The interface string ``text`` in ``lang``, with ``{placeholders}`` filled from kwargs."""
-    out = _catalog(lang).get(text, text) if lang != "en" else text
+    """The interface string ``text`` in ``lang``, with ``{placeholders}`` filled from kwargs.
+
+    Without kwargs, a text that is not a key may be a finished message of a templated key (see the
+    module docstring); it is then translated with its values kept. Anything else stays as it is.
+    """
+    if lang == "en":
+        out = text
+    else:
+        catalog = _catalog(lang)
+        if text in catalog:
+            out = catalog[text]
+        elif not kwargs:
+            return _from_template(text, lang)
+        else:
+            out = text
     return out.format(**kwargs) if kwargs else out
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?:![rsa])?(?::[^{}]*)?\}")
+_MIN_LITERAL = 8  # a template must have this much fixed text to be matched against a message
+_MAX_MESSAGE = 4000  # longer texts are not matched against templates
+
+
+@cache
+def _templates(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern of a key with placeholders, its translation), most fixed text first."""
+    found = []
+    for key, value in _catalog(lang).items():
+        parts, seen, pos = [], set(), 0
+        for m in _PLACEHOLDER.finditer(key):
+            parts.append(re.escape(_unescape(key[pos:m.start()])))
+            name = m.group(1)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
+            pos = m.end()
+        literal = len(_PLACEHOLDER.sub("", key))
+        if not seen or literal < _MIN_LITERAL:
+            continue
+        parts.append(re.escape(_unescape(key[pos:])))
+        found.append((literal, re.compile("".join(parts), re.DOTALL), value))
+    found.sort(key=lambda f: -f[0])
+    return tuple((pattern, value) for _, pattern, value in found)
+
+
+def _from_template(text: str, lang: str) -> str:
+    """``text`` translated through the first templated key it matches, or ``text`` unchanged."""
+    if not isinstance(text, str) or not text or len(text) > _MAX_MESSAGE:
+        return text
+    for pattern, value in _templates(lang):
+        m = pattern.fullmatch(text)
+        if m:
+            values, out, pos = m.groupdict(), [], 0
+            for p in _PLACEHOLDER.finditer(value):
+                out += [_unescape(value[pos:p.start()]), values.get(p.group(1), p.group(0))]
+                pos = p.end()
+            return "".join(out) + _unescape(value[pos:])
+    return text
+
+
+def _unescape(text: str) -> str:
+    return text.replace("{{", "{").replace("}}", "}")
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the ``{placeholders}`` in an interface string (braces around anything else are text)."""
+    return set(_PLACEHOLDER.findall(text.replace("{{", "").replace("}}", "")))
 
 
 def pick_language(accept_language: str | None, saved: str | None = None) -> str:

@@ -53,7 +53,7 @@ def new_batch() -> None:
             sheet = st.selectbox(t("Sheet"), sheets) if len(sheets) > 1 else None
         df = readers.read_table(raw, upload.name, sheet=sheet)
     except EevpError as exc:
-        st.error(str(exc))
+        st.error(t(str(exc)))
         return
 
     st.subheader(t("1. Preview"))
@@ -105,7 +105,7 @@ def new_batch() -> None:
         mp.check_mapping(chosen, list(df.columns), kind)
         prep = ingest.prepare(kind, df, chosen)
     except EevpError as exc:
-        st.error(str(exc))
+        st.error(t(str(exc)))
         return
 
     bad = len(prep.bad_rows)
@@ -120,6 +120,7 @@ def new_batch() -> None:
         import pandas as pd
 
         errors_df = pd.DataFrame(prep.errors, columns=["row", "column", "value", "message"])
+        errors_df["message"] = errors_df["message"].map(t)
         ui.table(errors_df, key="validation_errors", filename="eevp-problems.csv", height=260)
         st.download_button(t("Download the rejected rows"), ui.to_csv_bytes(ingest.rejected_frame(df, prep.errors)),
                            file_name="eevp-rejected-rows.csv", mime="text/csv")
@@ -140,11 +141,11 @@ def new_batch() -> None:
                          id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
                          units=ui.num(result.text_units)))
         except DuplicateBatchError as exc:
-            st.warning(str(exc))
+            st.warning(t(str(exc)))
         except ValidationFailed as exc:
-            st.error(str(exc))
+            st.error(t(str(exc)))
         except EevpError as exc:
-            st.error(str(exc))
+            st.error(t(str(exc)))
         else:
             if result.text_units:
                 # New text joins the existing themes at once (a full refit stays an admin's choice).

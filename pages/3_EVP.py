@@ -49,7 +49,7 @@ with tab_missing:
     if len(missing):
         for r in missing.itertuples():
             st.warning(t("**{role}** rates **{benefit}** at {imp} of 5 in importance, but it is not offered to "
-                         "this role.", role=r.role, benefit=r.benefit, imp=f"{r.importance:.1f}"))
+                         "this role.", role=ui.escape(r.role), benefit=ui.escape(r.benefit), imp=ui.num(r.importance, 1)))
         ui.table(missing, key="evp_missing", filename="eevp-valued-not-offered.csv")
     else:
         st.success(t("No role rates an unoffered benefit as highly important (4 of 5 or more)."))

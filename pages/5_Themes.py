@@ -105,7 +105,7 @@ with tab_search:
             hits = search_units(engine, query.strip(), embedder=ui.embedder() if mode == t("Meaning") else None,
                                 limit=20)
         except EevpError as exc:
-            st.error(str(exc))
+            st.error(t(str(exc)))
             hits = []
         if len(hits) == 0:
             st.info(t("Nothing found."))

@@ -18,7 +18,7 @@ key = ui.data_key()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load(_key):
+def load(key):
     units = customers.customer_units(engine)
     labels = customers.theme_labels(engine)
     return units, labels

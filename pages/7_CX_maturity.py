@@ -21,7 +21,7 @@ st.caption(t("Score the six-question checklist and the maturity model. Beside ea
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_evidence(_key, as_of: date):
+def load_evidence(key, as_of: date):
     return maturity.evidence(engine, settings, as_of=as_of)
 
 

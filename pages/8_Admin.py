@@ -57,7 +57,10 @@ with tab_audit:
     if log.empty:
         st.info(t("Nothing recorded yet."))
     else:
-        ui.table(log, key="audit", filename="eevp-audit-log.csv", caption="Who did what and when (latest first).")
+        st.caption(t("Who did what and when (latest first)."))
+        st.dataframe(log, hide_index=True, width="stretch",
+                     column_config={"at": t("When"), "username": t("Username"), "action": t("Action"),
+                                    "detail": t("Detail")})
 
 with tab_erase:
     st.caption(t("Right to erasure: removes every answer, comment, embedding and theme assignment of one "
@@ -93,7 +96,7 @@ with tab_models:
 
 with tab_settings:
     st.caption(t("Settings come from environment variables (EEVP_*) and are read at start."))
-    st.dataframe([
+    st.dataframe(column_config={"setting": t("Setting"), "value": t("Value")}, data=[
         {"setting": t("Database"), "value": settings.database_url.split("@")[-1]},
         {"setting": t("Smallest group shown (scores)"), "value": str(settings.min_group_size)},
         {"setting": t("Smallest group for quotes and themes"), "value": str(settings.min_comment_group)},

@@ -92,7 +92,7 @@ def test_exits_text_tab_shows_themes_and_customer_part(run_page):
     at = run_page(PAGES["exits"])
     text = _text(at)
     assert "Regretted leavers against the others" in text
-    assert "What leavers tell us about customers" in text
+    assert "What leavers tell us about customers" in text, text
     assert "No customer statements from leavers yet." not in text
 
 
