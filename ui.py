@@ -297,8 +297,42 @@ def table(df, key: str, caption: str | None = None, filename: str | None = None,
                        mime="text/csv", key=f"dl_{key}")
 
 
+#: Axis and legend titles the chart builders in eevp.charts write in English.
+CHART_WORDS = {
+    "theme": "Theme", "n": "Responses", "eNPS": "eNPS", "text units": "Text units", "share": "Share",
+    "benefit": "Benefit", "answer": "Answer", "share of the group's people": "Share of the group's people",
+    "share of answers": "Share of answers", "sentiment": "Sentiment", "score": "Score",
+    "score (higher = better)": "Score (higher = better)", "satisfaction": "Satisfaction",
+    "rating (1–5)": "Rating (1–5)", "quadrant": "Quadrant", "pillar": "Pillar", "people": "People",
+    "offered": "Offered", "item": "Item", "importance": "Importance", "impact on the outcome": "Impact on the outcome",
+    "impact (relative weight)": "Impact (relative weight)", "group": "Group", "gap": "Gap",
+    "correlation": "Correlation", "95% CI to": "95% CI to", "95% CI from": "95% CI from", "measure": "Measure",
+    "value": "Value", "stage": "Journey stage", "source": "Source", "period": "Period", "quarter": "Quarter",
+    "leavers": "Leavers", "label": "Theme", "reason": "Reason", "favourable": "Favourable", "diff": "Difference",
+}
+
+
+def _translated_titles(node):
+    """The chart spec with every axis, legend and tooltip title in the user's language."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k == "title" and isinstance(v, str) and v:
+                out[k] = t(CHART_WORDS[v]) if v in CHART_WORDS else seg_label(v) if v in COLUMN_LABELS else t(v)
+            else:
+                out[k] = _translated_titles(v)
+        return out
+    if isinstance(node, list):
+        return [_translated_titles(v) for v in node]
+    return node
+
+
 def chart(ch, how_to_read: str | None = None) -> None:
-    st.altair_chart(ch, width="stretch")
+    """An Altair chart (titles in the user's language) with its one-line "how to read this"."""
+    if lang() == "en":
+        st.altair_chart(ch, width="stretch")
+    else:
+        st.vega_lite_chart(spec=_translated_titles(ch.to_dict()), width="stretch")
     if how_to_read:
         st.caption("ℹ️ " + t(how_to_read))
 
@@ -343,6 +377,7 @@ def survey_filters(wide, items, waves):
     f = Filters(waves=tuple(chosen_waves), **{k: v for k, v in chosen.items() if k in SEGMENTS},
                 segments=tuple((k, v) for k, v in chosen.items() if k not in SEGMENTS))
     st.session_state["_filters_all_waves"] = replace(f, waves=())
+    st.session_state["_filters"] = f
     return f.apply(wide), segments
 
 
@@ -356,6 +391,13 @@ def _kept_multiselect(label: str, options: list, key: str, default=None, help: s
     value = st.multiselect(label, options, key=key, help=help)
     st.session_state[keep] = value
     return value
+
+
+def current_filters():
+    """The Filters chosen in the sidebar on this run (see survey_filters)."""
+    from eevp.queries import Filters
+
+    return st.session_state.get("_filters") or Filters()
 
 
 def all_waves(wide):

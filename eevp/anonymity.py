@@ -1,6 +1,6 @@
 """The anonymity rule: every aggregate that leaves eevp goes through this module.
 
-Three protections, each a small pure function:
+Four protections, each a small pure function:
 
 * **Primary suppression** — a group with fewer than ``threshold`` people shows nothing
   (no count, no value).
@@ -12,6 +12,11 @@ Three protections, each a small pure function:
 * **Differencing across filters** — :func:`safe_total` refuses a filtered view whose complement
   (total − filtered) would be a small group, because comparing the filtered and unfiltered
   numbers would describe that small complement.
+* **Tables read together** — :func:`suppress_dimensions` audits the tables by every segment at
+  once (a role nested in one department is "department minus its other roles"), and
+  :func:`hidden_by_filter` / :func:`filter_allowed` keep filtered views (one wave, one department)
+  consistent with the unfiltered tables, so that differences between views never isolate a
+  small group.
 
 Zero cells (``n == 0``) describe nobody, so they are shown as they are; they are only hidden
 as a last resort, to give a lone suppressed cell a partner when no non-empty sibling is left.
@@ -30,8 +35,11 @@ from .settings import MIN_ALLOWED_THRESHOLD
 __all__ = [
     "SUPPRESSED_LABEL",
     "check_threshold",
+    "filter_allowed",
+    "hidden_by_filter",
     "safe_total",
     "suppress",
+    "suppress_dimensions",
     "suppress_matrix",
     "suppressed_label",
 ]
@@ -150,6 +158,7 @@ def suppress(
     group_cols: list[str] | None = None,
     value_cols: list[str] | None = None,
     complementary: bool = True,
+    hide=None,
 ) -> pd.DataFrame:
     """Hide small groups in an aggregate table, and the siblings that would let someone subtract.
 
@@ -179,6 +188,9 @@ def suppress(
         value_cols: columns to hide in suppressed rows; default every column that is not a
             group column, ``n_col`` or ``suppressed``.
         complementary: apply rule 2 (turn it off only for series whose total is never shown).
+        hide: optional booleans, one per row: rows to suppress whatever their ``n`` (for example
+            groups that :func:`hidden_by_filter` finds unsafe in a filtered view); rule 2 then
+            treats them like any suppressed row.
 
     Returns:
         A copy of ``table`` with a boolean ``suppressed`` column; suppressed rows have ``n_col``
@@ -195,6 +207,8 @@ def suppress(
     out = table.copy()
     n = pd.to_numeric(out[n_col], errors="coerce").to_numpy(dtype=float)
     mask = _primary(n, threshold)
+    if hide is not None:
+        mask |= np.asarray(hide, dtype=bool)
     if complementary and len(out):
         mask = _complement_partitions(out, n, mask, group_cols[:-1], threshold)
     if value_cols is None:
@@ -219,7 +233,7 @@ def _complement_partitions(
     return mask
 
 
-def suppress_matrix(counts: pd.DataFrame, threshold) -> pd.DataFrame:
+def suppress_matrix(counts: pd.DataFrame, threshold, hide=None) -> pd.DataFrame:
     """Primary and complementary suppression for a two-way table of counts.
 
     Every row and every column is treated as a set of siblings whose total (the margin) a reader
@@ -245,6 +259,8 @@ def suppress_matrix(counts: pd.DataFrame, threshold) -> pd.DataFrame:
     Args:
         counts: people per cell; index = row categories, columns = column categories.
         threshold: anonymity threshold (clamped to at least ``MIN_ALLOWED_THRESHOLD``).
+        hide: optional booleans of the same shape: cells to hide whatever their count (treated
+            as primary suppressions).
 
     Returns:
         A boolean DataFrame with the same index and columns: True where the cell is hidden.
@@ -252,6 +268,8 @@ def suppress_matrix(counts: pd.DataFrame, threshold) -> pd.DataFrame:
     threshold = check_threshold(threshold)
     n = counts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     primary = _primary(n, threshold)
+    if hide is not None:
+        primary |= np.asarray(hide, dtype=bool)
     mask = primary.copy()
     while True:
         mask = _stable_lines(n, mask, threshold)
@@ -366,3 +384,221 @@ def _break_bridge(n: np.ndarray, mask: np.ndarray, primary: np.ndarray) -> tuple
         if candidates:
             return min(candidates, key=lambda c: (mass[c], c))
     return None
+
+
+# --------------------------------------------------------------------------- filtered views
+
+_MISSING = "\x00missing"  # stands for a missing value as a group or filter value
+
+
+def _keyed(values: pd.Series) -> pd.Series:
+    """Values usable as dict keys: missing values (None, NaN) become one sentinel."""
+    return values.astype(object).where(values.notna(), _MISSING)
+
+
+def _restrictions(frame: pd.DataFrame, selections) -> dict[str, set]:
+    """``{column: selected values}`` for the selections that restrict a column of ``frame``."""
+    out: dict[str, set] = {}
+    for col, values in dict(selections or {}).items():
+        values = [values] if isinstance(values, str) else list(values or [])
+        if values and col in frame.columns:
+            out[col] = {_MISSING if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values}
+    return out
+
+
+def _others(frame: pd.DataFrame, keyed: dict[str, pd.Series], restrict: dict[str, set], skip: str) -> pd.Series:
+    """Rows passing every restriction except the one on ``skip``."""
+    mask = pd.Series(True, index=frame.index)
+    for col, values in restrict.items():
+        if col != skip:
+            mask &= keyed[col].isin(values)
+    return mask
+
+
+def _straddles(hidden: set, selected: set) -> bool:
+    """A selection shows part, but not all, of a set of hidden cells."""
+    inside = hidden & selected
+    return bool(inside) and inside != hidden
+
+
+def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
+    """Whether a view of ``frame`` filtered by ``selections`` may be shown at all.
+
+    For each filtered column, its values among the rows that pass the *other* filters are siblings
+    with a known total (the view without this filter). They are suppressed like the groups of a
+    table (:func:`suppress`: small values, plus complements until the hidden values are at least
+    two and hold at least ``threshold`` people). A view may select none of those hidden values, or
+    all of them, never some: otherwise two views (``department = A`` and ``department = A, role ≠ X``;
+    or ``department = A``, ``department = B`` and the whole company) would differ by a small group.
+    This also refuses a view of 1..threshold−1 people. With ``dims``, the hidden values of a
+    column are those of :func:`suppress_dimensions` over ``dims`` (so a view cannot show the sum
+    of a group that the tables hide to protect a group nested elsewhere).
+
+    Args:
+        frame: the unfiltered rows (one per person).
+        selections: ``{column: values}``; an empty selection, or a column not in ``frame``, does
+            not filter.
+        threshold: anonymity threshold (clamped by :func:`check_threshold`).
+        dims: the columns whose one-way tables are shown (see :func:`suppress_dimensions`).
+
+    Returns:
+        True when the view may be shown.
+    """
+    threshold = check_threshold(threshold)
+    restrict = _restrictions(frame, selections)
+    keyed = {col: _keyed(frame[col]) for col in restrict}
+    for col, selected in restrict.items():
+        rows = _others(frame, keyed, restrict, col)
+        hidden = suppress_dimensions(frame[rows], [*dims, col], threshold)[col]
+        if _straddles({_MISSING if v is None else v for v in hidden}, selected):
+            return False
+    return True
+
+
+def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set:
+    """Groups of ``by`` that a view filtered by ``selections`` must hide, so that views agree.
+
+    A group's figure in a filtered view is a sum of cells of the table group × filtered column
+    (under the other filters), whose row total is the group's figure in the wider view. That table
+    is suppressed with :func:`suppress_matrix`; a group is hidden in the view when the selection
+    takes some but not all of the group's hidden cells. So a wave filter cannot recover a small
+    wave of a group from "all waves − the other waves", nor a filter on role the few people of
+    one role in a group. Groups smaller than the threshold within the view are hidden anyway by
+    :func:`suppress`; pass the result as its ``hide``.
+
+    Args:
+        frame: the unfiltered rows (one per person), with the ``by`` column.
+        selections: ``{column: values}`` of the view.
+        by: the column the view's table is grouped by.
+        threshold: anonymity threshold.
+
+    Returns:
+        The ``by`` values to hide (a missing value appears as None).
+    """
+    threshold = check_threshold(threshold)
+    restrict = _restrictions(frame, selections)
+    if by not in frame.columns:
+        raise ValueError(f"hidden_by_filter(): column {by!r} is not in the frame.")
+    keyed = {col: _keyed(frame[col]) for col in {*restrict, by}}
+    hidden_groups: set = set()
+    for col, selected in restrict.items():
+        if col == by:
+            continue  # the groups are the filtered values themselves: primary suppression covers it
+        rows = _others(frame, keyed, restrict, col)
+        counts = pd.crosstab(keyed[by][rows], keyed[col][rows])
+        if counts.empty:
+            continue
+        mask = suppress_matrix(counts, threshold)
+        for group, line in mask.iterrows():
+            if _straddles(set(line.index[line.to_numpy()]), selected):
+                hidden_groups.add(None if group == _MISSING else group)
+    return hidden_groups
+
+
+# --------------------------------------------------------------------------- several one-way tables
+
+def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
+    """Groups to hide in the one-way tables of ``frame`` by each of ``dims``, taken together.
+
+    Each table alone follows :func:`suppress` (small groups plus complements). But the tables
+    describe the same people: when every role sits in one department, "department Field minus the
+    visible roles of Field" is the hidden small role. So the tables are audited together: every
+    hidden table row, and every cell of every two-way table dims × dims, is an unknown; the
+    visible rows, the grand total and the empty cells are known; each row and column of a two-way
+    table sums to its table rows. Solving the equations that have one unknown left, again and
+    again (what a person with the CSV exports and a spreadsheet can do), must never give a small
+    group. When it does, the smallest visible row whose hiding stops it is hidden too, and the
+    audit repeats. The result depends on ``dims``, not on which table is asked for, so every
+    table computed with the same ``dims`` agrees.
+
+    Limits: this follows chains of single-unknown equations, not every linear combination (a
+    linear-programming attack on a sparse three-way structure can still narrow a value down).
+
+    Args:
+        frame: one row per person.
+        dims: the columns whose one-way tables may be shown (columns absent from ``frame`` are
+            left out).
+        threshold: anonymity threshold (clamped by :func:`check_threshold`).
+
+    Returns:
+        ``{dim: values to hide}``; a missing value appears as None.
+    """
+    threshold = check_threshold(threshold)
+    dims = [d for d in dict.fromkeys(dims) if d in frame.columns]
+    codes, labels = {}, {}
+    for d in dims:
+        codes[d], labels[d] = pd.factorize(_keyed(frame[d]), sort=True)
+    counts = {d: np.bincount(codes[d], minlength=len(labels[d])).astype(float) for d in dims}
+    hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
+    cells = {}
+    for i, a in enumerate(dims):
+        for b in dims[i + 1:]:
+            nb = len(labels[b])
+            flat = np.bincount(codes[a] * nb + codes[b], minlength=len(labels[a]) * nb)
+            cells[(a, b)] = flat.reshape(len(labels[a]), nb) > 0
+    while True:
+        leak = _first_leak(dims, counts, hidden, cells, threshold)
+        if leak is None:
+            break
+        extra = _stopper(dims, counts, hidden, cells, threshold, leak)
+        if extra is None:
+            break  # every row that could be hidden is hidden
+        hidden[extra[0]][extra[1]] = True
+    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+
+
+def _solved_margins(dims, counts, hidden, cells) -> dict[str, np.ndarray]:
+    """Which table rows the equations pin down: peel equations with one unknown until none is left."""
+    known = {d: ~hidden[d] | (counts[d] == 0) for d in dims}
+    for d in dims:
+        if len(counts[d]) == 1:
+            known[d][:] = True  # the only row is the grand total
+    cell_known = {k: ~v for k, v in cells.items()}  # empty cells are known to be 0
+    changed = True
+    while changed:
+        changed = False
+        for d in dims:  # rows of one table add up to the grand total
+            if (~known[d]).sum() == 1:
+                known[d][:] = True
+                changed = True
+        for a, b in cells:
+            ck = cell_known[(a, b)]
+            for axis, dim in ((1, a), (0, b)):  # axis 1: the rows of a; axis 0: the columns of b
+                for k in range(len(counts[dim])):
+                    line = ck[k, :] if axis == 1 else ck[:, k]  # a view: solving a cell writes to ck
+                    unknown = np.flatnonzero(~line)
+                    if known[dim][k] and len(unknown) == 1:
+                        line[unknown[0]] = True
+                        changed = True
+                    elif not known[dim][k] and len(unknown) == 0:
+                        known[dim][k] = True
+                        changed = True
+    return known
+
+
+def _first_leak(dims, counts, hidden, cells, threshold):
+    known = _solved_margins(dims, counts, hidden, cells)
+    for d in dims:
+        small = hidden[d] & (counts[d] > 0) & (counts[d] < threshold)
+        pinned = np.flatnonzero(small & known[d])
+        if len(pinned):
+            return d, int(pinned[0])
+    return None
+
+
+def _stopper(dims, counts, hidden, cells, threshold, leak) -> tuple[str, int] | None:
+    """The smallest visible table row whose hiding leaves the leaked small group unsolved."""
+    d, k = leak
+    candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
+                        if counts[e][i] > 0 and len(counts[e]) > 1)
+    for _, _, i, e in candidates:
+        trial = {x: m.copy() for x, m in hidden.items()}
+        trial[e][i] = True
+        if not _solved_margins(dims, counts, trial, cells)[d][k]:
+            return e, int(i)
+    # No single row is enough: hide the smallest visible row of the leaked group's own table.
+    own = [c for c in candidates if c[3] == d]
+    if not (own or candidates):
+        return None
+    _, _, i, e = (own or candidates)[0]
+    return e, int(i)

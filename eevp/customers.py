@@ -171,7 +171,6 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
             systemic = "spread"
         stages = _safe_counts(g, "stage", min_reach)
         trend = _safe_counts(g, "period", min_reach, people=True, index=periods)
-        shown_stages = {k: v for k, v in stages.items() if v is not None}
         rows.append({
             "theme_id": int(theme),
             "label": lab["label"].get(theme, f"Theme {theme}") if len(lab) else f"Theme {theme}",
@@ -181,7 +180,7 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
             "top_department": per_dept.idxmax(),
             "top_department_share": float(dept_share) if per_dept.max() >= min_reach else None,
             "top_role_share": float(role_share) if per_role.max() >= min_reach else None, "stages": stages,
-            "main_stage": max(shown_stages, key=shown_stages.get) if shown_stages else None,
+            "main_stage": _main_stage(g, min_reach),
             "sources": _safe_counts(g, "kind", min_reach),
             "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
             "trend": trend,
@@ -191,6 +190,16 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
     if out.empty:
         return pd.DataFrame(columns=cols)
     return out.sort_values(["reach", "departments", "roles"], ascending=False).reset_index(drop=True)
+
+
+def _main_stage(units: pd.DataFrame, threshold: int) -> str | None:
+    """The journey stage most people in the theme talk about, when at least ``threshold`` people do.
+
+    Only the name is given, never a count, so naming it tells nothing about the smaller stages."""
+    per = units.dropna(subset=["stage"]).groupby("stage")["person"].nunique()
+    if per.empty or per.max() < threshold:
+        return None
+    return str(per.sort_values(ascending=False, kind="stable").index[0])
 
 
 def _safe_counts(units: pd.DataFrame, col: str, threshold: int, people: bool = False, index=None) -> dict:

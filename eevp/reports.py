@@ -42,10 +42,67 @@ def population_ok(n_total: int, n_filtered: int, threshold: int) -> bool:
     return anonymity.safe_total(n_total, n_filtered, threshold)
 
 
+# --------------------------------------------------------------------------- which groups to hide
+
+#: Columns a survey or exit table may be grouped by (besides a survey's extra segment columns).
+SURVEY_DIMS = ("role", "department", "location", "tenure", "wave")
+EXIT_DIMS = ("role", "department", "location", "tenure", "quarter")
+_NOT_SEGMENTS = {"id", "batch_id", "wave_date", "enps", "wave_no", "respondent_key"}
+
+
+def survey_dims(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
+    """Every column a survey table may be grouped by: standard segments, the wave, extra segments."""
+    names = set(items["item"]) if "item" in items else set()
+    extra = [c for c in wide.columns if c not in (*SURVEY_DIMS, *_NOT_SEGMENTS) and c not in names
+             and not pd.api.types.is_numeric_dtype(wide[c])]
+    return [c for c in SURVEY_DIMS if c in wide] + extra
+
+
+def filter_selections(filters) -> dict:
+    """A :class:`eevp.queries.Filters` as ``{column: values}`` (what the anonymity checks take)."""
+    from .queries import SEGMENTS
+
+    out = {"wave": tuple(filters.waves)} | {name: tuple(getattr(filters, name)) for name in SEGMENTS}
+    out |= {name: tuple(values) for name, values in filters.segments}
+    return {k: v for k, v in out.items() if v}
+
+
+def filters_allowed(wide_all: pd.DataFrame, filters, threshold: int) -> bool:
+    """Whether the pages may show the view of ``wide_all`` that ``filters`` select.
+
+    Stricter than :func:`population_ok`: two views that differ by a small group (``department = A``
+    and ``department = A, role ≠ X``) are not both allowed (see :func:`eevp.anonymity.filter_allowed`).
+    """
+    dims = survey_dims(wide_all, pd.DataFrame(columns=["item"]))
+    return anonymity.filter_allowed(wide_all, filter_selections(filters), threshold, dims=dims)
+
+
+def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None) -> set:
+    """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
+    hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
+    if population is not None and selections and by in population:
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold)
+    return hide
+
+
+def _in(group, hide: set) -> bool:
+    if group is None or (isinstance(group, float) and np.isnan(group)):
+        return None in hide
+    return group in hide
+
+
 # --------------------------------------------------------------------------- survey
 
-def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
-    """One row per group of ``by``: n, eNPS with CI, engagement, per-item mean and favourability."""
+def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: int, *,
+                    population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """One row per group of ``by``: n, eNPS with CI, engagement, per-item mean and favourability.
+
+    Groups are hidden by :func:`eevp.anonymity.suppress` together with the groups that the tables
+    by every other segment would let someone work out (:func:`eevp.anonymity.suppress_dimensions`).
+    For a filtered view pass the unfiltered frame as ``population`` and the filter as
+    ``selections``: groups whose filtered figure would differ from the unfiltered one by a small
+    group are hidden too (:func:`eevp.anonymity.hidden_by_filter`).
+    """
     scales = item_scales(items)
     fav = fav_frame(wide, scales)
     rows = []
@@ -64,12 +121,15 @@ def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold:
     if table.empty:
         return table
     value_cols = [c for c in table.columns if c not in ("group", "n")]
-    return anonymity.suppress(table, n_col="n", threshold=threshold, group_cols=["group"], value_cols=value_cols)
+    hide = _hidden(wide, by, threshold, survey_dims(wide, items), population, selections)
+    return anonymity.suppress(table, n_col="n", threshold=threshold, group_cols=["group"], value_cols=value_cols,
+                              hide=[_in(g, hide) for g in table["group"]])
 
 
 def survey_report(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: int,
                   wave: str | None = None) -> dict:
     """The CLI's ``report survey`` JSON: groups with n, eNPS, item means and favourable shares."""
+    population = wide
     if wave:
         wide = wide[wide["wave"] == wave]
     if by not in wide.columns:
@@ -79,7 +139,9 @@ def survey_report(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: i
                          + "".join(f", {c}" for c in wide.columns if c not in ("id", "batch_id")
                                    and wide[c].dtype == object and c not in ("role", "department", "location",
                                                                               "tenure", "wave"))[:200] + ".")
-    table = segment_summary(wide, items, by, threshold)
+    # One wave is a filtered view of all waves: it must agree with the report over all waves.
+    table = segment_summary(wide, items, by, threshold, population=population if wave else None,
+                            selections={"wave": [wave]} if wave else None)
     groups = []
     for r in table.to_dict("records"):
         sup = bool(r["suppressed"])
@@ -96,7 +158,8 @@ def survey_report(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: i
     return {"by": by, "wave": wave, "threshold": threshold, "groups": groups}
 
 
-def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, threshold: int) -> pd.DataFrame:
+def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, threshold: int, *,
+                  population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
     """Tidy (segment value, item): favourable share, n, difference from the whole, suppressed.
 
     Cells are suppressed with primary and complementary suppression along rows and columns.
@@ -109,7 +172,9 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
         return pd.DataFrame(columns=[segment, "item", "favourable", "n", "diff", "suppressed"])
     g = long.groupby([segment, "item"])["fav"].agg(["mean", "size"]).reset_index()
     counts = g.pivot(index=segment, columns="item", values="size").fillna(0)
-    mask = anonymity.suppress_matrix(counts, threshold)
+    hide = _hidden(wide, segment, threshold, survey_dims(wide, items), population, selections)
+    rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
     overall = long.groupby("item")["fav"].mean()
     g["favourable"] = g["mean"]
     g["n"] = g["size"]
@@ -119,8 +184,10 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
 
 
-def enps_by(wide: pd.DataFrame, segment: str, threshold: int) -> pd.DataFrame:
-    table = segment_summary(wide, pd.DataFrame(columns=["item", "min", "max"]), segment, threshold)
+def enps_by(wide: pd.DataFrame, segment: str, threshold: int, *, population: pd.DataFrame | None = None,
+            selections: dict | None = None) -> pd.DataFrame:
+    table = segment_summary(wide, pd.DataFrame(columns=["item", "min", "max"]), segment, threshold,
+                            population=population, selections=selections)
     if table.empty:
         return table
     return table[["group", "n", "enps", "ci_low", "ci_high", "promoters", "detractors", "suppressed"]].rename(
@@ -184,7 +251,9 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item]}).dropna()
     g = df.groupby(["wave", segment])["fav"].agg(["mean", "size"]).reset_index()
     counts = g.pivot(index=segment, columns="wave", values="size").fillna(0)
-    mask = anonymity.suppress_matrix(counts, threshold)
+    hide = _hidden(wide, segment, threshold, survey_dims(wide, items))
+    rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
     g["suppressed"] = [bool(mask.loc[s, w]) for s, w in zip(g[segment], g["wave"])]
     g["favourable"] = g["mean"].where(~g["suppressed"])
     g["n"] = g["size"].where(~g["suppressed"])
@@ -232,8 +301,10 @@ def exit_cards(exits: pd.DataFrame, threshold: int) -> dict:
         return {"exits": None, "exits_delta": None, "regretted_share": None, "exits_quarter": None}
     q = exits.dropna(subset=["exit_date"]).groupby("quarter").agg(
         n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
+    # The same quarters as the Exits page hides (the total of leavers is known, so complements too).
+    hide = _exit_hidden(exits, "quarter", threshold)
     q = anonymity.suppress(q, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
-                           complementary=False)
+                           hide=[_in(x, hide) for x in q["quarter"]])
     q = q[~q["suppressed"]].sort_values("quarter")
     if q.empty:
         return {"exits": None, "exits_delta": None, "regretted_share": None, "exits_quarter": None}
@@ -253,6 +324,9 @@ def look_next(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], thresho
     first, last = present[0], present[-1]
     fav = fav_frame(wide, item_scales(items))
     for segment in ("role", "department"):
+        # (group, first wave) and (group, last wave) are filtered views of the group over all waves.
+        hide = _hidden(wide, segment, threshold, survey_dims(wide, items), wide, {"wave": [first]})
+        hide |= anonymity.hidden_by_filter(wide, {"wave": [last]}, segment, threshold)
         df = fav.assign(_seg=wide[segment].values, _wave=wide["wave"].values)
         df = df[df["_wave"].isin([first, last])]
         g = df.groupby(["_seg", "_wave"])
@@ -260,7 +334,7 @@ def look_next(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], thresho
         for seg in df["_seg"].unique():
             if (seg, first) not in sizes or (seg, last) not in sizes:
                 continue
-            if sizes[(seg, first)] < threshold or sizes[(seg, last)] < threshold:
+            if sizes[(seg, first)] < threshold or sizes[(seg, last)] < threshold or _in(seg, hide):
                 continue
             change = means.loc[(seg, last)] - means.loc[(seg, first)]
             for item, d in change.items():
@@ -382,20 +456,32 @@ def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by:
 
 # --------------------------------------------------------------------------- exits
 
+def _exit_hidden(exits: pd.DataFrame, by: str, threshold: int) -> set:
+    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits])
+
+
 def exits_by(exits: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
-    """Per group: n, regretted share, exit eNPS, reasons (suppressed groups carry nothing)."""
+    """Per group: n, regretted share, exit eNPS, reasons (suppressed groups carry nothing).
+
+    ``reasons`` holds the group's row of :func:`reason_role_matrix` (hidden cells as None), so the
+    CLI, this table and the reason × group heatmap hide the same cells.
+    """
     if exits.empty:
         return pd.DataFrame(columns=[by, "n", "regretted_share", "enps", "suppressed"])
+    matrix = reason_role_matrix(exits, threshold, by=by)
+    matrix = matrix[(matrix["n"] > 0) | matrix["suppressed"]]
     rows = []
     for group, sub in exits.groupby(by):
-        reasons = sub["reason"].value_counts().to_dict()
+        cells = matrix[matrix[by] == group]
+        reasons = {r: (None if s else int(n)) for r, n, s in zip(cells["reason"], cells["n"], cells["suppressed"])}
         e = metrics.enps(sub["enps"].dropna()) if "enps" in sub else {"enps": None}
         reg = sub["regretted"].dropna()
         rows.append({by: group, "n": len(sub), "regretted_share": float(reg.astype(float).mean()) if len(reg) else None,
                      "enps": e["enps"], "reasons": reasons})
     t = pd.DataFrame(rows)
+    hide = _exit_hidden(exits, by, threshold)
     return anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=[by],
-                              value_cols=["regretted_share", "enps", "reasons"])
+                              value_cols=["regretted_share", "enps", "reasons"], hide=[_in(g, hide) for g in t[by]])
 
 
 def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
@@ -403,7 +489,7 @@ def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
     groups = []
     for r in t.to_dict("records"):
         sup = bool(r["suppressed"])
-        reasons = {} if sup else _suppress_counts(r["reasons"] or {}, threshold)
+        reasons = {} if sup else dict(r["reasons"] or {})
         groups.append({"group": r[by], "n": None if sup else int(r["n"]), "suppressed": sup,
                        "reasons": reasons,
                        "regretted_share": None if sup or r["regretted_share"] is None or pd.isna(
@@ -412,21 +498,14 @@ def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
     return {"by": by, "threshold": threshold, "groups": groups}
 
 
-def _suppress_counts(counts: dict, threshold: int) -> dict:
-    """Reason counts within a group, with small counts hidden (and complemented)."""
-    t = pd.DataFrame({"reason": list(counts), "n": list(counts.values())})
-    if t.empty:
-        return {}
-    t = anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=["reason"])
-    return {r.reason: (None if r.suppressed else int(r.n)) for r in t.itertuples()}
-
-
 def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") -> pd.DataFrame:
     if exits.empty:
         return pd.DataFrame(columns=[by, "reason", "n", "suppressed"])
     g = exits.groupby([by, "reason"]).size().rename("n").reset_index()
     counts = g.pivot(index=by, columns="reason", values="n").fillna(0)
-    mask = anonymity.suppress_matrix(counts, threshold)
+    hide = _exit_hidden(exits, by, threshold)  # the groups' totals that the group tables hide
+    rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
     full = counts.stack().rename("n").reset_index()
     full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full[by], full["reason"])]
     full["n"] = full["n"].where(~full["suppressed"])
@@ -438,17 +517,24 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) 
     keys = ["quarter"] + ([by] if by else [])
     g = df.groupby(keys).agg(n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).sum())
                              ).reset_index()
+    quarters = _exit_hidden(exits, "quarter", threshold)
     if by:
         counts = g.pivot(index=by, columns="quarter", values="n").fillna(0)
-        mask = anonymity.suppress_matrix(counts, threshold)
+        groups = _exit_hidden(exits, by, threshold)
+        hide = np.array([[_in(a, groups) or _in(q, quarters) for q in counts.columns] for a in counts.index],
+                        dtype=bool).reshape(counts.shape)
+        mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
         g["suppressed"] = [bool(mask.loc[a, q]) for a, q in zip(g[by], g["quarter"])]
         g.loc[g["suppressed"], ["n", "regretted"]] = np.nan
         return g
+    # The total of leavers is shown elsewhere (sum of the groups), so complements are needed here too.
     return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
-                              complementary=False)
+                              hide=[_in(q, quarters) for q in g["quarter"]])
 
 
 def tenure_at_exit(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
     g = exits.groupby("tenure").agg(n=("id", "size"),
                                     regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
-    return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["tenure"], value_cols=["regretted"])
+    hide = _exit_hidden(exits, "tenure", threshold)
+    return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["tenure"], value_cols=["regretted"],
+                              hide=[_in(x, hide) for x in g["tenure"]])

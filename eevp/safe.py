@@ -23,16 +23,24 @@ def neutralise_cell(value):
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (and headers) are safe to open in Excel."""
     out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise_cell)
+    for col in range(out.shape[1]):
+        series = out.iloc[:, col]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue  # numbers and dates are written as such, never as formulas
+        # Any other dtype may hold text: object, string, and categorical (whose dtype is neither).
+        out.isetitem(col, series.astype(object).map(neutralise_cell))
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM (so Excel on Windows reads Cyrillic), formulas neutralised."""
-    return csv_safe(df).to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a BOM (so Excel on Windows reads Cyrillic), formulas neutralised.
+
+    Lines end in CRLF, so that a cell holding a bare carriage return is quoted: with ``\n`` line
+    ends it was written as it is, and a spreadsheet started a new row there ("ok\r=cmd…" became a
+    row starting with a live formula).
+    """
+    return csv_safe(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def escape_markdown(text: str) -> str:

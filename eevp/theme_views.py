@@ -101,3 +101,11 @@ def exit_units(units: pd.DataFrame, exits: pd.DataFrame) -> pd.DataFrame:
         return ex.assign(regretted=pd.Series(dtype=object))
     flags = exits.set_index("id")["regretted"]
     return ex.assign(regretted=ex["record_id"].map(flags))
+
+
+def reportable(themes: pd.DataFrame, units: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The themes raised by at least ``threshold`` distinct people (not statements: ten statements can
+    come from two people), with a ``people`` column."""
+    people = units[units["theme_id"] >= 0].groupby("theme_id")["person"].nunique()
+    out = themes.assign(people=themes["theme_id"].map(people).fillna(0).astype(int))
+    return out[out["people"] >= threshold].reset_index(drop=True)

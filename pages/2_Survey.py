@@ -20,9 +20,12 @@ items = ui.survey_items(key)
 waves = ui.wave_order(key)
 
 wide, segments = ui.survey_filters(wide_all, items, waves)
-if not reports.population_ok(len(wide_all), len(wide), threshold):
-    st.warning(t("This filter selects fewer than {n} responses, or leaves fewer than {n} outside it. "
-                 "Widen the filters: small groups are never shown, to protect anonymity.", n=threshold))
+selections = reports.filter_selections(ui.current_filters())
+if not reports.population_ok(len(wide_all), len(wide), threshold) or \
+        not reports.filters_allowed(wide_all, ui.current_filters(), threshold):
+    st.warning(t("This selection has fewer than {n} responses, leaves fewer than {n} outside it, or differs from "
+                 "another selection by fewer than {n} people. Widen the filters: small groups are never shown, to "
+                 "protect anonymity.", n=threshold))
     st.stop()
 st.caption(t("{n} responses in the current selection. Groups with fewer than {k} responses are hidden.",
              n=ui.num(len(wide)), k=threshold))
@@ -32,7 +35,7 @@ tab_heat, tab_enps, tab_dist, tab_drivers, tab_waves = st.tabs(
 
 with tab_heat:
     seg = st.selectbox(t("Compare by"), segments, format_func=ui.seg_label, key="heat_seg")
-    heat = reports.heatmap_table(wide, items, seg, threshold)
+    heat = reports.heatmap_table(wide, items, seg, threshold, population=wide_all, selections=selections)
     ui.chart(charts.heatmap(heat, x=seg, y="item", value="favourable", diff_col="diff",
                             title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold)),
@@ -42,7 +45,7 @@ with tab_heat:
 
 with tab_enps:
     seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
-    table = reports.enps_by(wide, seg, threshold)
+    table = reports.enps_by(wide, seg, threshold, population=wide_all, selections=selections)
     visible = table[~table["suppressed"]]
     if len(visible):
         ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower())),

@@ -33,7 +33,7 @@ if themes.empty:
     st.info(t("No themes yet. They are built by the analysis: run 'python -m eevp analyze' (or ask an admin)."))
     st.stop()
 
-themes = themes[themes["size"] >= cthr].reset_index(drop=True)
+themes = theme_views.reportable(themes, units, cthr)
 labels = themes.set_index("theme_id")["label"]
 units = units[units["theme_id"].isin(themes["theme_id"]) | (units["theme_id"] < 0)]
 assigned = int((units["theme_id"] >= 0).sum())
@@ -92,7 +92,7 @@ with tab_quotes:
 
         ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
         st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
-        for q in quotes(engine, ids, n=6):
+        for q in quotes(engine, ids, n=6, min_people=cthr):
             ui.quote(q["text"])
 
 with tab_search:
@@ -106,14 +106,16 @@ with tab_search:
                                 limit=20)
         except EevpError as exc:
             st.error(t(str(exc)))
-            hits = []
-        if len(hits) == 0:
-            st.info(t("Nothing found."))
+            hits = pd.DataFrame(columns=["unit_id", "score"])
         from eevp.customers import quotes as fetch
 
-        ids = [h[0] if isinstance(h, tuple) else h for h in
-               (hits["unit_id"].tolist() if hasattr(hits, "columns") else hits)]
-        for q in fetch(engine, ids, n=20):
+        ids = hits["unit_id"].tolist() if len(hits) else []
+        found = fetch(engine, ids, n=20, min_people=settings.min_group_size)
+        if not ids:
+            st.info(t("Nothing found."))
+        elif not found:
+            st.info(t("Fewer than {n} people wrote this; their words are not shown.", n=settings.min_group_size))
+        for q in found:
             ui.quote(q["text"])
 
 with tab_compare:

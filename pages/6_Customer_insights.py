@@ -63,12 +63,12 @@ with tab_rank:
             a, b = st.columns([3, 2])
             a.markdown(f"#### {icon} {ui.escape(r.label)}")
             a.caption(f"{t(word)} · " + t("{reach} people · {d} departments · {ro} roles · stage: {stage}",
-                                          reach=r.reach, d=r.departments, ro=r.roles, stage=t(r.main_stage or "—")))
+                                          reach=r.reach, d=r.departments, ro=r.roles, stage=t(r.main_stage) if isinstance(r.main_stage, str) else "—"))
             if r.new:
                 a.markdown("🆕 " + t("new since the last batch"))
             b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))
             ids = units.loc[units["theme_id"] == r.theme_id, "unit_id"].tolist()
-            for q in customers.quotes(engine, ids, n=3):
+            for q in customers.quotes(engine, ids, n=3, min_people=settings.min_comment_group):
                 ui.quote(q["text"])
 
 with tab_map:
@@ -104,6 +104,7 @@ with tab_review:
 
 with tab_brief:
     quotes_by = {r.theme_id: customers.quotes(engine, units.loc[units["theme_id"] == r.theme_id, "unit_id"].tolist(),
+                                              min_people=settings.min_comment_group,
                                               n=3) for r in ranked.itertuples()}
     md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"))
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",

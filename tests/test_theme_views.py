@@ -87,3 +87,12 @@ def test_theme_overview_in_percentages_of_each_theme():
     assert (row["survey"], row["exit"], row["focus"]) == (0.75, 0.25, 0.0)
     assert row["negative"] == pytest.approx(0.75) and row["positive"] == pytest.approx(0.1)
     assert row["keywords"] == "late, delivery"
+
+
+def test_a_theme_needs_enough_people_not_statements():
+    from eevp.theme_views import reportable
+
+    units = _units(_people("a", 12, 0, "Agent") + [("p1", 1, "Agent", "survey")] * 8 + [("p2", 1, "Agent", "survey")] * 4)
+    themes = pd.DataFrame({"theme_id": [0, 1], "size": [12, 12]})
+    kept = reportable(themes, units, threshold=10)
+    assert kept["theme_id"].tolist() == [0] and kept["people"].tolist() == [12]
