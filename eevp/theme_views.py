@@ -109,3 +109,16 @@ def reportable(themes: pd.DataFrame, units: pd.DataFrame, threshold: int) -> pd.
     people = units[units["theme_id"] >= 0].groupby("theme_id")["person"].nunique()
     out = themes.assign(people=themes["theme_id"].map(people).fillna(0).astype(int))
     return out[out["people"] >= threshold].reset_index(drop=True)
+
+
+def trim(cross: pd.DataFrame, x: str, y: str = "label", top: int | None = 15) -> pd.DataFrame:
+    """A theme × segment table without the rows and columns whose every cell is hidden (they only say
+    "too few", which the hidden cells already say), and at most ``top`` rows, the most-raised first."""
+    if cross.empty:
+        return cross
+    shown = cross[~cross["suppressed"].astype(bool) & (cross["people"].fillna(0) > 0)]
+    rows = shown.groupby(y)["people"].sum().sort_values(ascending=False)
+    if top:
+        rows = rows.head(top)
+    cols = set(shown.loc[shown[y].isin(rows.index), x])
+    return cross[cross[y].isin(rows.index) & cross[x].isin(cols)].reset_index(drop=True)

@@ -55,8 +55,8 @@ with tab_text:
         st.stop()
     labels = themes.set_index("theme_id")["label"]
     st.caption(t("Themes of what leavers wrote. Cells with fewer than {n} people are hidden.", n=cthr))
-    cross = theme_views.theme_cross(ex, by, cthr, labels)
-    if cross["people"].notna().any():
+    cross = theme_views.trim(theme_views.theme_cross(ex, by, cthr, labels), by)
+    if len(cross) and cross["people"].notna().any():
         ui.chart(charts.heatmap(cross, x=by, y="label", value="people",
                                 title=t("What leavers write about, by {by}", by=ui.seg_label(by).lower()),
                                 suppressed_label=t("fewer than {n} responses", n=cthr), scheme="blues"),
@@ -81,8 +81,8 @@ with tab_text:
         st.info(t("No customer statements from leavers yet."))
     else:
         clabels = cthemes.set_index("theme_id")["label"]
-        ccross = theme_views.theme_cross(cex, by, cthr, clabels)
-        if ccross["people"].notna().any():
+        ccross = theme_views.trim(theme_views.theme_cross(cex, by, cthr, clabels), by)
+        if len(ccross) and ccross["people"].notna().any():
             ui.chart(charts.heatmap(ccross, x=by, y="label", value="people",
                                     title=t("Customer problems leavers describe, by {by}",
                                             by=ui.seg_label(by).lower()),

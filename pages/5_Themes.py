@@ -66,7 +66,7 @@ with tab_list:
 
 with tab_who:
     seg = st.selectbox(t("Segment"), ["role", "department", "kind", "language", "tenure"], format_func=ui.seg_label)
-    cross = theme_views.theme_cross(units, seg, cthr, labels)
+    cross = theme_views.trim(theme_views.theme_cross(units, seg, cthr, labels), seg, top=25)
     ui.chart(charts.heatmap(cross, x=seg, y="label", value="people", title=t("Theme by {seg}", seg=ui.seg_label(seg).lower()),
                             suppressed_label=t("fewer than {n} responses", n=cthr), scheme="blues"),
              "People who raised each theme; cells with fewer than the comment threshold are hidden.")

@@ -96,3 +96,15 @@ def test_a_theme_needs_enough_people_not_statements():
     themes = pd.DataFrame({"theme_id": [0, 1], "size": [12, 12]})
     kept = reportable(themes, units, threshold=10)
     assert kept["theme_id"].tolist() == [0] and kept["people"].tolist() == [12]
+
+
+def test_trim_drops_rows_and_columns_with_nothing_shown():
+    from eevp.theme_views import trim
+
+    cross = pd.DataFrame({"label": ["a", "a", "b", "b", "c"], "role": ["x", "y", "x", "y", "z"],
+                          "people": [12.0, np.nan, np.nan, np.nan, 30.0],
+                          "suppressed": [False, True, True, True, False]})
+    out = trim(cross, "role")
+    assert sorted(set(out["label"])) == ["a", "c"]
+    assert sorted(set(out["role"])) == ["x", "z"]
+    assert trim(cross, "role", top=1)["label"].unique().tolist() == ["c"]
