@@ -72,8 +72,9 @@ def home() -> None:
 
 
 def _cards(c: dict) -> None:
+    st.caption(t("Latest survey wave: {wave} · exits: {q}", wave=c["wave"] or "—", q=c.get("exits_quarter") or "—"))
     cols = st.columns(5)
-    cols[0].metric(t("Responses ({wave})", wave=c["wave"] or "—"), ui.num(c["responses"]),
+    cols[0].metric(t("Responses"), ui.num(c["responses"]),
                    _delta(c["responses_delta"]), border=True,
                    help=t("Survey responses in the latest wave; the arrow is the change since the wave before."))
     cols[1].metric(t("eNPS"), ui.num(c["enps"], 0), _delta(c["enps_delta"]), border=True,
@@ -81,10 +82,10 @@ def _cards(c: dict) -> None:
     cols[2].metric(t("Engagement"), "—" if c["engagement"] is None else f"{c['engagement'] * 100:.0f}%",
                    _delta(c["engagement_delta"], decimals=1, pct=True), border=True,
                    help=t("Mean share of favourable answers (4–5 of 5) across the rating items."))
-    cols[3].metric(t("Exits ({q})", q=c.get("exits_quarter") or "—"), ui.num(c.get("exits")),
+    cols[3].metric(t("Exits"), ui.num(c.get("exits")),
                    _delta(c.get("exits_delta")), delta_color="inverse", border=True,
                    help=t("Leavers in the last quarter with data; the arrow is the change since the quarter before."))
-    cols[4].metric(t("Regretted leavers"), "—" if c.get("regretted_share") is None
+    cols[4].metric(t("Regretted"), "—" if c.get("regretted_share") is None
                    else f"{c['regretted_share'] * 100:.0f}%", border=True,
                    help=t("Share of leavers in the last quarter whom the company wanted to keep."))
 

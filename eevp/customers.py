@@ -261,7 +261,13 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.id, t.c.text, t.c.kind, t.c.language).where(t.c.id.in_(pick))).all()
     rows = sorted(rows, key=lambda r: (-min(len(r.text), 220), r.id))  # prefer fuller statements
-    return [{"text": r.text, "kind": r.kind, "language": r.language} for r in rows[:n]]
+    seen, out = set(), []
+    for r in rows:
+        key = " ".join(r.text.casefold().split())
+        if key not in seen:  # the same words from two people are shown once
+            seen.add(key)
+            out.append({"text": r.text, "kind": r.kind, "language": r.language})
+    return out[:n]
 
 
 def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dict:

@@ -96,7 +96,8 @@ _TENURE = _f("tenure", "text", False, "Time with the company: years (a number) o
 _ENPS = _f("enps", "score", False, "eNPS answer, a whole number 0–10 ('How likely are you to recommend…').",
            "e-nps", "nps", "recommend", "likelihood to recommend", "how likely are you to recommend",
            "рекомендовали бы", "порекомендовали бы", "рекомендуете", "порекомендуете", "рекомендували б",
-           "порекомендували б", "рекомендуєте", "порекомендуєте", "индекс лояльности", "індекс лояльності")
+           "порекомендували б", "рекомендуєте", "порекомендуєте", "индекс лояльности", "індекс лояльності",
+           "net promoter score", "enps score", "nps score", "индекс nps", "індекс nps")
 _WAVE = _f("wave", "wave", True, "Survey wave: a label ('2026-Q1') or the survey date (dates become quarters).",
            "survey wave", "survey date", "date review", "date_review", "period", "quarter", "date", "волна",
            "период", "квартал", "дата опроса", "дата", "хвиля", "період", "дата опитування")
@@ -204,12 +205,18 @@ def _synonym_table(kind: str) -> list[tuple[str, str]]:
     return table
 
 
+_WHOLE_WORDS = {"nps", "enps"}
+
+
 def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> str | None:
     h = normalise_header(header)
     if not h:
         return None
+    words = set(re.findall(r"[^\W_]+", str(header).casefold())) & _WHOLE_WORDS if contains else set()
     for syn, target in table:
-        if syn == h or (contains and len(syn) >= _CONTAINS_MIN and syn in h):
+        # "nps" as one word of the header ("Индекс NPS") is the eNPS question; other short synonyms
+        # ("team", "job") are too common inside item names to count as part of a header.
+        if syn == h or (contains and (syn in words or len(syn) >= _CONTAINS_MIN and syn in h)):
             return target
     return None
 

@@ -75,7 +75,8 @@ def new_batch() -> None:
     for i, (name, spec) in enumerate(fields.items()):
         default = suggested.get(name)
         idx = columns.index(default) if isinstance(default, str) and default in columns else 0
-        label = t(name.replace("_", " ").capitalize()) + (" *" if spec.required else "")
+        label = "eNPS" if name == "enps" else t(name.replace("_", " ").capitalize())
+        label += " *" if spec.required else ""
         value = cols[i % 3].selectbox(label, columns, index=idx, key=f"map_{kind}_{name}", help=t(spec.description))
         if value != "—":
             chosen[name] = value
@@ -159,7 +160,12 @@ def stored_batches() -> None:
     if listing.empty:
         st.info(t("No batches yet."))
     else:
-        st.dataframe(listing, hide_index=True, width="stretch")
+        st.dataframe(listing.assign(kind=listing["kind"].map(lambda k: t(KIND_LABELS[k]) if k in KIND_LABELS else k)), hide_index=True,
+                     width="stretch",
+                     column_config={"id": t("Batch"), "kind": t("Kind"), "name": t("Name"), "filename": t("File"),
+                                    "created_at": t("Stored at"), "created_by": t("Stored by"),
+                                    "rows_read": t("Rows read"), "rows_stored": t("Rows stored"),
+                                    "rows_rejected": t("Rows rejected"), "is_demo": t("Demo")})
         if ui.allowed("delete"):
             c1, c2 = st.columns([1, 3])
             target = c1.selectbox(t("Batch to delete"), listing["id"].tolist())

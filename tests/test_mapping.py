@@ -421,3 +421,12 @@ def test_indeed_as_exit():
     assert (m["role"], m["exit_date"]) == ("position", "date_created")
     assert m["text"] == ["text", "pros", "cons"]
     check_mapping(m, list(df.columns), "exit")
+
+
+@pytest.mark.parametrize("header", ["Индекс NPS", "Оценка NPS", "eNPS score", "Індекс NPS"])
+def test_nps_as_a_word_of_the_header_is_the_enps_question(header):
+    df = pd.DataFrame({"wave": ["2026-Q1"] * 12, header: [i % 11 for i in range(12)],
+                       "Team collaboration": [i % 5 + 1 for i in range(12)]})
+    m = suggest_mapping(df, "survey")
+    assert m.get("enps") == header
+    assert m.get("department") is None and "Team collaboration" in m["items"]

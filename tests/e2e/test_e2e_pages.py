@@ -1,0 +1,49 @@
+"""Themes and customer insights, as a CX lead and an HR analyst see them."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def stored_texts(server) -> list[str]:
+    return [r[0] for r in server.query("SELECT text FROM text_units")]
+
+
+def labels(server, scope: str) -> set[str]:
+    return {
+        r[0]
+        for r in server.query(
+            "SELECT t.label FROM themes t JOIN theme_models m ON m.id = t.model_row "
+            "WHERE m.scope = :s AND m.is_current",
+            s=scope,
+        )
+    }
+
+
+def in_stored(quote: str, texts: list[str]) -> bool:
+    return any(quote in t for t in texts)
+
+
+def test_themes_and_customer_insights_show_themes_and_quotes(app, server):
+    texts = stored_texts(server)
+    app.open("/themes")  # a bookmarked page opens after the login
+    app.login("admin")
+    app.shot("themes")
+    assert app.page.url.endswith("/themes")
+    assert app.heading() == "Themes in what people write"
+    assert int(app.metric("Themes")) >= 3
+    app.tab("Quotes")
+    app.shot("themes-quotes")
+    assert app.select_value("Theme") in labels(server, "all")
+    quotes = app.quotes()
+    assert quotes and all(in_stored(q, texts) for q in quotes), quotes
+
+    app.go("Customer insights")
+    app.shot("customer-insights")
+    assert app.heading() == "What staff tell us about customers"
+    assert int(app.metric("Customer themes")) >= 1
+    shown = app.page.locator("[data-testid='stMain'] h4").all_inner_texts()
+    known = labels(server, "customers")
+    assert shown and all(any(label in h for label in known) for h in shown), (shown, known)
+    quotes = app.quotes()
+    assert quotes and all(in_stored(q, texts) for q in quotes), quotes
