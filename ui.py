@@ -182,7 +182,7 @@ def navigation(home) -> "st.navigation":
 
     root = Path(__file__).resolve().parent
     logged_in = current_user() is not None
-    pages = [st.Page(home, title=t("Home"), icon="🏠", default=True, url_path="home")]
+    pages = [st.Page(home, title=t("Home"), icon="🏠", default=True)]
     for script, title, icon, permission, url in PAGES:
         # Before login every page is known (so that a bookmarked address opens after the login form).
         if (allowed(permission) or not logged_in) and (root / script).exists():

@@ -45,7 +45,8 @@ st.caption(t(_text, **_values))
 ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("Customer statements"), ui.num(len(units)), border=True)
-c2.metric(t("People who talk about customers"), ui.num(units["person"].nunique()), border=True)
+c2.metric(t("People"), ui.num(units["person"].nunique()), border=True,
+          help=t("People who talk about customers"))
 c3.metric(t("Customer themes"), ui.num(len(ranked)), border=True)
 c4.metric(t("Concrete incidents"), ui.num(int(units["incident"].sum())), border=True)
 if ranked.empty:

@@ -1,0 +1,45 @@
+"""The demo organisation through the real customer pipeline (bundled multilingual embedder, default
+UMAP/HDBSCAN): the planted customer problems come out on top with the right journey stages, and the
+billing problem planted in Finance only is labelled local."""
+
+import os
+
+import pytest
+
+from eevp import customers
+from eevp.analysis import analyze
+from eevp.bootstrap import load_demo
+from eevp.db import connect
+from eevp.embeddings import default_embedder
+from eevp.settings import Settings
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")),
+                                reason="builds its own SQLite demo database")
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo-insights")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    load_demo(engine, settings)
+    customers.tag_units(engine)
+    analyze(engine, settings, embedder=default_embedder(), scope="customers")
+    units = customers.customer_units(engine)
+    out = customers.rank_themes(units, customers.theme_labels(engine), settings.min_comment_group)
+    engine.dispose()
+    return out
+
+
+def test_the_planted_systemic_problems_lead_with_their_stages(ranked):
+    top = ranked.head(5)
+    assert set(top["main_stage"]) <= {"delivery", "sales", "support"}
+    assert {"delivery", "support"} <= set(ranked.head(10)["main_stage"])
+    assert (top["systemic"] == "systemic").all()
+
+
+def test_the_billing_problem_of_finance_is_local(ranked):
+    billing = ranked[ranked["main_stage"] == "billing"]
+    assert len(billing) >= 1
+    finance = billing[billing["top_department"] == "Finance"]
+    assert len(finance) >= 1 and (finance["systemic"] == "local").all()
