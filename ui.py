@@ -422,6 +422,9 @@ def run_analysis(refit: bool = False) -> dict | None:
     from eevp.pipeline import run_all
 
     with st.status(t("Analysing text…"), expanded=True) as status:
+        # Any click stops a running script in Streamlit: this button is the way to cancel. Work already
+        # stored (embeddings) is kept; the themes stay as they were.
+        st.button(t("Cancel"), key="cancel_analysis", help=t("Stops the analysis; the themes stay as they were."))
         bar = st.progress(0.0)
 
         def progress(step: str, done: int, total: int) -> None:

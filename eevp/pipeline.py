@@ -79,8 +79,9 @@ def run_all(engine: Engine, settings: Settings, *, refit: bool = False, embedder
     _write_status(settings, state="running", step="starting", done=0, total=1)
     try:
         out = _run_all(engine, settings, refit=refit, embedder=embedder, progress=_reporting(settings, progress))
-    except BaseException as exc:
-        _write_status(settings, state="failed", step=str(exc)[:300], done=0, total=1)
+    except BaseException as exc:  # also a cancel (the app stops its script) or Ctrl+C
+        state = "failed" if isinstance(exc, Exception) else "cancelled"
+        _write_status(settings, state=state, step=str(exc)[:300], done=0, total=1)
         raise
     _write_status(settings, state="done", step="done", done=1, total=1)
     return out

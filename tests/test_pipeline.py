@@ -34,3 +34,17 @@ def test_a_run_whose_process_died_reads_as_interrupted(settings):
 def test_a_broken_status_file_is_ignored(settings):
     status_path(settings).write_text("{not json")
     assert read_status(settings) is None
+
+
+def test_a_cancelled_run_is_recorded_as_cancelled(settings, monkeypatch):
+    import pytest
+
+    import eevp.pipeline as pipeline
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "_run_all", stop)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run_all(None, settings)
+    assert read_status(settings)["state"] == "cancelled"
