@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 
 from . import db
 from .errors import InputError, NotFoundError
+from .queries import rows_frame
 from .settings import Settings
 from .textprep import is_boilerplate, word_count
 
@@ -122,7 +123,7 @@ def _scope_units(engine: Engine, scope: str) -> pd.DataFrame:
     q = _scoped(select(t.c.id, t.c.batch_id, t.c.text, t.c.language, t.c.is_boilerplate), scope).order_by(t.c.id)
     with engine.connect() as conn:
         rows = conn.execute(q).all()
-    return pd.DataFrame(rows, columns=["unit_id", "batch_id", "text", "language", "is_boilerplate"])
+    return rows_frame(rows, ["unit_id", "batch_id", "text", "language", "is_boilerplate"])
 
 
 def _current_model(conn, scope: str):
@@ -188,7 +189,8 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
     with engine.connect() as conn:
         current = _current_model(conn, scope)
     if refit or not _usable(current, embedder):
-        out = _fit(engine, settings, kept, embedder, config, scope, steps or {}, progress)
+        out = _fit(engine, settings, kept, embedder, config, scope, steps or {}, progress,
+                   candidate_steps=candidate_steps or {})
     else:
         out = _extend(engine, current, kept, embedder, config, steps=candidate_steps or {}, progress=progress)
     _apply_labels(engine, out["model_row"], scope)
@@ -197,7 +199,10 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
     return out
 
 
-def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, progress) -> dict:
+def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, progress, *,
+         candidate_steps: dict | None = None) -> dict:
+    """Fit, save and store a new model; its outliers are clustered into candidate themes at once
+    (what the next incremental run would do first; here the models and the JIT are already warm)."""
     from .themes import fit_themes, params_for_size, save_model
 
     params_for_size(len(kept), config)  # fail early, before embedding, when there is too little text
@@ -222,8 +227,14 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
                  "is_candidate": False} for r in result.themes.itertuples()])
         _insert_assignments(conn, row, kept["unit_id"].tolist(), kept["batch_id"].tolist(), result.topics)
     progress("saving themes", 1, 1)
-    return {"embedded_new": n_new, "themes": len(result.themes), "outlier_share": result.outlier_share,
-            "candidates": 0, "assigned_new": len(kept), "refitted": True, "model_row": int(row)}
+    with engine.connect() as conn:
+        current = _current_model(conn, scope)
+    seen = dict(zip(kept["unit_id"].tolist(), result.topics.tolist()))
+    n_candidates = _rebuild_candidates(engine, current, kept, seen, set(), result, embedder, config,
+                                       candidate_steps or {}, progress)
+    share = _refresh_sizes(engine, int(row)) if n_candidates else result.outlier_share
+    return {"embedded_new": n_new, "themes": len(result.themes), "outlier_share": share,
+            "candidates": n_candidates, "assigned_new": len(kept), "refitted": True, "model_row": int(row)}
 
 
 def _insert_assignments(conn, model_row: int, unit_ids, batch_ids, topics) -> None:
@@ -253,7 +264,7 @@ def _extend(engine, current, kept: pd.DataFrame, embedder, config, *, steps, pro
             _insert_assignments(conn, model_row, new["unit_id"], new["batch_id"], topics)
             seen.update(zip(new["unit_id"].tolist(), topics.tolist()))
         progress("assigning themes", len(new), len(new))
-    n_candidates = _rebuild_candidates(engine, model_row, kept, seen, candidate_ids, loaded, embedder, config,
+    n_candidates = _rebuild_candidates(engine, current, kept, seen, candidate_ids, loaded, embedder, config,
                                        steps, progress)
     share = _refresh_sizes(engine, model_row)
     with engine.connect() as conn:
@@ -263,20 +274,35 @@ def _extend(engine, current, kept: pd.DataFrame, embedder, config, *, steps, pro
             "assigned_new": len(new), "refitted": False, "model_row": model_row}
 
 
-def _rebuild_candidates(engine, model_row, kept, seen, candidate_ids, loaded, embedder, config, steps,
+def _pool_key(unit_ids, embedder, config) -> str:
+    """What candidate themes are a function of: the pool's units, the embedder and the settings."""
+    from .hashing import text_hash
+
+    ids = ",".join(str(int(u)) for u in sorted(unit_ids))
+    return text_hash(f"{embedder.model_id}|{json.dumps(asdict(config), sort_keys=True, default=str)}|{ids}")
+
+
+def _rebuild_candidates(engine, current, kept, seen, candidate_ids, loaded, embedder, config, steps,
                         progress) -> int:
     """Re-cluster the units outside established themes (−1 or a candidate) into candidate themes.
 
     Candidates are provisional: they are rebuilt on every incremental run from all such units;
-    units in established themes never move.
+    units in established themes never move. When the pool is the one the current candidates were
+    built from (a re-run with no new text), they are kept as they are: the clustering is seeded,
+    so rebuilding would give the same candidates (injected ``steps`` always rebuild).
     """
     from .themes import candidate_themes
 
-    a, th = db.theme_assignments, db.themes
+    a, th, m = db.theme_assignments, db.themes, db.theme_models
+    model_row = int(current.id)
     pool = kept[kept["unit_id"].map(lambda u: seen.get(u, -1) < 0 or seen.get(u) in candidate_ids)]
     minimum = max(config.min_units, 2 * int(loaded.params.get("min_cluster_size", 5)))
     if len(pool) < minimum and not candidate_ids:
         return 0
+    meta = json.loads(current.params_json or "{}")
+    key = None if steps else _pool_key(pool["unit_id"], embedder, config)
+    if key is not None and meta.get("candidate_pool") == key:
+        return len(candidate_ids)
     progress("candidate themes", 0, 1)
     cand = None
     if len(pool) >= minimum:
@@ -297,6 +323,8 @@ def _rebuild_candidates(engine, model_row, kept, seen, candidate_ids, loaded, em
                 {"model_row": model_row, "theme_id": int(r.theme_id), "label": r.label, "label_edited": False,
                  "keywords_json": json.dumps(list(r.keywords), ensure_ascii=False), "size": int(r.size),
                  "is_candidate": True} for r in cand.themes.itertuples()])
+        meta["candidate_pool"] = key
+        conn.execute(update(m).where(m.c.id == model_row).values(params_json=json.dumps(meta)))
     progress("candidate themes", 1, 1)
     return 0 if cand is None else len(cand.themes)
 
@@ -398,8 +426,8 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
              .join(t, t.c.id == a.c.unit_id).where(a.c.model_row == current.id))
         if kinds:
             q = q.where(t.c.kind.in_(list(kinds)))
-        counts = pd.DataFrame(conn.execute(q.group_by(a.c.theme_id, t.c.kind, t.c.sentiment)).all(),
-                              columns=["theme_id", "kind", "sentiment", "n"])
+        counts = rows_frame(conn.execute(q.group_by(a.c.theme_id, t.c.kind, t.c.sentiment)).all(),
+                            ["theme_id", "kind", "sentiment", "n"])
     total = int(counts["n"].sum())
     rows = []
     for r in themes:
@@ -434,7 +462,7 @@ def unit_themes(engine: Engine, scope: str = "all") -> pd.DataFrame:
              .outerjoin(a, and_(a.c.unit_id == t.c.id, a.c.model_row == model_row))
              .where(or_(t.c.is_boilerplate.is_(None), t.c.is_boilerplate.is_(False))))
         rows = conn.execute(_scoped(q, scope).order_by(t.c.id)).all()
-    df = pd.DataFrame(rows, columns=UNIT_COLUMNS)
+    df = rows_frame(rows, UNIT_COLUMNS)
     df["theme_id"] = df["theme_id"].fillna(-1).astype(int)
     return df
 

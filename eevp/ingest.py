@@ -157,6 +157,13 @@ def _wave_from(series: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     return series.astype(object), pd.Series([None] * len(series), index=series.index, dtype=object)
 
 
+def _too_long(series: pd.Series, column: str | None, limit: int, errors: list[dict], message: str) -> None:
+    """Report values longer than the database keeps (cutting them could merge two different ones)."""
+    for idx in series.index[series.map(lambda v: v is not None and len(str(v)) > limit)]:
+        errors.append({"row": int(idx) + _ROW_OFFSET, "column": column, "value": str(series[idx])[:60] + "…",
+                       "message": message})
+
+
 _TENURE_BANDS = [(1, "<1 year"), (3, "1-3 years"), (5, "3-5 years"), (10, "5-10 years")]
 
 
@@ -245,6 +252,8 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
     if kind == "survey":
         wave_src = _col(df, m.get("wave"))
         out["wave"], out["wave_date"] = _wave_from(wave_src, m.get("wave", "wave"))
+        _too_long(out["wave"], m.get("wave"), 64, errors,
+                  "The wave label is longer than 64 characters; shorten it in the file.")
         for idx in wave_src.index[wave_src.isna()]:
             errors.append({"row": int(idx) + _ROW_OFFSET, "column": m.get("wave"), "value": None,
                            "message": "The wave (survey date or label) is required but the cell is empty."})
@@ -289,7 +298,13 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
                                      errors, True)
         out["facilitator"] = _col(df, m.get("facilitator"))
         out["participants"] = _numeric(_col(df, m.get("participants")), m.get("participants", "participants"),
-                                       errors, "Participants must be a number.")
+                                       errors, "Participants must be a whole number from 1 to 10,000.")
+        given = out["participants"].notna()
+        bad = given & ((out["participants"] % 1 != 0) | (out["participants"] < 1) | (out["participants"] > 10_000))
+        src = _col(df, m.get("participants"))
+        for idx in out.index[bad]:
+            errors.append({"row": int(idx) + _ROW_OFFSET, "column": m.get("participants"), "value": str(src[idx])[:40],
+                           "message": "Participants must be a whole number from 1 to 10,000 (people in the session)."})
         notes = _col(df, m.get("notes"))
         for idx in notes.index[notes.isna()]:
             errors.append({"row": int(idx) + _ROW_OFFSET, "column": m.get("notes"), "value": None,
@@ -300,6 +315,10 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
         out["pillar"] = _col(df, m.get("pillar"))
         out["description"] = _col(df, m.get("description"))
         out["roles_offered"] = _col(df, m.get("roles_offered"))
+        _too_long(out["benefit"], m.get("benefit"), 200, errors,
+                  "The benefit name is longer than 200 characters; shorten it in the file.")
+        _too_long(out["pillar"], m.get("pillar"), 100, errors,
+                  "The pillar name is longer than 100 characters; shorten it in the file.")
         for name in ("benefit", "roles_offered"):
             for idx in out.index[out[name].isna()]:
                 errors.append({"row": int(idx) + _ROW_OFFSET, "column": m.get(name), "value": None,
@@ -313,7 +332,11 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
     elif kind == "evp_ratings":
         wave_src = _col(df, m.get("wave"))
         out["wave"], out["wave_date"] = _wave_from(wave_src, m.get("wave", "wave"))
+        _too_long(out["wave"], m.get("wave"), 64, errors,
+                  "The wave label is longer than 64 characters; shorten it in the file.")
         out["benefit"] = _col(df, m.get("benefit"))
+        _too_long(out["benefit"], m.get("benefit"), 200, errors,
+                  "The benefit name is longer than 200 characters; shorten it in the file.")
         out["importance"] = _numeric(_col(df, m.get("importance")), m.get("importance"), errors,
                                      "Importance must be a number from 1 to 5.")
         out["satisfaction"] = _numeric(_col(df, m.get("satisfaction")), m.get("satisfaction"), errors,
@@ -363,50 +386,222 @@ def _none(v):
     return v
 
 
-def _insert_returning(conn, table, rows: list[dict]) -> list[int]:
-    if not rows:
+#: Rows per INSERT round trip on other backends than SQLite.
+INSERT_CHUNK = 20_000
+
+
+def _insert_rows(conn, table, rows: list[dict] | dict[str, list], *, with_ids: bool = False) -> list[int]:
+    """Insert many rows in the current transaction; return their new ids if asked.
+
+    ``rows`` is a list of dicts with the same keys, or a dict of equally long columns. On SQLite
+    the rows go straight to the driver's ``executemany`` (SQLAlchemy's per-row parameter handling
+    costs more than SQLite's insert itself at 100,000s of rows); each column's own bind processor
+    is still applied, so values are stored exactly as SQLAlchemy stores them. New ids are handed
+    out explicitly: the transaction holds SQLite's write lock (the batch row is already written),
+    so nobody else can take them. Other backends use portable SQLAlchemy executemany.
+    """
+    if isinstance(rows, dict):
+        columns = rows
+        n = len(next(iter(columns.values()), []))
+    else:
+        n = len(rows)
+        columns = {k: [r[k] for r in rows] for k in rows[0]} if rows else {}
+    if not n:
         return []
-    res = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in res]
+    if conn.dialect.name != "sqlite":
+        dicts = rows if isinstance(rows, list) else [dict(zip(columns, vals)) for vals in zip(*columns.values())]
+        if with_ids:
+            res = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), dicts)
+            return [r[0] for r in res]
+        for start in range(0, n, INSERT_CHUNK):
+            conn.execute(insert(table), dicts[start:start + INSERT_CHUNK])
+        return []
+    keys = list(columns)
+    ids: list[int] = []
+    if with_ids:
+        first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        ids = list(range(first, first + n))
+        keys.insert(0, "id")
+        columns = {"id": ids, **columns}
+    _sqlite_executemany(conn, table, keys, dict(columns))
+    return ids
+
+
+def _sqlite_executemany(conn, table, keys: list[str], columns: dict[str, list]) -> None:
+    dialect = conn.dialect
+    for k in keys:
+        process = table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            columns[k] = [None if v is None else process(v) for v in columns[k]]
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(k) for k in keys)}) "
+           f"VALUES ({', '.join('?' for _ in keys)})")
+    conn.exec_driver_sql(sql, list(zip(*(columns[k] for k in keys))))
+
+
+#: Distinct texts from which redaction is spread over forked processes (below: one is quicker).
+PARALLEL_REDACT_MIN = 20_000
+_FORKED_REDACTOR = None  # the Redactor the forked workers inherit
+
+
+class _Redaction:
+    """The redacted form of each distinct comment of a batch (comments repeat: each is done once).
+
+    Redaction is pure Python (the GIL rules out threads), so for large batches it runs in forked
+    worker processes that inherit the redactor, started here and collected by :meth:`result`:
+    meanwhile the caller writes the batch's other rows. Forking is only done from a
+    single-threaded process (the CLI); inside a threaded server (Streamlit) redaction runs in
+    :meth:`result`, in this process.
+    """
+
+    def __init__(self, redactor, texts):
+        import multiprocessing
+        import os
+        import threading
+
+        self.redactor = redactor
+        self.unique = list(dict.fromkeys(t for t in texts if t))
+        self._pool = self._futures = None
+        workers = min(os.cpu_count() or 1, 8)
+        if (len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _FORKED_REDACTOR
+        size = -(-len(self.unique) // (4 * workers))
+        _FORKED_REDACTOR = redactor
+        try:
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
+            self._futures = [self._pool.submit(_redact_chunk, self.unique[i:i + size])
+                             for i in range(0, len(self.unique), size)]
+        finally:  # the workers are forked at the first submit and keep their own copy
+            _FORKED_REDACTOR = None
+
+    def result(self) -> dict[str, str]:
+        if self._pool is None:
+            return dict(zip(self.unique, self.redactor.redact_many(self.unique)))
+        try:
+            return dict(zip(self.unique, (t for f in self._futures for t in f.result())))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def _redact_chunk(texts: list[str]) -> list[str]:
+    return _FORKED_REDACTOR.redact_many(texts)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a redaction worker: exit as soon as the ingest process is gone (killed mid-batch, say)."""
+    import os
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _text_values(keep: pd.DataFrame) -> list:
+    return [v for c in keep.columns if c.startswith("text::") for v in keep[c]]
 
 
 def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_id: int,
-               redactor, split: bool, date_col: str | None) -> list[dict]:
+               redaction: _Redaction, split: bool, date_col: str | None) -> list[dict]:
     from .statements import split_statements
 
-    rows = []
     text_cols = [c for c in keep.columns if c.startswith("text::")]
-    for rec_id, (idx, rec) in zip(record_ids, keep.iterrows()):
+    if not text_cols or not len(keep):
+        return []
+    n = len(keep)
+
+    def column(name: str | None) -> list:
+        return keep[name].tolist() if name and name in keep.columns else [None] * n
+
+    values = {c: column(c) for c in text_cols}
+    clean = redaction.result()
+    meta = zip(record_ids, (keep.index.to_numpy() + _ROW_OFFSET).tolist(), column("respondent_key"),
+               column("role"), column("department"), column("location"), column("tenure"), column("wave"),
+               [_none(v) for v in column(date_col)])
+    questions = {c: c.removeprefix("text::")[:300] for c in text_cols}
+    rows = []
+    for i, (rec_id, record_no, key, role, dept, loc, tenure, wave, date) in enumerate(meta):
         for c in text_cols:
-            raw = rec[c]
+            raw = values[c][i]
             if not raw:
                 continue
-            clean = redactor.redact(raw)
-            parts = split_statements(clean) if split else [clean]
-            parts = parts or [clean]
+            text = clean[raw]
+            parts = (split_statements(text) or [text]) if split else [text]
             for seq, part in enumerate(parts):
                 rows.append({
-                    "batch_id": batch_id, "kind": prep.kind, "record_id": rec_id,
-                    "record_no": int(idx) + _ROW_OFFSET, "respondent_key": rec.get("respondent_key"),
-                    "question": c.removeprefix("text::")[:300], "seq": seq,
-                    "role": rec.get("role"), "department": rec.get("department"),
-                    "location": rec.get("location"), "tenure": rec.get("tenure"),
-                    "wave": rec.get("wave"), "date": _none(rec.get(date_col)) if date_col else None,
+                    "batch_id": batch_id, "kind": prep.kind, "record_id": rec_id, "record_no": record_no,
+                    "respondent_key": key, "question": questions[c], "seq": seq, "role": role,
+                    "department": dept, "location": loc, "tenure": tenure, "wave": wave, "date": date,
                     "text": part, "text_hash": text_hash(part),
                 })
     return rows
 
 
+def _redactor(prep: Prepared, keep: pd.DataFrame):
+    """A Redactor for the batch's identifier values.
+
+    Values with digits (employee numbers) are matched verbatim in text; one that does not occur in
+    any comment of the batch can never match, so only those that do are compiled into the pattern
+    (100,000 employee numbers would otherwise cost seconds of regex compilation). A value is kept
+    when each of its word-character runs is a whole word somewhere in the batch's text, which
+    every verbatim, word-bounded occurrence satisfies. Names (no digits) are all kept.
+    """
+    from .redact import Redactor
+
+    values = prep.identifier_values
+    digits = [v for v in values if isinstance(v, str) and _DIGIT.search(v)]
+    if len(digits) < 100:
+        return Redactor(values)
+    words: set[str] = set()
+    for c in keep.columns:
+        if c.startswith("text::"):
+            for v in keep[c]:
+                if v and _DIGIT.search(v):
+                    words.update(_WORD_RUN.findall(v.casefold()))
+    kept = [v for v in digits if not v.isascii() or all(w in words for w in _WORD_RUN.findall(v.casefold()))]
+    return Redactor([v for v in values if not (isinstance(v, str) and _DIGIT.search(v))] + kept)
+
+
+_WORD_RUN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+
+
 def store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, filename: str | None,
           digest: str, is_demo: bool = False, user: str | None = None) -> IngestResult:
     """Store the valid rows of a prepared batch in ONE transaction."""
-    from .redact import Redactor
-
     key = settings.hash_key()
     keep = _records(prep, key)
-    redactor = Redactor(prep.identifier_values)
+    redactor = _redactor(prep, keep)
     result = IngestResult(kind=prep.kind, rows_read=len(prep.frame), mapping=prep.mapping, errors=prep.errors)
     result.rejected_rows = sorted(r + _ROW_OFFSET for r in prep.bad_rows)
+    redaction = _Redaction(redactor, _text_values(keep))  # runs while the other rows are written
+    try:
+        batch_id, units = _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key)
+    finally:
+        redaction.close()
+    result.batch_id = batch_id
+    result.rows_stored = len(keep)
+    result.rows_rejected = len(prep.frame) - len(keep)
+    result.text_units = len(units)
+    return result
+
+
+def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key) -> tuple[int, list]:
+    """The batch row, its records, scores and text units, and the audit entry: one transaction."""
     with engine.begin() as conn:
         batch_id = conn.execute(insert(db.batches).values(
             kind=prep.kind, name=name[:200], filename=(filename or "")[:300], content_hash=digest,
@@ -415,71 +610,69 @@ def store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, file
             mapping_json=json.dumps(prep.mapping, ensure_ascii=False),
             items_json=json.dumps(prep.items, ensure_ascii=False),
         ).returning(db.batches.c.id)).scalar_one()
-        units = _store_kind(conn, prep, keep, batch_id, redactor, key)
-        if units:
-            for start in range(0, len(units), 20000):
-                conn.execute(insert(db.text_units), units[start:start + 20000])
+        units = _store_kind(conn, prep, keep, batch_id, redaction, key)
+        _insert_rows(conn, db.text_units, units)
         conn.execute(insert(db.audit_log).values(at=db.now(), username=user, action="upload",
                                                  detail=f"batch {batch_id} ({prep.kind}, {len(keep)} rows)"))
-    result.batch_id = batch_id
-    result.rows_stored = len(keep)
-    result.rows_rejected = len(prep.frame) - len(keep)
-    result.text_units = len(units)
-    return result
+    return batch_id, units
 
 
-def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redactor, key: bytes) -> list[dict]:
+def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redaction: _Redaction,
+                key: bytes) -> list[dict]:
     kind = prep.kind
-    if kind == "survey":
-        rows = [{
-            "batch_id": batch_id, "record_no": int(idx) + _ROW_OFFSET, "respondent_key": r["respondent_key"],
-            "wave": str(r["wave"])[:64], "wave_date": _none(r["wave_date"]), "role": r["role"],
-            "department": r["department"], "location": r["location"], "tenure": r["tenure"],
-            "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
-            "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
-        } for idx, r in keep.iterrows()]
-        ids = _insert_returning(conn, db.survey_responses, rows)
+    record_no = (keep.index.to_numpy() + _ROW_OFFSET).tolist()
+    if kind == "survey":  # the big one: built column by column
+        n = len(keep)
+        col = {c: keep[c].tolist() for c in keep.columns if not c.startswith(("item::", "text::"))}
+        rows = {
+            "batch_id": [batch_id] * n, "record_no": record_no, "respondent_key": col["respondent_key"],
+            "wave": [str(w)[:64] for w in col["wave"]], "wave_date": [_none(v) for v in col["wave_date"]],
+            "role": col["role"], "department": col["department"], "location": col["location"],
+            "tenure": col["tenure"],
+            "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
+            "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
+        }
+        ids = _insert_rows(conn, db.survey_responses, rows, with_ids=True)
         _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
-        return _text_rows(prep, keep, ids, batch_id, redactor, split=False, date_col="wave_date")
+        return _text_rows(prep, keep, ids, batch_id, redaction, split=False, date_col="wave_date")
+    records = list(zip(record_no, keep.to_dict("records")))
     if kind == "exit":
         rows = [{
-            "batch_id": batch_id, "record_no": int(idx) + _ROW_OFFSET, "respondent_key": r["respondent_key"],
+            "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
             "exit_date": _none(r["exit_date"]), "role": r["role"], "department": r["department"],
             "location": r["location"], "tenure": r["tenure"], "reason": r["reason"],
             "other_reasons_json": json.dumps(r["other_reasons"], ensure_ascii=False),
             "regretted": _none(r["regretted"]),
             "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
             "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
-        } for idx, r in keep.iterrows()]
-        ids = _insert_returning(conn, db.exits, rows)
+        } for no, r in records]
+        ids = _insert_rows(conn, db.exits, rows, with_ids=True)
         _store_scores(conn, db.exit_scores, "exit_id", keep, ids, prep.items, batch_id)
-        return _text_rows(prep, keep, ids, batch_id, redactor, split=True, date_col="exit_date")
+        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="exit_date")
     if kind == "focus":
         rows = [{
-            "batch_id": batch_id, "record_no": int(idx) + _ROW_OFFSET, "session_date": _none(r["session_date"]),
+            "batch_id": batch_id, "record_no": no, "session_date": _none(r["session_date"]),
             "role": r["role"], "department": r["department"], "location": r["location"],
             "facilitator_key": None if r["facilitator"] is None else keyed_hash(r["facilitator"], key),
             "participants": None if _none(r["participants"]) is None else int(r["participants"]),
-        } for idx, r in keep.iterrows()]
-        ids = _insert_returning(conn, db.focus_sessions, rows)
-        return _text_rows(prep, keep, ids, batch_id, redactor, split=True, date_col="session_date")
+        } for no, r in records]
+        ids = _insert_rows(conn, db.focus_sessions, rows, with_ids=True)
+        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="session_date")
     if kind == "evp_catalog":
         rows = [{
             "batch_id": batch_id, "benefit": r["benefit"][:200], "pillar": r["pillar"],
             "description": r["description"], "roles_offered_json": _roles_json(r["roles_offered"]),
-        } for _, r in keep.iterrows()]
-        if rows:
-            conn.execute(insert(db.evp_benefits), rows)
+        } for _, r in records]
+        _insert_rows(conn, db.evp_benefits, rows)
         return []
     if kind == "evp_ratings":
         rows = [{
-            "batch_id": batch_id, "record_no": int(idx) + _ROW_OFFSET, "respondent_key": r["respondent_key"],
+            "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
             "wave": str(r["wave"])[:64], "wave_date": _none(r["wave_date"]), "role": r["role"],
             "department": r["department"], "benefit": r["benefit"][:200],
             "importance": _none(r["importance"]), "satisfaction": _none(r["satisfaction"]),
-        } for idx, r in keep.iterrows()]
-        if rows:
-            conn.execute(insert(db.evp_ratings), rows)
+        } for no, r in records]
+        _insert_rows(conn, db.evp_ratings, rows)
         return []
     return []
 
@@ -493,18 +686,13 @@ def _roles_json(value: str) -> str:
 def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], items: list[dict], batch_id: int):
     if not items or not ids:
         return
-    id_series = pd.Series(ids, index=keep.index)
-    frames = []
-    for it in items:
-        col = keep[f"item::{it['item']}"]
-        mask = col.notna()
-        frames.append(pd.DataFrame({fk: id_series[mask].values, "item": it["item"][:200],
-                                    "score": col[mask].astype(float).values}))
-    scores = pd.concat(frames, ignore_index=True)
-    scores["batch_id"] = batch_id
-    rows = scores.to_dict("records")
-    for start in range(0, len(rows), 50000):
-        conn.execute(insert(table), rows[start:start + 50000])
+    names = np.array([it["item"][:200] for it in items], dtype=object)
+    scores = keep[[f"item::{it['item']}" for it in items]].to_numpy(dtype=float)
+    # Record by record (the order of the table's key), so that its index grows at the end.
+    given = ~np.isnan(scores)
+    rows, cols = np.nonzero(given)
+    _insert_rows(conn, table, {fk: np.asarray(ids)[rows].tolist(), "item": names[cols].tolist(),
+                               "score": scores[given].tolist(), "batch_id": [batch_id] * len(rows)})
 
 
 # --------------------------------------------------------------------------- entry points

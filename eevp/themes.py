@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -74,6 +75,8 @@ class ThemeConfig:
         min_words: texts with fewer words are left out of themes (boilerplate always is).
         merge_similarity: a candidate theme this close (cosine of centroids) to an existing one
             joins it instead of becoming a new theme.
+        theme_merge_similarity: themes of one fit whose centroids are this close are one theme
+            (the same subject clustered apart, e.g. by language); 1.0 = never merge.
     """
 
     seed: int = 42
@@ -91,6 +94,7 @@ class ThemeConfig:
     min_units: int = 30
     min_words: int = 1
     merge_similarity: float = 0.9
+    theme_merge_similarity: float = 1.0
 
 
 @dataclass
@@ -168,17 +172,85 @@ def params_for_size(n_units: int, config: ThemeConfig | None = None) -> dict:
     }
 
 
+def exact_knn(x: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest rows of every row by cosine distance, exactly (each row first, at 0).
+
+    Computed with matrix products in blocks of rows (memory ``block × n``). Up to the 20,000
+    units the themes are fitted on, this is faster than approximate search and needs no JIT
+    compilation (pynndescent's costs tens of seconds on a fresh install).
+
+    Returns:
+        ``(indices int32 (n, k), distances float32 (n, k))``, nearest first.
+    """
+    x = _unit_rows(x)
+    n = len(x)
+    k = min(k, n)
+    indices = np.empty((n, k), dtype=np.int32)
+    distances = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, block):
+        sim = x[start:start + block] @ x.T
+        rows = np.arange(len(sim))
+        sim[rows, start + rows] = 2.0  # a row is its own nearest neighbour, whatever the duplicates
+        part = np.argpartition(-sim, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(sim), 1))
+        part_sim = np.take_along_axis(sim, part, axis=1)
+        order = np.argsort(-part_sim, axis=1, kind="stable")
+        indices[start:start + block] = np.take_along_axis(part, order, axis=1)
+        distances[start:start + block] = np.clip(1.0 - np.take_along_axis(part_sim, order, axis=1), 0.0, 2.0)
+    return indices, distances
+
+
+class KnnUMAP:
+    """UMAP on exact cosine nearest neighbours (optionally after PCA): BERTopic's reducer step.
+
+    The same embedding as ``UMAP(metric="cosine")`` on the same (PCA-reduced) vectors, but the
+    neighbour graph is computed exactly with numpy (:func:`exact_knn`) instead of by
+    pynndescent, whose JIT compilation dominated a first run. ``transform`` of new data is not
+    supported: new units join themes by centroid (:func:`assign_new`).
+
+    Args:
+        n_neighbors, n_components, min_dist, n_epochs, random_state: passed to UMAP.
+        pca_dims: PCA to this many dimensions first (0 = none).
+    """
+
+    def __init__(self, n_neighbors: int = 15, n_components: int = 5, min_dist: float = 0.0,
+                 n_epochs: int | None = None, pca_dims: int = 0, random_state: int | None = 42):
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.min_dist = min_dist
+        self.n_epochs = n_epochs
+        self.pca_dims = pca_dims
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None):
+        from umap import UMAP
+
+        x = np.asarray(X, dtype=np.float32)
+        if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
+            from sklearn.decomposition import PCA
+
+            x = PCA(n_components=self.pca_dims, random_state=self.random_state).fit_transform(x).astype(np.float32)
+        k = min(self.n_neighbors, len(x) - 1)
+        knn = exact_knn(x, k)
+        self.umap_ = UMAP(n_neighbors=k, n_components=self.n_components, min_dist=self.min_dist,
+                          metric="cosine", n_epochs=self.n_epochs, random_state=self.random_state,
+                          precomputed_knn=(knn[0], knn[1], None), n_jobs=1)
+        with warnings.catch_warnings():  # "n_jobs overridden by random_state": reproducibility wins
+            warnings.simplefilter("ignore", UserWarning)
+            self.embedding_ = self.umap_.fit_transform(x)
+        return self.embedding_
+
+    def transform(self, X):
+        raise NotImplementedError("KnnUMAP embeds its training units only; assign new units with assign_new().")
+
+
 def _default_reducer(params: dict, seed: int, dim: int):
-    from umap import UMAP
-
-    umap = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0,
-                metric="cosine", random_state=seed, low_memory=params["low_memory"], n_jobs=1)
-    if params["pca_dims"] and dim > params["pca_dims"]:
-        from sklearn.decomposition import PCA
-        from sklearn.pipeline import Pipeline
-
-        return Pipeline([("pca", PCA(n_components=params["pca_dims"], random_state=seed)), ("umap", umap)])
-    return umap
+    return KnnUMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0,
+                   n_epochs=params.get("n_epochs"), pca_dims=params["pca_dims"] if dim > params["pca_dims"] else 0,
+                   random_state=seed)
 
 
 def _default_clusterer(params: dict):
@@ -219,6 +291,39 @@ def _nearest(embeddings: np.ndarray, centroids: np.ndarray, chunk: int = 20_000)
         best[start:start + chunk] = s.argmax(axis=1)
         sims[start:start + chunk] = s.max(axis=1)
     return best, sims
+
+
+def merge_close_themes(topics: np.ndarray, embeddings: np.ndarray, similarity: float) -> np.ndarray:
+    """Join themes whose centroids have a cosine of at least ``similarity`` (transitively).
+
+    Clustering in a reduced space can cut one subject in two, most often by language: the same
+    complaint in Russian and in Ukrainian lands in neighbouring clusters. Such pairs have nearly
+    the same centroid in the (multilingual) embedding space. Ids are then renumbered 0..k−1 by
+    size, largest first (−1 stays −1), as BERTopic numbers them.
+    """
+    topics = np.asarray(topics, dtype=np.int64).copy()
+    ids, cents = centroids_for(embeddings, topics)
+    if len(ids) < 2 or similarity >= 1.0:
+        return topics
+    parent = list(range(len(ids)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sims = cents @ cents.T
+    for i, j in zip(*np.nonzero(np.triu(sims, k=1) >= similarity)):
+        a, b = root(int(i)), root(int(j))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    group = {int(t): int(ids[root(k)]) for k, t in enumerate(ids)}
+    merged = np.array([group.get(int(t), -1) for t in topics], dtype=np.int64)
+    sizes = Counter(int(t) for t in merged if t >= 0)
+    order = sorted(sizes, key=lambda t: (-sizes[t], t))
+    renumber = {t: k for k, t in enumerate(order)}
+    return np.array([renumber.get(int(t), -1) for t in merged], dtype=np.int64)
 
 
 def _reduce_outliers(topics: np.ndarray, embeddings: np.ndarray, theme_ids: np.ndarray,
@@ -362,7 +467,8 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
     step("fitting themes", 1, 3)
 
     topics = np.full(len(texts), -1, dtype=np.int64)
-    topics[sample] = np.asarray(fitted, dtype=np.int64)
+    topics[sample] = merge_close_themes(np.asarray(fitted, dtype=np.int64), emb[sample],
+                                        config.theme_merge_similarity)
     theme_ids, cents = centroids_for(emb[sample], topics[sample])
     threshold = _threshold(emb[sample], topics[sample], theme_ids, cents, config.assign_quantile)
     topics = _reduce_outliers(topics, emb, theme_ids, cents, threshold, config.outlier_target)

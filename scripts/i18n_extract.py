@@ -144,6 +144,7 @@ CALL_ARGS = (
     CallArgs("eevp/mapping.py", "_f", ("name",), _field_label),    # t(name.replace("_", " ").capitalize())
     CallArgs("eevp/mapping.py", "FieldSpec", ("name",), _field_label),
     CallArgs("eevp/ingest.py", "_numeric", ("message",)),          # validation problems, see MESSAGE_FILES
+    CallArgs("eevp/ingest.py", "_too_long", ("message",)),
 )
 
 #: Modules whose ``{"message": "..."}`` dicts are problems shown to users (the Upload page's table

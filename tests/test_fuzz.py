@@ -366,16 +366,28 @@ def test_crash_while_storing_leaves_every_table_unchanged(engine, settings, monk
     assert table_counts(engine) == before
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.prepare does not check 'participants' (negative, fractional or "
-                                       "huge counts reach the database); eevp/ingest.py is not this test's to fix")
-def test_focus_participants_out_of_range_is_a_clear_error(engine, settings):
-    raw = csv_text([["session_date", "notes", "participants"], ["2026-01-10", "Queues at the tills.", "1" + "0" * 25],
-                    ["2026-01-11", "Delivery windows.", "-3"]]).encode()
+@pytest.mark.parametrize("bad", ["1" + "0" * 25, "-3", "0", "2.5"])
+def test_focus_participants_out_of_range_is_a_clear_error(engine, settings, bad):
+    raw = csv_text([["session_date", "notes", "participants"], ["2026-01-10", "Queues at the tills.", "8"],
+                    ["2026-01-11", "Delivery windows.", bad]]).encode()
     before = table_counts(engine)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as info:
         ingest_file(engine, settings, "focus", raw, "focus.csv",
                     {"session_date": "session_date", "notes": "notes", "participants": "participants"})
+    rows = {e["row"] for e in info.value.errors}
+    assert rows == {3}  # only the bad row, named by its line in the file
+    assert "whole number from 1 to 10,000" in info.value.errors[0]["message"]
     assert table_counts(engine) == before
+
+
+def test_focus_participants_in_range_are_stored(engine, settings):
+    raw = csv_text([["session_date", "notes", "participants"], ["2026-01-10", "Queues at the tills.", "8"],
+                    ["2026-01-11", "Delivery windows.", "12,0"]]).encode()
+    ingest_file(engine, settings, "focus", raw, "focus.csv",
+                {"session_date": "session_date", "notes": "notes", "participants": "participants"})
+    with engine.connect() as conn:
+        got = sorted(r[0] for r in conn.exec_driver_sql("SELECT participants FROM focus_sessions"))
+    assert got == [8, 12]
 
 
 # --------------------------------------------------------------------------- upload size limit
@@ -497,3 +509,23 @@ def test_escaped_markdown_has_no_markup_and_reads_back_as_the_text(text):
     # every Markdown special is escaped, and unescaping gives exactly the text back
     assert not set(re.sub(r"\\.", "", out, flags=re.DOTALL)) & set("\\`*_{}[]()#+-.!|>~<$:")
     assert html.unescape(re.sub(r"\\(.)", r"\1", out, flags=re.DOTALL)) == text
+
+
+def test_labels_longer_than_the_database_keeps_are_row_errors_not_silent_cuts(engine, settings):
+    # Two wave labels that share their first 64 characters would merge if cut: refuse, name the fix.
+    long = "Annual engagement survey for the whole company, autumn edition, "
+    raw = csv_text([["wave", "role", "Career growth"], [long + "A", "Engineer", "4"], [long + "B", "Engineer", "3"],
+                    ["2026-Q1", "Engineer", "5"]]).encode()
+    before = table_counts(engine)
+    with pytest.raises(ValidationFailed) as info:
+        ingest_file(engine, settings, "survey", raw, "s.csv", {"wave": "wave", "role": "role",
+                                                                "items": ["Career growth"]})
+    assert {e["row"] for e in info.value.errors} == {2, 3}
+    assert all("longer than 64 characters" in e["message"] for e in info.value.errors)
+    assert table_counts(engine) == before
+
+    raw = csv_text([["benefit", "pillar", "roles_offered"], ["Gym", "P" * 101, "all"], ["Lunch", "Wellbeing", "all"]])
+    with pytest.raises(ValidationFailed) as info:
+        ingest_file(engine, settings, "evp_catalog", raw.encode(), "c.csv",
+                    {"benefit": "benefit", "pillar": "pillar", "roles_offered": "roles_offered"})
+    assert [(e["row"], "pillar name" in e["message"]) for e in info.value.errors] == [(2, True)]

@@ -1,0 +1,304 @@
+"""Dashboards at scale: the eevp calls behind each page, at ~100,000 survey responses and text units.
+
+The database is the demo organisation scaled up (:func:`eevp.demo.generate` with ~33,000 employees:
+~100,000 survey responses over four waves, ~6,000 exit interviews, EVP ratings) stored through the
+ordinary ingest, statements tagged by :func:`eevp.customers.tag_units`, and themes for both scopes
+written as if an analysis had run (each unit gets a theme drawn at random, 40 themes for all text,
+12 for customer statements): the pages only read these tables, so how the themes were found does
+not change what the pages cost. The database is built once and kept in ``$TMPDIR/eevp-bench-dash``
+(``--rebuild`` builds it again).
+
+Per page, mirroring ``app.py`` and ``pages/*.py`` (Streamlit itself is not run):
+
+* **first load**: the loaders the page caches with ``st.cache_data`` (``eevp.queries``,
+  ``eevp.analysis``, ``eevp.customers``) plus everything the page computes on a run;
+* **filter change**: a rerun after a widget change, when the loaders are served from the cache:
+  ``data_version`` (run on every rerun) and the page's ``reports`` / ``theme_views`` /
+  ``customers`` calls. Median of several runs, with a different filter each time.
+
+Page-level pandas (a few lines in the pages) and drawing the charts are not included.
+
+Run: ``python benchmarks/bench_dashboards.py`` (``--quick``: ~10,000 responses).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CACHE = Path(tempfile.gettempdir()) / "eevp-bench-dash"
+BUILD_VERSION = 1
+THRESHOLD, COMMENT_THRESHOLD = 5, 10
+
+
+def _row(metric, value, unit, target="", ok=None):
+    return {"benchmark": "dashboards", "metric": metric, "value": value, "unit": unit, "target": target, "ok": ok}
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _synthetic_themes(engine, scope: str, n_themes: int, seed: int) -> None:
+    """A current theme model for ``scope`` with every unit assigned at random (skewed sizes)."""
+    from sqlalchemy import insert, select, update
+
+    from eevp import db
+
+    t, s = db.text_units, db.statement_tags
+    q = select(t.c.id, t.c.batch_id).where((t.c.is_boilerplate.is_(None)) | (t.c.is_boilerplate.is_(False)))
+    if scope == "customers":
+        q = q.join(s, s.c.unit_id == t.c.id).where(s.c.about_customers.is_(True))
+    with engine.connect() as conn:
+        units = conn.execute(q.order_by(t.c.id)).all()
+    rng = np.random.default_rng(seed)
+    weights = 1.0 / np.arange(1, n_themes + 1)
+    topics = rng.choice(np.arange(-1, n_themes), size=len(units),
+                        p=np.r_[0.1, 0.9 * weights / weights.sum()])
+    words = ["delivery", "customer", "manager", "pay", "career", "hotline", "workload", "tools", "training",
+             "recognition", "shift", "returns", "billing", "app", "sales", "promise", "team", "office"]
+    with engine.begin() as conn:
+        conn.execute(update(db.theme_models).where(db.theme_models.c.scope == scope).values(is_current=False))
+        row = conn.execute(insert(db.theme_models).values(
+            scope=scope, model_id="bench-synthetic", path=None, created_at=db.now(), n_units=len(units),
+            outlier_share=float((topics < 0).mean()), params_json="{}", is_current=True, stale=False)
+        ).inserted_primary_key[0]
+        conn.execute(insert(db.themes), [
+            {"model_row": row, "theme_id": k, "label": f"{words[k % len(words)].capitalize()}, {words[(k * 7 + 3) % len(words)]}",
+             "label_edited": False, "keywords_json": json.dumps([words[(k + j) % len(words)] for j in range(8)]),
+             "size": int((topics == k).sum()), "is_candidate": False} for k in range(n_themes)])
+        rows = [{"model_row": row, "unit_id": u.id, "theme_id": int(k), "batch_id": u.batch_id}
+                for u, k in zip(units, topics)]
+        for start in range(0, len(rows), 50_000):
+            conn.execute(insert(db.theme_assignments), rows[start:start + 50_000])
+
+
+def build(path: Path, n_employees: int, progress=print) -> dict:
+    """Generate, ingest, tag and theme a scaled demo organisation into a new SQLite file."""
+    from eevp.analysis import annotate
+    from eevp.bootstrap import DEMO_ORDER
+    from eevp.customers import tag_units
+    from eevp.db import connect
+    from eevp.demo import generate
+    from eevp.ingest import ingest_frame
+    from eevp.settings import Settings
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    settings = Settings(data_dir=path.parent, database_url=f"sqlite:///{path}")
+    engine = connect(settings.database_url)
+    start = time.perf_counter()
+    data = generate(seed=7, n_employees=n_employees)
+    progress(f"  generated in {time.perf_counter() - start:.0f} s")
+    for kind in DEMO_ORDER:
+        ingest_frame(engine, settings, kind, getattr(data, kind), data.mappings[kind], name=f"bench {kind}",
+                     filename=f"bench-{kind}.csv")
+    progress(f"  ingested in {time.perf_counter() - start:.0f} s")
+    annotate(engine)  # language, boilerplate and sentiment, as the analysis fills them
+    tag_units(engine)
+    progress(f"  annotated and tagged in {time.perf_counter() - start:.0f} s")
+    _synthetic_themes(engine, "all", 40, 1)
+    _synthetic_themes(engine, "customers", 12, 2)
+    engine.dispose()
+    return counts(path)
+
+
+def counts(path: Path) -> dict:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+                for t in ("survey_responses", "survey_scores", "text_units", "exits", "evp_ratings")}
+    finally:
+        con.close()
+
+
+def database(quick: bool, rebuild: bool = False) -> tuple[Path, dict]:
+    n_employees = 3_300 if quick else 33_000
+    path = CACHE / f"dash-v{BUILD_VERSION}-{n_employees}.db"
+    if rebuild or not path.exists():
+        print(f"building the dashboard database ({n_employees:,} employees) in {path} ...", file=sys.stderr)
+        build(path, n_employees, progress=lambda m: print(m, file=sys.stderr))
+    return path, counts(path)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+class Pages:
+    """Each page as (first load, rerun) over one engine; loaders are what the pages cache."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.cache: dict = {}
+
+    # loaders (st.cache_data in ui.py / the pages)
+    def load_home(self):
+        from eevp import queries
+
+        return {"wide": queries.survey_wide(self.engine), "items": queries.survey_items(self.engine),
+                "waves": queries.wave_order(self.engine), "exits": queries.exits_frame(self.engine)}
+
+    def load_evp(self):
+        from eevp import queries
+
+        return {"catalog": queries.evp_catalog(self.engine), "ratings": queries.evp_ratings(self.engine),
+                "waves": queries.wave_order(self.engine), "exits": queries.exits_frame(self.engine)}
+
+    def load_themes(self):
+        from eevp import theme_views
+        from eevp.analysis import theme_table, unit_themes
+
+        return {"themes": theme_table(self.engine, scope="all"),
+                "units": theme_views.with_person(unit_themes(self.engine, scope="all"))}
+
+    def load_customers(self):
+        from eevp import customers
+
+        return {"units": customers.customer_units(self.engine), "labels": customers.theme_labels(self.engine)}
+
+    # reruns (everything the page computes, given the cached frames)
+    def home(self, d, k):
+        from eevp import reports
+        from eevp.queries import data_version
+
+        data_version(self.engine)
+        reports.home_summary(d["wide"], d["items"], d["exits"], d["waves"], THRESHOLD)
+
+    def survey(self, d, k):
+        from eevp import reports
+        from eevp.queries import SEGMENTS, Filters, data_version
+
+        data_version(self.engine)
+        wide_all, items, waves = d["wide"], d["items"], d["waves"]
+        role = sorted(wide_all["role"].unique())[k % wide_all["role"].nunique()]
+        wide = Filters(role=(role,)).apply(wide_all)
+        reports.population_ok(len(wide_all), len(wide), THRESHOLD)
+        seg = SEGMENTS[(k + 1) % len(SEGMENTS)]
+        item = items["item"].iloc[k % len(items)]
+        reports.heatmap_table(wide, items, seg, THRESHOLD)
+        reports.enps_by(wide, seg, THRESHOLD)
+        reports.distribution(wide, item, THRESHOLD)
+        reports.drivers(wide, items, THRESHOLD, outcome="enps")
+        reports.segment_item_trend(wide, items, seg, item, THRESHOLD, waves)
+        reports.item_wave_deltas(wide, items, waves, THRESHOLD)
+
+    def evp(self, d, k):
+        from eevp import reports
+        from eevp.queries import data_version
+
+        data_version(self.engine)
+        catalog, ratings = d["catalog"], d["ratings"]
+        roles = sorted(set(ratings["role"].dropna()) | {r for ro in catalog["roles_offered"] if ro != "all" for r in ro})
+        gaps = reports.evp_gaps(ratings, catalog, THRESHOLD, by="role")
+        if k % 2:
+            reports.evp_gaps(ratings.assign(scope="all"), catalog, THRESHOLD, by="scope")
+        reports.evp_matrix(catalog, roles)
+        reports.valued_not_offered(gaps)
+        reports.pillar_trend(ratings, catalog, THRESHOLD, d["waves"])
+        reports.exit_pillars(d["exits"], THRESHOLD)
+
+    def exits(self, d, k):
+        from eevp import reports
+        from eevp.queries import data_version
+
+        data_version(self.engine)
+        by = ["role", "department", "location", "tenure"][k % 4]
+        exits = d["exits"]
+        reports.reason_role_matrix(exits, THRESHOLD, by=by)
+        reports.exits_over_time(exits, THRESHOLD)
+        reports.tenure_at_exit(exits, THRESHOLD)
+        reports.exits_by(exits, by, THRESHOLD)
+
+    def themes(self, d, k):
+        from eevp import theme_views
+        from eevp.customers import quotes
+        from eevp.queries import data_version
+
+        data_version(self.engine)
+        themes, units = d["themes"], d["units"]
+        labels = themes.set_index("theme_id")["label"]
+        seg = ["role", "department", "kind", "language", "tenure"][k % 5]
+        theme_views.theme_cross(units, seg, COMMENT_THRESHOLD, labels)
+        theme_views.theme_trend(units, "wave", COMMENT_THRESHOLD, labels)
+        tid = themes["theme_id"].iloc[k % len(themes)]
+        quotes(self.engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=6)
+        roles = sorted(units["role"].dropna().unique())
+        theme_views.compare_groups(units, units["kind"] == "exit", units["role"] == roles[k % len(roles)],
+                                   COMMENT_THRESHOLD, labels)
+
+    def customer_insights(self, d, k):
+        from eevp import customers
+        from eevp.queries import data_version
+
+        data_version(self.engine)
+        units, labels = d["units"], d["labels"]
+        rule = customers.SystemicRule(0.3 + 0.05 * (k % 3), 0.10, 0.8)
+        ranked = customers.rank_themes(units, labels, COMMENT_THRESHOLD, rule)
+        quotes_by = {r.theme_id: customers.quotes(self.engine, units.loc[units["theme_id"] == r.theme_id,
+                                                                          "unit_id"].tolist(), n=3)
+                     for r in ranked.itertuples()}
+        customers.theme_stage_matrix(units, ranked, THRESHOLD)
+        customers.theme_by(units, ranked, "department", COMMENT_THRESHOLD)
+        customers.theme_by(units.assign(source=units["kind"]), ranked, "source", COMMENT_THRESHOLD)
+        customers.review_stats(self.engine)
+        customers.review_queue(self.engine, share=0.10, limit=5)
+        customers.brief_markdown(ranked, quotes_by, rule, title="brief")
+
+    PAGES = {"home": ("load_home", "home"), "survey": ("load_home", "survey"), "evp": ("load_evp", "evp"),
+             "exits": ("load_home", "exits"), "themes": ("load_themes", "themes"),
+             "customer insights": ("load_customers", "customer_insights")}
+
+
+def _timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def measure(path: Path, repeats: int = 7) -> dict[str, dict]:
+    """Per page: first-load seconds (cold loaders + one run) and the median rerun seconds."""
+    from eevp.db import connect
+
+    engine = connect(f"sqlite:///{path}")
+    pages = Pages(engine)
+    out = {}
+    for name, (loader, run) in Pages.PAGES.items():
+        start = time.perf_counter()
+        data = getattr(pages, loader)()
+        getattr(pages, run)(data, 0)
+        first = time.perf_counter() - start
+        reruns = [_timed(getattr(pages, run), data, k) for k in range(1, repeats + 1)]
+        out[name] = {"first": first, "rerun": statistics.median(reruns), "rerun_max": max(reruns)}
+    engine.dispose()
+    return out
+
+
+def run(quick: bool = False, rebuild: bool = False) -> list[dict]:
+    """First-load and filter-change times of every page at ~100,000 responses (10,000 with ``quick``)."""
+    path, n = database(quick, rebuild)
+    res = measure(path)
+    size = f"{n['survey_responses']:,} responses, {n['text_units']:,} text units"
+    rows = [_row(f"database: {size}, {n['exits']:,} exits, {n['evp_ratings']:,} EVP ratings", 1, "built")]
+    for page, r in res.items():
+        rows.append(_row(f"{page}: filter change (median of 7)", round(r["rerun"] * 1000), "ms", "< 300",
+                         r["rerun"] < 0.3))
+        rows.append(_row(f"{page}: first load", round(r["first"], 2), "s", "< 2", r["first"] < 2))
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run(quick="--quick" in sys.argv, rebuild="--rebuild" in sys.argv):
+        print(f"{r['metric']:<80} {r['value']!s:>8} {r['unit']:<6} {r['target']:<6} {r['ok']}")
