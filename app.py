@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from eevp import charts, reports
+from eevp import charts
 
 t = ui.t
 esc = ui.escape
@@ -56,12 +56,12 @@ def home() -> None:
         return
     settings = ui.get_settings()
     key = ui.data_key()
-    wide, items, waves, exits = ui.survey_wide(key), ui.survey_items(key), ui.wave_order(key), ui.exits_frame(key)
+    wide, waves, exits = ui.survey_wide(key), ui.wave_order(key), ui.exits_frame(key)
     if len(wide) == 0 and len(exits) == 0:
         st.info(t("No data yet. An HR analyst can upload a survey, exit interviews, focus-group notes or the EVP on "
                   "the Upload page; 'python -m eevp demo' loads a demo organisation."))
         return
-    summary = reports.home_summary(wide, items, exits, waves, settings.min_group_size)
+    summary = ui.home_summary(key, settings.min_group_size)
     _cards(summary["cards"])
     left, right = st.columns([3, 2])
     with left:

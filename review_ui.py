@@ -17,8 +17,8 @@ def render(engine, settings) -> None:
     if not ui.allowed("review_tags"):
         st.caption(t("CX leads and admins review the tags here."))
         return
-    st.caption(t("A random 10% sample of tagged statements. Confirm or correct the tag; corrections are kept and "
-                 "used the next time the same statement is tagged."))
+    st.caption(t("A random 10% sample of tagged statements. Confirm or correct the tag: the same statement elsewhere "
+                 "takes your tag at once, and new statements that say nearly the same take it when they are tagged."))
     queue = customers.review_queue(engine, share=0.10, limit=5)
     if queue.empty:
         st.success(t("Nothing left to review in the sample."))

@@ -100,6 +100,25 @@ def evp_frames(key: tuple):
     return catalog, restrict(current_user(), ratings)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _home_summary(key: tuple, user, threshold: int) -> dict:
+    from eevp.auth import restrict
+    from eevp.reports import home_summary
+
+    wide, exits = restrict(user, _survey_wide(key)), restrict(user, _exits_frame(key))
+    return home_summary(wide, survey_items(key), exits, wave_order(key), threshold)
+
+
+def home_summary(key: tuple, threshold: int) -> dict:
+    """Home's cards, trend and pointers for what the current user may see: computed once per data
+    version, user scope and threshold (a rerun of Home — the tour, the language — costs nothing)."""
+    from eevp.auth import User
+
+    user = current_user()
+    scope = User("", user.role, tuple(user.departments)) if user is not None else None
+    return _home_summary(key, scope, threshold)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def themes_and_units(key: tuple, scope: str = "all"):
     """The current themes of a scope ("all" or "customers") and its units with a ``person`` column."""

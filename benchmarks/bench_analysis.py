@@ -306,12 +306,19 @@ def scale(sizes: list[int], work: Path, known: dict[int, dict]) -> list[dict]:
     rows = []
     for n in sizes:
         res = known.get(n)
+        limit = n >= 100_000
         if res is None:
             d = work / f"scale-{n}"
             store_units(d, corpus(n))
-            res = _spawn("eevp", d, "scale")
-            shutil.rmtree(d, ignore_errors=True)
-        limit = n >= 100_000
+            try:
+                res = _spawn("eevp", d, "scale")
+            except RuntimeError as exc:  # one size failing must not hide the others
+                print(exc, file=sys.stderr)
+                rows.append(_row(f"{n:,} units end to end: failed ({str(exc).splitlines()[-1][:100]})", "", "",
+                                 "runs", False, "analysis: scale"))
+                continue
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
         rows.append(_row(f"{n:,} units end to end: time (cold, fresh process) | peak RSS",
                          f"{res['seconds']:.1f} s | {res['peak_mb']:,.0f} MB", "", "< 8 GB" if limit else "",
                          res["peak_mb"] < 8192 if limit else None, "analysis: scale"))

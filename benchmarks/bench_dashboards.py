@@ -201,7 +201,8 @@ class Pages:
 
         data_version(self.engine)
         catalog, ratings = d["catalog"], d["ratings"]
-        roles = sorted(set(ratings["role"].dropna()) | {r for ro in catalog["roles_offered"] if ro != "all" for r in ro})
+        offered = {r for ro in catalog["roles_offered"] if ro != "all" for r in ro}
+        roles = sorted(set(ratings["role"].dropna().unique()) | offered)
         gaps = reports.evp_gaps(ratings, catalog, THRESHOLD, by="role")
         if k % 2:
             reports.evp_gaps(ratings.assign(scope="all"), catalog, THRESHOLD, by="scope")

@@ -145,6 +145,33 @@ def _embed(engine: Engine, embedder, texts: list[str], progress: Progress) -> tu
     return embed_cached(engine, embedder, texts, progress=lambda d, n: progress("embedding", d, n))
 
 
+def embed_all(engine: Engine, settings: Settings, *, embedder=None, progress: Progress | None = None) -> dict:
+    """Fill the embedding cache for every text unit with content; nothing else.
+
+    What ``analyze`` would embed, done on its own: on a machine with a GPU (a sentence-transformers
+    model with ``device="cuda"``) for a very large corpus, against the same database; ``analyze``
+    then finds every vector in the cache.
+
+    Returns:
+        ``{"units", "embedded_new", "model_id", "seconds"}``.
+    """
+    from .themes import ThemeConfig
+
+    start = time.perf_counter()
+    progress = progress or _noop
+    if embedder is None:
+        from .embeddings import get_embedder
+
+        embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
+    annotate(engine, progress)  # boilerplate flags (and languages, sentiment) first, as analyze does
+    units = _scope_units(engine, "all")
+    boiler = units["is_boilerplate"].fillna(False).astype(bool)
+    kept = units[~boiler & (units["text"].map(word_count) >= ThemeConfig().min_words)]
+    _, n_new = _embed(engine, embedder, kept["text"].tolist(), progress)
+    return {"units": int(len(kept)), "embedded_new": int(n_new), "model_id": embedder.model_id,
+            "seconds": round(time.perf_counter() - start, 3)}
+
+
 # --------------------------------------------------------------------------- analyze
 
 

@@ -35,6 +35,26 @@ def cmd_analyze(args) -> int:
     return 0
 
 
+def cmd_embed(args) -> int:
+    from .analysis import embed_all
+    from .cli import _progress_line
+    from .embeddings import SentenceTransformerEmbedder, get_embedder
+
+    settings, engine = _engine(args)
+    embedder = get_embedder(args.embedder or settings.embedder, models_dir=settings.models_dir)
+    if args.batch_size:
+        embedder.batch_size = args.batch_size
+    if args.device and isinstance(embedder, SentenceTransformerEmbedder):
+        embedder.device = args.device
+        embedder._model = None  # loaded again on that device
+    if embedder.fallback_reason:
+        print(embedder.fallback_reason, file=sys.stderr)
+    out = embed_all(engine, settings, embedder=embedder, progress=None if args.json else _progress_line)
+    _emit(args, out, f"{out['units']} text units, {out['embedded_new']} newly embedded with {out['model_id']}, "
+                     f"in {out['seconds']}s.")
+    return 0
+
+
 def cmd_report(args) -> int:
     from . import queries, reports
 
@@ -116,6 +136,12 @@ def register(sub, common) -> None:
     a = sub.add_parser("analyze", parents=[common], help="languages, sentiment, embeddings, themes, customer tags")
     a.add_argument("--refit", action="store_true", help="fit the themes anew instead of adding to them")
     a.set_defaults(fn=cmd_analyze)
+
+    em = sub.add_parser("embed", parents=[common], help="only fill the embedding cache (e.g. on a GPU machine)")
+    em.add_argument("--embedder", help="model name or folder (default: the setting EEVP_EMBEDDER)")
+    em.add_argument("--device", help="cpu, cuda, cuda:1... (sentence-transformers models; default: GPU if seen)")
+    em.add_argument("--batch-size", type=int, help="texts per forward pass")
+    em.set_defaults(fn=cmd_embed)
 
     r = sub.add_parser("report", parents=[common], help="aggregates with the anonymity rule (JSON with --json)")
     r.add_argument("what", choices=["survey", "evp", "exits", "themes", "customers"])

@@ -17,6 +17,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.engine import Engine
 
 from . import anonymity, db
+from .queries import rows_frame
 
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
@@ -50,8 +51,14 @@ class SystemicRule:
 
 # --------------------------------------------------------------------------- tagging
 
-def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None = None, chunk: int = 2000) -> int:
-    """Tag every text unit that has no tags yet (CX-lead corrections override). Returns how many."""
+def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None = None, chunk: int = 2000,
+              model_id: str | None = None) -> int:
+    """Tag every text unit that has no tags yet. Returns how many.
+
+    CX-lead corrections override the tagger for the same text and for near-identical statements
+    (cosine ≥ :data:`CORRECTION_SIMILARITY` in the embedding cache of ``model_id``, by default the
+    embedder of the current theme model; texts not in the cache are matched exactly only).
+    """
     from .insights import TAGGER_VERSION, apply_corrections, tag_statements
 
     t, s = db.text_units, db.statement_tags
@@ -66,7 +73,7 @@ def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None =
         tags = tag_statements([r.text for r in part])
         tags["text_hash"] = [r.text_hash for r in part]
         if len(corrections):
-            tags = apply_corrections(tags, corrections)
+            tags = _corrected(engine, tags, corrections, apply_corrections, model_id)
         rows = [{"unit_id": r.id, "batch_id": r.batch_id, "about_customers": bool(g.about_customers),
                  "stage": g.stage if isinstance(g.stage, str) else None, "sentiment": g.sentiment,
                  "incident": bool(g.incident), "tagger_version": TAGGER_VERSION}
@@ -79,11 +86,50 @@ def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None =
     return done
 
 
+#: Cosine similarity from which a statement inherits the correction of a reviewed one.
+CORRECTION_SIMILARITY = 0.9
+
+
+def _cached_vectors(engine: Engine, hashes: list[str], model_id: str | None = None) -> dict[str, np.ndarray]:
+    """Vectors of these texts from the embedding cache (no embedding here): of ``model_id``, or of
+    the embedder of the current theme model."""
+    from .embeddings import _lookup
+
+    m = db.theme_models
+    if model_id is None:
+        with engine.connect() as conn:
+            model_id = conn.execute(select(m.c.model_id).where(m.c.scope == "all", m.c.is_current.is_(True))
+                                    .order_by(m.c.id.desc()).limit(1)).scalar()
+    return {} if model_id is None else _lookup(engine, model_id, list(dict.fromkeys(hashes)))
+
+
+def _corrected(engine: Engine, tags: pd.DataFrame, corrections: pd.DataFrame, apply_corrections,
+               model_id: str | None) -> pd.DataFrame:
+    """CX-lead corrections applied to new tags: to the same text, and to near-identical statements
+    (cosine ≥ :data:`CORRECTION_SIMILARITY` in the cached embeddings) — the same point made again
+    in other words or with a typo is tagged as the reviewer said."""
+    tags = apply_corrections(tags, corrections)
+    vectors = _cached_vectors(engine, tags["text_hash"].tolist() + corrections["text_hash"].tolist(), model_id)
+    rows = [i for i, (h, done) in enumerate(zip(tags["text_hash"], tags["corrected"])) if not done and h in vectors]
+    known = corrections[corrections["text_hash"].isin(vectors.keys())].reset_index(drop=True)
+    if not rows or known.empty:
+        return tags
+    sub = tags.iloc[rows].drop(columns="corrected")
+    near = apply_corrections(sub, known, embeddings=np.stack([vectors[h] for h in sub["text_hash"]]),
+                             correction_embeddings=np.stack([vectors[h] for h in known["text_hash"]]),
+                             min_similarity=CORRECTION_SIMILARITY)
+    for col in ("about_customers", "stage", "incident", "corrected"):
+        values = np.array(tags[col].tolist(), dtype=object)
+        values[rows] = near[col].tolist()
+        tags[col] = values
+    return tags
+
+
 def load_corrections(engine: Engine) -> pd.DataFrame:
     r = db.tag_reviews
     with engine.connect() as conn:
         rows = conn.execute(select(r.c.text_hash, r.c.about_customers, r.c.stage)).all()
-    return pd.DataFrame(rows, columns=["text_hash", "about_customers", "stage"])
+    return rows_frame(rows, ["text_hash", "about_customers", "stage"])
 
 
 def customer_units(engine: Engine) -> pd.DataFrame:
@@ -99,8 +145,8 @@ def customer_units(engine: Engine) -> pd.DataFrame:
         if model is not None:
             a = db.theme_assignments
             assign = dict(conn.execute(select(a.c.unit_id, a.c.theme_id).where(a.c.model_row == model)).all())
-    df = pd.DataFrame(rows, columns=["unit_id", "batch_id", "kind", "record_id", "respondent_key", "role",
-                                     "department", "wave", "date", "language", "stage", "sentiment", "incident"])
+    df = rows_frame(rows, ["unit_id", "batch_id", "kind", "record_id", "respondent_key", "role",
+                           "department", "wave", "date", "language", "stage", "sentiment", "incident"])
     df["theme_id"] = df["unit_id"].map(assign).fillna(-1).astype(int)
     # A person: the pseudonymous respondent key, else the source record (one survey row / one leaver / session).
     df["person"] = df["respondent_key"].fillna(df["kind"] + ":" + df["record_id"].astype(str))
@@ -312,22 +358,35 @@ def _md_plain(text: str) -> str:
 # --------------------------------------------------------------------------- review by a CX lead
 
 def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int = 20) -> pd.DataFrame:
-    """A reproducible random sample (``share`` of all tagged statements) not yet reviewed."""
+    """A reproducible random sample (``share`` of all tagged statements) not yet reviewed.
+
+    The sample is drawn over the ids of the tagged statements (in id order); only the ``limit``
+    statements shown are read with their text.
+    """
+    from .queries import rows_frame
+
     t, s, r = db.text_units, db.statement_tags, db.tag_reviews
+    columns = ["unit_id", "text", "text_hash", "about_customers", "stage"]
     with engine.connect() as conn:
-        rows = conn.execute(select(t.c.id, t.c.text, t.c.text_hash, s.c.about_customers, s.c.stage)
-                            .join(s, s.c.unit_id == t.c.id).order_by(t.c.id)).all()
+        ids = np.asarray(conn.execute(select(s.c.unit_id).join(t, s.c.unit_id == t.c.id)
+                                      .order_by(s.c.unit_id)).scalars().all(), dtype=np.int64)
+        if not len(ids):
+            return pd.DataFrame(columns=columns)
         done = {x[0] for x in conn.execute(select(r.c.unit_id))}
-    df = pd.DataFrame(rows, columns=["unit_id", "text", "text_hash", "about_customers", "stage"])
-    if df.empty:
-        return df
-    rng = np.random.default_rng(seed)
-    sample = df.iloc[np.sort(rng.choice(len(df), size=max(1, int(round(len(df) * share))), replace=False))]
-    return sample[~sample["unit_id"].isin(done)].head(limit)
+        rng = np.random.default_rng(seed)
+        sample = ids[np.sort(rng.choice(len(ids), size=max(1, int(round(len(ids) * share))), replace=False))]
+        chosen = [int(u) for u in sample if int(u) not in done][:limit]
+        rows = conn.execute(select(t.c.id, t.c.text, t.c.text_hash, s.c.about_customers, s.c.stage)
+                            .join(s, s.c.unit_id == t.c.id).where(t.c.id.in_(chosen)).order_by(t.c.id)).all()
+    return rows_frame(rows, columns)
 
 
 def save_review(engine: Engine, actor, unit_id: int, about_customers: bool, stage: str | None) -> None:
-    """Store a CX lead's confirmation or correction (used by later tagging of the same text)."""
+    """Store a CX lead's confirmation or correction.
+
+    The reviewed statement and every other statement with the same text take the reviewer's tags
+    now; statements tagged later take them too, and so do near-identical ones (see :func:`tag_units`).
+    """
     from .auth import require
 
     require(actor, "review_tags")
@@ -348,6 +407,11 @@ def save_review(engine: Engine, actor, unit_id: int, about_customers: bool, stag
                                       reviewed_at=db.now(), tagged_about_customers=row.about_customers,
                                       tagged_stage=row.stage, about_customers=about_customers, stage=stage))
         conn.execute(s.update().where(s.c.unit_id == unit_id).values(about_customers=about_customers, stage=stage))
+        # The same statement elsewhere (repeated across batches or people), not reviewed itself, follows.
+        same = select(t.c.id).where(t.c.text_hash == row.text_hash, t.c.id != unit_id,
+                                    t.c.id.not_in(select(r.c.unit_id)))
+        conn.execute(s.update().where(s.c.unit_id.in_(same)).values(
+            about_customers=about_customers, stage=stage if about_customers else None))
 
 
 def delete_review(unit_id: int):
@@ -360,7 +424,7 @@ def review_stats(engine: Engine) -> dict:
     with engine.connect() as conn:
         rows = conn.execute(select(r.c.tagged_about_customers, r.c.tagged_stage, r.c.about_customers,
                                    r.c.stage)).all()
-    df = pd.DataFrame(rows, columns=["pred", "pred_stage", "true", "stage"])
+    df = rows_frame(rows, ["pred", "pred_stage", "true", "stage"])
     if df.empty:
         return {"reviewed": 0, "precision": None, "recall": None, "stage_accuracy": None}
     tp = int((df["pred"] & df["true"]).sum())

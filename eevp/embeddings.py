@@ -498,6 +498,7 @@ class SentenceTransformerEmbedder:
         batch_size: texts per forward pass (sorted by length first).
         threads: torch CPU threads (``None`` leaves torch's choice).
         backend: ``"torch"`` (default) or ``"onnx"`` (needs ``optimum`` and an exported model).
+        device: ``"cpu"``, ``"cuda"``…; ``None`` = a GPU when torch sees one, else the CPU.
         fallback_reason: always ``None`` here; present so every embedder has it.
     """
 
@@ -506,6 +507,7 @@ class SentenceTransformerEmbedder:
     batch_size: int = 32
     threads: int | None = None
     backend: str = "torch"
+    device: str | None = None
     fallback_reason: str | None = None
     _model: object | None = field(default=None, init=False, repr=False)
 
@@ -523,7 +525,8 @@ class SentenceTransformerEmbedder:
 
             if self.threads:
                 torch.set_num_threads(self.threads)
-            kwargs = {"device": "cpu"}
+            device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
+            kwargs = {"device": device}
             if self.backend != "torch":
                 kwargs["backend"] = self.backend
             self._model = SentenceTransformer(self.name_or_path, **kwargs)

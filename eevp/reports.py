@@ -224,7 +224,8 @@ def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: l
 
 def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int) -> pd.DataFrame:
     """Per item: favourability in the last two waves, the change, and whether it is significant."""
-    present = [w for w in waves if w in set(wide["wave"])]
+    have = set(wide["wave"].unique())
+    present = [w for w in waves if w in have]
     if len(present) < 2:
         return pd.DataFrame(columns=["item", "previous", "current", "delta", "p_value", "significant"])
     prev_w, cur_w = present[-2], present[-1]
@@ -318,7 +319,8 @@ def exit_cards(exits: pd.DataFrame, threshold: int) -> dict:
 def look_next(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int) -> list[dict]:
     """Plain-language pointers: the biggest falls of an item within a role or department."""
     hints = []
-    present = [w for w in waves if w in set(wide["wave"])]
+    have = set(wide["wave"].unique())
+    present = [w for w in waves if w in have]
     if len(present) < 2:
         return hints
     first, last = present[0], present[-1]

@@ -94,7 +94,7 @@ class ThemeConfig:
     min_units: int = 30
     min_words: int = 1
     merge_similarity: float = 0.9
-    theme_merge_similarity: float = 1.0
+    theme_merge_similarity: float = 0.85
 
 
 @dataclass
@@ -525,6 +525,9 @@ def save_model(result: ThemeResult, path) -> Path:
         raise InputError("This theme result has no BERTopic model to save (it was loaded without one).")
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
+    vectorizer = result.model.vectorizer_model
+    if getattr(vectorizer, "vocabulary_", None):  # numpy ints after min_df/max_features pruning: not JSON
+        vectorizer.vocabulary_ = {word: int(i) for word, i in vectorizer.vocabulary_.items()}
     with _quiet_bertopic():  # "no embedding model": by design, embeddings come from eevp.embeddings
         result.model.save(str(path), serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
     meta = {

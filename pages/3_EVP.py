@@ -17,7 +17,8 @@ key = ui.data_key()
 catalog, ratings = ui.evp_frames(key)
 ui.stop_if_empty(catalog, "No EVP catalogue yet. Upload the benefit catalogue on the Upload page.")
 waves = ui.wave_order(key)
-roles = sorted(set(ratings["role"].dropna()) | {r for ro in catalog["roles_offered"] if ro != "all" for r in ro})
+offered = {r for ro in catalog["roles_offered"] if ro != "all" for r in ro}
+roles = sorted(set(ratings["role"].dropna().unique()) | offered)
 
 tab_gap, tab_matrix, tab_missing, tab_pillars = st.tabs(
     [t("Expectation minus reality"), t("Offered by role"), t("Valued but not offered"), t("Pillars and exits")])

@@ -208,3 +208,22 @@ def test_subprocess_batches_json(cli, tmp_path, settings):
     assert proc.returncode == 0, proc.stderr
     listed = json.loads(proc.stdout)["batches"]
     assert [(b["id"], b["rows_stored"], b["name"]) for b in listed] == [(stored["batch_id"], 23, "s.csv")]
+
+
+def test_embed_fills_the_cache_once_and_analyze_then_embeds_nothing(cli, tmp_path, engine):
+    from sqlalchemy import func, select
+
+    comments = [f"Customers wait {i} minutes on the hotline before anyone answers." for i in range(20)]
+    comments += [f"The new CRM loses order {i} every week." for i in range(20)] + ["n/a", "-"]
+    csv = "wave,role,Comment\n" + "".join(f"2026-Q1,Agent,{c}\n" for c in comments)
+    assert ingest(cli, tmp_path, "survey", csv, {"wave": "wave", "role": "role", "text": ["Comment"]}, "c.csv")[0] == 0
+    rc, out, _ = cli("embed")
+    assert rc == 0
+    from eevp.embeddings import default_embedder
+
+    assert (out["units"], out["embedded_new"], out["model_id"]) == (40, 40, default_embedder().model_id)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(db.embeddings)).scalar() == 40
+    assert cli("embed")[1]["embedded_new"] == 0  # never twice
+    rc, out, _ = cli("analyze")
+    assert rc == 0 and out["embedded_new"] == 0 and out["themes"] >= 1

@@ -74,3 +74,51 @@ def test_the_rule_explains_itself_with_its_numbers():
     text, values = SystemicRule(dept_share=0.4, dept_min_people=2).explain_parts()
     assert "{d}" in text and values["d"] == "40%" and values["k"] == 2
     assert "40%" in SystemicRule(dept_share=0.4).explain()
+
+
+def test_corrections_reach_the_same_and_near_identical_statements(engine, settings):
+    """A CX lead's correction is applied to the reviewed statement, to the same text elsewhere at once,
+    and to a near-identical statement that arrives later (cached embeddings, cosine >= 0.9), not to others."""
+    from sqlalchemy import select
+
+    from eevp import db
+    from eevp.auth import User
+    from eevp.customers import save_review, tag_units
+    from eevp.embeddings import default_embedder, embed_cached
+    from eevp.ingest import ingest_file
+
+    trap = "The weekly report goes to the regional office every Friday."
+    first = ("wave,role,Comment\n" + f"2026-Q1,Agent,{trap}\n" + f"2026-Q1,Clerk,{trap}\n"
+             + "2026-Q1,Agent,The canteen food is cold.\n")
+    ingest_file(engine, settings, "survey", first.encode(), "a.csv", {"wave": "wave", "role": "role",
+                                                                      "text": ["Comment"]})
+    tag_units(engine)
+    t, s = db.text_units, db.statement_tags
+
+    def tags():
+        with engine.connect() as conn:
+            return conn.execute(select(t.c.text, s.c.about_customers, s.c.stage).join(s, s.c.unit_id == t.c.id)
+                                .order_by(t.c.id)).all()
+
+    assert [r.about_customers for r in tags()] == [False, False, False]
+    with engine.connect() as conn:
+        unit = conn.execute(select(t.c.id).order_by(t.c.id)).scalars().first()
+    # Say it is about customers (the report is the customers' weekly order summary, in this company).
+    save_review(engine, User("cx", "cx"), unit, True, "delivery")
+    assert [(r.about_customers, r.stage) for r in tags()] == [(True, "delivery"), (True, "delivery"), (False, None)]
+
+    near = "The weekly reports go to the regional office every Friday."  # cosine 0.99 with USE
+    other = "The monthly report goes to the head office every Monday."  # 0.75: another statement
+    later = ("wave,role,Comment\n" + f"2026-Q2,Agent,{near}\n" + f"2026-Q2,Agent,{other}\n"
+             + "2026-Q2,Agent,The parking lot is full by 9.\n")
+    ingest_file(engine, settings, "survey", later.encode(), "b.csv", {"wave": "wave", "role": "role",
+                                                                      "text": ["Comment"]})
+    embedder = default_embedder()
+    with engine.connect() as conn:
+        texts = conn.execute(select(t.c.text)).scalars().all()
+    embed_cached(engine, embedder, texts)
+    assert tag_units(engine, model_id=embedder.model_id) == 3
+    got = {r.text: (r.about_customers, r.stage) for r in tags()}
+    assert got[near] == (True, "delivery")
+    assert got[other] == (False, None)
+    assert got["The parking lot is full by 9."] == (False, None)

@@ -309,3 +309,35 @@ def test_real_umap_hdbscan_on_300_units():
     assert len(set(mapping.values())) == 4
     agree = np.mean([a.topics[i] == mapping[lab] for i, lab in enumerate(labels)])
     assert agree >= 0.9
+
+
+def test_merge_close_themes_joins_near_identical_centroids_and_renumbers_by_size():
+    from eevp.themes import merge_close_themes
+
+    rng = np.random.default_rng(3)
+    a, b, c = np.eye(8, dtype=np.float32)[:3]
+    twin = a * 0.95 + b * 0.05  # nearly a: the same subject clustered apart
+    groups = [(a, 5), (c, 12), (twin, 6), (b, 9)]
+    emb = np.concatenate([np.tile(v, (n, 1)) + rng.normal(0, 0.01, (n, 8)) for v, n in groups]).astype(np.float32)
+    topics = np.concatenate([np.full(n, t) for t, (_, n) in enumerate(groups)] + [np.full(2, -1)])
+    emb = np.concatenate([emb, rng.normal(size=(2, 8)).astype(np.float32)])
+
+    merged = merge_close_themes(topics, emb, 0.9)
+    # a (5) and its twin (6) are one theme of 11; c (12) stays largest = 0; b (9) third; outliers stay −1
+    assert sorted(np.bincount(merged[merged >= 0]).tolist(), reverse=True) == [12, 11, 9]
+    assert merged[0] == merged[5 + 12] and merged[0] == 1
+    assert merged[5] == 0 and merged[-1] == -1 and merged[-2] == -1
+    assert (merge_close_themes(topics, emb, 1.0) == topics).all()  # 1.0 = never merge
+
+
+def test_a_pruned_vocabulary_saves_and_loads(corpus, tmp_path):
+    """From 50,000 units the keyword vectorizer prunes (min_df=2, max_features): sklearn then keeps numpy
+    ints in its vocabulary, which BERTopic's JSON config cannot hold. The model must still save."""
+    from eevp.textprep import make_vectorizer
+
+    texts, _, langs, emb = corpus
+    res = fit_themes(texts, emb, langs, vectorizer=make_vectorizer(60_000), **fast_steps())
+    assert res.model.vectorizer_model.min_df == 2
+    save_model(res, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert [w for w, _ in loaded.model.get_topic(0)] == [w for w, _ in res.model.get_topic(0)]
