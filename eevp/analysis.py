@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,7 +203,12 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
     _check_scope(scope)
     start = time.perf_counter()
     progress = progress or _noop
-    config = config or ThemeConfig(seed=settings.seed)
+    if config is None:
+        config = ThemeConfig(seed=settings.seed)
+        if scope == "customers":  # every customer theme is about customers: the word says nothing there
+            from .insights import customer_words
+
+            config = replace(config, label_skip=customer_words())
     if embedder is None:
         from .embeddings import get_embedder
 

@@ -178,7 +178,7 @@ def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
 # --------------------------------------------------------------------------- ranking
 
 def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
-                rule: SystemicRule = SystemicRule()) -> pd.DataFrame:
+                rule: SystemicRule = SystemicRule(), stats: pd.DataFrame | None = None) -> pd.DataFrame:
     """Customer themes ranked by reach, with systemic/local, stages, sources, sentiment and trend.
 
     Themes raised by fewer than ``min_reach`` people (the comment threshold) are left out entirely.
@@ -186,55 +186,81 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
     fewer than ``min_reach`` people stand behind them (with complements, as in
     :func:`eevp.anonymity.suppress`), and the top department's and role's shares are given only
     when that department or role holds ``min_reach`` people: ``share × reach`` is a count.
+
+    ``stats``: :func:`theme_stats` of the same units and ``min_reach``, when the caller keeps it
+    (it does not depend on the rule, so a rule change only classifies again).
     """
-    cols = ["theme_id", "label", "keywords", "reach", "statements", "roles", "departments", "systemic",
-            "top_department_share", "top_role_share", "stages", "main_stage", "sources", "sentiment", "incidents",
-            "trend", "new"]
+    stats = theme_stats(units, labels, min_reach) if stats is None else stats
+    if stats.empty:
+        return pd.DataFrame(columns=RANKED_COLUMNS)
+    all_depts = max(units["department"].nunique(), 1)
+    all_people = max(units["person"].nunique(), 1)
+    systemic = []
+    for reach, per_dept, dept_share, role_share in zip(stats["reach"], stats["_per_dept"], stats["_dept_share"],
+                                                       stats["_role_share"]):
+        depts_raising = sum(1 for v in per_dept.values() if v >= rule.dept_min_people)
+        if dept_share < rule.concentration and (depts_raising / all_depts >= rule.dept_share
+                                                or reach / all_people >= rule.respondent_share):
+            systemic.append("systemic")
+        elif dept_share >= rule.concentration or role_share >= rule.concentration:
+            systemic.append("local")
+        else:
+            systemic.append("spread")
+    out = stats.drop(columns=PRIVATE_STATS).copy()
+    out.insert(out.columns.get_loc("departments") + 1, "systemic", systemic)
+    return out
+
+
+#: The columns of an empty ranking (a ranking also has ``top_department``).
+RANKED_COLUMNS = ["theme_id", "label", "keywords", "reach", "statements", "roles", "departments", "systemic",
+                  "top_department_share", "top_role_share", "stages", "main_stage", "sources", "sentiment",
+                  "incidents", "trend", "new"]
+
+#: Columns of :func:`theme_stats` that the ranking uses and does not show.
+PRIVATE_STATS = ["_per_dept", "_dept_share", "_role_share"]
+
+
+def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd.DataFrame:
+    """Everything :func:`rank_themes` shows about each theme except the systemic/local label.
+
+    One row per theme raised by at least ``min_reach`` people, ranked by reach, departments and
+    roles; plus :data:`PRIVATE_STATS` for the classification.
+    """
+    cols = [c for c in RANKED_COLUMNS if c != "systemic"]
     u = units[units["theme_id"] >= 0]
     if u.empty:
-        return pd.DataFrame(columns=cols)
-    all_depts = units["department"].nunique()
-    all_people = units["person"].nunique()
+        return pd.DataFrame(columns=cols + PRIVATE_STATS)
     latest_batch = units["batch_id"].max()
+    several_batches = units["batch_id"].nunique() > 1
     periods = sorted(units["period"].dropna().unique())
     lab = labels.set_index("theme_id") if len(labels) else pd.DataFrame(columns=["label", "keywords"])
+    reach_of = u.groupby("theme_id")["person"].nunique()
     rows = []
-    for theme, g in u.groupby("theme_id"):
-        reach = g["person"].nunique()
-        if reach < min_reach:
-            continue
+    for theme, g in u[u["theme_id"].isin(reach_of.index[reach_of >= min_reach])].groupby("theme_id"):
+        reach = int(reach_of[theme])
         per_dept = g.groupby("department")["person"].nunique()
         per_role = g.groupby("role")["person"].nunique()
-        dept_share = per_dept.max() / reach
-        role_share = per_role.max() / reach
-        depts_raising = int((per_dept >= rule.dept_min_people).sum())
-        if depts_raising / max(all_depts, 1) >= rule.dept_share and dept_share < rule.concentration \
-                or reach / max(all_people, 1) >= rule.respondent_share and dept_share < rule.concentration:
-            systemic = "systemic"
-        elif dept_share >= rule.concentration or role_share >= rule.concentration:
-            systemic = "local"
-        else:
-            systemic = "spread"
-        stages = _safe_counts(g, "stage", min_reach)
-        trend = _safe_counts(g, "period", min_reach, people=True, index=periods)
         rows.append({
             "theme_id": int(theme),
             "label": lab["label"].get(theme, f"Theme {theme}") if len(lab) else f"Theme {theme}",
             "keywords": lab["keywords"].get(theme, []) if len(lab) else [],
-            "reach": int(reach), "statements": len(g), "roles": int(g["role"].nunique()),
-            "departments": int(g["department"].nunique()), "systemic": systemic,
+            "reach": reach, "statements": len(g), "roles": int(g["role"].nunique()),
+            "departments": int(g["department"].nunique()),
             "top_department": per_dept.idxmax(),
-            "top_department_share": float(dept_share) if per_dept.max() >= min_reach else None,
-            "top_role_share": float(role_share) if per_role.max() >= min_reach else None, "stages": stages,
+            "top_department_share": float(per_dept.max() / reach) if per_dept.max() >= min_reach else None,
+            "top_role_share": float(per_role.max() / reach) if per_role.max() >= min_reach else None,
+            "stages": _safe_counts(g, "stage", min_reach),
             "main_stage": _main_stage(g, min_reach),
             "sources": _safe_counts(g, "kind", min_reach),
             "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
-            "trend": trend,
-            "new": bool((g["batch_id"] == latest_batch).all() and units["batch_id"].nunique() > 1),
+            "trend": _safe_counts(g, "period", min_reach, people=True, index=periods),
+            "new": bool((g["batch_id"] == latest_batch).all() and several_batches),
+            "_per_dept": {k: int(v) for k, v in per_dept.items()},
+            "_dept_share": float(per_dept.max() / reach), "_role_share": float(per_role.max() / reach),
         })
     out = pd.DataFrame(rows)
     if out.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols + PRIVATE_STATS)
     return out.sort_values(["reach", "departments", "roles"], ascending=False).reset_index(drop=True)
 
 

@@ -127,6 +127,12 @@ def _lexicon() -> tuple[dict[str, _Lang], tuple[str, ...]]:
     return langs, tuple(raw["stage_priority"])
 
 
+def customer_words() -> tuple[str, ...]:
+    """The words for a customer in English, Russian and Ukrainian (lemmas, lower case), sorted."""
+    langs, _ = _lexicon()
+    return tuple(sorted(w for lang in langs.values() for w in lang.customer))
+
+
 def _norm(s: str) -> str:
     return s.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
 

@@ -7,6 +7,8 @@ stops recovery by subtraction. Inputs are the respondent-level frames of :mod:`e
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -432,9 +434,10 @@ def exit_pillars(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """How many leavers name a reason that maps to each pillar (primary or other reasons)."""
     if exits is None or exits.empty:
         return pd.DataFrame(columns=["pillar", "n", "share", "suppressed"])
+    pillar_of = functools.lru_cache(maxsize=None)(reason_pillar)  # few distinct reasons, many leavers
     pillars = []
-    for r in exits.itertuples():
-        names = {reason_pillar(r.reason)} | {reason_pillar(x) for x in (r.other_reasons or [])}
+    for reason, other in zip(exits["reason"].tolist(), exits["other_reasons"].tolist()):
+        names = {pillar_of(reason)} | {pillar_of(x) for x in (other if isinstance(other, list) else [])}
         pillars.append(sorted(p for p in names if p))
     s = pd.Series(pillars).explode().dropna()
     counts = s.value_counts().rename_axis("pillar").reset_index(name="n")

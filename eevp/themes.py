@@ -77,6 +77,8 @@ class ThemeConfig:
             joins it instead of becoming a new theme.
         theme_merge_similarity: themes of one fit whose centroids are this close are one theme
             (the same subject clustered apart, e.g. by language); 1.0 = never merge.
+        label_skip: words (lemmas) kept as keywords but never put in a label, e.g. "customer" in
+            themes that are all about customers.
     """
 
     seed: int = 42
@@ -95,6 +97,7 @@ class ThemeConfig:
     min_words: int = 1
     merge_similarity: float = 0.9
     theme_merge_similarity: float = 0.85
+    label_skip: tuple[str, ...] = ()
 
 
 @dataclass
@@ -362,18 +365,22 @@ def _script_ok(word: str, language: str) -> bool:
     return cyr if language in ("ru", "uk") else not cyr
 
 
-def make_label(keywords: list[str], language: str = "en", n: int = 3) -> str:
+def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -> str:
     """A readable label from the top keywords, preferring words in the theme's main language.
 
     Args:
         keywords: keywords, best first.
         language: the language of most of the theme's units.
         n: keywords in the label.
+        skip: words that say nothing in this label (a keyword containing one is passed over,
+            unless nothing else is left).
 
     Returns:
         E.g. "Customer, complaint, response time"; "Theme" when there are no keywords.
     """
-    pool = [k for k in keywords if k and _script_ok(k, language)] or [k for k in keywords if k]
+    skip = {w.lower() for w in skip}
+    telling = [k for k in keywords if k and not skip & set(k.lower().split())] or [k for k in keywords if k]
+    pool = [k for k in telling if _script_ok(k, language)] or telling
     chosen: list[str] = []
     seen: set[str] = set()
     for word in pool:
@@ -390,13 +397,13 @@ def make_label(keywords: list[str], language: str = "en", n: int = 3) -> str:
     return label[0].upper() + label[1:]
 
 
-def _themes_frame(model, topics: np.ndarray, languages: list[str], top_n: int) -> pd.DataFrame:
+def _themes_frame(model, topics: np.ndarray, languages: list[str], top_n: int, skip=()) -> pd.DataFrame:
     rows = []
     counts = Counter(topics.tolist())
     for t in sorted(k for k in counts if k >= 0):
         words = [w for w, _ in (model.get_topic(t) or []) if w][:top_n]
         langs = Counter(languages[i] for i in np.flatnonzero(topics == t))
-        rows.append({"theme_id": int(t), "label": make_label(words, langs.most_common(1)[0][0]),
+        rows.append({"theme_id": int(t), "label": make_label(words, langs.most_common(1)[0][0], skip=skip),
                      "keywords": words, "size": int(counts[t])})
     df = pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "size"])
     return df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
@@ -477,7 +484,8 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
     _update_model(model, texts, topics, emb)
     theme_ids, cents = centroids_for(emb, topics)
     step("fitting themes", 3, 3)
-    return ThemeResult(topics=topics, themes=_themes_frame(model, topics, langs, config.top_n_words),
+    return ThemeResult(topics=topics, themes=_themes_frame(model, topics, langs, config.top_n_words,
+                                                           config.label_skip),
                        outlier_share=float((topics < 0).mean()), model=model, centroids=cents,
                        theme_ids=theme_ids, threshold=threshold, params=params, config=config)
 
@@ -603,6 +611,10 @@ def assign_new(model, embeddings, threshold: float | None = None) -> tuple[np.nd
     return topics, outlier
 
 
+#: UMAP epochs for candidate themes (UMAP's own default is 500 below 10,000 points, 200 above).
+CANDIDATE_EPOCHS = 200
+
+
 def candidate_themes(texts, embeddings, languages=None, config: ThemeConfig | None = None, *,
                      existing: ThemeResult | None = None, first_id: int | None = None, min_units: int | None = None,
                      reducer=None, clusterer=None, vectorizer=None) -> Candidates:
@@ -632,6 +644,11 @@ def candidate_themes(texts, embeddings, languages=None, config: ThemeConfig | No
     if len(texts) < max(min_units or config.min_units, 2):
         return empty
     small = replace(config, outlier_target=1.0, min_units=min(config.min_units, len(texts)))
+    if reducer is None:  # candidates are provisional and rebuilt on every run: 200 UMAP epochs, not 500
+        params = params_for_size(len(texts), small)
+        reducer = KnnUMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0,
+                          n_epochs=CANDIDATE_EPOCHS, random_state=config.seed,
+                          pca_dims=params["pca_dims"] if emb.shape[1] > params["pca_dims"] else 0)
     fit = fit_themes(texts, emb, languages, small, reducer=reducer, clusterer=clusterer, vectorizer=vectorizer)
     topics = fit.topics.copy()
     if first_id is None:

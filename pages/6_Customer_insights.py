@@ -24,6 +24,16 @@ def load(key):
     return units, labels
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def stats_and_quotes(key, min_reach: int):
+    """What does not depend on the systemic/local rule: per-theme figures and quotes (once per data version)."""
+    units, labels = load(key)
+    stats = customers.theme_stats(units, labels, min_reach)
+    quotes = {tid: customers.quotes(engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=3,
+                                    min_people=min_reach) for tid in stats["theme_id"]}
+    return stats, quotes
+
+
 units, labels = load(key)
 if units.empty and ui.analysis_notice():
     st.stop()
@@ -42,7 +52,8 @@ rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
 _text, _values = rule.explain_parts()
 st.caption(t(_text, **_values))
 
-ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule)
+stats, theme_quotes = stats_and_quotes(key, settings.min_comment_group)
+ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule, stats=stats)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("Customer statements"), ui.num(len(units)), border=True)
 c2.metric(t("People"), ui.num(units["person"].nunique()), border=True,
@@ -68,8 +79,7 @@ with tab_rank:
             if r.new:
                 a.markdown("🆕 " + t("new since the last batch"))
             b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))
-            ids = units.loc[units["theme_id"] == r.theme_id, "unit_id"].tolist()
-            for q in customers.quotes(engine, ids, n=3, min_people=settings.min_comment_group):
+            for q in theme_quotes.get(r.theme_id, []):
                 ui.quote(q["text"])
 
 with tab_map:
@@ -104,9 +114,7 @@ with tab_review:
     review_ui.render(engine, settings)
 
 with tab_brief:
-    quotes_by = {r.theme_id: customers.quotes(engine, units.loc[units["theme_id"] == r.theme_id, "unit_id"].tolist(),
-                                              min_people=settings.min_comment_group,
-                                              n=3) for r in ranked.itertuples()}
+    quotes_by = {r.theme_id: theme_quotes.get(r.theme_id, []) for r in ranked.itertuples()}
     md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"))
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
                        "text/markdown")

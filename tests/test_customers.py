@@ -122,3 +122,22 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
     assert got[near] == (True, "delivery")
     assert got[other] == (False, None)
     assert got["The parking lot is full by 9."] == (False, None)
+
+
+def test_a_rule_change_reuses_the_theme_stats_and_classifies_as_a_fresh_ranking():
+    from eevp.customers import theme_stats
+
+    spec = [(0, d, "Agent", 6, "delivery", 1) for d in ["Sales", "Support"]]
+    spec += [(1, "Finance", "Analyst", 14, "billing", 1)]
+    spec += [(-1, d, "Agent", 6, None, 1) for d in ["A", "B", "C", "D", "E", "F", "G", "H"]]
+    units = _units(spec)
+    stats = theme_stats(units, LABELS, 10)
+    for rule in (SystemicRule(dept_share=0.5, respondent_share=0.5), SystemicRule(dept_share=0.2, respondent_share=0.5),
+                 SystemicRule(concentration=0.95)):
+        fresh = rank_themes(units, LABELS, 10, rule)
+        kept = rank_themes(units, LABELS, 10, rule, stats=stats)
+        pd.testing.assert_frame_equal(fresh, kept)
+    assert rank_themes(units, LABELS, 10, SystemicRule(dept_share=0.2)).set_index("label")["systemic"].to_dict() == \
+        {"Late deliveries": "systemic", "Billing errors": "local"}
+    empty = rank_themes(units.assign(theme_id=-1), LABELS, 10)
+    assert empty.empty and "systemic" in empty.columns

@@ -43,3 +43,14 @@ def test_the_billing_problem_of_finance_is_local(ranked):
     assert len(billing) >= 1
     finance = billing[billing["top_department"] == "Finance"]
     assert len(finance) >= 1 and (finance["systemic"] == "local").all()
+
+
+def test_customer_theme_labels_do_not_spend_words_on_customer(ranked):
+    from eevp.insights import customer_words
+
+    skip = set(customer_words())
+    assert len(ranked) >= 5
+    for label, keywords in zip(ranked["label"], ranked["keywords"]):
+        assert not skip & set(label.lower().replace(",", " ").split()), label
+    # ...while the keywords keep them (they are what the statements say)
+    assert any(skip & set(" ".join(k).split()) for k in ranked["keywords"])

@@ -341,3 +341,10 @@ def test_a_pruned_vocabulary_saves_and_loads(corpus, tmp_path):
     save_model(res, tmp_path / "m")
     loaded = load_model(tmp_path / "m")
     assert [w for w, _ in loaded.model.get_topic(0)] == [w for w, _ in res.model.get_topic(0)]
+
+
+def test_make_label_passes_over_words_that_say_nothing_here():
+    words = ["customer", "delivery late", "клиент", "late", "buyer", "warn"]
+    assert make_label(words, "en", skip=("customer", "buyer", "клиент")) == "Delivery late, warn"
+    assert make_label(["customer wait", "hotline", "wait"], "en", skip=("customer",)) == "Hotline, wait"
+    assert make_label(["customer", "client"], "en", skip=("customer", "client")) == "Customer, client"  # nothing else
