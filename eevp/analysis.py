@@ -145,6 +145,14 @@ def _embed(engine: Engine, embedder, texts: list[str], progress: Progress) -> tu
     return embed_cached(engine, embedder, texts, progress=lambda d, n: progress("embedding", d, n))
 
 
+def _kept_units(units: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The units themes are built from (not boilerplate, at least ``config.min_words`` words), and
+    the masks of those left out: ``(kept, boilerplate, too_short)``."""
+    boiler = units["is_boilerplate"].fillna(False).astype(bool)
+    short = ~boiler & (units["text"].map(word_count) < config.min_words)
+    return units[~boiler & ~short].reset_index(drop=True), boiler, short
+
+
 def embed_all(engine: Engine, settings: Settings, *, embedder=None, progress: Progress | None = None) -> dict:
     """Fill the embedding cache for every text unit with content; nothing else.
 
@@ -164,9 +172,7 @@ def embed_all(engine: Engine, settings: Settings, *, embedder=None, progress: Pr
 
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
     annotate(engine, progress)  # boilerplate flags (and languages, sentiment) first, as analyze does
-    units = _scope_units(engine, "all")
-    boiler = units["is_boilerplate"].fillna(False).astype(bool)
-    kept = units[~boiler & (units["text"].map(word_count) >= ThemeConfig().min_words)]
+    kept, _, _ = _kept_units(_scope_units(engine, "all"), ThemeConfig())
     _, n_new = _embed(engine, embedder, kept["text"].tolist(), progress)
     return {"units": int(len(kept)), "embedded_new": int(n_new), "model_id": embedder.model_id,
             "seconds": round(time.perf_counter() - start, 3)}
@@ -215,9 +221,7 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
     annotate(engine, progress)
     units = _scope_units(engine, scope)
-    boiler = units["is_boilerplate"].fillna(False).astype(bool)
-    short = ~boiler & (units["text"].map(word_count) < config.min_words)
-    kept = units[~boiler & ~short].reset_index(drop=True)
+    kept, boiler, short = _kept_units(units, config)
     with engine.connect() as conn:
         current = _current_model(conn, scope)
     if refit or not _usable(current, embedder):

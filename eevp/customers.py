@@ -93,13 +93,13 @@ CORRECTION_SIMILARITY = 0.9
 def _cached_vectors(engine: Engine, hashes: list[str], model_id: str | None = None) -> dict[str, np.ndarray]:
     """Vectors of these texts from the embedding cache (no embedding here): of ``model_id``, or of
     the embedder of the current theme model."""
+    from .analysis import _current_model
     from .embeddings import _lookup
 
-    m = db.theme_models
     if model_id is None:
         with engine.connect() as conn:
-            model_id = conn.execute(select(m.c.model_id).where(m.c.scope == "all", m.c.is_current.is_(True))
-                                    .order_by(m.c.id.desc()).limit(1)).scalar()
+            current = _current_model(conn, "all")
+        model_id = None if current is None else current.model_id
     return {} if model_id is None else _lookup(engine, model_id, list(dict.fromkeys(hashes)))
 
 
@@ -206,7 +206,7 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
             systemic.append("local")
         else:
             systemic.append("spread")
-    out = stats.drop(columns=PRIVATE_STATS).copy()
+    out = stats.drop(columns=PRIVATE_STATS)
     out.insert(out.columns.get_loc("departments") + 1, "systemic", systemic)
     return out
 

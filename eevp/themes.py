@@ -645,10 +645,8 @@ def candidate_themes(texts, embeddings, languages=None, config: ThemeConfig | No
         return empty
     small = replace(config, outlier_target=1.0, min_units=min(config.min_units, len(texts)))
     if reducer is None:  # candidates are provisional and rebuilt on every run: 200 UMAP epochs, not 500
-        params = params_for_size(len(texts), small)
-        reducer = KnnUMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0,
-                          n_epochs=CANDIDATE_EPOCHS, random_state=config.seed,
-                          pca_dims=params["pca_dims"] if emb.shape[1] > params["pca_dims"] else 0)
+        params = {**params_for_size(len(texts), small), "n_epochs": CANDIDATE_EPOCHS}
+        reducer = _default_reducer(params, config.seed, emb.shape[1])
     fit = fit_themes(texts, emb, languages, small, reducer=reducer, clusterer=clusterer, vectorizer=vectorizer)
     topics = fit.topics.copy()
     if first_id is None:
