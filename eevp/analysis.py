@@ -7,7 +7,8 @@
 3. with no current model (or ``refit=True``, or a different embedder): fit themes, save the model
    under ``settings.models_dir``, write themes and assignments, retire the older model;
    otherwise assign only the units the current model has not seen (existing units keep their
-   themes) and cluster units that fit no theme into *candidate* themes;
+   themes) and gather units that fit no theme into *candidate* themes (clustered anew once their
+   pool has doubled; in between, new units join the nearest candidate or form new ones);
 4. re-apply labels people edited (``theme_labels``) to the themes whose keywords overlap most.
 
 Read helpers (:func:`theme_table`, :func:`unit_themes`, :func:`search_units`) return unit ids and
@@ -31,7 +32,7 @@ from sqlalchemy.engine import Engine
 
 from . import db
 from .errors import InputError, NotFoundError
-from .queries import rows_frame
+from .queries import fetch_frame, rows_frame
 from .settings import Settings
 from .textprep import is_boilerplate, word_count
 
@@ -149,7 +150,11 @@ def _kept_units(units: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.Series, p
     """The units themes are built from (not boilerplate, at least ``config.min_words`` words), and
     the masks of those left out: ``(kept, boilerplate, too_short)``."""
     boiler = units["is_boilerplate"].fillna(False).astype(bool)
-    short = ~boiler & (units["text"].map(word_count) < config.min_words)
+    if config.min_words <= 1 and units["is_boilerplate"].notna().all():
+        # Every text with a letter has a word, and one without is boilerplate: nothing to count.
+        short = pd.Series(False, index=units.index)
+    else:
+        short = ~boiler & (units["text"].map(word_count) < config.min_words)
     return units[~boiler & ~short].reset_index(drop=True), boiler, short
 
 
@@ -318,18 +323,26 @@ def _pool_key(unit_ids, embedder, config) -> str:
     return text_hash(f"{embedder.model_id}|{json.dumps(asdict(config), sort_keys=True, default=str)}|{ids}")
 
 
+#: Candidate themes are re-clustered from their whole pool (the units at −1 or in a candidate
+#: theme) once the pool has grown by this share since they were last clustered (1.0: doubled).
+#: In between, new units that fit no established theme join the nearest candidate, and those left
+#: over are clustered on their own when enough have gathered: a batch costs a fraction of the pool.
+CANDIDATE_REBUILD_GROWTH = 1.0
+
+
 def _rebuild_candidates(engine, current, kept, seen, candidate_ids, loaded, embedder, config, steps,
                         progress) -> int:
-    """Re-cluster the units outside established themes (−1 or a candidate) into candidate themes.
+    """Keep candidate themes up to date with the units outside established themes.
 
-    Candidates are provisional: they are rebuilt on every incremental run from all such units;
-    units in established themes never move. When the pool is the one the current candidates were
-    built from (a re-run with no new text), they are kept as they are: the clustering is seeded,
-    so rebuilding would give the same candidates (injected ``steps`` always rebuild).
+    Candidates are provisional: units in established themes never move, candidate members may.
+    When the pool is the one the candidates were last updated for (a re-run with no new text),
+    nothing is done. When it has grown by ``CANDIDATE_REBUILD_GROWTH`` or more since the
+    candidates were clustered (or was never clustered), the whole pool is re-clustered. Otherwise
+    the candidates are grown (:func:`_grow_candidates`). Returns the number of candidate themes.
     """
     from .themes import candidate_themes
 
-    a, th, m = db.theme_assignments, db.themes, db.theme_models
+    th, m = db.themes, db.theme_models
     model_row = int(current.id)
     pool = kept[kept["unit_id"].map(lambda u: seen.get(u, -1) < 0 or seen.get(u) in candidate_ids)]
     minimum = max(config.min_units, 2 * int(loaded.params.get("min_cluster_size", 5)))
@@ -339,6 +352,10 @@ def _rebuild_candidates(engine, current, kept, seen, candidate_ids, loaded, embe
     key = None if steps else _pool_key(pool["unit_id"], embedder, config)
     if key is not None and meta.get("candidate_pool") == key:
         return len(candidate_ids)
+    last = meta.get("candidate_pool_size")
+    if candidate_ids and last and len(pool) < last * (1 + CANDIDATE_REBUILD_GROWTH):
+        return _grow_candidates(engine, current, pool, seen, candidate_ids, loaded, embedder, config, steps,
+                                minimum, meta, key, progress)
     progress("candidate themes", 0, 1)
     cand = None
     if len(pool) >= minimum:
@@ -346,23 +363,76 @@ def _rebuild_candidates(engine, current, kept, seen, candidate_ids, loaded, embe
         first = int(max(loaded.theme_ids.max(initial=-1), max(candidate_ids, default=-1))) + 1
         cand = candidate_themes(pool["text"].tolist(), emb, pool["language"].tolist(), config, existing=loaded,
                                 first_id=first, min_units=minimum, **steps)
+    topics = cand.topics if cand is not None else np.full(len(pool), -1)
     with engine.begin() as conn:
         conn.execute(delete(th).where(and_(th.c.model_row == model_row, th.c.is_candidate.is_(True))))
-        stmt = update(a).where(and_(a.c.model_row == model_row, a.c.unit_id == bindparam("uid"))).values(
-            theme_id=bindparam("tid"))
-        topics = cand.topics if cand is not None else np.full(len(pool), -1)
-        rows = [{"uid": int(u), "tid": int(t)} for u, t in zip(pool["unit_id"], topics)]
-        for start in range(0, len(rows), CHUNK):
-            conn.execute(stmt, rows[start:start + CHUNK])
-        if cand is not None and len(cand.themes):
-            conn.execute(insert(th), [
-                {"model_row": model_row, "theme_id": int(r.theme_id), "label": r.label, "label_edited": False,
-                 "keywords_json": json.dumps(list(r.keywords), ensure_ascii=False), "size": int(r.size),
-                 "is_candidate": True} for r in cand.themes.itertuples()])
-        meta["candidate_pool"] = key
+        _move_units(conn, model_row, pool["unit_id"], topics)
+        if cand is not None:
+            _insert_candidates(conn, model_row, cand.themes)
+        meta.update(candidate_pool=key, candidate_pool_size=len(pool), candidate_left=int((topics < 0).sum()))
         conn.execute(update(m).where(m.c.id == model_row).values(params_json=json.dumps(meta)))
     progress("candidate themes", 1, 1)
     return 0 if cand is None else len(cand.themes)
+
+
+def _grow_candidates(engine, current, pool, seen, candidate_ids, loaded, embedder, config, steps, minimum,
+                     meta, key, progress) -> int:
+    """Between re-clusterings: existing candidates keep their members and ids.
+
+    Units of the pool at −1 join the nearest candidate when as close as the model's own
+    assignment threshold; when at least ``minimum`` more are left over than after the last
+    clustering, the left-over units are clustered on their own into further candidates (one close
+    to an existing theme or candidate joins it).
+    """
+    from .themes import candidate_themes, centroids_for, nearest
+
+    model_row = int(current.id)
+    progress("candidate themes", 0, 1)
+    topics = np.array([seen.get(u, -1) for u in pool["unit_id"].tolist()], dtype=np.int64)
+    emb, _ = _embed(engine, embedder, pool["text"].tolist(), _noop)
+    cand_ids, cents = centroids_for(emb[topics >= 0], topics[topics >= 0])
+    loose = np.flatnonzero(topics < 0)
+    if len(loose) and len(cand_ids):
+        best, sims = nearest(emb[loose], cents)
+        topics[loose] = np.where(sims >= loaded.threshold, cand_ids[best], -1)
+    left = np.flatnonzero(topics < 0)
+    new = None
+    if len(left) >= minimum and len(left) - int(meta.get("candidate_left", 0)) >= minimum:
+        known = replace(loaded, centroids=np.vstack([loaded.centroids, cents]),
+                        theme_ids=np.concatenate([loaded.theme_ids, cand_ids]))
+        first = int(max(loaded.theme_ids.max(initial=-1), max(candidate_ids, default=-1))) + 1
+        new = candidate_themes(pool["text"].iloc[left].tolist(), emb[left], pool["language"].iloc[left].tolist(),
+                               config, existing=known, first_id=first, min_units=minimum, **steps)
+        topics[left] = new.topics
+    before = np.array([seen.get(u, -1) for u in pool["unit_id"].tolist()], dtype=np.int64)
+    moved = topics != before
+    with engine.begin() as conn:
+        _move_units(conn, model_row, pool["unit_id"].to_numpy()[moved], topics[moved])
+        if new is not None:
+            _insert_candidates(conn, model_row, new.themes)
+        meta.update(candidate_pool=key, candidate_left=int((topics < 0).sum()))
+        conn.execute(update(db.theme_models).where(db.theme_models.c.id == model_row)
+                     .values(params_json=json.dumps(meta)))
+    progress("candidate themes", 1, 1)
+    return len(candidate_ids) + (0 if new is None else len(new.themes))
+
+
+def _move_units(conn, model_row: int, unit_ids, topics) -> None:
+    """Set the theme of these units in one model (candidate membership changes)."""
+    a = db.theme_assignments
+    stmt = update(a).where(and_(a.c.model_row == model_row, a.c.unit_id == bindparam("uid"))).values(
+        theme_id=bindparam("tid"))
+    rows = [{"uid": int(u), "tid": int(t)} for u, t in zip(unit_ids, topics)]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(stmt, rows[start:start + CHUNK])
+
+
+def _insert_candidates(conn, model_row: int, themes: pd.DataFrame) -> None:
+    if len(themes):
+        conn.execute(insert(db.themes), [
+            {"model_row": model_row, "theme_id": int(r.theme_id), "label": r.label, "label_edited": False,
+             "keywords_json": json.dumps(list(r.keywords), ensure_ascii=False), "size": int(r.size),
+             "is_candidate": True} for r in themes.itertuples()])
 
 
 def _refresh_sizes(engine, model_row: int) -> float:
@@ -497,8 +567,8 @@ def unit_themes(engine: Engine, scope: str = "all") -> pd.DataFrame:
                     t.c.batch_id)
              .outerjoin(a, and_(a.c.unit_id == t.c.id, a.c.model_row == model_row))
              .where(or_(t.c.is_boilerplate.is_(None), t.c.is_boilerplate.is_(False))))
-        rows = conn.execute(_scoped(q, scope).order_by(t.c.id)).all()
-    df = rows_frame(rows, UNIT_COLUMNS)
+        df = fetch_frame(conn, _scoped(q, scope).order_by(t.c.id))
+    df.columns = UNIT_COLUMNS
     df["theme_id"] = df["theme_id"].fillna(-1).astype(int)
     return df
 

@@ -17,7 +17,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.engine import Engine
 
 from . import anonymity, db
-from .queries import rows_frame
+from .queries import fetch_frame, rows_frame
 
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
@@ -136,17 +136,16 @@ def customer_units(engine: Engine) -> pd.DataFrame:
     """Tagged customer statements with their metadata and current customer theme (-1 = none)."""
     t, s = db.text_units, db.statement_tags
     with engine.connect() as conn:
-        rows = conn.execute(
+        df = fetch_frame(conn,
             select(t.c.id.label("unit_id"), t.c.batch_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.role,
                    t.c.department, t.c.wave, t.c.date, t.c.language, s.c.stage, s.c.sentiment, s.c.incident)
-            .join(s, s.c.unit_id == t.c.id).where(s.c.about_customers.is_(True))).all()
+            .join(s, s.c.unit_id == t.c.id).where(s.c.about_customers.is_(True)))
         model = current_model(conn, "customers")
-        assign = {}
+        assign = pd.Series(dtype="int64")
         if model is not None:
             a = db.theme_assignments
-            assign = dict(conn.execute(select(a.c.unit_id, a.c.theme_id).where(a.c.model_row == model)).all())
-    df = rows_frame(rows, ["unit_id", "batch_id", "kind", "record_id", "respondent_key", "role",
-                           "department", "wave", "date", "language", "stage", "sentiment", "incident"])
+            got = fetch_frame(conn, select(a.c.unit_id, a.c.theme_id).where(a.c.model_row == model))
+            assign = pd.Series(got["theme_id"].to_numpy(), index=got["unit_id"].to_numpy())
     df["theme_id"] = df["unit_id"].map(assign).fillna(-1).astype(int)
     # A person: the pseudonymous respondent key, else the source record (one survey row / one leaver / session).
     df["person"] = df["respondent_key"].fillna(df["kind"] + ":" + df["record_id"].astype(str))

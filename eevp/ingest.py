@@ -632,6 +632,8 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
             "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
         }
+        if prep.items:  # the same scores packed per response, for fast reads (db.pack_scores)
+            rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
         ids = _insert_rows(conn, db.survey_responses, rows, with_ids=True)
         _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
         return _text_rows(prep, keep, ids, batch_id, redaction, split=False, date_col="wave_date")
@@ -683,11 +685,16 @@ def _roles_json(value: str) -> str:
     return json.dumps([p.strip() for p in re.split(r"[;,|\n]", value) if p.strip()], ensure_ascii=False)
 
 
+def _score_matrix(keep: pd.DataFrame, items: list[dict]) -> np.ndarray:
+    """(records × items) scores in the order of ``items``; NaN where none was given."""
+    return keep[[f"item::{it['item']}" for it in items]].to_numpy(dtype=float)
+
+
 def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], items: list[dict], batch_id: int):
     if not items or not ids:
         return
-    names = np.array([it["item"][:200] for it in items], dtype=object)
-    scores = keep[[f"item::{it['item']}" for it in items]].to_numpy(dtype=float)
+    names = np.array([db.item_name(it) for it in items], dtype=object)
+    scores = _score_matrix(keep, items)
     # Record by record (the order of the table's key), so that its index grows at the end.
     given = ~np.isnan(scores)
     rows, cols = np.nonzero(given)

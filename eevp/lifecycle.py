@@ -121,8 +121,11 @@ def restore(engine: Engine, path: str | Path, actor: User) -> dict:
             for start in range(0, len(rows), 5000):
                 conn.execute(insert(table), rows[start:start + 5000])
             counts[table.name] = len(rows)
+        db.fill_packed_scores(conn)  # a backup made before scores were packed has none
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)
+        conn.execute(insert(db.audit_log).values(at=db.now(), username=actor.username, action="restore",
+                                                 detail=f"{Path(path).name} ({sum(counts.values())} rows)"))
     return counts
 
 

@@ -6,9 +6,12 @@ every aggregate drawn from them passes through :mod:`eevp.anonymity`.
 
 from __future__ import annotations
 
+import gc
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
@@ -93,12 +96,35 @@ def _fetch(conn, stmt) -> dict[str, list]:
             for name, col, fn in zip(columns, values, processors)}
 
 
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector paused while 100,000s of rows become columns.
+
+    Every few hundred new tuples or lists trigger a collection that walks every live object, so
+    transposing 500,000 rows costs 4-8 times what the work itself does. Rows of plain values form
+    no cycles; the collector runs again afterwards (process-wide, for a fraction of a second).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def fetch_frame(conn, stmt) -> pd.DataFrame:
+    """A SELECT's rows as a DataFrame (one column per selected column), read the fast way (``_fetch``)."""
+    with gc_paused():
+        columns = _fetch(conn, stmt)
+        if not next(iter(columns.values()), []):
+            return pd.DataFrame(columns=list(columns))
+        return pd.DataFrame(columns, columns=list(columns))
+
+
 def _read(engine: Engine, stmt) -> pd.DataFrame:
     with engine.connect() as conn:
-        columns = _fetch(conn, stmt)
-    if not next(iter(columns.values()), []):
-        return pd.DataFrame(columns=list(columns))
-    return pd.DataFrame(columns, columns=list(columns))
+        return fetch_frame(conn, stmt)
 
 
 def wave_order(engine: Engine) -> list[str]:
@@ -134,12 +160,13 @@ def survey_wide(engine: Engine) -> pd.DataFrame:
     """One row per response: segments, wave, enps, and one column per item."""
     r = db.survey_responses
     resp = _read(engine, select(r.c.id, r.c.batch_id, r.c.wave, r.c.wave_date, r.c.role, r.c.department,
-                                r.c.location, r.c.tenure, r.c.enps, r.c.segments_json))
+                                r.c.location, r.c.tenure, r.c.enps, r.c.segments_json, r.c.item_scores))
     if resp.empty:
-        return resp
-    wide = _scores_wide(engine)
+        return resp.drop(columns=["item_scores"])
+    wide = _scores_wide(engine, resp)
+    resp = resp.drop(columns=["item_scores"])
     if len(wide.columns):
-        resp = resp.merge(wide, left_on="id", right_index=True, how="left")
+        resp = pd.concat([resp, wide], axis=1)
     extra = resp["segments_json"].dropna()
     if len(extra):
         # Few distinct segment combinations: parse each once, then map every column.
@@ -157,22 +184,39 @@ def survey_wide(engine: Engine) -> pd.DataFrame:
     return resp
 
 
-def _scores_wide(engine: Engine) -> pd.DataFrame:
-    """Scores pivoted in SQL (one row per response, one column per item, sorted by item name).
+def _scores_wide(engine: Engine, resp: pd.DataFrame) -> pd.DataFrame:
+    """The scores of the responses in ``resp`` (its rows, in order), one column per item sorted by name.
 
-    One row per response instead of one per score: a tenth of the rows to move into Python.
-    The items are the declared ones (``batches.items_json``), as ingest stores them; an item with
-    no score at all gets no column.
+    Unpacked per batch from ``item_scores`` (:func:`eevp.db.pack_scores`); responses without packed
+    scores (stored directly, not through ingest) are pivoted from ``survey_scores`` in SQL. The items
+    are the declared ones (``batches.items_json``); an item with no score at all gets no column.
     """
-    s = db.survey_scores
-    items = sorted({name[:200] for name in survey_items(engine)["item"]})
+    b = db.batches
+    declared = _read(engine, select(b.c.id, b.c.items_json).where(b.c.kind == "survey"))
+    names_of = {int(i): db.batch_items(js) for i, js in zip(declared["id"], declared["items_json"])}
+    items = sorted({name for names in names_of.values() for name in names})
     if not items:
-        return pd.DataFrame()
-    cells = [func.max(case((s.c.item == name, s.c.score))).label(f"i{k}") for k, name in enumerate(items)]
-    wide = _read(engine, select(s.c.response_id, *cells).group_by(s.c.response_id))
-    wide = wide.set_index("response_id").astype(float)
-    wide.index.name = None
-    wide.columns = items
+        return pd.DataFrame(index=resp.index)
+    col = {name: j for j, name in enumerate(items)}
+    out = np.full((len(resp), len(items)), np.nan)
+    packed = resp["item_scores"].to_numpy(dtype=object)
+    has = pd.notna(resp["item_scores"]).to_numpy()
+    batch = resp["batch_id"].to_numpy()
+    for batch_id, names in names_of.items():
+        rows = np.flatnonzero((batch == batch_id) & has)
+        if names and len(rows):
+            out[np.ix_(rows, [col[n] for n in names])] = db.unpack_scores(packed[rows], len(names))
+    if not has.all():
+        s, r = db.survey_scores, db.survey_responses
+        cells = [func.max(case((s.c.item == name, s.c.score))).label(f"i{k}") for k, name in enumerate(items)]
+        unpacked = select(r.c.id).where(r.c.item_scores.is_(None))
+        piv = _read(engine, select(s.c.response_id, *cells).where(s.c.response_id.in_(unpacked))
+                    .group_by(s.c.response_id))
+        position = pd.Series(np.arange(len(resp)), index=resp["id"].to_numpy())
+        at = position.reindex(piv["response_id"].to_numpy())
+        found = at.notna().to_numpy()
+        out[at[found].to_numpy(dtype=int)] = piv.loc[found, [f"i{k}" for k in range(len(items))]].to_numpy(dtype=float)
+    wide = pd.DataFrame(out, columns=items, index=resp.index)
     return wide.dropna(axis=1, how="all")
 
 
@@ -206,9 +250,12 @@ def evp_catalog(engine: Engine) -> pd.DataFrame:
 
 
 def evp_ratings(engine: Engine) -> pd.DataFrame:
+    """One row per benefit rating: wave, role, department, benefit, importance, satisfaction.
+
+    Waves are put in order by :func:`wave_order` (from the survey); the rating's own wave date is
+    not read (half a million dates to parse for nothing at scale)."""
     r = db.evp_ratings
-    df = _read(engine, select(r.c.wave, r.c.wave_date, r.c.role, r.c.department, r.c.benefit, r.c.importance,
-                              r.c.satisfaction))
+    df = _read(engine, select(r.c.wave, r.c.role, r.c.department, r.c.benefit, r.c.importance, r.c.satisfaction))
     for c in ("role", "department"):
         if c in df:
             df[c] = df[c].fillna("(not given)")
@@ -230,12 +277,23 @@ def text_units_frame(engine: Engine, kinds: tuple[str, ...] = ()) -> pd.DataFram
     return df
 
 
+#: Audited actions that change stored rows without adding or deleting a batch.
+_ROW_CHANGES = ("erase", "restore")
+
+
 def data_version(engine: Engine) -> tuple:
-    """A cheap key that changes whenever data changes (for the app's caches)."""
+    """A cheap key that changes whenever data changes (for the app's caches).
+
+    Batches, theme models, tags, edited labels (count and last edit) and reviews, plus the last
+    erasure or restore: an erasure run from the command line while the app is up must not leave
+    the erased person's answers in the app's cached frames.
+    """
+    al = db.audit_log
     with engine.connect() as conn:
         b = conn.execute(select(func.count(db.batches.c.id), func.max(db.batches.c.id))).first()
         m = conn.execute(select(func.count(db.theme_models.c.id), func.max(db.theme_models.c.id))).first()
         t = conn.execute(select(func.count()).select_from(db.statement_tags)).scalar()
-        lab = conn.execute(select(func.count(db.theme_labels.c.id))).scalar()
+        lab = conn.execute(select(func.count(db.theme_labels.c.id), func.max(db.theme_labels.c.edited_at))).first()
         rv = conn.execute(select(func.count(db.tag_reviews.c.id))).scalar()
-    return tuple(b) + tuple(m) + (t, lab, rv)
+        changed = conn.execute(select(func.count(al.c.id), func.max(al.c.id)).where(al.c.action.in_(_ROW_CHANGES))).first()
+    return tuple(b) + tuple(m) + (t,) + tuple(lab) + (rv,) + tuple(changed)

@@ -75,6 +75,7 @@ class _Lexicon:
     intensifiers: dict[str, float] = field(default_factory=dict)
     contrast: set[str] = field(default_factory=set)
     max_phrase: int = 1
+    phrase_starts: set[str] = field(default_factory=set)  # first words of phrases (surface or lemma)
 
 
 def _parse_lexicon(text: str) -> _Lexicon:
@@ -103,6 +104,7 @@ def _add_entry(lex: _Lexicon, term: str, weight: str) -> None:
     else:
         lex.phrases[parts] = float(weight)
         lex.max_phrase = max(lex.max_phrase, len(parts))
+        lex.phrase_starts.add(parts[0])
 
 
 @cache
@@ -171,6 +173,9 @@ def _tokenise(text: str, lang: str) -> list[_Token]:
 
 
 def _match_phrase(tokens: list[_Token], i: int, lex: _Lexicon) -> tuple[float, int] | None:
+    first = tokens[i]
+    if first.surface not in lex.phrase_starts and first.lemma not in lex.phrase_starts:
+        return None  # most words start no phrase: skip building their windows
     for n in range(min(lex.max_phrase, len(tokens) - i), 1, -1):
         window = tokens[i:i + n]
         if any(t.kind != "word" for t in window):

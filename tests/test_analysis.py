@@ -4,6 +4,7 @@ import json
 import os
 import uuid
 from pathlib import Path
+from typing import ClassVar
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -126,6 +127,78 @@ def test_outliers_gather_into_a_candidate_theme(fitted_db, engine, settings):
     after = assignments(engine, out["model_row"])
     assert {after[u] for u in park_ids} == {int(cand["theme_id"].iloc[0])}
     assert {u: after[u] for u in before} == before
+
+
+MORE_PARKING = [f"Parking spaces are never free, day {i}" for i in range(40)]
+CANTEEN = [f"The canteen food is cold and bland, complaint {i}" for i in range(30)]
+
+
+class WithCanteen(FakeEmbedder):
+    """The test embedder with one more subject of its own (the canteen)."""
+
+    MARKERS: ClassVar[dict] = {**FakeEmbedder.MARKERS, "canteen": ("canteen",)}
+
+
+def candidates(engine, model_row):
+    """Candidate theme id -> its label and keywords, as stored."""
+    th = db.themes
+    with engine.connect() as conn:
+        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json).where(
+            th.c.model_row == model_row, th.c.is_candidate.is_(True))).all()
+    return {r.theme_id: (r.label, r.keywords_json) for r in rows}
+
+
+def test_a_small_new_batch_joins_candidates_without_reclustering(fitted_db, engine, settings):
+    out, _ids, emb = fitted_db
+    park_ids = add_units(engine, PARKING)
+    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    first = candidates(engine, out["model_row"])
+    (cand_id,) = first
+    # 10 more parking comments: the pool grows by 25% (< CANDIDATE_REBUILD_GROWTH), so they join the
+    # candidate as it is; a re-clustering would have numbered the candidate anew (one above the last id).
+    new_ids = add_units(engine, [f"Parking is a problem again, week {i}" for i in range(10)])
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    assert res["candidates"] == 1 and candidates(engine, out["model_row"]) == first
+    after = assignments(engine, out["model_row"])
+    assert {after[u] for u in park_ids + new_ids} == {cand_id}
+    assert theme_table(engine).set_index("theme_id").loc[cand_id, "size"] == 50
+
+
+def test_left_over_units_form_a_new_candidate_beside_the_old(fitted_db, engine, settings):
+    out, _ids, _ = fitted_db
+    emb = WithCanteen()
+    park_ids = add_units(engine, PARKING + MORE_PARKING)
+    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    first = candidates(engine, out["model_row"])
+    (park_cand,) = first
+    # 30 canteen comments: the pool grows by 37.5% (not re-clustered), they fit neither theme nor candidate, and 30 is
+    # enough for a theme: they are clustered on their own into a second candidate.
+    canteen_ids = add_units(engine, CANTEEN)
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    now = candidates(engine, out["model_row"])
+    assert res["candidates"] == 2 and now[park_cand] == first[park_cand]
+    (canteen_cand,) = set(now) - {park_cand}
+    assert canteen_cand > park_cand and "canteen" in json.loads(now[canteen_cand][1])
+    after = assignments(engine, out["model_row"])
+    assert {after[u] for u in park_ids} == {park_cand} and {after[u] for u in canteen_ids} == {canteen_cand}
+    # Nothing new: nothing moves, no candidate is added.
+    again = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    assert again["candidates"] == 2 and candidates(engine, out["model_row"]) == now
+    assert assignments(engine, out["model_row"]) == after
+
+
+def test_a_pool_grown_past_double_is_reclustered(fitted_db, engine, settings):
+    out, _ids, _ = fitted_db
+    emb = WithCanteen()
+    add_units(engine, PARKING)
+    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    (park_cand,) = candidates(engine, out["model_row"])
+    # 45 more units on a pool of 40: more than doubled, so the candidates are clustered again from all 85.
+    add_units(engine, CANTEEN + MORE_PARKING[:15])
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    (rebuilt,) = candidates(engine, out["model_row"])  # one cluster asked for: parking and canteen together
+    assert res["candidates"] == 1 and rebuilt > park_cand
+    assert theme_table(engine).set_index("theme_id").loc[rebuilt, "size"] == 85
 
 
 def test_edited_label_survives_a_refit(fitted_db, engine, settings):

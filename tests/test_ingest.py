@@ -1,6 +1,7 @@
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
@@ -224,6 +225,44 @@ def test_prepare_collects_row_numbers_as_a_spreadsheet_shows_them():
     df = pd.DataFrame({"wave": ["w1", "w1"], "enps": ["5", "ten"]})
     prep = prepare("survey", df, {"wave": "wave", "enps": "enps"})
     assert [(e["row"], e["column"], e["value"]) for e in prep.errors] == [(3, "enps", "ten")]
+
+
+def _long_scores(engine) -> dict[tuple[int, str], float]:
+    s = db.survey_scores
+    with engine.connect() as conn:
+        return {(r.response_id, r.item): r.score for r in conn.execute(select(s.c.response_id, s.c.item, s.c.score))}
+
+
+def test_scores_are_packed_per_response_as_in_the_long_form(engine, settings):
+    from eevp import queries
+
+    ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping())
+    other = ("respondent_id,wave,role,Manager support,Pay\n"
+             "q1,2026-Q3,Engineer,2,\nq2,2026-Q3,Engineer,,4\nq3,2026-Q3,Driver,5,1\n")
+    ingest_file(engine, settings, "survey", other.encode(), "b.csv",
+                {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "items": ["Manager support", "Pay"]})
+    long = _long_scores(engine)
+    r, b = db.survey_responses, db.batches
+    with engine.connect() as conn:
+        rows = conn.execute(select(r.c.id, r.c.item_scores, b.c.items_json).join(b, b.c.id == r.c.batch_id)
+                            .order_by(r.c.id)).all()
+    assert len(rows) == 7 and len(long) == 12
+    for row in rows:  # each packed row holds its batch's items in order, NaN where no score was given
+        names = db.batch_items(row.items_json)
+        got = db.unpack_scores([row.item_scores], len(names))[0]
+        want = [long.get((row.id, name), np.nan) for name in names]
+        np.testing.assert_array_equal(got, want)
+    wide = queries.survey_wide(engine).set_index("id")
+    assert list(wide.columns[wide.columns.isin(["Career growth", "Manager support", "Pay"])]) == \
+        ["Career growth", "Manager support", "Pay"]
+    ids = [row.id for row in rows]
+    assert wide.loc[ids[0], ["Career growth", "Manager support"]].tolist() == [4, 5] and np.isnan(wide.loc[ids[0], "Pay"])
+    assert np.isnan(wide.loc[ids[5], "Manager support"]) and wide.loc[ids[5], "Pay"] == 4
+    assert np.isnan(wide.loc[ids[4], "Career growth"])
+    # Rows stored without packed scores (by hand, an older eevp) are read from survey_scores: the same frame.
+    with engine.begin() as conn:
+        conn.execute(db.survey_responses.update().where(r.c.id.in_(ids[::2])).values(item_scores=None))
+    pd.testing.assert_frame_equal(queries.survey_wide(engine).set_index("id"), wide)
 
 
 def test_schema_is_versioned(engine):

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import delete, func, insert, select
 
@@ -214,12 +215,73 @@ def test_backup_then_changes_then_restore_gives_back_the_same_rows(engine, setti
     assert dump(engine) != before
 
     restore(engine, path, CLI_USER)
-    assert dump(engine) == before
+    after = dump(engine)
+    audit = after.pop("audit_log")
+    assert [r[2:4] for r in audit[len(before["audit_log"]):]] == [(CLI_USER.username, "restore")]
+    assert audit[:len(before["audit_log"])] == before.pop("audit_log") and after == before
 
     # Ids keep counting after the restored rows (sequences are reset on PostgreSQL).
     again = ingest_file(engine, settings, "survey", other.encode(), "other.csv", MAPPING)
     assert again.batch_id > stored.batch_id
     assert count(engine, db.survey_responses) == 10
+
+
+def _without_packed_scores(engine) -> None:
+    """The database as eevp before schema version 2 left it: no survey_responses.item_scores."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE survey_responses DROP COLUMN item_scores")
+        conn.execute(delete(db.schema_version).where(db.schema_version.c.version >= 2))
+
+
+def test_migration_packs_the_scores_of_existing_responses(engine, stored):
+    from eevp import queries
+
+    wide = queries.survey_wide(engine)
+    before = dump(engine)
+    _without_packed_scores(engine)
+    try:
+        assert db.current_version(engine) == 1
+    finally:
+        assert db.migrate(engine) == db.SCHEMA_VERSION
+    after = dump(engine)
+    assert [v for v, _at in after.pop("schema_version")] == [1, 2]
+    before.pop("schema_version")
+    assert after == before  # every response packed again, byte for byte
+    assert count(engine, db.survey_responses, db.survey_responses.c.item_scores.is_(None)) == 0
+    pd.testing.assert_frame_equal(queries.survey_wide(engine), wide)
+
+
+def test_restoring_a_backup_without_packed_scores_packs_them(engine, stored, tmp_path):
+    import zipfile
+
+    before = dump(engine)
+    path, old = tmp_path / "new.zip", tmp_path / "old.zip"
+    backup(engine, path, CLI_USER)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(old, "w") as dst:  # as a backup of an older eevp
+        for name in src.namelist():
+            data = src.read(name).decode("utf-8")
+            if name == "survey_responses.jsonl":
+                rows = [json.loads(line) for line in data.splitlines()]
+                assert all(r.pop("item_scores") for r in rows)
+                data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+            dst.writestr(name, data)
+    delete_batch(engine, stored.batch_id, user="t")
+    restore(engine, old, CLI_USER)
+    assert dump(engine)["survey_responses"] == before["survey_responses"]
+
+
+def test_erasure_and_restore_change_the_data_version(engine, settings, stored, tmp_path):
+    """The app's caches are keyed by data_version: an erasure from the command line reaches them."""
+    from eevp.queries import data_version
+
+    backup(engine, tmp_path / "b.zip", CLI_USER)
+    first = data_version(engine)
+    assert data_version(engine) == first
+    erase_respondent(engine, settings, CLI_USER, "r2")
+    erased = data_version(engine)
+    assert erased != first
+    restore(engine, tmp_path / "b.zip", CLI_USER)
+    assert data_version(engine) not in (first, erased)
 
 
 @pytest.mark.parametrize("role", ["viewer", "hr", "cx"])

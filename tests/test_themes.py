@@ -228,8 +228,9 @@ def test_save_load_assign_gives_training_themes(fitted, corpus, tmp_path):
     topics, outlier = assign_new(tmp_path / "m", emb)
     assert np.array_equal(topics[~outlier], fitted.topics[~outlier])
     assert outlier.mean() <= 0.1
-    # The reloaded BERTopic model keeps the keywords.
+    # The reloaded BERTopic model keeps the keywords; no comment is held as a "representative document".
     assert [w for w, _ in loaded.model.get_topic(0)] == [w for w, _ in fitted.model.get_topic(0)]
+    assert fitted.model.representative_docs_ == {} and loaded.model.representative_docs_ == {}
 
 
 def test_loaded_vectorizer_lemmatises(fitted, tmp_path):
@@ -279,6 +280,39 @@ def test_candidate_near_existing_theme_merges(fitted, corpus):
                             reducer=PCA(n_components=5), clusterer=KMeans(n_clusters=1, n_init=1, random_state=0))
     assert cand.themes.empty
     assert set(cand.topics.tolist()) == {_by_label(fitted, labels)["pay"]}
+
+
+def test_candidates_keep_small_subjects_apart_inside_a_broad_family():
+    # Leftovers of a fit are many small subjects. Six here, in two families (three each), with remarks
+    # scattered across each family: HDBSCAN's "eom" selection returns the two families (2 candidates),
+    # which tells a reader nothing; candidates use "leaf" and keep the six subjects.
+    subjects = [("parking", "car"), ("canteen", "lunch"), ("coffee", "machine"), ("laptop", "screen"),
+                ("shift", "rota"), ("uniform", "shoes")]
+    rng = np.random.default_rng(3)
+    texts, rows, truth = [], [], []
+    for k, (a, b) in enumerate(subjects):
+        for i in range(40):
+            v = np.zeros(16)
+            v[0 if k < 3 else 1], v[2 + k] = 1.0, 0.7
+            texts.append(f"The {a} and the {b} are a problem, note {i}")
+            rows.append(v + rng.normal(0, 0.06, 16))
+            truth.append(k)
+    for family in range(2):
+        for i in range(60):
+            v = np.zeros(16)
+            v[family], v[2 + 3 * family:5 + 3 * family] = 1.0, 0.7 * rng.dirichlet(np.ones(3))
+            texts.append(f"Things in general are a problem, remark {family} {i}")
+            rows.append(v + rng.normal(0, 0.06, 16))
+            truth.append(-1)
+    cand = candidate_themes(texts, np.array(rows, dtype=np.float32), min_units=30,
+                            reducer=PCA(n_components=5, random_state=0))
+    assert len(cand.themes) == 6
+    truth = np.array(truth)
+    for k, (a, _b) in enumerate(subjects):  # each subject is (mostly) one candidate, named by its word
+        ids, n = np.unique(cand.topics[truth == k], return_counts=True)
+        main = ids[n.argmax()]
+        assert main >= 0 and n.max() >= 30
+        assert a in cand.themes.set_index("theme_id").loc[main, "keywords"]
 
 
 def test_too_few_outliers_give_no_candidates(fitted):
