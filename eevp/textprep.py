@@ -35,13 +35,13 @@ LANGUAGES = ("en", "ru", "uk")
 
 #: Whole answers (after normalising case, spaces and trailing punctuation) that say nothing.
 BOILERPLATE = frozenset("""
-n/a|na|n.a.|none|no|nope|nothing|nothing to add|nothing else|no comment|no comments|nil|null|-|--|...|.|?|
+n/a|na|n.a.|none|no|nope|nothing|nothing to add|nothing else to add|nothing else|no comment|no comments|nil|null|-|--|...|.|?|
 not applicable|no answer|nothing to say|nothing more|nothing really|not really|none really|all good|ok|okay|
 idk|i don't know|dont know|don't know|no idea|same|same as above|as above|see above|no suggestions|
-нет|не знаю|ничего|нечего|нет комментариев|без комментариев|нет ответа|ничего не|ничего нет|нету|
+нет|не знаю|ничего|нечего|нечего добавить|добавить нечего|нечего сказать|нет комментариев|без комментариев|нет ответа|ничего не|ничего нет|нету|
 не могу сказать|затрудняюсь ответить|всё хорошо|все хорошо|нет предложений|без предложений|
 ні|немає|нема|нічого|не знаю|без коментарів|немає коментарів|немає відповіді|важко відповісти|
-нічого додати|все добре|усе добре|без пропозицій|немає пропозицій|так|да|yes
+нічого додати|нема чого додати|немає чого додати|нічого сказати|все добре|усе добре|без пропозицій|немає пропозицій|так|да|yes
 """.replace("\n", "").split("|")) - {""}
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")

@@ -402,14 +402,20 @@ def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -
     return label[0].upper() + label[1:]
 
 
-def _themes_frame(model, topics: np.ndarray, languages: list[str], top_n: int, skip=()) -> pd.DataFrame:
+def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[str], top_n: int,
+                  skip=()) -> pd.DataFrame:
+    """One row per theme: a label (a phrase its comments share, else its keywords), keywords, size."""
+    from .labels import phrase_label
+
     rows = []
     counts = Counter(topics.tolist())
     for t in sorted(k for k in counts if k >= 0):
         words = [w for w, _ in (model.get_topic(t) or []) if w][:top_n]
-        langs = Counter(languages[i] for i in np.flatnonzero(topics == t))
-        rows.append({"theme_id": int(t), "label": make_label(words, langs.most_common(1)[0][0], skip=skip),
-                     "keywords": words, "size": int(counts[t])})
+        members = np.flatnonzero(topics == t)
+        language = Counter(languages[i] for i in members).most_common(1)[0][0]
+        label = phrase_label([texts[i] for i in members], words, language, skip=skip) \
+            or make_label(words, language, skip=skip)
+        rows.append({"theme_id": int(t), "label": label, "keywords": words, "size": int(counts[t])})
     df = pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "size"])
     return df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
 
@@ -487,7 +493,7 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
     _update_model(model, texts, topics, emb)
     theme_ids, cents = centroids_for(emb, topics)
     step("fitting themes", 3, 3)
-    return ThemeResult(topics=topics, themes=_themes_frame(model, topics, langs, config.top_n_words,
+    return ThemeResult(topics=topics, themes=_themes_frame(model, topics, texts, langs, config.top_n_words,
                                                            config.label_skip),
                        outlier_share=float((topics < 0).mean()), model=model, centroids=cents,
                        theme_ids=theme_ids, threshold=threshold, params=params, config=config)

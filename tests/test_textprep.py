@@ -19,7 +19,8 @@ from eevp.textprep import (
 
 @pytest.mark.parametrize("text", [
     "n/a", "N/A", "NA", "none", "None.", "No comment", "nothing", "-", "...", "  ", "", None, "123", "5/10", "?!",
-    "нет", "Ничего", "Нет комментариев.", "немає", "нічого", "Без коментарів", "—", "N.A.",
+    "нет", "Ничего", "Нет комментариев.", "немає", "нічого", "Без коментарів", "—", "N.A.", "Нечего добавить.",
+    "нема чого додати", "Nothing else to add",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -27,7 +28,7 @@ def test_boilerplate(text):
 
 @pytest.mark.parametrize("text", [
     "Pay", "No training at all", "Нет обучения", "Немає навчання", "Nothing works here", "None of the managers listen",
-    "ok pay",
+    "ok pay", "Нечего добавить к зарплате", "Нічого додати до зарплати не можуть",
 ])
 def test_not_boilerplate(text):
     assert not is_boilerplate(text)

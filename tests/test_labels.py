@@ -1,0 +1,50 @@
+"""Theme labels from a phrase the theme's comments share (eevp.labels)."""
+
+from eevp.labels import phrase_label
+from eevp.textprep import lemmatize_tokens
+
+
+def test_the_shared_phrase_with_most_keywords_wins():
+    texts = ([f"Honestly, long waiting times for {x} every week." for x in ("parts", "tools", "approvals", "leave")]
+             + ["Waiting times are long here.", "The time we lose waiting is huge.", "Nobody fixes this."])
+    assert phrase_label(texts, ["waiting", "time", "long", "week"], "en") == "Long waiting times"
+
+
+def test_a_phrase_needs_enough_comments():
+    texts = ["Long waiting times at the depot."] * 2 + [f"Other remark {i}" for i in range(8)]
+    assert phrase_label(texts, ["waiting", "time", "long"], "en") is None
+    # ... and enough of the theme: 3 of 100 comments is under 4%.
+    many = ["Long waiting times at the depot."] * 3 + [f"Other remark number {i}" for i in range(97)]
+    assert phrase_label(many, ["waiting", "time", "long"], "en") is None
+    assert phrase_label(many, ["waiting", "time", "long"], "en", min_share=0.03) == "Long waiting times"
+
+
+def test_numbers_placeholders_and_joiners_break_phrases():
+    waits = [f"Customers wait {n} minutes on hold" for n in (20, 30, 40, 50)]
+    assert phrase_label(waits, ["wait", "minute"], "en") is None  # never "wait minutes"
+    named = ["[NAME] praised the night shift rota"] * 4
+    assert phrase_label(named, ["name", "praised", "shift"], "en") == "Praised the night shift"
+    joined = ["Online and phone orders both fail"] * 4
+    assert phrase_label(joined, ["online", "phone"], "en") is None
+
+
+def test_skip_words_do_not_open_or_close_a_label():
+    texts = ["Customers complain about late refunds", "customers complain about late refunds again",
+             "Customers complain about late refunds, as always"]
+    label = phrase_label(texts, ["customer", "complain", "refund", "late"], "en", skip=("customer",))
+    assert label == "Complain about late refunds"
+
+
+def test_russian_and_ukrainian_phrases_read_as_written():
+    ru = ["Ноутбуки слишком медленные для работы", "ноутбуки слишком медленные, всё виснет",
+          "Ноутбуки слишком медленные и старые"]
+    assert phrase_label(ru, ["ноутбук", "медленный", "старый"], "ru") == "Ноутбуки слишком медленные"
+    uk = ["Клієнти чекають повернення коштів тижнями", "Чекають повернення коштів місяць",
+          "Люди чекають повернення коштів"]
+    keywords = lemmatize_tokens("чекають повернення коштів", "uk")  # as c-TF-IDF gives them: lemmas
+    assert phrase_label(uk, keywords, "uk") == "Чекають повернення коштів"
+
+
+def test_comments_in_other_languages_are_not_read():
+    texts = ["Ноутбуки слишком медленные"] * 5
+    assert phrase_label(texts, ["ноутбук", "медленный"], "en") is None
