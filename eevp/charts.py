@@ -35,6 +35,9 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 GREY = "#d9d9d9"
 DEFAULT_SUPPRESSED = "fewer than the minimum number of responses"
 SENTIMENT_COLOURS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#0072B2"}
+#: Category axes (themes, groups, benefits): room for a theme's phrase label ("Flexibility with working
+#: hours") before Vega-Lite cuts it with "…" (its default is 180 px); the tooltip shows it whole.
+_LABELS = alt.Axis(labelLimit=300)
 QUADRANT_COLOURS = {
     "Fix first": "#D55E00",
     "Strengths to keep": "#0072B2",
@@ -166,7 +169,7 @@ def heatmap(
         tooltip.append(alt.Tooltip("n:Q", title="n"))
     base = alt.Chart(_plain(data)).encode(
         x=alt.X(f"{x}:N", title=x_title or x, sort=x_sort),
-        y=alt.Y(f"{y}:N", title=y_title or y, sort=y_sort),
+        y=alt.Y(f"{y}:N", title=y_title or y, sort=y_sort, axis=_LABELS),
     )
     rect = base.mark_rect(stroke="white").encode(
         color=alt.condition(
@@ -212,7 +215,8 @@ def bar_enps(
         ]
     if "n" in data:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
-    base = alt.Chart(_plain(data)).encode(y=alt.Y(f"{group_col}:N", title=group_col, sort="-x"))
+    base = alt.Chart(_plain(data)).encode(
+        y=alt.Y(f"{group_col}:N", title=group_col, sort="-x", axis=_LABELS))
     bars = base.mark_bar().encode(
         x=alt.X(f"{enps_col}:Q", title="eNPS", scale=alt.Scale(domain=[-100, 100])),
         color=alt.Color(
@@ -251,7 +255,7 @@ def share_bars(
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             x=alt.X(f"{value}:Q", title=value, axis=alt.Axis(format=fmt)),
-            y=alt.Y(f"{category}:N", title=category, sort="-x"),
+            y=alt.Y(f"{category}:N", title=category, sort="-x", axis=_LABELS),
             tooltip=[alt.Tooltip(f"{category}:N", title=category), alt.Tooltip("shown:N", title=value)],
         )
         .properties(title=_title(title))
@@ -280,7 +284,8 @@ def gap_bars(
     ]
     if "n" in data:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
-    base = alt.Chart(_plain(data)).encode(y=alt.Y(f"{label_col}:N", title=label_col, sort=order))
+    base = alt.Chart(_plain(data)).encode(
+        y=alt.Y(f"{label_col}:N", title=label_col, sort=order, axis=_LABELS))
     rule = base.mark_rule(strokeWidth=3, color="#999999").encode(
         x=alt.X("satisfaction:Q", title="rating (1–5)", scale=alt.Scale(domain=[1, 5])),
         x2="importance:Q",
@@ -319,7 +324,7 @@ def compare_bars(
         .mark_bar()
         .encode(
             x=alt.X("share:Q", title="share of the group's people", axis=alt.Axis(format=".0%")),
-            y=alt.Y(f"{label_col}:N", title="theme", sort=order),
+            y=alt.Y(f"{label_col}:N", title="theme", sort=order, axis=_LABELS),
             yOffset=alt.YOffset("group:N", sort=[a_label, b_label]),
             color=_category_colour("group", "group", [a_label, b_label], OKABE_ITO[:2]),
             tooltip=[
@@ -360,7 +365,7 @@ def stacked_share(
                 stack="normalize" if normalize else True,
                 axis=alt.Axis(format=".0%") if normalize else alt.Axis(),
             ),
-            y=alt.Y(f"{category}:N", title=category),
+            y=alt.Y(f"{category}:N", title=category, axis=_LABELS),
             color=colour,
             order=alt.Order(f"{stack}:N"),
             tooltip=[
@@ -399,7 +404,7 @@ def theme_bars(
         .mark_bar()
         .encode(
             x=alt.X("units:Q", title="text units", stack=True),
-            y=alt.Y(f"{label_col}:N", title="theme", sort=order),
+            y=alt.Y(f"{label_col}:N", title="theme", sort=order, axis=_LABELS),
             color=_category_colour("sentiment", "sentiment", domain, colours),
             tooltip=[
                 alt.Tooltip(f"{label_col}:N", title="theme"),
@@ -419,7 +424,7 @@ def offer_matrix(matrix: pd.DataFrame, title: str = "Benefits offered by role") 
         .mark_rect(stroke="#999999")
         .encode(
             x=alt.X("role:N", title="role"),
-            y=alt.Y("benefit:N", title="benefit"),
+            y=alt.Y("benefit:N", title="benefit", axis=_LABELS),
             color=alt.Color(
                 "offered_text:N",
                 title="",
@@ -468,7 +473,7 @@ def distribution(
             x=alt.X(
                 f"{count_col}:Q", title="share of answers", stack="normalize", axis=alt.Axis(format=".0%")
             ),
-            y=alt.Y(f"{group_col}:N", title=None if group_col == "bar" else group_col),
+            y=alt.Y(f"{group_col}:N", title=None if group_col == "bar" else group_col, axis=_LABELS),
             color=alt.Color(
                 f"{score_col}:O",
                 title="answer",

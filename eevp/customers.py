@@ -393,8 +393,8 @@ def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int
     t, s, r = db.text_units, db.statement_tags, db.tag_reviews
     columns = ["unit_id", "text", "text_hash", "about_customers", "stage"]
     with engine.connect() as conn:
-        ids = np.asarray(conn.execute(select(s.c.unit_id).join(t, s.c.unit_id == t.c.id)
-                                      .order_by(s.c.unit_id)).scalars().all(), dtype=np.int64)
+        ids = fetch_frame(conn, select(s.c.unit_id).join(t, s.c.unit_id == t.c.id)
+                          .order_by(s.c.unit_id))["unit_id"].to_numpy(dtype=np.int64)
         if not len(ids):
             return pd.DataFrame(columns=columns)
         done = {x[0] for x in conn.execute(select(r.c.unit_id))}

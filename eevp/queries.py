@@ -160,7 +160,8 @@ def survey_wide(engine: Engine) -> pd.DataFrame:
     """One row per response: segments, wave, enps, and one column per item."""
     r = db.survey_responses
     resp = _read(engine, select(r.c.id, r.c.batch_id, r.c.wave, r.c.wave_date, r.c.role, r.c.department,
-                                r.c.location, r.c.tenure, r.c.enps, r.c.segments_json, r.c.item_scores))
+                                r.c.location, r.c.tenure, r.c.enps, r.c.segments_json, r.c.item_scores)
+                 .order_by(r.c.id))
     if resp.empty:
         return resp.drop(columns=["item_scores"])
     wide = _scores_wide(engine, resp)
