@@ -401,8 +401,9 @@ def _grow_candidates(engine, current, pool, seen, candidate_ids, loaded, embedde
         known = replace(loaded, centroids=np.vstack([loaded.centroids, cents]),
                         theme_ids=np.concatenate([loaded.theme_ids, cand_ids]))
         first = int(max(loaded.theme_ids.max(initial=-1), max(candidate_ids, default=-1))) + 1
-        new = candidate_themes(pool["text"].iloc[left].tolist(), emb[left], pool["language"].iloc[left].tolist(),
-                               config, existing=known, first_id=first, min_units=minimum, **steps)
+        rest = pool.iloc[left]
+        new = candidate_themes(rest["text"].tolist(), emb[left], rest["language"].tolist(), config, existing=known,
+                               first_id=first, min_units=minimum, **steps)
         topics[left] = new.topics
     before = np.array([seen.get(u, -1) for u in pool["unit_id"].tolist()], dtype=np.int64)
     moved = topics != before

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from itertools import islice
 
-from .textprep import _lemma, guess_language, stop_words
+from .textprep import guess_language, lemma, stop_words
 
 __all__ = ["phrase_label"]
 
@@ -47,10 +47,10 @@ def _clauses(text: str) -> list[list[str]]:
 
 def _keyword_weights(keywords: list[str], language: str) -> dict[str, float]:
     """Lemma → weight (1 for the first keyword, 1/2 for the second...); words of bigrams count too."""
-    from .themes import _script_ok
+    from .themes import written_in
 
     weights: dict[str, float] = {}
-    for rank, keyword in enumerate(k for k in keywords if k and _script_ok(k, language)):
+    for rank, keyword in enumerate(k for k in keywords if k and written_in(k, language)):
         for part in keyword.split():
             weights.setdefault(part, 1.0 / (rank + 1))
     return weights
@@ -86,7 +86,7 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     for text in docs:
         found: dict[str, frozenset] = {}
         for words in _clauses(text):
-            lemmas = [_lemma(w, language) for w in words]
+            lemmas = [lemma(w, language) for w in words]
             for i in range(len(words)):
                 if words[i] in stops or lemmas[i] in skip:
                     continue

@@ -216,7 +216,8 @@ def _scores_wide(engine: Engine, resp: pd.DataFrame) -> pd.DataFrame:
         position = pd.Series(np.arange(len(resp)), index=resp["id"].to_numpy())
         at = position.reindex(piv["response_id"].to_numpy())
         found = at.notna().to_numpy()
-        out[at[found].to_numpy(dtype=int)] = piv.loc[found, [f"i{k}" for k in range(len(items))]].to_numpy(dtype=float)
+        cells_of = piv.loc[found, [f"i{k}" for k in range(len(items))]]
+        out[at[found].to_numpy(dtype=int)] = cells_of.to_numpy(dtype=float)
     wide = pd.DataFrame(out, columns=items, index=resp.index)
     return wide.dropna(axis=1, how="all")
 
@@ -256,7 +257,8 @@ def evp_ratings(engine: Engine) -> pd.DataFrame:
     Waves are put in order by :func:`wave_order` (from the survey); the rating's own wave date is
     not read (half a million dates to parse for nothing at scale)."""
     r = db.evp_ratings
-    df = _read(engine, select(r.c.wave, r.c.role, r.c.department, r.c.benefit, r.c.importance, r.c.satisfaction))
+    df = _read(engine, select(r.c.wave, r.c.role, r.c.department, r.c.benefit, r.c.importance,
+                              r.c.satisfaction))
     for c in ("role", "department"):
         if c in df:
             df[c] = df[c].fillna("(not given)")
@@ -294,7 +296,9 @@ def data_version(engine: Engine) -> tuple:
         b = conn.execute(select(func.count(db.batches.c.id), func.max(db.batches.c.id))).first()
         m = conn.execute(select(func.count(db.theme_models.c.id), func.max(db.theme_models.c.id))).first()
         t = conn.execute(select(func.count()).select_from(db.statement_tags)).scalar()
-        lab = conn.execute(select(func.count(db.theme_labels.c.id), func.max(db.theme_labels.c.edited_at))).first()
+        tl = db.theme_labels
+        lab = conn.execute(select(func.count(tl.c.id), func.max(tl.c.edited_at))).first()
         rv = conn.execute(select(func.count(db.tag_reviews.c.id))).scalar()
-        changed = conn.execute(select(func.count(al.c.id), func.max(al.c.id)).where(al.c.action.in_(_ROW_CHANGES))).first()
+        changed = conn.execute(select(func.count(al.c.id), func.max(al.c.id))
+                               .where(al.c.action.in_(_ROW_CHANGES))).first()
     return tuple(b) + tuple(m) + (t,) + tuple(lab) + (rv,) + tuple(changed)

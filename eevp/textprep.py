@@ -23,6 +23,7 @@ __all__ = [
     "guess_language",
     "is_boilerplate",
     "is_too_short",
+    "lemma",
     "lemmatize_tokens",
     "make_vectorizer",
     "prepare",
@@ -156,6 +157,11 @@ def _lemma(word: str, lang: str) -> str:
         if not _morph(lang).word_is_known(word) and _morph(other).word_is_known(word):
             lang = other
     return _morph(lang).parse(word)[0].normal_form.replace("ё", "е")
+
+
+def lemma(word: str, language: str) -> str:
+    """The lemma of one lower-case word ("ru"/"uk" via pymorphy3, "en" by light rules), cached."""
+    return _lemma(word, language)
 
 
 def _english_lemma(word: str) -> str:

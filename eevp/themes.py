@@ -289,7 +289,8 @@ def centroids_for(embeddings: np.ndarray, topics: np.ndarray) -> tuple[np.ndarra
     return ids, _unit_rows(cents)
 
 
-def nearest(embeddings: np.ndarray, centroids: np.ndarray, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+def nearest(embeddings: np.ndarray, centroids: np.ndarray,
+            chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
     """Row index of the most similar centroid and that cosine similarity, chunked for memory."""
     emb = _unit_rows(embeddings)
     best = np.empty(len(emb), dtype=np.int64)
@@ -365,7 +366,8 @@ def _threshold(embeddings: np.ndarray, topics: np.ndarray, theme_ids: np.ndarray
 # --------------------------------------------------------------------------- labels
 
 
-def _script_ok(word: str, language: str) -> bool:
+def written_in(word: str, language: str) -> bool:
+    """Whether ``word`` is in the script of ``language`` (Cyrillic for "ru"/"uk", Latin otherwise)."""
     cyr = any("а" <= c.lower() <= "я" or c.lower() in "ёіїєґ" for c in word)
     return cyr if language in ("ru", "uk") else not cyr
 
@@ -385,7 +387,7 @@ def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -
     """
     skip = {w.lower() for w in skip}
     telling = [k for k in keywords if k and not skip & set(k.lower().split())] or [k for k in keywords if k]
-    pool = [k for k in telling if _script_ok(k, language)] or telling
+    pool = [k for k in telling if written_in(k, language)] or telling
     chosen: list[str] = []
     seen: set[str] = set()
     for word in pool:
