@@ -5,7 +5,8 @@ Pass ``None`` for a step to get the default built from :class:`ThemeConfig` and 
 tests pass PCA and KMeans. After clustering, outliers are moved to the nearest theme centroid
 (cosine) until at most ``config.outlier_target`` stay unassigned, and keywords are recomputed for
 the final assignment. Large corpora are clustered on a sample (``config.sample_size``) and the
-rest joins the nearest centroid the same way.
+rest joins the nearest centroid the same way. Each theme is labelled with a short phrase its own
+comments share (:mod:`eevp.labels`), or with its keywords when there is none.
 
 Fitted models are saved with safetensors (BERTopic's own files plus ``eevp_meta.json`` and
 ``eevp_arrays.safetensors`` with the theme centroids), so new text is assigned without refitting
@@ -16,7 +17,6 @@ Fitted models are saved with safetensors (BERTopic's own files plus ``eevp_meta.
 from __future__ import annotations
 
 import functools
-
 import json
 import logging
 import warnings
