@@ -5,8 +5,9 @@ minute, phone"). :func:`phrase_label` looks in the theme's comments for the shor
 four words, as written) that holds most of the top keywords and that many of the comments share
 ("Wait on the phone"); :func:`eevp.themes.make_label` (keywords) stays the fallback.
 
-A phrase must occur in at least ``min_docs`` comments and ``min_share`` of the theme's comments
-in its language, so a label never repeats what one person wrote. Redaction placeholders
+A phrase must occur in at least ``min_docs`` different comments and ``min_share`` of the theme's
+comments in its language, so a label does not repeat what one person wrote (a comment stored
+several times counts once). Redaction placeholders
 ("[NAME]"), numbers and words like "and" break phrases.
 """
 
@@ -66,7 +67,8 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         language: the theme's main language; only comments in it are read.
         skip: lemmas a label should not start or end on (e.g. "customer" in customer themes).
         max_words: the longest phrase.
-        min_docs, min_share: the fewest comments (and share of those read) a phrase must occur in.
+        min_docs, min_share: the fewest different comments (and share of those read) a phrase must
+            occur in.
         sample: comments read at most.
 
     Returns:
@@ -79,8 +81,9 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     stops, skip = stop_words(), {w.lower() for w in skip}
     # Spread over the theme (every k-th comment), not its oldest ones; stop once enough are read.
     stride = max(1, len(texts) // (2 * sample))
-    docs = list(islice((t for t in texts[::stride] if isinstance(t, str) and t.strip()
-                        and guess_language(t) == language), sample))
+    # Distinct comments only: one person's comment repeated (several waves, several questions) counts once.
+    distinct = dict.fromkeys(t.strip() for t in texts[::stride] if isinstance(t, str) and t.strip())
+    docs = list(islice((t for t in distinct if guess_language(t) == language), sample))
     counts: Counter = Counter()
     covers: dict[str, frozenset] = {}
     for text in docs:

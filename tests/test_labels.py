@@ -11,20 +11,25 @@ def test_the_shared_phrase_with_most_keywords_wins():
 
 
 def test_a_phrase_needs_enough_comments():
-    texts = ["Long waiting times at the depot."] * 2 + [f"Other remark {i}" for i in range(8)]
+    texts = ["Long waiting times at the depot.", "Long waiting times at the gate."] + \
+        [f"Other remark {i}" for i in range(8)]
     assert phrase_label(texts, ["waiting", "time", "long"], "en") is None
     # ... and enough of the theme: 3 of 100 comments is under 4%.
-    many = ["Long waiting times at the depot."] * 3 + [f"Other remark number {i}" for i in range(97)]
+    many = [f"Long waiting times at the {p}." for p in ("depot", "gate", "desk")] + \
+        [f"Other remark number {i}" for i in range(97)]
     assert phrase_label(many, ["waiting", "time", "long"], "en") is None
     assert phrase_label(many, ["waiting", "time", "long"], "en", min_share=0.03) == "Long waiting times"
+    # One comment stored five times (five waves, or pasted into five answers) is one comment.
+    repeated = ["Long waiting times at the depot."] * 5 + ["Long waiting times, again."]
+    assert phrase_label(repeated, ["waiting", "time", "long"], "en") is None
 
 
 def test_numbers_placeholders_and_joiners_break_phrases():
     waits = [f"Customers wait {n} minutes on hold" for n in (20, 30, 40, 50)]
     assert phrase_label(waits, ["wait", "minute"], "en") is None  # never "wait minutes"
-    named = ["[NAME] praised the night shift rota"] * 4
+    named = [f"[NAME] praised the night shift rota {w}" for w in ("today", "again", "twice", "openly")]
     assert phrase_label(named, ["name", "praised", "shift"], "en") == "Praised the night shift"
-    joined = ["Online and phone orders both fail"] * 4
+    joined = [f"Online and phone orders both fail {w}" for w in ("today", "again", "twice", "often")]
     assert phrase_label(joined, ["online", "phone"], "en") is None
 
 
@@ -46,5 +51,5 @@ def test_russian_and_ukrainian_phrases_read_as_written():
 
 
 def test_comments_in_other_languages_are_not_read():
-    texts = ["Ноутбуки слишком медленные"] * 5
+    texts = [f"Ноутбуки слишком медленные {w}" for w in ("сегодня", "опять", "везде", "всегда", "тут")]
     assert phrase_label(texts, ["ноутбук", "медленный"], "en") is None
