@@ -123,8 +123,9 @@ def _scope_units(engine: Engine, scope: str) -> pd.DataFrame:
     t = db.text_units
     q = _scoped(select(t.c.id, t.c.batch_id, t.c.text, t.c.language, t.c.is_boilerplate), scope).order_by(t.c.id)
     with engine.connect() as conn:
-        rows = conn.execute(q).all()
-    return rows_frame(rows, ["unit_id", "batch_id", "text", "language", "is_boilerplate"])
+        df = fetch_frame(conn, q)
+    df.columns = ["unit_id", "batch_id", "text", "language", "is_boilerplate"]
+    return df
 
 
 def _current_model(conn, scope: str):
@@ -253,7 +254,7 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = save_model(result, Path(settings.models_dir) / f"{scope}-{stamp}")
     progress("saving themes", 0, 1)
-    m, th = db.theme_models, db.themes
+    m = db.theme_models
     meta = {"params": result.params, "config": asdict(result.config), "threshold": result.threshold}
     with engine.begin() as conn:
         conn.execute(update(m).where(m.c.scope == scope).values(is_current=False))
@@ -261,11 +262,7 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
             scope=scope, model_id=embedder.model_id, path=str(path), created_at=db.now(), n_units=len(kept),
             outlier_share=result.outlier_share, params_json=json.dumps(meta), is_current=True, stale=False)
         ).inserted_primary_key[0]
-        if len(result.themes):
-            conn.execute(insert(th), [
-                {"model_row": row, "theme_id": int(r.theme_id), "label": r.label, "label_edited": False,
-                 "keywords_json": json.dumps(list(r.keywords), ensure_ascii=False), "size": int(r.size),
-                 "is_candidate": False} for r in result.themes.itertuples()])
+        _insert_themes(conn, row, result.themes, candidate=False)
         _insert_assignments(conn, row, kept["unit_id"].tolist(), kept["batch_id"].tolist(), result.topics)
     progress("saving themes", 1, 1)
     with engine.connect() as conn:
@@ -368,7 +365,7 @@ def _rebuild_candidates(engine, current, kept, seen, candidate_ids, loaded, embe
         conn.execute(delete(th).where(and_(th.c.model_row == model_row, th.c.is_candidate.is_(True))))
         _move_units(conn, model_row, pool["unit_id"], topics)
         if cand is not None:
-            _insert_candidates(conn, model_row, cand.themes)
+            _insert_themes(conn, model_row, cand.themes, candidate=True)
         meta.update(candidate_pool=key, candidate_pool_size=len(pool), candidate_left=int((topics < 0).sum()))
         conn.execute(update(m).where(m.c.id == model_row).values(params_json=json.dumps(meta)))
     progress("candidate themes", 1, 1)
@@ -388,7 +385,8 @@ def _grow_candidates(engine, current, pool, seen, candidate_ids, loaded, embedde
 
     model_row = int(current.id)
     progress("candidate themes", 0, 1)
-    topics = np.array([seen.get(u, -1) for u in pool["unit_id"].tolist()], dtype=np.int64)
+    before = np.array([seen.get(u, -1) for u in pool["unit_id"].tolist()], dtype=np.int64)
+    topics = before.copy()
     emb, _ = _embed(engine, embedder, pool["text"].tolist(), _noop)
     cand_ids, cents = centroids_for(emb[topics >= 0], topics[topics >= 0])
     loose = np.flatnonzero(topics < 0)
@@ -405,12 +403,11 @@ def _grow_candidates(engine, current, pool, seen, candidate_ids, loaded, embedde
         new = candidate_themes(rest["text"].tolist(), emb[left], rest["language"].tolist(), config, existing=known,
                                first_id=first, min_units=minimum, **steps)
         topics[left] = new.topics
-    before = np.array([seen.get(u, -1) for u in pool["unit_id"].tolist()], dtype=np.int64)
     moved = topics != before
     with engine.begin() as conn:
         _move_units(conn, model_row, pool["unit_id"].to_numpy()[moved], topics[moved])
         if new is not None:
-            _insert_candidates(conn, model_row, new.themes)
+            _insert_themes(conn, model_row, new.themes, candidate=True)
         meta.update(candidate_pool=key, candidate_left=int((topics < 0).sum()))
         conn.execute(update(db.theme_models).where(db.theme_models.c.id == model_row)
                      .values(params_json=json.dumps(meta)))
@@ -428,12 +425,13 @@ def _move_units(conn, model_row: int, unit_ids, topics) -> None:
         conn.execute(stmt, rows[start:start + CHUNK])
 
 
-def _insert_candidates(conn, model_row: int, themes: pd.DataFrame) -> None:
+def _insert_themes(conn, model_row: int, themes: pd.DataFrame, *, candidate: bool) -> None:
+    """Store the rows of a themes frame (theme_id, label, keywords, size) for one model."""
     if len(themes):
         conn.execute(insert(db.themes), [
             {"model_row": model_row, "theme_id": int(r.theme_id), "label": r.label, "label_edited": False,
              "keywords_json": json.dumps(list(r.keywords), ensure_ascii=False), "size": int(r.size),
-             "is_candidate": True} for r in themes.itertuples()])
+             "is_candidate": candidate} for r in themes.itertuples()])
 
 
 def _refresh_sizes(engine, model_row: int) -> float:

@@ -388,8 +388,6 @@ def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int
     The sample is drawn over the ids of the tagged statements (in id order); only the ``limit``
     statements shown are read with their text.
     """
-    from .queries import rows_frame
-
     t, s, r = db.text_units, db.statement_tags, db.tag_reviews
     columns = ["unit_id", "text", "text_hash", "about_customers", "stage"]
     with engine.connect() as conn:
