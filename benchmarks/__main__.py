@@ -33,6 +33,7 @@ NAMES = {
     "redact": "benchmarks.bench_redact",
     "sentiment": "benchmarks.bench_sentiment",
     "insights": "benchmarks.bench_insights",
+    "lens": "benchmarks.bench_lens",
     "embeddings": "benchmarks.bench_embeddings",
     "throughput": "benchmarks.bench_throughput",
     "dashboards": "benchmarks.bench_dashboards",

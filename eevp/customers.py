@@ -25,11 +25,14 @@ SOURCES = ("survey", "exit", "focus")
 
 @dataclass(frozen=True)
 class SystemicRule:
-    """A theme is *systemic* when it is raised in at least ``dept_share`` of the departments that
-    produced customer statements (a department counts when at least ``dept_min_people`` of its people
-    raise it, so that one stray mention does not make a problem company-wide), or by at least
-    ``respondent_share`` of the people who did; it is *local* when ``concentration`` or more of its
-    reach sits in one department or one role."""
+    """A customer *problem* theme is *systemic* when it is raised in at least ``dept_share`` of the
+    departments that produced customer statements (a department counts when at least
+    ``dept_min_people`` of its people raise it, so that one stray mention does not make a problem
+    company-wide), or by at least ``respondent_share`` of the people who did in at least two such
+    departments: size alone never makes a theme systemic. It is *local* when ``concentration`` or
+    more of its reach sits in one department or one role; *unknown* when the data cannot tell (fewer
+    than two departments named, or most of the theme's people without a department); *praise* when
+    most of its statements say what customers experience well (no problem to place)."""
 
     dept_share: float = 0.30
     respondent_share: float = 0.10
@@ -39,8 +42,9 @@ class SystemicRule:
     def explain_parts(self) -> tuple[str, dict]:
         """The explanation as an interface string and its values (for translation)."""
         return ("Systemic: raised by at least {k} people in each of at least {d} of departments, or by at least "
-                "{r} of the people who talk about customers. Local: {c} or more of the people who raise it are in "
-                "one department or one role. Otherwise: spread.",
+                "{r} of the people who talk about customers in two or more departments. Local: {c} or more of "
+                "the people who raise it are in one department or one role. Unknown: the data names no "
+                "departments to tell. Otherwise: spread.",
                 {"k": self.dept_min_people, "d": f"{self.dept_share:.0%}", "r": f"{self.respondent_share:.0%}",
                  "c": f"{self.concentration:.0%}"})
 
@@ -59,7 +63,9 @@ def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None =
     (cosine ≥ :data:`CORRECTION_SIMILARITY` in the embedding cache of ``model_id``, by default the
     embedder of the current theme model; texts not in the cache are matched exactly only).
     """
+    from .embeddings import embed_cached
     from .insights import TAGGER_VERSION, apply_corrections, tag_statements
+    from .text.sentiment_model import heads_embedder as embed_for_heads_embedder
 
     t, s = db.text_units, db.statement_tags
     with engine.connect() as conn:
@@ -70,13 +76,16 @@ def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None =
     done = 0
     for start in range(0, len(todo), chunk):
         part = todo[start:start + chunk]
-        tags = tag_statements([r.text for r in part])
+        texts = [r.text for r in part]
+        vectors, _ = embed_cached(engine, embed_for_heads_embedder(), texts)
+        tags = tag_statements(texts, embeddings=vectors if len(texts) else None)
         tags["text_hash"] = [r.text_hash for r in part]
         if len(corrections):
             tags = _corrected(engine, tags, corrections, apply_corrections, model_id)
         rows = [{"unit_id": r.id, "batch_id": r.batch_id, "about_customers": bool(g.about_customers),
                  "stage": g.stage if isinstance(g.stage, str) else None, "sentiment": g.sentiment,
-                 "incident": bool(g.incident), "tagger_version": TAGGER_VERSION}
+                 "incident": bool(g.incident), "tagger_version": TAGGER_VERSION, "cls": g.cls,
+                 "severity": None if pd.isna(g.severity) else float(g.severity)}
                 for r, g in zip(part, tags.itertuples())]
         with engine.begin() as conn:
             conn.execute(insert(s), rows)
@@ -118,7 +127,7 @@ def _corrected(engine: Engine, tags: pd.DataFrame, corrections: pd.DataFrame, ap
     near = apply_corrections(sub, known, embeddings=np.stack([vectors[h] for h in sub["text_hash"]]),
                              correction_embeddings=np.stack([vectors[h] for h in known["text_hash"]]),
                              min_similarity=CORRECTION_SIMILARITY)
-    for col in ("about_customers", "stage", "incident", "corrected"):
+    for col in ("about_customers", "stage", "incident", "cls", "corrected"):
         values = np.array(tags[col].tolist(), dtype=object)
         values[rows] = near[col].tolist()
         tags[col] = values
@@ -138,7 +147,8 @@ def customer_units(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         df = fetch_frame(conn,
             select(t.c.id.label("unit_id"), t.c.batch_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.role,
-                   t.c.department, t.c.wave, t.c.date, t.c.language, s.c.stage, s.c.sentiment, s.c.incident)
+                   t.c.department, t.c.wave, t.c.date, t.c.language, s.c.stage, s.c.sentiment, s.c.incident,
+                   s.c.cls, s.c.severity)
             .join(s, s.c.unit_id == t.c.id).where(s.c.about_customers.is_(True)))
         model = current_model(conn, "customers")
         assign = pd.Series(dtype="int64")
@@ -152,7 +162,7 @@ def customer_units(engine: Engine) -> pd.DataFrame:
     df["period"] = df["wave"].fillna(pd.to_datetime(df["date"], errors="coerce").dt.to_period("Q").astype(str)
                                      .str.replace("Q", "-Q", regex=False))
     for c in ("role", "department"):
-        df[c] = df[c].fillna("(not given)")
+        df[c] = df[c].fillna(NOT_GIVEN)
     return df
 
 
@@ -192,14 +202,22 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
     stats = theme_stats(units, labels, min_reach) if stats is None else stats
     if stats.empty:
         return pd.DataFrame(columns=RANKED_COLUMNS)
-    all_depts = max(units["department"].nunique(), 1)
+    known = units.loc[units["department"] != NOT_GIVEN, "department"]
+    all_depts = max(known.nunique(), 1)
     all_people = max(units["person"].nunique(), 1)
     systemic = []
-    for reach, per_dept, dept_share, role_share in zip(stats["reach"], stats["_per_dept"], stats["_dept_share"],
-                                                       stats["_role_share"]):
-        depts_raising = sum(1 for v in per_dept.values() if v >= rule.dept_min_people)
-        if dept_share < rule.concentration and (depts_raising / all_depts >= rule.dept_share
-                                                or reach / all_people >= rule.respondent_share):
+    for reach, per_dept, dept_share, role_share, praise, known_share in zip(
+            stats["reach"], stats["_per_dept"], stats["_dept_share"], stats["_role_share"], stats["_praise"],
+            stats["_known_share"]):
+        named = {d: v for d, v in per_dept.items() if d != NOT_GIVEN}
+        depts_raising = sum(1 for v in named.values() if v >= rule.dept_min_people)
+        if praise:
+            systemic.append("praise")
+        elif known.nunique() < 2 or known_share < 0.5:
+            systemic.append("unknown")
+        elif dept_share < rule.concentration and (depts_raising / all_depts >= rule.dept_share
+                                                  or (reach / all_people >= rule.respondent_share
+                                                      and depts_raising >= 2)):
             systemic.append("systemic")
         elif dept_share >= rule.concentration or role_share >= rule.concentration:
             systemic.append("local")
@@ -211,12 +229,15 @@ def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
 
 
 #: The columns of an empty ranking (a ranking also has ``top_department``).
-RANKED_COLUMNS = ["theme_id", "label", "keywords", "reach", "statements", "roles", "departments", "systemic",
+RANKED_COLUMNS = ["theme_id", "label", "keywords", "reach", "severity", "statements", "roles", "departments", "systemic",
                   "top_department_share", "top_role_share", "stages", "main_stage", "sources", "sentiment",
                   "incidents", "trend", "new"]
 
 #: Columns of :func:`theme_stats` that the ranking uses and does not show.
-PRIVATE_STATS = ["_per_dept", "_dept_share", "_role_share"]
+PRIVATE_STATS = ["_per_dept", "_dept_share", "_role_share", "_praise", "_known_share"]
+
+#: The department (or role) of a unit that has none.
+NOT_GIVEN = "(not given)"
 
 
 def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd.DataFrame:
@@ -239,6 +260,13 @@ def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd
         reach = int(reach_of[theme])
         per_dept = g.groupby("department")["person"].nunique()
         per_role = g.groupby("role")["person"].nunique()
+        # Where a theme is raised is judged on its core: the statements at its main stage (a billing
+        # theme's stray delivery statements, clustered in by similar wording, do not spread it).
+        main = _main_stage(g, min_reach)
+        core = g[g["stage"] == main] if main else g
+        core_reach = max(core["person"].nunique(), 1)
+        core_dept = core.groupby("department")["person"].nunique()
+        core_role = core.groupby("role")["person"].nunique()
         rows.append({
             "theme_id": int(theme),
             "label": lab["label"].get(theme, f"Theme {theme}") if len(lab) else f"Theme {theme}",
@@ -249,18 +277,41 @@ def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd
             "top_department_share": float(per_dept.max() / reach) if per_dept.max() >= min_reach else None,
             "top_role_share": float(per_role.max() / reach) if per_role.max() >= min_reach else None,
             "stages": _safe_counts(g, "stage", min_reach),
-            "main_stage": _main_stage(g, min_reach),
+            "main_stage": main,
             "sources": _safe_counts(g, "kind", min_reach),
             "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
             "trend": _safe_counts(g, "period", min_reach, people=True, index=periods),
             "new": bool((g["batch_id"] == latest_batch).all() and several_batches),
-            "_per_dept": {k: int(v) for k, v in per_dept.items()},
-            "_dept_share": float(per_dept.max() / reach), "_role_share": float(per_role.max() / reach),
+            "_per_dept": {k: int(v) for k, v in core_dept.items()},
+            "_dept_share": _top_share(core_dept, core_reach),
+            "_role_share": _top_share(core_role, core_reach),
+            "_known_share": float(core.loc[core["department"] != NOT_GIVEN, "person"].nunique() / core_reach),
+            "_praise": bool((g["cls"] == "customer_positive").mean() > 0.5) if "cls" in g else False,
+            "severity": _theme_severity(g),
         })
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=cols + PRIVATE_STATS)
-    return out.sort_values(["reach", "departments", "roles"], ascending=False).reset_index(drop=True)
+    out["_priority"] = out["reach"] * (0.5 + out["severity"])
+    out = out.sort_values(["_priority", "reach", "departments"], ascending=False).drop(columns="_priority")
+    return out.reset_index(drop=True)
+
+
+def _top_share(per: pd.Series, reach: int) -> float:
+    """The largest named group's share of the people (0 when no group is named)."""
+    named = per.drop(NOT_GIVEN, errors="ignore")
+    return float(named.max() / reach) if len(named) else 0.0
+
+
+def _theme_severity(g: pd.DataFrame) -> float:
+    """How bad a theme is for customers, 0..1: the mean severity of its customer-problem statements
+    times their share of the theme (a theme of praise scores 0)."""
+    if "severity" not in g or "cls" not in g:
+        return 0.0
+    problems = g["cls"] == "customer_problem"
+    if not problems.any():
+        return 0.0
+    return round(float(g.loc[problems, "severity"].fillna(0).mean() * problems.mean()), 3)
 
 
 def _main_stage(units: pd.DataFrame, threshold: int) -> str | None:
@@ -359,7 +410,8 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
     """An insight brief a CX lead can send on as it is."""
     lines = [f"# {title}", "", f"*{rule.explain()}*", ""]
     for i, r in enumerate(ranked.itertuples(), 1):
-        badge = {"systemic": "SYSTEMIC", "local": "LOCAL", "spread": "SPREAD"}[r.systemic]
+        badge = {"systemic": "SYSTEMIC", "local": "LOCAL", "spread": "SPREAD", "unknown": "SYSTEMIC OR LOCAL: UNKNOWN",
+                 "praise": "PRAISE"}[r.systemic]
         lines.append(f"## {i}. {r.label} — {badge}")
         lines.append(f"- Raised by **{r.reach}** people in {r.departments} departments and {r.roles} roles "
                      f"({r.statements} statements, {r.incidents} concrete incidents).")

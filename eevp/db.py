@@ -229,6 +229,8 @@ statement_tags = Table(
     Column("sentiment", String(10)),
     Column("incident", Boolean, nullable=False, default=False),
     Column("tagger_version", String(32)),
+    Column("cls", String(24)),
+    Column("severity", Float),
 )
 
 tag_reviews = Table(
@@ -289,8 +291,21 @@ def _packed_scores_v2(conn) -> None:
     fill_packed_scores(conn)
 
 
+def _lens_classes_v3(conn) -> None:
+    """statement_tags.cls and .severity (the learned customer lens). Tags of the older rules tagger
+    are dropped, and the customer themes built on them marked stale: the next analysis re-tags."""
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(conn).get_columns("statement_tags")}
+    for name, kind in (("cls", String(24)), ("severity", Float())):
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE statement_tags ADD COLUMN {name} {kind.compile(dialect=conn.dialect)}"))
+    conn.execute(statement_tags.delete().where(statement_tags.c.tagger_version.like("rules-%")))
+    conn.execute(theme_models.update().where(theme_models.c.scope == "customers").values(stale=True))
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
-MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2)]
+MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -636,7 +636,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
         ids = _insert_rows(conn, db.survey_responses, rows, with_ids=True)
         _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
-        return _text_rows(prep, keep, ids, batch_id, redaction, split=False, date_col="wave_date")
+        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="wave_date")
     records = list(zip(record_no, keep.to_dict("records")))
     if kind == "exit":
         rows = [{

@@ -9,6 +9,12 @@ names a customer-facing process on its own ("the hotline queue", "parcels arrive
 employee matter (pay, training, colleagues). Rules and words live in
 ``resources/insights/lexicon.json``; nothing is downloaded and no model is needed.
 
+Since December 2026 the class of a statement comes from a learned head (``eevp/text/lens_model.py``,
+trained on real labelled statements by ``training/train_models.py``): ``customer_problem``,
+``customer_positive``, ``customers_treat_staff``, ``job_context`` or ``not_about_customers``; the
+lexicon's cues are some of its inputs and never decide a class alone. ``about_customers`` is true for
+the first two classes only. The rules below remain the fallback when no head ships.
+
 Decision on the evaluation set: "our clients' data is migrated to a new server" counts as about
 customers (their data, their experience), with no journey stage.
 """
@@ -29,8 +35,13 @@ import pandas as pd
 from .errors import InputError
 from .hashing import text_hash
 from .language import detect_languages
+from .sentiment import sentiment_scores
+from .text.lens_model import shipped_head
+from .text.sentiment_model import embed_for_heads, predict_sentiment
 
 __all__ = [
+    "ABOUT_CLASSES",
+    "CLASSES",
     "COLUMNS",
     "SENTIMENTS",
     "STAGES",
@@ -39,14 +50,19 @@ __all__ = [
     "evaluate",
     "lexicon_sentiment",
     "review_precision",
+    "rule_features",
+    "rule_tags",
     "review_sample",
     "tag_statements",
 ]
 
-TAGGER_VERSION = "rules-2025.1"
+TAGGER_VERSION = "lens-2026.12"
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SENTIMENTS = ("positive", "neutral", "negative")
-COLUMNS = ("language", "about_customers", "stage", "sentiment", "incident")
+COLUMNS = ("language", "about_customers", "stage", "sentiment", "incident", "cls", "severity")
+CLASSES = ("customer_problem", "customer_positive", "customers_treat_staff", "job_context", "not_about_customers")
+#: The classes that make a statement *about customers* (what customers experience).
+ABOUT_CLASSES = CLASSES[:2]
 
 _LEXICON_PATH = Path(__file__).resolve().parent / "resources" / "insights" / "lexicon.json"
 _WORD = re.compile(r"[^\W_]+(?:[-'’ʼ][^\W_]+)*")
@@ -292,28 +308,70 @@ def _default_sentiment() -> SentimentFn:
 
 
 def tag_statements(
-    texts: Sequence[str], languages: Sequence[str] | None = None, sentiment: SentimentFn | None = None
+    texts: Sequence[str], languages: Sequence[str] | None = None, sentiment: SentimentFn | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Tag statements: language, about customers, journey stage, sentiment, incident.
+    """Tag statements: language, class, about customers, journey stage, sentiment, incident, severity.
 
     Args:
-        texts: Statements (one survey comment, or one statement of a split answer).
+        texts: Statements (one sentence or line of a comment, answer or note).
         languages: Their languages if already known; detected when ``None``.
-        sentiment: ``f(texts, languages) -> labels``; ``None`` uses
-            ``eevp.sentiment.classify_sentiment`` when that module exists, else
-            :func:`lexicon_sentiment`.
+        sentiment: ``f(texts, languages) -> labels``; ``None`` uses the learned sentiment head
+            (:func:`eevp.text.sentiment_model.predict_sentiment`).
+        embeddings: The texts' vectors from the default embedder (multilingual USE), e.g. from the
+            embedding cache; computed when ``None``.
 
     Returns:
-        One row per text, in order, with columns ``language`` (str), ``about_customers`` (bool),
-        ``stage`` (one of :data:`STAGES` or None; None unless about customers), ``sentiment``
-        (one of :data:`SENTIMENTS`) and ``incident`` (bool: a concrete negative event, not an opinion).
+        One row per text, in order, with columns ``language`` (str), ``cls`` (one of
+        :data:`CLASSES`), ``about_customers`` (bool: ``cls`` in :data:`ABOUT_CLASSES`), ``stage`` (one
+        of :data:`STAGES` or None; None unless about customers), ``sentiment`` (one of
+        :data:`SENTIMENTS`), ``incident`` (bool: a concrete negative event, not an opinion) and
+        ``severity`` (0..1 for ``customer_problem`` statements: how sure and how bad; NaN otherwise).
     """
     texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in texts]
     langs = list(languages) if languages is not None else detect_languages(texts)
     if len(langs) != len(texts):
         raise InputError(f"{len(texts)} texts but {len(langs)} languages were given; pass one per text.")
     if not texts:
-        return _frame([], [], [], [], [])
+        return _frame([], [], [], [], [], [], [])
+    head, stage_head = shipped_head("lens/class"), shipped_head("lens/stage")
+    if head is None or stage_head is None:
+        return rule_tags(texts, langs, sentiment)
+    emb = embed_for_heads(texts) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+    if emb.shape != (len(texts), head.weight.shape[0] - len(RULE_FEATURES) - 1):
+        raise InputError(f"Embeddings of shape {emb.shape} do not fit the customer lens, which reads "
+                         f"{head.embedder_id} vectors; pass those, or none to compute them.")
+    cues = rule_features(texts, langs)
+    x = np.hstack([emb, cues, sentiment_scores(texts, langs)[:, None]])
+    proba = head.predict_proba(x)
+    cls = [head.classes[i] for i in proba.argmax(axis=1)]
+    empty = [not t.strip() for t in texts]
+    cls = ["not_about_customers" if e else c for c, e in zip(cls, empty)]
+    about = [c in ABOUT_CLASSES for c in cls]
+    stage_all = stage_head.predict(x)
+    stage = [st if a and st in STAGES else None for a, st in zip(about, stage_all)]
+    sent = (predict_sentiment(texts, langs, emb) if sentiment is None
+            else _sentiment_labels(texts, langs, sentiment))
+    col = {name: k for k, name in enumerate(RULE_FEATURES)}
+    incident = [s == "negative" and bool(f[col["time_marker"]] or (a and f[col["one_customer"]] and f[col["past_tense"]]))
+                for s, a, f in zip(sent, about, cues)]
+    p_problem = proba[:, head.classes.index("customer_problem")]
+    severity = [_severity(p, s, i) if c == "customer_problem" else math.nan
+                for c, p, s, i in zip(cls, p_problem, sent, incident)]
+    return _frame(langs, about, stage, sent, incident, cls, severity)
+
+
+def _severity(p_problem: float, sentiment: str, incident: bool) -> float:
+    """How sure and how bad one customer problem is, 0..1: the head's probability, less for a
+    statement that is not negative, more for a concrete incident."""
+    value = float(p_problem) * (1.0 if sentiment == "negative" else 0.6) * (1.25 if incident else 1.0)
+    return round(min(1.0, value), 3)
+
+
+def rule_tags(texts: Sequence[str], languages: Sequence[str], sentiment: SentimentFn | None = None) -> pd.DataFrame:
+    """The lexicon rules alone (the fallback when no head ships, and the baseline the head is measured
+    against): a statement that names customers is a ``customer_problem`` unless it is positive."""
+    texts, langs = list(texts), list(languages)
     sent = _sentiment_labels(texts, langs, sentiment)
     lexicons, priority = _lexicon()
     about, stage, incident = [], [], []
@@ -323,7 +381,10 @@ def tag_statements(
         about.append(a)
         stage.append(st)
         incident.append(inc)
-    return _frame(langs, about, stage, sent, incident)
+    cls = [("customer_positive" if s == "positive" else "customer_problem") if a else "not_about_customers"
+           for a, s in zip(about, sent)]
+    severity = [math.nan] * len(texts)
+    return _frame(langs, about, stage, sent, incident, cls, severity)
 
 
 def _tag_one(doc: _Doc, lex: _Lang, lang: str, priority, sentiment: str) -> tuple[bool, str | None, bool]:
@@ -340,6 +401,33 @@ def _tag_one(doc: _Doc, lex: _Lang, lang: str, priority, sentiment: str) -> tupl
     return about, (stage if about else None), incident
 
 
+RULE_FEATURES = ("mentions_customer", "trapped_mention", "one_customer", "process_cue", "employee_cue", "rule_about",
+                 "past_tense", "time_marker") + tuple(f"cue_{s}" for s in STAGES)
+
+
+def rule_features(texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+    """The lexicon's cues per statement, as numbers for the learned lens (columns :data:`RULE_FEATURES`).
+
+    Cue counts are capped at 3; the rules only feed the model, they never decide a class alone.
+    """
+    lexicons, _ = _lexicon()
+    out = np.zeros((len(texts), len(RULE_FEATURES)), dtype=np.float32)
+    for k, (text, lang) in enumerate(zip(texts, languages)):
+        key = lang if lang in lexicons else "en"
+        lex, doc = lexicons[key], _analyse(text, key)
+        valid, trapped, single = _mentions(doc, lex, key)
+        hay = doc.hay if lex.ignore is None else lex.ignore.sub(" ", doc.hay)
+        standalone = lex.standalone is not None and bool(lex.standalone.search(hay))
+        employee = lex.employee_cue is not None and bool(lex.employee_cue.search(hay))
+        past = doc.past if key != "en" else any(t in lex.past_verbs or t.endswith("ed") for t in doc.tokens)
+        timed = lex.time_marker is not None and bool(lex.time_marker.search(doc.raw))
+        cues = [2 * len(_hits(lex.strong[s], hay)) + len(_hits(lex.weak[s], hay)) for s in STAGES]
+        about = valid > 0 or (trapped == 0 and standalone and not employee)
+        out[k] = [min(valid, 3), min(trapped, 3), single, standalone, employee, about, past, timed,
+                  *[min(c, 3) for c in cues]]
+    return out
+
+
 def _sentiment_labels(texts: list[str], langs: list[str], sentiment: SentimentFn | None) -> list[str]:
     fn = sentiment or _default_sentiment()
     labels = [str(x) for x in fn(texts, langs)]
@@ -348,7 +436,7 @@ def _sentiment_labels(texts: list[str], langs: list[str], sentiment: SentimentFn
     return labels
 
 
-def _frame(langs, about, stage, sent, incident) -> pd.DataFrame:
+def _frame(langs, about, stage, sent, incident, cls, severity) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "language": pd.Series(langs, dtype=object),
@@ -356,6 +444,8 @@ def _frame(langs, about, stage, sent, incident) -> pd.DataFrame:
             "stage": pd.Series(stage, dtype=object),
             "sentiment": pd.Series(sent, dtype=object),
             "incident": pd.Series(incident, dtype=bool),
+            "cls": pd.Series(cls, dtype=object),
+            "severity": pd.Series(severity, dtype=float),
         }
     )
 
@@ -418,6 +508,15 @@ def apply_corrections(
     out["stage"] = out["stage"].astype(object)
     out.loc[hit, "stage"] = pd.Series(stage, index=out.index[hit], dtype=object)
     out.loc[hit & ~out["about_customers"], "incident"] = False
+    if "cls" in out.columns:  # the class follows the reviewer's about_customers
+        cls = out["cls"].astype(object).copy()
+        was_about = cls.isin(ABOUT_CLASSES)
+        cls[hit & ~out["about_customers"] & was_about] = "not_about_customers"
+        now_about = hit & out["about_customers"] & ~was_about
+        positive = out["sentiment"].eq("positive") if "sentiment" in out.columns else False
+        cls[now_about] = np.where(positive[now_about] if isinstance(positive, pd.Series) else False,
+                                  "customer_positive", "customer_problem")
+        out["cls"] = cls
     out.loc[hit, "corrected"] = True
     return out
 
@@ -489,12 +588,14 @@ def _stage_key(s) -> str | None:
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate(path: str | Path, sentiment: SentimentFn | None = lexicon_sentiment) -> dict:
+def evaluate(path: str | Path, sentiment: SentimentFn | None = lexicon_sentiment, tagger=None) -> dict:
     """Score the tagger on a labelled CSV (``text, language, about_customers, stage, ...``).
 
     Args:
         path: The labelled set, e.g. ``tests/data/customer_statements.csv``.
         sentiment: Sentiment step (default: the built-in lexicon, fast and deterministic).
+        tagger: ``f(texts, languages, sentiment) -> frame``; default :func:`tag_statements` (the
+            learned lens); :func:`rule_tags` scores the lexicon rules.
 
     Returns:
         ``{language: {n, precision, recall, f1, stage_accuracy, sentiment_accuracy, language_accuracy}}``
@@ -502,7 +603,8 @@ def evaluate(path: str | Path, sentiment: SentimentFn | None = lexicon_sentiment
         is measured on the statements labelled as about customers (no stage must be predicted as none).
     """
     gold = pd.read_csv(path, dtype={"stage": str}, keep_default_na=False)
-    tags = tag_statements(gold["text"].tolist(), sentiment=sentiment)
+    texts = gold["text"].tolist()
+    tags = (tagger or tag_statements)(texts, detect_languages(texts), sentiment=sentiment)
     out = {}
     for lang in [*sorted(gold["language"].unique()), "all"]:
         m = (gold["language"] == lang).to_numpy() if lang != "all" else np.ones(len(gold), dtype=bool)

@@ -60,7 +60,7 @@ _EMOTICONS = {
 }
 _EMOTICON_RE = "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True))
 _TOKEN = re.compile(
-    rf"(?P<emo>{_EMOTICON_RE})|(?P<smile>\){{2,}})|(?P<frown>\({{2,}})"
+    rf"(?P<emo>(?<![^\s(\[])(?:{_EMOTICON_RE}))|(?P<smile>\){{2,}})|(?P<frown>\({{2,}})"
     r"|(?P<word>[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*)|(?P<stop>[.!?;…]+)|(?P<comma>[,:])"
 )
 _UK_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
@@ -157,8 +157,20 @@ class _Token:
     weight: float = 0.0
 
 
+#: Links, e-mail addresses and @handles: never read for words or emoticons (":/" in "http://").
+_LINK = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|\S+@\S+|@\w+", re.IGNORECASE)
+
+
+@cache
+def _courtesy() -> re.Pattern:
+    lines = (RESOURCES / "courtesy.txt").read_text(encoding="utf-8").splitlines()
+    phrases = sorted((ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
+
+
 def _tokenise(text: str, lang: str) -> list[_Token]:
     out = []
+    text = _courtesy().sub(" ", _LINK.sub(" ", text))
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "word":

@@ -18,7 +18,9 @@ __all__ = ["MIN_WORDS", "split_statements"]
 
 MIN_WORDS = 3
 
-_BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦‣>]+|\(?\d{1,3}[.)](?!\d)|\(?[a-zа-яі]\))\s*")
+# A bullet sign is followed by a space or a letter, a run of them by a space ("-2+3" is a value and
+# "**bold**" markup, not bullets).
+_BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦‣>](?=\s|[^\W\d_]|$)|[-–—•*·▪●◦‣>]{2,}(?=\s|$)|\(?\d{1,3}[.)](?!\d)|\(?[a-zа-яі]\))\s*")
 _INLINE_BULLET = re.compile(r"\s+[•▪●◦‣]\s+")
 # A candidate sentence end: terminal punctuation (with closing quotes/brackets) then whitespace.
 _END = re.compile(r"([.!?…]+)([\"'»”)\]]*)(\s+)")
@@ -88,11 +90,16 @@ def _sentences(line: str) -> list[str]:
     return [s for s in out if s]
 
 
+#: How far back from a full stop an abbreviation or an initial is looked for (bounded, so that a
+#: megabyte-long comment splits in linear time).
+_LOOKBACK = 64
+
+
 def _is_boundary(line: str, m: re.Match) -> bool:
-    after = line[m.end() :]
-    if not after or not _OPENERS.match(after):
+    opener = _OPENERS.match(line, m.end())
+    if not opener:
         return False
-    nxt = _OPENERS.match(after).group(0)[-1]
+    nxt = opener.group(0)[-1]
     punct = m.group(1)
     if punct != "." and not punct.startswith(".."):
         return not nxt.islower()  # ! ? … : a lower-case continuation is rare; keep it
@@ -100,12 +107,13 @@ def _is_boundary(line: str, m: re.Match) -> bool:
         return False  # "and then... nothing happened"
     if nxt.islower():
         return False
-    suffixes = _abbrev_suffixes(line[: m.start(1) + 1])
+    head = line[max(0, m.start(1) - _LOOKBACK) : m.start(1)]
+    suffixes = _abbrev_suffixes(head + ".")
     if suffixes & _ABBREV:
         return False
     if suffixes & _ABBREV_END:
         return True
-    prev = _TOKEN_BEFORE.search(line[: m.start(1)])
+    prev = _TOKEN_BEFORE.search(head)
     # Initials ("J. Smith") are a single capital letter.
     return not (prev and len(prev.group(1)) == 1 and prev.group(1).isupper())
 

@@ -64,7 +64,8 @@ if ranked.empty:
     st.info(t("No customer theme is raised by {n} or more people yet.", n=settings.min_comment_group))
     st.stop()
 
-BADGE = {"systemic": ("🔴", "Systemic"), "local": ("🟡", "Local"), "spread": ("🔵", "Spread")}
+BADGE = {"systemic": ("🔴", "Systemic"), "local": ("🟡", "Local"), "spread": ("🔵", "Spread"),
+         "unknown": ("⚪", "Systemic or local: unknown (no departments in the data)"), "praise": ("🟢", "Praise")}
 tab_rank, tab_map, tab_trend, tab_review, tab_brief = st.tabs(
     [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Review tags"), t("Insight brief")])
 

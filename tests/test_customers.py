@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 
 from eevp.customers import SystemicRule, brief_markdown, rank_themes
@@ -49,7 +50,7 @@ def test_new_since_last_batch():
 
 
 def test_brief_is_text_not_markup():
-    spec = [(0, "Sales", "Agent", 10, "sales", 1)]
+    spec = [(0, "Sales", "Agent", 10, "sales", 1), (-1, "IT", "Engineer", 3, None, 1)]
     ranked = rank_themes(_units(spec), LABELS, 10)
     md = brief_markdown(ranked, {0: [{"text": "<b>Clients</b> [wait](http://x)", "kind": "exit", "language": "en"}]},
                         SystemicRule())
@@ -110,7 +111,7 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
     near = "The weekly reports go to the regional office every Friday."  # cosine 0.99 with USE
     other = "The monthly report goes to the head office every Monday."  # 0.75: another statement
     later = ("wave,role,Comment\n" + f"2026-Q2,Agent,{near}\n" + f"2026-Q2,Agent,{other}\n"
-             + "2026-Q2,Agent,The parking lot is full by 9.\n")
+             + "2026-Q2,Agent,My manager never replies to e-mails.\n")
     ingest_file(engine, settings, "survey", later.encode(), "b.csv", {"wave": "wave", "role": "role",
                                                                       "text": ["Comment"]})
     embedder = default_embedder()
@@ -121,7 +122,7 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
     got = {r.text: (r.about_customers, r.stage) for r in tags()}
     assert got[near] == (True, "delivery")
     assert got[other] == (False, None)
-    assert got["The parking lot is full by 9."] == (False, None)
+    assert got["My manager never replies to e-mails."] == (False, None)
 
 
 def test_a_rule_change_reuses_the_theme_stats_and_classifies_as_a_fresh_ranking():
@@ -141,3 +142,34 @@ def test_a_rule_change_reuses_the_theme_stats_and_classifies_as_a_fresh_ranking(
         {"Late deliveries": "systemic", "Billing errors": "local"}
     empty = rank_themes(units.assign(theme_id=-1), LABELS, 10)
     assert empty.empty and "systemic" in empty.columns
+
+
+def test_without_departments_systemic_or_local_is_unknown():
+    spec = [(0, None, "Agent", 12, "delivery", 1), (1, None, "Analyst", 11, "billing", 1)]
+    units = _units(spec)
+    units["department"] = "(not given)"
+    ranked = rank_themes(units, LABELS, 10)
+    assert ranked["systemic"].tolist() == ["unknown", "unknown"]
+
+
+def test_size_alone_does_not_make_a_theme_systemic():
+    # 15 of the 25 people who talk about customers raise it (60% > respondent_share), all in Support.
+    spec = [(0, "Support", "Agent", 11, "support", 1), (0, "Support", "Courier", 4, "support", 1)]
+    spec += [(-1, d, "Agent", 2, None, 1) for d in ["Sales", "IT", "HR", "Ops", "Legal"]]
+    late = rank_themes(_units(spec), LABELS, 10).iloc[0]
+    assert late.reach == 15 and late.systemic == "local"
+    spread = _units([(0, "Support", "Agent", 7, "support", 1), (0, "Sales", "Agent", 4, "support", 1)]
+                    + [(-1, d, "Agent", 2, None, 1) for d in ["IT", "HR", "Ops", "Legal", "A", "B", "C", "D"]])
+    assert rank_themes(spread, LABELS, 10).iloc[0].systemic == "systemic"  # 11 of 27 people, in two departments
+
+
+def test_praise_is_told_apart_and_severity_ranks_problems():
+    spec = [(0, d, "Agent", 6, "delivery", 1) for d in ["Sales", "Support"]]
+    spec += [(1, d, "Analyst", 7, "billing", 1) for d in ["Sales", "Support"]]
+    units = _units(spec)
+    units["cls"] = np.where(units["theme_id"] == 0, "customer_positive", "customer_problem")
+    units["severity"] = np.where(units["theme_id"] == 0, np.nan, 0.8)
+    ranked = rank_themes(units, LABELS, 10).set_index("label")
+    assert ranked.loc["Late deliveries", "systemic"] == "praise"
+    assert ranked.loc["Late deliveries", "severity"] == 0.0 and ranked.loc["Billing errors", "severity"] == 0.8
+    assert ranked.index[0] == "Billing errors"

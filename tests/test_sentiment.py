@@ -84,7 +84,9 @@ def _bench():
 def test_accuracy_on_real_data():
     """Positive vs negative; a neutral prediction counts as wrong. Figures at writing:
     Glassdoor 0.79 (target 0.85 not reached), SentiRuEval-2015 restaurants 0.91,
-    SentiRuEval-2016 tweets 0.53. Asserted floors guard against regressions."""
+    SentiRuEval-2016 tweets 0.53, which fell to 0.44 when ":/" stopped matching inside every link
+    ("http://"): 78% of the tweets are negative, so the bug had flattered the lexicon. The learned
+    head that eevp uses is measured in tests/test_lens.py. Asserted floors guard against regressions."""
     bench = _bench()
     data = bench.glassdoor(500, seed=0)
     if data is None:
@@ -95,4 +97,4 @@ def test_accuracy_on_real_data():
         assert bench.evaluate(*rest)["accuracy"] >= 0.85
     tw = bench.tweets()
     if tw is not None:
-        assert bench.evaluate(*tw)["accuracy"] >= 0.48
+        assert bench.evaluate(*tw)["accuracy"] >= 0.42

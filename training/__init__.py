@@ -1,0 +1,1 @@
+"""Training and evaluation of eevp's learned heads on real text (read from ../shared, never copied)."""

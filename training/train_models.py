@@ -1,0 +1,295 @@
+"""Train and evaluate eevp's learned heads on real text: the customer lens (class, stage) and sentiment.
+
+    .venv/bin/python -m training.train_models            # evaluate (leave one source out) and save the heads
+    .venv/bin/python -m training.train_models --no-save  # evaluate only
+
+Features: the statement's embedding from eevp's default embedder (multilingual USE v3 with the
+Ukrainian respelling, 512 numbers) plus the lexicon's cues (:func:`eevp.insights.rule_features`).
+Heads: multinomial logistic regression, class weights balanced, one fixed regularisation chosen
+before any evaluation (C = 0.5), so no figure below was tuned on its own test data.
+
+Every figure is measured on a source left out of training: for each labelled source, the heads are
+trained on the other sources (and the auxiliary corpora that are not that source) and scored on it.
+The shipped heads are then trained on everything. Real text is read from ``../shared`` and never
+written anywhere; the heads are numbers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score, f1_score, precision_recall_fscore_support
+
+from eevp.embeddings import default_embedder
+from eevp.insights import RULE_FEATURES, STAGES, rule_features
+from eevp.language import detect_languages
+from eevp.sentiment import sentiment_scores
+from eevp.text.lens_model import HEADS_DIR, LinearHead, save_head
+from training import real_text as rt
+
+CLASSES = ("customer_problem", "customer_positive", "customers_treat_staff", "job_context", "not_about_customers")
+ABOUT = ("customer_problem", "customer_positive")
+STAGE_CLASSES = (*STAGES, "none")
+SENTIMENTS = ("negative", "neutral", "positive")
+C = 0.5  # sentiment and stage heads
+#: Settings of the class head tried by nested selection: (C, weight of the airline tweets).
+#: Each outer fold picks one by leave-one-source-out within its own training sources only.
+LENS_CONFIGS = ((0.05, 0.0), (0.5, 0.0), (0.05, 0.2), (0.5, 0.2))
+AUX_WEIGHT = 0.3  # of the airline tweets and the project's statements in the stage head
+PROJECT_WEIGHT = 1.0  # of the project's development statements in the class head
+TESTS = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+#: The airline data set's complaint reasons on eevp's journey (written before any evaluation).
+AIRLINE_STAGES = {"Late Flight": "delivery", "Cancelled Flight": "delivery", "Lost Luggage": "delivery",
+                  "Damaged Luggage": "delivery", "Bad Flight": "delivery", "Flight Attendant Complaints": "delivery",
+                  "longlines": "delivery", "Customer Service Issue": "support", "Flight Booking Problems": "sales"}
+SOURCE_GROUP = {"ru_exit_hr": "ru_exit"}  # one exit survey: HR's notes and the leavers' answers go together
+
+
+def features(texts: list[str], languages: list[str]) -> np.ndarray:
+    """Embedding, lexicon cues and lexicon sentiment of each statement (the lens head's input)."""
+    return np.hstack([rt.embed(texts), rule_features(texts, languages),
+                      sentiment_scores(texts, languages)[:, None]]).astype(np.float64)
+
+
+def sentiment_features(texts: list[str], languages: list[str]) -> np.ndarray:
+    """Embedding and the lexicon's score (the sentiment head's input)."""
+    return np.hstack([rt.embed(texts), sentiment_scores(texts, languages)[:, None]]).astype(np.float64)
+
+
+def fit_head(x: np.ndarray, y: list[str], classes: tuple[str, ...], weights: np.ndarray | None = None,
+             card: dict | None = None, c: float = C) -> LinearHead:
+    """A balanced multinomial logistic regression on standardised features, as a :class:`LinearHead`."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    present = [k for k in classes if k in set(y)]
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+    model.fit((x - mean) / scale, y, sample_weight=weights)
+    order = [list(model.classes_).index(k) for k in present]
+    coef, bias = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # sklearn keeps one row for two classes
+        coef, bias = np.vstack([-coef, coef]) / 2, np.array([-bias[0], bias[0]]) / 2
+    return LinearHead(tuple(present), coef[order].T, bias[order], mean, scale, card or {})
+
+
+# --------------------------------------------------------------------------- data
+
+
+def lens_data() -> pd.DataFrame:
+    """Labelled real statements plus their language and group (the unit left out)."""
+    df = rt.load_labels()
+    if df is None:
+        raise SystemExit("The real data in ../shared/data/external is absent: nothing to train on.")
+    df["language"] = detect_languages(df["text"].tolist())
+    df["group"] = df["source"].replace(SOURCE_GROUP)
+    df["stage"] = df["stage"].fillna("none").replace("", "none")
+    return df
+
+
+def aux_lens() -> pd.DataFrame:
+    """Auxiliary training rows: US airline tweets, customers' own complaints (the data set's reasons
+    as stages) and praise; and the project's development statements (``customer_statements_dev.csv``,
+    written here: plain statements in three languages). The project's evaluation statements
+    (``customer_statements.csv``) stay out of training: the tests score the heads on them."""
+    a = rt.sentiment_corpus("airline_tweets")
+    a = a[(a["label"] == "positive") | a["reason"].isin(list(AIRLINE_STAGES))]
+    airline = pd.DataFrame({"text": a["text"], "language": "en",
+                            "cls": np.where(a["label"] == "positive", "customer_positive", "customer_problem"),
+                            "stage": a["reason"].map(AIRLINE_STAGES).fillna("none"), "group": "airline"})
+    d = pd.read_csv(TESTS / "customer_statements_dev.csv")
+    dev = pd.DataFrame({"text": d["text"], "language": d["language"],
+                        "cls": np.where(d["about_customers"] == 0, "not_about_customers",
+                                        np.where(d["sentiment"] == "positive", "customer_positive", "customer_problem")),
+                        "stage": d["stage"].fillna("none"), "group": "project_dev"})
+    out = pd.concat([airline, dev], ignore_index=True)
+    out["stage"] = np.where(out["cls"].isin(ABOUT), out["stage"], "none")
+    return out
+
+
+def fit_lens(x, y, xa, aux, config, card: dict | None = None) -> LinearHead:
+    """The class head for one setting: labelled rows, the project's development statements (weight 1)
+    and the airline tweets at the setting's weight."""
+    c, airline_weight = config
+    weights = np.where(aux["group"] == "airline", airline_weight, PROJECT_WEIGHT)
+    keep = weights > 0
+    x = np.vstack([x, xa[keep]])
+    w = np.r_[np.ones(len(y)), weights[keep]]
+    return fit_head(x, list(y) + aux.loc[keep, "cls"].tolist(), CLASSES, w, card, c=c)
+
+
+def select_config(df: pd.DataFrame, x: np.ndarray, xa: np.ndarray, aux: pd.DataFrame) -> tuple[tuple, dict]:
+    """The setting with the best mean about-customers F1, leaving out one source of ``df`` at a time."""
+    scores = {}
+    for config in LENS_CONFIGS:
+        f1s = []
+        for held in sorted(df["group"].unique()):
+            tr, te = (df["group"] != held).to_numpy(), (df["group"] == held).to_numpy()
+            if not df.loc[te, "cls"].isin(ABOUT).any():
+                continue
+            head = fit_lens(x[tr], df.loc[tr, "cls"], xa, aux, config)
+            f1s.append(about_scores(df.loc[te, "cls"].tolist(), head.predict(x[te]))["f1"])
+        scores[config] = float(np.mean(f1s))
+    return max(scores, key=scores.get), {str(k): round(v, 3) for k, v in scores.items()}
+
+
+def sentiment_data(lens: pd.DataFrame) -> pd.DataFrame:
+    """Every real text with a sentiment label: the corpora and the labelled statements."""
+    parts = [lens.assign(label=lens["sentiment"], corpus="labelled:" + lens["source"])[
+        ["text", "label", "language", "corpus", "group"]]]
+    for name in rt.SENTIMENT_CORPORA:
+        d = rt.sentiment_corpus(name)
+        parts.append(pd.DataFrame({"text": d["text"], "label": d["label"], "language": d["language"],
+                                   "corpus": name, "group": d["group"].astype(str)}))
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["label"].isin(SENTIMENTS)].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def about_scores(gold: list[str], pred: list[str]) -> dict:
+    g, p = np.isin(gold, ABOUT), np.isin(pred, ABOUT)
+    pr, rc, f1, _ = precision_recall_fscore_support(g, p, average="binary", zero_division=0)
+    return {"n": len(gold), "about_gold": int(g.sum()), "precision": pr, "recall": rc, "f1": f1,
+            "macro_f1_5": f1_score(gold, pred, labels=list(CLASSES), average="macro", zero_division=0)}
+
+
+def evaluate_lens(df: pd.DataFrame, aux: pd.DataFrame, x: np.ndarray, xa: np.ndarray) -> pd.DataFrame:
+    """Leave one source out: per held-out source and language, the lens figures (and the rules' baseline)."""
+    from eevp.insights import rule_tags
+
+    rows = []
+    for held in sorted(df["group"].unique()):
+        train, test = df["group"] != held, df["group"] == held
+        config, _ = select_config(df[train].reset_index(drop=True), x[train.to_numpy()], xa, aux)
+        head = fit_lens(x[train.to_numpy()], df.loc[train, "cls"], xa, aux, config)
+        xt = np.vstack([x[train], xa])
+        w = np.r_[np.ones(train.sum()), np.full(len(aux), AUX_WEIGHT)]
+        about_rows = np.r_[df.loc[train, "cls"].isin(ABOUT).to_numpy(), aux["cls"].isin(ABOUT).to_numpy()]
+        stages = np.array(df.loc[train, "stage"].tolist() + aux["stage"].tolist())
+        stage_head = fit_head(xt[about_rows], list(stages[about_rows]), STAGE_CLASSES, w[about_rows])
+        sub = df[test].reset_index(drop=True)
+        pred = head.predict(x[test])
+        stage_pred = stage_head.predict(x[test])
+        rules = rule_tags(sub["text"].tolist(), sub["language"].tolist(),
+                          sentiment=lambda t, l: ["neutral"] * len(t))
+        rule_pred = np.where(rules["about_customers"], "customer_problem", "not_about_customers")
+        for lang, idx in [("all", sub.index)] + [(g, d.index) for g, d in sub.groupby("language")]:
+            if len(idx) < 20:
+                continue
+            for subset, keep in (("all", np.ones(len(idx), bool)), ("clear", sub.loc[idx, "borderline"].to_numpy() == 0)):
+                ii = np.asarray(idx)[keep]
+                gold = sub.loc[ii, "cls"].tolist()
+                r = about_scores(gold, [pred[i] for i in ii])
+                cust = [i for i in ii if sub.at[i, "cls"] in ABOUT]
+                r["stage_acc"] = (np.mean([stage_pred[i] == sub.at[i, "stage"] for i in cust]) if cust else np.nan)
+                r["stage_n"] = len(cust)
+                base = about_scores(gold, [rule_pred[i] for i in ii])
+                r["rules_f1"], r["rules_precision"] = base["f1"], base["precision"]
+                rows.append({"held_out": held, "language": lang, "subset": subset, "config": str(config), **r})
+    return pd.DataFrame(rows)
+
+
+def evaluate_sentiment(sd: pd.DataFrame, xs: np.ndarray) -> pd.DataFrame:
+    """Balanced accuracy (negative vs positive) and 3-class macro-F1 on held-out real text, with the
+    lexicon method beside it. Each test set's whole source is left out of training."""
+    from eevp.sentiment import classify_sentiment
+
+    tests = [
+        ("English staff statements: Glassdoor UK", "labelled:gd_uk", {"labelled:gd_uk", "glassdoor_pros_cons"}),
+        ("English staff statements: Glassdoor (Bright Data)", "labelled:gd_bd", {"labelled:gd_bd"}),
+        ("English staff statements: Indeed city reviews", "labelled:indeed", {"labelled:indeed"}),
+        ("Russian exit comments", "labelled:ru_exit", {"labelled:ru_exit", "labelled:ru_exit_hr"}),
+        ("Ukrainian/Russian reviews: Rozetka", "labelled:rozetka", {"labelled:rozetka"}),
+        ("Russian restaurant reviews", "ru_restaurant_reviews", {"ru_restaurant_reviews"}),
+        ("Russian tweets: banks (telecom in training)", ("ru_bank_telecom_tweets", "banks"), None),
+        ("Russian tweets: telecom (banks in training)", ("ru_bank_telecom_tweets", "telecom"), None),
+        ("English airline tweets", "airline_tweets", {"airline_tweets"}),
+    ]
+    rows = []
+    for name, target, excluded in tests:
+        if isinstance(target, tuple):
+            test = (sd["corpus"] == target[0]) & (sd["group"] == target[1])
+            train = ~test & ~((sd["corpus"] == target[0]) & (sd["group"] == target[1]))
+        else:
+            test = sd["corpus"] == target
+            train = ~sd["corpus"].isin(excluded)
+        head = fit_head(xs[train], sd.loc[train, "label"].tolist(), SENTIMENTS)
+        sub = sd[test].reset_index(drop=True)
+        proba = head.predict_proba(xs[test])
+        pred3 = [head.classes[i] for i in proba.argmax(axis=1)]
+        pol = sub["label"].isin(["negative", "positive"]).to_numpy()
+        neg, pos = head.classes.index("negative"), head.classes.index("positive")
+        pred2 = np.where(proba[:, pos] > proba[:, neg], "positive", "negative")
+        lex = classify_sentiment(sub["text"].tolist(), sub["language"].tolist())
+        lex2 = np.where(np.array(lex) == "positive", "positive", "negative")
+        for lang, idx in [("all", sub.index)] + [(g, d.index) for g, d in sub.groupby("language")]:
+            m = np.zeros(len(sub), bool)
+            m[np.asarray(idx)] = True
+            if m.sum() < 20 or (m & pol).sum() < 10 or len(set(sub.loc[m & pol, "label"])) < 2:
+                continue
+            rows.append({"test": name, "language": lang, "n": int(m.sum()), "n_polar": int((m & pol).sum()),
+                         "balanced_acc": balanced_accuracy_score(sub.loc[m & pol, "label"], pred2[m & pol]),
+                         "macro_f1_3": f1_score(sub.loc[m, "label"], np.array(pred3)[m], average="macro"),
+                         "lexicon_balanced_acc": balanced_accuracy_score(sub.loc[m & pol, "label"], lex2[m & pol])})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def train_all(save: bool = True, evaluate: bool = True) -> dict:
+    """Evaluate (leave one source out) and, with ``save``, train the shipped heads on everything."""
+    embedder = default_embedder()
+    df, aux = lens_data(), aux_lens()
+    x = features(df["text"].tolist(), df["language"].tolist())
+    xa = features(aux["text"].tolist(), aux["language"].tolist())
+    lens = evaluate_lens(df, aux, x, xa) if evaluate else pd.DataFrame()
+    sd = sentiment_data(df)
+    xs = sentiment_features(sd["text"].tolist(), sd["language"].tolist())
+    sent = evaluate_sentiment(sd, xs) if evaluate else pd.DataFrame()
+    counts = df.groupby(["source", "cls"]).size().unstack(fill_value=0)
+    langs = df.groupby(["source", "language"]).size().unstack(fill_value=0)
+    summary = {"labelled": int(len(df)), "missing_text": int(df.attrs.get("missing", 0)),
+               "classes_by_source": counts.to_dict(orient="index"), "languages_by_source": langs.to_dict(orient="index"),
+               "lens": lens.round(3).to_dict(orient="records"), "sentiment": sent.round(3).to_dict(orient="records")}
+    if save:
+        card = {"embedder": embedder.model_id, "features": ["embedding"] * 512 + list(RULE_FEATURES) + ["lexicon_sentiment"], "C": C,
+                "trained_on": {"labelled_real_statements": int(len(df)), "auxiliary": aux["group"].value_counts().to_dict()},
+                "script": "training/train_models.py"}
+        config, sel_scores = select_config(df, x, xa, aux)
+        card["selection"] = {"chosen (C, airline weight)": list(config), "mean held-out F1 per setting": sel_scores}
+        save_head(fit_lens(x, df["cls"], xa, aux, config, card), "class", HEADS_DIR / "lens")
+        w = np.r_[np.ones(len(df)), np.full(len(aux), AUX_WEIGHT)]
+        xall, yall = np.vstack([x, xa]), df["cls"].tolist() + aux["cls"].tolist()
+        rows = np.isin(yall, ABOUT)
+        stages = np.array(df["stage"].tolist() + aux["stage"].tolist())
+        save_head(fit_head(xall[rows], list(stages[rows]), STAGE_CLASSES, w[rows], card), "stage", HEADS_DIR / "lens")
+        scard = {"embedder": embedder.model_id, "features": ["embedding"] * 512 + ["lexicon_sentiment"], "C": C,
+                 "trained_on": sd["corpus"].value_counts().to_dict(), "script": "training/train_models.py"}
+        save_head(fit_head(xs, sd["label"].tolist(), SENTIMENTS, None, scard), "sentiment", HEADS_DIR / "sentiment_model")
+    return summary
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--no-save", action="store_true", help="evaluate only")
+    p.add_argument("--save-only", action="store_true", help="train and save the heads, no evaluation")
+    p.add_argument("--json", help="write the figures to this file")
+    a = p.parse_args(argv)
+    summary = train_all(save=not a.no_save, evaluate=not a.save_only)
+    pd.set_option("display.width", 200)
+    print(pd.DataFrame(summary["lens"]).to_string(index=False))
+    print(pd.DataFrame(summary["sentiment"]).to_string(index=False))
+    if a.json:
+        Path(a.json).write_text(json.dumps(summary, indent=1, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
