@@ -1,11 +1,11 @@
-"""Login for the Streamlit app (presentation only; checks are in eevp.auth)."""
+"""Login for the Streamlit app (presentation only; checks are in eevp.store.auth)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import ui
-from eevp import audit, auth
+from eevp.store import audit, auth
 from eevp.errors import AccessDenied
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from eevp import customers
+from eevp.analytics import customers
 from eevp.errors import EevpError
 
 

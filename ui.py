@@ -40,61 +40,61 @@ def _engine(database_url: str):
 
 def data_key() -> tuple:
     """Changes whenever stored data changes (or the database is another one): pass it to cached loaders."""
-    from eevp.queries import data_version
+    from eevp.store.queries import data_version
 
     return (get_settings().database_url, *data_version(get_engine()))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _survey_wide(key: tuple):
-    from eevp.queries import survey_wide as load
+    from eevp.store.queries import survey_wide as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def survey_items(key: tuple):
-    from eevp.queries import survey_items as load
+    from eevp.store.queries import survey_items as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def wave_order(key: tuple):
-    from eevp.queries import wave_order as load
+    from eevp.store.queries import wave_order as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _exits_frame(key: tuple):
-    from eevp.queries import exits_frame as load
+    from eevp.store.queries import exits_frame as load
 
     return load(get_engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _evp_frames(key: tuple):
-    from eevp.queries import evp_catalog, evp_ratings
+    from eevp.store.queries import evp_catalog, evp_ratings
 
     return evp_catalog(get_engine()), evp_ratings(get_engine())
 
 
 def survey_wide(key: tuple):
     """Survey responses (one row per response) that the current user may see."""
-    from eevp.auth import restrict
+    from eevp.store.auth import restrict
 
     return restrict(current_user(), _survey_wide(key))
 
 
 def exits_frame(key: tuple):
-    from eevp.auth import restrict
+    from eevp.store.auth import restrict
 
     return restrict(current_user(), _exits_frame(key))
 
 
 def evp_frames(key: tuple):
-    from eevp.auth import restrict
+    from eevp.store.auth import restrict
 
     catalog, ratings = _evp_frames(key)
     return catalog, restrict(current_user(), ratings)
@@ -102,8 +102,8 @@ def evp_frames(key: tuple):
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _home_summary(key: tuple, user, threshold: int) -> dict:
-    from eevp.auth import restrict
-    from eevp.reports import home_summary
+    from eevp.store.auth import restrict
+    from eevp.analytics.reports import home_summary
 
     wide, exits = restrict(user, _survey_wide(key)), restrict(user, _exits_frame(key))
     return home_summary(wide, survey_items(key), exits, wave_order(key), threshold)
@@ -112,7 +112,7 @@ def _home_summary(key: tuple, user, threshold: int) -> dict:
 def home_summary(key: tuple, threshold: int) -> dict:
     """Home's cards, trend and pointers for what the current user may see: computed once per data
     version, user scope and threshold (a rerun of Home — the tour, the language — costs nothing)."""
-    from eevp.auth import User
+    from eevp.store.auth import User
 
     user = current_user()
     scope = User("", user.role, tuple(user.departments)) if user is not None else None
@@ -122,8 +122,8 @@ def home_summary(key: tuple, threshold: int) -> dict:
 @st.cache_data(show_spinner=False, max_entries=4)
 def themes_and_units(key: tuple, scope: str = "all"):
     """The current themes of a scope ("all" or "customers") and its units with a ``person`` column."""
-    from eevp.analysis import theme_table, unit_themes
-    from eevp.theme_views import with_person
+    from eevp.themes.run import theme_table, unit_themes
+    from eevp.analytics.theme_views import with_person
 
     return theme_table(get_engine(), scope=scope), with_person(unit_themes(get_engine(), scope=scope))
 
@@ -135,7 +135,7 @@ def lang() -> str:
         saved = None
         user = current_user()
         if user is not None:
-            from eevp.auth import saved_language
+            from eevp.store.auth import saved_language
 
             saved = saved_language(get_settings(), user.username)
         st.session_state["lang"] = i18n.pick_language(st.context.headers.get("Accept-Language"), saved)
@@ -189,7 +189,7 @@ def gate() -> None:
     except EevpError as exc:
         st.error(t(str(exc)))
         st.stop()
-    from eevp.batches import has_demo
+    from eevp.store.batches import has_demo
 
     if has_demo(engine):
         st.sidebar.info(t("You are looking at demo data. An admin can clear it on the Upload page."), icon="🧪")
@@ -222,7 +222,7 @@ def _remember_language(code: str) -> None:
     user = current_user()
     if user is None:
         return
-    from eevp.auth import save_language
+    from eevp.store.auth import save_language
 
     try:
         save_language(get_settings(), user.username, code)
@@ -381,7 +381,7 @@ def survey_filters(wide, items, waves):
     """Sidebar filters shared across pages (kept in the session). Returns (filtered frame, segment names)."""
     from dataclasses import replace
 
-    from eevp.queries import SEGMENTS, Filters, extra_segments
+    from eevp.store.queries import SEGMENTS, Filters, extra_segments
 
     extra = extra_segments(wide, items["item"].tolist())
     segments = list(SEGMENTS) + [c for c in extra if wide[c].nunique() <= 50]
@@ -414,7 +414,7 @@ def _kept_multiselect(label: str, options: list, key: str, default=None, help: s
 
 def current_filters():
     """The Filters chosen in the sidebar on this run (see survey_filters)."""
-    from eevp.queries import Filters
+    from eevp.store.queries import Filters
 
     return st.session_state.get("_filters") or Filters()
 
@@ -431,7 +431,7 @@ escape = escape_markdown
 @st.cache_resource(show_spinner=False)
 def embedder():
     """The configured embedding model, loaded once per server."""
-    from eevp.embeddings import get_embedder
+    from eevp.themes.embeddings import get_embedder
 
     return get_embedder(get_settings().embedder)
 

@@ -10,8 +10,8 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from .errors import TooFewUnitsError
-from .settings import Settings
+from eevp.errors import TooFewUnitsError
+from eevp.settings import Settings
 
 Progress = Callable[[str, int, int], None]
 
@@ -88,8 +88,8 @@ def run_all(engine: Engine, settings: Settings, *, refit: bool = False, embedder
 
 
 def _run_all(engine: Engine, settings: Settings, *, refit: bool, embedder, progress: Progress) -> dict:
-    from .analysis import analyze
-    from .customers import tag_units
+    from eevp.themes.run import analyze
+    from eevp.analytics.customers import tag_units
 
     notes = []
     try:

@@ -8,7 +8,8 @@ from eevp.errors import DuplicateBatchError, EevpError, ValidationFailed
 ui.page_setup("Upload", "⬆️")
 t = ui.t
 
-from eevp import batches, ingest, mapping as mp, readers  # noqa: E402
+from eevp.store import batches
+from eevp.intake import ingest, mapping as mp, readers  # noqa: E402
 
 KIND_LABELS = {
     "survey": "Survey batch (eNPS, ratings, comments)",

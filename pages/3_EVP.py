@@ -7,7 +7,8 @@ import ui
 ui.page_setup("EVP", "🎁")
 t = ui.t
 
-from eevp import charts, reports  # noqa: E402
+from eevp import charts
+from eevp.analytics import reports  # noqa: E402
 
 st.title(t("Employer value proposition"))
 ui.require_permission("view_dashboards")

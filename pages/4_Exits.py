@@ -7,7 +7,8 @@ import ui
 ui.page_setup("Exits", "🚪")
 t = ui.t
 
-from eevp import charts, reports, theme_views  # noqa: E402
+from eevp import charts
+from eevp.analytics import reports, theme_views  # noqa: E402
 
 st.title(t("Exit interviews"))
 ui.require_permission("view_dashboards")

@@ -8,7 +8,8 @@ import ui
 ui.page_setup("Themes", "💬")
 t = ui.t
 
-from eevp import charts, theme_views  # noqa: E402
+from eevp import charts
+from eevp.analytics import theme_views  # noqa: E402
 from eevp.errors import EevpError  # noqa: E402
 
 st.title(t("Themes in what people write"))
@@ -57,7 +58,7 @@ with tab_list:
             tid = a.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)))
             new = b.text_input(t("New label"))
             if st.form_submit_button(t("Rename")) and new.strip():
-                from eevp.analysis import rename_theme
+                from eevp.themes.run import rename_theme
 
                 rename_theme(engine, int(themes.loc[themes["theme_id"] == tid, "model_row"].iloc[0]), int(tid),
                              new.strip())
@@ -88,7 +89,7 @@ with tab_quotes:
     else:
         tid = st.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)),
                            key="quote_theme")
-        from eevp.customers import quotes
+        from eevp.analytics.customers import quotes
 
         ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
         st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
@@ -99,7 +100,7 @@ with tab_search:
     query = st.text_input(t("Search all text (words or a sentence)"))
     mode = st.radio(t("Search by"), [t("Words"), t("Meaning")], horizontal=True)
     if query.strip() and ui.allowed("view_quotes"):
-        from eevp.analysis import search_units
+        from eevp.themes.run import search_units
 
         try:
             hits = search_units(engine, query.strip(), embedder=ui.embedder() if mode == t("Meaning") else None,
@@ -107,7 +108,7 @@ with tab_search:
         except EevpError as exc:
             st.error(t(str(exc)))
             hits = pd.DataFrame(columns=["unit_id", "score"])
-        from eevp.customers import quotes as fetch
+        from eevp.analytics.customers import quotes as fetch
 
         ids = hits["unit_id"].tolist() if len(hits) else []
         found = fetch(engine, ids, n=20, min_people=settings.min_group_size)

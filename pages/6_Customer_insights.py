@@ -8,7 +8,8 @@ import ui
 ui.page_setup("Customer insights", "🧭")
 t = ui.t
 
-from eevp import charts, customers  # noqa: E402
+from eevp import charts
+from eevp.analytics import customers  # noqa: E402
 
 st.title(t("What staff tell us about customers"))
 ui.require_permission("view_customers")

@@ -9,7 +9,7 @@ import ui
 ui.page_setup("CX maturity", "🧩")
 t = ui.t
 
-from eevp import maturity
+from eevp.analytics import maturity
 from eevp.errors import EevpError
 
 st.title(t("CX maturity check"))

@@ -10,7 +10,7 @@ import ui
 ui.page_setup("Admin", "🛠️")
 t = ui.t
 
-from eevp import audit, auth, lifecycle  # noqa: E402
+from eevp.store import audit, auth, lifecycle  # noqa: E402
 from eevp.errors import EevpError  # noqa: E402
 
 st.title(t("Administration"))

@@ -14,8 +14,8 @@ from sklearn.decomposition import PCA
 from sqlalchemy import insert, select
 from test_themes import FakeEmbedder, make_corpus
 
-from eevp import db
-from eevp.analysis import analyze, jaccard, rename_theme, search_units, theme_table, unit_themes
+from eevp.store import db
+from eevp.themes.run import analyze, jaccard, rename_theme, search_units, theme_table, unit_themes
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.hashing import text_hash
 
@@ -338,7 +338,7 @@ def test_meta_keeps_params(fitted_db, engine):
 
 
 def test_integration_with_real_embedder_module(engine, settings, corpus):
-    """eevp.embeddings.embed_cached stores vectors: a second refit embeds nothing new."""
+    """eevp.themes.embeddings.embed_cached stores vectors: a second refit embeds nothing new."""
     add_units(engine, corpus[0])
     emb = FakeEmbedder()
     analyze(engine, settings, embedder=emb, steps=steps())

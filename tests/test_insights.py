@@ -9,7 +9,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from eevp.errors import InputError
 from eevp.hashing import text_hash
-from eevp.insights import (
+from eevp.text.lens import (
     COLUMNS,
     STAGES,
     TAGGER_VERSION,
