@@ -7,15 +7,28 @@ Exit codes: 0 done; 2 input rejected (nothing stored); 1 any other failure.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
+from eevp.analytics import reports
+from eevp.analytics.customers import report
+from eevp.bootstrap import load_demo, open_database
 from eevp.errors import EevpError, ValidationFailed
-from eevp.store.auth import CLI_USER
+from eevp.intake.ingest import IngestResult, ingest_file
+from eevp.pipeline import run_all
 from eevp.settings import Settings
+from eevp.store import queries
+from eevp.store.auth import CLI_USER, add_user, ensure_admin, users_path
+from eevp.store.batches import clear_demo, delete_batch, has_demo, is_empty_of_data, list_batches
+from eevp.store.db import current_version
+from eevp.store.lifecycle import backup, erase_respondent, export_texts, restore
+from eevp.themes.embeddings import SentenceTransformerEmbedder, get_embedder
+from eevp.themes.report import themes_report
+from eevp.themes.run import embed_all
 
 
 def _progress_line(step: str, done: int, total: int) -> None:
@@ -36,8 +49,6 @@ def _emit(args, payload, text: str | None = None) -> None:
 
 
 def _engine(args):
-    from eevp.bootstrap import open_database
-
     settings = Settings.from_env(database_url=args.db)
     return settings, open_database(settings)
 
@@ -45,9 +56,6 @@ def _engine(args):
 # --------------------------------------------------------------------------- commands
 
 def cmd_init(args) -> int:
-    from eevp.store.auth import ensure_admin, users_path
-    from eevp.store.db import current_version
-
     settings, engine = _engine(args)
     password = ensure_admin(settings)
     if password:
@@ -59,17 +67,12 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from eevp.store.batches import clear_demo, has_demo
-    from eevp.bootstrap import load_demo
-
     settings, engine = _engine(args)
     if args.clear:
         n = clear_demo(engine)
         _emit(args, {"deleted_batches": n}, f"Demo data cleared ({n} batches deleted).")
         return 0
     if args.if_empty:
-        from eevp.store.batches import is_empty_of_data
-
         if not is_empty_of_data(engine):
             _emit(args, {"batches": {}}, "The database already holds data; demo not loaded.")
             return 0
@@ -81,8 +84,6 @@ def cmd_demo(args) -> int:
 
 
 def cmd_batches(args) -> int:
-    from eevp.store.batches import list_batches
-
     _, engine = _engine(args)
     df = list_batches(engine)
     _emit(args, {"batches": df.to_dict("records")}, df.to_string(index=False) if len(df) else "No batches stored.")
@@ -90,8 +91,6 @@ def cmd_batches(args) -> int:
 
 
 def cmd_delete(args) -> int:
-    from eevp.store.batches import delete_batch
-
     _, engine = _engine(args)
     counts = delete_batch(engine, args.batch_id, user="cli")
     _emit(args, {"deleted": args.batch_id, "rows": counts}, f"Batch {args.batch_id} deleted.")
@@ -99,8 +98,6 @@ def cmd_delete(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from eevp.intake.ingest import IngestResult, ingest_file
-
     settings, engine = _engine(args)
     mapping = None
     if args.mapping:
@@ -135,8 +132,6 @@ def _errors_text(res, headline: str) -> str:
 
 
 def cmd_analyze(args) -> int:
-    from eevp.pipeline import run_all
-
     settings, engine = _engine(args)
     start = time.perf_counter()
     out = run_all(engine, settings, refit=args.refit, progress=None if args.json else _progress_line)
@@ -148,9 +143,6 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_embed(args) -> int:
-    from eevp.themes.run import embed_all
-    from eevp.themes.embeddings import SentenceTransformerEmbedder, get_embedder
-
     settings, engine = _engine(args)
     embedder = get_embedder(args.embedder or settings.embedder, models_dir=settings.models_dir)
     if args.batch_size:
@@ -167,9 +159,6 @@ def cmd_embed(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from eevp.store import queries
-    from eevp.analytics import reports
-
     settings, engine = _engine(args)
     threshold = settings.min_group_size
     if args.what == "survey":
@@ -181,20 +170,14 @@ def cmd_report(args) -> int:
     elif args.what == "exits":
         payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
     elif args.what == "themes":
-        from eevp.themes.report import themes_report
-
         payload = themes_report(engine, settings, source=args.source)
     else:
-        from eevp.analytics.customers import report
-
         payload = report(engine, settings)
     _emit(args, payload)
     return 0
 
 
 def cmd_export(args) -> int:
-    from eevp.store.lifecycle import export_texts
-
     _, engine = _engine(args)
     rows = export_texts(engine, CLI_USER)
     if args.json:
@@ -206,8 +189,6 @@ def cmd_export(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from eevp.store.lifecycle import backup
-
     _, engine = _engine(args)
     counts = backup(engine, args.file, CLI_USER)
     _emit(args, {"file": args.file, "rows": counts}, f"Backup written to {args.file} ({sum(counts.values())} rows).")
@@ -215,8 +196,6 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from eevp.store.lifecycle import restore
-
     _, engine = _engine(args)
     counts = restore(engine, args.file, CLI_USER)
     _emit(args, {"file": args.file, "rows": counts}, f"Restored {sum(counts.values())} rows from {args.file}.")
@@ -224,8 +203,6 @@ def cmd_restore(args) -> int:
 
 
 def cmd_erase(args) -> int:
-    from eevp.store.lifecycle import erase_respondent
-
     settings, engine = _engine(args)
     counts = erase_respondent(engine, settings, CLI_USER, args.respondent_id)
     _emit(args, {"erased": counts}, f"Erased {sum(counts.values())} rows of this respondent.")
@@ -233,10 +210,6 @@ def cmd_erase(args) -> int:
 
 
 def cmd_user(args) -> int:
-    import getpass
-
-    from eevp.store.auth import add_user
-
     settings, _ = _engine(args)
     password = args.password or getpass.getpass(f"Password for {args.username}: ")
     user = add_user(settings, CLI_USER, args.username, password, args.role, tuple(args.department or ()))

@@ -13,12 +13,18 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
+from eevp.analytics.theme_views import theme_cross
+from eevp.errors import InputError, NotFoundError
+from eevp.safe import escape_markdown
 from eevp.store import db
-from eevp.store.queries import fetch_frame, rows_frame
+from eevp.store.auth import require
+from eevp.store.queries import current_model, fetch_frame, rows_frame
+from eevp.text.lens import TAGGER_VERSION, apply_corrections, tag_statements
+from eevp.themes.embeddings import stored_vectors
 
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
@@ -60,7 +66,6 @@ def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None =
     (cosine ≥ :data:`CORRECTION_SIMILARITY` in the embedding cache of ``model_id``, by default the
     embedder of the current theme model; texts not in the cache are matched exactly only).
     """
-    from eevp.text.lens import TAGGER_VERSION, apply_corrections, tag_statements
 
     t, s = db.text_units, db.statement_tags
     with engine.connect() as conn:
@@ -94,14 +99,16 @@ CORRECTION_SIMILARITY = 0.9
 def _cached_vectors(engine: Engine, hashes: list[str], model_id: str | None = None) -> dict[str, np.ndarray]:
     """Vectors of these texts from the embedding cache (no embedding here): of ``model_id``, or of
     the embedder of the current theme model."""
-    from eevp.themes.run import _current_model
-    from eevp.themes.embeddings import _lookup
-
     if model_id is None:
         with engine.connect() as conn:
-            current = _current_model(conn, "all")
+            current = current_model(conn, "all")
         model_id = None if current is None else current.model_id
-    return {} if model_id is None else _lookup(engine, model_id, list(dict.fromkeys(hashes)))
+    return {} if model_id is None else stored_vectors(engine, model_id, list(dict.fromkeys(hashes)))
+
+
+def _current_id(conn, scope: str) -> int | None:
+    current = current_model(conn, scope)
+    return None if current is None else current.id
 
 
 def _corrected(engine: Engine, tags: pd.DataFrame, corrections: pd.DataFrame, apply_corrections,
@@ -141,7 +148,7 @@ def customer_units(engine: Engine) -> pd.DataFrame:
             select(t.c.id.label("unit_id"), t.c.batch_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.role,
                    t.c.department, t.c.wave, t.c.date, t.c.language, s.c.stage, s.c.sentiment, s.c.incident)
             .join(s, s.c.unit_id == t.c.id).where(s.c.about_customers.is_(True)))
-        model = current_model(conn, "customers")
+        model = _current_id(conn, "customers")
         assign = pd.Series(dtype="int64")
         if model is not None:
             a = db.theme_assignments
@@ -157,16 +164,10 @@ def customer_units(engine: Engine) -> pd.DataFrame:
     return df
 
 
-def current_model(conn, scope: str) -> int | None:
-    m = db.theme_models
-    return conn.execute(select(m.c.id).where(and_(m.c.scope == scope, m.c.is_current.is_(True)))
-                        .order_by(m.c.id.desc()).limit(1)).scalar()
-
-
 def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
     th = db.themes
     with engine.connect() as conn:
-        model = current_model(conn, scope)
+        model = _current_id(conn, scope)
         if model is None:
             return pd.DataFrame(columns=["theme_id", "label", "keywords"])
         rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json)
@@ -306,7 +307,6 @@ def theme_stage_matrix(units: pd.DataFrame, ranked: pd.DataFrame, threshold: int
 
 def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold: int) -> pd.DataFrame:
     """Theme × segment (role, department, kind): people per cell, with matrix suppression."""
-    from eevp.analytics.theme_views import theme_cross
 
     u = units[units["theme_id"].isin(ranked["theme_id"])]
     return theme_cross(u, segment, threshold, ranked.set_index("theme_id")["label"])
@@ -376,8 +376,6 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
 
 
 def _md_plain(text: str) -> str:
-    from eevp.safe import escape_markdown
-
     return escape_markdown(text.replace("\n", " "))
 
 
@@ -411,20 +409,15 @@ def save_review(engine: Engine, actor, unit_id: int, about_customers: bool, stag
     The reviewed statement and every other statement with the same text take the reviewer's tags
     now; statements tagged later take them too, and so do near-identical ones (see :func:`tag_units`).
     """
-    from eevp.store.auth import require
 
     require(actor, "review_tags")
     if stage is not None and stage not in STAGES:
-        from eevp.errors import InputError
-
         raise InputError(f"Unknown stage '{stage}'. Use one of: {', '.join(STAGES)}.")
     t, s, r = db.text_units, db.statement_tags, db.tag_reviews
     with engine.begin() as conn:
         row = conn.execute(select(t.c.text_hash, s.c.about_customers, s.c.stage).join(s, s.c.unit_id == t.c.id)
                            .where(t.c.id == unit_id)).first()
         if row is None:
-            from eevp.errors import NotFoundError
-
             raise NotFoundError(f"Statement {unit_id} is not tagged.")
         conn.execute(delete_review(unit_id))
         conn.execute(insert(r).values(unit_id=unit_id, text_hash=row.text_hash, reviewer=actor.username,

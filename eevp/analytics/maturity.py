@@ -18,13 +18,14 @@ import pandas as pd
 from sqlalchemy import case, func, insert, select
 from sqlalchemy.engine import Engine
 
-from eevp.analytics import anonymity, customers
-from eevp.store import audit, db
 from eevp import i18n
-from eevp.store.auth import User, require
+from eevp.analytics import anonymity, customers
+from eevp.charts import OKABE_ITO
 from eevp.errors import InputError
-from eevp.store.queries import wave_order
 from eevp.settings import Settings
+from eevp.store import audit, db
+from eevp.store.auth import User, require
+from eevp.store.queries import wave_order
 
 __all__ = [
     "ANSWERS",
@@ -327,7 +328,6 @@ def maturity_chart(df: pd.DataFrame, title: str = "CX maturity: latest assessmen
         df: from :func:`chart_frame` (``dimension``, ``level``, ``assessment``; latest rows first).
         title, level_title, dimension_title: chart texts (pass translated ones).
     """
-    from eevp.charts import OKABE_ITO
 
     order = list(dict.fromkeys(df["assessment"]))
     data = df.assign(level=df["level"].astype(int)).reset_index(drop=True)

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from eevp.analytics import anonymity, metrics
+from eevp.errors import InputError
+from eevp.store.queries import SEGMENTS
 
 FAV_SUFFIX = "favourable"
 
@@ -62,7 +64,6 @@ def survey_dims(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
 
 def filter_selections(filters) -> dict:
     """A :class:`eevp.store.queries.Filters` as ``{column: values}`` (what the anonymity checks take)."""
-    from eevp.store.queries import SEGMENTS
 
     out = {"wave": tuple(filters.waves)} | {name: tuple(getattr(filters, name)) for name in SEGMENTS}
     out |= {name: tuple(values) for name, values in filters.segments}
@@ -135,8 +136,6 @@ def survey_report(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: i
     if wave:
         wide = wide[wide["wave"] == wave]
     if by not in wide.columns:
-        from eevp.errors import InputError
-
         raise InputError(f"Cannot group by '{by}'. Use one of: role, department, location, tenure, wave"
                          + "".join(f", {c}" for c in wide.columns if c not in ("id", "batch_id")
                                    and wide[c].dtype == object and c not in ("role", "department", "location",

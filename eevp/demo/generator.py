@@ -42,6 +42,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from eevp.errors import InputError
+
 __all__ = ["EXIT_ITEMS", "ITEMS", "PLANTED", "WAVES", "DemoData", "generate"]
 
 PLANTED: dict[str, str] = {
@@ -1244,8 +1246,6 @@ def generate(seed: int = 42, n_employees: int = 2000) -> DemoData:
         DemoData with the frames of every kind, their column mappings and the headcount per wave.
     """
     if n_employees < 50:
-        from eevp.errors import InputError
-
         raise InputError("The demo needs at least 50 employees (try the default, 2000).")
     rng = np.random.default_rng(seed)
     people = _leavers_and_hires(rng, _staff(rng, n_employees))

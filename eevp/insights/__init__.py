@@ -8,6 +8,7 @@ from eevp.text.lens import (  # noqa: F401
     SENTIMENTS,
     STAGES,
     TAGGER_VERSION,
+    __all__,  # noqa: F401
     apply_corrections,
     evaluate,
     lexicon_sentiment,
@@ -15,4 +16,3 @@ from eevp.text.lens import (  # noqa: F401
     review_sample,
     tag_statements,
 )
-from eevp.text.lens import __all__  # noqa: F401

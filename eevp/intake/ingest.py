@@ -12,7 +12,12 @@ A batch with errors is not stored at all unless the caller asks for the valid ro
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO
 
@@ -21,10 +26,16 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
-from eevp.store import db
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
+from eevp.intake.dates import parse_date_column
+from eevp.intake.mapping import check_mapping, find_template, suggest_mapping
+from eevp.intake.readers import read_table
+from eevp.intake.redact import Redactor
+from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
+from eevp.intake.statements import split_statements
 from eevp.settings import Settings
+from eevp.store import db
 
 TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes"}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
@@ -105,8 +116,6 @@ def _numeric(series: pd.Series, column: str, errors: list[dict], message: str) -
 
 
 def _dates(series: pd.Series, column: str, errors: list[dict], required: bool) -> pd.Series:
-    from eevp.intake.dates import parse_date_column
-
     values = series.reset_index(drop=True)
     parsed, bad = parse_date_column(values)
     parsed = pd.Series(list(parsed), index=series.index, dtype=object)
@@ -145,7 +154,6 @@ def _wave_from(series: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     When every non-empty value reads as a date, the wave label becomes the quarter
     ("2026-Q1") and the date is kept; otherwise labels are kept as written.
     """
-    from eevp.intake.dates import parse_date_column
 
     values = series.reset_index(drop=True)
     if values.notna().sum() and not values.dropna().map(lambda s: bool(re.fullmatch(r"\d{4}-?Q[1-4]", str(s)))).all():
@@ -205,7 +213,6 @@ def _scale(mapping: dict) -> tuple[float, float]:
 
 def resolve_mapping(engine: Engine | None, kind: str, df: pd.DataFrame, mapping: dict | None) -> dict:
     """The mapping to use: the given one, else a saved template for these headers, else a suggestion."""
-    from eevp.intake.mapping import check_mapping, find_template, suggest_mapping
 
     if mapping is None and engine is not None:
         mapping = find_template(engine, kind, list(df.columns))
@@ -217,7 +224,6 @@ def resolve_mapping(engine: Engine | None, kind: str, df: pd.DataFrame, mapping:
 
 def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
     """Normalise and validate a frame; nothing is stored. Every problem is collected."""
-    from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
 
     if kind not in ("survey", "exit", "focus", "evp_catalog", "evp_ratings"):
         raise InputError(f"Unknown kind '{kind}'. Use one of: survey, exit, focus, evp_catalog, evp_ratings.")
@@ -455,10 +461,6 @@ class _Redaction:
     """
 
     def __init__(self, redactor, texts):
-        import multiprocessing
-        import os
-        import threading
-
         self.redactor = redactor
         self.unique = list(dict.fromkeys(t for t in texts if t))
         self._pool = self._futures = None
@@ -466,7 +468,6 @@ class _Redaction:
         if (len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1
                 or "fork" not in multiprocessing.get_all_start_methods()):
             return
-        from concurrent.futures import ProcessPoolExecutor
 
         global _FORKED_REDACTOR
         size = -(-len(self.unique) // (4 * workers))
@@ -499,9 +500,6 @@ def _redact_chunk(texts: list[str]) -> list[str]:
 
 def _exit_with_parent(parent: int) -> None:
     """In a redaction worker: exit as soon as the ingest process is gone (killed mid-batch, say)."""
-    import os
-    import threading
-    import time
 
     def watch():
         while os.getppid() == parent:
@@ -517,8 +515,6 @@ def _text_values(keep: pd.DataFrame) -> list:
 
 def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_id: int,
                redaction: _Redaction, split: bool, date_col: str | None) -> list[dict]:
-    from eevp.intake.statements import split_statements
-
     text_cols = [c for c in keep.columns if c.startswith("text::")]
     if not text_cols or not len(keep):
         return []
@@ -560,7 +556,6 @@ def _redactor(prep: Prepared, keep: pd.DataFrame):
     when each of its word-character runs is a whole word somewhere in the batch's text, which
     every verbatim, word-bounded occurrence satisfies. Names (no digits) are all kept.
     """
-    from eevp.intake.redact import Redactor
 
     values = prep.identifier_values
     digits = [v for v in values if isinstance(v, str) and _DIGIT.search(v)]
@@ -746,7 +741,6 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
                 mapping: dict | None = None, *, name: str | None = None, sheet=None, skip_invalid: bool = False,
                 user: str | None = None) -> IngestResult:
     """Read a CSV/XLSX file and ingest it (see :func:`ingest_frame`)."""
-    from eevp.intake.readers import read_table
 
     raw = data if isinstance(data, bytes) else data.read()
     limit = settings.upload_limit_mb * 1024 * 1024

@@ -25,8 +25,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from eevp.store import db
 from eevp.errors import InputError
+from eevp.intake.dates import parse_date_column
+from eevp.store import db
 
 __all__ = [
     "FIELDS",
@@ -290,8 +291,6 @@ def _is_segment(p: _Profile) -> bool:
 
 
 def _dates_share(values: pd.Series) -> float:
-    from eevp.intake.dates import parse_date_column
-
     s = values.dropna().head(300)
     s = s[s.astype(str).str.strip() != ""]
     if s.empty or s.astype(str).str.fullmatch(r"\d+([.,]\d+)?").all():

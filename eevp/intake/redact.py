@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from eevp.errors import InputError
+
 __all__ = [
     "KINDS",
     "PLACEHOLDERS",
@@ -543,8 +545,6 @@ class Redactor:
         self.kinds = frozenset(kinds) if kinds is not None else frozenset(KINDS)
         unknown = self.kinds - set(KINDS)
         if unknown:
-            from eevp.errors import InputError
-
             raise InputError(f"Unknown redaction kind(s) {sorted(unknown)} — use some of {list(KINDS)}.")
         self._detectors = [d for d in _DETECTORS if d.kind in self.kinds]
         self._literal = _literal_ids(names) if "ID" in self.kinds else None
@@ -569,8 +569,6 @@ class Redactor:
             ``(kind, start, end)`` tuples, sorted by start, not overlapping.
         """
         if not isinstance(text, str):
-            from eevp.errors import InputError
-
             raise InputError(f"Only text can be redacted, got {type(text).__name__}.")
         candidates = self._pattern_candidates(text) + self._name_candidates(text)
         return _resolve(candidates)
@@ -703,8 +701,6 @@ def gold_spans(text: str, expected: str) -> list[tuple[str, int, int]]:
     pattern = re.escape(literals[0]) + "".join("(.+?)" + re.escape(lit) for lit in literals[1:])
     m = re.fullmatch(pattern, text, re.DOTALL)
     if m is None:
-        from eevp.errors import InputError
-
         raise InputError(f"Expected text does not fit the original: {expected!r} vs {text!r}")
     return [(kind, m.start(i + 1), m.end(i + 1)) for i, kind in enumerate(kinds)]
 

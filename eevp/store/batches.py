@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.engine import Engine
 
-from eevp.store import db
 from eevp.errors import NotFoundError
+from eevp.store import db
 
 #: Tables that hang off a batch, children first (explicit, so no database relies on cascades).
 _DERIVED = [db.theme_assignments, db.statement_tags, db.text_units, db.survey_scores, db.survey_responses,

@@ -12,8 +12,28 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-    String, Table, Text, UniqueConstraint, create_engine, event, insert, select, text,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.engine import Engine
 
@@ -281,7 +301,6 @@ def _create_v1(conn) -> None:
 
 def _packed_scores_v2(conn) -> None:
     """survey_responses.item_scores, filled for the responses stored before it existed."""
-    from sqlalchemy import inspect
 
     if "item_scores" not in {c["name"] for c in inspect(conn).get_columns("survey_responses")}:
         kind = LargeBinary().compile(dialect=conn.dialect)
@@ -334,7 +353,6 @@ def unpack_scores(packed, n_items: int) -> np.ndarray:
 def fill_packed_scores(conn) -> int:
     """Pack the scores of responses whose ``item_scores`` is NULL (data stored before it
     existed, restored from an older backup). Returns how many responses were filled."""
-    from sqlalchemy import bindparam, update
 
     r, s, b = survey_responses, survey_scores, batches
     todo = select(r.c.batch_id).where(r.c.item_scores.is_(None)).distinct()

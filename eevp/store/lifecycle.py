@@ -8,15 +8,16 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import Engine
 
-from eevp.store import db
-from eevp.store.auth import User, require
-from eevp.store.batches import drop_orphan_embeddings
 from eevp.errors import InputError, NotFoundError
 from eevp.hashing import keyed_hash
 from eevp.settings import Settings
+from eevp.store import db
+from eevp.store.audit import record
+from eevp.store.auth import User, require
+from eevp.store.batches import drop_orphan_embeddings
 
 FORMAT = "eevp-backup-1"
 
@@ -93,7 +94,6 @@ def backup(engine: Engine, path: str | Path, actor: User) -> dict:
         z.writestr("manifest.json", json.dumps({"format": FORMAT, "schema_version": db.SCHEMA_VERSION,
                                                 "created_at": db.now().isoformat(), "counts": counts}))
     tmp.replace(path)
-    from eevp.store.audit import record
 
     record(engine, actor.username, "backup", str(path))
     return counts
@@ -130,8 +130,6 @@ def restore(engine: Engine, path: str | Path, actor: User) -> dict:
 
 
 def _reset_sequences(conn) -> None:
-    from sqlalchemy import text
-
     for table in db.metadata.sorted_tables:
         if "id" in table.c and table.c.id.autoincrement is True:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
@@ -145,7 +143,6 @@ def export_texts(engine: Engine, actor: User) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.id, t.c.batch_id, t.c.kind, t.c.question, t.c.seq, t.c.role, t.c.department,
                                    t.c.wave, t.c.date, t.c.language, t.c.text).order_by(t.c.id)).mappings().all()
-    from eevp.store.audit import record
 
     record(engine, actor.username, "export", f"texts ({len(rows)} units)")
     return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in rows]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
 from eevp.store import db
@@ -302,3 +302,10 @@ def data_version(engine: Engine) -> tuple:
         changed = conn.execute(select(func.count(al.c.id), func.max(al.c.id))
                                .where(al.c.action.in_(_ROW_CHANGES))).first()
     return tuple(b) + tuple(m) + (t,) + tuple(lab) + (rv,) + tuple(changed)
+
+
+def current_model(conn, scope: str):
+    """The current theme model of ``scope`` ("all" or "customers") as a ``theme_models`` row, or None."""
+    m = db.theme_models
+    return conn.execute(select(m).where(and_(m.c.scope == scope, m.c.is_current.is_(True)))
+                        .order_by(m.c.id.desc()).limit(1)).first()

@@ -130,3 +130,9 @@ def _latin(low: str) -> str:
     if other >= 2 and other > en:
         return "other"
     return "en"
+
+
+def written_in(word: str, language: str) -> bool:
+    """Whether ``word`` is in the script of ``language`` (Cyrillic for "ru"/"uk", Latin otherwise)."""
+    cyr = any("а" <= c.lower() <= "я" or c.lower() in "ёіїєґ" for c in word)
+    return cyr if language in ("ru", "uk") else not cyr

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
@@ -33,9 +34,9 @@ import numpy as np
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from eevp.store import db
 from eevp.errors import InputError
 from eevp.hashing import text_hash
+from eevp.store import db
 
 __all__ = [
     "Embedder",
@@ -481,8 +482,6 @@ class UseEmbedder:
                 for idx in batches:
                     run(idx)
             else:
-                from concurrent.futures import ThreadPoolExecutor
-
                 with ThreadPoolExecutor(workers) as pool:
                     list(pool.map(run, batches))
         return out
@@ -621,7 +620,7 @@ def encode_with_progress(embedder: Embedder, texts: list[str], progress: Progres
 # --------------------------------------------------------------------------- cache
 
 
-def _lookup(engine: Engine, model_id: str, hashes: list[str]) -> dict[str, np.ndarray]:
+def stored_vectors(engine: Engine, model_id: str, hashes: list[str]) -> dict[str, np.ndarray]:
     table = db.embeddings
     found: dict[str, np.ndarray] = {}
     with engine.connect() as conn:
@@ -651,7 +650,7 @@ def _store(engine: Engine, model_id: str, rows: list[tuple[str, np.ndarray]]) ->
 
 def _store_one_by_one(engine: Engine, chunk: list[dict]) -> None:
     table = db.embeddings
-    existing = _lookup(engine, chunk[0]["model_id"], [r["text_hash"] for r in chunk])
+    existing = stored_vectors(engine, chunk[0]["model_id"], [r["text_hash"] for r in chunk])
     for row in chunk:
         if row["text_hash"] in existing:
             continue
@@ -678,7 +677,7 @@ def embed_cached(engine: Engine, embedder: Embedder, texts: list[str],
     texts = list(texts)
     hashes = [text_hash(t) for t in texts]
     unique: dict[str, str] = dict(zip(hashes, texts))
-    vectors = _lookup(engine, embedder.model_id, list(unique))
+    vectors = stored_vectors(engine, embedder.model_id, list(unique))
     missing = [h for h in unique if h not in vectors]
     if missing:
         new = encode_with_progress(embedder, [unique[h] for h in missing], progress)

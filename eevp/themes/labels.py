@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from itertools import islice
 
+from eevp.text.language import written_in
 from eevp.text.textprep import guess_language, lemma, stop_words
 
 __all__ = ["phrase_label"]
@@ -48,7 +49,6 @@ def _clauses(text: str) -> list[list[str]]:
 
 def _keyword_weights(keywords: list[str], language: str) -> dict[str, float]:
     """Lemma → weight (1 for the first keyword, 1/2 for the second...); words of bigrams count too."""
-    from eevp.themes.model import written_in
 
     weights: dict[str, float] = {}
     for rank, keyword in enumerate(k for k in keywords if k and written_in(k, language)):

@@ -28,9 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
+from eevp.text.language import written_in
 from eevp.text.textprep import LemmaTokenizer, guess_language, make_vectorizer
+from eevp.themes.labels import phrase_label
 
 __all__ = [
     "Candidates",
@@ -235,8 +238,6 @@ class KnnUMAP:
 
         x = np.asarray(X, dtype=np.float32)
         if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
-            from sklearn.decomposition import PCA
-
             x = PCA(n_components=self.pca_dims, random_state=self.random_state).fit_transform(x).astype(np.float32)
         k = min(self.n_neighbors, len(x) - 1)
         knn = exact_knn(x, k)
@@ -366,12 +367,6 @@ def _threshold(embeddings: np.ndarray, topics: np.ndarray, theme_ids: np.ndarray
 # --------------------------------------------------------------------------- labels
 
 
-def written_in(word: str, language: str) -> bool:
-    """Whether ``word`` is in the script of ``language`` (Cyrillic for "ru"/"uk", Latin otherwise)."""
-    cyr = any("а" <= c.lower() <= "я" or c.lower() in "ёіїєґ" for c in word)
-    return cyr if language in ("ru", "uk") else not cyr
-
-
 def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -> str:
     """A readable label from the top keywords, preferring words in the theme's main language.
 
@@ -407,7 +402,6 @@ def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -
 def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[str], top_n: int,
                   skip=()) -> pd.DataFrame:
     """One row per theme: a label (a phrase its comments share, else its keywords), keywords, size."""
-    from eevp.themes.labels import phrase_label
 
     rows = []
     counts = Counter(topics.tolist())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from eevp.themes.run import theme_table
+
 
 def themes_report(engine: Engine, settings, source: str | None = None) -> dict:
-    from eevp.themes.run import theme_table
-
     table = theme_table(engine, scope="all", kinds=(source,) if source else None)
     table = table[table["size"] >= settings.min_comment_group] if len(table) else table
     themes = []

@@ -30,11 +30,27 @@ import pandas as pd
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
-from eevp.store import db
 from eevp.errors import InputError, NotFoundError
-from eevp.store.queries import fetch_frame, rows_frame
+from eevp.hashing import text_hash
 from eevp.settings import Settings
+from eevp.store import db
+from eevp.store.queries import current_model, fetch_frame, rows_frame
+from eevp.text.language import detect_languages
+from eevp.text.lens import customer_words
+from eevp.text.sentiment import classify_sentiment
 from eevp.text.textprep import is_boilerplate, word_count
+from eevp.themes.embeddings import embed_cached, get_embedder
+from eevp.themes.model import (
+    ThemeConfig,
+    assign_new,
+    candidate_themes,
+    centroids_for,
+    fit_themes,
+    load_model,
+    nearest,
+    params_for_size,
+    save_model,
+)
 
 __all__ = ["SCOPES", "analyze", "jaccard", "rename_theme", "search_units", "theme_table", "unit_themes"]
 
@@ -80,15 +96,10 @@ def _fill_column(engine: Engine, column: str, compute, progress: Progress, step:
 
 
 def _detect(texts: list[str]) -> list[str]:
-    from eevp.text.language import detect_languages
-
     return list(detect_languages(texts))
 
 
 def _sentiment(texts: list[str]) -> list[str]:
-    from eevp.text.language import detect_languages
-    from eevp.text.sentiment import classify_sentiment
-
     return list(classify_sentiment(texts, list(detect_languages(texts))))
 
 
@@ -128,20 +139,12 @@ def _scope_units(engine: Engine, scope: str) -> pd.DataFrame:
     return df
 
 
-def _current_model(conn, scope: str):
-    m = db.theme_models
-    return conn.execute(select(m).where(and_(m.c.scope == scope, m.c.is_current.is_(True)))
-                        .order_by(m.c.id.desc()).limit(1)).first()
-
-
 def _usable(model_row, embedder) -> bool:
     return (model_row is not None and not model_row.stale and model_row.model_id == embedder.model_id
             and model_row.path is not None and Path(model_row.path).is_dir())
 
 
 def _embed(engine: Engine, embedder, texts: list[str], progress: Progress) -> tuple[np.ndarray, int]:
-    from eevp.themes.embeddings import embed_cached
-
     if not texts:
         return np.zeros((0, 0), dtype=np.float32), 0
     return embed_cached(engine, embedder, texts, progress=lambda d, n: progress("embedding", d, n))
@@ -169,13 +172,10 @@ def embed_all(engine: Engine, settings: Settings, *, embedder=None, progress: Pr
     Returns:
         ``{"units", "embedded_new", "model_id", "seconds"}``.
     """
-    from eevp.themes.model import ThemeConfig
 
     start = time.perf_counter()
     progress = progress or _noop
     if embedder is None:
-        from eevp.themes.embeddings import get_embedder
-
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
     annotate(engine, progress)  # boilerplate flags (and languages, sentiment) first, as analyze does
     kept, _, _ = _kept_units(_scope_units(engine, "all"), ThemeConfig())
@@ -210,7 +210,6 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
     Raises:
         TooFewUnitsError: a fit is needed and there are too few units with content.
     """
-    from eevp.themes.model import ThemeConfig
 
     _check_scope(scope)
     start = time.perf_counter()
@@ -218,18 +217,15 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
     if config is None:
         config = ThemeConfig(seed=settings.seed)
         if scope == "customers":  # every customer theme is about customers: the word says nothing there
-            from eevp.text.lens import customer_words
 
             config = replace(config, label_skip=customer_words())
     if embedder is None:
-        from eevp.themes.embeddings import get_embedder
-
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
     annotate(engine, progress)
     units = _scope_units(engine, scope)
     kept, boiler, short = _kept_units(units, config)
     with engine.connect() as conn:
-        current = _current_model(conn, scope)
+        current = current_model(conn, scope)
     if refit or not _usable(current, embedder):
         out = _fit(engine, settings, kept, embedder, config, scope, steps or {}, progress,
                    candidate_steps=candidate_steps or {})
@@ -245,7 +241,6 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
          candidate_steps: dict | None = None) -> dict:
     """Fit, save and store a new model; its outliers are clustered into candidate themes at once
     (what the next incremental run would do first; here the models and the JIT are already warm)."""
-    from eevp.themes.model import fit_themes, params_for_size, save_model
 
     params_for_size(len(kept), config)  # fail early, before embedding, when there is too little text
     texts = kept["text"].tolist()
@@ -266,7 +261,7 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
         _insert_assignments(conn, row, kept["unit_id"].tolist(), kept["batch_id"].tolist(), result.topics)
     progress("saving themes", 1, 1)
     with engine.connect() as conn:
-        current = _current_model(conn, scope)
+        current = current_model(conn, scope)
     seen = dict(zip(kept["unit_id"].tolist(), result.topics.tolist()))
     n_candidates = _rebuild_candidates(engine, current, kept, seen, set(), result, embedder, config,
                                        candidate_steps or {}, progress)
@@ -284,7 +279,6 @@ def _insert_assignments(conn, model_row: int, unit_ids, batch_ids, topics) -> No
 
 def _extend(engine, current, kept: pd.DataFrame, embedder, config, *, steps, progress) -> dict:
     """Assign units the current model has not seen; rebuild candidate themes from the outliers."""
-    from eevp.themes.model import assign_new, load_model
 
     a, th = db.theme_assignments, db.themes
     model_row = int(current.id)
@@ -314,7 +308,6 @@ def _extend(engine, current, kept: pd.DataFrame, embedder, config, *, steps, pro
 
 def _pool_key(unit_ids, embedder, config) -> str:
     """What candidate themes are a function of: the pool's units, the embedder and the settings."""
-    from eevp.hashing import text_hash
 
     ids = ",".join(str(int(u)) for u in sorted(unit_ids))
     return text_hash(f"{embedder.model_id}|{json.dumps(asdict(config), sort_keys=True, default=str)}|{ids}")
@@ -337,7 +330,6 @@ def _rebuild_candidates(engine, current, kept, seen, candidate_ids, loaded, embe
     candidates were clustered (or was never clustered), the whole pool is re-clustered. Otherwise
     the candidates are grown (:func:`_grow_candidates`). Returns the number of candidate themes.
     """
-    from eevp.themes.model import candidate_themes
 
     th, m = db.themes, db.theme_models
     model_row = int(current.id)
@@ -381,7 +373,6 @@ def _grow_candidates(engine, current, pool, seen, candidate_ids, loaded, embedde
     clustering, the left-over units are clustered on their own into further candidates (one close
     to an existing theme or candidate joins it).
     """
-    from eevp.themes.model import candidate_themes, centroids_for, nearest
 
     model_row = int(current.id)
     progress("candidate themes", 0, 1)
@@ -523,7 +514,7 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
     _check_scope(scope)
     th, a, t = db.themes, db.theme_assignments, db.text_units
     with engine.connect() as conn:
-        current = _current_model(conn, scope)
+        current = current_model(conn, scope)
         if current is None:
             return pd.DataFrame(columns=THEME_COLUMNS)
         themes = conn.execute(select(th).where(th.c.model_row == current.id)).all()
@@ -559,7 +550,7 @@ def unit_themes(engine: Engine, scope: str = "all") -> pd.DataFrame:
     _check_scope(scope)
     t, a = db.text_units, db.theme_assignments
     with engine.connect() as conn:
-        current = _current_model(conn, scope)
+        current = current_model(conn, scope)
         model_row = current.id if current is not None else -1
         q = (select(t.c.id, a.c.theme_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.question, t.c.role,
                     t.c.department, t.c.location, t.c.tenure, t.c.wave, t.c.date, t.c.language, t.c.sentiment,
