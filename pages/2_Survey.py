@@ -2,16 +2,12 @@
 
 import streamlit as st
 
-import ui
-
-ui.page_setup("Survey", "📋")
-t = ui.t
-
+import webui as ui
 from eevp import charts
-from eevp.analytics import reports  # noqa: E402
+from eevp.analytics import reports
 
-st.title(t("Survey results"))
-ui.require_permission("view_dashboards")
+t = ui.t
+ui.page("Survey results", "📋", "view_dashboards")
 settings = ui.get_settings()
 threshold = settings.min_group_size
 key = ui.data_key()

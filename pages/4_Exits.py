@@ -2,16 +2,12 @@
 
 import streamlit as st
 
-import ui
-
-ui.page_setup("Exits", "🚪")
-t = ui.t
-
+import webui as ui
 from eevp import charts
-from eevp.analytics import reports, theme_views  # noqa: E402
+from eevp.analytics import reports, theme_views
 
-st.title(t("Exit interviews"))
-ui.require_permission("view_dashboards")
+t = ui.t
+ui.page("Exit interviews", "🚪", "view_dashboards")
 settings = ui.get_settings()
 threshold = settings.min_group_size
 key = ui.data_key()

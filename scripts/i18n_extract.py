@@ -49,7 +49,8 @@ T_NAMES = {"t", "translate"}
 #: ``module.attr`` calls that translate their first argument.
 T_ATTRS = {("ui", "t"), ("i18n", "translate")}
 #: ``ui.<helper>`` calls that translate one of their arguments: helper → (position, keyword).
-UI_HELPERS = {"chart": (1, "how_to_read"), "table": (2, "caption"), "stop_if_empty": (1, "message")}
+UI_HELPERS = {"chart": (1, "how_to_read"), "table": (2, "caption"), "stop_if_empty": (1, "message"),
+              "page": (0, "title")}
 #: Streamlit widgets whose options are shown through ``format_func``: the options' position.
 OPTION_WIDGETS = {"selectbox": 1, "radio": 1, "multiselect": 1, "segmented_control": 1, "pills": 1,
                   "select_slider": 1}
@@ -104,7 +105,7 @@ class Container:
 
 #: Tables of strings shown through ``t()`` after a look-up (``t(KIND_LABELS[k])``, ``t(title)``...).
 CONTAINERS = (
-    Container("ui.py", "PAGES", _item(1)),                        # t(title) in ui.navigation
+    Container("webui/frame.py", "PAGES", _item(1)),               # t(title) in ui.navigation
     Container("pages/1_Upload.py", "KIND_LABELS"),                # t(KIND_LABELS[k])
     Container("pages/1_Upload.py", "LIST_KEYS"),                  # t(label)
     Container("pages/6_Customer_insights.py", "BADGE", _item(1)),  # t(word)
@@ -163,15 +164,16 @@ PROGRESS_FILES = ("eevp/themes/run.py", "eevp/analytics/customers.py", "eevp/pip
 #: Translated expressions that are not literals but whose texts are collected by a rule above:
 #: (file or "*", expression) → the rule. ``--unresolved`` lists the others, for review.
 KNOWN_DYNAMIC = {
-    ("ui.py", "text"): "ui.t itself",
-    ("ui.py", "message"): "ui.stop_if_empty: callers' messages are collected",
-    ("ui.py", "caption"): "ui.table: callers' captions are collected",
-    ("ui.py", "how_to_read"): "ui.chart: callers' captions are collected",
-    ("ui.py", "step"): "PROGRESS_FILES",
-    ("ui.py", "str(status.get('step'))"): "PROGRESS_FILES",
+    ("webui/core.py", "text"): "ui.t itself",
+    ("webui/widgets.py", "message"): "ui.stop_if_empty: callers' messages are collected",
+    ("webui/widgets.py", "caption"): "ui.table: callers' captions are collected",
+    ("webui/widgets.py", "how_to_read"): "ui.chart: callers' captions are collected",
+    ("webui/data.py", "step"): "PROGRESS_FILES",
+    ("webui/widgets.py", "str(status.get('step'))"): "PROGRESS_FILES",
     ("*", "str(exc)"): "error messages of eevp.errors",
-    ("ui.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
-    ("ui.py", "note"): "notes of eevp.pipeline.run_all: TooFewUnitsError messages of eevp.errors",
+    ("webui/frame.py", "title"): "ui.page: callers' titles are collected",
+    ("webui/widgets.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
+    ("webui/data.py", "note"): "notes of eevp.pipeline.run_all: TooFewUnitsError messages of eevp.errors",
     ("app.py", "h['segment']"): "SEGMENTS (eevp/store/queries.py)",
     ("pages/1_Upload.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
     ("pages/1_Upload.py", "spec.description"): "CALL_ARGS: mapping field descriptions",
@@ -210,8 +212,9 @@ def needs_translation_key(text: str) -> bool:
 
 
 def ui_files(root: Path) -> list[Path]:
-    """The Streamlit side: top-level scripts and pages."""
-    return sorted(p for p in root.glob("*.py")) + sorted((root / "pages").glob("*.py"))
+    """The Streamlit side: top-level scripts, the webui helpers and the pages."""
+    return (sorted(p for p in root.glob("*.py")) + sorted((root / "webui").glob("*.py"))
+            + sorted((root / "pages").glob("*.py")))
 
 
 def package_files(root: Path) -> list[Path]:
@@ -629,7 +632,7 @@ def scan_ui(root: Path, found: Found) -> None:
         rel = _rel(root, path)
         tree = _parse(path)
         resolver = Resolver(root, rel, tree)
-        for call, arg, what in _translating_calls(tree, rel, rel == "ui.py"):
+        for call, arg, what in _translating_calls(tree, rel, rel.startswith("webui/")):
             if (in_package and what != "t") or arg is None:
                 continue
             where = f"{rel}:{call.lineno}"

@@ -1,6 +1,6 @@
 """The interface in Russian and Ukrainian: every string the code shows has a real translation.
 
-The strings come from ``scripts/i18n_extract.py`` (an ``ast`` pass over app.py, ui.py, the pages and
+The strings come from ``scripts/i18n_extract.py`` (an ``ast`` pass over app.py, webui/, the pages and
 the eevp modules whose texts are shown); the catalogues are ``eevp/resources/i18n/{ru,uk}.json``.
 When a test here fails after you added or changed an interface string, run
 ``.venv/bin/python scripts/i18n_extract.py --write`` and translate the new entries (``--check`` lists
@@ -53,7 +53,7 @@ def test_extractor_finds_the_interface():
     assert len(STRINGS) > 400
     expected = [
         "Upload data",                                   # t("...") on a page
-        "Download CSV",                                  # ui.py
+        "Download CSV",                                  # webui/widgets.py
         "Upload", "Customer insights",                   # ui.PAGES titles
         "Survey batch (eNPS, ratings, comments)",        # KIND_LABELS
         "Identifiers (names, e-mails, phones: never stored in clear)",  # LIST_KEYS

@@ -110,7 +110,7 @@ def test_roles_see_only_their_pages(run_page, role, name):
     assert not at.exception
     refused = any("does not give access" in w.value for w in at.warning)
     from eevp.store.auth import PERMISSIONS
-    from ui import PAGES as NAV
+    from webui.frame import PAGES as NAV
 
     needed = next(p for script, _, _, p, _ in NAV if script == PAGES[name])
     assert refused == (needed not in PERMISSIONS[role])

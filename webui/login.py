@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
-from eevp.store import audit, auth
 from eevp.errors import AccessDenied
+from eevp.store import audit, auth
+from webui.core import get_engine, get_settings, t
 
 
 def require_login() -> None:
@@ -14,39 +14,39 @@ def require_login() -> None:
     if st.session_state.get("user") is not None:
         _sidebar_user()
         return
-    settings = ui.get_settings()
+    settings = get_settings()
     if _oidc_configured():
         if getattr(st.user, "is_logged_in", False):
             st.session_state["user"] = auth.user_for_oidc(settings, st.user.get("email"))
-            audit.record(ui.get_engine(), st.session_state["user"].username, "login", "oidc")
+            audit.record(get_engine(), st.session_state["user"].username, "login", "oidc")
             return
-        st.button(ui.t("Log in with your company account"), on_click=st.login)
+        st.button(t("Log in with your company account"), on_click=st.login)
         st.stop()
     generated = _first_run_password(settings)
-    st.title(ui.t("Log in to eevp"))
+    st.title(t("Log in to eevp"))
     if generated:
-        st.warning(ui.t("First run: an admin account was created. Username: admin — password (shown once, "
+        st.warning(t("First run: an admin account was created. Username: admin — password (shown once, "
                         "write it down): ") + f"`{generated}`")
     with st.form("login"):
-        username = st.text_input(ui.t("Username"))
-        password = st.text_input(ui.t("Password"), type="password")
-        submitted = st.form_submit_button(ui.t("Log in"), type="primary")
+        username = st.text_input(t("Username"))
+        password = st.text_input(t("Password"), type="password")
+        submitted = st.form_submit_button(t("Log in"), type="primary")
     if submitted:
         try:
             user = auth.authenticate(settings, username, password)
         except AccessDenied as exc:
-            audit.record(ui.get_engine(), username[:100], "login_failed", "")
-            st.error(ui.t(str(exc)))
+            audit.record(get_engine(), username[:100], "login_failed", "")
+            st.error(t(str(exc)))
             st.stop()
         st.session_state["user"] = user
-        audit.record(ui.get_engine(), user.username, "login", "password")
+        audit.record(get_engine(), user.username, "login", "password")
         st.rerun()
     st.stop()
 
 
 @st.cache_resource
 def _first_run_box(users_file: str) -> dict:
-    return {"password": auth.ensure_admin(ui.get_settings())}
+    return {"password": auth.ensure_admin(get_settings())}
 
 
 def _first_run_password(settings) -> str | None:
@@ -64,8 +64,8 @@ def _oidc_configured() -> bool:
 def _sidebar_user() -> None:
     user = st.session_state["user"]
     with st.sidebar:
-        st.caption(ui.t("Logged in as {name} ({role})", name=user.username, role=user.role))
-        if st.button(ui.t("Log out"), key="logout"):
+        st.caption(t("Logged in as {name} ({role})", name=user.username, role=user.role))
+        if st.button(t("Log out"), key="logout"):
             st.session_state.pop("user", None)
             if _oidc_configured():
                 st.logout()
