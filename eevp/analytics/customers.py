@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
-from eevp.analytics.theme_views import theme_cross
+from eevp.analytics.theme_views import theme_cross, with_person
 from eevp.errors import InputError, NotFoundError
 from eevp.safe import escape_markdown
 from eevp.store import db
@@ -155,8 +155,7 @@ def customer_units(engine: Engine) -> pd.DataFrame:
             got = fetch_frame(conn, select(a.c.unit_id, a.c.theme_id).where(a.c.model_row == model))
             assign = pd.Series(got["theme_id"].to_numpy(), index=got["unit_id"].to_numpy())
     df["theme_id"] = df["unit_id"].map(assign).fillna(-1).astype(int)
-    # A person: the pseudonymous respondent key, else the source record (one survey row / one leaver / session).
-    df["person"] = df["respondent_key"].fillna(df["kind"] + ":" + df["record_id"].astype(str))
+    df = with_person(df)
     df["period"] = df["wave"].fillna(pd.to_datetime(df["date"], errors="coerce").dt.to_period("Q").astype(str)
                                      .str.replace("Q", "-Q", regex=False))
     for c in ("role", "department"):
@@ -325,7 +324,7 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
     with engine.connect() as conn:
         who = conn.execute(select(t.c.id, t.c.respondent_key, t.c.kind, t.c.record_id)
                            .where(t.c.id.in_([int(i) for i in unit_ids]))).all()
-    people = {r.respondent_key or f"{r.kind}:{r.record_id}" for r in who}
+    people = set(with_person(pd.DataFrame(who, columns=["id", "respondent_key", "kind", "record_id"]))["person"])
     if len(people) < anonymity.check_threshold(min_people):
         return []
     rng = np.random.default_rng(seed)

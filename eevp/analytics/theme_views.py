@@ -13,7 +13,8 @@ from eevp.analytics import anonymity
 
 
 def with_person(units: pd.DataFrame) -> pd.DataFrame:
-    """Add ``person``: the respondent key when known, else the source record (kind:record_id)."""
+    """Add ``person``: the respondent key when known, else the source record (kind:record_id: one
+    survey row, one leaver, one focus-group session). The one definition of who counts as a person."""
     if "person" in units:
         return units
     rec = units["kind"].astype(str) + ":" + units["record_id"].astype(str)

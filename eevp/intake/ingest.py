@@ -36,6 +36,7 @@ from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_sch
 from eevp.intake.statements import split_statements
 from eevp.settings import Settings
 from eevp.store import db
+from eevp.store.audit import record
 
 TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes"}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
@@ -607,8 +608,7 @@ def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redact
         ).returning(db.batches.c.id)).scalar_one()
         units = _store_kind(conn, prep, keep, batch_id, redaction, key)
         _insert_rows(conn, db.text_units, units)
-        conn.execute(insert(db.audit_log).values(at=db.now(), username=user, action="upload",
-                                                 detail=f"batch {batch_id} ({prep.kind}, {len(keep)} rows)"))
+        record(conn, user, "upload", f"batch {batch_id} ({prep.kind}, {len(keep)} rows)")
     return batch_id, units
 
 

@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from eevp.errors import InputError
+from eevp.text.morph import analyzer
 
 __all__ = [
     "KINDS",
@@ -378,13 +379,6 @@ def _is_cyrillic(word: str) -> bool:
     return any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in word)
 
 
-@lru_cache(maxsize=2)
-def _analyzer(lang: str):
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
-
-
 def _rule_forms(token: str) -> set[str]:
     for suffix, repl, endings in _RULES:
         if token.endswith(suffix) and len(token) > len(suffix) + 1:
@@ -396,7 +390,7 @@ def _rule_forms(token: str) -> set[str]:
 def _dictionary_forms(token: str) -> set[str]:
     forms: set[str] = set()
     for lang in ("ru", "uk"):
-        for parse in _analyzer(lang).parse(token):
+        for parse in analyzer(lang).parse(token):
             if _NAME_TAGS & set(parse.tag.grammemes):
                 forms.update(_norm(f.word) for f in parse.lexeme)
     return forms
@@ -423,7 +417,7 @@ def name_forms(token: str) -> frozenset[str]:
 
 def _ru_common(form: str):
     """The Russian common-word lemma of ``form`` when that reading is the most likely one, else None."""
-    first = _analyzer("ru").parse(form)[0]
+    first = analyzer("ru").parse(form)[0]
     if first.is_known and first.score >= 0.5 and not (_NAME_TAGS & set(first.tag.grammemes)):
         return first.normal_form
     return None
@@ -432,7 +426,7 @@ def _ru_common(form: str):
 def _uk_readings(form: str) -> tuple[set[str], set[str]]:
     """Lemmas of the Ukrainian name readings and of the other (common-word) readings of ``form``."""
     names, others = set(), set()
-    for parse in _analyzer("uk").parse(form):
+    for parse in analyzer("uk").parse(form):
         if parse.is_known:
             (names if _NAME_TAGS & set(parse.tag.grammemes) else others).add(parse.normal_form)
     return names, others

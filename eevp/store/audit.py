@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from eevp.store import db
 from eevp.store.auth import User, require
 
 
-def record(engine: Engine, username: str | None, action: str, detail: str = "") -> None:
-    with engine.begin() as conn:
-        conn.execute(insert(db.audit_log).values(at=db.now(), username=username, action=action, detail=detail[:2000]))
+def record(target: Engine | Connection, username: str | None, action: str, detail: str = "") -> None:
+    """Add one entry to the audit log: inside the caller's transaction when ``target`` is a connection
+    (so the entry is kept exactly when the change it records is), else in a transaction of its own."""
+    entry = insert(db.audit_log).values(at=db.now(), username=username, action=action, detail=detail[:2000])
+    if isinstance(target, Connection):
+        target.execute(entry)
+        return
+    with target.begin() as conn:
+        conn.execute(entry)
 
 
 def read_log(engine: Engine, actor: User, limit: int = 500) -> pd.DataFrame:

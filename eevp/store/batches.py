@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from eevp.errors import NotFoundError
 from eevp.store import db
+from eevp.store.audit import record
 
 #: Tables that hang off a batch, children first (explicit, so no database relies on cascades).
 _DERIVED = [db.theme_assignments, db.statement_tags, db.text_units, db.survey_scores, db.survey_responses,
@@ -43,8 +44,7 @@ def delete_batch(engine: Engine, batch_id: int, user: str | None = None) -> dict
         drop_orphan_embeddings(conn)
         if touched:
             conn.execute(update(db.theme_models).where(db.theme_models.c.id.in_(touched)).values(stale=True))
-        conn.execute(db.audit_log.insert().values(at=db.now(), username=user, action="delete",
-                                                  detail=f"batch {batch_id}"))
+        record(conn, user, "delete", f"batch {batch_id}")
     return counts
 
 

@@ -56,8 +56,7 @@ def erase_respondent(engine: Engine, settings: Settings, actor: User, respondent
         counts["embeddings"] = drop_orphan_embeddings(conn)
         if models:
             conn.execute(update(db.theme_models).where(db.theme_models.c.id.in_(models)).values(stale=True))
-        conn.execute(insert(db.audit_log).values(at=db.now(), username=actor.username, action="erase",
-                                                 detail=f"respondent (hash {key[:8]}…), {sum(counts.values())} rows"))
+        record(conn, actor.username, "erase", f"respondent (hash {key[:8]}…), {sum(counts.values())} rows")
     return counts
 
 
@@ -124,8 +123,7 @@ def restore(engine: Engine, path: str | Path, actor: User) -> dict:
         db.fill_packed_scores(conn)  # a backup made before scores were packed has none
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)
-        conn.execute(insert(db.audit_log).values(at=db.now(), username=actor.username, action="restore",
-                                                 detail=f"{Path(path).name} ({sum(counts.values())} rows)"))
+        record(conn, actor.username, "restore", f"{Path(path).name} ({sum(counts.values())} rows)")
     return counts
 
 

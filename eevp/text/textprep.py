@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
+from eevp.text.morph import analyzer
+
 __all__ = [
     "BOILERPLATE",
     "LemmaTokenizer",
@@ -132,13 +134,6 @@ def tokenize(text: str) -> list[str]:
     return [w.lower().replace("’", "'").replace("ʼ", "'") for w in _WORD.findall(str(text or ""))]
 
 
-@lru_cache(maxsize=2)
-def _morph(lang: str):
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
-
-
 @lru_cache(maxsize=300_000)
 def _lemma(word: str, lang: str) -> str:
     if lang == "en":
@@ -154,9 +149,9 @@ def _lemma(word: str, lang: str) -> str:
         # BERTopic joins all texts of a theme into one document, so the document's language is only
         # a hint: a word the other dictionary knows and this one does not is read in the other.
         other = "uk" if lang == "ru" else "ru"
-        if not _morph(lang).word_is_known(word) and _morph(other).word_is_known(word):
+        if not analyzer(lang).word_is_known(word) and analyzer(other).word_is_known(word):
             lang = other
-    return _morph(lang).parse(word)[0].normal_form.replace("ё", "е")
+    return analyzer(lang).parse(word)[0].normal_form.replace("ё", "е")
 
 
 def lemma(word: str, language: str) -> str:

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from eevp.errors import InputError
 from eevp.hashing import text_hash
 from eevp.store import db
+from eevp.text.morph import analyzer
 
 __all__ = [
     "Embedder",
@@ -250,9 +251,7 @@ def _uk_ru_map() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _uk_morph():
     try:
-        import pymorphy3
-
-        return pymorphy3.MorphAnalyzer(lang="uk")
+        return analyzer("uk")
     except Exception:  # noqa: BLE001 - optional dictionary missing
         return None
 
