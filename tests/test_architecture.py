@@ -8,6 +8,7 @@ small broken tree written to ``tmp_path`` to show that it can fail.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,18 @@ def test_a_layer_violation_is_found(broken):
 
 def test_a_streamlit_import_is_found(broken):
     assert ui_imports(broken) == ["eevp.analytics.reports imports streamlit"]
+
+
+# --------------------------------------------------------------------------- the documents match the tree
+
+def test_architecture_md_names_every_module_and_the_readme_every_folder():
+    architecture = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Project layout"):]
+    names = {m.split(".")[-1] for m in package_modules(ROOT) if m.count(".")} | {m.split(".")[-1] for m in
+                                                                                package_modules(ROOT, "webui")}
+    missing = sorted(n for n in names - {"__main__"} if not re.search(rf"\b{re.escape(n)}\b", architecture))
+    assert missing == []
+    folders = {p.name for p in (ROOT / "eevp").iterdir() if (p / "__init__.py").exists()} - {"insights", "embeddings",
+                                                                                               "sentiment"}
+    assert sorted(f for f in folders if f"{f}/" not in layout) == []
