@@ -133,7 +133,7 @@ def _eevp_topics(engine) -> tuple[list[int], list[list[str]]]:
     from sqlalchemy import select
 
     from eevp.store import db
-    from eevp.themes.run import theme_table, unit_themes
+    from eevp.themes.read import theme_table, unit_themes
 
     with engine.connect() as conn:
         ids = [r[0] for r in conn.execute(select(db.text_units.c.id).order_by(db.text_units.c.id))]

@@ -170,7 +170,7 @@ class Pages:
     def load_exits(self):
         from eevp.store import queries
         from eevp.analytics import theme_views
-        from eevp.themes.run import theme_table, unit_themes
+        from eevp.themes.read import theme_table, unit_themes
 
         # The Exits page: the exit records, and on its text tab the themes of both scopes.
         return {"exits": queries.exits_frame(self.engine),
@@ -181,7 +181,7 @@ class Pages:
 
     def load_themes(self):
         from eevp.analytics import theme_views
-        from eevp.themes.run import theme_table, unit_themes
+        from eevp.themes.read import theme_table, unit_themes
 
         return {"themes": theme_table(self.engine, scope="all"),
                 "units": theme_views.with_person(unit_themes(self.engine, scope="all"))}

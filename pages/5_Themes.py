@@ -8,7 +8,8 @@ from eevp import charts
 from eevp.analytics import theme_views
 from eevp.analytics.customers import quotes
 from eevp.errors import EevpError
-from eevp.themes.run import rename_theme, search_units
+from eevp.themes.read import search_units
+from eevp.themes.run import rename_theme
 
 t = ui.t
 ui.page("Themes in what people write", "💬", "view_themes")

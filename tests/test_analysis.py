@@ -14,10 +14,11 @@ from sklearn.decomposition import PCA
 from sqlalchemy import insert, select
 from test_themes import FakeEmbedder, make_corpus
 
-from eevp.store import db
-from eevp.themes.run import analyze, jaccard, rename_theme, search_units, theme_table, unit_themes
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.hashing import text_hash
+from eevp.store import db
+from eevp.themes.read import search_units, theme_table, unit_themes
+from eevp.themes.run import analyze, jaccard, rename_theme
 
 BOILERPLATE = ["n/a", "нет комментариев", "-", "немає", "No comment"]
 PARKING = [f"Parking near the office is a problem number {i}" for i in range(20)] + \

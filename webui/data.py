@@ -13,7 +13,7 @@ from eevp.pipeline import run_all
 from eevp.store import queries
 from eevp.store.auth import User, restrict
 from eevp.themes.embeddings import get_embedder
-from eevp.themes.run import theme_table, unit_themes
+from eevp.themes.read import theme_table, unit_themes
 from webui.core import current_user, get_engine, get_settings, t
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from eevp.themes.run import theme_table
+from eevp.themes.read import theme_table
 
 
 def themes_report(engine: Engine, settings, source: str | None = None) -> dict:
