@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -236,96 +237,14 @@ _INITIALS_BEFORE = re.compile(rf"(?:[{_UP}]\.[ \t]?){{1,2}}$")
 _SENTENCE_END = set(".!?…\n")
 _OPENERS = set("\"'«„“‘([—–-•*")
 
-# English given names / surnames that are also ordinary words (only matters at sentence start).
-_EN_COMMON = frozenset(
-    [
-        "will",
-        "mark",
-        "rose",
-        "grace",
-        "hope",
-        "may",
-        "bill",
-        "frank",
-        "baker",
-        "smith",
-        "miller",
-        "cook",
-        "white",
-        "brown",
-        "black",
-        "green",
-        "young",
-        "king",
-        "long",
-        "hill",
-        "wood",
-        "bell",
-        "rich",
-        "art",
-        "faith",
-        "joy",
-        "june",
-        "april",
-        "august",
-        "dean",
-        "guy",
-        "pat",
-        "sandy",
-        "lane",
-        "joy",
-        "chase",
-        "hunter",
-        "page",
-        "summer",
-        "autumn",
-        "dawn",
-        "sky",
-        "gale",
-        "penny",
-        "ruby",
-        "jack",
-        "bob",
-        "sue",
-        "ray",
-        "victor",
-        "carter",
-        "mason",
-    ]
-)
-
-# Ukrainian names / surnames that are everyday words. The Ukrainian dictionary lists almost every
-# name also as a same-lemma common noun (``олена``), so it cannot tell these apart by itself.
-_UK_COMMON_LEMMAS = frozenset(
-    [
-        "надія",
-        "віра",
-        "любов",
-        "слава",
-        "роза",
-        "лілія",
-        "калина",
-        "весна",
-        "зима",
-        "мороз",
-        "лев",
-        "вовк",
-        "орел",
-        "сокіл",
-        "лисиця",
-        "гончар",
-        "коваль",
-        "мельник",
-        "кравець",
-        "швець",
-        "бондар",
-        "тесля",
-        "рибак",
-        "козак",
-        "пасічник",
-        "ткач",
-    ]
-)
+# Names that are also ordinary words (resources/redact/common_words.json): English given names and
+# surnames (only matter at sentence start), and Ukrainian names / surnames that are everyday words (the
+# Ukrainian dictionary lists almost every name also as a same-lemma common noun, ``олена``, so it
+# cannot tell these apart by itself).
+_COMMON_WORDS = json.loads((Path(__file__).resolve().parents[1] / "resources" / "redact" / "common_words.json")
+                           .read_text(encoding="utf-8"))
+_EN_COMMON = frozenset(_COMMON_WORDS["en_common_names"])
+_UK_COMMON_LEMMAS = frozenset(_COMMON_WORDS["uk_common_lemmas"])
 
 # Stem + ending rules for forms the dictionaries miss (longest suffix first).
 # Each rule: (suffix, replace-with, endings added to the stem).
