@@ -18,6 +18,7 @@ import json
 import re
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -73,88 +74,54 @@ class FieldSpec:
     synonyms: tuple[str, ...] = ()
 
 
-def _f(name, type_, required, description, *synonyms) -> FieldSpec:
-    return FieldSpec(name, type_, required, description, (name, *synonyms))
+#: Header names (English, Russian, Ukrainian) that suggest each field ("kind.field" where a kind's
+#: field has its own list) and each list key, in resources/mapping/synonyms.json.
+_SYNONYMS = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "synonyms.json")
+                       .read_text(encoding="utf-8"))
+
+
+def _f(name, type_, required, description, key: str | None = None) -> FieldSpec:
+    """A field whose synonyms are its name and the header names listed under ``key`` (default: its name)."""
+    return FieldSpec(name, type_, required, description, (name, *_SYNONYMS["fields"][key or name]))
 
 
 _RESPONDENT = _f("respondent_id", "text", False,
-                 "An anonymous respondent code (hashed before storing); lets repeated answers be found.",
-                 "respondent", "respondent id", "response id", "id", "record id", "anonymous id", "код респондента",
-                 "id респондента", "код", "ид", "номер анкеты", "номер анкети")
-_ROLE = _f("role", "text", False, "Job role or position; the main group for reports.",
-           "position", "job title", "title", "job", "job role", "role name", "должность", "позиция", "роль",
-           "профессия", "посада", "професія", "ваша должность", "ваша посада")
-_DEPARTMENT = _f("department", "text", False, "Department, division or team.",
-                 "dept", "division", "unit", "business unit", "team", "function", "подразделение", "отдел",
-                 "департамент", "служба", "команда", "відділ", "підрозділ", "структурний підрозділ",
-                 "структурное подразделение")
-_LOCATION = _f("location", "text", False, "Office, city, region or site.",
-               "city", "region", "site", "office", "country", "branch", "локация", "город", "регион", "филиал",
-               "офис", "місто", "регіон", "філія", "офіс", "локація", "місце роботи", "место работы")
-_TENURE = _f("tenure", "text", False, "Time with the company: years (a number) or a band like '1-3 years'.",
-             "years of service", "length of service", "years at company", "service years", "seniority",
-             "стаж", "стаж работы", "стаж работы в компании", "стаж роботи", "стаж роботи в компанії")
-_ENPS = _f("enps", "score", False, "eNPS answer, a whole number 0–10 ('How likely are you to recommend…').",
-           "e-nps", "nps", "recommend", "likelihood to recommend", "how likely are you to recommend",
-           "рекомендовали бы", "порекомендовали бы", "рекомендуете", "порекомендуете", "рекомендували б",
-           "порекомендували б", "рекомендуєте", "порекомендуєте", "индекс лояльности", "індекс лояльності",
-           "net promoter score", "enps score", "nps score", "индекс nps", "індекс nps")
-_WAVE = _f("wave", "wave", True, "Survey wave: a label ('2026-Q1') or the survey date (dates become quarters).",
-           "survey wave", "survey date", "date review", "date_review", "period", "quarter", "date", "волна",
-           "период", "квартал", "дата опроса", "дата", "хвиля", "період", "дата опитування")
+                 "An anonymous respondent code (hashed before storing); lets repeated answers be found.")
+_ROLE = _f("role", "text", False, "Job role or position; the main group for reports.")
+_DEPARTMENT = _f("department", "text", False, "Department, division or team.")
+_LOCATION = _f("location", "text", False, "Office, city, region or site.")
+_TENURE = _f("tenure", "text", False, "Time with the company: years (a number) or a band like '1-3 years'.")
+_ENPS = _f("enps", "score", False, "eNPS answer, a whole number 0–10 ('How likely are you to recommend…').")
+_WAVE = _f("wave", "wave", True, "Survey wave: a label ('2026-Q1') or the survey date (dates become quarters).")
 
 FIELDS: dict[str, dict[str, FieldSpec]] = {
     "survey": {f.name: f for f in (_RESPONDENT, _WAVE, _ROLE, _DEPARTMENT, _LOCATION, _TENURE, _ENPS)},
     "exit": {f.name: f for f in (
         _RESPONDENT,
-        _f("exit_date", "date", True, "Last working day (any common date format).",
-           "exit date", "date of exit", "termination date", "cease date", "leaving date", "last day",
-           "last working day", "separation date", "date of leaving", "date", "дата увольнения", "дата ухода",
-           "последний рабочий день", "дата", "дата звільнення", "останній робочий день"),
+        _f("exit_date", "date", True, "Last working day (any common date format)."),
         _ROLE, _DEPARTMENT, _LOCATION, _TENURE,
-        _f("reason", "text", False, "Main reason for leaving.",
-           "reason for leaving", "exit reason", "leaving reason", "separation type", "separationtype",
-           "reason for ceasing employment", "main reason", "termination reason", "причина",
-           "причина увольнения", "причина ухода", "основная причина", "причина звільнення", "основна причина"),
-        _f("regretted", "bool", False, "Was it a regretted loss? yes/no (да/нет, так/ні).",
-           "regrettable", "regretted loss", "regrettable attrition", "regret", "сожалеем", "жаль терять",
-           "шкодуємо", "жаль втрачати"),
+        _f("reason", "text", False, "Main reason for leaving."),
+        _f("regretted", "bool", False, "Was it a regretted loss? yes/no (да/нет, так/ні)."),
         _ENPS)},
     "focus": {f.name: f for f in (
-        _f("session_date", "date", True, "Date of the session.",
-           "date", "session", "meeting date", "дата", "дата сессии", "дата встречи", "дата сесії",
-           "дата зустрічі"),
-        _f("role", "text", False, "The group's role (who took part).",
-           *(_ROLE.synonyms[1:]), "group", "группа", "група", "participants role"),
+        _f("session_date", "date", True, "Date of the session."),
+        _f("role", "text", False, "The group's role (who took part).", "focus.role"),
         _DEPARTMENT, _LOCATION,
-        _f("facilitator", "text", False, "Who ran the session (hashed before storing).",
-           "moderator", "host", "ведущий", "модератор", "фасилитатор", "ведучий", "фасилітатор"),
-        _f("participants", "int", False, "Number of participants.",
-           "number of participants", "participant count", "attendees", "headcount", "участники",
-           "количество участников", "учасники", "кількість учасників"),
-        _f("notes", "text", True, "The notes or transcript of the session (one column).",
-           "session notes", "summary", "transcript", "minutes", "заметки", "записи", "конспект", "протокол",
-           "нотатки", "записи сесії", "стенограмма", "стенограма"))},
+        _f("facilitator", "text", False, "Who ran the session (hashed before storing)."),
+        _f("participants", "int", False, "Number of participants."),
+        _f("notes", "text", True, "The notes or transcript of the session (one column)."))},
     "evp_catalog": {f.name: f for f in (
-        _f("benefit", "text", True, "Benefit name.",
-           "benefit name", "perk", "льгота", "бенефит", "название льготы", "пільга", "бенефіт", "назва пільги"),
-        _f("pillar", "text", False, "EVP pillar or category.",
-           "evp pillar", "category", "категория", "направление", "категорія", "напрям"),
-        _f("description", "text", False, "What the benefit is.",
-           "details", "описание", "опис"),
-        _f("roles_offered", "list", True, "'all', or the roles it is offered to, separated by ; or ,",
-           "roles", "offered to", "available to", "eligible roles", "eligibility", "для кого", "кому доступно",
-           "роли", "должности", "ролі", "посади", "кому доступно"))},
+        _f("benefit", "text", True, "Benefit name."),
+        _f("pillar", "text", False, "EVP pillar or category."),
+        _f("description", "text", False, "What the benefit is."),
+        _f("roles_offered", "list", True, "'all', or the roles it is offered to, separated by ; or ,"))},
     "evp_ratings": {f.name: f for f in (
         _RESPONDENT, _WAVE,
         FieldSpec("role", "text", True, _ROLE.description, _ROLE.synonyms),
         _DEPARTMENT,
-        _f("benefit", "text", True, "Benefit name (as in the catalogue).",
-           "benefit name", "perk", "льгота", "бенефит", "пільга", "бенефіт"),
-        _f("importance", "score", True, "How important the benefit is, 1–5.",
-           "how important", "важность", "значимость", "важливість", "значущість"),
-        _f("satisfaction", "score", True, "How satisfied with the benefit, 1–5.",
-           "how satisfied", "satisfied", "удовлетворенность", "задоволеність"))},
+        _f("benefit", "text", True, "Benefit name (as in the catalogue).", "evp_ratings.benefit"),
+        _f("importance", "score", True, "How important the benefit is, 1–5."),
+        _f("satisfaction", "score", True, "How satisfied with the benefit, 1–5."))},
 }
 
 LIST_KEYS: dict[str, tuple[str, ...]] = {
@@ -167,20 +134,7 @@ LIST_KEYS: dict[str, tuple[str, ...]] = {
 #: Every list key any kind knows; an empty list under one of them is accepted for any kind.
 _ALL_LIST_KEYS = ("items", "text", "segments", "identifiers", "other_reasons")
 
-_LIST_SYNONYMS = {
-    "identifiers": ("name", "full name", "first name", "last name", "surname", "employee name", "email", "e-mail",
-                    "mail", "email address", "phone", "telephone", "mobile", "phone number", "employee id",
-                    "employee number", "employee no", "personnel number", "staff id", "staff number", "login",
-                    "фио", "ф.и.о.", "имя", "фамилия", "отчество", "сотрудник", "почта", "электронная почта",
-                    "телефон", "тел", "табельный номер", "таб номер", "табельный", "логин", "піб", "ім'я",
-                    "прізвище", "по батькові", "працівник", "пошта", "електронна пошта", "табельний номер",
-                    "табельний", "співробітник"),
-    "text": ("comment", "comments", "pros", "cons", "feedback", "text", "remarks", "suggestions", "review",
-             "what should we improve", "why", "комментарий", "комментарии", "отзыв", "предложения", "почему",
-             "коментар", "коментарі", "відгук", "пропозиції", "чому", "текст"),
-    "other_reasons": ("other reasons", "other_reasons", "contributing factors", "secondary reasons",
-                      "другие причины", "дополнительные причины", "інші причини", "додаткові причини"),
-}
+_LIST_SYNONYMS = {key: tuple(words) for key, words in _SYNONYMS["lists"].items()}
 _CONTAINS_MIN = 6  # a synonym this long (normalised) may also match inside a longer header
 
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "да", "нет", "так", "ні", "x", "+", "-", "0", "1"}
