@@ -146,7 +146,7 @@ class Pages:
         self.engine = engine
         self.cache: dict = {}
 
-    # loaders (st.cache_data in ui.py / the pages)
+    # loaders (st.cache_data in webui/data.py / the pages)
     def load_home(self):
         from eevp.store import queries
 

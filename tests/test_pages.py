@@ -147,3 +147,17 @@ def test_a_viewer_limited_to_one_department_sees_only_its_numbers(run_page):
     assert departments == ["Sales"]
     full = run_page(PAGES["survey"])
     assert len(full.multiselect(key="f_department").options) > 1
+
+
+def test_each_page_declares_the_icon_and_permission_of_its_navigation_entry():
+    """ui.page(title, icon, permission) at the top of a page agrees with webui.frame.PAGES."""
+    import ast
+    from pathlib import Path
+
+    from webui.frame import PAGES as NAV
+
+    root = Path(__file__).resolve().parents[1]
+    for script, _, icon, permission, _ in NAV:
+        calls = [n for n in ast.walk(ast.parse((root / script).read_text(encoding="utf-8")))
+                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "page"]
+        assert [[a.value for a in c.args[1:]] for c in calls] == [[icon, permission]], script

@@ -35,7 +35,7 @@ from webui.data import (
     themes_and_units,
     wave_order,
 )
-from webui.frame import PAGES, frame, gate, navigation, page, page_setup
+from webui.frame import PAGES, frame, gate, navigation, page
 from webui.widgets import (
     all_waves,
     analysis_notice,
@@ -51,7 +51,7 @@ from webui.widgets import (
 __all__ = [
     "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "data_key",
     "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
-    "lang", "navigation", "num", "page", "page_setup", "quote", "require_permission", "run_analysis", "seg_label",
+    "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

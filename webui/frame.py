@@ -27,9 +27,9 @@ PAGES = [
 ]
 
 
-def frame() -> None:
+def frame(icon: str = "📊") -> None:
     """The frame around every page (run once per script run by app.py): config and language picker."""
-    st.set_page_config(page_title="eevp", page_icon="📊", layout="wide")
+    st.set_page_config(page_title="eevp", page_icon=icon, layout="wide")
     with st.sidebar:
         codes = list(i18n.LANGUAGES)
         current = lang()
@@ -66,24 +66,17 @@ def navigation(home) -> "st.navigation":
     return st.navigation(pages, position="sidebar" if logged_in else "hidden")
 
 
-def page_setup(title: str, icon: str = "📊") -> None:
-    """Called at the top of every page. Inside the app the frame is already drawn by app.py; a page run
-    on its own (AppTest) draws it here."""
-    if st.session_state.get("_framed"):
-        return
-    frame()
-    gate()
-
-
 def page(title: str, icon: str, permission: str) -> None:
     """The preamble of every page: the frame and login when the page runs on its own (inside the app,
     app.py has drawn them), the page's title, and the stop for roles without ``permission``.
 
     Args:
         title: the heading, in English (translated here).
-        icon: the page's icon in the sidebar (see :data:`PAGES`).
+        icon: the page's icon, as in :data:`PAGES` (the browser tab's when the page runs on its own).
         permission: the action the user's role must allow (``eevp.store.auth``).
     """
-    page_setup(title, icon)
+    if not st.session_state.get("_framed"):  # a page run on its own (AppTest) draws the frame itself
+        frame(icon)
+        gate()
     st.title(t(title))
     require_permission(permission)
