@@ -14,8 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from eevp.analytics import reports
-from eevp.analytics.customers import report
+from eevp.analytics import customers, reports
 from eevp.bootstrap import load_demo, open_database
 from eevp.errors import EevpError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
@@ -172,7 +171,7 @@ def cmd_report(args) -> int:
     elif args.what == "themes":
         payload = themes_report(engine, settings, source=args.source)
     else:
-        payload = report(engine, settings)
+        payload = customers.report(engine, settings)
     _emit(args, payload)
     return 0
 

@@ -197,14 +197,13 @@ def test_importing_every_eevp_module_leaves_streamlit_out():
 
 
 def test_the_old_public_names_still_import():
+    import eevp.insights
     from eevp.embeddings import default_embedder, get_embedder
     from eevp.insights import __all__ as tagger_names
     from eevp.sentiment import classify_sentiment
     from eevp.text import lens
     from eevp.text.sentiment import classify_sentiment as moved
     from eevp.themes import embeddings
-
-    import eevp.insights
 
     assert classify_sentiment is moved
     assert (default_embedder, get_embedder) == (embeddings.default_embedder, embeddings.get_embedder)

@@ -77,11 +77,11 @@ def require_permission(action: str) -> None:
         st.stop()
 
 
-def _remember_language(code: str) -> None:
+def remember_language(code: str) -> None:
+    """Keep the user's language choice with their account (a failure to save is not shown)."""
     user = current_user()
     if user is None:
         return
-
     try:
         save_language(get_settings(), user.username, code)
     except EevpError:

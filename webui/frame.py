@@ -11,7 +11,7 @@ import streamlit as st
 from eevp import i18n
 from eevp.errors import EevpError
 from eevp.store.batches import has_demo
-from webui.core import _remember_language, allowed, current_user, get_engine, lang, require_permission, t
+from webui.core import allowed, current_user, get_engine, lang, remember_language, require_permission, t
 from webui.login import require_login
 
 #: The pages in the sidebar: (script, title, icon, permission needed to see it, url path).
@@ -37,7 +37,7 @@ def frame(icon: str = "📊") -> None:
                               key="lang_picker", label_visibility="collapsed")
         if choice != current:
             st.session_state["lang"] = choice
-            _remember_language(choice)
+            remember_language(choice)
             st.rerun()
 
 
