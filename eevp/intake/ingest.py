@@ -37,6 +37,7 @@ from eevp.intake.statements import split_statements
 from eevp.settings import Settings
 from eevp.store import db
 from eevp.store.audit import record
+from eevp.store.bulk import insert_rows
 
 TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes"}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
@@ -393,59 +394,6 @@ def _none(v):
     return v
 
 
-#: Rows per INSERT round trip on other backends than SQLite.
-INSERT_CHUNK = 20_000
-
-
-def _insert_rows(conn, table, rows: list[dict] | dict[str, list], *, with_ids: bool = False) -> list[int]:
-    """Insert many rows in the current transaction; return their new ids if asked.
-
-    ``rows`` is a list of dicts with the same keys, or a dict of equally long columns. On SQLite
-    the rows go straight to the driver's ``executemany`` (SQLAlchemy's per-row parameter handling
-    costs more than SQLite's insert itself at 100,000s of rows); each column's own bind processor
-    is still applied, so values are stored exactly as SQLAlchemy stores them. New ids are handed
-    out explicitly: the transaction holds SQLite's write lock (the batch row is already written),
-    so nobody else can take them. Other backends use portable SQLAlchemy executemany.
-    """
-    if isinstance(rows, dict):
-        columns = rows
-        n = len(next(iter(columns.values()), []))
-    else:
-        n = len(rows)
-        columns = {k: [r[k] for r in rows] for k in rows[0]} if rows else {}
-    if not n:
-        return []
-    if conn.dialect.name != "sqlite":
-        dicts = rows if isinstance(rows, list) else [dict(zip(columns, vals)) for vals in zip(*columns.values())]
-        if with_ids:
-            res = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), dicts)
-            return [r[0] for r in res]
-        for start in range(0, n, INSERT_CHUNK):
-            conn.execute(insert(table), dicts[start:start + INSERT_CHUNK])
-        return []
-    keys = list(columns)
-    ids: list[int] = []
-    if with_ids:
-        first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-        ids = list(range(first, first + n))
-        keys.insert(0, "id")
-        columns = {"id": ids, **columns}
-    _sqlite_executemany(conn, table, keys, dict(columns))
-    return ids
-
-
-def _sqlite_executemany(conn, table, keys: list[str], columns: dict[str, list]) -> None:
-    dialect = conn.dialect
-    for k in keys:
-        process = table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            columns[k] = [None if v is None else process(v) for v in columns[k]]
-    quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(k) for k in keys)}) "
-           f"VALUES ({', '.join('?' for _ in keys)})")
-    conn.exec_driver_sql(sql, list(zip(*(columns[k] for k in keys))))
-
-
 #: Distinct texts from which redaction is spread over forked processes (below: one is quicker).
 PARALLEL_REDACT_MIN = 20_000
 _FORKED_REDACTOR = None  # the Redactor the forked workers inherit
@@ -607,7 +555,7 @@ def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redact
             items_json=json.dumps(prep.items, ensure_ascii=False),
         ).returning(db.batches.c.id)).scalar_one()
         units = _store_kind(conn, prep, keep, batch_id, redaction, key)
-        _insert_rows(conn, db.text_units, units)
+        insert_rows(conn, db.text_units, units)
         record(conn, user, "upload", f"batch {batch_id} ({prep.kind}, {len(keep)} rows)")
     return batch_id, units
 
@@ -629,7 +577,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         }
         if prep.items:  # the same scores packed per response, for fast reads (db.pack_scores)
             rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
-        ids = _insert_rows(conn, db.survey_responses, rows, with_ids=True)
+        ids = insert_rows(conn, db.survey_responses, rows, with_ids=True)
         _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
         return _text_rows(prep, keep, ids, batch_id, redaction, split=False, date_col="wave_date")
     records = list(zip(record_no, keep.to_dict("records")))
@@ -643,7 +591,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
             "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
         } for no, r in records]
-        ids = _insert_rows(conn, db.exits, rows, with_ids=True)
+        ids = insert_rows(conn, db.exits, rows, with_ids=True)
         _store_scores(conn, db.exit_scores, "exit_id", keep, ids, prep.items, batch_id)
         return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="exit_date")
     if kind == "focus":
@@ -653,14 +601,14 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             "facilitator_key": None if r["facilitator"] is None else keyed_hash(r["facilitator"], key),
             "participants": None if _none(r["participants"]) is None else int(r["participants"]),
         } for no, r in records]
-        ids = _insert_rows(conn, db.focus_sessions, rows, with_ids=True)
+        ids = insert_rows(conn, db.focus_sessions, rows, with_ids=True)
         return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="session_date")
     if kind == "evp_catalog":
         rows = [{
             "batch_id": batch_id, "benefit": r["benefit"][:200], "pillar": r["pillar"],
             "description": r["description"], "roles_offered_json": _roles_json(r["roles_offered"]),
         } for _, r in records]
-        _insert_rows(conn, db.evp_benefits, rows)
+        insert_rows(conn, db.evp_benefits, rows)
         return []
     if kind == "evp_ratings":
         rows = [{
@@ -669,7 +617,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             "department": r["department"], "benefit": r["benefit"][:200],
             "importance": _none(r["importance"]), "satisfaction": _none(r["satisfaction"]),
         } for no, r in records]
-        _insert_rows(conn, db.evp_ratings, rows)
+        insert_rows(conn, db.evp_ratings, rows)
         return []
     return []
 
@@ -693,7 +641,7 @@ def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], item
     # Record by record (the order of the table's key), so that its index grows at the end.
     given = ~np.isnan(scores)
     rows, cols = np.nonzero(given)
-    _insert_rows(conn, table, {fk: np.asarray(ids)[rows].tolist(), "item": names[cols].tolist(),
+    insert_rows(conn, table, {fk: np.asarray(ids)[rows].tolist(), "item": names[cols].tolist(),
                                "score": scores[given].tolist(), "batch_id": [batch_id] * len(rows)})
 
 
