@@ -144,13 +144,13 @@ CALL_ARGS = (
     CallArgs("eevp/intake/mapping.py", "FieldSpec", ("description",)),
     CallArgs("eevp/intake/mapping.py", "_f", ("name",), _field_label),    # t(name.replace("_", " ").capitalize())
     CallArgs("eevp/intake/mapping.py", "FieldSpec", ("name",), _field_label),
-    CallArgs("eevp/intake/ingest.py", "_numeric", ("message",)),          # validation problems, see MESSAGE_FILES
-    CallArgs("eevp/intake/ingest.py", "_too_long", ("message",)),
+    CallArgs("eevp/intake/validate.py", "_numeric", ("message",)),          # validation problems, see MESSAGE_FILES
+    CallArgs("eevp/intake/validate.py", "_too_long", ("message",)),
 )
 
 #: Modules whose ``{"message": "..."}`` dicts are problems shown to users (the Upload page's table
 #: of validation problems and the rejected-rows download): show them with ``t(message)``.
-MESSAGE_FILES = ("eevp/intake/ingest.py", "eevp/intake/schemas.py")
+MESSAGE_FILES = ("eevp/intake/ingest.py", "eevp/intake/validate.py", "eevp/intake/schemas.py")
 
 #: Methods whose returned text is shown through ``t()``: (path, "Class.method").
 METHODS = (

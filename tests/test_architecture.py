@@ -155,7 +155,6 @@ MAX_MODULE_LINES = 600  # lines of code: neither blank nor comment lines
 MAX_FUNCTION_LINES = 60
 #: Over the limits today, to be split; a number here may only go down.
 OVER_THE_LIMITS = {
-    "eevp/intake/ingest.py:prepare": 144,
     "eevp/analytics/maturity.py:evidence": 98,
     "eevp/charts.py:heatmap": 72,
     "eevp/analytics/anonymity.py:suppress": 66,
