@@ -6,7 +6,7 @@ Run with ``streamlit run app.py``. Home shows the headline numbers, the trend, a
 import pandas as pd
 import streamlit as st
 
-import ui
+import webui as ui
 from eevp import charts
 
 t = ui.t

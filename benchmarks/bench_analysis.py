@@ -7,7 +7,7 @@ after an upload.
 
 * **Cold run**, each method in a fresh process (imports, model loading, JIT compilation and
   embedding all count, as for a user running it the first time on this data):
-  eevp = :func:`eevp.analysis.analyze` (languages, sentiment, embedding with the default embedder
+  eevp = :func:`eevp.themes.run.analyze` (languages, sentiment, embedding with the default embedder
   into the cache, themes, model saved, assignments written); plain BERTopic = ``BERTopic()`` with
   every default and its default embedding model all-MiniLM-L6-v2 (the bundled copy), which embeds
   on every run. LDA (scikit-learn, counts of words, as many topics as eevp found) runs in this
@@ -105,7 +105,7 @@ def store_units(data_dir: Path, texts: list[str]) -> None:
     """Store ``texts`` as one survey batch of text units (what an upload leaves behind)."""
     from sqlalchemy import insert
 
-    from eevp import db
+    from eevp.store import db
     from eevp.hashing import text_hash
     from eevp.settings import Settings
 
@@ -132,8 +132,8 @@ def _eevp_topics(engine) -> tuple[list[int], list[list[str]]]:
     """Theme per stored unit (in insertion order; −1 = none) and the keywords of each theme."""
     from sqlalchemy import select
 
-    from eevp import db
-    from eevp.analysis import theme_table, unit_themes
+    from eevp.store import db
+    from eevp.themes.read import theme_table, unit_themes
 
     with engine.connect() as conn:
         ids = [r[0] for r in conn.execute(select(db.text_units.c.id).order_by(db.text_units.c.id))]
@@ -147,8 +147,8 @@ def _eevp_topics(engine) -> tuple[list[int], list[list[str]]]:
 def child_eevp(data_dir: str, mode: str) -> dict:
     """``mode``: cold / rerun / refit: one ``analyze`` run on the stored units, timed from process start."""
     start = time.perf_counter()
-    from eevp.analysis import analyze
-    from eevp.db import connect
+    from eevp.themes.run import analyze
+    from eevp.store.db import connect
     from eevp.settings import Settings
 
     settings = Settings(data_dir=Path(data_dir))
@@ -181,11 +181,11 @@ def child_increment(base_dir: str, new_path: str) -> dict:
     """Incremental run vs full refit on two copies of a fitted 10,000-unit database, in one warm process."""
     from sqlalchemy import select
 
-    from eevp import db
-    from eevp.analysis import analyze
-    from eevp.embeddings import default_embedder
+    from eevp.store import db
+    from eevp.themes.run import analyze
+    from eevp.themes.embeddings import default_embedder
     from eevp.settings import Settings
-    from eevp.themes import ThemeConfig, fit_themes
+    from eevp.themes.model import ThemeConfig, fit_themes
 
     batches = json.loads(Path(new_path).read_text(encoding="utf-8"))
     embedder = default_embedder()
@@ -267,7 +267,7 @@ def compare(n: int, n_new: int, work: Path) -> tuple[list[dict], dict]:
     """Cold eevp vs plain BERTopic vs LDA, warm re-run, refit and a new batch, on ``n`` comments."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from eevp.textprep import LemmaTokenizer
+    from eevp.text.textprep import LemmaTokenizer
 
     texts = corpus(n)
     base = work / "eevp"

@@ -1,8 +1,8 @@
 """Dashboards at scale: the eevp calls behind each page, at ~100,000 survey responses and text units.
 
-The database is the demo organisation scaled up (:func:`eevp.demo.generate` with ~33,000 employees:
+The database is the demo organisation scaled up (:func:`eevp.demo.generator.generate` with ~33,000 employees:
 ~100,000 survey responses over four waves, ~6,000 exit interviews, EVP ratings) stored through the
-ordinary ingest, statements tagged by :func:`eevp.customers.tag_units`, and themes for both scopes
+ordinary ingest, statements tagged by :func:`eevp.analytics.customers.tag_units`, and themes for both scopes
 written as if an analysis had run (each unit gets a theme drawn at random, 40 themes for all text,
 12 for customer statements): the pages only read these tables, so how the themes were found does
 not change what the pages cost. The database is built once and kept in ``$TMPDIR/eevp-bench-dash``
@@ -11,8 +11,8 @@ not change what the pages cost. The database is built once and kept in ``$TMPDIR
 Per page, mirroring ``app.py`` and ``pages/*.py`` (Streamlit itself is not run):
 
 * **first load** (eevp's modules already imported, as in a running server): the loaders the page
-  caches with ``st.cache_data`` (``eevp.queries``,
-  ``eevp.analysis``, ``eevp.customers``; on Customer insights also the per-theme figures and quotes,
+  caches with ``st.cache_data`` (``eevp.store.queries``,
+  ``eevp.themes.run``, ``eevp.analytics.customers``; on Customer insights also the per-theme figures and quotes,
   which do not depend on the systemic/local rule) plus everything the page computes on a run;
 * **filter change**: a rerun after a widget change, when the loaders are served from the cache:
   ``data_version`` (run on every rerun) and the page's ``reports`` / ``theme_views`` /
@@ -55,7 +55,7 @@ def _synthetic_themes(engine, scope: str, n_themes: int, seed: int) -> None:
     """A current theme model for ``scope`` with every unit assigned at random (skewed sizes)."""
     from sqlalchemy import insert, select, update
 
-    from eevp import db
+    from eevp.store import db
 
     t, s = db.text_units, db.statement_tags
     q = select(t.c.id, t.c.batch_id).where((t.c.is_boilerplate.is_(None)) | (t.c.is_boilerplate.is_(False)))
@@ -87,12 +87,12 @@ def _synthetic_themes(engine, scope: str, n_themes: int, seed: int) -> None:
 
 def build(path: Path, n_employees: int, progress=print) -> dict:
     """Generate, ingest, tag and theme a scaled demo organisation into a new SQLite file."""
-    from eevp.analysis import annotate
+    from eevp.themes.run import annotate
     from eevp.bootstrap import DEMO_ORDER
-    from eevp.customers import tag_units
-    from eevp.db import connect
-    from eevp.demo import generate
-    from eevp.ingest import ingest_frame
+    from eevp.analytics.customers import tag_units
+    from eevp.store.db import connect
+    from eevp.demo.generator import generate
+    from eevp.intake.ingest import ingest_frame
     from eevp.settings import Settings
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,15 +146,15 @@ class Pages:
         self.engine = engine
         self.cache: dict = {}
 
-    # loaders (st.cache_data in ui.py / the pages)
+    # loaders (st.cache_data in webui/data.py / the pages)
     def load_home(self):
-        from eevp import queries
+        from eevp.store import queries
 
         return {"wide": queries.survey_wide(self.engine), "items": queries.survey_items(self.engine),
                 "waves": queries.wave_order(self.engine), "exits": queries.exits_frame(self.engine)}
 
     def load_home_summary(self):
-        from eevp import reports
+        from eevp.analytics import reports
 
         d = self.load_home()
         # Home has no filters; the app caches its summary per data version and user scope (ui.home_summary).
@@ -162,14 +162,15 @@ class Pages:
         return d
 
     def load_evp(self):
-        from eevp import queries
+        from eevp.store import queries
 
         return {"catalog": queries.evp_catalog(self.engine), "ratings": queries.evp_ratings(self.engine),
                 "waves": queries.wave_order(self.engine), "exits": queries.exits_frame(self.engine)}
 
     def load_exits(self):
-        from eevp import queries, theme_views
-        from eevp.analysis import theme_table, unit_themes
+        from eevp.store import queries
+        from eevp.analytics import theme_views
+        from eevp.themes.read import theme_table, unit_themes
 
         # The Exits page: the exit records, and on its text tab the themes of both scopes.
         return {"exits": queries.exits_frame(self.engine),
@@ -179,14 +180,14 @@ class Pages:
                 "cunits": theme_views.with_person(unit_themes(self.engine, scope="customers"))}
 
     def load_themes(self):
-        from eevp import theme_views
-        from eevp.analysis import theme_table, unit_themes
+        from eevp.analytics import theme_views
+        from eevp.themes.read import theme_table, unit_themes
 
         return {"themes": theme_table(self.engine, scope="all"),
                 "units": theme_views.with_person(unit_themes(self.engine, scope="all"))}
 
     def load_customers(self):
-        from eevp import customers
+        from eevp.analytics import customers
 
         units, labels = customers.customer_units(self.engine), customers.theme_labels(self.engine)
         # Cached by the page once per data version: what does not depend on the systemic/local rule.
@@ -197,14 +198,14 @@ class Pages:
 
     # reruns (everything the page computes, given the cached frames)
     def home(self, d, k):
-        from eevp.queries import data_version
+        from eevp.store.queries import data_version
 
         data_version(self.engine)  # a rerun of Home (tour, language) serves the cached summary
         assert d["summary"]["cards"]
 
     def survey(self, d, k):
-        from eevp import reports
-        from eevp.queries import SEGMENTS, Filters, data_version
+        from eevp.analytics import reports
+        from eevp.store.queries import SEGMENTS, Filters, data_version
 
         data_version(self.engine)
         wide_all, items, waves = d["wide"], d["items"], d["waves"]
@@ -221,8 +222,8 @@ class Pages:
         reports.item_wave_deltas(wide, items, waves, THRESHOLD)
 
     def evp(self, d, k):
-        from eevp import reports
-        from eevp.queries import data_version
+        from eevp.analytics import reports
+        from eevp.store.queries import data_version
 
         data_version(self.engine)
         catalog, ratings = d["catalog"], d["ratings"]
@@ -237,8 +238,8 @@ class Pages:
         reports.exit_pillars(d["exits"], THRESHOLD)
 
     def exits(self, d, k):
-        from eevp import reports, theme_views
-        from eevp.queries import data_version
+        from eevp.analytics import reports, theme_views
+        from eevp.store.queries import data_version
 
         data_version(self.engine)
         by = ["role", "department", "location", "tenure"][k % 4]
@@ -257,9 +258,9 @@ class Pages:
         theme_views.trim(theme_views.theme_cross(cex, by, COMMENT_THRESHOLD, clabels), by)
 
     def themes(self, d, k):
-        from eevp import theme_views
-        from eevp.customers import quotes
-        from eevp.queries import data_version
+        from eevp.analytics import theme_views
+        from eevp.analytics.customers import quotes
+        from eevp.store.queries import data_version
 
         data_version(self.engine)
         themes, units = d["themes"], d["units"]
@@ -274,8 +275,8 @@ class Pages:
                                    COMMENT_THRESHOLD, labels)
 
     def customer_insights(self, d, k):
-        from eevp import customers
-        from eevp.queries import data_version
+        from eevp.analytics import customers
+        from eevp.store.queries import data_version
 
         data_version(self.engine)
         units, labels = d["units"], d["labels"]
@@ -303,11 +304,11 @@ def _timed(fn, *args) -> float:
 def measure(path: Path, repeats: int = 7, first_repeats: int = 3) -> dict[str, dict]:
     """Per page: the median first-load seconds (loaders with nothing cached + one run, ``first_repeats``
     times) and the median rerun seconds."""
-    from eevp.db import connect
+    from eevp.store.db import connect
 
     engine = connect(f"sqlite:///{path}")
     # A running server has imported these with its first page; a first load here is the data's cost.
-    import eevp.analysis, eevp.customers, eevp.queries, eevp.reports, eevp.theme_views  # noqa: E401, F401
+    import eevp.themes.run, eevp.analytics.customers, eevp.store.queries, eevp.analytics.reports, eevp.analytics.theme_views  # noqa: E401, F401
 
     pages = Pages(engine)
     out = {}

@@ -27,7 +27,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eevp import embeddings as emb
+from eevp.themes import embeddings as emb
 
 SHARED = ROOT.parent / "shared" / "data"
 PARALLEL = SHARED / "multilingual" / "parallel_en_ru_uk.csv"

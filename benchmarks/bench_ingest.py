@@ -1,6 +1,6 @@
 """Ingest speed: a generated 100,000-row survey CSV (10 rating items, 2 comment columns).
 
-The CSV is ingested through :func:`eevp.ingest.ingest_file` (what ``python -m eevp ingest`` and
+The CSV is ingested through :func:`eevp.intake.ingest.ingest_file` (what ``python -m eevp ingest`` and
 the Upload page run: read, map, validate, redact, store in one transaction) into a fresh SQLite
 database, in a child process so that its peak resident memory (``ru_maxrss``) is the ingest's own.
 
@@ -99,8 +99,8 @@ def make_csv(n: int, path: Path, seed: int = 0) -> int:
 
 def _child(csv_path: str, data_dir: str) -> None:
     """Ingest one file into a fresh database; print timings and peak RSS as JSON."""
-    from eevp.db import connect
-    from eevp.ingest import ingest_file
+    from eevp.store.db import connect
+    from eevp.intake.ingest import ingest_file
     from eevp.settings import Settings
 
     settings = Settings(data_dir=Path(data_dir), upload_limit_mb=500)

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from eevp.insights import _lemma, evaluate, lexicon_sentiment, tag_statements
-from eevp.language import detect_languages
+from eevp.text.lens import _lemma, evaluate, lexicon_sentiment, tag_statements
+from eevp.text.language import detect_languages
 
 DATA = ROOT / "tests" / "data"
 PARALLEL = ROOT.parent / "shared" / "data" / "multilingual" / "parallel_en_ru_uk.csv"

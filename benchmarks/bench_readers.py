@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from eevp.dates import parse_date_column
-from eevp.mapping import suggest_mapping
-from eevp.readers import detect_encoding, read_table
+from eevp.intake.dates import parse_date_column
+from eevp.intake.mapping import suggest_mapping
+from eevp.intake.readers import detect_encoding, read_table
 
 PARALLEL = ROOT.parent / "shared" / "data" / "multilingual" / "parallel_en_ru_uk.csv"
 ROLES = ["Инженер", "Курьер", "Оператор кол-центра", "Аналитик", "Кладовщик"]

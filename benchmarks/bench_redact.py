@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from eevp.redact import KINDS, Redactor, evaluate
+from eevp.intake.redact import KINDS, Redactor, evaluate
 
 CASES = ROOT / "tests" / "data" / "redaction_cases.csv"
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"

@@ -25,7 +25,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eevp.sentiment import classify_sentiment
+from eevp.text.sentiment import classify_sentiment
 
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 TARGETS = {"glassdoor-en": 0.85, "sentirueval2015-restaurants-ru": 0.70, "sentirueval2016-tweets-ru": 0.70}

@@ -10,7 +10,7 @@ outlier share, NPMI coherence (top-10 unigram keywords, document co-occurrence i
 tokenised the way the method tokenises), topic diversity (unique share of the top-25 words) and,
 on labelled corpora, NMI/ARI against the labels (outliers count as one more cluster).
 
-Then the database path (:func:`eevp.analysis.analyze` on SQLite): a first fit, adding a batch to
+Then the database path (:func:`eevp.themes.run.analyze` on SQLite): a first fit, adding a batch to
 the model (incremental) against a full refit, and a refit with a warm embedding cache.
 
 Run: ``python benchmarks/bench_themes.py`` (``--quick`` for a short run, a few minutes on 2 cores).
@@ -57,7 +57,7 @@ def _read(path: Path) -> list[dict]:
 
 def load_corpora(quick: bool) -> dict[str, tuple[list[str], list[str] | None]]:
     """name → (texts, labels or None); corpora whose files are absent are left out."""
-    from eevp.textprep import prepare
+    from eevp.text.textprep import prepare
 
     out = {}
     gd = EXTERNAL / "glassdoor-job-reviews-uk-sample" / "glassdoor_reviews.csv"
@@ -194,8 +194,8 @@ def quality(name: str, method: str, texts, labels, topics, words25, tokenize, se
 
 
 def run_eevp(texts, emb):
-    from eevp.textprep import LemmaTokenizer
-    from eevp.themes import ThemeConfig, fit_themes
+    from eevp.text.textprep import LemmaTokenizer
+    from eevp.themes.model import ThemeConfig, fit_themes
 
     with PeakRss() as mem:
         start = time.perf_counter()
@@ -237,7 +237,7 @@ def run_lda(texts, n_topics: int):
 
 def _warm_up():
     """Compile UMAP/HDBSCAN's numba code once so no method pays it inside its timing."""
-    from eevp.themes import ThemeConfig, fit_themes
+    from eevp.themes.model import ThemeConfig, fit_themes
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 16)).astype(np.float32)
@@ -284,7 +284,7 @@ class LookupEmbedder:
 def _insert(engine, texts):
     from sqlalchemy import insert
 
-    from eevp import db
+    from eevp.store import db
     from eevp.hashing import text_hash
 
     with engine.begin() as conn:
@@ -296,8 +296,8 @@ def _insert(engine, texts):
 
 
 def database_path(quick: bool) -> list[dict]:
-    from eevp.analysis import analyze
-    from eevp.db import connect
+    from eevp.themes.run import analyze
+    from eevp.store.db import connect
     from eevp.settings import Settings
 
     corpora = load_corpora(quick)

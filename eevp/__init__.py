@@ -8,5 +8,5 @@ __version__ = "0.1.0"
 
 __all__ = ["Settings", "EevpError", "__version__"]
 
-from .errors import EevpError  # noqa: E402
-from .settings import Settings  # noqa: E402
+from eevp.errors import EevpError  # noqa: E402
+from eevp.settings import Settings  # noqa: E402

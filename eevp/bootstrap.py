@@ -6,10 +6,11 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from .batches import is_empty_of_data
-from .db import connect
-from .ingest import ingest_frame
-from .settings import Settings
+from eevp.demo.generator import generate
+from eevp.intake.ingest import ingest_frame
+from eevp.settings import Settings
+from eevp.store.batches import is_empty_of_data
+from eevp.store.db import connect
 
 DEMO_ORDER = ("evp_catalog", "evp_ratings", "survey", "exit", "focus")
 DEMO_NAMES = {
@@ -24,7 +25,6 @@ DEMO_NAMES = {
 def load_demo(engine: Engine, settings: Settings, seed: int = 42,
               progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Generate the demo organisation and store it, marked as demo. Returns batch ids by kind."""
-    from .demo import generate
 
     data = generate(seed=seed)
     ids = {}

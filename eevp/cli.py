@@ -7,14 +7,27 @@ Exit codes: 0 done; 2 input rejected (nothing stored); 1 any other failure.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from .errors import EevpError, ValidationFailed
-from .settings import Settings
+from eevp.analytics import customers, reports
+from eevp.bootstrap import load_demo, open_database
+from eevp.errors import EevpError, ValidationFailed
+from eevp.intake.ingest import IngestResult, ingest_file
+from eevp.pipeline import run_all
+from eevp.settings import Settings
+from eevp.store import queries
+from eevp.store.auth import CLI_USER, add_user, ensure_admin, users_path
+from eevp.store.batches import clear_demo, delete_batch, has_demo, is_empty_of_data, list_batches
+from eevp.store.db import current_version
+from eevp.store.lifecycle import backup, erase_respondent, export_texts, restore
+from eevp.themes.embeddings import SentenceTransformerEmbedder, get_embedder
+from eevp.themes.report import themes_report
+from eevp.themes.run import embed_all
 
 
 def _progress_line(step: str, done: int, total: int) -> None:
@@ -35,8 +48,6 @@ def _emit(args, payload, text: str | None = None) -> None:
 
 
 def _engine(args):
-    from .bootstrap import open_database
-
     settings = Settings.from_env(database_url=args.db)
     return settings, open_database(settings)
 
@@ -44,9 +55,6 @@ def _engine(args):
 # --------------------------------------------------------------------------- commands
 
 def cmd_init(args) -> int:
-    from .auth import ensure_admin, users_path
-    from .db import current_version
-
     settings, engine = _engine(args)
     password = ensure_admin(settings)
     if password:
@@ -58,17 +66,12 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .batches import clear_demo, has_demo
-    from .bootstrap import load_demo
-
     settings, engine = _engine(args)
     if args.clear:
         n = clear_demo(engine)
         _emit(args, {"deleted_batches": n}, f"Demo data cleared ({n} batches deleted).")
         return 0
     if args.if_empty:
-        from .batches import is_empty_of_data
-
         if not is_empty_of_data(engine):
             _emit(args, {"batches": {}}, "The database already holds data; demo not loaded.")
             return 0
@@ -80,8 +83,6 @@ def cmd_demo(args) -> int:
 
 
 def cmd_batches(args) -> int:
-    from .batches import list_batches
-
     _, engine = _engine(args)
     df = list_batches(engine)
     _emit(args, {"batches": df.to_dict("records")}, df.to_string(index=False) if len(df) else "No batches stored.")
@@ -89,8 +90,6 @@ def cmd_batches(args) -> int:
 
 
 def cmd_delete(args) -> int:
-    from .batches import delete_batch
-
     _, engine = _engine(args)
     counts = delete_batch(engine, args.batch_id, user="cli")
     _emit(args, {"deleted": args.batch_id, "rows": counts}, f"Batch {args.batch_id} deleted.")
@@ -98,8 +97,6 @@ def cmd_delete(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .ingest import IngestResult, ingest_file
-
     settings, engine = _engine(args)
     mapping = None
     if args.mapping:
@@ -133,6 +130,92 @@ def _errors_text(res, headline: str) -> str:
     return "\n".join(lines)
 
 
+def cmd_analyze(args) -> int:
+    settings, engine = _engine(args)
+    start = time.perf_counter()
+    out = run_all(engine, settings, refit=args.refit, progress=None if args.json else _progress_line)
+    out["seconds"] = round(time.perf_counter() - start, 2)
+    _emit(args, out, (f"{out['units']} text units, {out['embedded_new']} newly embedded, {out['themes']} themes "
+                      f"({out['outlier_share']:.0%} unassigned), {out['customer_themes']} customer themes, "
+                      f"in {out['seconds']}s."))
+    return 0
+
+
+def cmd_embed(args) -> int:
+    settings, engine = _engine(args)
+    embedder = get_embedder(args.embedder or settings.embedder, models_dir=settings.models_dir)
+    if args.batch_size:
+        embedder.batch_size = args.batch_size
+    if args.device and isinstance(embedder, SentenceTransformerEmbedder):
+        embedder.device = args.device
+        embedder._model = None  # loaded again on that device
+    if embedder.fallback_reason:
+        print(embedder.fallback_reason, file=sys.stderr)
+    out = embed_all(engine, settings, embedder=embedder, progress=None if args.json else _progress_line)
+    _emit(args, out, f"{out['units']} text units, {out['embedded_new']} newly embedded with {out['model_id']}, "
+                     f"in {out['seconds']}s.")
+    return 0
+
+
+def cmd_report(args) -> int:
+    settings, engine = _engine(args)
+    threshold = settings.min_group_size
+    if args.what == "survey":
+        payload = reports.survey_report(queries.survey_wide(engine), queries.survey_items(engine), args.by or "role",
+                                        threshold, wave=args.wave)
+    elif args.what == "evp":
+        payload = reports.evp_report(queries.evp_ratings(engine), queries.evp_catalog(engine), threshold,
+                                     by=args.by or "role")
+    elif args.what == "exits":
+        payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
+    elif args.what == "themes":
+        payload = themes_report(engine, settings, source=args.source)
+    else:
+        payload = customers.report(engine, settings)
+    _emit(args, payload)
+    return 0
+
+
+def cmd_export(args) -> int:
+    _, engine = _engine(args)
+    rows = export_texts(engine, CLI_USER)
+    if args.json:
+        print(json.dumps({"texts": rows}, ensure_ascii=False, indent=2, default=str))
+    else:
+        for r in rows:
+            print(f"{r['id']}\t{r['kind']}\t{r['text']}")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    _, engine = _engine(args)
+    counts = backup(engine, args.file, CLI_USER)
+    _emit(args, {"file": args.file, "rows": counts}, f"Backup written to {args.file} ({sum(counts.values())} rows).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    _, engine = _engine(args)
+    counts = restore(engine, args.file, CLI_USER)
+    _emit(args, {"file": args.file, "rows": counts}, f"Restored {sum(counts.values())} rows from {args.file}.")
+    return 0
+
+
+def cmd_erase(args) -> int:
+    settings, engine = _engine(args)
+    counts = erase_respondent(engine, settings, CLI_USER, args.respondent_id)
+    _emit(args, {"erased": counts}, f"Erased {sum(counts.values())} rows of this respondent.")
+    return 0
+
+
+def cmd_user(args) -> int:
+    settings, _ = _engine(args)
+    password = args.password or getpass.getpass(f"Password for {args.username}: ")
+    user = add_user(settings, CLI_USER, args.username, password, args.role, tuple(args.department or ()))
+    _emit(args, {"username": user.username, "role": user.role}, f"Account {user.username} ({user.role}) saved.")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,17 +245,50 @@ def build_parser() -> argparse.ArgumentParser:
     ig.add_argument("--sheet", help="XLSX sheet name (default: the first)")
     ig.add_argument("--skip-invalid", action="store_true", help="store the valid rows and reject the rest")
     ig.set_defaults(fn=cmd_ingest)
-    _add_more_commands(sub, common)
+    _add_analysis_commands(sub, common)
     return p
 
 
-def _add_more_commands(sub, common) -> None:
-    """Commands whose modules live elsewhere (analysis, reports, lifecycle)."""
-    try:
-        from . import cli_more
-    except ImportError:  # pragma: no cover - during development only
-        return
-    cli_more.register(sub, common)
+def _add_analysis_commands(sub, common) -> None:
+    """Analysis, reports and the data lifecycle."""
+    a = sub.add_parser("analyze", parents=[common], help="languages, sentiment, embeddings, themes, customer tags")
+    a.add_argument("--refit", action="store_true", help="fit the themes anew instead of adding to them")
+    a.set_defaults(fn=cmd_analyze)
+
+    em = sub.add_parser("embed", parents=[common], help="only fill the embedding cache (e.g. on a GPU machine)")
+    em.add_argument("--embedder", help="model name or folder (default: the setting EEVP_EMBEDDER)")
+    em.add_argument("--device", help="cpu, cuda, cuda:1... (sentence-transformers models; default: GPU if seen)")
+    em.add_argument("--batch-size", type=int, help="texts per forward pass")
+    em.set_defaults(fn=cmd_embed)
+
+    r = sub.add_parser("report", parents=[common], help="aggregates with the anonymity rule (JSON with --json)")
+    r.add_argument("what", choices=["survey", "evp", "exits", "themes", "customers"])
+    r.add_argument("--by", help="role, department, location, tenure, wave or a segment column")
+    r.add_argument("--wave")
+    r.add_argument("--source", choices=["survey", "exit", "focus"], help="themes: one source only")
+    r.set_defaults(fn=cmd_report)
+
+    e = sub.add_parser("export", parents=[common], help="export stored data (admin)")
+    e.add_argument("what", choices=["texts"])
+    e.set_defaults(fn=cmd_export)
+
+    b = sub.add_parser("backup", parents=[common], help="write the whole database to a file")
+    b.add_argument("file")
+    b.set_defaults(fn=cmd_backup)
+    rs = sub.add_parser("restore", parents=[common], help="replace the database with a backup")
+    rs.add_argument("file")
+    rs.set_defaults(fn=cmd_restore)
+
+    er = sub.add_parser("erase", parents=[common], help="erase one respondent everywhere (right to erasure)")
+    er.add_argument("respondent_id")
+    er.set_defaults(fn=cmd_erase)
+
+    u = sub.add_parser("user", parents=[common], help="add or update a local account")
+    u.add_argument("username")
+    u.add_argument("--role", required=True, choices=["admin", "hr", "cx", "viewer"])
+    u.add_argument("--password", help="(prompted when omitted)")
+    u.add_argument("--department", action="append", help="viewer: limit to this department (repeatable)")
+    u.set_defaults(fn=cmd_user)
 
 
 def main(argv: list[str] | None = None) -> int:

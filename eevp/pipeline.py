@@ -10,8 +10,10 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from .errors import TooFewUnitsError
-from .settings import Settings
+from eevp.analytics.customers import tag_units
+from eevp.errors import TooFewUnitsError
+from eevp.settings import Settings
+from eevp.themes.run import analyze
 
 Progress = Callable[[str, int, int], None]
 
@@ -88,9 +90,6 @@ def run_all(engine: Engine, settings: Settings, *, refit: bool = False, embedder
 
 
 def _run_all(engine: Engine, settings: Settings, *, refit: bool, embedder, progress: Progress) -> dict:
-    from .analysis import analyze
-    from .customers import tag_units
-
     notes = []
     try:
         out = analyze(engine, settings, refit=refit, embedder=embedder, progress=progress, scope="all")

@@ -26,7 +26,7 @@ class Settings:
         data_dir: where the database, the keyed-hash secret and fitted models live.
         min_group_size: anonymity threshold for scores (never below 3).
         min_comment_group: anonymity threshold for text and quotes (never below ``min_group_size``).
-        embedder: name of the embedding backend (see ``eevp.embeddings``).
+        embedder: name of the embedding backend (see ``eevp.themes.embeddings``).
         upload_limit_mb: the largest file accepted for ingest.
     """
 

@@ -1,14 +1,13 @@
 """Upload: kind → file → preview → mapping → validation → store; batch history."""
 
+import pandas as pd
 import streamlit as st
 
-import ui
+import webui as ui
 from eevp.errors import DuplicateBatchError, EevpError, ValidationFailed
-
-ui.page_setup("Upload", "⬆️")
-t = ui.t
-
-from eevp import batches, ingest, mapping as mp, readers  # noqa: E402
+from eevp.intake import ingest, readers
+from eevp.intake import mapping as mp
+from eevp.store import batches
 
 KIND_LABELS = {
     "survey": "Survey batch (eNPS, ratings, comments)",
@@ -21,11 +20,10 @@ LIST_KEYS = {"items": "Rating items", "text": "Free-text questions", "segments":
              "identifiers": "Identifiers (names, e-mails, phones: never stored in clear)",
              "other_reasons": "Other reasons"}
 
-st.title(t("Upload data"))
-ui.require_permission("upload")
+t = ui.t
+ui.page("Upload data", "⬆️", "upload")
 engine = ui.get_engine()
 settings = ui.get_settings()
-
 
 
 def new_batch() -> None:
@@ -118,8 +116,6 @@ def new_batch() -> None:
     if prep.errors:
         st.warning(t("{n} problem(s) found. Nothing is stored unless you choose to store the valid rows only.",
                      n=len(prep.errors)))
-        import pandas as pd
-
         errors_df = pd.DataFrame(prep.errors, columns=["row", "column", "value", "message"])
         errors_df["message"] = errors_df["message"].map(t)
         ui.table(errors_df, key="validation_errors", filename="eevp-problems.csv", height=260)

@@ -2,15 +2,12 @@
 
 import streamlit as st
 
-import ui
+import webui as ui
+from eevp import charts
+from eevp.analytics import reports
 
-ui.page_setup("Survey", "📋")
 t = ui.t
-
-from eevp import charts, reports  # noqa: E402
-
-st.title(t("Survey results"))
-ui.require_permission("view_dashboards")
+ui.page("Survey results", "📋", "view_dashboards")
 settings = ui.get_settings()
 threshold = settings.min_group_size
 key = ui.data_key()

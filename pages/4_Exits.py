@@ -2,15 +2,12 @@
 
 import streamlit as st
 
-import ui
+import webui as ui
+from eevp import charts
+from eevp.analytics import reports, theme_views
 
-ui.page_setup("Exits", "🚪")
 t = ui.t
-
-from eevp import charts, reports, theme_views  # noqa: E402
-
-st.title(t("Exit interviews"))
-ui.require_permission("view_dashboards")
+ui.page("Exit interviews", "🚪", "view_dashboards")
 settings = ui.get_settings()
 threshold = settings.min_group_size
 key = ui.data_key()

@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-import ui
+import webui as ui
+from eevp import charts
+from eevp.analytics import theme_views
+from eevp.analytics.customers import quotes
+from eevp.errors import EevpError
+from eevp.themes.read import search_units
+from eevp.themes.run import rename_theme
 
-ui.page_setup("Themes", "💬")
 t = ui.t
-
-from eevp import charts, theme_views  # noqa: E402
-from eevp.errors import EevpError  # noqa: E402
-
-st.title(t("Themes in what people write"))
-ui.require_permission("view_themes")
+ui.page("Themes in what people write", "💬", "view_themes")
 settings = ui.get_settings()
 engine = ui.get_engine()
 key = ui.data_key()
@@ -57,8 +57,6 @@ with tab_list:
             tid = a.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)))
             new = b.text_input(t("New label"))
             if st.form_submit_button(t("Rename")) and new.strip():
-                from eevp.analysis import rename_theme
-
                 rename_theme(engine, int(themes.loc[themes["theme_id"] == tid, "model_row"].iloc[0]), int(tid),
                              new.strip())
                 st.cache_data.clear()
@@ -88,8 +86,6 @@ with tab_quotes:
     else:
         tid = st.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)),
                            key="quote_theme")
-        from eevp.customers import quotes
-
         ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
         st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
         for q in quotes(engine, ids, n=6, min_people=cthr):
@@ -99,18 +95,14 @@ with tab_search:
     query = st.text_input(t("Search all text (words or a sentence)"))
     mode = st.radio(t("Search by"), [t("Words"), t("Meaning")], horizontal=True)
     if query.strip() and ui.allowed("view_quotes"):
-        from eevp.analysis import search_units
-
         try:
             hits = search_units(engine, query.strip(), embedder=ui.embedder() if mode == t("Meaning") else None,
                                 limit=20)
         except EevpError as exc:
             st.error(t(str(exc)))
             hits = pd.DataFrame(columns=["unit_id", "score"])
-        from eevp.customers import quotes as fetch
-
         ids = hits["unit_id"].tolist() if len(hits) else []
-        found = fetch(engine, ids, n=20, min_people=settings.min_group_size)
+        found = quotes(engine, ids, n=20, min_people=settings.min_group_size)
         if not ids:
             st.info(t("Nothing found."))
         elif not found:

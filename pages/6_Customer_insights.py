@@ -3,15 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-import ui
+import webui as ui
+from eevp import charts
+from eevp.analytics import customers
+from webui import review
 
-ui.page_setup("Customer insights", "🧭")
 t = ui.t
-
-from eevp import charts, customers  # noqa: E402
-
-st.title(t("What staff tell us about customers"))
-ui.require_permission("view_customers")
+ui.page("What staff tell us about customers", "🧭", "view_customers")
 settings = ui.get_settings()
 engine = ui.get_engine()
 key = ui.data_key()
@@ -110,9 +108,7 @@ with tab_trend:
                  "Periods with fewer than the comment threshold are left out.")
 
 with tab_review:
-    import review_ui
-
-    review_ui.render(engine, settings)
+    review.render(engine, settings)
 
 with tab_brief:
     quotes_by = {r.theme_id: theme_quotes.get(r.theme_id, []) for r in ranked.itertuples()}

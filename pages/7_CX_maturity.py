@@ -4,16 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-import ui
-
-ui.page_setup("CX maturity", "🧩")
-t = ui.t
-
-from eevp import maturity
+import webui as ui
+from eevp.analytics import maturity
 from eevp.errors import EevpError
 
-st.title(t("CX maturity check"))
-ui.require_permission("view_customers")
+t = ui.t
+ui.page("CX maturity check", "🧩", "view_customers")
 settings = ui.get_settings()
 engine = ui.get_engine()
 st.caption(t("Score the six-question checklist and the maturity model. Beside each dimension: what the data "

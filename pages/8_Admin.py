@@ -5,16 +5,12 @@ from pathlib import Path
 
 import streamlit as st
 
-import ui
+import webui as ui
+from eevp.errors import EevpError
+from eevp.store import audit, auth, lifecycle
 
-ui.page_setup("Admin", "🛠️")
 t = ui.t
-
-from eevp import audit, auth, lifecycle  # noqa: E402
-from eevp.errors import EevpError  # noqa: E402
-
-st.title(t("Administration"))
-ui.require_permission("users")
+ui.page("Administration", "🛠️", "users")
 settings = ui.get_settings()
 engine = ui.get_engine()
 me = ui.current_user()

@@ -49,7 +49,8 @@ T_NAMES = {"t", "translate"}
 #: ``module.attr`` calls that translate their first argument.
 T_ATTRS = {("ui", "t"), ("i18n", "translate")}
 #: ``ui.<helper>`` calls that translate one of their arguments: helper → (position, keyword).
-UI_HELPERS = {"chart": (1, "how_to_read"), "table": (2, "caption"), "stop_if_empty": (1, "message")}
+UI_HELPERS = {"chart": (1, "how_to_read"), "table": (2, "caption"), "stop_if_empty": (1, "message"),
+              "page": (0, "title")}
 #: Streamlit widgets whose options are shown through ``format_func``: the options' position.
 OPTION_WIDGETS = {"selectbox": 1, "radio": 1, "multiselect": 1, "segmented_control": 1, "pills": 1,
                   "select_slider": 1}
@@ -58,7 +59,7 @@ OPTION_WIDGETS = {"selectbox": 1, "radio": 1, "multiselect": 1, "segmented_contr
 ERRORS = {"EevpError", "InputError", "ValidationFailed", "DuplicateBatchError", "NotFoundError",
           "TooFewUnitsError", "AccessDenied"}
 #: Modules whose messages are for the command line only (English by design).
-CLI_ONLY = {"eevp/cli.py", "eevp/cli_more.py", "eevp/__main__.py"}
+CLI_ONLY = {"eevp/cli.py", "eevp/__main__.py"}
 
 #: Tokens that read the same in every language; a text made only of these (plus digits, punctuation
 #: and placeholders) may keep its English form in a translation.
@@ -104,16 +105,16 @@ class Container:
 
 #: Tables of strings shown through ``t()`` after a look-up (``t(KIND_LABELS[k])``, ``t(title)``...).
 CONTAINERS = (
-    Container("ui.py", "PAGES", _item(1)),                        # t(title) in ui.navigation
+    Container("webui/frame.py", "PAGES", _item(1)),               # t(title) in ui.navigation
     Container("pages/1_Upload.py", "KIND_LABELS"),                # t(KIND_LABELS[k])
     Container("pages/1_Upload.py", "LIST_KEYS"),                  # t(label)
     Container("pages/6_Customer_insights.py", "BADGE", _item(1)),  # t(word)
-    Container("eevp/customers.py", "STAGES", _all),               # format_func=t, t(r.main_stage)
-    Container("eevp/queries.py", "SEGMENTS", _all, _capitalised),  # t(seg), t(name.capitalize())
-    Container("eevp/maturity.py", "ANSWERS"),                     # t(maturity.ANSWERS[v])
-    Container("eevp/maturity.py", "LEVEL_NAMES"),                 # t(maturity.LEVEL_NAMES[v])
-    Container("eevp/maturity.py", "HISTORY_COLUMNS"),             # {k: t(v) ...}
-    Container("eevp/schemas.py", "_MESSAGES"),                    # validation problems (see MESSAGE_FILES)
+    Container("eevp/analytics/customers.py", "STAGES", _all),               # format_func=t, t(r.main_stage)
+    Container("eevp/store/queries.py", "SEGMENTS", _all, _capitalised),  # t(seg), t(name.capitalize())
+    Container("eevp/analytics/maturity.py", "ANSWERS"),                     # t(maturity.ANSWERS[v])
+    Container("eevp/analytics/maturity.py", "LEVEL_NAMES"),                 # t(maturity.LEVEL_NAMES[v])
+    Container("eevp/analytics/maturity.py", "HISTORY_COLUMNS"),             # {k: t(v) ...}
+    Container("eevp/intake/schemas.py", "_MESSAGES"),                    # validation problems (see MESSAGE_FILES)
 )
 
 
@@ -135,49 +136,50 @@ def _field_label(name: str) -> str:
 
 
 CALL_ARGS = (
-    CallArgs("eevp/maturity.py", "Question", ("text", "yes_means")),
-    CallArgs("eevp/maturity.py", "Dimension", ("name", "description", "levels")),
-    CallArgs("eevp/maturity.py", "Fact", ("label",)),              # t(f.label, **f.params)
-    CallArgs("eevp/maturity.py", "_people", ("label",)),
-    CallArgs("eevp/mapping.py", "_f", ("description",)),           # help=t(spec.description)
-    CallArgs("eevp/mapping.py", "FieldSpec", ("description",)),
-    CallArgs("eevp/mapping.py", "_f", ("name",), _field_label),    # t(name.replace("_", " ").capitalize())
-    CallArgs("eevp/mapping.py", "FieldSpec", ("name",), _field_label),
-    CallArgs("eevp/ingest.py", "_numeric", ("message",)),          # validation problems, see MESSAGE_FILES
-    CallArgs("eevp/ingest.py", "_too_long", ("message",)),
+    CallArgs("eevp/analytics/maturity.py", "Question", ("text", "yes_means")),
+    CallArgs("eevp/analytics/maturity.py", "Dimension", ("name", "description", "levels")),
+    CallArgs("eevp/analytics/maturity.py", "Fact", ("label",)),              # t(f.label, **f.params)
+    CallArgs("eevp/analytics/maturity.py", "_people", ("label",)),
+    CallArgs("eevp/intake/mapping.py", "_f", ("description",)),           # help=t(spec.description)
+    CallArgs("eevp/intake/mapping.py", "FieldSpec", ("description",)),
+    CallArgs("eevp/intake/mapping.py", "_f", ("name",), _field_label),    # t(name.replace("_", " ").capitalize())
+    CallArgs("eevp/intake/mapping.py", "FieldSpec", ("name",), _field_label),
+    CallArgs("eevp/intake/validate.py", "_numeric", ("message",)),          # validation problems, see MESSAGE_FILES
+    CallArgs("eevp/intake/validate.py", "_too_long", ("message",)),
 )
 
 #: Modules whose ``{"message": "..."}`` dicts are problems shown to users (the Upload page's table
 #: of validation problems and the rejected-rows download): show them with ``t(message)``.
-MESSAGE_FILES = ("eevp/ingest.py", "eevp/schemas.py")
+MESSAGE_FILES = ("eevp/intake/ingest.py", "eevp/intake/validate.py", "eevp/intake/schemas.py")
 
 #: Methods whose returned text is shown through ``t()``: (path, "Class.method").
 METHODS = (
-    ("eevp/customers.py", "SystemicRule.explain"),        # st.caption(t(rule.explain()))
-    ("eevp/customers.py", "SystemicRule.explain_parts"),  # text, values = rule.explain_parts(); t(text, **values)
+    ("eevp/analytics/customers.py", "SystemicRule.explain"),        # st.caption(t(rule.explain()))
+    ("eevp/analytics/customers.py", "SystemicRule.explain_parts"),  # text, values = rule.explain_parts(); t(text, **values)
 )
 
 #: Progress steps reported by the analysis and shown as ``t(step)`` (ui.run_analysis).
-PROGRESS_FILES = ("eevp/analysis.py", "eevp/customers.py", "eevp/pipeline.py", "eevp/embeddings.py")
+PROGRESS_FILES = ("eevp/themes/run.py", "eevp/analytics/customers.py", "eevp/pipeline.py", "eevp/themes/embeddings.py")
 
 #: Translated expressions that are not literals but whose texts are collected by a rule above:
 #: (file or "*", expression) → the rule. ``--unresolved`` lists the others, for review.
 KNOWN_DYNAMIC = {
-    ("ui.py", "text"): "ui.t itself",
-    ("ui.py", "message"): "ui.stop_if_empty: callers' messages are collected",
-    ("ui.py", "caption"): "ui.table: callers' captions are collected",
-    ("ui.py", "how_to_read"): "ui.chart: callers' captions are collected",
-    ("ui.py", "step"): "PROGRESS_FILES",
-    ("ui.py", "str(status.get('step'))"): "PROGRESS_FILES",
+    ("webui/core.py", "text"): "ui.t itself",
+    ("webui/widgets.py", "message"): "ui.stop_if_empty: callers' messages are collected",
+    ("webui/widgets.py", "caption"): "ui.table: callers' captions are collected",
+    ("webui/widgets.py", "how_to_read"): "ui.chart: callers' captions are collected",
+    ("webui/data.py", "step"): "PROGRESS_FILES",
+    ("webui/widgets.py", "str(status.get('step'))"): "PROGRESS_FILES",
     ("*", "str(exc)"): "error messages of eevp.errors",
-    ("ui.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
-    ("ui.py", "note"): "notes of eevp.pipeline.run_all: TooFewUnitsError messages of eevp.errors",
-    ("app.py", "h['segment']"): "SEGMENTS (eevp/queries.py)",
+    ("webui/frame.py", "title"): "ui.page: callers' titles are collected",
+    ("webui/widgets.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
+    ("webui/data.py", "note"): "notes of eevp.pipeline.run_all: TooFewUnitsError messages of eevp.errors",
+    ("app.py", "h['segment']"): "SEGMENTS (eevp/store/queries.py)",
     ("pages/1_Upload.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
     ("pages/1_Upload.py", "spec.description"): "CALL_ARGS: mapping field descriptions",
     ("pages/6_Customer_insights.py", "rule.explain()"): "METHODS: SystemicRule.explain",
     ("pages/6_Customer_insights.py", "_text"): "METHODS: SystemicRule.explain_parts",
-    ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.customers.STAGES)",
+    ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
     ("pages/7_CX_maturity.py", "d.name"): "CALL_ARGS: Dimension",
     ("pages/7_CX_maturity.py", "d.description"): "CALL_ARGS: Dimension",
     ("pages/7_CX_maturity.py", "text"): "CALL_ARGS: Dimension levels",
@@ -210,12 +212,13 @@ def needs_translation_key(text: str) -> bool:
 
 
 def ui_files(root: Path) -> list[Path]:
-    """The Streamlit side: top-level scripts and pages."""
-    return sorted(p for p in root.glob("*.py")) + sorted((root / "pages").glob("*.py"))
+    """The Streamlit side: top-level scripts, the webui helpers and the pages."""
+    return (sorted(p for p in root.glob("*.py")) + sorted((root / "webui").glob("*.py"))
+            + sorted((root / "pages").glob("*.py")))
 
 
 def package_files(root: Path) -> list[Path]:
-    return sorted((root / "eevp").glob("*.py"))
+    return sorted((root / "eevp").rglob("*.py"))
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -445,10 +448,9 @@ class Resolver:
         """Local name → path of an ``eevp`` module imported under that name."""
         out = {}
         for node in _nodes(tree):
-            if isinstance(node, ast.ImportFrom) and node.module in ("eevp", None) and (node.level or
-                                                                                   node.module == "eevp"):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "eevp":
                 for alias in node.names:
-                    out[alias.asname or alias.name] = f"eevp/{alias.name}.py"
+                    out[alias.asname or alias.name] = f"{node.module.replace('.', '/')}/{alias.name}.py"
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name.startswith("eevp.") and alias.asname:
@@ -630,7 +632,7 @@ def scan_ui(root: Path, found: Found) -> None:
         rel = _rel(root, path)
         tree = _parse(path)
         resolver = Resolver(root, rel, tree)
-        for call, arg, what in _translating_calls(tree, rel, rel == "ui.py"):
+        for call, arg, what in _translating_calls(tree, rel, rel.startswith("webui/")):
             if (in_package and what != "t") or arg is None:
                 continue
             where = f"{rel}:{call.lineno}"

@@ -20,7 +20,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def engine(settings):
-    from eevp.db import connect, reset_for_tests
+    from eevp.store.db import connect, reset_for_tests
 
     eng = connect(settings.database_url)
     reset_for_tests(eng)

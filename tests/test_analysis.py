@@ -14,10 +14,11 @@ from sklearn.decomposition import PCA
 from sqlalchemy import insert, select
 from test_themes import FakeEmbedder, make_corpus
 
-from eevp import db
-from eevp.analysis import analyze, jaccard, rename_theme, search_units, theme_table, unit_themes
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.hashing import text_hash
+from eevp.store import db
+from eevp.themes.read import search_units, theme_table, unit_themes
+from eevp.themes.run import analyze, jaccard, rename_theme
 
 BOILERPLATE = ["n/a", "нет комментариев", "-", "немає", "No comment"]
 PARKING = [f"Parking near the office is a problem number {i}" for i in range(20)] + \
@@ -338,7 +339,7 @@ def test_meta_keeps_params(fitted_db, engine):
 
 
 def test_integration_with_real_embedder_module(engine, settings, corpus):
-    """eevp.embeddings.embed_cached stores vectors: a second refit embeds nothing new."""
+    """eevp.themes.embeddings.embed_cached stores vectors: a second refit embeds nothing new."""
     add_units(engine, corpus[0])
     emb = FakeEmbedder()
     analyze(engine, settings, embedder=emb, steps=steps())
@@ -346,4 +347,8 @@ def test_integration_with_real_embedder_module(engine, settings, corpus):
     again = analyze(engine, settings, refit=True, embedder=emb, steps=steps())
     assert again["embedded_new"] == 0 and emb.calls == calls
     with engine.connect() as conn:
-        assert conn.execute(select(db.embeddings.c.model_id).distinct()).scalars().all() == [emb.model_id]
+        stored = set(conn.execute(select(db.embeddings.c.model_id).distinct()).scalars())
+    # the theme embedder's vectors, and those of the embedder the sentiment head reads
+    from eevp.themes.embeddings import heads_embedder
+
+    assert stored == {emb.model_id, heads_embedder().model_id}

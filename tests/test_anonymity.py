@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from eevp import anonymity
+from eevp.analytics import anonymity
 from eevp.errors import InputError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -4,7 +4,7 @@ Each test plays an analyst with the public outputs (the CLI's JSON reports, the 
 the pages call, their CSV exports) and a spreadsheet: totals minus visible siblings, two filters
 that differ by a few people, single waves against all waves, two exports of the same table,
 theme × segment cells and quotes. The attacker's tool is :func:`peel`: solve every equation that
-has one unknown left, again and again. Known limit (see ``eevp.anonymity.suppress_matrix`` and
+has one unknown left, again and again. Known limit (see ``eevp.analytics.anonymity.suppress_matrix`` and
 ``suppress_dimensions``): a linear-programming attack on sparse tables can narrow a value to an
 interval; these tests ask that no small group's value is *determined*.
 """
@@ -22,11 +22,12 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from eevp import anonymity, queries, reports
+from eevp.analytics import anonymity, reports
+from eevp.store import queries
 from eevp.cli import main
-from eevp.customers import quotes, rank_themes, theme_by, theme_stage_matrix
-from eevp.ingest import ingest_file
-from eevp.queries import Filters
+from eevp.analytics.customers import quotes, rank_themes, theme_by, theme_stage_matrix
+from eevp.intake.ingest import ingest_file
+from eevp.store.queries import Filters
 
 THRESHOLD = 5
 
@@ -447,7 +448,7 @@ def test_quotes_of_a_small_group_are_withheld(engine, settings):
 
 
 def test_cli_customer_report_has_no_small_counts(cli, engine, settings, monkeypatch):
-    import eevp.customers as cust
+    import eevp.analytics.customers as cust
 
     units = customer_units([(0, "Support", "Agent", 12, "support", "2026-Q1"),
                             (0, "Sales", "Rep", 3, "sales", "2026-Q2")])

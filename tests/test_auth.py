@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from eevp import auth
+from eevp.store import auth
 from eevp.errors import AccessDenied, InputError
 
 
@@ -70,7 +70,7 @@ def test_only_admins_manage_users(settings, monkeypatch):
 def test_a_viewer_limited_to_departments_sees_only_their_rows():
     import pandas as pd
 
-    from eevp.auth import User, restrict
+    from eevp.store.auth import User, restrict
 
     df = pd.DataFrame({"department": ["Sales", "IT", "Ops", "Sales"], "x": [1, 2, 3, 4]})
     assert restrict(User("v", "viewer", ("Sales",)), df)["x"].tolist() == [1, 4]

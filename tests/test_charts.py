@@ -269,6 +269,6 @@ def test_compare_bars_and_offer_matrix():
 
 
 def test_eevp_charts_and_metrics_do_not_import_streamlit():
-    code = "import sys, eevp.charts, eevp.metrics, eevp.anonymity; print('streamlit' in sys.modules)"
+    code = "import sys, eevp.charts, eevp.analytics.metrics, eevp.analytics.anonymity; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from eevp import db
+from eevp.store import db
 from eevp.cli import main
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -219,7 +219,7 @@ def test_embed_fills_the_cache_once_and_analyze_then_embeds_nothing(cli, tmp_pat
     assert ingest(cli, tmp_path, "survey", csv, {"wave": "wave", "role": "role", "text": ["Comment"]}, "c.csv")[0] == 0
     rc, out, _ = cli("embed")
     assert rc == 0
-    from eevp.embeddings import default_embedder
+    from eevp.themes.embeddings import default_embedder
 
     assert (out["units"], out["embedded_new"], out["model_id"]) == (40, 40, default_embedder().model_id)
     with engine.connect() as conn:

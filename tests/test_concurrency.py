@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from eevp import queries
-from eevp.batches import list_batches
-from eevp.ingest import ingest_file
+from eevp.store import queries
+from eevp.store.batches import list_batches
+from eevp.intake.ingest import ingest_file
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from eevp.customers import SystemicRule, brief_markdown, rank_themes
+from eevp.analytics.customers import SystemicRule, brief_markdown, rank_themes
 
 
 def _units(spec):
@@ -82,11 +82,11 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
     and to a near-identical statement that arrives later (cached embeddings, cosine >= 0.9), not to others."""
     from sqlalchemy import select
 
-    from eevp import db
-    from eevp.auth import User
-    from eevp.customers import save_review, tag_units
-    from eevp.embeddings import default_embedder, embed_cached
-    from eevp.ingest import ingest_file
+    from eevp.store import db
+    from eevp.store.auth import User
+    from eevp.analytics.customers import save_review, tag_units
+    from eevp.themes.embeddings import default_embedder, embed_cached
+    from eevp.intake.ingest import ingest_file
 
     trap = "The weekly report goes to the regional office every Friday."
     first = ("wave,role,Comment\n" + f"2026-Q1,Agent,{trap}\n" + f"2026-Q1,Clerk,{trap}\n"
@@ -126,7 +126,7 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
 
 
 def test_a_rule_change_reuses_the_theme_stats_and_classifies_as_a_fresh_ranking():
-    from eevp.customers import theme_stats
+    from eevp.analytics.customers import theme_stats
 
     spec = [(0, d, "Agent", 6, "delivery", 1) for d in ["Sales", "Support"]]
     spec += [(1, "Finance", "Analyst", 14, "billing", 1)]

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eevp.dates import month_from_name, parse_date, parse_date_column
+from eevp.intake.dates import month_from_name, parse_date, parse_date_column
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

@@ -1,4 +1,4 @@
-"""Tests for the demo organisation generator (eevp.demo)."""
+"""Tests for the demo organisation generator (eevp.demo.generator)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from eevp import demo
-from eevp.demo import (
+from eevp.demo import generator as demo
+from eevp.demo.generator import (
     BENEFITS,
     EXIT_REASONS,
     ITEMS,

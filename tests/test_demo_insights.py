@@ -6,11 +6,11 @@ import os
 
 import pytest
 
-from eevp import customers
-from eevp.analysis import analyze
+from eevp.analytics import customers
+from eevp.themes.run import analyze
 from eevp.bootstrap import load_demo
-from eevp.db import connect
-from eevp.embeddings import default_embedder
+from eevp.store.db import connect
+from eevp.themes.embeddings import default_embedder
 from eevp.settings import Settings
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")),
@@ -49,7 +49,7 @@ def test_the_billing_problem_of_finance_is_local(ranked):
 
 
 def test_customer_theme_labels_do_not_spend_words_on_customer(ranked):
-    from eevp.insights import customer_words
+    from eevp.text.lens import customer_words
 
     skip = set(customer_words())
     assert len(ranked) >= 5

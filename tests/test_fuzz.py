@@ -20,12 +20,13 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from eevp import db, reports
+from eevp.store import db
+from eevp.analytics import reports
 from eevp.errors import EevpError, InputError, ValidationFailed
-from eevp.ingest import ingest_file, ingest_frame, rejected_frame
-from eevp.mapping import MAX_ITEM_NAME, MAX_ITEMS, check_mapping, suggest_mapping
-from eevp.readers import list_sheets, read_table
-from eevp.redact import Redactor
+from eevp.intake.ingest import ingest_file, ingest_frame, rejected_frame
+from eevp.intake.mapping import MAX_ITEM_NAME, MAX_ITEMS, check_mapping, suggest_mapping
+from eevp.intake.readers import list_sheets, read_table
+from eevp.intake.redact import Redactor
 from eevp.safe import escape_markdown, to_csv_bytes
 
 FAST = settings(max_examples=40, deadline=None)
@@ -351,7 +352,7 @@ def test_bad_ratings_reject_the_batch_whole(engine, settings, values, waves):
 
 
 def test_crash_while_storing_leaves_every_table_unchanged(engine, settings, monkeypatch):
-    import eevp.ingest as ing
+    import eevp.intake.ingest as ing
 
     raw = csv_text([["wave", "role", "Career growth", "Comment"], ["2026-Q1", "Engineer", "4", "Fine."],
                     ["2026-Q1", "Engineer", "2", "Too slow."]]).encode()
@@ -447,7 +448,7 @@ def test_formula_and_html_cells_are_stored_as_text_and_exported_neutralised(engi
     assert stored_texts == [redactor.redact(texts[i % len(texts)].strip()) for i in range(24)]
     assert "<script>alert('x')</script>" in stored_texts
 
-    from eevp import queries
+    from eevp.store import queries
 
     table = reports.segment_summary(queries.survey_wide(engine), queries.survey_items(engine), "role", 5)
     assert set(table["group"]) == set(roles)

@@ -1,6 +1,6 @@
 """The interface in Russian and Ukrainian: every string the code shows has a real translation.
 
-The strings come from ``scripts/i18n_extract.py`` (an ``ast`` pass over app.py, ui.py, the pages and
+The strings come from ``scripts/i18n_extract.py`` (an ``ast`` pass over app.py, webui/, the pages and
 the eevp modules whose texts are shown); the catalogues are ``eevp/resources/i18n/{ru,uk}.json``.
 When a test here fails after you added or changed an interface string, run
 ``.venv/bin/python scripts/i18n_extract.py --write`` and translate the new entries (``--check`` lists
@@ -53,7 +53,7 @@ def test_extractor_finds_the_interface():
     assert len(STRINGS) > 400
     expected = [
         "Upload data",                                   # t("...") on a page
-        "Download CSV",                                  # ui.py
+        "Download CSV",                                  # webui/widgets.py
         "Upload", "Customer insights",                   # ui.PAGES titles
         "Survey batch (eNPS, ratings, comments)",        # KIND_LABELS
         "Identifiers (names, e-mails, phones: never stored in clear)",  # LIST_KEYS
@@ -228,7 +228,7 @@ def test_translate_plain_and_unknown():
 
 def test_translate_finished_messages_through_their_template():
     """Error messages are built with f-strings; the app shows ``t(str(exc))``."""
-    from eevp.customers import SystemicRule
+    from eevp.analytics.customers import SystemicRule
 
     msg = "There is no batch 12. Run 'python -m eevp batches' to see the list."
     assert i18n.translate(msg, "ru") == "Пакета 12 нет. Запустите 'python -m eevp batches', чтобы увидеть список."
@@ -245,7 +245,7 @@ def test_translate_finished_messages_through_their_template():
 
 def test_error_messages_reach_the_user_translated():
     from eevp.errors import InputError
-    from eevp.readers import read_table
+    from eevp.intake.readers import read_table
 
     with pytest.raises(InputError) as info:
         read_table(b"", "empty.csv")
@@ -290,7 +290,7 @@ _ENGLISH_RUN = re.compile(r"\b[A-Za-z]{3,}\b[ ,;:]+\b[A-Za-z]{3,}\b")
 def demo_only(tmp_path_factory):
     """The demo organisation, stored but not analysed (themes and customer pages show their empty states)."""
     from eevp.bootstrap import load_demo
-    from eevp.db import connect
+    from eevp.store.db import connect
     from eevp.settings import Settings
 
     folder = tmp_path_factory.mktemp("i18n-pages")
@@ -324,7 +324,7 @@ def test_pages_show_no_english_interface_text(demo_only, monkeypatch, script, la
     interface string, and no label (title, tab, button, field, metric) has English words in it."""
     from streamlit.testing.v1 import AppTest
 
-    from eevp.auth import User
+    from eevp.store.auth import User
 
     monkeypatch.setenv("EEVP_DATA_DIR", str(demo_only))
     monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{demo_only / 'eevp.db'}")

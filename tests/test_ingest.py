@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from eevp import db
-from eevp.batches import delete_batch, list_batches
+from eevp.store import db
+from eevp.store.batches import delete_batch, list_batches
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
-from eevp.ingest import ingest_file, ingest_frame, prepare
+from eevp.intake.ingest import ingest_file, ingest_frame, prepare
 
 SURVEY_CSV = """respondent_id,wave,role,department,tenure,enps,Career growth,Manager support,What should we improve?
 r1,2026-Q1,Engineer,IT,1-3 years,9,4,5,Customers wait too long for deliveries in our region.
@@ -121,7 +121,7 @@ def test_delete_batch_removes_text_units_and_rows(engine, settings):
 
 
 def test_failure_midway_leaves_database_unchanged(engine, settings, monkeypatch):
-    import eevp.ingest as ing
+    import eevp.intake.ingest as ing
 
     real = ing._store_scores
 
@@ -234,7 +234,7 @@ def _long_scores(engine) -> dict[tuple[int, str], float]:
 
 
 def test_scores_are_packed_per_response_as_in_the_long_form(engine, settings):
-    from eevp import queries
+    from eevp.store import queries
 
     ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping())
     other = ("respondent_id,wave,role,Manager support,Pay\n"

@@ -21,7 +21,7 @@ from eevp.insights import (
     rule_tags,
     tag_statements,
 )
-from eevp.language import detect_languages
+from eevp.text.language import detect_languages
 
 DATA = Path(__file__).resolve().parent / "data"
 EVAL = DATA / "customer_statements.csv"

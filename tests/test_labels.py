@@ -1,7 +1,7 @@
-"""Theme labels from a phrase the theme's comments share (eevp.labels)."""
+"""Theme labels from a phrase the theme's comments share (eevp.themes.labels)."""
 
-from eevp.labels import phrase_label
-from eevp.textprep import lemmatize_tokens
+from eevp.themes.labels import phrase_label
+from eevp.text.textprep import lemmatize_tokens
 
 
 def test_the_shared_phrase_with_most_keywords_wins():

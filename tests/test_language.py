@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from eevp.language import detect_language, detect_languages
+from eevp.text.language import detect_language, detect_languages
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

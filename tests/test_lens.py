@@ -11,7 +11,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from eevp import insights
 from eevp.insights import ABOUT_CLASSES, CLASSES, rule_tags, tag_statements
-from eevp.text import lens_model
+from eevp.text import lens, lens_model
 from eevp.text.lens_model import LinearHead, load_head, save_head
 from training import real_text
 
@@ -36,7 +36,7 @@ def _with_heads(monkeypatch, class_bias):
     real = lens_model.shipped_head
     dim = real("lens/class").weight.shape[0]
     fake = {"lens/class": _head(CLASSES, class_bias, dim), "lens/stage": real("lens/stage")}
-    monkeypatch.setattr(insights, "shipped_head", lambda name: fake[name])
+    monkeypatch.setattr(lens, "shipped_head", lambda name: fake[name])
 
 
 def test_a_customer_word_does_not_decide_when_the_model_disagrees(monkeypatch):

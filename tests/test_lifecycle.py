@@ -16,13 +16,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, func, insert, select
 
-from eevp import db
-from eevp.auth import CLI_USER, User
-from eevp.batches import delete_batch
+from eevp.store import db
+from eevp.store.auth import CLI_USER, User
+from eevp.store.batches import delete_batch
 from eevp.errors import AccessDenied, NotFoundError
 from eevp.hashing import keyed_hash, text_hash
-from eevp.ingest import ingest_file
-from eevp.lifecycle import backup, erase_respondent, export_texts, restore
+from eevp.intake.ingest import ingest_file
+from eevp.store.lifecycle import backup, erase_respondent, export_texts, restore
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,7 +234,7 @@ def _without_packed_scores(engine) -> None:
 
 
 def test_migration_packs_the_scores_of_existing_responses(engine, stored):
-    from eevp import queries
+    from eevp.store import queries
 
     wide = queries.survey_wide(engine)
     before = dump(engine)
@@ -272,7 +272,7 @@ def test_restoring_a_backup_without_packed_scores_packs_them(engine, stored, tmp
 
 def test_erasure_and_restore_change_the_data_version(engine, settings, stored, tmp_path):
     """The app's caches are keyed by data_version: an erasure from the command line reaches them."""
-    from eevp.queries import data_version
+    from eevp.store.queries import data_version
 
     backup(engine, tmp_path / "b.zip", CLI_USER)
     first = data_version(engine)

@@ -4,9 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from eevp import db
+from eevp.store import db
 from eevp.errors import InputError
-from eevp.mapping import (
+from eevp.intake.mapping import (
     FIELDS,
     KINDS,
     LIST_KEYS,
@@ -19,7 +19,7 @@ from eevp.mapping import (
     suggest_mapping,
     template_frame,
 )
-from eevp.readers import read_table
+from eevp.intake.readers import read_table
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -273,7 +273,7 @@ def test_survey_template_has_three_items_and_a_comment():
 
 
 def test_demo_frames_get_the_demo_mappings():
-    from eevp import demo
+    from eevp.demo import generator as demo
 
     data = demo.generate(seed=3, n_employees=200)
     for kind in KINDS:

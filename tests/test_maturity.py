@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from eevp import db, maturity
-from eevp.auth import User
+from eevp.store import db
+from eevp.analytics import maturity
+from eevp.store.auth import User
 from eevp.errors import AccessDenied, InputError
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "7_CX_maturity.py"
@@ -106,7 +107,7 @@ def test_checklist_and_model_are_complete():
 
 
 def test_package_does_not_import_streamlit():
-    code = "import sys, eevp.maturity; assert 'streamlit' not in sys.modules"
+    code = "import sys, eevp.analytics.maturity; assert 'streamlit' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eevp import metrics
+from eevp.analytics import metrics
 from eevp.errors import InputError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -11,7 +11,7 @@ from sklearn.decomposition import PCA
 from streamlit.testing.v1 import AppTest
 from test_themes import FakeEmbedder
 
-from eevp.auth import User
+from eevp.store.auth import User
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
@@ -32,10 +32,10 @@ def _steps(k):
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
     """A data folder with the demo organisation, analysed (themes, customer tags, customer themes)."""
-    from eevp import customers
-    from eevp.analysis import analyze
+    from eevp.analytics import customers
+    from eevp.themes.run import analyze
     from eevp.bootstrap import load_demo
-    from eevp.db import connect
+    from eevp.store.db import connect
     from eevp.settings import Settings
 
     folder = tmp_path_factory.mktemp("pages")
@@ -84,7 +84,7 @@ def test_survey_defaults_to_the_latest_wave_and_counts_it(run_page):
     waves = at.multiselect(key="f_waves")
     assert waves.value == ["2026-Q3"]
     caption = next(c.value for c in at.caption if "responses in the current selection" in c.value)
-    # The demo's latest wave has 1,555 responses (eevp.demo plants a growing workforce).
+    # The demo's latest wave has 1,555 responses (eevp.demo.generator plants a growing workforce).
     assert caption.startswith("1,555 responses")
 
 
@@ -109,8 +109,8 @@ def test_roles_see_only_their_pages(run_page, role, name):
     at = run_page(PAGES[name], role=role)
     assert not at.exception
     refused = any("does not give access" in w.value for w in at.warning)
-    from eevp.auth import PERMISSIONS
-    from ui import PAGES as NAV
+    from eevp.store.auth import PERMISSIONS
+    from webui.frame import PAGES as NAV
 
     needed = next(p for script, _, _, p, _ in NAV if script == PAGES[name])
     assert refused == (needed not in PERMISSIONS[role])
@@ -125,7 +125,7 @@ def test_hr_sees_no_delete_controls(run_page):
 
 
 def test_admin_page_lists_accounts_and_the_audit_log(run_page, demo_dir):
-    from eevp import auth
+    from eevp.store import auth
     from eevp.settings import Settings
 
     settings = Settings(data_dir=demo_dir, database_url=f"sqlite:///{demo_dir / 'eevp.db'}")
@@ -147,3 +147,17 @@ def test_a_viewer_limited_to_one_department_sees_only_its_numbers(run_page):
     assert departments == ["Sales"]
     full = run_page(PAGES["survey"])
     assert len(full.multiselect(key="f_department").options) > 1
+
+
+def test_each_page_declares_the_icon_and_permission_of_its_navigation_entry():
+    """ui.page(title, icon, permission) at the top of a page agrees with webui.frame.PAGES."""
+    import ast
+    from pathlib import Path
+
+    from webui.frame import PAGES as NAV
+
+    root = Path(__file__).resolve().parents[1]
+    for script, _, icon, permission, _ in NAV:
+        calls = [n for n in ast.walk(ast.parse((root / script).read_text(encoding="utf-8")))
+                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "page"]
+        assert [[a.value for a in c.args[1:]] for c in calls] == [[icon, permission]], script

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from eevp.errors import InputError
-from eevp.readers import detect_encoding, list_sheets, read_table, sniff_delimiter
+from eevp.intake.readers import detect_encoding, list_sheets, read_table, sniff_delimiter
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

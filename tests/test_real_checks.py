@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eevp import queries, reports
+from eevp.store import queries
+from eevp.analytics import reports
 from eevp.cli import main
-from eevp.ingest import ingest_file, ingest_frame
-from eevp.readers import read_table
+from eevp.intake.ingest import ingest_file, ingest_frame
+from eevp.intake.readers import read_table
 from tests.conftest import external
 
 GLASSDOOR_RATINGS = ["work_life_balance", "culture_values", "diversity_inclusion", "career_opp", "comp_benefits",

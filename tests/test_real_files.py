@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from eevp import db
-from eevp.ingest import ingest_file
-from eevp.statements import split_statements
+from eevp.store import db
+from eevp.intake.ingest import ingest_file
+from eevp.intake.statements import split_statements
 from tests.conftest import external
 
 RATINGS = ["work_life_balance", "culture_values", "diversity_inclusion", "career_opp", "comp_benefits",

@@ -1,4 +1,4 @@
-"""Tests for eevp.redact: placeholders per kind and language, declined names, negatives, evaluation."""
+"""Tests for eevp.intake.redact: placeholders per kind and language, declined names, negatives, evaluation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from eevp.errors import InputError
-from eevp.redact import KINDS, Redactor, evaluate, gold_spans, name_forms
+from eevp.intake.redact import KINDS, Redactor, evaluate, gold_spans, name_forms
 
 CASES = Path(__file__).resolve().parent / "data" / "redaction_cases.csv"
 

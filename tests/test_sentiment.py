@@ -7,7 +7,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from eevp.sentiment import classify_sentiment, guess_language, label_for, sentiment_scores
+from eevp.text.sentiment import classify_sentiment, guess_language, label_for, sentiment_scores
 
 EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from eevp.statements import split_statements
+from eevp.intake.statements import split_statements
 
 
 def test_bullets_lines_and_sentences():

@@ -4,8 +4,8 @@ import pickle
 
 import pytest
 
-from eevp import textprep
-from eevp.textprep import (
+from eevp.text import textprep
+from eevp.text.textprep import (
     LemmaTokenizer,
     guess_language,
     is_boilerplate,

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eevp.theme_views import compare_groups, exit_units, theme_cross, theme_overview, with_person
+from eevp.analytics.theme_views import compare_groups, exit_units, theme_cross, theme_overview, with_person
 
 
 def _units(rows):
@@ -90,7 +90,7 @@ def test_theme_overview_in_percentages_of_each_theme():
 
 
 def test_a_theme_needs_enough_people_not_statements():
-    from eevp.theme_views import reportable
+    from eevp.analytics.theme_views import reportable
 
     units = _units(_people("a", 12, 0, "Agent") + [("p1", 1, "Agent", "survey")] * 8 + [("p2", 1, "Agent", "survey")] * 4)
     themes = pd.DataFrame({"theme_id": [0, 1], "size": [12, 12]})
@@ -99,7 +99,7 @@ def test_a_theme_needs_enough_people_not_statements():
 
 
 def test_trim_drops_rows_and_columns_with_nothing_shown():
-    from eevp.theme_views import trim
+    from eevp.analytics.theme_views import trim
 
     cross = pd.DataFrame({"label": ["a", "a", "b", "b", "c"], "role": ["x", "y", "x", "y", "z"],
                           "people": [12.0, np.nan, np.nan, np.nan, 30.0],

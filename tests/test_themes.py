@@ -12,7 +12,7 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
-from eevp.themes import (
+from eevp.themes.model import (
     ThemeConfig,
     assign_new,
     candidate_themes,
@@ -354,7 +354,7 @@ def test_real_umap_hdbscan_on_300_units():
 
 
 def test_merge_close_themes_joins_near_identical_centroids_and_renumbers_by_size():
-    from eevp.themes import merge_close_themes
+    from eevp.themes.model import merge_close_themes
 
     rng = np.random.default_rng(3)
     a, b, c = np.eye(8, dtype=np.float32)[:3]
@@ -375,7 +375,7 @@ def test_merge_close_themes_joins_near_identical_centroids_and_renumbers_by_size
 def test_a_pruned_vocabulary_saves_and_loads(corpus, tmp_path):
     """From 50,000 units the keyword vectorizer prunes (min_df=2, max_features): sklearn then keeps numpy
     ints in its vocabulary, which BERTopic's JSON config cannot hold. The model must still save."""
-    from eevp.textprep import make_vectorizer
+    from eevp.text.textprep import make_vectorizer
 
     texts, _, langs, emb = corpus
     res = fit_themes(texts, emb, langs, vectorizer=make_vectorizer(60_000), **fast_steps())

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from eevp.statements import split_statements
+from eevp.intake.statements import split_statements
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = Path(__file__).resolve().parent / "labels" / "customer_lens.csv"
@@ -163,7 +163,7 @@ def embed(texts: list[str], embedder=None, cache_dir: Path | None = None) -> "np
     """Vectors of texts from eevp's default embedder, kept in a local ``.npz`` cache by text hash."""
     import numpy as np
 
-    from eevp.embeddings import default_embedder
+    from eevp.themes.embeddings import heads_embedder as default_embedder
 
     embedder = embedder or default_embedder()
     cache_dir = cache_dir or Path(os.environ.get("EEVP_TRAINING_CACHE", Path.home() / ".cache" / "eevp-training"))

@@ -26,9 +26,9 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, f1_score, precision_recall_fscore_support
 
-from eevp.embeddings import default_embedder
+from eevp.themes.embeddings import heads_embedder as default_embedder
 from eevp.insights import RULE_FEATURES, STAGES, rule_features
-from eevp.language import detect_languages
+from eevp.text.language import detect_languages
 from eevp.sentiment import sentiment_scores
 from eevp.text.lens_model import HEADS_DIR, LinearHead, save_head
 from training import real_text as rt

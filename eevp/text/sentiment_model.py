@@ -8,46 +8,38 @@ Its figures on held-out sources are in the model card beside the weights and in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..embeddings import default_embedder
-from ..language import detect_languages
-from ..sentiment import classify_sentiment, sentiment_scores
-from .lens_model import shipped_head
+from eevp.errors import InputError
+from eevp.text.language import detect_languages
+from eevp.text.lens_model import shipped_head
+from eevp.text.sentiment import classify_sentiment, sentiment_scores
 
-__all__ = ["embed_for_heads", "heads_embedder", "predict_sentiment"]
-
-
-@cache
-def heads_embedder():
-    """The embedder the heads were trained on (the default multilingual USE), one per process."""
-    return default_embedder()
-
-
-def embed_for_heads(texts: Sequence[str]) -> np.ndarray:
-    """Vectors of texts from :func:`heads_embedder`."""
-    return heads_embedder().encode(list(texts))
+__all__ = ["predict_sentiment"]
 
 
 def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = None,
-                      embeddings: np.ndarray | None = None) -> list[str]:
+                      embeddings: np.ndarray | None = None,
+                      embed: Callable[[list[str]], np.ndarray] | None = None) -> list[str]:
     """``negative`` / ``neutral`` / ``positive`` per text.
 
     Args:
         texts: statements or comments.
         languages: their languages, detected when ``None``.
-        embeddings: the texts' vectors from :func:`embed_for_heads`'s embedder (the default
-            multilingual USE); computed when ``None``.
+        embeddings: the texts' vectors from the heads' embedder (the default multilingual USE,
+            :func:`eevp.themes.embeddings.heads_embedder`).
+        embed: ``f(texts) -> vectors`` of that embedder, used when ``embeddings`` is ``None``.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     langs = list(languages) if languages is not None else detect_languages(texts)
     head = shipped_head("sentiment_model/sentiment")
     if head is None or not texts:
         return classify_sentiment(texts, langs)
-    emb = embed_for_heads(texts) if embeddings is None else np.asarray(embeddings)
+    if embeddings is None and embed is None:
+        raise InputError("The sentiment head reads sentence embeddings: pass the texts' vectors or an embed function.")
+    emb = np.asarray(embed(texts) if embeddings is None else embeddings)
     x = np.hstack([emb, sentiment_scores(texts, langs)[:, None]])
     out = head.predict(x)
     return ["neutral" if not t.strip() else s for t, s in zip(texts, out)]

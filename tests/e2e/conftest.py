@@ -92,7 +92,7 @@ class Server:
         """Rows from the app's database (to check what the pages show against what is stored)."""
         from sqlalchemy import text
 
-        from eevp.db import connect
+        from eevp.store.db import connect
 
         engine = connect(self.settings.database_url)
         try:
@@ -116,7 +116,7 @@ def server(browser, tmp_path_factory):
     global _server_log
     from e2e_data import build_database
 
-    from eevp import auth
+    from eevp.store import auth
     from eevp.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("e2e-data")

@@ -76,12 +76,12 @@ def build_database(settings, employees: int = 200, embedder=None) -> dict:
     Returns:
         Seconds per step, and how many units, themes and customer themes were built.
     """
-    from eevp.analysis import analyze
+    from eevp.themes.run import analyze
     from eevp.bootstrap import DEMO_NAMES, DEMO_ORDER
-    from eevp.customers import tag_units
-    from eevp.db import connect, reset_for_tests
-    from eevp.demo import generate
-    from eevp.ingest import ingest_frame
+    from eevp.analytics.customers import tag_units
+    from eevp.store.db import connect, reset_for_tests
+    from eevp.demo.generator import generate
+    from eevp.intake.ingest import ingest_frame
 
     seconds = {}
     start = time.perf_counter()
@@ -103,7 +103,7 @@ def build_database(settings, employees: int = 200, embedder=None) -> dict:
             )
         seconds["demo"] = time.perf_counter() - start
         if embedder is None:
-            from eevp.embeddings import get_embedder
+            from eevp.themes.embeddings import get_embedder
 
             embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
         start = time.perf_counter()

@@ -1,0 +1,604 @@
+"""The anonymity rule: every aggregate that leaves eevp goes through this module.
+
+Four protections, each a small pure function:
+
+* **Primary suppression** — a group with fewer than ``threshold`` people shows nothing
+  (no count, no value).
+* **Complementary suppression** — a reader who knows a total (the whole company, a wave, a row
+  or column margin) and sees every sibling but one can subtract. So whenever a set of siblings
+  has any suppressed member, more siblings are hidden until the hidden set has at least two
+  members *and* at least ``threshold`` people together. Then "total minus what is visible"
+  only ever describes a group of ``threshold`` or more, never one small group.
+* **Differencing across filters** — :func:`safe_total` refuses a filtered view whose complement
+  (total − filtered) would be a small group, because comparing the filtered and unfiltered
+  numbers would describe that small complement.
+* **Tables read together** — :func:`suppress_dimensions` audits the tables by every segment at
+  once (a role nested in one department is "department minus its other roles"), and
+  :func:`hidden_by_filter` / :func:`filter_allowed` keep filtered views (one wave, one department)
+  consistent with the unfiltered tables, so that differences between views never isolate a
+  small group.
+
+Zero cells (``n == 0``) describe nobody, so they are shown as they are; they are only hidden
+as a last resort, to give a lone suppressed cell a partner when no non-empty sibling is left.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from eevp.errors import InputError
+from eevp.settings import MIN_ALLOWED_THRESHOLD
+
+__all__ = [
+    "SUPPRESSED_LABEL",
+    "check_threshold",
+    "filter_allowed",
+    "hidden_by_filter",
+    "safe_total",
+    "suppress",
+    "suppress_dimensions",
+    "suppress_matrix",
+    "suppressed_label",
+]
+
+#: Text shown in place of a suppressed value.
+SUPPRESSED_LABEL = "fewer than {threshold} responses"
+
+
+def check_threshold(value) -> int:
+    """Return a usable anonymity threshold: a whole number, never below the allowed minimum.
+
+    Fractions round up (``n < 4.5`` and ``n < 5`` hide the same whole-number groups).
+
+    Args:
+        value: the configured threshold (int, float or numeric string).
+
+    Returns:
+        ``max(MIN_ALLOWED_THRESHOLD, ceil(value))``.
+
+    Raises:
+        InputError: the value is not a number.
+    """
+    if isinstance(value, bool):
+        raise InputError("The anonymity threshold must be a whole number such as 5, not True/False.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"The anonymity threshold must be a whole number such as 5, got {value!r}."
+        ) from None
+    if math.isnan(number) or math.isinf(number):
+        raise InputError(f"The anonymity threshold must be a whole number such as 5, got {value!r}.")
+    return max(MIN_ALLOWED_THRESHOLD, math.ceil(number))
+
+
+def suppressed_label(threshold) -> str:
+    """The text shown instead of a hidden value, e.g. ``"fewer than 5 responses"``."""
+    return SUPPRESSED_LABEL.format(threshold=check_threshold(threshold))
+
+
+def safe_total(n_total: int, n_filtered: int, threshold) -> bool:
+    """Whether a filtered view may be shown next to the unfiltered total.
+
+    A view filtered to ``n_filtered`` of ``n_total`` people is safe only if the filtered group
+    *and* its complement (``n_total - n_filtered``) each hold either nobody or at least
+    ``threshold`` people. Otherwise comparing the filtered figure with the total would reveal
+    the answers of the few people left out (or of the few left in).
+
+    Args:
+        n_total: people in the unfiltered population.
+        n_filtered: people in the filtered view.
+        threshold: anonymity threshold (clamped by :func:`check_threshold`).
+
+    Returns:
+        True when the filtered view may be shown.
+
+    Raises:
+        ValueError: a count is negative or the filtered group is larger than the total.
+    """
+    threshold = check_threshold(threshold)
+    if n_total < 0 or n_filtered < 0 or n_filtered > n_total:
+        raise ValueError(f"Need 0 <= n_filtered <= n_total, got n_filtered={n_filtered}, n_total={n_total}.")
+    rest = n_total - n_filtered
+    return all(part == 0 or part >= threshold for part in (n_filtered, rest))
+
+
+def _primary(n: np.ndarray, threshold: int) -> np.ndarray:
+    """Cells to hide on their own: unknown size, or 1..threshold-1 people."""
+    return np.isnan(n) | ((n > 0) & (n < threshold))
+
+
+def _complement_line(
+    n: np.ndarray, mask: np.ndarray, threshold: int, usable_zero: np.ndarray | None = None
+) -> np.ndarray:
+    """Hide more siblings until the hidden set has ≥ 2 members and ≥ threshold people.
+
+    Siblings are taken smallest first (ties in their original order); empty siblings are used
+    only after every non-empty one, since they add no people. If the line runs out of
+    siblings, everything it has is hidden, which is the best that can be done. ``usable_zero``
+    marks the empty siblings worth hiding (in a matrix, an empty cell whose other line total is
+    0 is known to be 0, so hiding it protects little; such cells come last).
+    """
+    mask = mask.copy()
+    if not mask.any():
+        return mask
+    mass = np.nan_to_num(n, nan=0.0)
+    order = np.lexsort((np.arange(len(n)), mass))  # smallest first, ties in order
+    for i in order:
+        if mass[i] > 0 and not (mask.sum() >= 2 and mass[mask].sum() >= threshold):
+            mask[i] = True
+    # Every non-empty sibling is hidden: an empty one is the only partner left. Prefer one that
+    # is not known to be empty; hide a known-empty one only so that no line shows a lone hidden cell.
+    rank = [i for i in order if usable_zero is None or usable_zero[i]]
+    for i in rank + [i for i in order if i not in rank]:
+        if mask.sum() >= 2:
+            break
+        mask[i] = True
+    return mask
+
+
+def _blank(out: pd.DataFrame, cols: list[str], mask: np.ndarray) -> None:
+    """Set ``cols`` to missing where ``mask``: NaN for numbers, None for anything else."""
+    keep = pd.Series(~mask, index=out.index)
+    for col in cols:
+        if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].astype(float).where(keep)
+        else:
+            out[col] = out[col].astype(object).where(keep, None)
+
+
+def suppress(
+    table: pd.DataFrame,
+    *,
+    n_col: str = "n",
+    threshold,
+    group_cols: list[str] | None = None,
+    value_cols: list[str] | None = None,
+    complementary: bool = True,
+    hide=None,
+) -> pd.DataFrame:
+    """Hide small groups in an aggregate table, and the siblings that would let someone subtract.
+
+    The rule, precisely:
+
+    1. *Primary*: a row whose ``n_col`` is missing or ``0 < n < threshold`` is suppressed.
+       A row with ``n == 0`` describes nobody and is left as it is.
+    2. *Complementary* (when ``complementary``): rows are partitioned by every column of
+       ``group_cols`` except the last (no ``group_cols``, or just one, means one partition: the
+       whole table). The rows of a partition are siblings that add up to a total a reader may
+       know. In every partition with at least one suppressed row, siblings are added to the
+       suppressed set, smallest ``n`` first (ties in table order; ``n == 0`` rows only when no
+       other is left), until the suppressed set has **at least two rows and a combined n of at
+       least threshold**. "Total minus visible siblings" then describes at least ``threshold``
+       people spread over at least two groups. If the partition runs out of rows first, the
+       whole partition is suppressed (its total is itself a small group; guard it with
+       :func:`safe_total` or by suppressing the total where it is shown).
+
+    This protects one dimension: the siblings of the last group column. For two-way tables
+    (theme × segment, item × segment) use :func:`suppress_matrix`.
+
+    Args:
+        table: one row per group with a count column.
+        n_col: the column with the number of people in each row.
+        threshold: anonymity threshold (clamped to at least ``MIN_ALLOWED_THRESHOLD``).
+        group_cols: the columns that identify a row, outermost first.
+        value_cols: columns to hide in suppressed rows; default every column that is not a
+            group column, ``n_col`` or ``suppressed``.
+        complementary: apply rule 2 (turn it off only for series whose total is never shown).
+        hide: optional booleans, one per row: rows to suppress whatever their ``n`` (for example
+            groups that :func:`hidden_by_filter` finds unsafe in a filtered view); rule 2 then
+            treats them like any suppressed row.
+
+    Returns:
+        A copy of ``table`` with a boolean ``suppressed`` column; suppressed rows have ``n_col``
+        and every value column set to missing (NaN for numbers, None otherwise).
+
+    Raises:
+        ValueError: a named column is missing from ``table``.
+    """
+    threshold = check_threshold(threshold)
+    group_cols = list(group_cols or [])
+    missing = [c for c in [n_col, *group_cols, *(value_cols or [])] if c not in table.columns]
+    if missing:
+        raise ValueError(f"suppress(): column(s) {missing} not in the table (has {list(table.columns)}).")
+    out = table.copy()
+    n = pd.to_numeric(out[n_col], errors="coerce").to_numpy(dtype=float)
+    mask = _primary(n, threshold)
+    if hide is not None:
+        mask |= np.asarray(hide, dtype=bool)
+    if complementary and len(out):
+        mask = _complement_partitions(out, n, mask, group_cols[:-1], threshold)
+    if value_cols is None:
+        value_cols = [c for c in out.columns if c not in {*group_cols, n_col, "suppressed"}]
+    _blank(out, [n_col, *value_cols], mask)
+    out["suppressed"] = mask
+    return out
+
+
+def _complement_partitions(
+    table: pd.DataFrame, n: np.ndarray, mask: np.ndarray, keys: list[str], threshold: int
+) -> np.ndarray:
+    """Apply :func:`_complement_line` within each partition of ``table`` by ``keys``."""
+    mask = mask.copy()
+    if not keys:
+        return _complement_line(n, mask, threshold)
+    positions = pd.RangeIndex(len(table))
+    groups = pd.Series(positions).groupby([table[k].to_numpy() for k in keys], dropna=False).groups
+    for idx in groups.values():
+        pos = np.asarray(list(idx), dtype=int)
+        mask[pos] = _complement_line(n[pos], mask[pos], threshold)
+    return mask
+
+
+def suppress_matrix(counts: pd.DataFrame, threshold, hide=None) -> pd.DataFrame:
+    """Primary and complementary suppression for a two-way table of counts.
+
+    Every row and every column is treated as a set of siblings whose total (the margin) a reader
+    may know. Cells with ``0 < n < threshold`` (or a missing count) are hidden; then, row by row
+    and column by column, the rule of :func:`suppress` is applied (hide the smallest non-empty
+    siblings until the hidden cells of the line are at least two and hold at least ``threshold``
+    people), repeating over rows and columns until nothing changes. Hiding only ever grows, so
+    this stops. At the end no row or column with two or more cells has exactly one hidden cell,
+    and the hidden cells of each line hold ``threshold`` people or more unless every non-empty
+    cell of the line is hidden.
+
+    Lines alone are not enough: a hidden cell that joins two otherwise separate groups of hidden
+    cells (a "bridge") can still be computed from the margins, and hidden empty cells can pin a
+    value (it cannot go below 0). So every small hidden cell must lie on a cycle of *non-empty*
+    hidden cells (row → column → row …); one that does not gets one more hidden cell closing such
+    a cycle (the smallest non-empty cell that can), and the line rule runs again. Then no small
+    cell is exactly determined by the row, column and grand totals. Limits: the rare small cell
+    for which every cell that could close a cycle is empty stays on the line rule alone; and
+    this is not a minimum width of the interval an attacker can bound a cell to (no
+    linear-programming audit such as statistical offices' tau-argus runs). Empty cells whose row
+    or column totals 0 are hidden only as a last resort: the margin already says they are empty.
+
+    Args:
+        counts: people per cell; index = row categories, columns = column categories.
+        threshold: anonymity threshold (clamped to at least ``MIN_ALLOWED_THRESHOLD``).
+        hide: optional booleans of the same shape: cells to hide whatever their count (treated
+            as primary suppressions).
+
+    Returns:
+        A boolean DataFrame with the same index and columns: True where the cell is hidden.
+    """
+    threshold = check_threshold(threshold)
+    n = counts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    primary = _primary(n, threshold)
+    if hide is not None:
+        primary |= np.asarray(hide, dtype=bool)
+    mask = primary.copy()
+    while True:
+        mask = _stable_lines(n, mask, threshold)
+        extra = _break_bridge(n, mask, primary)
+        if extra is None:
+            break
+        mask[extra] = True
+    return pd.DataFrame(mask, index=counts.index, columns=counts.columns)
+
+
+def _stable_lines(n: np.ndarray, mask: np.ndarray, threshold: int) -> np.ndarray:
+    """Apply the line rule to every row and column until nothing changes."""
+    mask = mask.copy()
+    mass = np.nan_to_num(n, nan=0.0)
+    # an empty cell in a line that totals 0 is known to be empty: never worth hiding
+    usable = (mass.sum(axis=1, keepdims=True) > 0) & (mass.sum(axis=0, keepdims=True) > 0)
+    changed = mask.any()
+    while changed:
+        before = mask.copy()
+        for i in range(n.shape[0]):
+            mask[i, :] = _complement_line(n[i, :], mask[i, :], threshold, usable[i, :])
+        for j in range(n.shape[1]):
+            mask[:, j] = _complement_line(n[:, j], mask[:, j], threshold, usable[:, j])
+        changed = not np.array_equal(before, mask)
+    return mask
+
+
+def _reach(mask: np.ndarray, start: tuple[str, int], skip: tuple[int, int]) -> set:
+    """Rows and columns linked to ``start`` through hidden cells, not using the cell ``skip``."""
+    seen, todo = {start}, [start]
+    while todo:
+        kind, k = todo.pop()
+        cells = (
+            [(k, j) for j in np.flatnonzero(mask[k, :])]
+            if kind == "r"
+            else [(i, k) for i in np.flatnonzero(mask[:, k])]
+        )
+        for i, j in cells:
+            if (i, j) == skip:
+                continue
+            node = ("c", j) if kind == "r" else ("r", i)
+            if node not in seen:
+                seen.add(node)
+                todo.append(node)
+    return seen
+
+
+def _bridges(mask: np.ndarray) -> set[tuple[int, int]]:
+    """Hidden cells on no cycle of hidden cells (Tarjan's bridge search, iterative).
+
+    Nodes are rows ``0..R-1`` and columns ``R..R+C-1``; each hidden cell is an edge.
+    """
+    n_rows = mask.shape[0]
+    adj: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for i, j in zip(*np.nonzero(mask)):
+        cell = (int(i), int(j))
+        adj.setdefault(cell[0], []).append((n_rows + cell[1], cell))
+        adj.setdefault(n_rows + cell[1], []).append((cell[0], cell))
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    found: set[tuple[int, int]] = set()
+    for root, root_edges in adj.items():
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, None, iter(root_edges))]
+        while stack:
+            node, via, edges = stack[-1]
+            step = next(edges, None)
+            if step is None:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        found.add(via)
+                continue
+            nxt, cell = step
+            if cell == via:
+                continue
+            if nxt in order:
+                low[node] = min(low[node], order[nxt])
+            else:
+                order[nxt] = low[nxt] = len(order)
+                stack.append((nxt, cell, iter(adj[nxt])))
+    return found
+
+
+def _break_bridge(n: np.ndarray, mask: np.ndarray, primary: np.ndarray) -> tuple[int, int] | None:
+    """One more cell to hide when a small hidden cell could be worked out from the margins.
+
+    Non-empty hidden cells are edges between their row and column. A small hidden cell on a
+    cycle of such edges can move up or down (+t, −t, … round the cycle) without changing any
+    margin or making a cell negative, so the margins do not pin it. A cell on no such cycle
+    (a bridge) may be pinned: a bridge of the whole hidden graph equals a sum of margins minus
+    visible cells, and a hidden empty cell only lets a value move one way. For the first small
+    bridge, return the smallest visible non-empty cell joining its two sides, which closes a
+    cycle through it; None when there is no such bridge or no such cell.
+    """
+    mass = np.nan_to_num(n, nan=0.0)
+    carrier = mask & ((mass > 0) | np.isnan(n))
+    for i, j in sorted(c for c in _bridges(carrier) if primary[c]):
+        side_r = _reach(carrier, ("r", i), (i, j))
+        side_c = _reach(carrier, ("c", j), (i, j))
+        candidates = [
+            (a, b) for kind_a, a in side_r if kind_a == "r" for kind_b, b in side_c if kind_b == "c"
+        ]
+        candidates += [
+            (a, b) for kind_a, a in side_c if kind_a == "r" for kind_b, b in side_r if kind_b == "c"
+        ]
+        candidates = [c for c in candidates if not mask[c] and mass[c] > 0]
+        if candidates:
+            return min(candidates, key=lambda c: (mass[c], c))
+    return None
+
+
+# --------------------------------------------------------------------------- filtered views
+
+_MISSING = "\x00missing"  # stands for a missing value as a group or filter value
+
+
+def _keyed(values: pd.Series) -> pd.Series:
+    """Values usable as dict keys: missing values (None, NaN) become one sentinel."""
+    return values.astype(object).where(values.notna(), _MISSING)
+
+
+def _restrictions(frame: pd.DataFrame, selections) -> dict[str, set]:
+    """``{column: selected values}`` for the selections that restrict a column of ``frame``."""
+    out: dict[str, set] = {}
+    for col, values in dict(selections or {}).items():
+        values = [values] if isinstance(values, str) else list(values or [])
+        if values and col in frame.columns:
+            out[col] = {_MISSING if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values}
+    return out
+
+
+def _others(frame: pd.DataFrame, keyed: dict[str, pd.Series], restrict: dict[str, set], skip: str) -> pd.Series:
+    """Rows passing every restriction except the one on ``skip``."""
+    mask = pd.Series(True, index=frame.index)
+    for col, values in restrict.items():
+        if col != skip:
+            mask &= keyed[col].isin(values)
+    return mask
+
+
+def _straddles(hidden: set, selected: set) -> bool:
+    """A selection shows part, but not all, of a set of hidden cells."""
+    inside = hidden & selected
+    return bool(inside) and inside != hidden
+
+
+def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
+    """Whether a view of ``frame`` filtered by ``selections`` may be shown at all.
+
+    For each filtered column, its values among the rows that pass the *other* filters are siblings
+    with a known total (the view without this filter). They are suppressed like the groups of a
+    table (:func:`suppress`: small values, plus complements until the hidden values are at least
+    two and hold at least ``threshold`` people). A view may select none of those hidden values, or
+    all of them, never some: otherwise two views (``department = A`` and ``department = A, role ≠ X``;
+    or ``department = A``, ``department = B`` and the whole company) would differ by a small group.
+    This also refuses a view of 1..threshold−1 people. With ``dims``, the hidden values of a
+    column are those of :func:`suppress_dimensions` over ``dims`` (so a view cannot show the sum
+    of a group that the tables hide to protect a group nested elsewhere).
+
+    Args:
+        frame: the unfiltered rows (one per person).
+        selections: ``{column: values}``; an empty selection, or a column not in ``frame``, does
+            not filter.
+        threshold: anonymity threshold (clamped by :func:`check_threshold`).
+        dims: the columns whose one-way tables are shown (see :func:`suppress_dimensions`).
+
+    Returns:
+        True when the view may be shown.
+    """
+    threshold = check_threshold(threshold)
+    restrict = _restrictions(frame, selections)
+    keyed = {col: _keyed(frame[col]) for col in restrict}
+    for col, selected in restrict.items():
+        rows = _others(frame, keyed, restrict, col)
+        hidden = suppress_dimensions(frame[rows], [*dims, col], threshold)[col]
+        if _straddles({_MISSING if v is None else v for v in hidden}, selected):
+            return False
+    return True
+
+
+def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set:
+    """Groups of ``by`` that a view filtered by ``selections`` must hide, so that views agree.
+
+    A group's figure in a filtered view is a sum of cells of the table group × filtered column
+    (under the other filters), whose row total is the group's figure in the wider view. That table
+    is suppressed with :func:`suppress_matrix`; a group is hidden in the view when the selection
+    takes some but not all of the group's hidden cells. So a wave filter cannot recover a small
+    wave of a group from "all waves − the other waves", nor a filter on role the few people of
+    one role in a group. Groups smaller than the threshold within the view are hidden anyway by
+    :func:`suppress`; pass the result as its ``hide``.
+
+    Args:
+        frame: the unfiltered rows (one per person), with the ``by`` column.
+        selections: ``{column: values}`` of the view.
+        by: the column the view's table is grouped by.
+        threshold: anonymity threshold.
+
+    Returns:
+        The ``by`` values to hide (a missing value appears as None).
+    """
+    threshold = check_threshold(threshold)
+    restrict = _restrictions(frame, selections)
+    if by not in frame.columns:
+        raise ValueError(f"hidden_by_filter(): column {by!r} is not in the frame.")
+    keyed = {col: _keyed(frame[col]) for col in {*restrict, by}}
+    hidden_groups: set = set()
+    for col, selected in restrict.items():
+        if col == by:
+            continue  # the groups are the filtered values themselves: primary suppression covers it
+        rows = _others(frame, keyed, restrict, col)
+        counts = pd.crosstab(keyed[by][rows], keyed[col][rows])
+        if counts.empty:
+            continue
+        mask = suppress_matrix(counts, threshold)
+        for group, line in mask.iterrows():
+            if _straddles(set(line.index[line.to_numpy()]), selected):
+                hidden_groups.add(None if group == _MISSING else group)
+    return hidden_groups
+
+
+# --------------------------------------------------------------------------- several one-way tables
+
+def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
+    """Groups to hide in the one-way tables of ``frame`` by each of ``dims``, taken together.
+
+    Each table alone follows :func:`suppress` (small groups plus complements). But the tables
+    describe the same people: when every role sits in one department, "department Field minus the
+    visible roles of Field" is the hidden small role. So the tables are audited together: every
+    hidden table row, and every cell of every two-way table dims × dims, is an unknown; the
+    visible rows, the grand total and the empty cells are known; each row and column of a two-way
+    table sums to its table rows. Solving the equations that have one unknown left, again and
+    again (what a person with the CSV exports and a spreadsheet can do), must never give a small
+    group. When it does, the smallest visible row whose hiding stops it is hidden too, and the
+    audit repeats. The result depends on ``dims``, not on which table is asked for, so every
+    table computed with the same ``dims`` agrees.
+
+    Limits: this follows chains of single-unknown equations, not every linear combination (a
+    linear-programming attack on a sparse three-way structure can still narrow a value down).
+
+    Args:
+        frame: one row per person.
+        dims: the columns whose one-way tables may be shown (columns absent from ``frame`` are
+            left out).
+        threshold: anonymity threshold (clamped by :func:`check_threshold`).
+
+    Returns:
+        ``{dim: values to hide}``; a missing value appears as None.
+    """
+    threshold = check_threshold(threshold)
+    dims = [d for d in dict.fromkeys(dims) if d in frame.columns]
+    codes, labels = {}, {}
+    for d in dims:
+        codes[d], labels[d] = pd.factorize(_keyed(frame[d]), sort=True)
+    counts = {d: np.bincount(codes[d], minlength=len(labels[d])).astype(float) for d in dims}
+    hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
+    cells = {}
+    for i, a in enumerate(dims):
+        for b in dims[i + 1:]:
+            nb = len(labels[b])
+            flat = np.bincount(codes[a] * nb + codes[b], minlength=len(labels[a]) * nb)
+            cells[(a, b)] = flat.reshape(len(labels[a]), nb) > 0
+    while True:
+        leak = _first_leak(dims, counts, hidden, cells, threshold)
+        if leak is None:
+            break
+        extra = _stopper(dims, counts, hidden, cells, threshold, leak)
+        if extra is None:
+            break  # every row that could be hidden is hidden
+        hidden[extra[0]][extra[1]] = True
+    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+
+
+def _solved_margins(dims, counts, hidden, cells) -> dict[str, np.ndarray]:
+    """Which table rows the equations pin down: peel equations with one unknown until none is left."""
+    known = {d: ~hidden[d] | (counts[d] == 0) for d in dims}
+    for d in dims:
+        if len(counts[d]) == 1:
+            known[d][:] = True  # the only row is the grand total
+    cell_known = {k: ~v for k, v in cells.items()}  # empty cells are known to be 0
+    changed = True
+    while changed:
+        changed = False
+        for d in dims:  # rows of one table add up to the grand total
+            if (~known[d]).sum() == 1:
+                known[d][:] = True
+                changed = True
+        for a, b in cells:
+            ck = cell_known[(a, b)]
+            for axis, dim in ((1, a), (0, b)):  # axis 1: the rows of a; axis 0: the columns of b
+                for k in range(len(counts[dim])):
+                    line = ck[k, :] if axis == 1 else ck[:, k]  # a view: solving a cell writes to ck
+                    unknown = np.flatnonzero(~line)
+                    if known[dim][k] and len(unknown) == 1:
+                        line[unknown[0]] = True
+                        changed = True
+                    elif not known[dim][k] and len(unknown) == 0:
+                        known[dim][k] = True
+                        changed = True
+    return known
+
+
+def _first_leak(dims, counts, hidden, cells, threshold):
+    known = _solved_margins(dims, counts, hidden, cells)
+    for d in dims:
+        small = hidden[d] & (counts[d] > 0) & (counts[d] < threshold)
+        pinned = np.flatnonzero(small & known[d])
+        if len(pinned):
+            return d, int(pinned[0])
+    return None
+
+
+def _stopper(dims, counts, hidden, cells, threshold, leak) -> tuple[str, int] | None:
+    """The smallest visible table row whose hiding leaves the leaked small group unsolved."""
+    d, k = leak
+    candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
+                        if counts[e][i] > 0 and len(counts[e]) > 1)
+    for _, _, i, e in candidates:
+        trial = {x: m.copy() for x, m in hidden.items()}
+        trial[e][i] = True
+        if not _solved_margins(dims, counts, trial, cells)[d][k]:
+            return e, int(i)
+    # No single row is enough: hide the smallest visible row of the leaked group's own table.
+    own = [c for c in candidates if c[3] == d]
+    if not (own or candidates):
+        return None
+    _, _, i, e = (own or candidates)[0]
+    return e, int(i)

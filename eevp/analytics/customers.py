@@ -1,0 +1,503 @@
+"""Customer insights from staff: tag statements, rank customer themes, systemic or local, the brief.
+
+Every text unit (a survey comment, or one statement of an exit answer or focus-group note) is
+tagged by :func:`eevp.text.lens.tag_statements`; the customer statements get their own themes
+(scope ``"customers"`` in :mod:`eevp.themes.run`), ranked here by reach.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+
+from eevp.analytics import anonymity
+from eevp.analytics.theme_views import theme_cross, with_person
+from eevp.errors import InputError, NotFoundError
+from eevp.safe import escape_markdown
+from eevp.store import db
+from eevp.store.auth import require
+from eevp.store.queries import current_model, fetch_frame, rows_frame
+from eevp.text.lens import TAGGER_VERSION, apply_corrections, tag_statements
+from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
+
+STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
+SOURCES = ("survey", "exit", "focus")
+
+
+@dataclass(frozen=True)
+class SystemicRule:
+    """A customer *problem* theme is *systemic* when it is raised in at least ``dept_share`` of the
+    departments that produced customer statements (a department counts when at least
+    ``dept_min_people`` of its people raise it, so that one stray mention does not make a problem
+    company-wide), or by at least ``respondent_share`` of the people who did in at least two such
+    departments: size alone never makes a theme systemic. It is *local* when ``concentration`` or
+    more of its reach sits in one department or one role; *unknown* when the data cannot tell (fewer
+    than two departments named, or most of the theme's people without a department); *praise* when
+    most of its statements say what customers experience well (no problem to place)."""
+
+    dept_share: float = 0.30
+    respondent_share: float = 0.10
+    concentration: float = 0.80
+    dept_min_people: int = 3
+
+    def explain_parts(self) -> tuple[str, dict]:
+        """The explanation as an interface string and its values (for translation)."""
+        return ("Systemic: raised by at least {k} people in each of at least {d} of departments, or by at least "
+                "{r} of the people who talk about customers in two or more departments. Local: {c} or more of "
+                "the people who raise it are in one department or one role. Unknown: the data names no "
+                "departments to tell. Otherwise: spread.",
+                {"k": self.dept_min_people, "d": f"{self.dept_share:.0%}", "r": f"{self.respondent_share:.0%}",
+                 "c": f"{self.concentration:.0%}"})
+
+    def explain(self) -> str:
+        text, values = self.explain_parts()
+        return text.format(**values)
+
+
+# --------------------------------------------------------------------------- tagging
+
+def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None = None, chunk: int = 2000,
+              model_id: str | None = None) -> int:
+    """Tag every text unit that has no tags yet. Returns how many.
+
+    CX-lead corrections override the tagger for the same text and for near-identical statements
+    (cosine ≥ :data:`CORRECTION_SIMILARITY` in the embedding cache of ``model_id``, by default the
+    embedder of the current theme model; texts not in the cache are matched exactly only).
+    """
+
+    t, s = db.text_units, db.statement_tags
+    with engine.connect() as conn:
+        todo = conn.execute(
+            select(t.c.id, t.c.batch_id, t.c.text, t.c.text_hash)
+            .outerjoin(s, s.c.unit_id == t.c.id).where(s.c.unit_id.is_(None)).order_by(t.c.id)).all()
+    corrections = load_corrections(engine)
+    done = 0
+    for start in range(0, len(todo), chunk):
+        part = todo[start:start + chunk]
+        texts = [r.text for r in part]
+        vectors, _ = embed_cached(engine, heads_embedder(), texts)
+        tags = tag_statements(texts, embeddings=vectors if len(texts) else None)
+        tags["text_hash"] = [r.text_hash for r in part]
+        if len(corrections):
+            tags = _corrected(engine, tags, corrections, apply_corrections, model_id)
+        rows = [{"unit_id": r.id, "batch_id": r.batch_id, "about_customers": bool(g.about_customers),
+                 "stage": g.stage if isinstance(g.stage, str) else None, "sentiment": g.sentiment,
+                 "incident": bool(g.incident), "tagger_version": TAGGER_VERSION, "cls": g.cls,
+                 "severity": None if pd.isna(g.severity) else float(g.severity)}
+                for r, g in zip(part, tags.itertuples())]
+        with engine.begin() as conn:
+            conn.execute(insert(s), rows)
+        done += len(part)
+        if progress:
+            progress("tagging statements", done, len(todo))
+    return done
+
+
+#: Cosine similarity from which a statement inherits the correction of a reviewed one.
+CORRECTION_SIMILARITY = 0.9
+
+
+def _cached_vectors(engine: Engine, hashes: list[str], model_id: str | None = None) -> dict[str, np.ndarray]:
+    """Vectors of these texts from the embedding cache (no embedding here): of ``model_id``, or of
+    the embedder of the current theme model."""
+    if model_id is None:
+        with engine.connect() as conn:
+            current = current_model(conn, "all")
+        model_id = None if current is None else current.model_id
+    return {} if model_id is None else stored_vectors(engine, model_id, list(dict.fromkeys(hashes)))
+
+
+def _current_id(conn, scope: str) -> int | None:
+    current = current_model(conn, scope)
+    return None if current is None else current.id
+
+
+def _corrected(engine: Engine, tags: pd.DataFrame, corrections: pd.DataFrame, apply_corrections,
+               model_id: str | None) -> pd.DataFrame:
+    """CX-lead corrections applied to new tags: to the same text, and to near-identical statements
+    (cosine ≥ :data:`CORRECTION_SIMILARITY` in the cached embeddings) — the same point made again
+    in other words or with a typo is tagged as the reviewer said."""
+    tags = apply_corrections(tags, corrections)
+    vectors = _cached_vectors(engine, tags["text_hash"].tolist() + corrections["text_hash"].tolist(), model_id)
+    rows = [i for i, (h, done) in enumerate(zip(tags["text_hash"], tags["corrected"])) if not done and h in vectors]
+    known = corrections[corrections["text_hash"].isin(vectors.keys())].reset_index(drop=True)
+    if not rows or known.empty:
+        return tags
+    sub = tags.iloc[rows].drop(columns="corrected")
+    near = apply_corrections(sub, known, embeddings=np.stack([vectors[h] for h in sub["text_hash"]]),
+                             correction_embeddings=np.stack([vectors[h] for h in known["text_hash"]]),
+                             min_similarity=CORRECTION_SIMILARITY)
+    for col in ("about_customers", "stage", "incident", "cls", "corrected"):
+        values = np.array(tags[col].tolist(), dtype=object)
+        values[rows] = near[col].tolist()
+        tags[col] = values
+    return tags
+
+
+def load_corrections(engine: Engine) -> pd.DataFrame:
+    r = db.tag_reviews
+    with engine.connect() as conn:
+        rows = conn.execute(select(r.c.text_hash, r.c.about_customers, r.c.stage)).all()
+    return rows_frame(rows, ["text_hash", "about_customers", "stage"])
+
+
+def customer_units(engine: Engine) -> pd.DataFrame:
+    """Tagged customer statements with their metadata and current customer theme (-1 = none)."""
+    t, s = db.text_units, db.statement_tags
+    with engine.connect() as conn:
+        df = fetch_frame(conn,
+            select(t.c.id.label("unit_id"), t.c.batch_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.role,
+                   t.c.department, t.c.wave, t.c.date, t.c.language, s.c.stage, s.c.sentiment, s.c.incident,
+                   s.c.cls, s.c.severity)
+            .join(s, s.c.unit_id == t.c.id).where(s.c.about_customers.is_(True)))
+        model = _current_id(conn, "customers")
+        assign = pd.Series(dtype="int64")
+        if model is not None:
+            a = db.theme_assignments
+            got = fetch_frame(conn, select(a.c.unit_id, a.c.theme_id).where(a.c.model_row == model))
+            assign = pd.Series(got["theme_id"].to_numpy(), index=got["unit_id"].to_numpy())
+    df["theme_id"] = df["unit_id"].map(assign).fillna(-1).astype(int)
+    df = with_person(df)
+    df["period"] = df["wave"].fillna(pd.to_datetime(df["date"], errors="coerce").dt.to_period("Q").astype(str)
+                                     .str.replace("Q", "-Q", regex=False))
+    for c in ("role", "department"):
+        df[c] = df[c].fillna(NOT_GIVEN)
+    return df
+
+
+def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
+    th = db.themes
+    with engine.connect() as conn:
+        model = _current_id(conn, scope)
+        if model is None:
+            return pd.DataFrame(columns=["theme_id", "label", "keywords"])
+        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json)
+                            .where(th.c.model_row == model)).all()
+    return pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]")) for r in rows],
+                        columns=["theme_id", "label", "keywords"])
+
+
+# --------------------------------------------------------------------------- ranking
+
+def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
+                rule: SystemicRule = SystemicRule(), stats: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Customer themes ranked by reach, with systemic/local, stages, sources, sentiment and trend.
+
+    Themes raised by fewer than ``min_reach`` people (the comment threshold) are left out entirely.
+    Within a theme, the counts per stage, source, sentiment and period are hidden (None) when
+    fewer than ``min_reach`` people stand behind them (with complements, as in
+    :func:`eevp.analytics.anonymity.suppress`), and the top department's and role's shares are given only
+    when that department or role holds ``min_reach`` people: ``share × reach`` is a count.
+
+    ``stats``: :func:`theme_stats` of the same units and ``min_reach``, when the caller keeps it
+    (it does not depend on the rule, so a rule change only classifies again).
+    """
+    stats = theme_stats(units, labels, min_reach) if stats is None else stats
+    if stats.empty:
+        return pd.DataFrame(columns=RANKED_COLUMNS)
+    known = units.loc[units["department"] != NOT_GIVEN, "department"]
+    all_depts = max(known.nunique(), 1)
+    all_people = max(units["person"].nunique(), 1)
+    systemic = []
+    for reach, per_dept, dept_share, role_share, praise, known_share in zip(
+            stats["reach"], stats["_per_dept"], stats["_dept_share"], stats["_role_share"], stats["_praise"],
+            stats["_known_share"]):
+        named = {d: v for d, v in per_dept.items() if d != NOT_GIVEN}
+        depts_raising = sum(1 for v in named.values() if v >= rule.dept_min_people)
+        if praise:
+            systemic.append("praise")
+        elif known.nunique() < 2 or known_share < 0.5:
+            systemic.append("unknown")
+        elif dept_share < rule.concentration and (depts_raising / all_depts >= rule.dept_share
+                                                  or (reach / all_people >= rule.respondent_share
+                                                      and depts_raising >= 2)):
+            systemic.append("systemic")
+        elif dept_share >= rule.concentration or role_share >= rule.concentration:
+            systemic.append("local")
+        else:
+            systemic.append("spread")
+    out = stats.drop(columns=PRIVATE_STATS)
+    out.insert(out.columns.get_loc("departments") + 1, "systemic", systemic)
+    return out
+
+
+#: The columns of an empty ranking (a ranking also has ``top_department``).
+RANKED_COLUMNS = ["theme_id", "label", "keywords", "reach", "severity", "statements", "roles", "departments", "systemic",
+                  "top_department_share", "top_role_share", "stages", "main_stage", "sources", "sentiment",
+                  "incidents", "trend", "new"]
+
+#: Columns of :func:`theme_stats` that the ranking uses and does not show.
+PRIVATE_STATS = ["_per_dept", "_dept_share", "_role_share", "_praise", "_known_share"]
+
+#: The department (or role) of a unit that has none.
+NOT_GIVEN = "(not given)"
+
+
+def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd.DataFrame:
+    """Everything :func:`rank_themes` shows about each theme except the systemic/local label.
+
+    One row per theme raised by at least ``min_reach`` people, ranked by reach, departments and
+    roles; plus :data:`PRIVATE_STATS` for the classification.
+    """
+    cols = [c for c in RANKED_COLUMNS if c != "systemic"]
+    u = units[units["theme_id"] >= 0]
+    if u.empty:
+        return pd.DataFrame(columns=cols + PRIVATE_STATS)
+    latest_batch = units["batch_id"].max()
+    several_batches = units["batch_id"].nunique() > 1
+    periods = sorted(units["period"].dropna().unique())
+    lab = labels.set_index("theme_id") if len(labels) else pd.DataFrame(columns=["label", "keywords"])
+    reach_of = u.groupby("theme_id")["person"].nunique()
+    rows = []
+    for theme, g in u[u["theme_id"].isin(reach_of.index[reach_of >= min_reach])].groupby("theme_id"):
+        reach = int(reach_of[theme])
+        per_dept = g.groupby("department")["person"].nunique()
+        per_role = g.groupby("role")["person"].nunique()
+        # Where a theme is raised is judged on its core: the statements at its main stage (a billing
+        # theme's stray delivery statements, clustered in by similar wording, do not spread it).
+        main = _main_stage(g, min_reach)
+        core = g[g["stage"] == main] if main else g
+        core_reach = max(core["person"].nunique(), 1)
+        core_dept = core.groupby("department")["person"].nunique()
+        core_role = core.groupby("role")["person"].nunique()
+        rows.append({
+            "theme_id": int(theme),
+            "label": lab["label"].get(theme, f"Theme {theme}") if len(lab) else f"Theme {theme}",
+            "keywords": lab["keywords"].get(theme, []) if len(lab) else [],
+            "reach": reach, "statements": len(g), "roles": int(g["role"].nunique()),
+            "departments": int(g["department"].nunique()),
+            "top_department": per_dept.idxmax(),
+            "top_department_share": float(per_dept.max() / reach) if per_dept.max() >= min_reach else None,
+            "top_role_share": float(per_role.max() / reach) if per_role.max() >= min_reach else None,
+            "stages": _safe_counts(g, "stage", min_reach),
+            "main_stage": main,
+            "sources": _safe_counts(g, "kind", min_reach),
+            "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
+            "trend": _safe_counts(g, "period", min_reach, people=True, index=periods),
+            "new": bool((g["batch_id"] == latest_batch).all() and several_batches),
+            "_per_dept": {k: int(v) for k, v in core_dept.items()},
+            "_dept_share": _top_share(core_dept, core_reach),
+            "_role_share": _top_share(core_role, core_reach),
+            "_known_share": float(core.loc[core["department"] != NOT_GIVEN, "person"].nunique() / core_reach),
+            "_praise": bool((g["cls"] == "customer_positive").mean() > 0.5) if "cls" in g else False,
+            "severity": _theme_severity(g),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=cols + PRIVATE_STATS)
+    out["_priority"] = out["reach"] * (0.5 + out["severity"])
+    out = out.sort_values(["_priority", "reach", "departments"], ascending=False).drop(columns="_priority")
+    return out.reset_index(drop=True)
+
+
+def _top_share(per: pd.Series, reach: int) -> float:
+    """The largest named group's share of the people (0 when no group is named)."""
+    named = per.drop(NOT_GIVEN, errors="ignore")
+    return float(named.max() / reach) if len(named) else 0.0
+
+
+def _theme_severity(g: pd.DataFrame) -> float:
+    """How bad a theme is for customers, 0..1: the mean severity of its customer-problem statements
+    times their share of the theme (a theme of praise scores 0)."""
+    if "severity" not in g or "cls" not in g:
+        return 0.0
+    problems = g["cls"] == "customer_problem"
+    if not problems.any():
+        return 0.0
+    return round(float(g.loc[problems, "severity"].fillna(0).mean() * problems.mean()), 3)
+
+
+def _main_stage(units: pd.DataFrame, threshold: int) -> str | None:
+    """The journey stage most people in the theme talk about, when at least ``threshold`` people do.
+
+    Only the name is given, never a count, so naming it tells nothing about the smaller stages."""
+    per = units.dropna(subset=["stage"]).groupby("stage")["person"].nunique()
+    if per.empty or per.max() < threshold:
+        return None
+    return str(per.sort_values(ascending=False, kind="stable").index[0])
+
+
+def _safe_counts(units: pd.DataFrame, col: str, threshold: int, people: bool = False, index=None) -> dict:
+    """Statements (or people) per value of ``col``; None where fewer than ``threshold`` people stand behind it."""
+    sub = units.dropna(subset=[col])
+    per = sub.groupby(col)["person"].nunique()
+    if index is not None:
+        per = per.reindex(index, fill_value=0)
+    value = per if people else sub[col].value_counts().reindex(per.index, fill_value=0)
+    if per.empty:
+        return {}
+    t = pd.DataFrame({"key": per.index, "n": per.to_numpy(), "value": value.to_numpy()})
+    t = anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=["key"], value_cols=["value"])
+    return {k: (None if s else int(v)) for k, v, s in zip(t["key"], t["value"], t["suppressed"])}
+
+
+def theme_stage_matrix(units: pd.DataFrame, ranked: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Theme × journey stage: people who raised it (cells under the threshold suppressed)."""
+    u = units[units["theme_id"].isin(ranked["theme_id"]) & units["stage"].notna()]
+    if u.empty:
+        return pd.DataFrame(columns=["label", "stage", "people", "suppressed"])
+    g = u.groupby(["theme_id", "stage"])["person"].nunique()
+    counts = g.unstack(fill_value=0)
+    mask = anonymity.suppress_matrix(counts, threshold)
+    full = counts.stack().rename("people").reset_index()
+    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full["theme_id"], full["stage"])]
+    full["people"] = full["people"].where(~full["suppressed"])
+    full = full[(full["people"] > 0) | full["suppressed"]]
+    full["label"] = full["theme_id"].map(ranked.set_index("theme_id")["label"])
+    return full
+
+
+def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold: int) -> pd.DataFrame:
+    """Theme × segment (role, department, kind): people per cell, with matrix suppression."""
+
+    u = units[units["theme_id"].isin(ranked["theme_id"])]
+    return theme_cross(u, segment, threshold, ranked.set_index("theme_id")["label"])
+
+
+def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_people: int = 10) -> list[dict]:
+    """Up to ``n`` redacted statements (text only, with source kind and language; no names, no role).
+
+    Nothing is returned when the statements come from fewer than ``min_people`` people (the
+    comment threshold; pass ``settings.min_comment_group``): a quote from a small group is
+    that group's own words.
+    """
+    if not unit_ids:
+        return []
+    t = db.text_units
+    with engine.connect() as conn:
+        who = conn.execute(select(t.c.id, t.c.respondent_key, t.c.kind, t.c.record_id)
+                           .where(t.c.id.in_([int(i) for i in unit_ids]))).all()
+    people = set(with_person(pd.DataFrame(who, columns=["id", "respondent_key", "kind", "record_id"]))["person"])
+    if len(people) < anonymity.check_threshold(min_people):
+        return []
+    rng = np.random.default_rng(seed)
+    pick = sorted(rng.choice(unit_ids, size=min(n * 3, len(unit_ids)), replace=False).tolist())
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.id, t.c.text, t.c.kind, t.c.language).where(t.c.id.in_(pick))).all()
+    rows = sorted(rows, key=lambda r: (-min(len(r.text), 220), r.id))  # prefer fuller statements
+    seen, out = set(), []
+    for r in rows:
+        key = " ".join(r.text.casefold().split())
+        if key not in seen:  # the same words from two people are shown once
+            seen.add(key)
+            out.append({"text": r.text, "kind": r.kind, "language": r.language})
+    return out[:n]
+
+
+def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dict:
+    """The CLI's ``report customers --json``."""
+    units = customer_units(engine)
+    ranked = rank_themes(units, theme_labels(engine), settings.min_comment_group, rule)
+    themes = []
+    for r in ranked.to_dict("records"):
+        themes.append({"id": r["theme_id"], "label": r["label"], "keywords": r["keywords"], "reach": r["reach"],
+                       "roles": r["roles"], "departments": r["departments"], "systemic": r["systemic"] == "systemic",
+                       "scope": r["systemic"], "stages": r["stages"], "sources": r["sources"],
+                       "sentiment": r["sentiment"], "trend": r["trend"], "new": r["new"]})
+    return {"customer_statements": int(len(units)), "rule": rule.explain(), "themes": themes}
+
+
+def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]], rule: SystemicRule,
+                   title: str = "What our staff tell us about customers") -> str:
+    """An insight brief a CX lead can send on as it is."""
+    lines = [f"# {title}", "", f"*{rule.explain()}*", ""]
+    for i, r in enumerate(ranked.itertuples(), 1):
+        badge = {"systemic": "SYSTEMIC", "local": "LOCAL", "spread": "SPREAD", "unknown": "SYSTEMIC OR LOCAL: UNKNOWN",
+                 "praise": "PRAISE"}[r.systemic]
+        lines.append(f"## {i}. {r.label} — {badge}")
+        lines.append(f"- Raised by **{r.reach}** people in {r.departments} departments and {r.roles} roles "
+                     f"({r.statements} statements, {r.incidents} concrete incidents).")
+        if r.main_stage:
+            lines.append(f"- Journey stage: **{r.main_stage}**; sources: "
+                         + ", ".join(f"{k} {v}" for k, v in r.sources.items() if v is not None) + ".")
+        if r.keywords:
+            lines.append(f"- Keywords: {', '.join(r.keywords[:8])}")
+        for q in quotes_by_theme.get(r.theme_id, []):
+            lines.append(f"  > {_md_plain(q['text'])}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md_plain(text: str) -> str:
+    return escape_markdown(text.replace("\n", " "))
+
+
+# --------------------------------------------------------------------------- review by a CX lead
+
+def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int = 20) -> pd.DataFrame:
+    """A reproducible random sample (``share`` of all tagged statements) not yet reviewed.
+
+    The sample is drawn over the ids of the tagged statements (in id order); only the ``limit``
+    statements shown are read with their text.
+    """
+    t, s, r = db.text_units, db.statement_tags, db.tag_reviews
+    columns = ["unit_id", "text", "text_hash", "about_customers", "stage"]
+    with engine.connect() as conn:
+        ids = fetch_frame(conn, select(s.c.unit_id).join(t, s.c.unit_id == t.c.id)
+                          .order_by(s.c.unit_id))["unit_id"].to_numpy(dtype=np.int64)
+        if not len(ids):
+            return pd.DataFrame(columns=columns)
+        done = {x[0] for x in conn.execute(select(r.c.unit_id))}
+        rng = np.random.default_rng(seed)
+        sample = ids[np.sort(rng.choice(len(ids), size=max(1, int(round(len(ids) * share))), replace=False))]
+        chosen = [int(u) for u in sample if int(u) not in done][:limit]
+        rows = conn.execute(select(t.c.id, t.c.text, t.c.text_hash, s.c.about_customers, s.c.stage)
+                            .join(s, s.c.unit_id == t.c.id).where(t.c.id.in_(chosen)).order_by(t.c.id)).all()
+    return rows_frame(rows, columns)
+
+
+def save_review(engine: Engine, actor, unit_id: int, about_customers: bool, stage: str | None) -> None:
+    """Store a CX lead's confirmation or correction.
+
+    The reviewed statement and every other statement with the same text take the reviewer's tags
+    now; statements tagged later take them too, and so do near-identical ones (see :func:`tag_units`).
+    """
+
+    require(actor, "review_tags")
+    if stage is not None and stage not in STAGES:
+        raise InputError(f"Unknown stage '{stage}'. Use one of: {', '.join(STAGES)}.")
+    t, s, r = db.text_units, db.statement_tags, db.tag_reviews
+    with engine.begin() as conn:
+        row = conn.execute(select(t.c.text_hash, s.c.about_customers, s.c.stage).join(s, s.c.unit_id == t.c.id)
+                           .where(t.c.id == unit_id)).first()
+        if row is None:
+            raise NotFoundError(f"Statement {unit_id} is not tagged.")
+        conn.execute(delete_review(unit_id))
+        conn.execute(insert(r).values(unit_id=unit_id, text_hash=row.text_hash, reviewer=actor.username,
+                                      reviewed_at=db.now(), tagged_about_customers=row.about_customers,
+                                      tagged_stage=row.stage, about_customers=about_customers, stage=stage))
+        conn.execute(s.update().where(s.c.unit_id == unit_id).values(about_customers=about_customers, stage=stage))
+        # The same statement elsewhere (repeated across batches or people), not reviewed itself, follows.
+        same = select(t.c.id).where(t.c.text_hash == row.text_hash, t.c.id != unit_id,
+                                    t.c.id.not_in(select(r.c.unit_id)))
+        conn.execute(s.update().where(s.c.unit_id.in_(same)).values(
+            about_customers=about_customers, stage=stage if about_customers else None))
+
+
+def delete_review(unit_id: int):
+    return db.tag_reviews.delete().where(db.tag_reviews.c.unit_id == unit_id)
+
+
+def review_stats(engine: Engine) -> dict:
+    """Precision and recall of the tagger on this organisation's reviewed statements."""
+    r = db.tag_reviews
+    with engine.connect() as conn:
+        rows = conn.execute(select(r.c.tagged_about_customers, r.c.tagged_stage, r.c.about_customers,
+                                   r.c.stage)).all()
+    df = rows_frame(rows, ["pred", "pred_stage", "true", "stage"])
+    if df.empty:
+        return {"reviewed": 0, "precision": None, "recall": None, "stage_accuracy": None}
+    tp = int((df["pred"] & df["true"]).sum())
+    fp = int((df["pred"] & ~df["true"]).sum())
+    fn = int((~df["pred"] & df["true"]).sum())
+    both = df[df["pred"] & df["true"]]
+    return {"reviewed": len(df), "precision": tp / (tp + fp) if tp + fp else None,
+            "recall": tp / (tp + fn) if tp + fn else None,
+            "stage_accuracy": float((both["pred_stage"].fillna("") == both["stage"].fillna("")).mean())
+            if len(both) else None}

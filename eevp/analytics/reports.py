@@ -1,0 +1,544 @@
+"""Aggregates for the dashboards and the CLI reports.
+
+Every table leaving this module has passed through :func:`eevp.analytics.anonymity.suppress` (or
+``suppress_matrix``): groups under the threshold carry no values, and complementary suppression
+stops recovery by subtraction. Inputs are the respondent-level frames of :mod:`eevp.store.queries`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from eevp.analytics import anonymity, metrics
+from eevp.errors import InputError
+from eevp.store.queries import SEGMENTS
+
+FAV_SUFFIX = "favourable"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def item_scales(items: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    return {r.item: (float(r.min), float(r.max)) for r in items.itertuples()}
+
+
+def fav_frame(wide: pd.DataFrame, scales: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """1.0 / 0.0 / NaN per response and item: is the answer favourable (top boxes)?"""
+    out = pd.DataFrame(index=wide.index)
+    for item, (lo, hi) in scales.items():
+        if item in wide:
+            col = wide[item]
+            out[item] = np.where(col.isna(), np.nan, ((col - lo) / (hi - lo) >= 0.75).astype(float))
+    return out
+
+
+def _enps_cols(scores: pd.Series) -> dict:
+    r = metrics.enps(scores.dropna())
+    return {"enps": r["enps"], "enps_n": r["n"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+            "promoters": r["pct_promoters"], "detractors": r["pct_detractors"]}
+
+
+def population_ok(n_total: int, n_filtered: int, threshold: int) -> bool:
+    """A filtered view is shown only if it and its complement are both 0 or at least the threshold."""
+    return anonymity.safe_total(n_total, n_filtered, threshold)
+
+
+# --------------------------------------------------------------------------- which groups to hide
+
+#: Columns a survey or exit table may be grouped by (besides a survey's extra segment columns).
+SURVEY_DIMS = ("role", "department", "location", "tenure", "wave")
+EXIT_DIMS = ("role", "department", "location", "tenure", "quarter")
+_NOT_SEGMENTS = {"id", "batch_id", "wave_date", "enps", "wave_no", "respondent_key"}
+
+
+def survey_dims(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
+    """Every column a survey table may be grouped by: standard segments, the wave, extra segments."""
+    names = set(items["item"]) if "item" in items else set()
+    extra = [c for c in wide.columns if c not in (*SURVEY_DIMS, *_NOT_SEGMENTS) and c not in names
+             and not pd.api.types.is_numeric_dtype(wide[c])]
+    return [c for c in SURVEY_DIMS if c in wide] + extra
+
+
+def filter_selections(filters) -> dict:
+    """A :class:`eevp.store.queries.Filters` as ``{column: values}`` (what the anonymity checks take)."""
+
+    out = {"wave": tuple(filters.waves)} | {name: tuple(getattr(filters, name)) for name in SEGMENTS}
+    out |= {name: tuple(values) for name, values in filters.segments}
+    return {k: v for k, v in out.items() if v}
+
+
+def filters_allowed(wide_all: pd.DataFrame, filters, threshold: int) -> bool:
+    """Whether the pages may show the view of ``wide_all`` that ``filters`` select.
+
+    Stricter than :func:`population_ok`: two views that differ by a small group (``department = A``
+    and ``department = A, role ≠ X``) are not both allowed (see :func:`eevp.analytics.anonymity.filter_allowed`).
+    """
+    dims = survey_dims(wide_all, pd.DataFrame(columns=["item"]))
+    return anonymity.filter_allowed(wide_all, filter_selections(filters), threshold, dims=dims)
+
+
+def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None) -> set:
+    """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
+    hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
+    if population is not None and selections and by in population:
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold)
+    return hide
+
+
+def _in(group, hide: set) -> bool:
+    if group is None or (isinstance(group, float) and np.isnan(group)):
+        return None in hide
+    return group in hide
+
+
+# --------------------------------------------------------------------------- survey
+
+def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: int, *,
+                    population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """One row per group of ``by``: n, eNPS with CI, engagement, per-item mean and favourability.
+
+    Groups are hidden by :func:`eevp.analytics.anonymity.suppress` together with the groups that the tables
+    by every other segment would let someone work out (:func:`eevp.analytics.anonymity.suppress_dimensions`).
+    For a filtered view pass the unfiltered frame as ``population`` and the filter as
+    ``selections``: groups whose filtered figure would differ from the unfiltered one by a small
+    group are hidden too (:func:`eevp.analytics.anonymity.hidden_by_filter`).
+    """
+    scales = item_scales(items)
+    fav = fav_frame(wide, scales)
+    rows = []
+    for group, idx in wide.groupby(by, dropna=False).groups.items():
+        sub = wide.loc[idx]
+        row = {"group": group, "n": len(sub)}
+        row.update(_enps_cols(sub["enps"]) if "enps" in sub else {})
+        f = fav.loc[idx]
+        row["engagement"] = float(f.mean(axis=0).mean()) if len(scales) else np.nan
+        for item in scales:
+            if item in sub:
+                row[f"mean::{item}"] = float(sub[item].mean())
+                row[f"fav::{item}"] = float(f[item].mean())
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    value_cols = [c for c in table.columns if c not in ("group", "n")]
+    hide = _hidden(wide, by, threshold, survey_dims(wide, items), population, selections)
+    return anonymity.suppress(table, n_col="n", threshold=threshold, group_cols=["group"], value_cols=value_cols,
+                              hide=[_in(g, hide) for g in table["group"]])
+
+
+def survey_report(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: int,
+                  wave: str | None = None) -> dict:
+    """The CLI's ``report survey`` JSON: groups with n, eNPS, item means and favourable shares."""
+    population = wide
+    if wave:
+        wide = wide[wide["wave"] == wave]
+    if by not in wide.columns:
+        raise InputError(f"Cannot group by '{by}'. Use one of: role, department, location, tenure, wave"
+                         + "".join(f", {c}" for c in wide.columns if c not in ("id", "batch_id")
+                                   and wide[c].dtype == object and c not in ("role", "department", "location",
+                                                                              "tenure", "wave"))[:200] + ".")
+    # One wave is a filtered view of all waves: it must agree with the report over all waves.
+    table = segment_summary(wide, items, by, threshold, population=population if wave else None,
+                            selections={"wave": [wave]} if wave else None)
+    groups = []
+    for r in table.to_dict("records"):
+        sup = bool(r["suppressed"])
+        groups.append({
+            "group": r["group"],
+            "n": None if sup else int(r["n"]),
+            "suppressed": sup,
+            "enps": None if sup or pd.isna(r.get("enps")) else round(float(r["enps"]), 1),
+            "items": {} if sup else {k[6:]: round(float(v), 3) for k, v in r.items()
+                                     if k.startswith("mean::") and pd.notna(v)},
+            "favourable": {} if sup else {k[5:]: round(float(v), 3) for k, v in r.items()
+                                          if k.startswith("fav::") and pd.notna(v)},
+        })
+    return {"by": by, "wave": wave, "threshold": threshold, "groups": groups}
+
+
+def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, threshold: int, *,
+                  population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Tidy (segment value, item): favourable share, n, difference from the whole, suppressed.
+
+    Cells are suppressed with primary and complementary suppression along rows and columns.
+    """
+    scales = item_scales(items)
+    fav = fav_frame(wide, scales)
+    fav[segment] = wide[segment].values
+    long = fav.melt(id_vars=[segment], var_name="item", value_name="fav").dropna(subset=["fav"])
+    if long.empty:
+        return pd.DataFrame(columns=[segment, "item", "favourable", "n", "diff", "suppressed"])
+    g = long.groupby([segment, "item"])["fav"].agg(["mean", "size"]).reset_index()
+    counts = g.pivot(index=segment, columns="item", values="size").fillna(0)
+    hide = _hidden(wide, segment, threshold, survey_dims(wide, items), population, selections)
+    rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    overall = long.groupby("item")["fav"].mean()
+    g["favourable"] = g["mean"]
+    g["n"] = g["size"]
+    g["diff"] = g["mean"] - g["item"].map(overall)
+    g["suppressed"] = [bool(mask.loc[s, i]) for s, i in zip(g[segment], g["item"])]
+    g.loc[g["suppressed"], ["favourable", "n", "diff"]] = np.nan
+    return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
+
+
+def enps_by(wide: pd.DataFrame, segment: str, threshold: int, *, population: pd.DataFrame | None = None,
+            selections: dict | None = None) -> pd.DataFrame:
+    table = segment_summary(wide, pd.DataFrame(columns=["item", "min", "max"]), segment, threshold,
+                            population=population, selections=selections)
+    if table.empty:
+        return table
+    return table[["group", "n", "enps", "ci_low", "ci_high", "promoters", "detractors", "suppressed"]].rename(
+        columns={"group": segment})
+
+
+def distribution(wide: pd.DataFrame, item: str, threshold: int) -> pd.DataFrame:
+    """Share of each answer value of one item (only when enough people answered)."""
+    col = wide[item].dropna() if item in wide else pd.Series(dtype=float)
+    if len(col) < threshold:
+        return pd.DataFrame(columns=["score", "count", "share"])
+    counts = col.round().astype(int).value_counts().sort_index()
+    return pd.DataFrame({"score": counts.index, "count": counts.values, "share": counts.values / counts.sum()})
+
+
+def drivers(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, outcome: str = "enps") -> pd.DataFrame:
+    names = [i for i in items["item"] if i in wide]
+    data = wide[names + [outcome]].dropna()
+    if len(data) < max(threshold, 30) or len(names) < 2:
+        return pd.DataFrame()
+    return metrics.key_drivers(data, names, outcome=outcome, threshold=threshold, scale=item_scales(items))
+
+
+def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: list[str]) -> pd.DataFrame:
+    """Per wave: n, eNPS, engagement (suppressed waves carry no values)."""
+    t = segment_summary(wide, items, "wave", threshold)
+    if t.empty:
+        return t
+    t = t.rename(columns={"group": "wave"})
+    order = {w: i for i, w in enumerate(waves)}
+    t["order"] = t["wave"].map(order)
+    return t.sort_values("order").drop(columns="order").reset_index(drop=True)
+
+
+def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int) -> pd.DataFrame:
+    """Per item: favourability in the last two waves, the change, and whether it is significant."""
+    have = set(wide["wave"].unique())
+    present = [w for w in waves if w in have]
+    if len(present) < 2:
+        return pd.DataFrame(columns=["item", "previous", "current", "delta", "p_value", "significant"])
+    prev_w, cur_w = present[-2], present[-1]
+    fav = fav_frame(wide, item_scales(items))
+    rows = []
+    for item in fav.columns:
+        p = fav.loc[wide["wave"] == prev_w, item].dropna()
+        c = fav.loc[wide["wave"] == cur_w, item].dropna()
+        if len(p) < threshold or len(c) < threshold:
+            continue
+        d = metrics.wave_delta(float(p.mean()), len(p), float(c.mean()), len(c))
+        rows.append({"item": item, "previous": float(p.mean()), "current": float(c.mean()), "delta": d["delta"],
+                     "p_value": d["p_value"], "significant": d["significant"], "n_previous": len(p),
+                     "n_current": len(c)})
+    return pd.DataFrame(rows)
+
+
+def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, item: str, threshold: int,
+                       waves: list[str]) -> pd.DataFrame:
+    """Favourability of one item per segment value per wave (suppressed cells empty)."""
+    fav = fav_frame(wide, item_scales(items))
+    if item not in fav:
+        return pd.DataFrame()
+    df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item]}).dropna()
+    g = df.groupby(["wave", segment])["fav"].agg(["mean", "size"]).reset_index()
+    counts = g.pivot(index=segment, columns="wave", values="size").fillna(0)
+    hide = _hidden(wide, segment, threshold, survey_dims(wide, items))
+    rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    g["suppressed"] = [bool(mask.loc[s, w]) for s, w in zip(g[segment], g["wave"])]
+    g["favourable"] = g["mean"].where(~g["suppressed"])
+    g["n"] = g["size"].where(~g["suppressed"])
+    g["order"] = g["wave"].map({w: i for i, w in enumerate(waves)})
+    return g.sort_values(["order", segment])[["wave", segment, "favourable", "n", "suppressed"]]
+
+
+def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, waves: list[str],
+                 threshold: int) -> dict:
+    """Headline cards, the trend, weakest items, largest drops, and where to look next."""
+    trend = wave_trend(wide, items, threshold, waves) if len(wide) else pd.DataFrame()
+    visible = trend[~trend["suppressed"]] if len(trend) else trend
+    cur = visible.iloc[-1] if len(visible) else None
+    prev = visible.iloc[-2] if len(visible) > 1 else None
+
+    def delta(col):
+        if cur is None or prev is None or pd.isna(cur.get(col)) or pd.isna(prev.get(col)):
+            return None
+        return float(cur[col] - prev[col])
+
+    cards = {
+        "wave": None if cur is None else cur["wave"],
+        "responses": None if cur is None else int(cur["n"]),
+        "responses_delta": delta("n"),
+        "enps": None if cur is None else cur.get("enps"),
+        "enps_delta": delta("enps"),
+        "engagement": None if cur is None else cur.get("engagement"),
+        "engagement_delta": delta("engagement"),
+    }
+    cards.update(exit_cards(exits, threshold))
+    cur_wide = wide[wide["wave"] == cards["wave"]] if cards["wave"] is not None else wide.iloc[0:0]
+    fav = fav_frame(cur_wide, item_scales(items))
+    counts = fav.notna().sum()
+    weakest = (fav.mean()[counts >= threshold].sort_values().head(3).rename("favourable")
+               .reset_index().rename(columns={"index": "item"}))
+    deltas = item_wave_deltas(wide, items, waves, threshold)
+    drops = deltas.sort_values("delta").head(3) if len(deltas) else deltas
+    drops = drops[drops["delta"] < 0] if len(drops) else drops
+    return {"cards": cards, "trend": trend, "weakest": weakest, "drops": drops,
+            "hints": look_next(wide, items, waves, threshold)}
+
+
+def exit_cards(exits: pd.DataFrame, threshold: int) -> dict:
+    if exits is None or exits.empty:
+        return {"exits": None, "exits_delta": None, "regretted_share": None, "exits_quarter": None}
+    q = exits.dropna(subset=["exit_date"]).groupby("quarter").agg(
+        n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
+    # The same quarters as the Exits page hides (the total of leavers is known, so complements too).
+    hide = _exit_hidden(exits, "quarter", threshold)
+    q = anonymity.suppress(q, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
+                           hide=[_in(x, hide) for x in q["quarter"]])
+    q = q[~q["suppressed"]].sort_values("quarter")
+    if q.empty:
+        return {"exits": None, "exits_delta": None, "regretted_share": None, "exits_quarter": None}
+    cur = q.iloc[-1]
+    prev = q.iloc[-2] if len(q) > 1 else None
+    return {"exits": int(cur["n"]), "exits_quarter": cur["quarter"],
+            "exits_delta": None if prev is None else float(cur["n"] - prev["n"]),
+            "regretted_share": None if pd.isna(cur["regretted"]) else float(cur["regretted"])}
+
+
+def look_next(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int) -> list[dict]:
+    """Plain-language pointers: the biggest falls of an item within a role or department."""
+    hints = []
+    have = set(wide["wave"].unique())
+    present = [w for w in waves if w in have]
+    if len(present) < 2:
+        return hints
+    first, last = present[0], present[-1]
+    fav = fav_frame(wide, item_scales(items))
+    for segment in ("role", "department"):
+        # (group, first wave) and (group, last wave) are filtered views of the group over all waves.
+        hide = _hidden(wide, segment, threshold, survey_dims(wide, items), wide, {"wave": [first]})
+        hide |= anonymity.hidden_by_filter(wide, {"wave": [last]}, segment, threshold)
+        df = fav.assign(_seg=wide[segment].values, _wave=wide["wave"].values)
+        df = df[df["_wave"].isin([first, last])]
+        g = df.groupby(["_seg", "_wave"])
+        means, sizes = g.mean(numeric_only=True), g.size()
+        for seg in df["_seg"].unique():
+            if (seg, first) not in sizes or (seg, last) not in sizes:
+                continue
+            if sizes[(seg, first)] < threshold or sizes[(seg, last)] < threshold or _in(seg, hide):
+                continue
+            change = means.loc[(seg, last)] - means.loc[(seg, first)]
+            for item, d in change.items():
+                if pd.notna(d) and d <= -0.15:
+                    hints.append({"segment": segment, "group": seg, "item": item, "from": float(
+                        means.loc[(seg, first), item]), "to": float(means.loc[(seg, last), item]),
+                        "first_wave": first, "last_wave": last, "change": float(d)})
+    hints.sort(key=lambda h: h["change"])
+    return hints[:5]
+
+
+# --------------------------------------------------------------------------- EVP
+
+def offered(roles_offered, role: str) -> bool:
+    return roles_offered == "all" or role in (roles_offered or [])
+
+
+def evp_matrix(catalog: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
+    """benefit × role: offered or not (the catalogue is policy, not people: no threshold needed)."""
+    rows = [{"benefit": b.benefit, "pillar": b.pillar, "role": r, "offered": offered(b.roles_offered, r)}
+            for b in catalog.itertuples() for r in roles]
+    return pd.DataFrame(rows, columns=["benefit", "pillar", "role", "offered"])
+
+
+def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: str = "role") -> pd.DataFrame:
+    """Per group × benefit: importance, satisfaction, gap (importance − satisfaction), offered, n."""
+    if ratings.empty:
+        return pd.DataFrame(columns=[by, "benefit", "pillar", "importance", "satisfaction", "gap", "n", "offered",
+                                     "suppressed"])
+    g = ratings.groupby([by, "benefit"]).agg(importance=("importance", "mean"),
+                                             satisfaction=("satisfaction", "mean"),
+                                             n=("importance", "size")).reset_index()
+    counts = g.pivot(index=by, columns="benefit", values="n").fillna(0)
+    mask = anonymity.suppress_matrix(counts, threshold)
+    g["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(g[by], g["benefit"])]
+    g.loc[g["suppressed"], ["importance", "satisfaction", "n"]] = np.nan
+    g["gap"] = g["importance"] - g["satisfaction"]
+    cat = catalog.set_index("benefit") if len(catalog) else pd.DataFrame(columns=["pillar", "roles_offered"])
+    g["pillar"] = g["benefit"].map(cat["pillar"]) if len(cat) else None
+    if by == "role" and len(cat):
+        g["offered"] = [offered(cat["roles_offered"].get(b, []), r) for r, b in zip(g["role"], g["benefit"])]
+    else:
+        g["offered"] = None
+    return g.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def valued_not_offered(gaps: pd.DataFrame, min_importance: float = 4.0) -> pd.DataFrame:
+    """Benefits a role rates as important (≥ 4 of 5) but is not offered."""
+    if gaps.empty or "offered" not in gaps:
+        return gaps.iloc[0:0]
+    out = gaps[(gaps["offered"] == False) & (gaps["importance"] >= min_importance)]  # noqa: E712
+    return out.sort_values("importance", ascending=False)
+
+
+def pillar_trend(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, waves: list[str]) -> pd.DataFrame:
+    """Mean satisfaction per pillar per wave."""
+    if ratings.empty or catalog.empty:
+        return pd.DataFrame(columns=["wave", "pillar", "satisfaction", "importance", "n", "suppressed"])
+    df = ratings.merge(catalog[["benefit", "pillar"]], on="benefit", how="left")
+    g = df.groupby(["wave", "pillar"]).agg(satisfaction=("satisfaction", "mean"), importance=("importance", "mean"),
+                                           n=("satisfaction", "size")).reset_index()
+    g = anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["wave", "pillar"],
+                           value_cols=["satisfaction", "importance"])
+    order = {w: i for i, w in enumerate(waves)}
+    g["order"] = g["wave"].map(order).fillna(len(order))
+    return g.sort_values(["order", "pillar"]).drop(columns="order")
+
+
+#: Words in exit reasons that point to an EVP pillar (English, Russian, Ukrainian).
+PILLAR_WORDS = {
+    "Pay & reward": ["pay", "salary", "money", "compensation", "bonus", "better offer", "зарплат", "оплат", "деньг",
+                     "гроші", "грош", "преми"],
+    "Growth": ["career", "growth", "promotion", "development", "learning", "карьер", "кар'єр", "рост", "зрост",
+               "развит", "розвит", "повышен", "підвищ"],
+    "Flexibility": ["flexib", "remote", "hybrid", "work life", "work-life", "worklife", "relocation", "гибк",
+                    "гнучк", "удален", "віддален"],
+    "Wellbeing": ["workload", "stress", "health", "burnout", "нагрузк", "навантаж", "стресс", "стрес", "выгоран",
+                  "вигоран"],
+    "Culture": ["management", "manager", "culture", "colleague", "conflict", "руковод", "керівн", "менеджер",
+                "культур", "коллег", "колег"],
+}
+
+
+def reason_pillar(reason: str) -> str | None:
+    s = (reason or "").lower()
+    for pillar, words in PILLAR_WORDS.items():
+        if any(w in s for w in words):
+            return pillar
+    return None
+
+
+def exit_pillars(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """How many leavers name a reason that maps to each pillar (primary or other reasons)."""
+    if exits is None or exits.empty:
+        return pd.DataFrame(columns=["pillar", "n", "share", "suppressed"])
+    pillar_of = functools.lru_cache(maxsize=None)(reason_pillar)  # few distinct reasons, many leavers
+    pillars = []
+    for reason, other in zip(exits["reason"].tolist(), exits["other_reasons"].tolist()):
+        names = {pillar_of(reason)} | {pillar_of(x) for x in (other if isinstance(other, list) else [])}
+        pillars.append(sorted(p for p in names if p))
+    s = pd.Series(pillars).explode().dropna()
+    counts = s.value_counts().rename_axis("pillar").reset_index(name="n")
+    counts["share"] = counts["n"] / len(exits)
+    return anonymity.suppress(counts, n_col="n", threshold=threshold, group_cols=["pillar"], value_cols=["share"],
+                              complementary=False)
+
+
+def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: str = "role") -> dict:
+    gaps = evp_gaps(ratings, catalog, threshold, by=by)
+    rows = []
+    for r in gaps.to_dict("records"):
+        sup = bool(r["suppressed"])
+        rows.append({by: r[by], "benefit": r["benefit"], "offered": r.get("offered"),
+                     "importance": None if sup else round(float(r["importance"]), 3),
+                     "satisfaction": None if sup else round(float(r["satisfaction"]), 3),
+                     "gap": None if sup else round(float(r["gap"]), 3),
+                     "n": None if sup else int(r["n"]), "suppressed": sup})
+    return {"by": by, "threshold": threshold, "rows": rows}
+
+
+# --------------------------------------------------------------------------- exits
+
+def _exit_hidden(exits: pd.DataFrame, by: str, threshold: int) -> set:
+    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits])
+
+
+def exits_by(exits: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
+    """Per group: n, regretted share, exit eNPS, reasons (suppressed groups carry nothing).
+
+    ``reasons`` holds the group's row of :func:`reason_role_matrix` (hidden cells as None), so the
+    CLI, this table and the reason × group heatmap hide the same cells.
+    """
+    if exits.empty:
+        return pd.DataFrame(columns=[by, "n", "regretted_share", "enps", "suppressed"])
+    matrix = reason_role_matrix(exits, threshold, by=by)
+    matrix = matrix[(matrix["n"] > 0) | matrix["suppressed"]]
+    rows = []
+    for group, sub in exits.groupby(by):
+        cells = matrix[matrix[by] == group]
+        reasons = {r: (None if s else int(n)) for r, n, s in zip(cells["reason"], cells["n"], cells["suppressed"])}
+        e = metrics.enps(sub["enps"].dropna()) if "enps" in sub else {"enps": None}
+        reg = sub["regretted"].dropna()
+        rows.append({by: group, "n": len(sub), "regretted_share": float(reg.astype(float).mean()) if len(reg) else None,
+                     "enps": e["enps"], "reasons": reasons})
+    t = pd.DataFrame(rows)
+    hide = _exit_hidden(exits, by, threshold)
+    return anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=[by],
+                              value_cols=["regretted_share", "enps", "reasons"], hide=[_in(g, hide) for g in t[by]])
+
+
+def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
+    t = exits_by(exits, by, threshold)
+    groups = []
+    for r in t.to_dict("records"):
+        sup = bool(r["suppressed"])
+        reasons = {} if sup else dict(r["reasons"] or {})
+        groups.append({"group": r[by], "n": None if sup else int(r["n"]), "suppressed": sup,
+                       "reasons": reasons,
+                       "regretted_share": None if sup or r["regretted_share"] is None or pd.isna(
+                           r["regretted_share"]) else round(float(r["regretted_share"]), 3),
+                       "enps": None if sup or r["enps"] is None or pd.isna(r["enps"]) else round(float(r["enps"]), 1)})
+    return {"by": by, "threshold": threshold, "groups": groups}
+
+
+def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") -> pd.DataFrame:
+    if exits.empty:
+        return pd.DataFrame(columns=[by, "reason", "n", "suppressed"])
+    g = exits.groupby([by, "reason"]).size().rename("n").reset_index()
+    counts = g.pivot(index=by, columns="reason", values="n").fillna(0)
+    hide = _exit_hidden(exits, by, threshold)  # the groups' totals that the group tables hide
+    rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    full = counts.stack().rename("n").reset_index()
+    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full[by], full["reason"])]
+    full["n"] = full["n"].where(~full["suppressed"])
+    return full
+
+
+def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) -> pd.DataFrame:
+    df = exits.dropna(subset=["exit_date"])
+    keys = ["quarter"] + ([by] if by else [])
+    g = df.groupby(keys).agg(n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).sum())
+                             ).reset_index()
+    quarters = _exit_hidden(exits, "quarter", threshold)
+    if by:
+        counts = g.pivot(index=by, columns="quarter", values="n").fillna(0)
+        groups = _exit_hidden(exits, by, threshold)
+        hide = np.array([[_in(a, groups) or _in(q, quarters) for q in counts.columns] for a in counts.index],
+                        dtype=bool).reshape(counts.shape)
+        mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
+        g["suppressed"] = [bool(mask.loc[a, q]) for a, q in zip(g[by], g["quarter"])]
+        g.loc[g["suppressed"], ["n", "regretted"]] = np.nan
+        return g
+    # The total of leavers is shown elsewhere (sum of the groups), so complements are needed here too.
+    return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
+                              hide=[_in(q, quarters) for q in g["quarter"]])
+
+
+def tenure_at_exit(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    g = exits.groupby("tenure").agg(n=("id", "size"),
+                                    regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
+    hide = _exit_hidden(exits, "tenure", threshold)
+    return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["tenure"], value_cols=["regretted"],
+                              hide=[_in(x, hide) for x in g["tenure"]])

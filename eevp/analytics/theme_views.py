@@ -1,0 +1,125 @@
+"""Aggregates of themes by segment, period and group, all through the anonymity rule.
+
+Inputs are unit-level frames with at least ``theme_id`` and a ``person`` column (who said it:
+a pseudonymous respondent key or the source record), plus the segment columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from eevp.analytics import anonymity
+
+
+def with_person(units: pd.DataFrame) -> pd.DataFrame:
+    """Add ``person``: the respondent key when known, else the source record (kind:record_id: one
+    survey row, one leaver, one focus-group session). The one definition of who counts as a person."""
+    if "person" in units:
+        return units
+    rec = units["kind"].astype(str) + ":" + units["record_id"].astype(str)
+    return units.assign(person=units["respondent_key"].fillna(rec) if "respondent_key" in units else rec)
+
+
+def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Series | None = None) -> pd.DataFrame:
+    """Theme × segment: distinct people per cell; cells under the threshold suppressed (with complements)."""
+    u = units[units["theme_id"] >= 0]
+    if u.empty:
+        return pd.DataFrame(columns=["theme_id", "label", segment, "people", "suppressed"])
+    counts = u.groupby(["theme_id", segment])["person"].nunique().unstack(fill_value=0)
+    mask = anonymity.suppress_matrix(counts, threshold)
+    full = counts.stack().rename("people").reset_index()
+    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full["theme_id"], full[segment])]
+    full["people"] = full["people"].where(~full["suppressed"])
+    full = full[(full["people"] > 0) | full["suppressed"]]
+    full["label"] = full["theme_id"].map(labels) if labels is not None else full["theme_id"].astype(str)
+    return full.reset_index(drop=True)
+
+
+def theme_trend(units: pd.DataFrame, period_col: str, threshold: int, labels: pd.Series | None = None,
+                order: list[str] | None = None) -> pd.DataFrame:
+    """People raising each theme per period (wave or quarter); small cells suppressed."""
+    out = theme_cross(units.dropna(subset=[period_col]), period_col, threshold, labels)
+    if order:
+        out["order"] = out[period_col].map({p: i for i, p in enumerate(order)})
+        out = out.sort_values("order").drop(columns="order")
+    return out
+
+
+def compare_groups(units: pd.DataFrame, in_a: pd.Series, in_b: pd.Series, threshold: int,
+                   labels: pd.Series | None = None) -> pd.DataFrame:
+    """Which themes are over-represented in group A against group B.
+
+    Share = people in the group who raised the theme / people in the group who wrote anything.
+    Both groups must have at least ``threshold`` people; each theme row needs ``threshold`` people
+    in A or B to be shown. ``lift`` = share A / share B; ``z`` is a two-proportion z statistic.
+    """
+    a, b = units[in_a], units[in_b]
+    na, nb = a["person"].nunique(), b["person"].nunique()
+    cols = ["theme_id", "label", "people_a", "people_b", "share_a", "share_b", "lift", "z"]
+    if na < threshold or nb < threshold:
+        return pd.DataFrame(columns=cols)
+    pa_ = a[a["theme_id"] >= 0].groupby("theme_id")["person"].nunique()
+    pb_ = b[b["theme_id"] >= 0].groupby("theme_id")["person"].nunique()
+    df = pd.concat([pa_.rename("people_a"), pb_.rename("people_b")], axis=1).fillna(0).astype(int).reset_index()
+    df = df.rename(columns={"index": "theme_id"})
+    df = df[(df["people_a"] >= threshold) | (df["people_b"] >= threshold)].copy()
+    df["share_a"] = df["people_a"] / na
+    df["share_b"] = df["people_b"] / nb
+    df["lift"] = (df["share_a"] + 1e-9) / (df["share_b"] + 1e-9)
+    p = (df["people_a"] + df["people_b"]) / (na + nb)
+    se = np.sqrt(p * (1 - p) * (1 / na + 1 / nb))
+    df["z"] = np.where(se > 0, (df["share_a"] - df["share_b"]) / se, 0.0)
+    # A side under the threshold shows nothing: its share (with the group size known elsewhere) would give
+    # the count back, and so would the lift or the z statistic.
+    small_a, small_b = df["people_a"] < threshold, df["people_b"] < threshold
+    df.loc[small_a, ["people_a", "share_a"]] = np.nan
+    df.loc[small_b, ["people_b", "share_b"]] = np.nan
+    df.loc[small_a | small_b, ["lift", "z"]] = np.nan
+    df["label"] = df["theme_id"].map(labels) if labels is not None else df["theme_id"].astype(str)
+    return df.sort_values("z", ascending=False, na_position="last")[cols].reset_index(drop=True)
+
+
+def theme_overview(themes: pd.DataFrame, top_keywords: int = 8) -> pd.DataFrame:
+    """The theme table as people read it: label, size, share, source mix (%), sentiment mix (%), keywords."""
+    rows = []
+    for r in themes.itertuples():
+        sent = r.sentiment or {}
+        total = sum(sent.values()) or 1
+        rows.append({"label": r.label, "size": int(r.size), "share": float(r.share),
+                     "survey": r.by_source.get("survey", 0.0), "exit": r.by_source.get("exit", 0.0),
+                     "focus": r.by_source.get("focus", 0.0),
+                     "negative": sent.get("negative", 0) / total, "positive": sent.get("positive", 0) / total,
+                     "keywords": ", ".join(list(r.keywords)[:top_keywords])})
+    return pd.DataFrame(rows, columns=["label", "size", "share", "survey", "exit", "focus", "negative", "positive",
+                                       "keywords"])
+
+
+def exit_units(units: pd.DataFrame, exits: pd.DataFrame) -> pd.DataFrame:
+    """Units from exit interviews with the leaver's ``regretted`` flag (from the exit record)."""
+    ex = units[units["kind"] == "exit"]
+    if ex.empty or exits.empty:
+        return ex.assign(regretted=pd.Series(dtype=object))
+    flags = exits.set_index("id")["regretted"]
+    return ex.assign(regretted=ex["record_id"].map(flags))
+
+
+def reportable(themes: pd.DataFrame, units: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The themes raised by at least ``threshold`` distinct people (not statements: ten statements can
+    come from two people), with a ``people`` column."""
+    people = units[units["theme_id"] >= 0].groupby("theme_id")["person"].nunique()
+    out = themes.assign(people=themes["theme_id"].map(people).fillna(0).astype(int))
+    return out[out["people"] >= threshold].reset_index(drop=True)
+
+
+def trim(cross: pd.DataFrame, x: str, y: str = "label", top: int | None = 15) -> pd.DataFrame:
+    """A theme × segment table without the rows and columns whose every cell is hidden (they only say
+    "too few", which the hidden cells already say), and at most ``top`` rows, the most-raised first."""
+    if cross.empty:
+        return cross
+    shown = cross[~cross["suppressed"].astype(bool) & (cross["people"].fillna(0) > 0)]
+    rows = shown.groupby(y)["people"].sum().sort_values(ascending=False)
+    if top:
+        rows = rows.head(top)
+    cols = set(shown.loc[shown[y].isin(rows.index), x])
+    return cross[cross[y].isin(rows.index) & cross[x].isin(cols)].reset_index(drop=True)

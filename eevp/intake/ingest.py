@@ -1,0 +1,418 @@
+"""Ingest: a file (or a frame) of one source kind → validated, redacted rows in one transaction.
+
+The flow is the same for the Upload page, the CLI and the demo loader:
+
+    read_table → mapping (given, saved template, or suggested) → normalise → validate
+    → redact free text → store everything in ONE transaction.
+
+A batch with errors is not stored at all unless the caller asks for the valid rows only
+(``skip_invalid=True``). The same file content is recognised and never stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Engine
+
+from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
+from eevp.hashing import content_hash, keyed_hash, text_hash
+from eevp.intake.readers import read_table
+from eevp.intake.redact import Redactor
+from eevp.intake.statements import split_statements
+from eevp.intake.validate import ROW_OFFSET, Prepared, prepare, resolve_mapping
+from eevp.settings import Settings
+from eevp.store import db
+from eevp.store.audit import record
+from eevp.store.bulk import insert_rows
+
+
+@dataclass
+class IngestResult:
+    """What happened to one batch (also the CLI's ``--json`` output)."""
+
+    kind: str
+    rows_read: int
+    rows_stored: int = 0
+    rows_rejected: int = 0
+    batch_id: int | None = None
+    errors: list[dict] = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)
+    text_units: int = 0
+    rejected_rows: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "batch_id": self.batch_id,
+            "rows_read": self.rows_read,
+            "rows_stored": self.rows_stored,
+            "rows_rejected": self.rows_rejected,
+            "errors": self.errors,
+        }
+
+
+
+# --------------------------------------------------------------------------- store
+
+def _records(prep: Prepared, key: bytes) -> pd.DataFrame:
+    f = prep.frame
+    keep = f.drop(index=list(prep.bad_rows & set(f.index)))
+    if "respondent_id" in keep:
+        keep = keep.assign(respondent_key=keep["respondent_id"].map(lambda v: None if v is None else keyed_hash(v, key)))
+    else:
+        keep = keep.assign(respondent_key=None)
+    return keep
+
+
+def _none(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    return v
+
+
+#: Distinct texts from which redaction is spread over forked processes (below: one is quicker).
+PARALLEL_REDACT_MIN = 20_000
+_FORKED_REDACTOR = None  # the Redactor the forked workers inherit
+
+
+class _Redaction:
+    """The redacted form of each distinct comment of a batch (comments repeat: each is done once).
+
+    Redaction is pure Python (the GIL rules out threads), so for large batches it runs in forked
+    worker processes that inherit the redactor, started here and collected by :meth:`result`:
+    meanwhile the caller writes the batch's other rows. Forking is only done from a
+    single-threaded process (the CLI); inside a threaded server (Streamlit) redaction runs in
+    :meth:`result`, in this process.
+    """
+
+    def __init__(self, redactor, texts):
+        self.redactor = redactor
+        self.unique = list(dict.fromkeys(t for t in texts if t))
+        self._pool = self._futures = None
+        workers = min(os.cpu_count() or 1, 8)
+        if (len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return
+
+        global _FORKED_REDACTOR
+        size = -(-len(self.unique) // (4 * workers))
+        _FORKED_REDACTOR = redactor
+        try:
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
+            self._futures = [self._pool.submit(_redact_chunk, self.unique[i:i + size])
+                             for i in range(0, len(self.unique), size)]
+        finally:  # the workers are forked at the first submit and keep their own copy
+            _FORKED_REDACTOR = None
+
+    def result(self) -> dict[str, str]:
+        if self._pool is None:
+            return dict(zip(self.unique, self.redactor.redact_many(self.unique)))
+        try:
+            return dict(zip(self.unique, (t for f in self._futures for t in f.result())))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def _redact_chunk(texts: list[str]) -> list[str]:
+    return _FORKED_REDACTOR.redact_many(texts)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a redaction worker: exit as soon as the ingest process is gone (killed mid-batch, say)."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _text_values(keep: pd.DataFrame) -> list:
+    return [v for c in keep.columns if c.startswith("text::") for v in keep[c]]
+
+
+def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_id: int,
+               redaction: _Redaction, split: bool, date_col: str | None) -> list[dict]:
+    text_cols = [c for c in keep.columns if c.startswith("text::")]
+    if not text_cols or not len(keep):
+        return []
+    n = len(keep)
+
+    def column(name: str | None) -> list:
+        return keep[name].tolist() if name and name in keep.columns else [None] * n
+
+    values = {c: column(c) for c in text_cols}
+    clean = redaction.result()
+    meta = zip(record_ids, (keep.index.to_numpy() + ROW_OFFSET).tolist(), column("respondent_key"),
+               column("role"), column("department"), column("location"), column("tenure"), column("wave"),
+               [_none(v) for v in column(date_col)])
+    questions = {c: c.removeprefix("text::")[:300] for c in text_cols}
+    rows = []
+    for i, (rec_id, record_no, key, role, dept, loc, tenure, wave, date) in enumerate(meta):
+        for c in text_cols:
+            raw = values[c][i]
+            if not raw:
+                continue
+            text = clean[raw]
+            parts = (split_statements(text) or [text]) if split else [text]
+            for seq, part in enumerate(parts):
+                rows.append({
+                    "batch_id": batch_id, "kind": prep.kind, "record_id": rec_id, "record_no": record_no,
+                    "respondent_key": key, "question": questions[c], "seq": seq, "role": role,
+                    "department": dept, "location": loc, "tenure": tenure, "wave": wave, "date": date,
+                    "text": part, "text_hash": text_hash(part),
+                })
+    return rows
+
+
+def _redactor(prep: Prepared, keep: pd.DataFrame):
+    """A Redactor for the batch's identifier values.
+
+    Values with digits (employee numbers) are matched verbatim in text; one that does not occur in
+    any comment of the batch can never match, so only those that do are compiled into the pattern
+    (100,000 employee numbers would otherwise cost seconds of regex compilation). A value is kept
+    when each of its word-character runs is a whole word somewhere in the batch's text, which
+    every verbatim, word-bounded occurrence satisfies. Names (no digits) are all kept.
+    """
+
+    values = prep.identifier_values
+    digits = [v for v in values if isinstance(v, str) and _DIGIT.search(v)]
+    if len(digits) < 100:
+        return Redactor(values)
+    words: set[str] = set()
+    for c in keep.columns:
+        if c.startswith("text::"):
+            for v in keep[c]:
+                if v and _DIGIT.search(v):
+                    words.update(_WORD_RUN.findall(v.casefold()))
+    kept = [v for v in digits if not v.isascii() or all(w in words for w in _WORD_RUN.findall(v.casefold()))]
+    return Redactor([v for v in values if not (isinstance(v, str) and _DIGIT.search(v))] + kept)
+
+
+_WORD_RUN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+
+
+def store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, filename: str | None,
+          digest: str, is_demo: bool = False, user: str | None = None) -> IngestResult:
+    """Store the valid rows of a prepared batch in ONE transaction."""
+    key = settings.hash_key()
+    keep = _records(prep, key)
+    redactor = _redactor(prep, keep)
+    result = IngestResult(kind=prep.kind, rows_read=len(prep.frame), mapping=prep.mapping, errors=prep.errors)
+    result.rejected_rows = sorted(r + ROW_OFFSET for r in prep.bad_rows)
+    redaction = _Redaction(redactor, _text_values(keep))  # runs while the other rows are written
+    try:
+        batch_id, units = _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key)
+    finally:
+        redaction.close()
+    result.batch_id = batch_id
+    result.rows_stored = len(keep)
+    result.rows_rejected = len(prep.frame) - len(keep)
+    result.text_units = len(units)
+    return result
+
+
+def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key) -> tuple[int, list]:
+    """The batch row, its records, scores and text units, and the audit entry: one transaction."""
+    with engine.begin() as conn:
+        batch_id = conn.execute(insert(db.batches).values(
+            kind=prep.kind, name=name[:200], filename=(filename or "")[:300], content_hash=digest,
+            created_at=db.now(), created_by=user, rows_read=len(prep.frame), rows_stored=len(keep),
+            rows_rejected=len(prep.frame) - len(keep), is_demo=is_demo,
+            mapping_json=json.dumps(prep.mapping, ensure_ascii=False),
+            items_json=json.dumps(prep.items, ensure_ascii=False),
+        ).returning(db.batches.c.id)).scalar_one()
+        units = _store_kind(conn, prep, keep, batch_id, redaction, key)
+        insert_rows(conn, db.text_units, units)
+        record(conn, user, "upload", f"batch {batch_id} ({prep.kind}, {len(keep)} rows)")
+    return batch_id, units
+
+
+def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redaction: _Redaction,
+                key: bytes) -> list[dict]:
+    kind = prep.kind
+    record_no = (keep.index.to_numpy() + ROW_OFFSET).tolist()
+    if kind == "survey":  # the big one: built column by column
+        n = len(keep)
+        col = {c: keep[c].tolist() for c in keep.columns if not c.startswith(("item::", "text::"))}
+        rows = {
+            "batch_id": [batch_id] * n, "record_no": record_no, "respondent_key": col["respondent_key"],
+            "wave": [str(w)[:64] for w in col["wave"]], "wave_date": [_none(v) for v in col["wave_date"]],
+            "role": col["role"], "department": col["department"], "location": col["location"],
+            "tenure": col["tenure"],
+            "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
+            "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
+        }
+        if prep.items:  # the same scores packed per response, for fast reads (db.pack_scores)
+            rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
+        ids = insert_rows(conn, db.survey_responses, rows, with_ids=True)
+        _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
+        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="wave_date")
+    records = list(zip(record_no, keep.to_dict("records")))
+    if kind == "exit":
+        rows = [{
+            "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
+            "exit_date": _none(r["exit_date"]), "role": r["role"], "department": r["department"],
+            "location": r["location"], "tenure": r["tenure"], "reason": r["reason"],
+            "other_reasons_json": json.dumps(r["other_reasons"], ensure_ascii=False),
+            "regretted": _none(r["regretted"]),
+            "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
+            "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
+        } for no, r in records]
+        ids = insert_rows(conn, db.exits, rows, with_ids=True)
+        _store_scores(conn, db.exit_scores, "exit_id", keep, ids, prep.items, batch_id)
+        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="exit_date")
+    if kind == "focus":
+        rows = [{
+            "batch_id": batch_id, "record_no": no, "session_date": _none(r["session_date"]),
+            "role": r["role"], "department": r["department"], "location": r["location"],
+            "facilitator_key": None if r["facilitator"] is None else keyed_hash(r["facilitator"], key),
+            "participants": None if _none(r["participants"]) is None else int(r["participants"]),
+        } for no, r in records]
+        ids = insert_rows(conn, db.focus_sessions, rows, with_ids=True)
+        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="session_date")
+    if kind == "evp_catalog":
+        rows = [{
+            "batch_id": batch_id, "benefit": r["benefit"][:200], "pillar": r["pillar"],
+            "description": r["description"], "roles_offered_json": _roles_json(r["roles_offered"]),
+        } for _, r in records]
+        insert_rows(conn, db.evp_benefits, rows)
+        return []
+    if kind == "evp_ratings":
+        rows = [{
+            "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
+            "wave": str(r["wave"])[:64], "wave_date": _none(r["wave_date"]), "role": r["role"],
+            "department": r["department"], "benefit": r["benefit"][:200],
+            "importance": _none(r["importance"]), "satisfaction": _none(r["satisfaction"]),
+        } for no, r in records]
+        insert_rows(conn, db.evp_ratings, rows)
+        return []
+    return []
+
+
+def _roles_json(value: str) -> str:
+    if value.strip().lower() in ("all", "все", "всі", "всем", "усі", "*"):
+        return json.dumps("all")
+    return json.dumps([p.strip() for p in re.split(r"[;,|\n]", value) if p.strip()], ensure_ascii=False)
+
+
+def _score_matrix(keep: pd.DataFrame, items: list[dict]) -> np.ndarray:
+    """(records × items) scores in the order of ``items``; NaN where none was given."""
+    return keep[[f"item::{it['item']}" for it in items]].to_numpy(dtype=float)
+
+
+def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], items: list[dict], batch_id: int):
+    if not items or not ids:
+        return
+    names = np.array([db.item_name(it) for it in items], dtype=object)
+    scores = _score_matrix(keep, items)
+    # Record by record (the order of the table's key), so that its index grows at the end.
+    given = ~np.isnan(scores)
+    rows, cols = np.nonzero(given)
+    insert_rows(conn, table, {fk: np.asarray(ids)[rows].tolist(), "item": names[cols].tolist(),
+                               "score": scores[given].tolist(), "batch_id": [batch_id] * len(rows)})
+
+
+# --------------------------------------------------------------------------- entry points
+
+def _check_duplicate(engine: Engine, digest: str) -> None:
+    with engine.connect() as conn:
+        row = conn.execute(select(db.batches.c.id, db.batches.c.name)
+                           .where(db.batches.c.content_hash == digest)).first()
+    if row:
+        raise DuplicateBatchError(
+            f"This file was already stored as batch {row.id} ('{row.name}'). Nothing was stored again. "
+            f"Delete batch {row.id} first if you want to replace it.", batch_id=row.id)
+
+
+def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame, mapping: dict | None = None, *,
+                 name: str | None = None, filename: str | None = None, digest: str | None = None,
+                 skip_invalid: bool = False, is_demo: bool = False, user: str | None = None) -> IngestResult:
+    """Validate and store a frame of one source kind.
+
+    Raises:
+        ValidationFailed: the batch has errors and ``skip_invalid`` is False (nothing stored;
+            ``exc.errors`` lists every problem, ``exc.result`` has the counts).
+        DuplicateBatchError: the same content was stored before.
+    """
+    if df.empty:
+        raise InputError("The file has no data rows. Check that the first row holds the column names.")
+    mapping = resolve_mapping(engine, kind, df, mapping)
+    if digest is None:
+        digest = content_hash((kind + "\n" + df.to_csv(index=False)).encode())
+    _check_duplicate(engine, digest)
+    prep = prepare(kind, df, mapping)
+    if prep.errors and not skip_invalid:
+        result = IngestResult(kind=kind, rows_read=len(prep.frame), rows_rejected=len(prep.bad_rows & set(
+            prep.frame.index)), errors=prep.errors, mapping=mapping)
+        result.rejected_rows = sorted(r + ROW_OFFSET for r in prep.bad_rows)
+        raise ValidationFailed(
+            f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
+            "stored. Fix the file, or store the valid rows only.", prep.errors, result)
+    return store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
+                 digest=digest, is_demo=is_demo, user=user)
+
+
+def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | BinaryIO, filename: str,
+                mapping: dict | None = None, *, name: str | None = None, sheet=None, skip_invalid: bool = False,
+                user: str | None = None) -> IngestResult:
+    """Read a CSV/XLSX file and ingest it (see :func:`ingest_frame`)."""
+
+    raw = data if isinstance(data, bytes) else data.read()
+    limit = settings.upload_limit_mb * 1024 * 1024
+    if len(raw) > limit:
+        raise InputError(f"The file is {len(raw) / 1024 / 1024:.0f} MB; the limit is {settings.upload_limit_mb} MB. "
+                         "Split it into smaller files, or ask an admin to raise EEVP_UPLOAD_LIMIT_MB.")
+    digest = content_hash(raw)
+    _check_duplicate(engine, digest)
+    df = read_table(raw, filename, sheet=sheet)
+    return ingest_frame(engine, settings, kind, df, mapping, name=name or filename, filename=filename,
+                        digest=digest, skip_invalid=skip_invalid, user=user)
+
+
+def rejected_frame(df: pd.DataFrame, errors: list[dict]) -> pd.DataFrame:
+    """The rejected source rows with their problems, for download."""
+    by_row: dict[int, list[str]] = {}
+    for e in errors:
+        if e.get("row") is not None:
+            col = f"{e['column']}: " if e.get("column") else ""
+            by_row.setdefault(e["row"], []).append(col + e["message"])
+    rows = sorted(by_row)
+    out = df.reset_index(drop=True).iloc[[r - ROW_OFFSET for r in rows]].copy()
+    out.insert(0, "problems", ["; ".join(by_row[r]) for r in rows])
+    out.insert(0, "row", rows)
+    return out
+
+
+def count_rows(engine: Engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+__all__ = ["IngestResult", "Prepared", "ingest_file", "ingest_frame", "prepare", "rejected_frame", "asdict",
+           "keyed_hash", "content_hash", "text_hash"]

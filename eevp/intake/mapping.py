@@ -1,0 +1,638 @@
+"""Canonical fields per source kind, suggested column mappings, checks and saved templates.
+
+A mapping is a plain dict (also the CLI's ``--mapping`` JSON file)::
+
+    {"role": "job_title", "wave": "date_review",
+     "items": ["work_life_balance", "culture_values"], "text": ["pros", "cons"],
+     "segments": [], "identifiers": [], "scale": {"min": 1, "max": 5}}
+
+Single fields (see :data:`FIELDS`) map to one source column; list keys (see :data:`LIST_KEYS`)
+map to lists of source columns; ``scale`` is optional (default 1–5). Focus-group notes are the
+single field ``notes`` (one column); put several note columns together before upload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from eevp.errors import InputError
+from eevp.intake.dates import parse_date_column
+from eevp.store import db
+
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "LIST_KEYS",
+    "FieldSpec",
+    "check_mapping",
+    "find_template",
+    "headers_key",
+    "list_templates",
+    "normalise_header",
+    "save_template",
+    "suggest_mapping",
+    "template_frame",
+]
+
+KINDS = ("survey", "exit", "focus", "evp_catalog", "evp_ratings")
+DEFAULT_SCALE = {"min": 1, "max": 5}
+_SAMPLE_ROWS = 2000
+#: Most rating items one batch may declare: storing and validating is per item, and a file with
+#: thousands of numeric columns is a data dump rather than a survey.
+MAX_ITEMS = 500
+#: Longest column name usable as a rating item (the stored item name's length).
+MAX_ITEM_NAME = 200
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One single-column canonical field.
+
+    Attributes:
+        name: canonical name (the mapping's key).
+        type: "text", "date", "wave", "int", "score", "bool" or "list".
+        required: whether a batch of this kind can be stored without it.
+        description: one line for the Upload page and the templates.
+        synonyms: header names (English, Russian, Ukrainian) that suggest this field.
+    """
+
+    name: str
+    type: str
+    required: bool
+    description: str
+    synonyms: tuple[str, ...] = ()
+
+
+#: Header names (English, Russian, Ukrainian) that suggest each field ("kind.field" where a kind's
+#: field has its own list) and each list key, in resources/mapping/synonyms.json.
+_SYNONYMS = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "synonyms.json")
+                       .read_text(encoding="utf-8"))
+
+
+def _f(name, type_, required, description, key: str | None = None) -> FieldSpec:
+    """A field whose synonyms are its name and the header names listed under ``key`` (default: its name)."""
+    return FieldSpec(name, type_, required, description, (name, *_SYNONYMS["fields"][key or name]))
+
+
+_RESPONDENT = _f("respondent_id", "text", False,
+                 "An anonymous respondent code (hashed before storing); lets repeated answers be found.")
+_ROLE = _f("role", "text", False, "Job role or position; the main group for reports.")
+_DEPARTMENT = _f("department", "text", False, "Department, division or team.")
+_LOCATION = _f("location", "text", False, "Office, city, region or site.")
+_TENURE = _f("tenure", "text", False, "Time with the company: years (a number) or a band like '1-3 years'.")
+_ENPS = _f("enps", "score", False, "eNPS answer, a whole number 0–10 ('How likely are you to recommend…').")
+_WAVE = _f("wave", "wave", True, "Survey wave: a label ('2026-Q1') or the survey date (dates become quarters).")
+
+FIELDS: dict[str, dict[str, FieldSpec]] = {
+    "survey": {f.name: f for f in (_RESPONDENT, _WAVE, _ROLE, _DEPARTMENT, _LOCATION, _TENURE, _ENPS)},
+    "exit": {f.name: f for f in (
+        _RESPONDENT,
+        _f("exit_date", "date", True, "Last working day (any common date format)."),
+        _ROLE, _DEPARTMENT, _LOCATION, _TENURE,
+        _f("reason", "text", False, "Main reason for leaving."),
+        _f("regretted", "bool", False, "Was it a regretted loss? yes/no (да/нет, так/ні)."),
+        _ENPS)},
+    "focus": {f.name: f for f in (
+        _f("session_date", "date", True, "Date of the session."),
+        _f("role", "text", False, "The group's role (who took part).", "focus.role"),
+        _DEPARTMENT, _LOCATION,
+        _f("facilitator", "text", False, "Who ran the session (hashed before storing)."),
+        _f("participants", "int", False, "Number of participants."),
+        _f("notes", "text", True, "The notes or transcript of the session (one column)."))},
+    "evp_catalog": {f.name: f for f in (
+        _f("benefit", "text", True, "Benefit name."),
+        _f("pillar", "text", False, "EVP pillar or category."),
+        _f("description", "text", False, "What the benefit is."),
+        _f("roles_offered", "list", True, "'all', or the roles it is offered to, separated by ; or ,"))},
+    "evp_ratings": {f.name: f for f in (
+        _RESPONDENT, _WAVE,
+        FieldSpec("role", "text", True, _ROLE.description, _ROLE.synonyms),
+        _DEPARTMENT,
+        _f("benefit", "text", True, "Benefit name (as in the catalogue).", "evp_ratings.benefit"),
+        _f("importance", "score", True, "How important the benefit is, 1–5."),
+        _f("satisfaction", "score", True, "How satisfied with the benefit, 1–5."))},
+}
+
+LIST_KEYS: dict[str, tuple[str, ...]] = {
+    "survey": ("items", "text", "segments", "identifiers"),
+    "exit": ("items", "text", "segments", "identifiers", "other_reasons"),
+    "focus": ("segments", "identifiers"),
+    "evp_catalog": ("identifiers",),
+    "evp_ratings": ("segments", "identifiers"),
+}
+#: Every list key any kind knows; an empty list under one of them is accepted for any kind.
+_ALL_LIST_KEYS = ("items", "text", "segments", "identifiers", "other_reasons")
+
+_LIST_SYNONYMS = {key: tuple(words) for key, words in _SYNONYMS["lists"].items()}
+_CONTAINS_MIN = 6  # a synonym this long (normalised) may also match inside a longer header
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "да", "нет", "так", "ні", "x", "+", "-", "0", "1"}
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+_PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
+_DIGIT = re.compile(r"\d")
+_UP, _LOW = "A-ZА-ЯЁІЇЄҐ", "a-zа-яёіїєґ'’-"
+_PERSON = re.compile(rf"^[{_UP}][{_LOW}]+(?:\s+[{_UP}](?:[{_LOW}]+|\.))(?:\s+[{_UP}](?:[{_LOW}]+|\.))?$")
+
+
+# --------------------------------------------------------------------------- header matching
+
+def normalise_header(name: str) -> str:
+    """Lower case, ``ё``→``е``, letters and digits only: ``"Job title"`` == ``"job_title"``."""
+    return re.sub(r"[\W_]+", "", str(name).casefold().replace("ё", "е"))
+
+
+def _synonym_table(kind: str) -> list[tuple[str, str]]:
+    """(normalised synonym, target) pairs: targets are field names or list keys."""
+    table = [(normalise_header(s), name) for name, spec in FIELDS[kind].items() for s in spec.synonyms]
+    for key in LIST_KEYS[kind]:
+        table += [(normalise_header(s), key) for s in _LIST_SYNONYMS.get(key, ())]
+    return table
+
+
+_WHOLE_WORDS = {"nps", "enps"}
+
+
+def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> str | None:
+    h = normalise_header(header)
+    if not h:
+        return None
+    words = set(re.findall(r"[^\W_]+", str(header).casefold())) & _WHOLE_WORDS if contains else set()
+    for syn, target in table:
+        # "nps" as one word of the header ("Индекс NPS") is the eNPS question; other short synonyms
+        # ("team", "job") are too common inside item names to count as part of a header.
+        if syn == h or (contains and (syn in words or len(syn) >= _CONTAINS_MIN and syn in h)):
+            return target
+    return None
+
+
+# --------------------------------------------------------------------------- value profiles
+
+@dataclass
+class _Profile:
+    n: int
+    numbers: np.ndarray | None  # when (nearly) every value is a number
+    unique_share: float
+    n_unique: int
+    median_len: float
+    median_words: float
+    boolean: bool
+    emails: float
+    phones: float
+    persons: float
+
+
+def _profile(values: pd.Series) -> _Profile:
+    # Plain Python over the (at most 2,000) sampled values: pandas' string methods cost ~20 ms a
+    # column whatever its length, which made a 10,000-column file take minutes to map.
+    s = [t for t in (str(v).strip() for v in values.dropna().tolist()) if t]
+    n = len(s)
+    if not n:
+        return _Profile(0, None, 0.0, 0, 0.0, 0.0, False, 0.0, 0.0, 0.0)
+    nums = pd.to_numeric(np.array([t.replace(",", ".") for t in s], dtype=object), errors="coerce")
+    nums = np.asarray(nums, dtype=float)
+    numeric = np.count_nonzero(~np.isnan(nums)) / n >= 0.98
+    uniq = len(set(s))
+    emails = phones = persons = 0.0
+    if not numeric and uniq / n >= 0.5:  # identifiers are mostly unique: skip the regexes otherwise
+        emails = sum(1 for t in s if _EMAIL.match(t)) / n
+        phones = sum(1 for t in s if _PHONE.match(t) and len(_DIGIT.findall(t)) >= 7) / n
+        persons = sum(1 for t in s if _PERSON.match(t)) / n
+    return _Profile(
+        n=n, numbers=nums[~np.isnan(nums)] if numeric else None, unique_share=uniq / n,
+        n_unique=uniq, median_len=float(statistics.median(len(t) for t in s)),
+        median_words=float(statistics.median(len(t.split()) for t in s)),
+        boolean=all(t.lower() in _BOOL_WORDS for t in s) and not numeric,
+        emails=emails, phones=phones, persons=persons,
+    )
+
+
+def _looks_identifier(p: _Profile) -> bool:
+    if p.emails >= 0.5:
+        return True
+    if p.numbers is None and p.phones >= 0.5 and p.unique_share >= 0.8:
+        return True
+    return p.persons >= 0.8 and p.unique_share >= 0.9 and p.n_unique >= 3
+
+
+def _within(p: _Profile, lo: float, hi: float, integers: bool = True) -> bool:
+    if p.numbers is None or not p.n:
+        return False
+    nums = p.numbers
+    if p.n >= 10 and p.n_unique < 2:
+        return False  # a constant column is not a rating
+    return bool(((nums >= lo) & (nums <= hi)).all() and (not integers or (nums % 1 == 0).all()))
+
+
+def _is_text(p: _Profile) -> bool:
+    """Free text: long answers in words (not URLs or codes), mostly different from each other."""
+    long_enough = p.median_len > 25 or p.median_words >= 5
+    return p.numbers is None and long_enough and p.median_words >= 3 and (p.unique_share >= 0.3 or p.n < 10)
+
+
+def _is_segment(p: _Profile) -> bool:
+    return p.numbers is None and p.n_unique <= 50 and p.unique_share <= 0.5
+
+
+def _dates_share(values: pd.Series) -> float:
+    s = values.dropna().head(300)
+    s = s[s.astype(str).str.strip() != ""]
+    if s.empty or s.astype(str).str.fullmatch(r"\d+([.,]\d+)?").all():
+        return 0.0  # plain numbers are not taken for dates without a telling header
+    _, bad = parse_date_column(s)
+    return 1 - len(bad) / len(s)
+
+
+# --------------------------------------------------------------------------- suggestion
+
+def _sample(df: pd.DataFrame) -> pd.DataFrame:
+    if len(df) <= _SAMPLE_ROWS:
+        return df
+    return df.sample(n=_SAMPLE_ROWS, random_state=0).sort_index()
+
+
+def _empty_mapping(kind: str) -> dict:
+    mapping: dict = {key: [] for key in LIST_KEYS[kind]}
+    if "items" in LIST_KEYS[kind]:
+        mapping["scale"] = dict(DEFAULT_SCALE)
+    return mapping
+
+
+def _assign(mapping: dict, target: str, column: str, kind: str) -> bool:
+    """Put ``column`` under ``target``; False when a single field is already taken."""
+    if target in LIST_KEYS[kind]:
+        mapping[target].append(column)
+        return True
+    if target in mapping:
+        return False
+    mapping[target] = column
+    return True
+
+
+def _header_fits(target: str, kind: str, p: _Profile) -> bool:
+    """Value checks for header matches: eNPS must be 0–10, text fields must not be yes/no flags."""
+    if target == "enps":
+        return _within(p, 0, 10)
+    if target == "text":
+        return p.n == 0 or (p.numbers is None and p.median_words >= 2 and (p.unique_share >= 0.3 or p.n < 10))
+    if target in ("importance", "satisfaction"):
+        return _within(p, 1, 10, integers=False) or p.n == 0
+    spec = FIELDS[kind].get(target)
+    return not (spec is not None and spec.type == "text" and p.boolean)
+
+
+def _by_headers(df: pd.DataFrame, kind: str, profiles: dict, mapping: dict, used: set) -> None:
+    table = _synonym_table(kind)
+    for contains in (False, True):
+        for col in df.columns:
+            if col in used:
+                continue
+            target = _header_match(col, table, contains)
+            if target is None or not _header_fits(target, kind, profiles[col]):
+                continue
+            if _assign(mapping, target, col, kind):
+                used.add(col)
+
+
+def _date_fallback(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, used: set) -> None:
+    """A required date field without a telling header takes the first column of dates."""
+    for name, spec in FIELDS[kind].items():
+        if spec.type not in ("date", "wave") or not spec.required or name in mapping:
+            continue
+        for col in sample.columns:
+            if col in used or profiles[col].median_words > 4:
+                continue
+            if _dates_share(sample[col]) >= 0.8:
+                mapping[name] = col
+                used.add(col)
+                break
+
+
+def _by_values(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, used: set,
+               scale: dict) -> None:
+    keys = LIST_KEYS[kind]
+    fields = FIELDS[kind]
+    flags = [c for c in sample.columns if c not in used and profiles[c].boolean]
+    # Several yes/no columns in an exit file are one reason each; a lone flag is just a segment.
+    flag_target = "other_reasons" if "other_reasons" in keys and len(flags) >= 2 else "segments"
+    for col in sample.columns:
+        if col in used:
+            continue
+        p = profiles[col]
+        if not p.n:
+            continue
+        target = None
+        if _looks_identifier(p):
+            target = "identifiers"
+        elif "items" in keys and _within(p, scale["min"], scale["max"]):
+            target = "items"
+        elif p.boolean:
+            target = flag_target if flag_target in keys else None
+        elif _is_text(p):
+            if "text" in keys:
+                target = "text"
+            elif "notes" in fields and "notes" not in mapping:
+                target = "notes"
+            elif "description" in fields and "description" not in mapping:
+                target = "description"
+        elif _is_segment(p) and "segments" in keys:
+            target = "segments"
+        if target and _assign(mapping, target, col, kind):
+            used.add(col)
+
+
+def suggest_mapping(df: pd.DataFrame, kind: str, scale: dict | None = None) -> dict:
+    """Suggest a mapping from the headers (en/ru/uk synonyms) and the values.
+
+    Headers first (exact matches, then a long synonym inside a header); then, for the columns left:
+    e-mails, phones and person names → ``identifiers``; whole numbers within the scale → ``items``;
+    yes/no flags → ``other_reasons`` (exit) or ``segments``; long free text → ``text`` (or ``notes``
+    / ``description``); low-cardinality text → ``segments``. A required date field without a telling
+    header takes the first column of dates. A column is used at most once. Value checks look at a
+    sample of 2,000 rows.
+
+    Args:
+        df: the file as read by :func:`eevp.intake.readers.read_table`.
+        kind: one of :data:`KINDS`.
+        scale: the rating scale, e.g. ``{"min": 1, "max": 7}``; default 1–5.
+
+    Returns:
+        A mapping dict: mapped single fields, every list key of the kind, and ``scale`` for survey/exit.
+    """
+    _check_kind(kind)
+    scale = dict(scale or DEFAULT_SCALE)
+    sample = _sample(df)
+    profiles = {col: _profile(sample[col]) for col in sample.columns}
+    mapping = _empty_mapping(kind)
+    if "scale" in mapping:
+        mapping["scale"] = scale
+    used: set = set()
+    _by_headers(sample, kind, profiles, mapping, used)
+    _date_fallback(sample, kind, profiles, mapping, used)
+    _by_values(sample, kind, profiles, mapping, used, scale)
+    return mapping
+
+
+# --------------------------------------------------------------------------- checks
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise InputError(f"Unknown kind '{kind}'. Use one of: {', '.join(KINDS)}.")
+
+
+_EXAMPLES = {
+    "role": "Position, Job title, Должность, Посада",
+    "department": "Department, Business unit, Подразделение, Відділ",
+    "wave": "Wave, Survey date, Волна, Хвиля",
+    "exit_date": "Exit date, Termination date, Дата увольнения, Дата звільнення",
+    "session_date": "Session date, Date, Дата сессии, Дата сесії",
+    "notes": "Notes, Summary, Заметки, Нотатки",
+    "benefit": "Benefit, Perk, Льгота, Пільга",
+    "roles_offered": "Roles offered, Available to, Для кого, Кому доступно",
+    "importance": "Importance, Важность, Важливість",
+    "satisfaction": "Satisfaction, Удовлетворенность, Задоволеність",
+}
+
+
+def _examples(spec: FieldSpec) -> str:
+    """Header names to suggest for a field: English, Russian and Ukrainian ones."""
+    return _EXAMPLES.get(spec.name) or ", ".join(s.capitalize() for s in spec.synonyms[:4])
+
+
+def _as_list(value) -> list:
+    if value is None or value == "":
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _is_columns(value) -> bool:
+    return value is None or isinstance(value, str) or (
+        isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
+
+
+def _scale_problems(scale) -> list[str]:
+    if scale is None:
+        return []
+    try:
+        lo, hi = float(scale["min"]), float(scale["max"])
+    except (TypeError, KeyError, ValueError):
+        return ["'scale' must look like {\"min\": 1, \"max\": 5}."]
+    return [] if lo < hi else [f"The rating scale runs from {lo:g} to {hi:g}; 'min' must be below 'max'."]
+
+
+def _item_problems(items, keys) -> list[str]:
+    if "items" not in keys or not _is_columns(items):
+        return []
+    items = _as_list(items)
+    problems = []
+    if len(items) > MAX_ITEMS:
+        problems.append(f"{len(items)} columns are mapped as rating items; eevp takes at most {MAX_ITEMS} per "
+                        "file. Keep the rating questions in 'items' and leave the other columns unmapped, or split "
+                        "the file.")
+    for col in items:
+        if len(col) > MAX_ITEM_NAME:
+            problems.append(f"The rating item column '{col[:40]}…' has a name of {len(col)} characters; rename it "
+                            f"to at most {MAX_ITEM_NAME} characters.")
+    return problems
+
+
+def check_mapping(mapping: dict, columns: list[str], kind: str) -> None:
+    """Check a mapping against a file's columns; report every problem at once.
+
+    Raises:
+        InputError: unknown kind or field, a required field unmapped, a column that is not in
+            the file, a column used twice, more than :data:`MAX_ITEMS` rating items, or an item
+            name longer than :data:`MAX_ITEM_NAME` characters. The message lists each problem on
+            its own line.
+    """
+    _check_kind(kind)
+    if not isinstance(mapping, dict):
+        raise InputError("The mapping must be a JSON object like {\"role\": \"Position\", \"items\": [...]}.")
+    fields, keys, present = FIELDS[kind], LIST_KEYS[kind], set(columns)
+    problems: list[str] = []
+    uses: dict[str, list[str]] = {}
+    for key, value in mapping.items():
+        if key == "scale":
+            problems += _scale_problems(value)
+        elif key in fields:
+            if value in (None, ""):
+                continue
+            if not isinstance(value, str):
+                problems.append(f"'{key}' takes one column name, not {type(value).__name__} {value!r}.")
+                continue
+            uses.setdefault(value, []).append(key)
+        elif key in _ALL_LIST_KEYS and not _is_columns(value):
+            problems.append(f"'{key}' takes a list of column names, not {value!r}.")
+        elif key in _ALL_LIST_KEYS and (key in keys or not _as_list(value)):
+            for col in _as_list(value):
+                uses.setdefault(col, []).append(key)
+        else:
+            known = ", ".join([*fields, *keys, "scale"])
+            problems.append(f"'{key}' is not a field of {kind} data. Known fields: {known}.")
+    problems += _item_problems(mapping.get("items"), keys)
+    for name, spec in fields.items():
+        if spec.required and not mapping.get(name):
+            problems.append(f"Column for '{name}' is missing — map one of: {_examples(spec)}.")
+    shown = ", ".join(list(columns)[:15]) + (", …" if len(columns) > 15 else "")
+    for col, targets in uses.items():
+        if col not in present:
+            problems.append(f"Column '{col}' (for {', '.join(repr(t) for t in targets)}) is not in the file. "
+                            f"The file has: {shown}.")
+        if len(targets) > 1:
+            problems.append(f"Column '{col}' is used for {' and '.join(repr(t) for t in targets)}; use each column "
+                            "once.")
+    if problems:
+        raise InputError(f"The column mapping has {len(problems)} problem(s):\n- " + "\n- ".join(problems))
+
+
+# --------------------------------------------------------------------------- templates
+
+def _template_header(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def headers_key(columns) -> str:
+    """sha256 (hex) of the sorted, normalised headers (stripped, case-folded, spaces collapsed)."""
+    joined = "\n".join(sorted(_template_header(c) for c in columns))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def save_template(engine: Engine, name: str, kind: str, columns, mapping: dict) -> int:
+    """Save (or replace) the mapping for files of ``kind`` with these headers.
+
+    Returns:
+        The template's id.
+    """
+    _check_kind(kind)
+    key = headers_key(columns)
+    values = {"name": name, "mapping_json": json.dumps(mapping, ensure_ascii=False), "created_at": db.now()}
+    t = db.mapping_templates
+    where = (t.c.kind == kind) & (t.c.headers_key == key)
+    for _ in range(2):  # a concurrent insert of the same key: retry as an update
+        try:
+            with engine.begin() as conn:
+                found = conn.execute(select(t.c.id).where(where)).scalar_one_or_none()
+                if found is not None:
+                    conn.execute(update(t).where(t.c.id == found).values(**values))
+                    return int(found)
+                return int(conn.execute(insert(t).values(kind=kind, headers_key=key, **values)
+                                        .returning(t.c.id)).scalar_one())
+        except IntegrityError:
+            continue
+    raise InputError("Could not save the mapping template; please try again.")
+
+
+def _rename_to(mapping: dict, columns) -> dict:
+    """Point a saved mapping at this file's spelling of the same headers."""
+    actual = {_template_header(c): c for c in columns}
+
+    def fix(value):
+        if isinstance(value, str):
+            return actual.get(_template_header(value), value)
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    return {k: (v if k == "scale" else fix(v)) for k, v in mapping.items()}
+
+
+def find_template(engine: Engine, kind: str, columns) -> dict | None:
+    """The saved mapping for files of ``kind`` with the same headers, or None."""
+    t = db.mapping_templates
+    with engine.connect() as conn:
+        found = conn.execute(select(t.c.mapping_json).where(
+            (t.c.kind == kind) & (t.c.headers_key == headers_key(columns)))).scalar_one_or_none()
+    return None if found is None else _rename_to(json.loads(found), columns)
+
+
+def list_templates(engine: Engine) -> list[dict]:
+    """All saved templates (id, name, kind, headers_key, mapping, created_at), by kind then name."""
+    t = db.mapping_templates
+    with engine.connect() as conn:
+        rows = conn.execute(select(t).order_by(t.c.kind, t.c.name, t.c.id)).mappings().all()
+    return [{"id": r["id"], "name": r["name"], "kind": r["kind"], "headers_key": r["headers_key"],
+             "mapping": json.loads(r["mapping_json"]), "created_at": r["created_at"]} for r in rows]
+
+
+# --------------------------------------------------------------------------- example templates
+
+_TEMPLATES: dict[str, dict[str, list]] = {
+    "survey": {
+        "respondent_id": ["R-0001", "R-0002", "R-0003"],
+        "wave": ["2026-Q1", "2026-Q1", "2026-Q1"],
+        "role": ["Customer support agent", "Курьер", "Інженер"],
+        "department": ["Support", "Логистика", "ІТ"],
+        "location": ["London", "Москва", "Київ"],
+        "tenure": ["1-3 years", "2", "5"],
+        "enps": [9, 6, 8],
+        "Career growth": [4, 2, 3],
+        "Manager support": [5, 3, 4],
+        "Workload": [3, 2, 4],
+        "Comment": ["Customers often wait too long for a callback.",
+                    "Клиенты жалуются на задержки доставки.",
+                    "Хотілося б більше навчання для нових колег."],
+    },
+    "exit": {
+        "respondent_id": ["X-0101", "X-0102", "X-0103"],
+        "exit_date": ["2026-03-15", "15.04.2026", "2026-05-20"],
+        "role": ["Sales representative", "Курьер", "Оператор кол-центру"],
+        "department": ["Sales", "Логистика", "Підтримка"],
+        "location": ["Manchester", "Казань", "Львів"],
+        "tenure": ["3-5 years", "1", "<1 year"],
+        "reason": ["Pay", "Нагрузка", "Кар'єрне зростання"],
+        "other_reasons": ["Workload; Manager", "", "Графік"],
+        "regretted": ["yes", "нет", "так"],
+        "enps": [5, 3, 7],
+        "Comment": ["Targets kept rising while customers were promised more than we could deliver.",
+                    "Слишком много заказов за смену, клиенты ждут часами.",
+                    "Клієнти скаржаться на довге очікування на лінії."],
+    },
+    "focus": {
+        "session_date": ["2026-02-10", "12.02.2026", "2026-02-14"],
+        "role": ["Store staff", "Курьеры", "Оператори"],
+        "department": ["Retail", "Логистика", "Підтримка"],
+        "location": ["Leeds", "Новосибирск", "Одеса"],
+        "facilitator": ["HR Business Partner", "HR-партнёр", "HR-партнер"],
+        "participants": [8, 6, 7],
+        "notes": ["Staff say customers complain about queues at the tills on weekends.",
+                  "Курьеры говорят, что клиенты недовольны окнами доставки.",
+                  "Оператори кажуть, що клієнти не можуть дочекатися відповіді в чаті."],
+    },
+    "evp_catalog": {
+        "benefit": ["Health insurance", "Remote work", "Learning budget"],
+        "pillar": ["Rewards", "Work-life balance", "Growth"],
+        "description": ["Private medical cover from the first month.",
+                        "Up to 3 days a week from home.",
+                        "Courses and conferences up to 1,000 EUR a year."],
+        "roles_offered": ["all", "Engineer; Analyst", "Engineer, Analyst, Sales representative"],
+    },
+    "evp_ratings": {
+        "respondent_id": ["R-0001", "R-0001", "R-0002"],
+        "wave": ["2026-Q1", "2026-Q1", "2026-Q1"],
+        "role": ["Engineer", "Engineer", "Analyst"],
+        "department": ["IT", "IT", "Finance"],
+        "benefit": ["Health insurance", "Remote work", "Health insurance"],
+        "importance": [5, 4, 4],
+        "satisfaction": [3, 5, 2],
+    },
+}
+
+
+def template_frame(kind: str) -> pd.DataFrame:
+    """An example file for ``kind``: canonical column names and three example rows (en, ru, uk).
+
+    The survey example has three rating items (Career growth, Manager support, Workload) and one
+    comment column; ``suggest_mapping`` maps every column of it back.
+    """
+    _check_kind(kind)
+    return pd.DataFrame(_TEMPLATES[kind])

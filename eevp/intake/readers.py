@@ -1,0 +1,430 @@
+"""Read CSV/TSV/TXT and XLSX files as HR analysts export them: any encoding, any delimiter.
+
+Everything comes back as text (object columns holding ``str`` or None), stripped, with fully
+empty rows and columns dropped; the meaning of the columns is the mapping step's business.
+Every failure is an :class:`~eevp.errors.InputError` whose message names the fix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from eevp.errors import InputError
+
+__all__ = ["DELIMITERS", "detect_encoding", "list_sheets", "read_table", "sniff_delimiter"]
+
+DELIMITERS = (",", ";", "\t", "|")
+_SAVE_HINT = "Save it from Excel as 'CSV UTF-8' or .xlsx and try again."
+_SNIFF_CHARS = 64_000
+_COMMON_SYMBOLS = set("+<=>|~^`$%№€£₴₽©®°±§¤")
+_DETECT_BYTES = 200_000
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls / .doc
+
+# Letter frequencies (per cent) of Russian and Ukrainian text, used to tell cp1251 from KOI8-U:
+# decoding with the wrong one of the two turns common lower-case letters into rare or upper-case ones.
+_FREQ = {
+    "о": 10.0, "е": 8.0, "а": 8.0, "и": 6.5, "н": 6.6, "т": 6.0, "с": 5.0, "р": 4.7, "в": 4.5, "л": 4.2,
+    "к": 3.5, "м": 3.1, "д": 3.0, "п": 2.8, "у": 2.8, "я": 2.1, "і": 2.5, "ы": 1.2, "ь": 1.7, "г": 1.6,
+    "з": 1.8, "б": 1.6, "ч": 1.4, "й": 1.2, "х": 0.9, "ж": 0.9, "ш": 0.7, "ю": 0.6, "ц": 0.5, "щ": 0.4,
+    "э": 0.2, "ф": 0.2, "ї": 0.6, "є": 0.4, "ъ": 0.04, "ё": 0.04, "ґ": 0.02,
+}
+_MIN_CYRILLIC_SCORE = -1.0  # real text scores about +1.5; random bytes or a wrong code page below -2
+_LATIN_CODEPAGES = {"cp1250", "cp1252", "latin_1", "iso8859_2", "iso8859_15", "iso8859_9", "cp1254", "cp1257",
+                    "mac_roman", "mac_latin2", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_16"}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+# --------------------------------------------------------------------------- encoding
+
+def _plausible_share(text: str) -> float:
+    """Share of characters from the scripts a CSV here holds: ASCII, Latin-1, Cyrillic, punctuation."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if ch in "\t\r\n" or 32 <= ord(ch) < 0x250 or 0x400 <= ord(ch) < 0x530
+             or 0x2000 <= ord(ch) < 0x2200)
+    return ok / len(text)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 saved without a BOM: NUL bytes, and one byte order decodes to plausible text."""
+    sample = raw[:4000]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_share(text) >= 0.95:
+            return enc
+    return None
+
+
+def _cyrillic_score(text: str) -> float:
+    """How much ``text`` looks like real Russian/Ukrainian: mean log letter frequency, with penalties
+    for words of mixed case (``дНКФМНЯРЭ``) or mixed script (``Cafй``) that a wrong code page gives."""
+    words = _WORD.findall(text)
+    letters, total, bad_words, cyr_words = 0, 0.0, 0, 0
+    for word in words:
+        cyr = len(_CYRILLIC.findall(word))
+        if not cyr:
+            continue
+        cyr_words += 1
+        if cyr != len(word) or not (word.islower() or word.isupper() or word[1:].islower()):
+            bad_words += 1
+        for ch in word.lower():
+            if _CYRILLIC.match(ch):
+                letters += 1
+                total += math.log(_FREQ.get(ch, 0.01))
+    if not letters:
+        return float("-inf")
+    return total / letters - 4.0 * bad_words / cyr_words
+
+
+def _looks_cyrillic(text: str) -> bool:
+    """Most words with non-ASCII letters are whole Cyrillic words (not Latin words with odd letters)."""
+    non_ascii = [w for w in _WORD.findall(text) if not w.isascii()]
+    if not non_ascii:
+        return False
+    pure = sum(1 for w in non_ascii if len(_CYRILLIC.findall(w)) == len(w))
+    return pure >= 0.6 * len(non_ascii)
+
+
+def _best_cyrillic(sample: bytes) -> str | None:
+    """cp1251 or koi8-u, whichever decoding reads as Russian/Ukrainian; None if neither does."""
+    scored = []
+    for enc in ("cp1251", "koi8_u"):
+        text = sample.decode(enc, errors="replace")
+        if _looks_cyrillic(text):
+            scored.append((_cyrillic_score(text), enc))
+    if not scored or max(scored)[0] < _MIN_CYRILLIC_SCORE:
+        return None
+    return max(scored)[1]
+
+
+def detect_encoding(raw: bytes) -> str:
+    """Name the text encoding of ``raw``: a Python codec name usable with ``bytes.decode``.
+
+    BOMs decide first (``utf-8-sig``, ``utf-16``); then UTF-16 without BOM; then strict UTF-8.
+    Otherwise charset-normalizer is asked, but for Cyrillic text the choice between cp1251 and
+    KOI8-U is made here by which decoding gives common Cyrillic letters in normally cased words,
+    because charset-normalizer confuses the two on short texts.
+
+    Args:
+        raw: the file's bytes.
+
+    Returns:
+        A codec name, e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"utf-16"``, ``"cp1251"``, ``"koi8_u"``.
+
+    Raises:
+        InputError: the bytes are not text in any encoding we know (a binary file).
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if enc := _utf16_without_bom(raw):
+        return enc
+    if b"\x00" in raw[:_DETECT_BYTES]:
+        raise InputError("The file contains NUL bytes, so it is not a text (CSV) file; it may be a binary or "
+                         f"damaged file. {_SAVE_HINT}")
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = raw[:_DETECT_BYTES]
+    if enc := _best_cyrillic(sample):
+        return enc
+    return _charset_normalizer_guess(sample)
+
+
+def _charset_normalizer_guess(sample: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise InputError(f"Could not read this file as text: it looks like a binary file. {_SAVE_HINT}")
+    if best.encoding in _LATIN_CODEPAGES:
+        # On short texts charset-normalizer picks among Latin code pages almost at random
+        # (cp1250 turns "Très" into "Trčs"); Western Windows-1252 is by far the likeliest here.
+        return "cp1252"
+    return best.encoding
+
+
+def _decode(raw: bytes) -> str:
+    enc = detect_encoding(raw)
+    text = raw.decode(enc, errors="replace")
+    if "\x00" in text:  # past the part detect_encoding looks at: no database column may hold one
+        raise InputError("The file contains NUL bytes, so it is not a text (CSV) file; it may be a binary or "
+                         f"damaged file. {_SAVE_HINT}")
+    if _garbage_share(text[:_SNIFF_CHARS]) > 0.1:
+        raise InputError(f"Could not read this file as CSV or Excel: it looks like a binary file, not text. "
+                         f"{_SAVE_HINT}")
+    return text.lstrip("\ufeff")
+
+
+def _garbage_share(text: str) -> float:
+    """Share of characters that are not letters, digits, marks, punctuation or white space."""
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ch not in "\t\r\n" and unicodedata.category(ch)[0] not in "LNMPZ"
+              and ch not in _COMMON_SYMBOLS)
+    return bad / len(text)
+
+
+# --------------------------------------------------------------------------- delimiter
+
+def _rows(sample: str, delimiter: str, truncated: bool) -> list[list[str]]:
+    try:
+        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    except csv.Error:
+        return []
+    if truncated and rows:
+        rows = rows[:-1]  # the cut may fall inside the last row
+    return [r for r in rows if r][:50]
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter among ``,`` ``;`` tab ``|`` that splits the rows most consistently.
+
+    Rows are parsed with quotes respected, over the first ~64 kB (50 rows). Candidates where at
+    least 90% of rows have the same field count (the mode, at least 2) win over the others; among
+    those the one giving more fields wins (a ``;`` file with decimal commas still splits on ``;``,
+    and a ``,`` file with a few ``;`` inside cells still splits on ``,``).
+
+    Args:
+        text: the decoded file (or its beginning).
+
+    Returns:
+        The delimiter; ``","`` when none splits the rows (a one-column file).
+    """
+    sample = text[:_SNIFF_CHARS]
+    truncated = len(text) > _SNIFF_CHARS
+    best, best_key = ",", None
+    for rank, delim in enumerate(reversed(DELIMITERS)):
+        rows = _rows(sample, delim, truncated)
+        widths = [len(r) for r in rows]
+        if not widths:
+            continue
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        if mode < 2:
+            continue
+        share = widths.count(mode) / len(widths)
+        key = (share >= 0.9, mode, share, rank)
+        if best_key is None or key > best_key:
+            best, best_key = delim, key
+    return best
+
+
+# --------------------------------------------------------------------------- tidy frame
+
+def _dedupe(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        name = h
+        if name in seen:
+            seen[name] += 1
+            name = f"{h} ({seen[h]})"
+            while name in seen:
+                seen[h] += 1
+                name = f"{h} ({seen[h]})"
+        seen.setdefault(name, 1)
+        out.append(name)
+    return out
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    s = str(value).strip()
+    return s or None
+
+
+def _clean_value(value) -> str | None:
+    """Stripped text; empty or missing → None."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+_clean_cells = np.frompyfunc(_clean_value, 1, 1)
+
+
+def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
+    """Raw cells (first non-empty row = header, columns by position) → tidy text frame."""
+    # One vectorised pass over all cells: a per-column loop made a 10,000-column file take seconds.
+    values = raw.to_numpy(dtype=object)
+    cells = pd.DataFrame(_clean_cells(values) if values.size else values, dtype=object)
+    cells = cells[cells.notna().any(axis=1)]
+    if cells.empty:
+        raise InputError("The file has no data: every row is empty.")
+    header, body = cells.iloc[0], cells.iloc[1:]
+    has_body = body.notna().any(axis=0)
+    keep = [j for j in cells.columns if header[j] is not None or has_body[j]]
+    names = _dedupe([(header[j] or f"Column {j + 1}").lstrip("\ufeff").strip() for j in keep])
+    out = body[keep].reset_index(drop=True)
+    out.columns = names
+    return out.astype(object)
+
+
+def _frame(rows: list[list]) -> pd.DataFrame:
+    """Rows of cells of any length → tidy text frame."""
+    width = max((len(r) for r in rows), default=0)
+    if not width:
+        raise InputError("The file has no data: every row is empty.")
+    return _tidy(pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object))
+
+
+# --------------------------------------------------------------------------- CSV and XLSX
+
+def _csv_fast(text: str, delim: str) -> pd.DataFrame | None:
+    """pandas' C parser (quotes and multi-line cells handled); None when rows are ragged."""
+    try:
+        return pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=object, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=True, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return None
+
+
+def _read_csv(raw: bytes) -> pd.DataFrame:
+    text = _decode(raw)
+    if not text.strip():
+        raise InputError("The file is empty.")
+    delim = sniff_delimiter(text)
+    fast = _csv_fast(text, delim)
+    if fast is not None:
+        return _tidy(fast)
+    csv.field_size_limit(max(csv.field_size_limit(), 50 * 1024 * 1024))  # long comments are fine
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as exc:
+        raise InputError(f"Could not read this file as CSV or Excel: {exc}. {_SAVE_HINT}") from None
+    return _frame(rows)
+
+
+def _workbook(raw: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds (zip, KeyError, XML)
+        raise InputError(f"Could not read this file as Excel (.xlsx): {type(exc).__name__}: {exc}. "
+                         f"{_SAVE_HINT}") from None
+
+
+def _read_xlsx(raw: bytes, sheet: str | int | None) -> pd.DataFrame:
+    wb = _workbook(raw)
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            ws = wb[names[0]]
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(names):
+                raise InputError(f"The workbook has no sheet number {sheet}. Its sheets are: {', '.join(names)}.")
+            ws = wb[names[sheet]]
+        elif sheet in names:
+            ws = wb[sheet]
+        else:
+            raise InputError(f"The workbook has no sheet '{sheet}'. Choose one of: {', '.join(names)}.")
+        try:
+            rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet; the person gets the fix, not a traceback
+            raise InputError(f"Could not read the sheet '{ws.title}': {type(exc).__name__}: {exc}. "
+                             f"{_SAVE_HINT}") from None
+    finally:
+        wb.close()
+    if not rows:
+        raise InputError(f"The sheet '{ws.title}' is empty. Choose another sheet or check the file.")
+    return _frame(rows)
+
+
+def _bytes(data: bytes | BinaryIO) -> bytes:
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    try:
+        return data.read()
+    except Exception as exc:  # noqa: BLE001 - any file-like object
+        raise InputError(f"Could not read the uploaded file: {exc}.") from None
+
+
+def _is_xlsx(raw: bytes, filename: str) -> bool:
+    name = filename.lower()
+    if raw.startswith(_OLE_MAGIC):
+        raise InputError("This is an old Excel 97–2003 (.xls) file, which is not supported. Open it in Excel and "
+                         "save it as .xlsx or 'CSV UTF-8', then try again.")
+    if raw.startswith(b"PK"):
+        return True
+    if name.endswith((".xlsx", ".xlsm")):
+        raise InputError("The file is named .xlsx but is not an Excel workbook (it may be damaged, or a CSV "
+                         f"renamed to .xlsx). {_SAVE_HINT}")
+    return False
+
+
+def list_sheets(data: bytes | BinaryIO, filename: str) -> list[str]:
+    """Sheet names of an XLSX workbook, in order (``[]`` for CSV files).
+
+    Raises:
+        InputError: the file is not a readable workbook.
+    """
+    raw = _bytes(data)
+    if not raw or not _is_xlsx(raw, filename):
+        return []
+    wb = _workbook(raw)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def read_table(data: bytes | BinaryIO, filename: str, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV/TSV/TXT or XLSX file into a frame of text.
+
+    The format is chosen by content (XLSX files start with ``PK``) and by extension. Cells are
+    stripped; empty cells are None; fully empty rows and columns are dropped; headers are stripped
+    and de-duplicated (a repeated header gets `` (2)``); row order is kept.
+
+    Args:
+        data: the file's bytes or a binary file object.
+        filename: the original name (its extension is a hint, not a promise).
+        sheet: XLSX only: a sheet name or 0-based position; default the first sheet.
+
+    Returns:
+        A DataFrame with object columns of ``str`` or None and a 0..n-1 index.
+
+    Raises:
+        InputError: empty, binary or damaged file, or a sheet that does not exist.
+    """
+    raw = _bytes(data)
+    if not raw.strip():
+        raise InputError("The file is empty.")
+    try:
+        if _is_xlsx(raw, filename):
+            return _read_xlsx(raw, sheet)
+        return _read_csv(raw)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - never let a parser's traceback reach a person
+        raise InputError(f"Could not read this file as CSV or Excel: {type(exc).__name__}: {exc}. "
+                         f"{_SAVE_HINT}") from None

@@ -1,0 +1,678 @@
+"""Personal-data redaction for free text (English, Russian, Ukrainian).
+
+Every free-text value is passed through a :class:`Redactor` before it is stored or embedded.
+Spans are replaced by placeholders: ``[EMAIL]``, ``[PHONE]``, ``[URL]``, ``[CARD]``, ``[ID]``,
+``[HANDLE]`` and ``[NAME]``.
+
+Design:
+
+* Pattern kinds (e-mail, phone, ...) are independent regexes, each anchored by a look-behind so
+  that a match can only *start* at the edge of a run of characters; no regex nests unbounded
+  quantifiers, so the time is linear in the text (a 1 MB text takes well under a second per kind).
+  Candidates that need a checksum (cards: Luhn, IBAN: mod 97) are checked in code.
+* Overlapping candidates are resolved by priority (e-mail > URL > IBAN/structured IDs > card >
+  phone > plain digit IDs > handle > name), then by length.
+* Names come from the batch's own identifier columns. Every token of a name is expanded to its
+  inflected forms once (pymorphy3 lexemes for Russian and Ukrainian, plus stem + ending rules for
+  surnames and first names the dictionaries do not know, e.g. ``-енко -> -енка/-енку/-енком/-енкові``).
+  Text words are then looked up in a dict of forms — one pass over the words, no giant alternation.
+
+Case policy for names (the trade-off): a word is redacted only when it is capitalised (``Olena``,
+``ОЛЕНА``); lower-case ``коваль`` (blacksmith) is left alone. Some names are also ordinary words
+(``Коваль``, ``Вера``, ``Надежда``, ``Will``, ``Grace``). Such *ambiguous* forms are redacted when
+capitalised in the middle of a sentence, or when next to another name of the list (``Коваль Вера``),
+but NOT when they stand alone at the start of a sentence or line, where capitals carry no
+information. So ``Вера в людей помогает`` keeps its first word, and a lone ``Вера помогла`` at the
+start of a sentence is missed: we accept that small recall loss to keep common words intact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from eevp.errors import InputError
+from eevp.text.morph import analyzer
+
+__all__ = [
+    "KINDS",
+    "PLACEHOLDERS",
+    "Redactor",
+    "evaluate",
+    "gold_spans",
+    "name_forms",
+]
+
+#: Entity kinds, in the order they are reported.
+KINDS = ("EMAIL", "PHONE", "URL", "CARD", "ID", "HANDLE", "NAME")
+#: The text that replaces a span of each kind.
+PLACEHOLDERS = {k: f"[{k}]" for k in KINDS}
+
+# ---------------------------------------------------------------------------------------------
+# Pattern detectors
+# ---------------------------------------------------------------------------------------------
+
+_UP = "A-ZА-ЯЁІЇЄҐ"  # upper-case letters (Latin + Cyrillic) for passports, initials
+_TLDS = (
+    "com|org|net|edu|gov|info|biz|io|ai|app|dev|me|co|uk|ua|ru|by|kz|pl|de|eu|us|ca|fr|it|es|nl"
+    "|online|site|tech|store|shop|pro|top|xyz|cloud|jobs"
+)
+
+
+@dataclass(frozen=True)
+class _Detector:
+    kind: str
+    priority: int  # lower wins an overlap
+    regex: re.Pattern
+    check: object = None  # callable(match) -> (start, end) | None
+
+
+def _digits(s: str) -> str:
+    return "".join(ch for ch in s if ch.isdigit())
+
+
+def _luhn_ok(digits: str) -> bool:
+    """Luhn checksum; numbers starting with 0 or 1 (not payment-card ranges) are refused."""
+    if len(set(digits)) == 1 or digits[:1] in ("0", "1"):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _check_card(m: re.Match) -> tuple[int, int] | None:
+    """Luhn-check a card candidate; if a trailing short group spoils it, try without it."""
+    s, e = m.span()
+    text = m.group(0)
+    if _luhn_ok(_digits(text)) and 13 <= len(_digits(text)) <= 19:
+        return s, e
+    cut = max(text.rfind(" "), text.rfind("-"))
+    if cut > 0 and 13 <= len(_digits(text[:cut])) and _luhn_ok(_digits(text[:cut])):
+        return s, s + cut
+    return None
+
+
+def _iban_ok(compact: str) -> bool:
+    if not 15 <= len(compact) <= 34:
+        return False
+    moved = compact[4:] + compact[:4]
+    try:
+        number = int("".join(str(int(ch, 36)) for ch in moved))
+    except ValueError:
+        return False
+    return number % 97 == 1
+
+
+def _check_iban(m: re.Match) -> tuple[int, int] | None:
+    """Mod-97 check; trims trailing characters that the greedy match took from the next word."""
+    s = m.start()
+    text = m.group(0)
+    for end in range(len(text), 14, -1):
+        if text[end - 1] == " ":
+            continue
+        if _iban_ok(text[:end].replace(" ", "")):
+            return s, s + end
+    return None
+
+
+def _check_phone_digits(lo: int, hi: int):
+    def check(m: re.Match) -> tuple[int, int] | None:
+        return m.span() if lo <= len(_digits(m.group(0))) <= hi else None
+
+    return check
+
+
+def _check_plain_id(m: re.Match) -> tuple[int, int] | None:
+    """9–12 digit runs are IDs (ID card, INN, SNILS) unless they look like a round amount."""
+    digits = m.group(0)
+    if digits.endswith("00000"):
+        return None
+    return m.span()
+
+
+def _check_url(m: re.Match) -> tuple[int, int] | None:
+    """Drop trailing punctuation, but keep a closing bracket that the URL opened (wiki style)."""
+    s = m.start()
+    text = m.group(0)
+    while text and text[-1] in ".,;:!?)»”\"'":
+        if text[-1] == ")" and text.count("(") >= text.count(")"):
+            break
+        text = text[:-1]
+    return (s, s + len(text)) if len(text) > 4 else None
+
+
+_DETECTORS: tuple[_Detector, ...] = (
+    _Detector("EMAIL", 0, re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")),
+    _Detector(
+        "URL",
+        1,
+        re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"'«»\[\]{}|\\^`]+", re.IGNORECASE),
+        _check_url,
+    ),
+    _Detector(
+        "URL",
+        2,
+        re.compile(
+            r"(?<![\w.@/\-])(?:[A-Za-z0-9\-]+\.)+(?:" + _TLDS + r")(?![\w\-])(?:/[^\s<>\"'«»\[\]{}]*)?"
+        ),
+        _check_url,
+    ),
+    # IBAN: country, check digits, then groups of up to 4 (spaces optional).
+    _Detector("ID", 3, re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}"), _check_iban),
+    # UK National Insurance number: QQ 12 34 56 C
+    _Detector("ID", 4, re.compile(r"(?<![\w])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])")),
+    # SNILS 123-456-789 01
+    _Detector("ID", 4, re.compile(r"(?<![\d\-])\d{3}-\d{3}-\d{3}[ \-]\d{2}(?![\d\-])")),
+    # US SSN 123-45-6789
+    _Detector("ID", 4, re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")),
+    # Cards: 4-4-4-4(-1..3), Amex 4-6-5, or 13–19 digits in a row; Luhn-checked.
+    _Detector(
+        "CARD", 5, re.compile(r"(?<![\d\-])\d{4}([ \-])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?(?!\d)"), _check_card
+    ),
+    _Detector("CARD", 5, re.compile(r"(?<![\d\-])\d{4}([ \-])\d{6}\1\d{5}(?!\d)"), _check_card),
+    _Detector("CARD", 5, re.compile(r"(?<![\d\-])\d{13,19}(?!\d)"), _check_card),
+    # Phones. International: +CC or (+CC), optional (area), 2–5 groups; 9–15 digits in all.
+    _Detector(
+        "PHONE",
+        6,
+        re.compile(r"(?<![\w+(])\(?\+\d{1,3}\)?(?:[ .\-]?\(\d{1,4}\))?(?:[ .\-]?\d{1,4}){2,5}(?!\d)"),
+        _check_phone_digits(9, 15),
+    ),
+    # (067) 123 4567, (555) 123-4567, (044) 123-45-67
+    _Detector(
+        "PHONE",
+        6,
+        re.compile(r"(?<![\w(+])\(\d{3,5}\)[ \-]?\d{2,4}(?:[ \-]?\d{2,4}){1,2}(?!\d)"),
+        _check_phone_digits(10, 11),
+    ),
+    # Ukrainian national: 067-123-45-67, 067 123 45 67, 0671234567
+    _Detector(
+        "PHONE", 6, re.compile(r"(?<![\w+\-.,])0\d{2}[ \-]?\d{3}[ \-]?\d{2}[ \-]?\d{2}(?![\w\-]|[.,]\d)")
+    ),
+    # UK national 07700 900123 / 020 7946 0958; Ukrainian toll-free 0 800 123 456
+    _Detector(
+        "PHONE",
+        6,
+        re.compile(
+            r"(?<![\w+\-.,])0(?:\d{4} ?\d{6}|\d{2} \d{4} \d{4}|[ \-]?800[ \-]?\d{3}[ \-]?\d{3})(?![\w\-]|[.,]\d)"
+        ),
+    ),
+    # Russian national: 8 912 345 67 89, 8 (912) 345-67-89, 89123456789
+    _Detector(
+        "PHONE",
+        6,
+        re.compile(
+            r"(?<![\w+\-.,])8[ \-]?(?:\([3-9]\d{2}\)|[3-9]\d{2})[ \-]?\d{3}[ \-]?\d{2}[ \-]?\d{2}(?![\w\-]|[.,]\d)"
+        ),
+    ),
+    # US / generic 3-3-4 with separators: 555-123-4567, 555.123.4567
+    _Detector("PHONE", 6, re.compile(r"(?<![\w+\-.])\d{3}([\-. ])\d{3}\1\d{4}(?![\w\-]|[.,]\d)")),
+    # Ukrainian passport АА123456 / КВ №123456; Russian passport 45 06 123456 / 4506 123456
+    _Detector("ID", 7, re.compile(rf"(?<![\w])[{_UP}]{{2}} ?(?:№ ?)?\d{{6}}(?![\w])")),
+    _Detector("ID", 7, re.compile(r"(?<![\d\-.,])\d{2} ?\d{2} \d{6}(?![\d\-]|[.,]\d)")),
+    # Plain 9–12 digit runs: UA ID card (9), INN / RNOKPP (10, 12), SNILS without dashes (11).
+    _Detector("ID", 8, re.compile(r"(?<![\d\-.,/])\d{9,12}(?![\d\-/]|[.,]\d)"), _check_plain_id),
+    _Detector("HANDLE", 9, re.compile(r"(?<![\w.+\-@])@[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+_NAME_TAGS = {"Name", "Surn", "Patr"}
+_INITIALS_AFTER = re.compile(rf"[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?")
+_INITIALS_BEFORE = re.compile(rf"(?:[{_UP}]\.[ \t]?){{1,2}}$")
+_SENTENCE_END = set(".!?…\n")
+_OPENERS = set("\"'«„“‘([—–-•*")
+
+# Names that are also ordinary words (resources/redact/common_words.json): English given names and
+# surnames (only matter at sentence start), and Ukrainian names / surnames that are everyday words (the
+# Ukrainian dictionary lists almost every name also as a same-lemma common noun, ``олена``, so it
+# cannot tell these apart by itself).
+_COMMON_WORDS = json.loads((Path(__file__).resolve().parents[1] / "resources" / "redact" / "common_words.json")
+                           .read_text(encoding="utf-8"))
+_EN_COMMON = frozenset(_COMMON_WORDS["en_common_names"])
+_UK_COMMON_LEMMAS = frozenset(_COMMON_WORDS["uk_common_lemmas"])
+
+# Stem + ending rules for forms the dictionaries miss (longest suffix first).
+# Each rule: (suffix, replace-with, endings added to the stem).
+_A_ENDINGS = ("а", "ы", "и", "і", "е", "у", "ой", "ою", "ей", "ею", "о", "ї", "ій")
+_CONS_ENDINGS = ("", "а", "у", "ом", "ем", "е", "ові", "еві", "і", "ым", "им", "ы", "и", "ой", "ою")
+_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("енко", "енк", ("о", "а", "у", "ом", "ові", "ове", "і", "е")),
+    ("ько", "ьк", ("о", "а", "у", "ом", "ові", "і")),
+    ("ко", "к", ("о", "а", "у", "ом", "ові", "і")),
+    ("ський", "ськ", ("ий", "ого", "ому", "им", "ім")),
+    ("цький", "цьк", ("ий", "ого", "ому", "им", "ім")),
+    ("ська", "ськ", ("а", "ої", "ій", "у", "ою")),
+    ("цька", "цьк", ("а", "ої", "ій", "у", "ою")),
+    ("ский", "ск", ("ий", "ого", "ому", "им", "ом")),
+    ("цкий", "цк", ("ий", "ого", "ому", "им", "ом")),
+    ("ская", "ск", ("ая", "ой", "ую", "ою")),
+    ("цкая", "цк", ("ая", "ой", "ую", "ою")),
+    ("івна", "івн", ("а", "и", "і", "у", "ою", "о")),
+    ("овна", "овн", ("а", "ы", "е", "у", "ой", "ою")),
+    ("евна", "евн", ("а", "ы", "е", "у", "ой", "ою")),
+    ("ович", "ович", ("", "а", "у", "ем", "е", "і", "еві")),
+    ("евич", "евич", ("", "а", "у", "ем", "е", "і", "еві")),
+    ("йович", "йович", ("", "а", "у", "ем", "і", "еві")),
+    ("ова", "ов", ("а", "ой", "у", "ою", "ої", "ій", "ы")),
+    ("ева", "ев", ("а", "ой", "у", "ою", "ої", "ій", "ы")),
+    ("ина", "ин", ("а", "ой", "у", "ою", "ої", "ій", "ы", "і")),
+    ("іна", "ін", ("а", "ої", "ій", "у", "ою", "і")),
+    ("ына", "ын", ("а", "ой", "у", "ою")),
+    ("ов", "ов", ("", "а", "у", "ым", "им", "ом", "е", "ові", "і", "ы")),
+    ("ев", "ев", ("", "а", "у", "ым", "им", "ом", "е", "ові", "і", "ы")),
+    ("ин", "ин", ("", "а", "у", "ым", "им", "ом", "е", "ові", "і", "ы")),
+    ("ін", "ін", ("", "а", "у", "им", "ом", "ові", "і", "е")),
+    ("ия", "и", ("я", "и", "ю", "ей", "ею", "е")),
+    ("ія", "і", ("я", "ї", "ю", "єю", "є")),
+    ("ій", "і", ("й", "я", "ю", "єм", "ї", "єві", "є")),
+    ("ей", "е", ("й", "я", "ю", "ем", "е", "єм", "єві")),
+    ("ай", "а", ("й", "я", "ю", "ем", "ї", "єві")),
+    ("я", "", ("я", "и", "і", "е", "ю", "ей", "ею", "єю", "ї")),
+    ("а", "", _A_ENDINGS),
+    ("ь", "", ("ь", "я", "ю", "ем", "ём", "е", "і", "еві", "ею")),
+    ("о", "", ("о", "а", "у", "ом", "ові", "е", "і")),
+)
+
+
+def _norm(word: str) -> str:
+    """Lower-case, ``ё`` → ``е``, every apostrophe → ``'``."""
+    return word.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in word)
+
+
+def _rule_forms(token: str) -> set[str]:
+    for suffix, repl, endings in _RULES:
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            stem = token[: len(token) - len(suffix)] + repl
+            return {stem + e for e in endings}
+    return {token + e for e in _CONS_ENDINGS}
+
+
+def _dictionary_forms(token: str) -> set[str]:
+    forms: set[str] = set()
+    for lang in ("ru", "uk"):
+        for parse in analyzer(lang).parse(token):
+            if _NAME_TAGS & set(parse.tag.grammemes):
+                forms.update(_norm(f.word) for f in parse.lexeme)
+    return forms
+
+
+@lru_cache(maxsize=50_000)
+def name_forms(token: str) -> frozenset[str]:
+    """All forms of one name token, normalised (lower case, ``ё``→``е``).
+
+    Args:
+        token: one word of a name, e.g. ``"Петренко"`` or ``"John"``.
+
+    Returns:
+        The token itself plus, for Cyrillic tokens, the pymorphy3 lexemes of its name readings in
+        Russian and Ukrainian and the forms given by the stem + ending rules.
+    """
+    word = _norm(token)
+    forms = {word}
+    if _is_cyrillic(word):
+        forms |= _dictionary_forms(word)
+        forms |= _rule_forms(word)
+    return frozenset(f for f in forms if len(f) >= 2)
+
+
+def _ru_common(form: str):
+    """The Russian common-word lemma of ``form`` when that reading is the most likely one, else None."""
+    first = analyzer("ru").parse(form)[0]
+    if first.is_known and first.score >= 0.5 and not (_NAME_TAGS & set(first.tag.grammemes)):
+        return first.normal_form
+    return None
+
+
+def _uk_readings(form: str) -> tuple[set[str], set[str]]:
+    """Lemmas of the Ukrainian name readings and of the other (common-word) readings of ``form``."""
+    names, others = set(), set()
+    for parse in analyzer("uk").parse(form):
+        if parse.is_known:
+            (names if _NAME_TAGS & set(parse.tag.grammemes) else others).add(parse.normal_form)
+    return names, others
+
+
+def _uk_common(form: str) -> bool:
+    names, others = _uk_readings(form)
+    return bool(others - names) or bool(others & _UK_COMMON_LEMMAS)
+
+
+@lru_cache(maxsize=50_000)
+def _is_common_word(form: str, lang: str = "any") -> bool:
+    """True when a capitalised ``form`` could just be an ordinary word at a sentence start.
+
+    Russian readings come with frequencies, so a Russian common-word reading counts when it is the
+    most likely one (``Коваль``, ``Вера``, ``Мельник``). The Ukrainian dictionary lists most names
+    also as common nouns of the same lemma (``олена``, ``шевченко``), so there only a reading with a
+    *different* lemma counts (``Олені`` = deer, not Olena), or one whose lemma is in a short list
+    of everyday words (``надія``, ``гончар``). In a Ukrainian text a Russian reading
+    with a different lemma is ignored (``Олени`` is Olena's genitive, not Russian "deer").
+
+    Args:
+        form: a normalised word form.
+        lang: ``"ru"``, ``"uk"`` or ``"any"`` — the language the text looks like.
+    """
+    if not _is_cyrillic(form):
+        return form in _EN_COMMON
+    ru_lemma = _ru_common(form)
+    uk_names, _ = _uk_readings(form)
+    uk_common = _uk_common(form)
+    if lang == "ru":
+        return ru_lemma is not None
+    if lang == "uk":
+        return uk_common or (ru_lemma is not None and (ru_lemma in uk_names or not uk_names))
+    return uk_common or ru_lemma is not None
+
+
+def _text_lang(text: str) -> str:
+    """``"uk"`` / ``"ru"`` from letters only one of the two alphabets has, else ``"any"``."""
+    lowered = text.lower()
+    if any(ch in lowered for ch in "іїєґ"):
+        return "uk"
+    if any(ch in lowered for ch in "ыэъё"):
+        return "ru"
+    return "any"
+
+
+def _name_tokens(value: str) -> list[str]:
+    if not isinstance(value, str) or "@" in value or any(ch.isdigit() for ch in value):
+        return []
+    return [w for w in _WORD.findall(value.replace("-", " ")) if len(w) >= 2]
+
+
+def _literal_ids(values: Iterable[str]) -> re.Pattern | None:
+    """Identifier values such as ``E-10234`` (letters and digits) are matched verbatim as IDs."""
+    ids = sorted(
+        {
+            v.strip()
+            for v in values
+            if isinstance(v, str)
+            and "@" not in v
+            and len(v.strip()) >= 4
+            and any(c.isdigit() for c in v)
+            and any(c.isalpha() for c in v)
+        },
+        key=len,
+        reverse=True,
+    )
+    if not ids:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ids)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """True at the start of the text, a line or a sentence (an initial such as ``J.`` ends none)."""
+    i = start - 1
+    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
+        if text[i] == "\n":
+            return True
+        i -= 1
+    if i < 0:
+        return True
+    if text[i] == "." and i >= 1 and text[i - 1].isupper() and (i == 1 or not text[i - 2].isalpha()):
+        return False
+    return text[i] in _SENTENCE_END
+
+
+# ---------------------------------------------------------------------------------------------
+# Redactor
+# ---------------------------------------------------------------------------------------------
+
+
+class Redactor:
+    """Find and replace personal data in free text.
+
+    Args:
+        names: values of the batch's identifier columns (full names, e.g. ``"Олена Петренко"``).
+            Every word of a name is matched alone and in any inflected form. Values with digits
+            (``"E-10234"``) are matched verbatim as ``[ID]``; e-mail values are ignored here (all
+            e-mails are redacted anyway).
+        kinds: the entity kinds to redact; default all of :data:`KINDS`.
+
+    Example:
+        >>> Redactor(["Олена Петренко"]).redact("Дякую Олені Петренко: +380 67 123 45 67")
+        'Дякую [NAME]: [PHONE]'
+    """
+
+    def __init__(self, names: Iterable[str] = (), *, kinds: Iterable[str] | None = None):
+        names = [n for n in names if isinstance(n, str)]
+        self.kinds = frozenset(kinds) if kinds is not None else frozenset(KINDS)
+        unknown = self.kinds - set(KINDS)
+        if unknown:
+            raise InputError(f"Unknown redaction kind(s) {sorted(unknown)} — use some of {list(KINDS)}.")
+        self._detectors = [d for d in _DETECTORS if d.kind in self.kinds]
+        self._literal = _literal_ids(names) if "ID" in self.kinds else None
+        self._forms: dict[str, bool] = {}  # form -> True (the value is filled lazily: ambiguity)
+        if "NAME" in self.kinds:
+            for value in names:
+                for token in _name_tokens(value):
+                    self._forms.update(dict.fromkeys(name_forms(token), True))
+
+    @property
+    def name_form_count(self) -> int:
+        """How many distinct name forms are looked up."""
+        return len(self._forms)
+
+    def found(self, text: str) -> list[tuple[str, int, int]]:
+        """Spans of personal data in ``text``.
+
+        Args:
+            text: any string (HTML and scripts are treated as plain text).
+
+        Returns:
+            ``(kind, start, end)`` tuples, sorted by start, not overlapping.
+        """
+        if not isinstance(text, str):
+            raise InputError(f"Only text can be redacted, got {type(text).__name__}.")
+        candidates = self._pattern_candidates(text) + self._name_candidates(text)
+        return _resolve(candidates)
+
+    def redact(self, text: str) -> str:
+        """Return ``text`` with every span from :meth:`found` replaced by its placeholder."""
+        spans = self.found(text)
+        if not spans:
+            return text
+        out, pos = [], 0
+        for kind, start, end in spans:
+            out.append(text[pos:start])
+            out.append(PLACEHOLDERS[kind])
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def redact_many(self, texts: Iterable[str | None]) -> list[str | None]:
+        """Redact each text; values that are not strings (None, NaN) are passed through unchanged."""
+        return [self.redact(t) if isinstance(t, str) else t for t in texts]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _pattern_candidates(self, text: str) -> list[tuple[int, int, int, str]]:
+        out = []
+        has_digit = any(ch.isdigit() for ch in text)
+        for det in self._detectors:
+            if det.kind in ("PHONE", "CARD") and not has_digit:
+                continue
+            for m in det.regex.finditer(text):
+                span = det.check(m) if det.check else m.span()
+                if span:
+                    out.append((det.priority, span[0], span[1], det.kind))
+        if self._literal is not None:
+            out.extend((3, m.start(), m.end(), "ID") for m in self._literal.finditer(text))
+        return out
+
+    def _name_candidates(self, text: str) -> list[tuple[int, int, int, str]]:
+        if not self._forms:
+            return []
+        hits = []  # (start, end, ambiguous_at_start)
+        lang = None
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            if not word[0].isupper():
+                continue
+            key = _norm(word)
+            end = m.end()
+            if key not in self._forms:
+                base = _POSSESSIVE.sub("", key)
+                if base == key or base not in self._forms:
+                    continue
+                key, end = base, m.start() + len(base)
+            risky = False
+            if _sentence_initial(text, m.start()):
+                lang = lang or _text_lang(text)
+                risky = _is_common_word(key, lang)
+            hits.append((m.start(), end, risky))
+        return _merge_names(text, hits)
+
+
+def _merge_names(text: str, hits: list[tuple[int, int, bool]]) -> list[tuple[int, int, int, str]]:
+    """Join adjacent name words into one span, drop lone risky words, absorb initials."""
+    groups: list[list[tuple[int, int, bool]]] = []
+    for hit in hits:
+        if groups and _only_gap(text[groups[-1][-1][1] : hit[0]]):
+            groups[-1].append(hit)
+        else:
+            groups.append([hit])
+    out = []
+    for group in groups:
+        if len(group) == 1 and group[0][2]:
+            continue
+        start, end = group[0][0], group[-1][1]
+        after = _INITIALS_AFTER.match(text, end)
+        if after:
+            end = after.end()
+        before = _INITIALS_BEFORE.search(text, max(0, start - 8), start)
+        if before:
+            start = before.start()
+        out.append((10, start, end, "NAME"))
+    return out
+
+
+def _only_gap(between: str) -> bool:
+    return 0 < len(between) <= 3 and all(ch in " \t-" for ch in between)
+
+
+def _resolve(candidates: list[tuple[int, int, int, str]]) -> list[tuple[str, int, int]]:
+    """Keep the best non-overlapping candidates (priority, then the longer span).
+
+    Accepted spans are kept sorted by start, so each overlap test looks at two neighbours only
+    (linear-logarithmic, which matters for megabyte-long texts with many hits).
+    """
+    starts: list[int] = []
+    taken: list[tuple[int, int, str]] = []
+    for _prio, start, end, kind in sorted(candidates, key=lambda c: (c[0], c[1] - c[2], c[1])):
+        i = bisect.bisect_left(starts, start)
+        if i < len(taken) and taken[i][0] < end:
+            continue
+        if i > 0 and taken[i - 1][1] > start:
+            continue
+        starts.insert(i, start)
+        taken.insert(i, (start, end, kind))
+    return [(kind, s, e) for s, e, kind in taken]
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation on a labelled set
+# ---------------------------------------------------------------------------------------------
+
+_PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(KINDS) + r")\]")
+
+
+def gold_spans(text: str, expected: str) -> list[tuple[str, int, int]]:
+    """Spans of ``text`` that ``expected`` replaced with placeholders.
+
+    Args:
+        text: the original text.
+        expected: the same text with personal data replaced by ``[KIND]`` placeholders.
+
+    Returns:
+        ``(kind, start, end)`` tuples in ``text`` coordinates.
+
+    Raises:
+        InputError: ``expected`` does not fit ``text``.
+    """
+    parts = _PLACEHOLDER_RE.split(expected)
+    literals, kinds = parts[0::2], parts[1::2]
+    pattern = re.escape(literals[0]) + "".join("(.+?)" + re.escape(lit) for lit in literals[1:])
+    m = re.fullmatch(pattern, text, re.DOTALL)
+    if m is None:
+        raise InputError(f"Expected text does not fit the original: {expected!r} vs {text!r}")
+    return [(kind, m.start(i + 1), m.end(i + 1)) for i, kind in enumerate(kinds)]
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate(path: str | Path) -> dict:
+    """Span-level precision and recall of :class:`Redactor` on a labelled CSV.
+
+    The CSV has columns ``text``, ``name_list`` (``|``-separated names for that row) and
+    ``expected`` (the text with placeholders); other columns (``lang``) are reported per value.
+    A predicted span is correct when its kind, start and end all match a gold span.
+
+    Args:
+        path: the CSV file.
+
+    Returns:
+        ``{"rows", "exact_match", "overall": {...}, "per_kind": {kind: {...}},
+        "per_lang": {lang: {...}}, "errors": [ {row, text, expected, got} ]}`` where each
+        ``{...}`` holds precision, recall, f1, tp, fp, fn.
+    """
+    counts = {k: [0, 0, 0] for k in KINDS}
+    per_lang: dict[str, list[int]] = {}
+    errors, exact, rows = [], 0, 0
+    cache: dict[str, Redactor] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for rowno, row in enumerate(csv.DictReader(fh), start=2):
+            rows += 1
+            names = row.get("name_list") or ""
+            red = cache.setdefault(names, Redactor([n for n in names.split("|") if n.strip()]))
+            gold = set(gold_spans(row["text"], row["expected"]))
+            pred = set(red.found(row["text"]))
+            lang = per_lang.setdefault(row.get("lang") or "", [0, 0, 0])
+            for kind in KINDS:
+                g = {s for s in gold if s[0] == kind}
+                p = {s for s in pred if s[0] == kind}
+                c = counts[kind]
+                c[0] += len(g & p)
+                c[1] += len(p - g)
+                c[2] += len(g - p)
+                lang[0] += len(g & p)
+                lang[1] += len(p - g)
+                lang[2] += len(g - p)
+            got = red.redact(row["text"])
+            if got == row["expected"]:
+                exact += 1
+            else:
+                errors.append({"row": rowno, "text": row["text"], "expected": row["expected"], "got": got})
+    totals = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {
+        "rows": rows,
+        "exact_match": exact / rows if rows else 0.0,
+        "overall": _prf(*totals),
+        "per_kind": {k: _prf(*c) for k, c in counts.items()},
+        "per_lang": {k: _prf(*c) for k, c in per_lang.items()},
+        "errors": errors,
+    }

@@ -1,0 +1,373 @@
+"""Normalise and validate a frame of one source kind: every problem collected, nothing stored.
+
+:func:`prepare` turns the mapped columns into the canonical frame (numbers, dates, waves, flags,
+segments, free text) and lists each failure as ``{row, column, value, message}``;
+:mod:`eevp.intake.ingest` stores what passes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from eevp.errors import InputError
+from eevp.intake.dates import parse_date_column
+from eevp.intake.mapping import check_mapping, find_template, suggest_mapping
+from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
+
+__all__ = ["FALSE_WORDS", "ROW_OFFSET", "TEXT_KINDS", "TRUE_WORDS", "Prepared", "prepare", "resolve_mapping",
+           "source_column"]
+
+TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes"}
+TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
+FALSE_WORDS = {"no", "n", "false", "0", "нет", "ні", "-", "non-regretted", "not regretted"}
+ROW_OFFSET = 2  # header is row 1 in a spreadsheet; first data row is row 2
+
+
+@dataclass
+class Prepared:
+    """A validated batch, ready to store: canonical frame plus what failed."""
+
+    kind: str
+    frame: pd.DataFrame  # canonical columns; index = 0-based source row
+    mapping: dict
+    errors: list[dict]
+    items: list[dict]
+    texts: list[str]
+    identifier_values: list[str]
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {e["row"] - ROW_OFFSET for e in self.errors if e.get("row") is not None}
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _clean(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def source_column(df: pd.DataFrame, name: str | None) -> pd.Series:
+    if not name:
+        return pd.Series([None] * len(df), index=df.index, dtype=object)
+    # A list, not Series.map: pandas 3 turns the None that map() returns into NaN.
+    return pd.Series([_clean(v) for v in df[name]], index=df.index, dtype=object)
+
+
+def _cut(series: pd.Series, length: int) -> pd.Series:
+    """Texts cut to a column's length; None stays None (object dtype, never NaN)."""
+    return pd.Series([None if v is None else v[:length] for v in series], index=series.index, dtype=object)
+
+
+def _numeric(series: pd.Series, column: str, errors: list[dict], message: str) -> pd.Series:
+    """Convert text to numbers (decimal comma accepted); report what is not a number."""
+    text = series.map(lambda v: None if v is None else str(v).replace(",", ".").replace("\u00a0", "").strip())
+    nums = pd.to_numeric(text, errors="coerce")
+    bad = text.notna() & nums.isna()
+    for idx in series.index[bad]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": column, "value": str(series[idx]), "message": message})
+    return nums.astype(float)
+
+
+def _dates(series: pd.Series, column: str, errors: list[dict], required: bool) -> pd.Series:
+    values = series.reset_index(drop=True)
+    parsed, bad = parse_date_column(values)
+    parsed = pd.Series(list(parsed), index=series.index, dtype=object)
+    for pos in bad:
+        idx = series.index[pos]
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": column, "value": str(series[idx]),
+                       "message": "Not a date I can read. Use 2024-03-15 or 15.03.2024."})
+    if required:
+        for idx in series.index[series.isna()]:
+            errors.append({"row": int(idx) + ROW_OFFSET, "column": column, "value": None,
+                           "message": "A date is required here but the cell is empty."})
+    return parsed
+
+
+def _bool(series: pd.Series, column: str, errors: list[dict]) -> pd.Series:
+    def conv(v):
+        if v is None:
+            return None
+        s = str(v).strip().lower()
+        if s in TRUE_WORDS:
+            return True
+        if s in FALSE_WORDS:
+            return False
+        return "bad"
+
+    out = series.map(conv)
+    for idx in series.index[out == "bad"]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": column, "value": str(series[idx]),
+                       "message": "Use yes or no (да/нет, так/ні)."})
+    return out.where(out != "bad", None).astype(object)
+
+
+def _wave_from(series: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
+    """A wave column may hold labels ("2026-Q1", "Spring pulse") or dates.
+
+    When every non-empty value reads as a date, the wave label becomes the quarter
+    ("2026-Q1") and the date is kept; otherwise labels are kept as written.
+    """
+
+    values = series.reset_index(drop=True)
+    if values.notna().sum() and not values.dropna().map(lambda s: bool(re.fullmatch(r"\d{4}-?Q[1-4]", str(s)))).all():
+        parsed, bad = parse_date_column(values)
+        if not bad:
+            dates = pd.Series(list(parsed), index=series.index, dtype=object)
+            labels = dates.map(lambda d: None if d is None else f"{d.year}-Q{(d.month - 1) // 3 + 1}")
+            return labels.astype(object), dates
+    return series.astype(object), pd.Series([None] * len(series), index=series.index, dtype=object)
+
+
+def _too_long(series: pd.Series, column: str | None, limit: int, errors: list[dict], message: str) -> None:
+    """Report values longer than the database keeps (cutting them could merge two different ones)."""
+    for idx in series.index[series.map(lambda v: v is not None and len(str(v)) > limit)]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": column, "value": str(series[idx])[:60] + "…",
+                       "message": message})
+
+
+_TENURE_BANDS = [(1, "<1 year"), (3, "1-3 years"), (5, "3-5 years"), (10, "5-10 years")]
+
+
+def _tenure(series: pd.Series) -> pd.Series:
+    """Numbers of years become bands, so that tenure stays a small set of groups."""
+    def band(v):
+        if v is None:
+            return None
+        try:
+            years = float(str(v).replace(",", "."))
+        except ValueError:
+            return str(v)[:64]
+        for upper, label in _TENURE_BANDS:
+            if years < upper:
+                return label
+        return "10+ years"
+
+    return pd.Series([band(v) for v in series], index=series.index, dtype=object)
+
+
+def _split_reasons(value) -> list[str]:
+    if value is None:
+        return []
+    return [p.strip() for p in re.split(r"[;|\n]|,(?=\s*[A-ZА-ЯІЇЄҐ])", str(value)) if p.strip()]
+
+
+def _flag_reasons(df: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Several yes/no columns (one per reason) → list of the headers that are set."""
+    flags = {c: df[c].map(lambda v: str(v).strip().lower() in TRUE_WORDS) for c in columns}
+    return pd.Series([[c for c in columns if flags[c].iloc[i]] for i in range(len(df))], index=df.index, dtype=object)
+
+
+def _scale(mapping: dict) -> tuple[float, float]:
+    sc = mapping.get("scale") or {}
+    return float(sc.get("min", 1)), float(sc.get("max", 5))
+
+
+# --------------------------------------------------------------------------- prepare
+
+def resolve_mapping(engine: Engine | None, kind: str, df: pd.DataFrame, mapping: dict | None) -> dict:
+    """The mapping to use: the given one, else a saved template for these headers, else a suggestion."""
+
+    if mapping is None and engine is not None:
+        mapping = find_template(engine, kind, list(df.columns))
+    if mapping is None:
+        mapping = suggest_mapping(df, kind)
+    check_mapping(mapping, list(df.columns), kind)
+    return mapping
+
+
+@dataclass
+class _Work:
+    """What the steps of :func:`prepare` read and fill: the source frame, the mapping, the
+    normalised frame, the problems found, each output column's source column, the rating items."""
+
+    df: pd.DataFrame
+    m: dict
+    out: pd.DataFrame
+    errors: list[dict]
+    sources: dict
+    items: list[dict]
+    lo: float
+    hi: float
+
+
+def _items(w: _Work) -> None:
+    """Ratings and eNPS (survey and exit)."""
+    df, m, out, errors, lo, hi = w.df, w.m, w.out, w.errors, w.lo, w.hi
+    if m.get("enps"):
+        out["enps"] = _numeric(source_column(df, m["enps"]), m["enps"], errors, "eNPS must be a whole number from 0 to 10.")
+    for item in m.get("items", []):
+        out[f"item::{item}"] = _numeric(source_column(df, item), item, errors,
+                                        f"Rating must be a number between {lo:g} and {hi:g}.")
+        w.sources[f"item::{item}"] = item
+        w.items.append({"item": item, "min": lo, "max": hi})
+
+
+def _wave(w: _Work) -> pd.Series:
+    """The wave and its date from the wave column (a label or a date); returns the source column."""
+    wave_src = source_column(w.df, w.m.get("wave"))
+    w.out["wave"], w.out["wave_date"] = _wave_from(wave_src, w.m.get("wave", "wave"))
+    _too_long(w.out["wave"], w.m.get("wave"), 64, w.errors,
+              "The wave label is longer than 64 characters; shorten it in the file.")
+    return wave_src
+
+
+def _survey(w: _Work) -> None:
+    """Survey: wave, schema, duplicates, rows without answers."""
+    df, m, out, errors = w.df, w.m, w.out, w.errors
+    wave_src = _wave(w)
+    for idx in wave_src.index[wave_src.isna()]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get("wave"), "value": None,
+                       "message": "The wave (survey date or label) is required but the cell is empty."})
+    schema = survey_schema([i["item"] for i in w.items], w.lo, w.hi, [])
+    w.errors += collect_failures(schema, out, w.sources, (w.lo, w.hi))
+    if "respondent_id" in out:
+        dup = out["respondent_id"].notna() & out.duplicated(["respondent_id", "wave"], keep="first")
+        for idx in out.index[dup]:
+            errors.append({"row": int(idx) + ROW_OFFSET, "column": m["respondent_id"],
+                           "value": str(out.at[idx, "respondent_id"]),
+                           "message": "This respondent already answered in this wave (duplicate row)."})
+    has_answer = pd.Series(False, index=out.index)
+    for c in ["enps"] + [f"item::{i['item']}" for i in w.items]:
+        if c in out:
+            has_answer |= out[c].notna()
+    for c in m.get("text", []):
+        has_answer |= source_column(df, c).notna()
+    rows_with_errors = {e["row"] for e in errors}
+    for idx in out.index[~has_answer]:
+        if int(idx) + ROW_OFFSET in rows_with_errors:
+            continue  # the row's own error already says what is wrong with it
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": None, "value": None,
+                       "message": "The row has no answers (no eNPS, ratings or comments)."})
+
+
+def _exit(w: _Work) -> None:
+    """Exit: date, reasons, regretted, schema."""
+    df, m, out, errors = w.df, w.m, w.out, w.errors
+    out["exit_date"] = _dates(source_column(df, m.get("exit_date")), m.get("exit_date", "exit_date"), errors, True)
+    out["reason"] = _cut(source_column(df, m.get("reason")), 300)
+    other = m.get("other_reasons") or []
+    other = [other] if isinstance(other, str) else list(other)
+    if len(other) == 1:
+        out["other_reasons"] = source_column(df, other[0]).map(_split_reasons)
+    elif other:
+        out["other_reasons"] = _flag_reasons(df, other)
+    else:
+        out["other_reasons"] = [[] for _ in range(len(df))]
+    out["regretted"] = _bool(source_column(df, m.get("regretted")), m.get("regretted", "regretted"), errors)
+    schema = survey_schema([i["item"] for i in w.items], w.lo, w.hi, [])
+    w.errors += collect_failures(schema, out, w.sources, (w.lo, w.hi))
+
+
+def _focus(w: _Work) -> None:
+    """Focus group: date, facilitator, participants, notes."""
+    df, m, out, errors = w.df, w.m, w.out, w.errors
+    out["session_date"] = _dates(source_column(df, m.get("session_date")), m.get("session_date", "session_date"),
+                                 errors, True)
+    out["facilitator"] = source_column(df, m.get("facilitator"))
+    out["participants"] = _numeric(source_column(df, m.get("participants")), m.get("participants", "participants"),
+                                   errors, "Participants must be a whole number from 1 to 10,000.")
+    given = out["participants"].notna()
+    bad = given & ((out["participants"] % 1 != 0) | (out["participants"] < 1) | (out["participants"] > 10_000))
+    src = source_column(df, m.get("participants"))
+    for idx in out.index[bad]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get("participants"), "value": str(src[idx])[:40],
+                       "message": "Participants must be a whole number from 1 to 10,000 (people in the session)."})
+    notes = source_column(df, m.get("notes"))
+    for idx in notes.index[notes.isna()]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get("notes"), "value": None,
+                       "message": "The notes are empty: nothing to store for this session."})
+
+
+def _evp_catalog(w: _Work) -> None:
+    """EVP catalogue: names, pillars, who it is offered to, duplicates."""
+    df, m, out, errors = w.df, w.m, w.out, w.errors
+    out["benefit"] = source_column(df, m.get("benefit"))
+    out["pillar"] = source_column(df, m.get("pillar"))
+    out["description"] = source_column(df, m.get("description"))
+    out["roles_offered"] = source_column(df, m.get("roles_offered"))
+    _too_long(out["benefit"], m.get("benefit"), 200, errors,
+              "The benefit name is longer than 200 characters; shorten it in the file.")
+    _too_long(out["pillar"], m.get("pillar"), 100, errors,
+              "The pillar name is longer than 100 characters; shorten it in the file.")
+    for name in ("benefit", "roles_offered"):
+        for idx in out.index[out[name].isna()]:
+            errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get(name), "value": None,
+                           "message": f"'{name}' is required but the cell is empty"
+                                      + (" (write 'all' or a list of roles)." if name == "roles_offered" else ".")})
+    dup = out["benefit"].notna() & out["benefit"].str.lower().duplicated(keep="first")
+    for idx in out.index[dup]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get("benefit"), "value": out.at[idx, "benefit"],
+                       "message": "This benefit is listed twice in the catalogue."})
+
+
+def _evp_ratings(w: _Work) -> None:
+    """EVP ratings: wave, benefit, importance, satisfaction, schema."""
+    df, m, out, errors = w.df, w.m, w.out, w.errors
+    _wave(w)
+    out["benefit"] = source_column(df, m.get("benefit"))
+    _too_long(out["benefit"], m.get("benefit"), 200, errors,
+              "The benefit name is longer than 200 characters; shorten it in the file.")
+    out["importance"] = _numeric(source_column(df, m.get("importance")), m.get("importance"), errors,
+                                 "Importance must be a number from 1 to 5.")
+    out["satisfaction"] = _numeric(source_column(df, m.get("satisfaction")), m.get("satisfaction"), errors,
+                                   "Satisfaction must be a number from 1 to 5.")
+    w.errors += collect_failures(evp_ratings_schema(), out, w.sources, (1, 5))
+
+
+_KIND_STEPS = {"survey": _survey, "exit": _exit, "focus": _focus, "evp_catalog": _evp_catalog,
+               "evp_ratings": _evp_ratings}
+
+
+def _common(df: pd.DataFrame, m: dict, out: pd.DataFrame) -> None:
+    """The columns every kind may have: role, department, location, tenure, respondent, segments."""
+    for name in ("role", "department", "location"):
+        out[name] = _cut(source_column(df, m.get(name)), 200)
+    out["tenure"] = _tenure(source_column(df, m.get("tenure")))
+    if m.get("respondent_id"):
+        out["respondent_id"] = source_column(df, m["respondent_id"])
+    seg_cols = [c for c in m.get("segments", []) if c in df.columns]
+    out["segments"] = [
+        {c: v for c in seg_cols if (v := _clean(df[c].iloc[i])) is not None} for i in range(len(df))
+    ] if seg_cols else [{} for _ in range(len(df))]
+
+
+def _texts_and_identifiers(kind: str, df: pd.DataFrame, m: dict, out: pd.DataFrame) -> tuple[list, list]:
+    """Free text (kept raw here; redacted just before storing) and the values to redact as identifiers."""
+    texts_cols = m.get(TEXT_KINDS.get(kind, ""), [])
+    texts_cols = [texts_cols] if isinstance(texts_cols, str) else list(texts_cols or [])
+    text_values = []
+    for c in texts_cols:
+        out[f"text::{c}"] = source_column(df, c)
+        text_values += [v for v in out[f"text::{c}"] if v]
+    id_values = []
+    for c in m.get("identifiers", []):
+        if c in df.columns:
+            id_values += [v for v in source_column(df, c) if v]
+    if kind == "focus" and m.get("facilitator"):
+        id_values += [v for v in out["facilitator"] if v]
+    return text_values, id_values
+
+
+def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
+    """Normalise and validate a frame; nothing is stored. Every problem is collected."""
+    if kind not in _KIND_STEPS:
+        raise InputError(f"Unknown kind '{kind}'. Use one of: survey, exit, focus, evp_catalog, evp_ratings.")
+    df = df.reset_index(drop=True)
+    lo, hi = _scale(mapping)
+    w = _Work(df, mapping, pd.DataFrame(index=df.index), [], {k: v for k, v in mapping.items() if isinstance(v, str)},
+              [], lo, hi)
+    _common(df, mapping, w.out)
+    if kind in ("survey", "exit"):
+        _items(w)
+    _KIND_STEPS[kind](w)
+    text_values, id_values = _texts_and_identifiers(kind, df, mapping, w.out)
+    w.errors.sort(key=lambda e: (e["row"] if e["row"] is not None else -1, str(e["column"])))
+    return Prepared(kind, w.out, mapping, w.errors, w.items, text_values, id_values)

@@ -1,0 +1,178 @@
+"""Accounts, roles and permissions.
+
+Local accounts live in a config file (``data/users.json``) with argon2 hashes; the database never
+holds passwords. The first run creates an ``admin`` account with a generated password shown once
+(or the one in ``EEVP_ADMIN_PASSWORD``); there is no built-in default password.
+
+Permissions are checked here, in ``eevp``, by :func:`require` — pages only hide what a role
+cannot use; the service layer refuses it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+
+from eevp.errors import AccessDenied, InputError
+from eevp.settings import Settings
+
+ROLES = ("admin", "hr", "cx", "viewer")
+
+#: What each role may do. ``view_records`` = any per-respondent view (never for cx or viewer).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "delete",
+                        "erase", "refit", "settings", "users", "audit", "export", "review_tags", "cx_assess",
+                        "view_records", "rename_themes", "export_texts"}),
+    "hr": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "export",
+                     "rename_themes", "view_records"}),
+    "cx": frozenset({"view_themes", "view_customers", "view_quotes", "review_tags", "cx_assess", "export",
+                     "rename_themes"}),
+    "viewer": frozenset({"view_dashboards"}),
+}
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    departments: tuple[str, ...] = field(default_factory=tuple)  # viewer limited to these ("" = all)
+
+    def can(self, action: str) -> bool:
+        return action in PERMISSIONS.get(self.role, frozenset())
+
+
+#: The local command line is the machine's owner: it acts as an admin.
+CLI_USER = User("cli", "admin")
+
+
+def require(user: User | None, action: str) -> None:
+    """Raise AccessDenied unless ``user`` may do ``action``."""
+    if user is None:
+        raise AccessDenied("Please log in first.")
+    if not user.can(action):
+        raise AccessDenied(f"Your role '{user.role}' may not {action.replace('_', ' ')}. Ask an admin.")
+
+
+def restrict(user: User | None, df, column: str = "department"):
+    """The rows of ``df`` this user may see: a viewer limited to departments sees only theirs.
+
+    Everyone else (and a viewer without a list) sees every row. No user sees nothing.
+    """
+    if user is None:
+        return df.iloc[0:0]
+    if user.role != "viewer" or not user.departments or column not in getattr(df, "columns", ()):
+        return df
+    return df[df[column].isin(list(user.departments))]
+
+
+def users_path(settings: Settings) -> Path:
+    return Path(os.environ.get("EEVP_USERS_FILE") or Path(settings.data_dir) / "users.json")
+
+
+def _load(settings: Settings) -> dict:
+    path = users_path(settings)
+    if not path.exists():
+        return {"users": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _save(settings: Settings, data: dict) -> None:
+    path = users_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        tmp.chmod(0o600)
+    except OSError:
+        pass
+    tmp.replace(path)
+
+
+def ensure_admin(settings: Settings) -> str | None:
+    """Create the first admin if there are no accounts. Returns a generated password to show once."""
+    data = _load(settings)
+    if data["users"]:
+        return None
+    password = os.environ.get("EEVP_ADMIN_PASSWORD")
+    generated = None
+    if not password:
+        password = generated = secrets.token_urlsafe(12)
+    data["users"]["admin"] = {"role": "admin", "hash": _hasher.hash(password), "departments": []}
+    _save(settings, data)
+    return generated
+
+
+def add_user(settings: Settings, actor: User, username: str, password: str, role: str,
+             departments: tuple[str, ...] = ()) -> User:
+    require(actor, "users")
+    if role not in ROLES:
+        raise InputError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+    if len(password) < 10:
+        raise InputError("Passwords must have at least 10 characters.")
+    username = username.strip()
+    if not username:
+        raise InputError("A username is required.")
+    data = _load(settings)
+    kept = {k: v for k, v in data["users"].get(username, {}).items() if k == "language"}
+    data["users"][username] = {"role": role, "hash": _hasher.hash(password), "departments": list(departments),
+                               **kept}
+    _save(settings, data)
+    return User(username, role, tuple(departments))
+
+
+def remove_user(settings: Settings, actor: User, username: str) -> None:
+    require(actor, "users")
+    data = _load(settings)
+    if username == actor.username:
+        raise InputError("You cannot remove your own account.")
+    data["users"].pop(username, None)
+    _save(settings, data)
+
+
+def list_users(settings: Settings, actor: User) -> list[dict]:
+    require(actor, "users")
+    return [{"username": u, "role": v["role"], "departments": ", ".join(v.get("departments") or [])}
+            for u, v in sorted(_load(settings)["users"].items())]
+
+
+def saved_language(settings: Settings, username: str) -> str | None:
+    """The interface language this user chose last time (None when never chosen)."""
+    record = _load(settings)["users"].get(username)
+    return (record or {}).get("language")
+
+
+def save_language(settings: Settings, username: str, language: str) -> None:
+    """Remember a user's interface language (only for local accounts)."""
+    data = _load(settings)
+    if username in data["users"]:
+        data["users"][username]["language"] = language
+        _save(settings, data)
+
+
+def authenticate(settings: Settings, username: str, password: str) -> User:
+    """The user for these credentials; AccessDenied (same message either way) otherwise."""
+    record = _load(settings)["users"].get(username.strip())
+    try:
+        if record is None:
+            _hasher.hash(password)  # same work for unknown users: no timing hint
+            raise VerifyMismatchError
+        _hasher.verify(record["hash"], password)
+    except (VerifyMismatchError, InvalidHashError):
+        raise AccessDenied("Wrong username or password.") from None
+    return User(username.strip(), record["role"], tuple(record.get("departments") or ()))
+
+
+def user_for_oidc(settings: Settings, email: str | None) -> User:
+    """Map a user who logged in through OIDC (``st.login``) to a local role by e-mail; default viewer."""
+    record = _load(settings)["users"].get(email or "")
+    if record:
+        return User(email, record["role"], tuple(record.get("departments") or ()))
+    return User(email or "unknown", "viewer")

@@ -1,0 +1,311 @@
+"""Read stored data into tidy frames for reports and pages.
+
+These return respondent-level rows for computation only; nothing here is shown as is:
+every aggregate drawn from them passes through :mod:`eevp.analytics.anonymity`.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Engine
+
+from eevp.store import db
+
+SEGMENTS = ("role", "department", "location", "tenure")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters shared across pages. Empty tuple = no filter on that field."""
+
+    waves: tuple[str, ...] = ()
+    role: tuple[str, ...] = ()
+    department: tuple[str, ...] = ()
+    location: tuple[str, ...] = ()
+    tenure: tuple[str, ...] = ()
+    segments: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
+
+    def apply(self, df: pd.DataFrame, wave_col: str = "wave") -> pd.DataFrame:
+        mask = pd.Series(True, index=df.index)
+        if self.waves and wave_col in df:
+            mask &= df[wave_col].isin(self.waves)
+        for name in SEGMENTS:
+            values = getattr(self, name)
+            if values and name in df:
+                mask &= df[name].isin(values)
+        for name, values in self.segments:
+            if values and name in df:
+                mask &= df[name].isin(values)
+        return df[mask]
+
+    @property
+    def active(self) -> bool:
+        return any([self.waves, self.role, self.department, self.location, self.tenure,
+                    any(v for _, v in self.segments)])
+
+
+def rows_frame(rows, columns: list[str]) -> pd.DataFrame:
+    """A DataFrame from result rows, column by column.
+
+    ``pd.DataFrame(rows)`` probes every SQLAlchemy ``Row`` for namedtuple fields (an exception
+    per row inside SQLAlchemy): seconds at 100,000s of rows. Transposing first costs milliseconds.
+    """
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(dict(zip(columns, (list(c) for c in zip(*rows)))), columns=columns)
+
+
+def _fetch(conn, stmt) -> dict[str, list]:
+    """All rows of a SELECT as columns of plain values, read through the driver's cursor.
+
+    SQLAlchemy builds a ``Row`` per result row, which costs more than SQLite's own work when a
+    page loads 100,000s of rows (on SQLite only; other backends go through ``conn.execute``). The statement is still compiled by SQLAlchemy for the engine's
+    dialect, parameters are bound by the driver with their bind processors applied, and each
+    column's result processor (dates on SQLite, for instance) is applied, so the values are the
+    ones ``conn.execute`` returns.
+    """
+    columns = list(stmt.selected_columns.keys())
+    dialect = conn.dialect
+    if dialect.name != "sqlite":  # the driver shortcut is for SQLite's row cost; elsewhere the portable path
+        rows = conn.execute(stmt).all()
+        return {name: list(col) for name, col in zip(columns, zip(*rows) if rows else ([] for _ in columns))}
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    for name, bind in compiled.binds.items():
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None and name in params:
+            params[name] = process(params[name])
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns]
+    values = zip(*rows) if rows else ([] for _ in columns)
+    return {name: list(col) if fn is None else [fn(v) for v in col]
+            for name, col, fn in zip(columns, values, processors)}
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector paused while 100,000s of rows become columns.
+
+    Every few hundred new tuples or lists trigger a collection that walks every live object, so
+    transposing 500,000 rows costs 4-8 times what the work itself does. Rows of plain values form
+    no cycles; the collector runs again afterwards (process-wide, for a fraction of a second).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def fetch_frame(conn, stmt) -> pd.DataFrame:
+    """A SELECT's rows as a DataFrame (one column per selected column), read the fast way (``_fetch``)."""
+    with gc_paused():
+        columns = _fetch(conn, stmt)
+        if not next(iter(columns.values()), []):
+            return pd.DataFrame(columns=list(columns))
+        return pd.DataFrame(columns, columns=list(columns))
+
+
+def _read(engine: Engine, stmt) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return fetch_frame(conn, stmt)
+
+
+def wave_order(engine: Engine) -> list[str]:
+    """Waves in time order (by date when known, else by first appearance)."""
+    r = db.survey_responses
+    firsts = _read(engine, select(r.c.wave, func.min(r.c.wave_date).label("first_date"),
+                                  func.min(r.c.id).label("first_id")).group_by(r.c.wave))
+    return _wave_order(firsts)
+
+
+def _wave_order(firsts: pd.DataFrame) -> list[str]:
+    """Order waves from (wave, first_date, first_id): dated waves by date, then the rest."""
+    if firsts.empty:
+        return []
+    g = firsts.copy()
+    g["key"] = g["first_date"].astype(str).where(g["first_date"].notna(), "")
+    g = g.sort_values(["key", "wave", "first_id"])
+    return g["wave"].tolist()
+
+
+def survey_items(engine: Engine) -> pd.DataFrame:
+    """Declared rating items with their scales (item, min, max)."""
+    rows = _read(engine, select(db.batches.c.items_json).where(db.batches.c.kind == "survey"))
+    items: dict[str, tuple[float, float]] = {}
+    for text in rows.get("items_json", []):
+        for it in json.loads(text or "[]"):
+            items.setdefault(it["item"], (float(it["min"]), float(it["max"])))
+    return pd.DataFrame([{"item": k, "min": v[0], "max": v[1]} for k, v in items.items()],
+                        columns=["item", "min", "max"])
+
+
+def survey_wide(engine: Engine) -> pd.DataFrame:
+    """One row per response: segments, wave, enps, and one column per item."""
+    r = db.survey_responses
+    resp = _read(engine, select(r.c.id, r.c.batch_id, r.c.wave, r.c.wave_date, r.c.role, r.c.department,
+                                r.c.location, r.c.tenure, r.c.enps, r.c.segments_json, r.c.item_scores)
+                 .order_by(r.c.id))
+    if resp.empty:
+        return resp.drop(columns=["item_scores"])
+    wide = _scores_wide(engine, resp)
+    resp = resp.drop(columns=["item_scores"])
+    if len(wide.columns):
+        resp = pd.concat([resp, wide], axis=1)
+    extra = resp["segments_json"].dropna()
+    if len(extra):
+        # Few distinct segment combinations: parse each once, then map every column.
+        parsed = {text: json.loads(text) for text in extra.unique()}
+        names = list(dict.fromkeys(k for d in parsed.values() for k in d))
+        for c in names:
+            if c not in resp.columns:
+                resp[c] = extra.map({text: d.get(c) for text, d in parsed.items()})
+    resp = resp.drop(columns=["segments_json"])
+    firsts = resp.groupby("wave").agg(first_date=("wave_date", "min"), first_id=("id", "min")).reset_index()
+    order = {w: i for i, w in enumerate(_wave_order(firsts))}
+    resp["wave_no"] = resp["wave"].map(order)
+    for c in SEGMENTS:
+        resp[c] = resp[c].fillna("(not given)")
+    return resp
+
+
+def _scores_wide(engine: Engine, resp: pd.DataFrame) -> pd.DataFrame:
+    """The scores of the responses in ``resp`` (its rows, in order), one column per item sorted by name.
+
+    Unpacked per batch from ``item_scores`` (:func:`eevp.store.db.pack_scores`); responses without packed
+    scores (stored directly, not through ingest) are pivoted from ``survey_scores`` in SQL. The items
+    are the declared ones (``batches.items_json``); an item with no score at all gets no column.
+    """
+    b = db.batches
+    declared = _read(engine, select(b.c.id, b.c.items_json).where(b.c.kind == "survey"))
+    names_of = {int(i): db.batch_items(js) for i, js in zip(declared["id"], declared["items_json"])}
+    items = sorted({name for names in names_of.values() for name in names})
+    if not items:
+        return pd.DataFrame(index=resp.index)
+    col = {name: j for j, name in enumerate(items)}
+    out = np.full((len(resp), len(items)), np.nan)
+    packed = resp["item_scores"].to_numpy(dtype=object)
+    has = pd.notna(resp["item_scores"]).to_numpy()
+    batch = resp["batch_id"].to_numpy()
+    for batch_id, names in names_of.items():
+        rows = np.flatnonzero((batch == batch_id) & has)
+        if names and len(rows):
+            out[np.ix_(rows, [col[n] for n in names])] = db.unpack_scores(packed[rows], len(names))
+    if not has.all():
+        s, r = db.survey_scores, db.survey_responses
+        cells = [func.max(case((s.c.item == name, s.c.score))).label(f"i{k}") for k, name in enumerate(items)]
+        unpacked = select(r.c.id).where(r.c.item_scores.is_(None))
+        piv = _read(engine, select(s.c.response_id, *cells).where(s.c.response_id.in_(unpacked))
+                    .group_by(s.c.response_id))
+        position = pd.Series(np.arange(len(resp)), index=resp["id"].to_numpy())
+        at = position.reindex(piv["response_id"].to_numpy())
+        found = at.notna().to_numpy()
+        cells_of = piv.loc[found, [f"i{k}" for k in range(len(items))]]
+        out[at[found].to_numpy(dtype=int)] = cells_of.to_numpy(dtype=float)
+    wide = pd.DataFrame(out, columns=items, index=resp.index)
+    return wide.dropna(axis=1, how="all")
+
+
+def extra_segments(df: pd.DataFrame, items: list[str]) -> list[str]:
+    """Segment columns beyond the standard four (from the survey's extra columns)."""
+    known = set(SEGMENTS) | set(items) | {"id", "batch_id", "wave", "wave_date", "enps", "wave_no"}
+    return [c for c in df.columns if c not in known]
+
+
+def exits_frame(engine: Engine) -> pd.DataFrame:
+    e = db.exits
+    df = _read(engine, select(e.c.id, e.c.batch_id, e.c.exit_date, e.c.role, e.c.department, e.c.location,
+                              e.c.tenure, e.c.reason, e.c.other_reasons_json, e.c.regretted, e.c.enps))
+    if df.empty:
+        return df
+    df["other_reasons"] = df.pop("other_reasons_json").map(lambda t: json.loads(t) if t else [])
+    df["exit_date"] = pd.to_datetime(df["exit_date"], errors="coerce")
+    df["quarter"] = df["exit_date"].dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
+    for c in SEGMENTS + ("reason",):
+        df[c] = df[c].fillna("(not given)")
+    return df
+
+
+def evp_catalog(engine: Engine) -> pd.DataFrame:
+    b = db.evp_benefits
+    df = _read(engine, select(b.c.benefit, b.c.pillar, b.c.description, b.c.roles_offered_json))
+    if df.empty:
+        return pd.DataFrame(columns=["benefit", "pillar", "description", "roles_offered"])
+    df["roles_offered"] = df.pop("roles_offered_json").map(json.loads)
+    return df.drop_duplicates("benefit", keep="last")
+
+
+def evp_ratings(engine: Engine) -> pd.DataFrame:
+    """One row per benefit rating: wave, role, department, benefit, importance, satisfaction.
+
+    Waves are put in order by :func:`wave_order` (from the survey); the rating's own wave date is
+    not read (half a million dates to parse for nothing at scale)."""
+    r = db.evp_ratings
+    df = _read(engine, select(r.c.wave, r.c.role, r.c.department, r.c.benefit, r.c.importance,
+                              r.c.satisfaction))
+    for c in ("role", "department"):
+        if c in df:
+            df[c] = df[c].fillna("(not given)")
+    return df
+
+
+def text_units_frame(engine: Engine, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Text units with their metadata (text included: callers must apply the comment threshold)."""
+    t = db.text_units
+    stmt = select(t.c.id, t.c.batch_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.question, t.c.seq,
+                  t.c.role, t.c.department, t.c.location, t.c.tenure, t.c.wave, t.c.date, t.c.text,
+                  t.c.language, t.c.sentiment, t.c.is_boilerplate)
+    if kinds:
+        stmt = stmt.where(t.c.kind.in_(kinds))
+    df = _read(engine, stmt)
+    for c in SEGMENTS:
+        if c in df:
+            df[c] = df[c].fillna("(not given)")
+    return df
+
+
+#: Audited actions that change stored rows without adding or deleting a batch.
+_ROW_CHANGES = ("erase", "restore")
+
+
+def data_version(engine: Engine) -> tuple:
+    """A cheap key that changes whenever data changes (for the app's caches).
+
+    Batches, theme models, tags, edited labels (count and last edit) and reviews, plus the last
+    erasure or restore: an erasure run from the command line while the app is up must not leave
+    the erased person's answers in the app's cached frames.
+    """
+    al = db.audit_log
+    with engine.connect() as conn:
+        b = conn.execute(select(func.count(db.batches.c.id), func.max(db.batches.c.id))).first()
+        m = conn.execute(select(func.count(db.theme_models.c.id), func.max(db.theme_models.c.id))).first()
+        t = conn.execute(select(func.count()).select_from(db.statement_tags)).scalar()
+        tl = db.theme_labels
+        lab = conn.execute(select(func.count(tl.c.id), func.max(tl.c.edited_at))).first()
+        rv = conn.execute(select(func.count(db.tag_reviews.c.id))).scalar()
+        changed = conn.execute(select(func.count(al.c.id), func.max(al.c.id))
+                               .where(al.c.action.in_(_ROW_CHANGES))).first()
+    return tuple(b) + tuple(m) + (t,) + tuple(lab) + (rv,) + tuple(changed)
+
+
+def current_model(conn, scope: str):
+    """The current theme model of ``scope`` ("all" or "customers") as a ``theme_models`` row, or None."""
+    m = db.theme_models
+    return conn.execute(select(m).where(and_(m.c.scope == scope, m.c.is_current.is_(True)))
+                        .order_by(m.c.id.desc()).limit(1)).first()

@@ -1,0 +1,1 @@
+"""Text: language detection, tokens and lemmas, sentiment, and the customer-lens tagger."""

@@ -1,0 +1,326 @@
+"""Offline sentiment for English, Russian and Ukrainian text units.
+
+A lexicon method in the spirit of VADER, with hand-written lexicons for workplace and customer
+feedback (``eevp/resources/sentiment/{en,ru,uk}.txt``):
+
+* words and short phrases carry a weight in -3..3; Russian and Ukrainian words are looked up by
+  their pymorphy3 lemma (cached), English words by form with a light suffix fallback;
+* a negator up to three words before a word flips and damps it ("not good", "не нравится",
+  "не подобається"); "no"/"нет"/"немає" before an unknown noun counts as a small complaint
+  ("no parking");
+* intensifiers and diminishers scale the next words ("very", "очень", "дуже");
+* after a contrast word ("but", "но", "але") the sentence counts more, before it less;
+* emoticons and emoji count in every language.
+
+The summed weight ``s`` becomes a score in -1..1 as ``s / sqrt(s*s + 8)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "LANGUAGES",
+    "NEUTRAL_BAND",
+    "classify_sentiment",
+    "guess_language",
+    "label_for",
+    "sentiment_scores",
+]
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "sentiment"
+LANGUAGES = ("en", "ru", "uk")
+#: Scores with an absolute value below this are "neutral".
+NEUTRAL_BAND = 0.05
+
+_NEGATION_WINDOW = 3
+_NEGATION_FACTOR = -0.75
+_LACK_WEIGHT = -0.8
+_BEFORE_CONTRAST = 0.5
+_AFTER_CONTRAST = 1.5
+_ALPHA = 8.0
+
+_LACK_WORDS = {
+    "en": {"no", "lack", "lacks", "lacking", "without", "zero"},
+    "ru": {"нет", "без", "отсутствие", "нехватка"},
+    "uk": {"немає", "нема", "без", "відсутність", "брак", "нестача"},
+}
+
+_EMOTICONS = {
+    ":)": 1.5, ":-)": 1.5, ":D": 2.0, ":-D": 2.0, ";)": 1.0, "=)": 1.5, ":(": -1.5, ":-(": -1.5,
+    ":'(": -2.0, "=(": -1.5, ":/": -0.8, "👍": 1.5, "👌": 1.5, "😊": 1.5, "🙂": 1.0, "😀": 1.5,
+    "😃": 1.5, "😍": 2.0, "❤": 2.0, "❤️": 2.0, "🔥": 1.0, "🙏": 1.0, "👎": -1.5, "😡": -2.0,
+    "😠": -2.0, "🤬": -2.5, "😞": -1.5, "😢": -1.5, "😭": -1.5, "🙁": -1.0, "😒": -1.0,
+}
+_EMOTICON_RE = "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True))
+_TOKEN = re.compile(
+    rf"(?P<emo>(?<![^\s(\[])(?:{_EMOTICON_RE}))|(?P<smile>\){{2,}})|(?P<frown>\({{2,}})"
+    r"|(?P<word>[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*)|(?P<stop>[.!?;…]+)|(?P<comma>[,:])"
+)
+_UK_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
+_CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
+
+
+@dataclass
+class _Lexicon:
+    words: dict[str, float] = field(default_factory=dict)
+    phrases: dict[tuple[str, ...], float] = field(default_factory=dict)
+    negators: set[str] = field(default_factory=set)
+    intensifiers: dict[str, float] = field(default_factory=dict)
+    contrast: set[str] = field(default_factory=set)
+    max_phrase: int = 1
+    phrase_starts: set[str] = field(default_factory=set)  # first words of phrases (surface or lemma)
+
+
+def _parse_lexicon(text: str) -> _Lexicon:
+    lex, section = _Lexicon(), ""
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip() if raw.lstrip().startswith("#") else raw.strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif section in ("negators", "contrast"):
+            target = lex.negators if section == "negators" else lex.contrast
+            target.update(w.replace("_", " ") for w in line.lower().split())
+        elif section in ("intensifiers", "diminishers"):
+            word, factor = line.rsplit(maxsplit=1)
+            lex.intensifiers[word.lower()] = float(factor)
+        elif section == "lexicon":
+            _add_entry(lex, *line.rsplit(maxsplit=1))
+    return lex
+
+
+def _add_entry(lex: _Lexicon, term: str, weight: str) -> None:
+    parts = tuple(term.lower().split("_"))
+    if len(parts) == 1:
+        lex.words[parts[0]] = float(weight)
+    else:
+        lex.phrases[parts] = float(weight)
+        lex.max_phrase = max(lex.max_phrase, len(parts))
+        lex.phrase_starts.add(parts[0])
+
+
+@cache
+def _lexicon(lang: str) -> _Lexicon:
+    return _parse_lexicon((RESOURCES / f"{lang}.txt").read_text(encoding="utf-8"))
+
+
+@cache
+def _morph(lang: str):
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@lru_cache(maxsize=300_000)
+def _lemma(word: str, lang: str) -> str:
+    if lang == "en":
+        return _english_base(word)
+    return _morph(lang).parse(word)[0].normal_form
+
+
+def _english_base(word: str) -> str:
+    """A light English normaliser: enough to map "colleagues"/"managers" to their lexicon forms."""
+    lex = _lexicon("en").words
+    if word in lex:
+        return word
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ly", ""), ("ed", ""), ("ing", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and word[: -len(suffix)] + repl in lex:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def guess_language(text: str) -> str:
+    """Language by letters: Ukrainian letters → "uk", other Cyrillic → "ru", else "en"."""
+    if _UK_LETTERS.search(text):
+        return "uk"
+    if _CYRILLIC.search(text):
+        return "ru"
+    return "en"
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class _Token:
+    kind: str  # word | emo | stop | comma
+    surface: str
+    lemma: str = ""
+    weight: float = 0.0
+
+
+#: Links, e-mail addresses and @handles: never read for words or emoticons (":/" in "http://").
+_LINK = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|\S+@\S+|@\w+", re.IGNORECASE)
+
+
+@cache
+def _courtesy() -> re.Pattern:
+    lines = (RESOURCES / "courtesy.txt").read_text(encoding="utf-8").splitlines()
+    phrases = sorted((ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _tokenise(text: str, lang: str) -> list[_Token]:
+    out = []
+    text = _courtesy().sub(" ", _LINK.sub(" ", text))
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "word":
+            surface = m.group().lower().replace("’", "'").replace("ʼ", "'")
+            out.append(_Token("word", surface, _lemma(surface, lang)))
+        elif kind in ("emo", "smile", "frown"):
+            weight = {"smile": 1.5, "frown": -1.5}.get(kind) or _EMOTICONS[m.group()]
+            out.append(_Token("emo", m.group(), weight=weight))
+        else:
+            out.append(_Token(kind, m.group()))
+    return out
+
+
+def _match_phrase(tokens: list[_Token], i: int, lex: _Lexicon) -> tuple[float, int] | None:
+    first = tokens[i]
+    if first.surface not in lex.phrase_starts and first.lemma not in lex.phrase_starts:
+        return None  # most words start no phrase: skip building their windows
+    for n in range(min(lex.max_phrase, len(tokens) - i), 1, -1):
+        window = tokens[i:i + n]
+        if any(t.kind != "word" for t in window):
+            continue
+        for key in (tuple(t.surface for t in window), tuple(t.lemma for t in window)):
+            if key in lex.phrases:
+                return lex.phrases[key], n
+    return None
+
+
+def _word_weight(tok: _Token, lex: _Lexicon) -> float | None:
+    if tok.surface in lex.words:
+        return lex.words[tok.surface]
+    return lex.words.get(tok.lemma)
+
+
+def _is_in(tok: _Token, words) -> bool:
+    return tok.kind == "word" and (tok.surface in words or tok.lemma in words)
+
+
+def _modifiers(tokens: list[_Token], i: int, lex: _Lexicon) -> tuple[bool, float]:
+    """Negated?, and the intensity factor, from the words just before position ``i``."""
+    negated, factor = False, 1.0
+    for back in range(1, _NEGATION_WINDOW + 1):
+        j = i - back
+        if j < 0 or tokens[j].kind != "word":
+            break
+        tok = tokens[j]
+        if _is_in(tok, lex.negators):
+            negated = not negated
+        elif back <= 2:
+            factor *= lex.intensifiers.get(tok.surface, lex.intensifiers.get(tok.lemma, 1.0))
+    return negated, factor
+
+
+def _sentence_sum(tokens: list[_Token], lex: _Lexicon, lang: str) -> float:
+    weights: list[float] = []
+    contrast_at = -1
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "emo":
+            weights.append(tok.weight)
+            i += 1
+            continue
+        if tok.kind != "word":
+            i += 1
+            continue
+        if _is_in(tok, lex.contrast) and i > 0:
+            contrast_at = len(weights)
+        phrase = _match_phrase(tokens, i, lex)
+        weight, width = phrase if phrase else (_word_weight(tok, lex), 1)
+        if weight is None:
+            weight = _lack_weight(tokens, i, lex, lang)
+        elif not _is_in(tok, lex.negators):
+            negated, factor = _modifiers(tokens, i, lex)
+            weight *= factor * (_NEGATION_FACTOR if negated else 1.0)
+        weights.append(weight)
+        i += width
+    if contrast_at > 0:
+        weights = ([w * _BEFORE_CONTRAST for w in weights[:contrast_at]]
+                   + [w * _AFTER_CONTRAST for w in weights[contrast_at:]])
+    return sum(weights)
+
+
+def _lack_weight(tokens: list[_Token], i: int, lex: _Lexicon, lang: str) -> float:
+    """An unknown word right after "no"/"нет"/"немає" reads as a complaint ("no parking")."""
+    if i == 0 or not _is_in(tokens[i - 1], _LACK_WORDS[lang]):
+        return 0.0
+    tok = tokens[i]
+    if _is_in(tok, lex.negators) or tok.surface in lex.intensifiers or len(tok.surface) < 3:
+        return 0.0
+    return _LACK_WEIGHT
+
+
+def _raw_score(text: str, lang: str) -> float:
+    lex = _lexicon(lang)
+    tokens = _tokenise(text, lang)
+    total, start = 0.0, 0
+    for k, tok in enumerate(tokens + [_Token("stop", ".")]):
+        if tok.kind == "stop":
+            part = _sentence_sum(tokens[start:k], lex, lang)
+            if "!" in tok.surface:
+                part *= 1.2
+            total += part
+            start = k + 1
+    return total
+
+
+def _clean_language(lang: str | None, text: str) -> str:
+    lang = (lang or "").lower()[:2]
+    return lang if lang in LANGUAGES else guess_language(text)
+
+
+def sentiment_scores(texts: list[str], languages: list[str] | None = None) -> np.ndarray:
+    """Score each text from -1 (negative) to 1 (positive); 0 means no sentiment found.
+
+    Args:
+        texts: text units.
+        languages: "en" / "ru" / "uk" per text; ``None`` (or another value) guesses by letters.
+
+    Returns:
+        float32 array of ``len(texts)`` scores.
+    """
+    if languages is not None and len(languages) != len(texts):
+        raise ValueError("languages must have one entry per text")
+    langs = languages or [None] * len(texts)
+    out = np.zeros(len(texts), dtype=np.float32)
+    for k, (text, lang) in enumerate(zip(texts, langs)):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        s = _raw_score(text, _clean_language(lang, text))
+        out[k] = s / math.sqrt(s * s + _ALPHA)
+    return out
+
+
+def label_for(score: float, band: float = NEUTRAL_BAND) -> str:
+    """"positive", "neutral" or "negative" for one score."""
+    if score >= band:
+        return "positive"
+    if score <= -band:
+        return "negative"
+    return "neutral"
+
+
+def classify_sentiment(texts: list[str], languages: list[str] | None = None) -> list[str]:
+    """Label each text "positive", "neutral" or "negative" (see :func:`sentiment_scores`).
+
+    Args:
+        texts: text units.
+        languages: "en" / "ru" / "uk" per text, or ``None`` to guess by letters.
+
+    Returns:
+        One label per text.
+    """
+    return [label_for(float(s)) for s in sentiment_scores(texts, languages)]

@@ -1,0 +1,260 @@
+"""Text preparation: boilerplate filtering, lemmas and the c-TF-IDF vectorizer for themes.
+
+Comments like "n/a", "нет комментариев" or "-" carry no theme and are excluded (and counted).
+For theme keywords, words are lemmatised so that "клиенты / клиентов / клиентам" count as one
+word "клиент": Russian and Ukrainian through pymorphy3, English by lower-casing and stripping
+plurals. Stop-word lists live in ``eevp/resources/stopwords/{en,ru,uk}.txt``.
+
+Nothing is loaded at import time: the morphological analysers are created on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+from eevp.text.morph import analyzer
+
+__all__ = [
+    "BOILERPLATE",
+    "LemmaTokenizer",
+    "guess_language",
+    "is_boilerplate",
+    "is_too_short",
+    "lemma",
+    "lemmatize_tokens",
+    "make_vectorizer",
+    "prepare",
+    "stop_words",
+    "tokenize",
+]
+
+STOPWORDS_DIR = Path(__file__).resolve().parents[1] / "resources" / "stopwords"
+LANGUAGES = ("en", "ru", "uk")
+
+#: Whole answers (after normalising case, spaces and trailing punctuation) that say nothing.
+BOILERPLATE = frozenset("""
+n/a|na|n.a.|none|no|nope|nothing|nothing to add|nothing else to add|nothing else|no comment|no comments|nil|null|-|--|...|.|?|
+not applicable|no answer|nothing to say|nothing more|nothing really|not really|none really|all good|ok|okay|
+idk|i don't know|dont know|don't know|no idea|same|same as above|as above|see above|no suggestions|
+нет|не знаю|ничего|нечего|нечего добавить|добавить нечего|нечего сказать|нет комментариев|без комментариев|нет ответа|ничего не|ничего нет|нету|
+не могу сказать|затрудняюсь ответить|всё хорошо|все хорошо|нет предложений|без предложений|
+ні|немає|нема|нічого|не знаю|без коментарів|немає коментарів|немає відповіді|важко відповісти|
+нічого додати|нема чого додати|немає чого додати|нічого сказати|все добре|усе добре|без пропозицій|немає пропозицій|так|да|yes
+""".replace("\n", "").split("|")) - {""}
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
+_NORMALISE = re.compile(r"[\s\"'«»“”.,!?;:()\[\]]+")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
+_UK_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
+_RU_ONLY = re.compile(r"[ыэъё]", re.IGNORECASE)
+_UK_MARKERS = frozenset(["що", "та", "але", "або", "як", "чи", "немає", "нема", "дуже", "щоб", "його", "вона", "вони", "було", "були", "буде", "також", "тому", "який", "яка", "яке", "які", "мене", "ми", "ви", "наш", "цей", "ця", "ці"])
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+def _normalise(text: str) -> str:
+    return _NORMALISE.sub(" ", str(text).lower()).strip()
+
+
+def is_boilerplate(text: str | None) -> bool:
+    """Whether a comment says nothing: empty, "n/a", "нет комментариев", digits or punctuation only.
+
+    Args:
+        text: one comment.
+
+    Returns:
+        True when the text carries no content for themes.
+    """
+    if text is None:
+        return True
+    raw = str(text).strip().lower()
+    if not raw or not _HAS_LETTER.search(raw):
+        return True
+    return raw in BOILERPLATE or _normalise(raw) in BOILERPLATE
+
+
+def word_count(text: str | None) -> int:
+    """Number of words (letters only; numbers and punctuation are not words)."""
+    return len(_WORD.findall(str(text or "")))
+
+
+def is_too_short(text: str | None, min_words: int = 3) -> bool:
+    """Whether a text has fewer than ``min_words`` words."""
+    return word_count(text) < min_words
+
+
+def prepare(texts, min_words: int = 3) -> pd.DataFrame:
+    """Mark which texts go into themes and why the others do not.
+
+    Args:
+        texts: comments (any iterable of strings; None counts as empty).
+        min_words: texts with fewer words are excluded as ``"too_short"`` (0 or 1 keeps one-word answers).
+
+    Returns:
+        DataFrame with ``text``, ``keep`` (bool) and ``reason`` (``""``, ``"boilerplate"`` or
+        ``"too_short"``); ``df.attrs["excluded"]`` counts the reasons.
+    """
+    texts = ["" if t is None else str(t) for t in texts]
+    reasons = ["boilerplate" if is_boilerplate(t) else "too_short" if is_too_short(t, min_words) else ""
+               for t in texts]
+    df = pd.DataFrame({"text": texts, "keep": [r == "" for r in reasons], "reason": reasons})
+    df.attrs["excluded"] = {r: reasons.count(r) for r in ("boilerplate", "too_short")}
+    return df
+
+
+# --------------------------------------------------------------------------- language and lemmas
+
+
+def guess_language(text: str) -> str:
+    """A cheap guess for lemmatisation: "en", "ru" or "uk" (script and a few letters/words).
+
+    ``eevp.text.language.detect_language`` is the careful detector; this one only picks the analyser.
+    """
+    text = str(text or "")
+    cyr = len(_CYRILLIC.findall(text))
+    if cyr == 0 or cyr < sum(c.isascii() and c.isalpha() for c in text):
+        return "en"
+    if _UK_ONLY.search(text):
+        return "uk"
+    if _RU_ONLY.search(text):
+        return "ru"
+    words = {w.lower() for w in _WORD.findall(text)}
+    return "uk" if words & _UK_MARKERS else "ru"
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased words (letters, inner apostrophes and hyphens)."""
+    return [w.lower().replace("’", "'").replace("ʼ", "'") for w in _WORD.findall(str(text or ""))]
+
+
+@lru_cache(maxsize=300_000)
+def _lemma(word: str, lang: str) -> str:
+    if lang == "en":
+        return _english_lemma(word)
+    if not _CYRILLIC.search(word):
+        return _english_lemma(word)
+    # A word's own letters override the document's language (a Russian word in a Ukrainian note).
+    if _UK_ONLY.search(word):
+        lang = "uk"
+    elif _RU_ONLY.search(word) or lang not in ("ru", "uk"):
+        lang = "ru"
+    else:
+        # BERTopic joins all texts of a theme into one document, so the document's language is only
+        # a hint: a word the other dictionary knows and this one does not is read in the other.
+        other = "uk" if lang == "ru" else "ru"
+        if not analyzer(lang).word_is_known(word) and analyzer(other).word_is_known(word):
+            lang = other
+    return analyzer(lang).parse(word)[0].normal_form.replace("ё", "е")
+
+
+def lemma(word: str, language: str) -> str:
+    """The lemma of one lower-case word ("ru"/"uk" via pymorphy3, "en" by light rules), cached."""
+    return _lemma(word, language)
+
+
+def _english_lemma(word: str) -> str:
+    if len(word) <= 3 or not word.isascii():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    if word.endswith("'s"):
+        return word[:-2]
+    return word
+
+
+def lemmatize_tokens(text: str, language: str | None = None) -> list[str]:
+    """Lemmas of the words in ``text`` (stop words kept; see :class:`LemmaTokenizer` to drop them).
+
+    Args:
+        text: one text.
+        language: "en", "ru" or "uk"; None or anything else guesses from the text.
+
+    Returns:
+        Lemmas in order, lower-case; Russian "ё" is written "е".
+    """
+    lang = language if language in LANGUAGES else guess_language(text)
+    return [_lemma(w, lang) for w in tokenize(text)]
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Stop words of all three languages, as written and as lemmas."""
+    words: set[str] = set(ENGLISH_STOP_WORDS)
+    for lang in LANGUAGES:
+        path = STOPWORDS_DIR / f"{lang}.txt"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            word = line.strip().lower().replace("ё", "е")
+            if word and not word.startswith("#"):
+                words.add(word)
+                words.add(_lemma(word, lang))
+    return frozenset(words)
+
+
+class LemmaTokenizer:
+    """Picklable tokenizer for ``CountVectorizer``: lemmas without stop words or 1-letter words.
+
+    Args:
+        min_length: shortest token kept (in characters).
+    """
+
+    def __init__(self, min_length: int = 2):
+        self.min_length = min_length
+
+    def __call__(self, text: str) -> list[str]:
+        stops = stop_words()
+        lang = guess_language(text)
+        out = []
+        for word in tokenize(text):
+            if word in stops or len(word) < self.min_length:
+                continue
+            lemma = _lemma(word, lang)
+            if lemma not in stops and len(lemma) >= self.min_length:
+                out.append(lemma)
+        return out
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LemmaTokenizer) and other.min_length == self.min_length
+
+    def __hash__(self) -> int:
+        return hash(("LemmaTokenizer", self.min_length))
+
+    def __repr__(self) -> str:
+        return f"LemmaTokenizer(min_length={self.min_length})"
+
+
+def min_df_for(n_docs: int) -> int:
+    """``min_df`` for c-TF-IDF. BERTopic fits the vectorizer on one joined document *per theme*,
+    so ``min_df`` counts themes, not comments: 1 keeps words distinctive of a single theme; only
+    very large corpora use 2 to keep the vocabulary (and memory) in check."""
+    return 1 if n_docs < 50_000 else 2
+
+
+def make_vectorizer(n_docs: int = 0, ngram_range: tuple[int, int] = (1, 2), min_df: int | None = None,
+                    max_features: int | None = None) -> CountVectorizer:
+    """The vectorizer for theme keywords: lemmas of en/ru/uk without stop words, uni- and bigrams.
+
+    Args:
+        n_docs: corpus size (sets ``min_df`` when not given).
+        ngram_range: word n-grams over the lemmas.
+        min_df: override of :func:`min_df_for`.
+        max_features: cap on the vocabulary; default 100,000 above 50,000 texts.
+
+    Returns:
+        An unfitted ``CountVectorizer`` (picklable).
+    """
+    if max_features is None and n_docs >= 50_000:
+        max_features = 100_000
+    return CountVectorizer(tokenizer=LemmaTokenizer(), token_pattern=None, lowercase=False,
+                           ngram_range=tuple(ngram_range), min_df=min_df or min_df_for(n_docs),
+                           max_features=max_features)

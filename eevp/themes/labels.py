@@ -1,0 +1,116 @@
+"""Theme labels people can read: a short phrase the theme's own comments use, else its keywords.
+
+c-TF-IDF keywords are lemmas, so a label made of them reads like a list of dictionary forms ("Wait,
+minute, phone"). :func:`phrase_label` looks in the theme's comments for the short phrase (two to
+four words, as written) that holds most of the top keywords and that many of the comments share
+("Wait on the phone"); :func:`eevp.themes.model.make_label` (keywords) stays the fallback.
+
+A phrase must occur in at least ``min_docs`` different comments and ``min_share`` of the theme's
+comments in its language, so a label does not repeat what one person wrote (a comment stored
+several times counts once). Redaction placeholders
+("[NAME]"), numbers and words like "and" break phrases.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from itertools import islice
+
+from eevp.text.language import written_in
+from eevp.text.textprep import guess_language, lemma, stop_words
+
+__all__ = ["phrase_label"]
+
+#: Clause breaks: punctuation, brackets, redaction placeholders ("[NAME]", "[EMAIL]").
+_CLAUSE = re.compile(r"\[[A-Z_]+\]|[.!?;:()\[\]\"«»“”\n\r\t]+|,\s*|\s[-–—]\s")
+#: Words and numbers (a number breaks a phrase: "wait 40 minutes" must not read "wait minutes").
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*")
+#: Words that join two thoughts: a phrase across one ("online and end calling") says neither.
+_JOINERS = frozenset("and or but nor и или но а та і й або але чи".split())
+
+
+def _clauses(text: str) -> list[list[str]]:
+    out = []
+    for clause in _CLAUSE.split(text):
+        run: list[str] = []
+        for tok in _TOKEN.findall(clause):
+            if any(c.isdigit() for c in tok) or tok.lower() in _JOINERS:
+                if len(run) > 1:
+                    out.append(run)
+                run = []
+            else:
+                run.append(tok.lower().replace("’", "'").replace("ʼ", "'"))
+        if len(run) > 1:
+            out.append(run)
+    return out
+
+
+def _keyword_weights(keywords: list[str], language: str) -> dict[str, float]:
+    """Lemma → weight (1 for the first keyword, 1/2 for the second...); words of bigrams count too."""
+
+    weights: dict[str, float] = {}
+    for rank, keyword in enumerate(k for k in keywords if k and written_in(k, language)):
+        for part in keyword.split():
+            weights.setdefault(part, 1.0 / (rank + 1))
+    return weights
+
+
+def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), max_words: int = 4,
+                 min_docs: int = 3, min_share: float = 0.04, sample: int = 400) -> str | None:
+    """The short phrase of a theme's comments that carries its keywords, or None.
+
+    Args:
+        texts: the theme's comments (up to ``sample`` of them in ``language`` are read, spread over the list).
+        keywords: its keywords (lemmas, best first), as BERTopic's c-TF-IDF gives them.
+        language: the theme's main language; only comments in it are read.
+        skip: lemmas a label should not start or end on (e.g. "customer" in customer themes).
+        max_words: the longest phrase.
+        min_docs, min_share: the fewest different comments (and share of those read) a phrase must
+            occur in.
+        sample: comments read at most.
+
+    Returns:
+        E.g. "Wait on the phone" (first letter upper-case), or None when no phrase holds two
+        keywords in enough comments.
+    """
+    weights = _keyword_weights(keywords, language)
+    if len(weights) < 2:
+        return None
+    stops, skip = stop_words(), {w.lower() for w in skip}
+    # Spread over the theme (every k-th comment), not its oldest ones; stop once enough are read.
+    stride = max(1, len(texts) // (2 * sample))
+    # Distinct comments only: one person's comment repeated (several waves, several questions) counts once.
+    distinct = dict.fromkeys(t.strip() for t in texts[::stride] if isinstance(t, str) and t.strip())
+    docs = list(islice((t for t in distinct if guess_language(t) == language), sample))
+    counts: Counter = Counter()
+    covers: dict[str, frozenset] = {}
+    for text in docs:
+        found: dict[str, frozenset] = {}
+        for words in _clauses(text):
+            lemmas = [lemma(w, language) for w in words]
+            for i in range(len(words)):
+                if words[i] in stops or lemmas[i] in skip:
+                    continue
+                for n in range(2, max_words + 1):
+                    j = i + n
+                    if j > len(words):
+                        break
+                    if words[j - 1] in stops or lemmas[j - 1] in skip:
+                        continue
+                    covered = frozenset(lem for lem in lemmas[i:j] if lem in weights)
+                    if len(covered) >= 2:
+                        found[" ".join(words[i:j])] = covered
+        for phrase, covered in found.items():  # once per comment: how many comments use it
+            counts[phrase] += 1
+            covers[phrase] = covered
+    need = max(min_docs, math.ceil(min_share * len(docs)))
+    # Keywords carried first, then how many comments use it (a log: 40 against 20 is no reason to drop a
+    # keyword), shorter when it says the same.
+    scored = [(sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
+              for p, c in counts.items() if c >= need]
+    if not scored:
+        return None
+    best = max(scored)[1]
+    return best[0].upper() + best[1:]

@@ -1,0 +1,57 @@
+"""The Streamlit side of eevp: the helpers that app.py and the pages share (``import webui as ui``).
+
+- :mod:`webui.core`: settings, the engine, the user's language and permissions;
+- :mod:`webui.data`: everything the pages read, cached (every ``st.cache_*``), and the analysis run;
+- :mod:`webui.widgets`: tables, charts, quotes, the survey filters;
+- :mod:`webui.frame`: page config, login gate, navigation, and :func:`page`, the preamble of each page;
+- :mod:`webui.login`, :mod:`webui.review`: the login form, the review of customer tags.
+
+Only presentation lives here; every computation is in ``eevp``, which never imports this package.
+"""
+
+from eevp.safe import to_csv_bytes
+from webui.core import (
+    allowed,
+    current_user,
+    escape,
+    get_engine,
+    get_settings,
+    lang,
+    num,
+    require_permission,
+    show_error,
+    t,
+    username,
+)
+from webui.data import (
+    data_key,
+    embedder,
+    evp_frames,
+    exits_frame,
+    home_summary,
+    run_analysis,
+    survey_items,
+    survey_wide,
+    themes_and_units,
+    wave_order,
+)
+from webui.frame import PAGES, frame, gate, navigation, page
+from webui.widgets import (
+    all_waves,
+    analysis_notice,
+    chart,
+    current_filters,
+    quote,
+    seg_label,
+    stop_if_empty,
+    survey_filters,
+    table,
+)
+
+__all__ = [
+    "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "data_key",
+    "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
+    "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
+    "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
+    "to_csv_bytes", "username", "wave_order",
+]

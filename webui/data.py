@@ -1,0 +1,116 @@
+"""Everything the pages read, cached (``st.cache_data`` keyed on the data version, ``st.cache_resource``
+for the engine and the embedder), with the current user's row restrictions; and the analysis run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from eevp.analytics import reports
+from eevp.analytics.theme_views import with_person
+from eevp.errors import EevpError
+from eevp.pipeline import run_all
+from eevp.store import queries
+from eevp.store.auth import User, restrict
+from eevp.themes.embeddings import get_embedder
+from eevp.themes.read import theme_table, unit_themes
+from webui.core import current_user, get_engine, get_settings, t
+
+
+def data_key() -> tuple:
+    """Changes whenever stored data changes (or the database is another one): pass it to cached loaders."""
+    return (get_settings().database_url, *queries.data_version(get_engine()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _survey_wide(key: tuple):
+    return queries.survey_wide(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def survey_items(key: tuple):
+    return queries.survey_items(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def wave_order(key: tuple):
+    return queries.wave_order(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _exits_frame(key: tuple):
+    return queries.exits_frame(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evp_frames(key: tuple):
+    return queries.evp_catalog(get_engine()), queries.evp_ratings(get_engine())
+
+
+def survey_wide(key: tuple):
+    """Survey responses (one row per response) that the current user may see."""
+
+    return restrict(current_user(), _survey_wide(key))
+
+
+def exits_frame(key: tuple):
+    return restrict(current_user(), _exits_frame(key))
+
+
+def evp_frames(key: tuple):
+    catalog, ratings = _evp_frames(key)
+    return catalog, restrict(current_user(), ratings)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _home_summary(key: tuple, user, threshold: int) -> dict:
+    wide, exits = restrict(user, _survey_wide(key)), restrict(user, _exits_frame(key))
+    return reports.home_summary(wide, survey_items(key), exits, wave_order(key), threshold)
+
+
+def home_summary(key: tuple, threshold: int) -> dict:
+    """Home's cards, trend and pointers for what the current user may see: computed once per data
+    version, user scope and threshold (a rerun of Home — the tour, the language — costs nothing)."""
+
+    user = current_user()
+    scope = User("", user.role, tuple(user.departments)) if user is not None else None
+    return _home_summary(key, scope, threshold)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def themes_and_units(key: tuple, scope: str = "all"):
+    """The current themes of a scope ("all" or "customers") and its units with a ``person`` column."""
+
+    return theme_table(get_engine(), scope=scope), with_person(unit_themes(get_engine(), scope=scope))
+
+
+@st.cache_resource(show_spinner=False)
+def embedder():
+    """The configured embedding model, loaded once per server."""
+
+    return get_embedder(get_settings().embedder)
+
+
+def run_analysis(refit: bool = False) -> dict | None:
+    """Run the text analysis (new units into existing themes; everything when ``refit``) with a progress bar."""
+
+    with st.status(t("Analysing text…"), expanded=True) as status:
+        # Any click stops a running script in Streamlit: this button is the way to cancel. Work already
+        # stored (embeddings) is kept; the themes stay as they were.
+        st.button(t("Cancel"), key="cancel_analysis", help=t("Stops the analysis; the themes stay as they were."))
+        bar = st.progress(0.0)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{t(step)}: {done}/{total}")
+
+        try:
+            out = run_all(get_engine(), get_settings(), refit=refit, embedder=embedder(), progress=progress)
+        except EevpError as exc:
+            status.update(label=t(str(exc)), state="error")
+            return None
+        status.update(label=t("Done: {n} themes, {c} customer themes", n=out["themes"], c=out["customer_themes"]),
+                      state="complete", expanded=False)
+        for note in out.get("notes", []):
+            st.info(t(note))  # TooFewUnitsError messages, in the catalogue
+    st.cache_data.clear()
+    return out

@@ -1,0 +1,72 @@
+"""Login for the Streamlit app (presentation only; checks are in eevp.store.auth)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from eevp.errors import AccessDenied
+from eevp.store import audit, auth
+from webui.core import get_engine, get_settings, t
+
+
+def require_login() -> None:
+    """Stop the page with a login form until someone is logged in."""
+    if st.session_state.get("user") is not None:
+        _sidebar_user()
+        return
+    settings = get_settings()
+    if _oidc_configured():
+        if getattr(st.user, "is_logged_in", False):
+            st.session_state["user"] = auth.user_for_oidc(settings, st.user.get("email"))
+            audit.record(get_engine(), st.session_state["user"].username, "login", "oidc")
+            return
+        st.button(t("Log in with your company account"), on_click=st.login)
+        st.stop()
+    generated = _first_run_password(settings)
+    st.title(t("Log in to eevp"))
+    if generated:
+        st.warning(t("First run: an admin account was created. Username: admin — password (shown once, "
+                        "write it down): ") + f"`{generated}`")
+    with st.form("login"):
+        username = st.text_input(t("Username"))
+        password = st.text_input(t("Password"), type="password")
+        submitted = st.form_submit_button(t("Log in"), type="primary")
+    if submitted:
+        try:
+            user = auth.authenticate(settings, username, password)
+        except AccessDenied as exc:
+            audit.record(get_engine(), username[:100], "login_failed", "")
+            st.error(t(str(exc)))
+            st.stop()
+        st.session_state["user"] = user
+        audit.record(get_engine(), user.username, "login", "password")
+        st.rerun()
+    st.stop()
+
+
+@st.cache_resource
+def _first_run_box(users_file: str) -> dict:
+    return {"password": auth.ensure_admin(get_settings())}
+
+
+def _first_run_password(settings) -> str | None:
+    """A generated first admin password, handed out once (to the first visitor after first start)."""
+    return _first_run_box(str(auth.users_path(settings))).pop("password", None)
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _sidebar_user() -> None:
+    user = st.session_state["user"]
+    with st.sidebar:
+        st.caption(t("Logged in as {name} ({role})", name=user.username, role=user.role))
+        if st.button(t("Log out"), key="logout"):
+            st.session_state.pop("user", None)
+            if _oidc_configured():
+                st.logout()
+            st.rerun()
