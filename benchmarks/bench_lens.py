@@ -34,6 +34,9 @@ def lens_rows(lens: list[dict]) -> list[dict]:
                      "value": f"{r['f1']:.2f} ({r['precision']:.2f} / {r['recall']:.2f})",
                      "baseline": f"rules {r['rules_f1']:.2f}", "target": f">= {target}" if target else "",
                      "ok": (r["f1"] >= target) if target and r["about_gold"] >= 10 else None})
+        rows.append({"benchmark": area, "metric": "about_customers on the whole source: F1 (P / R)",
+                     "value": f"{r['source_f1']:.2f} ({r['source_precision']:.2f} / {r['source_recall']:.2f})",
+                     "baseline": f"rules {r['rules_source_f1']:.2f}"})
         rows.append({"benchmark": area, "metric": "macro-F1, five classes", "value": _num(r["macro_f1_5"]),
                      "target": f">= {MACRO_F1}", "ok": r["macro_f1_5"] >= MACRO_F1})
         if r["stage_n"] >= 10:

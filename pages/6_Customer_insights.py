@@ -58,6 +58,11 @@ c2.metric(t("People"), ui.num(units["person"].nunique()), border=True,
           help=t("People who talk about customers"))
 c3.metric(t("Customer themes"), ui.num(len(ranked)), border=True)
 c4.metric(t("Concrete incidents"), ui.num(int(units["incident"].sum())), border=True)
+staff = customers.treat_staff(engine, settings.min_comment_group)
+if staff:
+    st.caption("🛡️ " + t("{people} people describe how customers treat staff ({neg} of it negative). Kept apart "
+                         "from the customer problems below: it is about staff safety, not the customer experience.",
+                         people=ui.num(staff["people"]), neg=f"{staff['negative_share']:.0%}"))
 if ranked.empty:
     st.info(t("No customer theme is raised by {n} or more people yet.", n=settings.min_comment_group))
     st.stop()
@@ -74,7 +79,8 @@ with tab_rank:
             a, b = st.columns([3, 2])
             a.markdown(f"#### {icon} {ui.escape(r.label)}")
             a.caption(f"{t(word)} · " + t("{reach} people · {d} departments · {ro} roles · stage: {stage}",
-                                          reach=r.reach, d=r.departments, ro=r.roles, stage=t(r.main_stage) if isinstance(r.main_stage, str) else "—"))
+                                          reach=r.reach, d=r.departments, ro=r.roles, stage=t(r.main_stage) if isinstance(r.main_stage, str) else "—")
+                      + " · " + t("severity {s}", s=f"{r.severity:.0%}"))
             if r.new:
                 a.markdown("🆕 " + t("new since the last batch"))
             b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))

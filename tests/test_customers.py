@@ -1,3 +1,4 @@
+import pytest
 import numpy as np
 import pandas as pd
 
@@ -173,3 +174,27 @@ def test_praise_is_told_apart_and_severity_ranks_problems():
     assert ranked.loc["Late deliveries", "systemic"] == "praise"
     assert ranked.loc["Late deliveries", "severity"] == 0.0 and ranked.loc["Billing errors", "severity"] == 0.8
     assert ranked.index[0] == "Billing errors"
+
+
+@pytest.mark.parametrize("people, shown", [(12, True), (9, False)])
+def test_how_customers_treat_staff_is_counted_apart_in_people(engine, settings, monkeypatch, people, shown):
+    from eevp.analytics import customers
+    from eevp.intake.ingest import ingest_file
+    from eevp.text import lens
+
+    rows = "".join(f"r{i},2026-Q1,Cashier,Customers shout at us every day. Some are lovely.\n" for i in range(people))
+    ingest_file(engine, settings, "survey", ("id,wave,role,Comment\n" + rows).encode(), "t.csv",
+                {"respondent_id": "id", "wave": "wave", "role": "role", "text": ["Comment"]})
+
+    def fake(texts, languages=None, sentiment=None, embeddings=None, embed=None):
+        out = lens.rule_tags(texts, ["en"] * len(texts), sentiment=lambda t, l: ["negative"] * len(t))
+        out["about_customers"], out["stage"], out["cls"] = False, None, "customers_treat_staff"
+        return out
+
+    monkeypatch.setattr(customers, "tag_statements", fake)
+    customers.tag_units(engine)
+    got = customers.treat_staff(engine, 10)
+    if shown:  # two statements per person, counted as one person each
+        assert got == {"people": people, "statements": 2 * people, "negative_share": 1.0}
+    else:
+        assert got is None

@@ -183,7 +183,7 @@ def test_evaluation_targets_of_the_rules(path):
 
 def test_evaluation_of_the_learned_lens_on_the_held_out_project_set():
     """The project's evaluation set was not trained on (its development set was): at the head's
-    training, F1 0.86 / 0.83 / 0.81 and stage accuracy 0.80 / 0.65 / 0.73 (en / ru / uk)."""
+    training, F1 0.84 / 0.87 / 0.89 and stage accuracy 0.78 / 0.65 / 0.72 (en / ru / uk)."""
     scores = evaluate(EVAL)
     for lang in ("en", "ru", "uk"):
         assert scores[lang]["f1"] >= 0.78, (lang, scores[lang])

@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from eevp import insights
 from eevp.insights import ABOUT_CLASSES, CLASSES, rule_tags, tag_statements
 from eevp.text import lens, lens_model
-from eevp.text.lens_model import LinearHead, load_head, save_head
+from eevp.text.lens_model import LinearHead, decide, load_head, save_head
 from training import real_text
 
 
@@ -47,12 +47,26 @@ def test_a_customer_word_does_not_decide_when_the_model_disagrees(monkeypatch):
     assert (row["cls"], bool(row["about_customers"]), row["stage"]) == ("not_about_customers", False, None)
 
 
-def test_the_model_can_find_customers_without_a_customer_word(monkeypatch):
-    text = "The tills are never staffed on Saturdays and the queue reaches the door."
-    _with_heads(monkeypatch, [5, 0, 0, 0, 0])
-    row = tag_statements([text], ["en"]).iloc[0]
-    assert row["cls"] == "customer_problem" and bool(row["about_customers"])
-    assert 0 < row["severity"] <= 1
+def test_a_staff_complaint_naming_no_one_served_is_never_a_customer_problem(monkeypatch):
+    _with_heads(monkeypatch, [5, 0, 0, 0, 0])  # a head sure that everything is a customer problem
+    out = tag_statements(["The late shift is always short of people.",
+                          "Customers wait 40 minutes on the hotline before anyone picks up."], ["en", "en"])
+    assert out["cls"].tolist()[0] != "customer_problem" and not out["about_customers"].iloc[0]
+    assert out["cls"].iloc[1] == "customer_problem" and 0 < out["severity"].iloc[1] <= 1
+
+
+def test_decide_threshold_and_cue():
+    from eevp.text.lens_model import decide
+
+    classes = ("customer_problem", "customer_positive", "job_context", "not_about_customers")
+    proba = np.array([[0.40, 0.30, 0.20, 0.10],   # about 0.70
+                      [0.30, 0.00, 0.30, 0.40],   # about 0.30
+                      [0.50, 0.40, 0.05, 0.05]])  # about 0.90
+    group = ("customer_problem", "customer_positive")
+    assert decide(proba, classes, group, None) == ["customer_problem", "not_about_customers", "customer_problem"]
+    assert decide(proba, classes, group, 0.8) == ["job_context", "not_about_customers", "customer_problem"]
+    assert decide(proba, classes, group, 0.25, np.array([True, True, False])) == \
+        ["customer_problem", "customer_problem", "job_context"]
 
 
 def test_columns_and_about_follows_the_class():
@@ -100,7 +114,9 @@ def test_on_a_held_out_real_source_the_heads_beat_the_lexicon():
     xa = tm.features(aux["text"].tolist(), aux["language"].tolist())
     head = tm.fit_lens(x[~held.to_numpy()], df.loc[~held, "cls"], xa, aux, (0.05, 0.0))
     test = df[held]
-    model = tm.about_scores(test["cls"].tolist(), head.predict(x[held.to_numpy()]))
+    xt = x[held.to_numpy()]
+    pred = decide(head.predict_proba(xt), head.classes, ABOUT_CLASSES, None, tm.cue_of(xt))
+    model = tm.about_scores(test["cls"].tolist(), pred)
     rules = rule_tags(test["text"].tolist(), test["language"].tolist())
     base = tm.about_scores(test["cls"].tolist(),
                            np.where(rules["about_customers"], "customer_problem", "not_about_customers").tolist())

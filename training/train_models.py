@@ -27,10 +27,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, f1_score, precision_recall_fscore_support
 
 from eevp.themes.embeddings import heads_embedder as default_embedder
-from eevp.insights import RULE_FEATURES, STAGES, rule_features
+from eevp.insights import RULE_FEATURES, STAGES, customer_cue, rule_features
 from eevp.text.language import detect_languages
 from eevp.sentiment import sentiment_scores
-from eevp.text.lens_model import HEADS_DIR, LinearHead, save_head
+from eevp.text.lens_model import HEADS_DIR, LinearHead, decide, save_head
 from training import real_text as rt
 
 CLASSES = ("customer_problem", "customer_positive", "customers_treat_staff", "job_context", "not_about_customers")
@@ -41,6 +41,8 @@ C = 0.5  # sentiment and stage heads
 #: Settings of the class head tried by nested selection: (C, weight of the airline tweets).
 #: Each outer fold picks one by leave-one-source-out within its own training sources only.
 LENS_CONFIGS = ((0.05, 0.0), (0.5, 0.0), (0.05, 0.2), (0.5, 0.2))
+#: Thresholds on P(customer_problem) + P(customer_positive) tried with each setting (None: argmax).
+THRESHOLDS = (None, 0.5, 0.65, 0.8)
 AUX_WEIGHT = 0.3  # of the airline tweets and the project's statements in the stage head
 PROJECT_WEIGHT = 1.0  # of the project's development statements in the class head
 TESTS = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -61,6 +63,11 @@ def features(texts: list[str], languages: list[str]) -> np.ndarray:
 def sentiment_features(texts: list[str], languages: list[str]) -> np.ndarray:
     """Embedding and the lexicon's score (the sentiment head's input)."""
     return np.hstack([rt.embed(texts), sentiment_scores(texts, languages)[:, None]]).astype(np.float64)
+
+
+def cue_of(x: np.ndarray) -> np.ndarray:
+    """:func:`eevp.insights.customer_cue` of lens features (the rule cues follow the 512 embedding numbers)."""
+    return customer_cue(x[:, 512:512 + len(RULE_FEATURES)])
 
 
 def fit_head(x: np.ndarray, y: list[str], classes: tuple[str, ...], weights: np.ndarray | None = None,
@@ -122,19 +129,26 @@ def fit_lens(x, y, xa, aux, config, card: dict | None = None) -> LinearHead:
     return fit_head(x, list(y) + aux.loc[keep, "cls"].tolist(), CLASSES, w, card, c=c)
 
 
-def select_config(df: pd.DataFrame, x: np.ndarray, xa: np.ndarray, aux: pd.DataFrame) -> tuple[tuple, dict]:
-    """The setting with the best mean about-customers F1, leaving out one source of ``df`` at a time."""
+def select_config(df: pd.DataFrame, x: np.ndarray, xa: np.ndarray, aux: pd.DataFrame) -> tuple[tuple, float | None, dict]:
+    """The setting and about-threshold with the best mean about-customers F1 on whole sources
+    (natural weights), leaving out one source of ``df`` at a time."""
+    weights = natural_weights(df)
     scores = {}
     for config in LENS_CONFIGS:
-        f1s = []
+        per = {tau: [] for tau in THRESHOLDS}
         for held in sorted(df["group"].unique()):
             tr, te = (df["group"] != held).to_numpy(), (df["group"] == held).to_numpy()
             if not df.loc[te, "cls"].isin(ABOUT).any():
                 continue
             head = fit_lens(x[tr], df.loc[tr, "cls"], xa, aux, config)
-            f1s.append(about_scores(df.loc[te, "cls"].tolist(), head.predict(x[te]))["f1"])
-        scores[config] = float(np.mean(f1s))
-    return max(scores, key=scores.get), {str(k): round(v, 3) for k, v in scores.items()}
+            proba = head.predict_proba(x[te])
+            for tau in THRESHOLDS:
+                pred = decide(proba, head.classes, ABOUT, tau, cue_of(x[te]))
+                per[tau].append(about_scores(df.loc[te, "cls"].tolist(), pred, weights[te])["f1"])
+        for tau in THRESHOLDS:
+            scores[(config, tau)] = float(np.mean(per[tau]))
+    (config, tau) = max(scores, key=scores.get)
+    return config, tau, {f"{k[0]} threshold {k[1]}": round(v, 3) for k, v in scores.items()}
 
 
 def sentiment_data(lens: pd.DataFrame) -> pd.DataFrame:
@@ -152,9 +166,28 @@ def sentiment_data(lens: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- evaluation
 
 
-def about_scores(gold: list[str], pred: list[str]) -> dict:
+def natural_weights(df: pd.DataFrame) -> np.ndarray:
+    """Inverse sampling weights: what each labelled statement stands for in its whole source.
+
+    Staff sources were sampled half from statements with a customer word (``cue``; the second round's
+    ``cue+problem`` statements are a part of that pool) and half from the rest (``random``); weighting
+    by pool size over sample size turns figures on the enriched sample into figures on the source."""
+    w = np.ones(len(df))
+    for src, g in df.groupby("source"):
+        first = g[g["stratum"].isin(["cue", "random"])]
+        pool, pool_cue = int(first["pool_size"].max()), int(first["pool_cue"].max())
+        cue = g["stratum"].isin(["cue", "cue+problem"])
+        n_cue, n_rand = int(cue.sum()), int((~cue).sum())
+        idx = df.index.get_indexer(g.index)
+        if n_cue:
+            w[idx[cue.to_numpy()]] = pool_cue / n_cue
+        w[idx[~cue.to_numpy()]] = (pool - pool_cue if n_cue else pool) / max(n_rand, 1)
+    return w
+
+
+def about_scores(gold: list[str], pred: list[str], weights: np.ndarray | None = None) -> dict:
     g, p = np.isin(gold, ABOUT), np.isin(pred, ABOUT)
-    pr, rc, f1, _ = precision_recall_fscore_support(g, p, average="binary", zero_division=0)
+    pr, rc, f1, _ = precision_recall_fscore_support(g, p, average="binary", zero_division=0, sample_weight=weights)
     return {"n": len(gold), "about_gold": int(g.sum()), "precision": pr, "recall": rc, "f1": f1,
             "macro_f1_5": f1_score(gold, pred, labels=list(CLASSES), average="macro", zero_division=0)}
 
@@ -166,7 +199,7 @@ def evaluate_lens(df: pd.DataFrame, aux: pd.DataFrame, x: np.ndarray, xa: np.nda
     rows = []
     for held in sorted(df["group"].unique()):
         train, test = df["group"] != held, df["group"] == held
-        config, _ = select_config(df[train].reset_index(drop=True), x[train.to_numpy()], xa, aux)
+        config, tau, _ = select_config(df[train].reset_index(drop=True), x[train.to_numpy()], xa, aux)
         head = fit_lens(x[train.to_numpy()], df.loc[train, "cls"], xa, aux, config)
         xt = np.vstack([x[train], xa])
         w = np.r_[np.ones(train.sum()), np.full(len(aux), AUX_WEIGHT)]
@@ -174,7 +207,8 @@ def evaluate_lens(df: pd.DataFrame, aux: pd.DataFrame, x: np.ndarray, xa: np.nda
         stages = np.array(df.loc[train, "stage"].tolist() + aux["stage"].tolist())
         stage_head = fit_head(xt[about_rows], list(stages[about_rows]), STAGE_CLASSES, w[about_rows])
         sub = df[test].reset_index(drop=True)
-        pred = head.predict(x[test])
+        pred = decide(head.predict_proba(x[test]), head.classes, ABOUT, tau, cue_of(x[test.to_numpy()]))
+        weights = natural_weights(df)[test.to_numpy()]
         stage_pred = stage_head.predict(x[test])
         rules = rule_tags(sub["text"].tolist(), sub["language"].tolist(),
                           sentiment=lambda t, l: ["neutral"] * len(t))
@@ -191,7 +225,11 @@ def evaluate_lens(df: pd.DataFrame, aux: pd.DataFrame, x: np.ndarray, xa: np.nda
                 r["stage_n"] = len(cust)
                 base = about_scores(gold, [rule_pred[i] for i in ii])
                 r["rules_f1"], r["rules_precision"] = base["f1"], base["precision"]
-                rows.append({"held_out": held, "language": lang, "subset": subset, "config": str(config), **r})
+                nat = about_scores(gold, [pred[i] for i in ii], weights[ii])
+                nat_base = about_scores(gold, [rule_pred[i] for i in ii], weights[ii])
+                r.update(source_precision=nat["precision"], source_recall=nat["recall"], source_f1=nat["f1"],
+                         rules_source_f1=nat_base["f1"], rules_source_precision=nat_base["precision"])
+                rows.append({"held_out": held, "language": lang, "subset": subset, "config": f"{config} {tau}", **r})
     return pd.DataFrame(rows)
 
 
@@ -262,9 +300,10 @@ def train_all(save: bool = True, evaluate: bool = True) -> dict:
         card = {"embedder": embedder.model_id, "features": ["embedding"] * 512 + list(RULE_FEATURES) + ["lexicon_sentiment"], "C": C,
                 "trained_on": {"labelled_real_statements": int(len(df)), "auxiliary": aux["group"].value_counts().to_dict()},
                 "script": "training/train_models.py"}
-        config, sel_scores = select_config(df, x, xa, aux)
-        card["selection"] = {"chosen (C, airline weight)": list(config), "mean held-out F1 per setting": sel_scores}
-        save_head(fit_lens(x, df["cls"], xa, aux, config, card), "class", HEADS_DIR / "lens")
+        config, tau, sel_scores = select_config(df, x, xa, aux)
+        card["selection"] = {"chosen (C, airline weight)": list(config), "about_threshold": tau,
+                             "mean held-out F1 on whole sources per setting": sel_scores}
+        save_head(fit_lens(x, df["cls"], xa, aux, config, dict(card, about_threshold=tau)), "class", HEADS_DIR / "lens")
         w = np.r_[np.ones(len(df)), np.full(len(aux), AUX_WEIGHT)]
         xall, yall = np.vstack([x, xa]), df["cls"].tolist() + aux["cls"].tolist()
         rows = np.isin(yall, ABOUT)
@@ -276,13 +315,93 @@ def train_all(save: bool = True, evaluate: bool = True) -> dict:
     return summary
 
 
+CARD = HEADS_DIR / "lens" / "MODEL_CARD.md"
+
+
+def _table(rows: list[dict], cols: list[str]) -> str:
+    def cell(v):
+        return f"{v:.2f}" if isinstance(v, float) else str(v)
+    return "\n".join(["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+                     + ["| " + " | ".join(cell(r.get(c, "")) for c in cols) + " |" for r in rows])
+
+
+def write_card(summary: dict, path: Path = CARD) -> None:
+    """The model card: data by source and language, class counts, agreement, held-out figures."""
+    agreement = json.loads((rt.LABELS.parent / "agreement.json").read_text())
+    classes = [{"source": k, **v} for k, v in summary["classes_by_source"].items()]
+    langs = [{"source": k, **v} for k, v in summary["languages_by_source"].items()]
+    lens = [r for r in summary["lens"] if r["language"] != "other"]
+    sent = [r for r in summary["sentiment"] if r["language"] == "all"]
+    text = f"""# Model card: eevp's customer lens and sentiment heads
+
+Written by `python -m training.train_models` (do not edit by hand). Weights: `class.safetensors`,
+`stage.safetensors` (here) and `../sentiment_model/sentiment.safetensors`; numbers only, no text.
+
+**What they are.** Multinomial logistic regressions over the statement's multilingual USE v3 vector
+(Ukrainian respelled towards Russian first; 512 numbers), the lexicon's 15 cues and its sentiment
+score. Class: `customer_problem`, `customer_positive`, `customers_treat_staff`, `job_context`,
+`not_about_customers` (`../../../../shared/labelling-guide.md` defines them). Stage: the seven
+journey stages or none, for the first two classes. Sentiment: negative / neutral / positive.
+
+**Data.** {summary['labelled']} real statements labelled by reading them, kept by reference
+(`training/labels/customer_lens.csv`: source, row, field, statement index, hash; the text is read
+from `../shared/data/external` and never stored here). Five labellers each took one or two sources;
+a shared subset of {agreement['shared_items']} statements was labelled by all five: Fleiss' kappa
+{agreement['fleiss_kappa_class']} on the class, {agreement['fleiss_kappa_about']} on about-customers,
+{agreement['fleiss_kappa_sentiment']} on sentiment; the majority label is used there. Half of each
+staff source's sample was drawn from statements with a customer word (stratum `cue`), and a second
+round drew English statements with a customer word and a problem word (`cue+problem`), so the labelled
+set holds far more customer statements than the sources do: precision on a whole source is lower than
+on this sample. Auxiliary training rows: US airline tweets (customers' own words; the data set's
+complaint reasons as stages; weight chosen by nested selection) and the project's development
+statements (`tests/data/customer_statements_dev.csv`, written here). Sentiment also learns from
+Glassdoor pros/cons, the airline tweets, Russian bank/telecom tweets and Russian restaurant reviews.
+
+Classes by source:
+
+{_table(classes, ['source', *CLASSES])}
+
+Languages by source (detected):
+
+{_table(langs, ['source', *sorted({k for r in langs for k in r if k != 'source'})])}
+
+**Held-out figures.** Each source is left out in turn: the heads are trained on the others (the class
+head's regularisation and airline weight picked by leave-one-source-out inside the training sources
+only) and scored on it. `clear` leaves out statements marked borderline. Baseline: the lexicon rules.
+
+{_table(lens, ['held_out', 'language', 'subset', 'n', 'about_gold', 'precision', 'recall', 'f1', 'source_precision', 'source_recall', 'source_f1', 'macro_f1_5', 'stage_acc', 'stage_n', 'rules_f1', 'rules_source_f1'])}
+
+`precision`/`recall`/`f1`: on the labelled sample (enriched in customer statements); `source_*`: the same
+predictions weighted back to the whole source (inverse sampling weights), i.e. what a reader of that
+source's tagged statements would see.
+
+Sentiment, balanced accuracy of negative vs positive and three-class macro-F1, each test set's whole
+source left out of training; baseline the lexicon:
+
+{_table(sent, ['test', 'n', 'n_polar', 'balanced_acc', 'macro_f1_3', 'lexicon_balanced_acc'])}
+
+**Limits.** Customer statements are rare and hard in staff reviews (most of those labelled were marked
+borderline by their labeller); on a source left out, the lens finds about half of them with low
+precision. Marketplace reviews written by customers (Rozetka) are unlike anything else in training and
+the lens barely finds them when they are left out. Use the in-app review to correct tags: corrections
+apply to the same and near-identical statements.
+"""
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--no-save", action="store_true", help="evaluate only")
     p.add_argument("--save-only", action="store_true", help="train and save the heads, no evaluation")
     p.add_argument("--json", help="write the figures to this file")
+    p.add_argument("--card-from", help="only write the model card from a --json file of an earlier run")
     a = p.parse_args(argv)
+    if a.card_from:
+        write_card(json.loads(Path(a.card_from).read_text()))
+        return 0
     summary = train_all(save=not a.no_save, evaluate=not a.save_only)
+    if not a.save_only and not a.no_save:
+        write_card(json.loads(json.dumps(summary, default=float)))
     pd.set_option("display.width", 200)
     print(pd.DataFrame(summary["lens"]).to_string(index=False))
     print(pd.DataFrame(summary["sentiment"]).to_string(index=False))

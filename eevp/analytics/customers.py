@@ -171,6 +171,23 @@ def customer_units(engine: Engine) -> pd.DataFrame:
     return df
 
 
+def treat_staff(engine: Engine, min_people: int) -> dict | None:
+    """How customers treat staff, kept apart from customer problems (it matters for staff safety):
+    ``{"people", "statements", "negative_share"}``, or None when fewer than ``min_people`` people say it."""
+    t, s = db.text_units, db.statement_tags
+    with engine.connect() as conn:
+        df = fetch_frame(conn, select(t.c.kind, t.c.record_id, t.c.respondent_key, s.c.sentiment)
+                         .join(s, s.c.unit_id == t.c.id).where(s.c.cls == "customers_treat_staff"))
+    if df.empty:
+        return None
+    df = with_person(df)
+    people = int(df["person"].nunique())
+    if people < min_people:
+        return None
+    return {"people": people, "statements": int(len(df)),
+            "negative_share": float((df["sentiment"] == "negative").mean())}
+
+
 def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
     th = db.themes
     with engine.connect() as conn:

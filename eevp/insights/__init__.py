@@ -20,6 +20,7 @@ from eevp.text.lens import (  # noqa: F401
     STAGES,
     TAGGER_VERSION,
     apply_corrections,
+    customer_cue,
     lexicon_sentiment,
     review_precision,
     review_sample,
@@ -29,7 +30,7 @@ from eevp.text.lens import (  # noqa: F401
 from eevp.themes.embeddings import heads_embedder
 
 __all__ = ["ABOUT_CLASSES", "CLASSES", "COLUMNS", "RULE_FEATURES", "SENTIMENTS", "STAGES", "TAGGER_VERSION",
-           "apply_corrections", "evaluate", "lexicon_sentiment", "review_precision", "review_sample", "rule_features",
+           "apply_corrections", "customer_cue", "evaluate", "lexicon_sentiment", "review_precision", "review_sample", "rule_features",
            "rule_tags", "tag_statements"]
 
 

@@ -35,7 +35,7 @@ import pandas as pd
 from eevp.errors import InputError
 from eevp.hashing import text_hash
 from eevp.text.language import detect_languages
-from eevp.text.lens_model import shipped_head
+from eevp.text.lens_model import decide, shipped_head
 from eevp.text.sentiment import sentiment_scores
 from eevp.text.sentiment_model import predict_sentiment
 
@@ -50,6 +50,7 @@ __all__ = [
     "evaluate",
     "lexicon_sentiment",
     "review_precision",
+    "customer_cue",
     "rule_features",
     "rule_tags",
     "review_sample",
@@ -346,7 +347,7 @@ def tag_statements(
     cues = rule_features(texts, langs)
     x = np.hstack([emb, cues, sentiment_scores(texts, langs)[:, None]])
     proba = head.predict_proba(x)
-    cls = [head.classes[i] for i in proba.argmax(axis=1)]
+    cls = decide(proba, head.classes, ABOUT_CLASSES, head.card.get("about_threshold"), customer_cue(cues))
     empty = [not t.strip() for t in texts]
     cls = ["not_about_customers" if e else c for c, e in zip(cls, empty)]
     about = [c in ABOUT_CLASSES for c in cls]
@@ -405,6 +406,14 @@ def _tag_one(doc: _Doc, lex: _Lang, lang: str, priority, sentiment: str) -> tupl
 
 RULE_FEATURES = ("mentions_customer", "trapped_mention", "one_customer", "process_cue", "employee_cue", "rule_about",
                  "past_tense", "time_marker") + tuple(f"cue_{s}" for s in STAGES)
+
+
+def customer_cue(features: np.ndarray) -> np.ndarray:
+    """Rows of :func:`rule_features` where the lexicon names the people served (not a trap) or a
+    customer-facing process: only these may be customer statements; the head decides which are."""
+    col = {name: k for k, name in enumerate(RULE_FEATURES)}
+    f = np.asarray(features)
+    return (f[:, col["mentions_customer"]] > 0) | (f[:, col["rule_about"]] > 0) | (f[:, col["process_cue"]] > 0)
 
 
 def rule_features(texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["HEADS_DIR", "LinearHead", "load_head", "save_head"]
+__all__ = ["HEADS_DIR", "LinearHead", "decide", "load_head", "save_head"]
 
 HEADS_DIR = Path(__file__).resolve().parent.parent / "resources"
 
@@ -56,6 +56,26 @@ class LinearHead:
         if len(features) == 0:
             return []
         return [self.classes[i] for i in self.predict_proba(features).argmax(axis=1)]
+
+
+def decide(proba: np.ndarray, classes: tuple[str, ...], group: tuple[str, ...], threshold: float | None,
+           allowed: np.ndarray | None = None) -> list[str]:
+    """The class of each row: a class of ``group`` only when the row is ``allowed`` and the group's
+    probabilities add up to at least ``threshold`` (then the likeliest of the group), else the
+    likeliest of the others. The lens's group is the two about-customers classes; the threshold
+    trades recall for precision where customer statements are rare, and ``allowed`` (the lexicon
+    names the people served or a customer-facing process) keeps the head from reading a customer
+    problem into a staff complaint that mentions no one served."""
+    if len(proba) == 0:
+        return []
+    inside = np.array([c in group for c in classes])
+    best = proba.argmax(axis=1)
+    best_in = np.where(inside, proba, -1).argmax(axis=1)
+    best_out = np.where(~inside, proba, -1).argmax(axis=1)
+    grouped = inside[best] if threshold is None else proba[:, inside].sum(axis=1) >= threshold
+    if allowed is not None:
+        grouped = grouped & np.asarray(allowed, dtype=bool)
+    return [classes[i] for i in np.where(grouped, best_in, best_out)]
 
 
 def save_head(head: LinearHead, name: str, folder: Path = HEADS_DIR) -> Path:
