@@ -351,8 +351,9 @@ a shared subset of {agreement['shared_items']} statements was labelled by all fi
 {agreement['fleiss_kappa_sentiment']} on sentiment; the majority label is used there. Half of each
 staff source's sample was drawn from statements with a customer word (stratum `cue`), and a second
 round drew English statements with a customer word and a problem word (`cue+problem`), so the labelled
-set holds far more customer statements than the sources do: precision on a whole source is lower than
-on this sample. Auxiliary training rows: US airline tweets (customers' own words; the data set's
+set holds far more customer statements than the sources do; the `source_*` figures below weight it back.
+The head decides only among statements where the lexicon finds the people served or a customer-facing
+process (`eevp.text.lens.customer_cue`), above the about-threshold in the card of `class.json`. Auxiliary training rows: US airline tweets (customers' own words; the data set's
 complaint reasons as stages; weight chosen by nested selection) and the project's development
 statements (`tests/data/customer_statements_dev.csv`, written here). Sentiment also learns from
 Glassdoor pros/cons, the airline tweets, Russian bank/telecom tweets and Russian restaurant reviews.
