@@ -204,7 +204,8 @@ def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
 
 def rank_themes(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int,
                 rule: SystemicRule = SystemicRule(), stats: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Customer themes ranked by reach, with systemic/local, stages, sources, sentiment and trend.
+    """Customer themes ranked by reach × (0.5 + severity), with systemic/local, stages, sources, sentiment,
+    trend and severity.
 
     Themes raised by fewer than ``min_reach`` people (the comment threshold) are left out entirely.
     Within a theme, the counts per stage, source, sentiment and period are hidden (None) when
@@ -259,8 +260,8 @@ NOT_GIVEN = "(not given)"
 def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd.DataFrame:
     """Everything :func:`rank_themes` shows about each theme except the systemic/local label.
 
-    One row per theme raised by at least ``min_reach`` people, ranked by reach, departments and
-    roles; plus :data:`PRIVATE_STATS` for the classification.
+    One row per theme raised by at least ``min_reach`` people, ranked by reach × (0.5 + severity), then
+    reach and departments; plus :data:`PRIVATE_STATS` for the classification.
     """
     cols = [c for c in RANKED_COLUMNS if c != "systemic"]
     u = units[units["theme_id"] >= 0]
