@@ -74,7 +74,7 @@ def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None =
     t, s = db.text_units, db.statement_tags
     with engine.connect() as conn:
         todo = conn.execute(
-            select(t.c.id, t.c.batch_id, t.c.text, t.c.text_hash)
+            select(t.c.id, t.c.batch_id, t.c.text, t.c.text_hash, t.c.language, t.c.sentiment)
             .outerjoin(s, s.c.unit_id == t.c.id).where(s.c.unit_id.is_(None)).order_by(t.c.id)).all()
     corrections = load_corrections(engine)
     done = 0
@@ -82,7 +82,11 @@ def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None =
         part = todo[start:start + chunk]
         texts = [r.text for r in part]
         vectors, _ = embed_cached(engine, heads_embedder(), texts)
-        tags = tag_statements(texts, embeddings=vectors if len(texts) else None)
+        # the language and sentiment the analysis stored for each unit are not worked out again
+        languages = [r.language for r in part] if all(r.language for r in part) else None
+        stored = [r.sentiment for r in part]
+        sentiment = (lambda _texts, _langs: stored) if all(stored) else None
+        tags = tag_statements(texts, languages, sentiment, embeddings=vectors)
         tags["text_hash"] = [r.text_hash for r in part]
         if len(corrections):
             tags = _corrected(engine, tags, corrections, apply_corrections, model_id)

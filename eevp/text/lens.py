@@ -345,7 +345,8 @@ def tag_statements(
         raise InputError(f"Embeddings of shape {emb.shape} do not fit the customer lens, which reads "
                          f"{head.embedder_id} vectors; pass those, or none to compute them.")
     cues = rule_features(texts, langs)
-    x = np.hstack([emb, cues, sentiment_scores(texts, langs)[:, None]])
+    lexicon = sentiment_scores(texts, langs)
+    x = np.hstack([emb, cues, lexicon[:, None]])
     proba = head.predict_proba(x)
     cls = decide(proba, head.classes, ABOUT_CLASSES, head.card.get("about_threshold"), customer_cue(cues))
     empty = [not t.strip() for t in texts]
@@ -353,7 +354,7 @@ def tag_statements(
     about = [c in ABOUT_CLASSES for c in cls]
     stage_all = stage_head.predict(x)
     stage = [st if a and st in STAGES else None for a, st in zip(about, stage_all)]
-    sent = (predict_sentiment(texts, langs, emb) if sentiment is None
+    sent = (predict_sentiment(texts, langs, emb, lexicon_scores=lexicon) if sentiment is None
             else _sentiment_labels(texts, langs, sentiment))
     col = {name: k for k, name in enumerate(RULE_FEATURES)}
     incident = [s == "negative" and bool(f[col["time_marker"]] or (a and f[col["one_customer"]] and f[col["past_tense"]]))

@@ -22,7 +22,8 @@ __all__ = ["predict_sentiment"]
 
 def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = None,
                       embeddings: np.ndarray | None = None,
-                      embed: Callable[[list[str]], np.ndarray] | None = None) -> list[str]:
+                      embed: Callable[[list[str]], np.ndarray] | None = None,
+                      lexicon_scores: np.ndarray | None = None) -> list[str]:
     """``negative`` / ``neutral`` / ``positive`` per text.
 
     Args:
@@ -31,6 +32,7 @@ def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = No
         embeddings: the texts' vectors from the heads' embedder (the default multilingual USE,
             :func:`eevp.themes.embeddings.heads_embedder`).
         embed: ``f(texts) -> vectors`` of that embedder, used when ``embeddings`` is ``None``.
+        lexicon_scores: the texts' :func:`eevp.text.sentiment.sentiment_scores`, when the caller has them.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     langs = list(languages) if languages is not None else detect_languages(texts)
@@ -40,6 +42,7 @@ def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = No
     if embeddings is None and embed is None:
         raise InputError("The sentiment head reads sentence embeddings: pass the texts' vectors or an embed function.")
     emb = np.asarray(embed(texts) if embeddings is None else embeddings)
-    x = np.hstack([emb, sentiment_scores(texts, langs)[:, None]])
+    scores = sentiment_scores(texts, langs) if lexicon_scores is None else np.asarray(lexicon_scores)
+    x = np.hstack([emb, scores[:, None]])
     out = head.predict(x)
     return ["neutral" if not t.strip() else s for t, s in zip(texts, out)]
