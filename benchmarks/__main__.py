@@ -38,6 +38,7 @@ NAMES = {
     "throughput": "benchmarks.bench_throughput",
     "dashboards": "benchmarks.bench_dashboards",
     "themes": "benchmarks.bench_themes",
+    "theme_sizes": "benchmarks.bench_theme_sizes",
     "analysis": "benchmarks.bench_analysis",
 }
 COLUMNS = ["area", "measure", "eevp", "baseline", "ratio", "target", "met?"]

@@ -46,9 +46,22 @@ tab_list, tab_who, tab_trend, tab_quotes, tab_search, tab_compare = st.tabs(
     [t("Themes"), t("Who raises them"), t("Trend"), t("Quotes"), t("Search"), t("Compare groups")])
 
 with tab_list:
-    ui.chart(charts.theme_bars(themes, title=t("Theme size and sentiment")),
+    shown = themes
+    groups = theme_views.theme_groups(themes)
+    if len(groups):
+        st.caption(t("{k} themes in {g} groups of related themes. Pick a group to open it.", k=len(themes),
+                     g=len(groups)))
+        ui.chart(charts.theme_bars(groups, title=t("Theme groups: size and sentiment")),
+                 "Bar length = number of text units in the group's themes; colours show the sentiment mix.")
+        names = groups.set_index("group")
+        pick = st.selectbox(t("Theme group"), [None] + groups["group"].tolist(), key="theme_group",
+                            format_func=lambda g: t("All themes") if g is None else t(
+                                "{label} ({n} themes)", label=names.at[g, "label"], n=int(names.at[g, "themes"])))
+        if pick is not None:
+            shown = themes[themes["group"] == pick]
+    ui.chart(charts.theme_bars(shown, title=t("Theme size and sentiment")),
              "Bar length = number of text units; colours show the sentiment mix.")
-    ui.table(theme_views.theme_overview(themes), key="themes", filename="eevp-themes.csv",
+    ui.table(theme_views.theme_overview(shown), key="themes", filename="eevp-themes.csv",
              caption="Share columns are percentages of each theme's text units.",
              percent=["share", "survey", "exit", "focus", "negative", "positive"])
     if ui.allowed("rename_themes"):

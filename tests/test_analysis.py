@@ -352,3 +352,22 @@ def test_integration_with_real_embedder_module(engine, settings, corpus):
     from eevp.themes.embeddings import heads_embedder
 
     assert stored == {emb.model_id, heads_embedder().model_id}
+
+
+def test_a_fit_of_many_themes_is_grouped_and_the_groups_follow_a_rename(engine, settings, corpus):
+    from eevp.themes.model import ThemeConfig
+
+    texts, _ = corpus
+    add_units(engine, texts)
+    out = analyze(engine, settings, embedder=FakeEmbedder(), steps=steps(k=30), candidate_steps=one_cluster(),
+                  config=ThemeConfig(theme_merge_similarity=1.0, outlier_target=0.0))
+    table = theme_table(engine)
+    fitted = table[~table["is_candidate"]]
+    assert len(fitted) > 25 and fitted["group"].notna().all()
+    assert fitted["group"].nunique() == round(len(fitted) ** 0.5)
+    largest = fitted.sort_values(["size", "theme_id"], ascending=[False, True]).groupby("group").head(1)
+    for r in largest.itertuples():
+        assert r.group_label.startswith(r.label)
+    rename_theme(engine, out["model_row"], int(largest.iloc[0]["theme_id"]), "Renamed by HR")
+    again = theme_table(engine)
+    assert again.loc[again["group"] == largest.iloc[0]["group"], "group_label"].iloc[0].startswith("Renamed by HR")

@@ -95,6 +95,25 @@ def theme_overview(themes: pd.DataFrame, top_keywords: int = 8) -> pd.DataFrame:
                                        "keywords"])
 
 
+def theme_groups(themes: pd.DataFrame) -> pd.DataFrame:
+    """One row per theme group of a theme table (see :mod:`eevp.themes.groups`), largest first:
+    group, label, themes (count), size, people (when the table has it), sentiment ({label: units}).
+    Themes outside any group (candidate themes) are left out; empty when the fit was not grouped."""
+    cols = ["group", "label", "themes", "size", "people", "sentiment"]
+    grouped = themes[themes["group"].notna()] if "group" in themes else themes.iloc[:0]
+    rows = []
+    for g, part in grouped.groupby("group"):
+        mix: dict[str, int] = {}
+        for sent in part["sentiment"]:
+            for k, n in (sent or {}).items():
+                mix[k] = mix.get(k, 0) + int(n)
+        rows.append({"group": int(g), "label": part["group_label"].iloc[0], "themes": len(part),
+                     "size": int(part["size"].sum()),
+                     "people": int(part["people"].sum()) if "people" in part else None, "sentiment": mix})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["size", "group"], ascending=[False, True]).reset_index(drop=True)
+
+
 def exit_units(units: pd.DataFrame, exits: pd.DataFrame) -> pd.DataFrame:
     """Units from exit interviews with the leaver's ``regretted`` flag (from the exit record)."""
     ex = units[units["kind"] == "exit"]

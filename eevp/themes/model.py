@@ -33,6 +33,7 @@ from sklearn.decomposition import PCA
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.text.language import written_in
 from eevp.text.textprep import LemmaTokenizer, guess_language, make_vectorizer
+from eevp.themes.cluster import HierarchySplit
 from eevp.themes.labels import phrase_label
 
 __all__ = [
@@ -84,6 +85,8 @@ class ThemeConfig:
             (the same subject clustered apart, e.g. by language); 1.0 = never merge.
         label_skip: words (lemmas) kept as keywords but never put in a label, e.g. "customer" in
             themes that are all about customers.
+        max_theme_share: a theme of the main fit holding more of the clustered units than this is
+            split along HDBSCAN's tree (:mod:`eevp.themes.cluster`); 1.0 = never.
     """
 
     seed: int = 42
@@ -103,6 +106,7 @@ class ThemeConfig:
     merge_similarity: float = 0.9
     theme_merge_similarity: float = 0.85
     label_skip: tuple[str, ...] = ()
+    max_theme_share: float = 0.25
 
 
 @dataclass
@@ -177,6 +181,7 @@ def params_for_size(n_units: int, config: ThemeConfig | None = None) -> dict:
         "n_components": int(config.n_components),
         "pca_dims": int(config.pca_dims if config.pca_dims and fit_n > config.pca_above else 0),
         "low_memory": bool(fit_n > 10_000),
+        "max_theme_share": float(config.max_theme_share),
     }
 
 
@@ -260,11 +265,15 @@ def _default_reducer(params: dict, seed: int, dim: int):
 
 
 def _default_clusterer(params: dict, selection: str = "eom"):
-    """HDBSCAN. ``selection``: "eom" (the main fit: BERTopic's default, stable broad themes) or
+    """HDBSCAN. ``selection``: "eom" (the main fit: BERTopic's default, stable broad themes, with a
+    theme that swallows the corpus split along HDBSCAN's own tree, see :mod:`eevp.themes.cluster`) or
     "leaf" (candidate themes: the leftovers of a fit are many small subjects, where "eom" tends to
     return one cluster of nearly everything, e.g. 2 candidates for 1,247 units against 17 with "leaf")."""
     from hdbscan import HDBSCAN
 
+    if selection == "eom":
+        return HierarchySplit(min_cluster_size=params["min_cluster_size"], min_samples=params["min_samples"],
+                              max_share=params.get("max_theme_share", 1.0))
     return HDBSCAN(min_cluster_size=params["min_cluster_size"], min_samples=params["min_samples"],
                    metric="euclidean", cluster_selection_method=selection, prediction_data=False,
                    core_dist_n_jobs=1)

@@ -15,13 +15,14 @@ from sqlalchemy.engine import Engine
 from eevp.errors import InputError
 from eevp.store import db
 from eevp.store.queries import current_model, fetch_frame, rows_frame
+from eevp.themes.groups import group_label
 
 __all__ = ["SCOPES", "search_units", "theme_table", "unit_themes"]
 
 SCOPES = ("all", "customers")
 CHUNK = 2000
 THEME_COLUMNS = ["model_row", "theme_id", "label", "label_edited", "keywords", "size", "share", "by_source",
-                 "sentiment", "is_candidate"]
+                 "sentiment", "is_candidate", "group", "group_label"]
 UNIT_COLUMNS = ["unit_id", "theme_id", "kind", "record_id", "respondent_key", "question", "role", "department",
                 "location", "tenure", "wave", "date", "language", "sentiment", "batch_id"]
 
@@ -50,7 +51,8 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
     Returns:
         DataFrame(model_row, theme_id, label, label_edited, keywords (list), size, share (of the
         scope's analysed units), by_source ({kind: share of the theme}), sentiment ({label: units}),
-        is_candidate), largest first; empty when there are no themes.
+        is_candidate, group (a number, NA when the fit was not grouped or for candidate themes),
+        group_label), largest first; empty when there are no themes.
     """
     check_scope(scope)
     th, a, t = db.themes, db.theme_assignments, db.text_units
@@ -66,6 +68,7 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
         counts = rows_frame(conn.execute(q.group_by(a.c.theme_id, t.c.kind, t.c.sentiment)).all(),
                             ["theme_id", "kind", "sentiment", "n"])
     total = int(counts["n"].sum())
+    groups = {int(k): v for k, v in json.loads(current.params_json or "{}").get("groups", {}).items()}
     rows = []
     for r in themes:
         c = counts[counts["theme_id"] == r.theme_id]
@@ -78,8 +81,11 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
                      "by_source": {k: n / size for k, n in c.groupby("kind")["n"].sum().items()},
                      "sentiment": {str(k): int(n) for k, n in c.fillna({"sentiment": "unknown"})
                                    .groupby("sentiment")["n"].sum().items()},
-                     "is_candidate": bool(r.is_candidate)})
+                     "is_candidate": bool(r.is_candidate), "group": groups.get(int(r.theme_id))})
     df = pd.DataFrame(rows, columns=THEME_COLUMNS)
+    df["group"] = df["group"].astype("Int64")
+    names = {g: group_label(part["label"].tolist(), part["size"].tolist()) for g, part in df.groupby("group")}
+    df["group_label"] = df["group"].map(names)
     return df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
 
 

@@ -40,6 +40,7 @@ from eevp.text.lens import customer_words
 from eevp.text.sentiment_model import predict_sentiment
 from eevp.text.textprep import is_boilerplate, word_count
 from eevp.themes.embeddings import embed_cached, get_embedder, heads_embedder
+from eevp.themes.groups import group_themes
 from eevp.themes.model import (
     ThemeConfig,
     assign_new,
@@ -250,7 +251,9 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
     path = save_model(result, Path(settings.models_dir) / f"{scope}-{stamp}")
     progress("saving themes", 0, 1)
     m = db.theme_models
-    meta = {"params": result.params, "config": asdict(result.config), "threshold": result.threshold}
+    sizes = result.themes.set_index("theme_id")["size"].reindex(result.theme_ids).fillna(0).tolist()
+    meta = {"params": result.params, "config": asdict(result.config), "threshold": result.threshold,
+            "groups": group_themes(result.theme_ids, result.centroids, sizes)}
     with engine.begin() as conn:
         conn.execute(update(m).where(m.c.scope == scope).values(is_current=False))
         row = conn.execute(insert(m).values(
