@@ -26,7 +26,7 @@ def test_a_phrase_needs_enough_comments():
 
 def test_numbers_placeholders_and_joiners_break_phrases():
     waits = [f"Customers wait {n} minutes on hold" for n in (20, 30, 40, 50)]
-    assert phrase_label(waits, ["wait", "minute"], "en") is None  # never "wait minutes"
+    assert phrase_label(waits, ["wait", "minute"], "en") == "Customers wait"  # never "wait minutes"
     named = [f"[NAME] praised the night shift rota {w}" for w in ("today", "again", "twice", "openly")]
     assert phrase_label(named, ["name", "praised", "shift"], "en") == "Praised the night shift"
     joined = [f"Online and phone orders both fail {w}" for w in ("today", "again", "twice", "often")]
@@ -53,3 +53,10 @@ def test_russian_and_ukrainian_phrases_read_as_written():
 def test_comments_in_other_languages_are_not_read():
     texts = [f"Ноутбуки слишком медленные {w}" for w in ("сегодня", "опять", "везде", "всегда", "тут")]
     assert phrase_label(texts, ["ноутбук", "медленный"], "en") is None
+
+
+def test_without_a_two_keyword_phrase_the_common_phrase_around_the_first_keyword_names_the_theme():
+    texts = ([f"Senior management {x}." for x in ("ignore us", "never listen", "changes every year", "is remote")]
+             + [f"Management style {x}" for x in ("is old", "varies")] + ["Too much work.", "Long shifts."])
+    assert phrase_label(texts, ["management", "shift", "work"], "en") == "Senior management"
+    assert phrase_label(texts[4:], ["management", "shift", "work"], "en") is None  # 2 comments: too few

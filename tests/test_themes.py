@@ -390,3 +390,36 @@ def test_make_label_passes_over_words_that_say_nothing_here():
     assert make_label(words, "en", skip=("customer", "buyer", "клиент")) == "Delivery late, warn"
     assert make_label(["customer wait", "hotline", "wait"], "en", skip=("customer",)) == "Hotline, wait"
     assert make_label(["customer", "client"], "en", skip=("customer", "client")) == "Customer, client"  # nothing else
+
+
+def test_praise_and_complaint_about_one_subject_become_two_themes():
+    from eevp.themes.model import split_by_polarity
+
+    topics = np.array([0] * 10 + [1] * 10 + [-1])
+    pol = ["positive"] * 4 + ["negative"] * 5 + ["neutral"] + ["negative"] * 9 + ["positive"] + ["positive"]
+    out = split_by_polarity(topics, pol, min_size=3)  # theme 0: 4 positive (40%), 5 negative
+    assert out[:4].tolist() == [2] * 4  # the praise of theme 0 is a theme of its own
+    assert out[4:10].tolist() == [0] * 6  # the complaint keeps the id, with the neutral unit (larger side)
+    assert out[10:20].tolist() == [1] * 10  # 1 positive in 10: under the share, not split
+    assert out[20] == -1
+    assert split_by_polarity(topics, pol, min_size=5)[:4].tolist() == [0] * 4  # 4 positives < 5 units
+
+
+def test_labels_of_one_model_are_made_distinct_by_a_keyword():
+    from eevp.themes.model import distinct_labels
+
+    out = distinct_labels(["Place to work", "Place to work", "Low pay", "place to work"],
+                          [["place", "work", "management"], ["work", "place", "hours"], ["pay"], ["place", "work"]])
+    assert out[:3] == ["Place to work: management", "Place to work: hours", "Low pay"]
+    assert out[3] == "place to work"  # nothing left to add, and no longer a repeat of the others
+    assert distinct_labels(["A", "A"], [["a"], ["a"]]) == ["A (1)", "A (2)"]
+
+
+def test_no_cons_answers_and_spreadsheet_errors_are_boilerplate():
+    from eevp.text.textprep import is_boilerplate
+
+    for text in ["No cons", "None that I can think of", "Can't think of any", "#NAME?", "#DIV/0!", "Минусов нет",
+                 "Немає мінусів", "no real downsides so far"]:
+        assert is_boilerplate(text), text
+    for text in ["No pay rise in three years", "No career progression", "Нет премий", "Poor management"]:
+        assert not is_boilerplate(text), text

@@ -36,16 +36,19 @@ __all__ = [
 STOPWORDS_DIR = Path(__file__).resolve().parents[1] / "resources" / "stopwords"
 LANGUAGES = ("en", "ru", "uk")
 
+BOILERPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "boilerplate"
+
+
+def _lines(name: str) -> list[str]:
+    """The lines of a resource file under ``resources/boilerplate``, without comments ("# ...") and blanks."""
+    text = (BOILERPLATE_DIR / name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("# ")]
+
+
 #: Whole answers (after normalising case, spaces and trailing punctuation) that say nothing.
-BOILERPLATE = frozenset("""
-n/a|na|n.a.|none|no|nope|nothing|nothing to add|nothing else to add|nothing else|no comment|no comments|nil|null|-|--|...|.|?|
-not applicable|no answer|nothing to say|nothing more|nothing really|not really|none really|all good|ok|okay|
-idk|i don't know|dont know|don't know|no idea|same|same as above|as above|see above|no suggestions|
-нет|не знаю|ничего|нечего|нечего добавить|добавить нечего|нечего сказать|нет комментариев|без комментариев|нет ответа|ничего не|ничего нет|нету|
-не могу сказать|затрудняюсь ответить|всё хорошо|все хорошо|нет предложений|без предложений|
-ні|немає|нема|нічого|не знаю|без коментарів|немає коментарів|немає відповіді|важко відповісти|
-нічого додати|нема чого додати|немає чого додати|нічого сказати|все добре|усе добре|без пропозицій|немає пропозицій|так|да|yes
-""".replace("\n", "").split("|")) - {""}
+BOILERPLATE = frozenset(_lines("answers.txt"))
+#: Answers that say nothing as patterns: "no cons so far", "#NAME?", "минусов нет".
+BOILERPLATE_PATTERN = re.compile("(?:" + "|".join(_lines("patterns.txt")) + r")\Z")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _NORMALISE = re.compile(r"[\s\"'«»“”.,!?;:()\[\]]+")
@@ -64,7 +67,8 @@ def _normalise(text: str) -> str:
 
 
 def is_boilerplate(text: str | None) -> bool:
-    """Whether a comment says nothing: empty, "n/a", "нет комментариев", digits or punctuation only.
+    """Whether a comment says nothing: empty, "n/a", "нет комментариев", "no cons so far", a spreadsheet
+    error ("#NAME?"), digits or punctuation only (the answers and patterns in ``resources/boilerplate``).
 
     Args:
         text: one comment.
@@ -77,7 +81,8 @@ def is_boilerplate(text: str | None) -> bool:
     raw = str(text).strip().lower()
     if not raw or not _HAS_LETTER.search(raw):
         return True
-    return raw in BOILERPLATE or _normalise(raw) in BOILERPLATE
+    norm = _normalise(raw)
+    return raw in BOILERPLATE or norm in BOILERPLATE or bool(BOILERPLATE_PATTERN.match(norm))
 
 
 def word_count(text: str | None) -> int:

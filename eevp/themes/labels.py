@@ -72,8 +72,9 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         sample: comments read at most.
 
     Returns:
-        E.g. "Wait on the phone" (first letter upper-case), or None when no phrase holds two
-        keywords in enough comments.
+        E.g. "Wait on the phone" (first letter upper-case); when no phrase holds two keywords in
+        enough comments, the phrase around the first keyword that most comments use ("Poor
+        management"); None when there is neither.
     """
     weights = _keyword_weights(keywords, language)
     if len(weights) < 2:
@@ -100,7 +101,7 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
                     if words[j - 1] in stops or lemmas[j - 1] in skip:
                         continue
                     covered = frozenset(lem for lem in lemmas[i:j] if lem in weights)
-                    if len(covered) >= 2:
+                    if len(covered) >= 2 or (covered and max(weights[lem] for lem in covered) == 1.0):
                         found[" ".join(words[i:j])] = covered
         for phrase, covered in found.items():  # once per comment: how many comments use it
             counts[phrase] += 1
@@ -109,7 +110,10 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     # Keywords carried first, then how many comments use it (a log: 40 against 20 is no reason to drop a
     # keyword), shorter when it says the same.
     scored = [(sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
-              for p, c in counts.items() if c >= need]
+              for p, c in counts.items() if c >= need and len(covers[p]) >= 2]
+    if not scored:  # no phrase carries two keywords: the phrase most comments use around the first one
+        scored = [(c, -len(p.split()), p) for p, c in counts.items() if c >= need]
+        scored = [(c, p) for c, _, p in sorted(scored)[-1:]]
     if not scored:
         return None
     best = max(scored)[1]

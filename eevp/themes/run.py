@@ -123,10 +123,11 @@ def annotate(engine: Engine, progress: Progress | None = None) -> dict:
 
 def _scope_units(engine: Engine, scope: str) -> pd.DataFrame:
     t = db.text_units
-    q = scoped(select(t.c.id, t.c.batch_id, t.c.text, t.c.language, t.c.is_boilerplate), scope).order_by(t.c.id)
+    q = scoped(select(t.c.id, t.c.batch_id, t.c.text, t.c.language, t.c.is_boilerplate, t.c.sentiment),
+               scope).order_by(t.c.id)
     with engine.connect() as conn:
         df = fetch_frame(conn, q)
-    df.columns = ["unit_id", "batch_id", "text", "language", "is_boilerplate"]
+    df.columns = ["unit_id", "batch_id", "text", "language", "is_boilerplate", "sentiment"]
     return df
 
 
@@ -246,7 +247,8 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
     params_for_size(len(kept), config)  # fail early, before embedding, when there is too little text
     texts = kept["text"].tolist()
     emb, n_new = _embed(engine, embedder, texts, progress)
-    result = fit_themes(texts, emb, kept["language"].tolist(), config, progress=progress, **steps)
+    result = fit_themes(texts, emb, kept["language"].tolist(), config, progress=progress,
+                        polarity=kept["sentiment"].tolist(), **steps)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = save_model(result, Path(settings.models_dir) / f"{scope}-{stamp}")
     progress("saving themes", 0, 1)
