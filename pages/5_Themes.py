@@ -102,7 +102,7 @@ with tab_quotes:
         ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
         st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
         for q in quotes(engine, ids, n=6, min_people=cthr):
-            ui.quote(q["text"])
+            ui.quote(q["text"], q.get("comment"))
 
 with tab_search:
     query = st.text_input(t("Search all text (words or a sentence)"))
@@ -121,7 +121,7 @@ with tab_search:
         elif not found:
             st.info(t("Fewer than {n} people wrote this; their words are not shown.", n=settings.min_group_size))
         for q in found:
-            ui.quote(q["text"])
+            ui.quote(q["text"], q.get("comment"))
 
 with tab_compare:
     st.caption(t("Which themes one group raises more often than another (share of the people in each group)."))

@@ -85,7 +85,7 @@ with tab_rank:
                 a.markdown("🆕 " + t("new since the last batch"))
             b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))
             for q in theme_quotes.get(r.theme_id, []):
-                ui.quote(q["text"])
+                ui.quote(q["text"], q.get("comment"))
 
 with tab_map:
     sm = customers.theme_stage_matrix(units, ranked, settings.min_group_size)

@@ -198,3 +198,25 @@ def test_how_customers_treat_staff_is_counted_apart_in_people(engine, settings, 
         assert got == {"people": people, "statements": 2 * people, "negative_share": 1.0}
     else:
         assert got is None
+
+
+def test_a_quote_is_the_statement_with_its_whole_comment_on_demand(engine, settings):
+    from eevp.analytics.customers import quotes
+    from eevp.intake.ingest import ingest_frame
+    from eevp.store import queries
+
+    rows = [{"respondent_id": f"r{i}", "wave": "2026-Q1", "role": "Agent", "department": "Ops",
+             "Comment": f"Checkout queues are long on day {i}. The manager number {i} never listens to us."}
+            for i in range(12)]
+    ingest_frame(engine, settings, "survey", pd.DataFrame(rows), {
+        "respondent_id": "respondent_id", "wave": "wave", "role": "role", "department": "department",
+        "text": ["Comment"]}, name="q.csv")
+    units = queries.text_units_frame(engine)
+    queues = units.loc[units["text"].str.startswith("Checkout"), "id"].tolist()
+    assert len(queues) == 12  # each comment was split into its two statements
+    got = quotes(engine, queues, n=3, min_people=10)
+    assert len(got) == 3
+    for q in got:
+        i = q["text"].split("day ")[1].rstrip(".")
+        assert q["text"] == f"Checkout queues are long on day {i}."
+        assert q["comment"] == f"Checkout queues are long on day {i}. The manager number {i} never listens to us."

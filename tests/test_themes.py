@@ -393,7 +393,7 @@ def test_make_label_passes_over_words_that_say_nothing_here():
 
 
 def test_praise_and_complaint_about_one_subject_become_two_themes():
-    from eevp.themes.model import split_by_polarity
+    from eevp.themes.cluster import split_by_polarity
 
     topics = np.array([0] * 10 + [1] * 10 + [-1])
     pol = ["positive"] * 4 + ["negative"] * 5 + ["neutral"] + ["negative"] * 9 + ["positive"] + ["positive"]
@@ -406,7 +406,7 @@ def test_praise_and_complaint_about_one_subject_become_two_themes():
 
 
 def test_labels_of_one_model_are_made_distinct_by_a_keyword():
-    from eevp.themes.model import distinct_labels
+    from eevp.themes.labels import distinct_labels
 
     out = distinct_labels(["Place to work", "Place to work", "Low pay", "place to work"],
                           [["place", "work", "management"], ["work", "place", "hours"], ["pay"], ["place", "work"]])

@@ -21,9 +21,13 @@ def stop_if_empty(df, message: str) -> None:
         st.stop()
 
 
-def quote(text: str) -> None:
-    """Show a person's words as text, never as Markdown or HTML."""
+def quote(text: str, comment: str | None = None) -> None:
+    """Show a person's words as text, never as Markdown or HTML; the whole comment the statement
+    was split from, when given, behind "Whole comment"."""
     st.markdown("> " + escape_markdown(text).replace("\n", " "))
+    if comment:
+        with st.expander(t("Whole comment")):
+            st.markdown(escape_markdown(comment).replace("\n", " "))
 
 
 PERCENT_COLUMNS = {"favourable", "share", "regretted_share", "engagement", "diff", "delta", "previous", "current",

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, select
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
@@ -383,7 +383,8 @@ def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold:
 
 
 def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_people: int = 10) -> list[dict]:
-    """Up to ``n`` redacted statements (text only, with source kind and language; no names, no role).
+    """Up to ``n`` redacted statements (text only, with source kind and language; no names, no role),
+    each with ``comment``, the whole comment it was split from, when that comment holds more than it.
 
     Nothing is returned when the statements come from fewer than ``min_people`` people (the
     comment threshold; pass ``settings.min_comment_group``): a quote from a small group is
@@ -401,15 +402,36 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
     rng = np.random.default_rng(seed)
     pick = sorted(rng.choice(unit_ids, size=min(n * 3, len(unit_ids)), replace=False).tolist())
     with engine.connect() as conn:
-        rows = conn.execute(select(t.c.id, t.c.text, t.c.kind, t.c.language).where(t.c.id.in_(pick))).all()
+        rows = conn.execute(select(t.c.id, t.c.text, t.c.kind, t.c.language, t.c.batch_id, t.c.record_no,
+                                   t.c.question).where(t.c.id.in_(pick))).all()
     rows = sorted(rows, key=lambda r: (-min(len(r.text), 220), r.id))  # prefer fuller statements
     seen, out = set(), []
     for r in rows:
         key = " ".join(r.text.casefold().split())
         if key not in seen:  # the same words from two people are shown once
             seen.add(key)
-            out.append({"text": r.text, "kind": r.kind, "language": r.language})
-    return out[:n]
+            out.append({"text": r.text, "kind": r.kind, "language": r.language,
+                        "_answer": (r.batch_id, r.record_no, r.question)})
+    out = out[:n]
+    comments = whole_comments(engine, {q["_answer"] for q in out})
+    for q in out:
+        whole = comments.get(q.pop("_answer"))
+        if whole and whole != q["text"]:
+            q["comment"] = whole
+    return out
+
+
+def whole_comments(engine: Engine, answers: set[tuple]) -> dict[tuple, str]:
+    """The whole (redacted) comment each statement was split from: its answer's statements in order,
+    keyed by ``(batch_id, record_no, question)``."""
+    t = db.text_units
+    out: dict[tuple, list[str]] = {}
+    with engine.connect() as conn:
+        for batch_id, record_no, question in answers:
+            rows = conn.execute(select(t.c.text).where(and_(t.c.batch_id == batch_id, t.c.record_no == record_no,
+                                                            t.c.question == question)).order_by(t.c.seq)).all()
+            out[(batch_id, record_no, question)] = [r.text for r in rows]
+    return {k: " ".join(v) for k, v in out.items() if len(v) > 1}
 
 
 def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dict:

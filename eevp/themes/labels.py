@@ -21,7 +21,7 @@ from itertools import islice
 from eevp.text.language import written_in
 from eevp.text.textprep import guess_language, lemma, stop_words
 
-__all__ = ["phrase_label"]
+__all__ = ["distinct_labels", "phrase_label"]
 
 #: Clause breaks: punctuation, brackets, redaction placeholders ("[NAME]", "[EMAIL]").
 _CLAUSE = re.compile(r"\[[A-Z_]+\]|[.!?;:()\[\]\"«»“”\n\r\t]+|,\s*|\s[-–—]\s")
@@ -106,15 +106,39 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         for phrase, covered in found.items():  # once per comment: how many comments use it
             counts[phrase] += 1
             covers[phrase] = covered
-    need = max(min_docs, math.ceil(min_share * len(docs)))
-    # Keywords carried first, then how many comments use it (a log: 40 against 20 is no reason to drop a
-    # keyword), shorter when it says the same.
+    best = _best_phrase(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))))
+    return best[0].upper() + best[1:] if best else None
+
+
+def _best_phrase(counts: Counter, covers: dict, weights: dict, need: int) -> str | None:
+    """Keywords carried first, then how many comments use it (a log: 40 against 20 is no reason to drop a
+    keyword), shorter when it says the same; without a phrase carrying two keywords, the phrase most
+    comments use around the first keyword."""
     scored = [(sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
               for p, c in counts.items() if c >= need and len(covers[p]) >= 2]
-    if not scored:  # no phrase carries two keywords: the phrase most comments use around the first one
+    if not scored:
         scored = [(c, -len(p.split()), p) for p, c in counts.items() if c >= need]
         scored = [(c, p) for c, _, p in sorted(scored)[-1:]]
-    if not scored:
-        return None
-    best = max(scored)[1]
-    return best[0].upper() + best[1:]
+    return max(scored)[1] if scored else None
+
+
+def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
+    """Labels made unique within one model: a label shared by several themes gets, for each, its
+    first keyword not already in the label ("Place to work: management", "Place to work: hours");
+    the theme's rank is the last resort."""
+    seen = Counter(label.casefold() for label in labels)
+    out = []
+    for label, words in zip(labels, keywords):
+        if seen[label.casefold()] < 2:
+            out.append(label)
+            continue
+        said = set(label.casefold().replace(",", " ").split())
+        extra = next((w for w in words if w and not set(w.casefold().split()) <= said), None)
+        out.append(f"{label}: {extra}" if extra else label)
+    counts = Counter(x.casefold() for x in out)
+    rank: Counter = Counter()
+    for i, label in enumerate(out):
+        if counts[label.casefold()] > 1:
+            rank[label.casefold()] += 1
+            out[i] = f"{label} ({rank[label.casefold()]})"
+    return out

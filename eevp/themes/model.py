@@ -33,8 +33,8 @@ from sklearn.decomposition import PCA
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.text.language import written_in
 from eevp.text.textprep import LemmaTokenizer, guess_language, make_vectorizer
-from eevp.themes.cluster import HierarchySplit
-from eevp.themes.labels import phrase_label
+from eevp.themes.cluster import HierarchySplit, split_by_polarity
+from eevp.themes.labels import distinct_labels, phrase_label
 
 __all__ = [
     "Candidates",
@@ -43,13 +43,11 @@ __all__ = [
     "assign_new",
     "candidate_themes",
     "centroids_for",
-    "distinct_labels",
     "fit_themes",
     "load_model",
     "make_label",
     "params_for_size",
     "save_model",
-    "split_by_polarity",
 ]
 
 log = logging.getLogger(__name__)
@@ -375,51 +373,6 @@ def _threshold(embeddings: np.ndarray, topics: np.ndarray, theme_ids: np.ndarray
     return float(np.quantile(sims, quantile))
 
 
-def split_by_polarity(topics: np.ndarray, polarity, min_size: int, min_share: float = 0.35) -> np.ndarray:
-    """Tell praise from complaint about one subject: a theme whose units are both clearly positive
-    and clearly negative (each side at least ``min_share`` of the theme and ``min_size`` units) becomes
-    two themes, the positive side taking a new id ("Good pay" beside "Low pay": one subject, opposite
-    news). Neutral units stay with the larger side. ``polarity``: "positive"/"negative"/other per unit.
-    The share is 0.35, not less: requests ("I would like more training") read as positive to the
-    sentiment head about a third of the time, and a theme of requests must not be cut in two.
-    """
-    topics = np.asarray(topics, dtype=np.int64).copy()
-    pol = np.asarray([str(p) for p in polarity])
-    next_id = int(topics.max()) + 1 if len(topics) else 0
-    for t in sorted(set(topics.tolist()) - {-1}):
-        members = topics == t
-        pos, neg = members & (pol == "positive"), members & (pol == "negative")
-        need = max(min_size, min_share * members.sum())
-        if pos.sum() < need or neg.sum() < need:
-            continue
-        moved = pos | (members & ~neg & (pos.sum() > neg.sum()))
-        topics[moved] = next_id
-        next_id += 1
-    return topics
-
-
-def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
-    """Labels made unique within one model: a label shared by several themes gets, for each, its
-    first keyword not already in the label ("Place to work: management", "Place to work: hours");
-    the theme's rank is the last resort."""
-    seen = Counter(label.casefold() for label in labels)
-    out = []
-    for label, words in zip(labels, keywords):
-        if seen[label.casefold()] < 2:
-            out.append(label)
-            continue
-        said = set(label.casefold().replace(",", " ").split())
-        extra = next((w for w in words if w and not set(w.casefold().split()) <= said), None)
-        out.append(f"{label}: {extra}" if extra else label)
-    counts = Counter(x.casefold() for x in out)
-    rank: Counter = Counter()
-    for i, label in enumerate(out):
-        if counts[label.casefold()] > 1:
-            rank[label.casefold()] += 1
-            out[i] = f"{label} ({rank[label.casefold()]})"
-    return out
-
-
 # --------------------------------------------------------------------------- labels
 
 
@@ -507,8 +460,7 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
         clusterer: clustering with ``fit`` and ``labels_``; None = HDBSCAN.
         vectorizer: ``CountVectorizer`` for keywords; None = :func:`eevp.text.textprep.make_vectorizer`.
         progress: ``progress(step, done, total)``.
-        polarity: sentiment per text ("positive"/"negative"/...); when given, a theme holding both
-            praise and complaint is split in two (:func:`split_by_polarity`).
+        polarity: sentiment per text; a theme of praise and complaint alike is split in two.
 
     Returns:
         A :class:`ThemeResult`; the same data and config give identical topics.
