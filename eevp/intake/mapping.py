@@ -43,6 +43,7 @@ __all__ = [
     "save_template",
     "suggest_mapping",
     "template_frame",
+    "tenure_in_months",
 ]
 
 KINDS = ("survey", "exit", "focus", "evp_catalog", "evp_ratings")
@@ -160,7 +161,18 @@ def _synonym_table(kind: str) -> list[tuple[str, str]]:
     return table
 
 
-_WHOLE_WORDS = {"nps", "enps"}
+#: Short synonyms that count as one word of a longer header ("Индекс NPS", "Стаж, років").
+_WHOLE_WORDS = frozenset(normalise_header(w) for words in _SYNONYMS["header_words"].values() for w in words)
+#: Words of a tenure header that say its numbers are months ("Стаж (мес.)", "Months in company").
+_MONTH_WORDS = frozenset(_SYNONYMS["tenure_months"])
+#: Share of a header-claimed eNPS column that must be whole numbers 0–10: the rest are typing errors
+#: that validation reports ("11", "abc"), not a sign that the column is something else.
+_ENPS_SHARE = 0.8
+
+
+def tenure_in_months(header: str | None) -> bool:
+    """Whether a tenure column's header says its numbers are months rather than years."""
+    return bool(header) and bool(set(re.findall(r"[^\W\d_]+", str(header).casefold())) & _MONTH_WORDS)
 
 
 def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> str | None:
@@ -169,8 +181,8 @@ def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> 
         return None
     words = set(re.findall(r"[^\W_]+", str(header).casefold())) & _WHOLE_WORDS if contains else set()
     for syn, target in table:
-        # "nps" as one word of the header ("Индекс NPS") is the eNPS question; other short synonyms
-        # ("team", "job") are too common inside item names to count as part of a header.
+        # "nps" as one word of the header ("Индекс NPS") is the eNPS question, "стаж" one of tenure;
+        # other short synonyms ("team", "job") are too common inside item names to count.
         if syn == h or (contains and (syn in words or len(syn) >= _CONTAINS_MIN and syn in h)):
             return target
     return None
@@ -190,6 +202,7 @@ class _Profile:
     emails: float
     phones: float
     persons: float
+    loose_numbers: np.ndarray = None  # the values that are numbers, even when most are not
 
 
 def _profile(values: pd.Series) -> _Profile:
@@ -198,7 +211,7 @@ def _profile(values: pd.Series) -> _Profile:
     s = [t for t in (str(v).strip() for v in values.dropna().tolist()) if t]
     n = len(s)
     if not n:
-        return _Profile(0, None, 0.0, 0, 0.0, 0.0, False, 0.0, 0.0, 0.0)
+        return _Profile(0, None, 0.0, 0, 0.0, 0.0, False, 0.0, 0.0, 0.0, np.array([]))
     nums = pd.to_numeric(np.array([t.replace(",", ".") for t in s], dtype=object), errors="coerce")
     nums = np.asarray(nums, dtype=float)
     numeric = np.count_nonzero(~np.isnan(nums)) / n >= 0.98
@@ -213,7 +226,7 @@ def _profile(values: pd.Series) -> _Profile:
         n_unique=uniq, median_len=float(statistics.median(len(t) for t in s)),
         median_words=float(statistics.median(len(t.split()) for t in s)),
         boolean=all(t.lower() in _BOOL_WORDS for t in s) and not numeric,
-        emails=emails, phones=phones, persons=persons,
+        emails=emails, phones=phones, persons=persons, loose_numbers=nums[~np.isnan(nums)],
     )
 
 
@@ -232,6 +245,15 @@ def _within(p: _Profile, lo: float, hi: float, integers: bool = True) -> bool:
     if p.n >= 10 and p.n_unique < 2:
         return False  # a constant column is not a rating
     return bool(((nums >= lo) & (nums <= hi)).all() and (not integers or (nums % 1 == 0).all()))
+
+
+def _mostly_enps(p: _Profile) -> bool:
+    """Most values are whole numbers 0–10 (the others are mistakes for validation to name)."""
+    if not p.n or p.n_unique < 2:
+        return False
+    nums = p.numbers if p.numbers is not None else p.loose_numbers
+    ok = np.count_nonzero((nums >= 0) & (nums <= 10) & (nums % 1 == 0))
+    return ok / p.n >= _ENPS_SHARE
 
 
 def _is_text(p: _Profile) -> bool:
@@ -282,7 +304,7 @@ def _assign(mapping: dict, target: str, column: str, kind: str) -> bool:
 def _header_fits(target: str, kind: str, p: _Profile) -> bool:
     """Value checks for header matches: eNPS must be 0–10, text fields must not be yes/no flags."""
     if target == "enps":
-        return _within(p, 0, 10)
+        return _within(p, 0, 10) or _mostly_enps(p)
     if target == "text":
         return p.n == 0 or (p.numbers is None and p.median_words >= 2 and (p.unique_share >= 0.3 or p.n < 10))
     if target in ("importance", "satisfaction"):

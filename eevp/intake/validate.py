@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from eevp.errors import InputError
 from eevp.intake.dates import parse_date_column
-from eevp.intake.mapping import check_mapping, find_template, suggest_mapping
+from eevp.intake.mapping import check_mapping, find_template, suggest_mapping, tenure_in_months
 from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
 
 __all__ = ["FALSE_WORDS", "ROW_OFFSET", "TEXT_KINDS", "TRUE_WORDS", "Prepared", "prepare", "resolve_mapping",
@@ -136,13 +136,14 @@ def _too_long(series: pd.Series, column: str | None, limit: int, errors: list[di
 _TENURE_BANDS = [(1, "<1 year"), (3, "1-3 years"), (5, "3-5 years"), (10, "5-10 years")]
 
 
-def _tenure(series: pd.Series) -> pd.Series:
-    """Numbers of years become bands, so that tenure stays a small set of groups."""
+def _tenure(series: pd.Series, months: bool = False) -> pd.Series:
+    """Numbers of years (or of months, when the header says so) become bands, so that tenure stays
+    a small set of groups."""
     def band(v):
         if v is None:
             return None
         try:
-            years = float(str(v).replace(",", "."))
+            years = float(str(v).replace(",", ".")) / (12 if months else 1)
         except ValueError:
             return str(v)[:64]
         for upper, label in _TENURE_BANDS:
@@ -330,7 +331,7 @@ def _common(df: pd.DataFrame, m: dict, out: pd.DataFrame) -> None:
     """The columns every kind may have: role, department, location, tenure, respondent, segments."""
     for name in ("role", "department", "location"):
         out[name] = _cut(source_column(df, m.get(name)), 200)
-    out["tenure"] = _tenure(source_column(df, m.get("tenure")))
+    out["tenure"] = _tenure(source_column(df, m.get("tenure")), tenure_in_months(m.get("tenure")))
     if m.get("respondent_id"):
         out["respondent_id"] = source_column(df, m["respondent_id"])
     seg_cols = [c for c in m.get("segments", []) if c in df.columns]
