@@ -180,12 +180,16 @@ def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> 
     if not h:
         return None
     words = set(re.findall(r"[^\W_]+", str(header).casefold())) & _WHOLE_WORDS if contains else set()
+    best, best_len = None, 0
     for syn, target in table:
-        # "nps" as one word of the header ("Индекс NPS") is the eNPS question, "стаж" one of tenure;
-        # other short synonyms ("team", "job") are too common inside item names to count.
-        if syn == h or (contains and (syn in words or len(syn) >= _CONTAINS_MIN and syn in h)):
+        if syn == h:
             return target
-    return None
+        # "nps" as one word of the header ("Индекс NPS") is the eNPS question, "стаж" one of tenure;
+        # other short synonyms ("team", "job") are too common inside item names to count. The longest
+        # synonym found wins: "…порекомендуете компанию как место работы?" is the eNPS question, not a place.
+        if contains and (syn in words or len(syn) >= _CONTAINS_MIN and syn in h) and len(syn) > best_len:
+            best, best_len = target, len(syn)
+    return best
 
 
 # --------------------------------------------------------------------------- value profiles
