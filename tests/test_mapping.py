@@ -444,7 +444,7 @@ def test_glassdoor_reviews_as_survey():
     assert (m["role"], m["wave"], m["location"]) == ("job_title", "date_review", "location")
     # overall_rating is a 1-5 rating too, and is kept as an item (the overall score next to the six).
     assert m["items"] == ["overall_rating"] + GLASSDOOR_RATINGS
-    assert m["text"] == ["pros", "cons"]
+    assert m["text"] == ["headline", "pros", "cons"]
     assert "enps" not in m  # 'recommend' holds v/o/x, not 0-10
     check_mapping(m, list(df.columns), "survey")
 

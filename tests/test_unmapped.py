@@ -50,6 +50,13 @@ def test_a_rating_on_another_scale_is_a_warning():
     assert by_column(df, mapping={**suggest_mapping(df, "survey"), "items": ["Workload"]}) == {}
 
 
+def test_a_rating_on_the_scale_left_out_of_the_mapping_is_a_warning():
+    df = base(Workload=[i % 5 + 1 for i in range(N)])
+    u = by_column(df, mapping={"wave": "wave", "role": "role", "text": ["Comment"]})["Workload"]
+    assert u["reason"] == "Looks like a rating item (whole numbers 1–5) that is not mapped."
+    assert (u["suggestion"], u["warning"]) == ("items", True)
+
+
 def test_an_enps_header_with_values_that_are_not_enps():
     df = base(eNPS=[3 * i for i in range(N)])  # a 0-100 scale, or another column under that header
     u = by_column(df)["eNPS"]

@@ -267,7 +267,8 @@ def _is_text(p: _Profile) -> bool:
 
 
 def _is_segment(p: _Profile) -> bool:
-    return p.numbers is None and p.n_unique <= 50 and p.unique_share <= 0.5
+    """A few groups; one value in every row ("Over18": "Y") is no group at all."""
+    return p.numbers is None and 2 <= p.n_unique <= 50 and p.unique_share <= 0.5
 
 
 def _dates_share(values: pd.Series) -> float:
@@ -309,8 +310,9 @@ def _header_fits(target: str, kind: str, p: _Profile) -> bool:
     """Value checks for header matches: eNPS must be 0–10, text fields must not be yes/no flags."""
     if target == "enps":
         return _within(p, 0, 10) or _mostly_enps(p)
-    if target == "text":
-        return p.n == 0 or (p.numbers is None and p.median_words >= 2 and (p.unique_share >= 0.3 or p.n < 10))
+    if target == "text":  # answers in words; one-word ones too under a telling header, when there are many
+        return p.n == 0 or (p.numbers is None and not p.boolean and (p.median_words >= 2 or p.n_unique > 50)
+                            and (p.unique_share >= 0.3 or p.n < 10))
     if target in ("importance", "satisfaction"):
         return _within(p, 1, 10, integers=False) or p.n == 0
     spec = FIELDS[kind].get(target)
@@ -355,8 +357,8 @@ def _by_values(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, u
         if col in used:
             continue
         p = profiles[col]
-        if not p.n:
-            continue
+        if not p.n or (p.n >= 10 and p.n_unique < 2):
+            continue  # an empty or constant column says nothing: it is listed as unmapped
         target = None
         if _looks_identifier(p):
             target = "identifiers"

@@ -37,6 +37,7 @@ REASONS = {
                     "from 0 to 10."),
     "enps": "Looks like eNPS (whole numbers 0–10) but the header was not recognised.",
     "rating": "Looks like a rating item (whole numbers {lo}–{hi}) outside the rating scale {smin}–{smax}.",
+    "rating_unused": "Looks like a rating item (whole numbers {lo}–{hi}) that is not mapped.",
     "constant": "The same value in every row: nothing to compare.",
     "dates": "Dates, but the date field is already mapped to another column.",
     "numbers": "Numbers outside any rating scale (amounts, counts or codes): not a rating or eNPS.",
@@ -48,7 +49,7 @@ REASONS = {
     "groups": "A small set of groups, but files of this kind keep no extra segment columns.",
     "other": "Not recognised from the header or the values.",
 }
-_WARNINGS = {"enps", "enps_values", "rating"}
+_WARNINGS = {"enps", "enps_values", "rating", "rating_unused"}
 #: Where rating scales end (1–4, 1–5, 1–7, 0–10...); counts such as 0–9 or 0–6 are not taken for ratings.
 _SCALE_TOPS = (4, 5, 7, 10)
 
@@ -105,7 +106,9 @@ def _by_values(col: str, kind: str, p: _Profile, values: pd.Series, mapping: dic
     if rating and "enps" in fields and not mapping.get("enps") and rating[1] == 10:
         return _entry(col, "enps", "enps")
     if rating and "items" in keys:
-        return _entry(col, "rating", "items", lo=rating[0], hi=rating[1], smin=scale["min"], smax=scale["max"])
+        inside = float(scale["min"]) <= rating[0] and rating[1] <= float(scale["max"])
+        return _entry(col, "rating_unused" if inside else "rating", "items", lo=rating[0], hi=rating[1],
+                      smin=scale["min"], smax=scale["max"])
     if p.numbers is not None:
         return _entry(col, "numbers", None)
     if p.median_words <= 4 and _dates_share(values) >= 0.8:
