@@ -5,13 +5,17 @@ within what eevp can store: a column not named in it is right when left unmapped
 the suggestion gets right is printed (``-s``) and quoted in the README (uploading section).
 """
 
+import json
+
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from eevp.intake.ingest import ingest_file
 from eevp.intake.mapping import suggest_mapping
 from eevp.intake.readers import read_table
 from eevp.intake.unmapped import mapped_columns, unmapped_columns
+from eevp.store import db
 from tests.conftest import external
 
 GLASSDOOR_RATINGS = ["overall_rating", "work_life_balance", "culture_values", "diversity_inclusion", "career_opp",
@@ -112,6 +116,16 @@ def test_indeed_stores_every_review_and_lists_its_unmapped_columns(engine, setti
     assert res.rows_read == res.rows_stored == 3049
     assert res.to_json()["unmapped"] == []  # every column mapped: nothing to list
     assert res.mapping["exit_date"] == "date_created" and res.mapping["text"] == ["text", "pros", "cons"]
+    # "Labourer (Former Employee)" and "Labourer (Current Employee)" are one role, the status a segment.
+    with engine.connect() as conn:
+        stored = pd.DataFrame(conn.execute(select(db.exits.c.role, db.exits.c.segments_json)
+                                           .order_by(db.exits.c.record_no)).all(),
+                              columns=["role", "segments"])
+    status = stored["segments"].map(lambda s: json.loads(s).get("status", "") if s else "")
+    assert not stored["role"].str.contains("Employee)", regex=False, na=False).any()
+    expected = df["position"].str.extract(r"\((Former|Current) Employee\)\s*$")[0].map(
+        lambda v: "" if pd.isna(v) else f"{v} Employee")
+    assert status.tolist() == expected.tolist() and (status != "").sum() > 2900
 
 
 @pytest.mark.parametrize("name,unmapped", [
