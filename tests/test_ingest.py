@@ -297,3 +297,13 @@ def test_a_status_suffix_becomes_a_segment_and_the_role_one_group():
     assert prep.frame["role"].tolist() == ["Transit Operator", "Transit Operator", "Lifeguard"]
     # The file's own 'status' column comes first where it has a value.
     assert prep.frame["segments"].tolist() == [{"status": "Former Employee"}, {"status": "Seasonal"}, {}]
+
+
+def test_statements_are_marked_with_their_language_on_the_way_in(engine, settings):
+    df = pd.DataFrame({"exit_date": ["2026-03-15"] * 3, "Comment": [
+        "Customers wait too long for a callback.", "Les clients attendent trop longtemps et le travail est dur.",
+        "Клиенты жалуются на задержки доставки."]}, dtype=object)
+    ingest_frame(engine, settings, "exit", df, {"exit_date": "exit_date", "text": ["Comment"]})
+    with engine.connect() as conn:
+        got = conn.execute(select(db.text_units.c.language).order_by(db.text_units.c.id)).scalars().all()
+    assert got == ["en", "fr", "ru"]

@@ -11,6 +11,7 @@ A batch with errors is not stored at all unless the caller asks for the valid ro
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ from eevp.intake.statements import split_statements
 from eevp.intake.unmapped import unmapped_columns, warnings_of
 from eevp.intake.validate import ROW_OFFSET, Prepared, prepare, resolve_mapping
 from eevp.settings import Settings
+from eevp.text.language import name_language
 from eevp.store import db
 from eevp.store.audit import record
 from eevp.store.bulk import insert_rows
@@ -177,6 +179,9 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
                [_none(v) for v in column(date_col)])
     questions = {c: c.removeprefix("text::")[:300] for c in text_cols}
+    # Each statement is marked with its language on the way in: one in another language than English,
+    # Russian or Ukrainian carries its own code ("fr"), so that it can be told apart from theirs.
+    language = functools.lru_cache(maxsize=65_536)(name_language)
     rows = []
     for i, (rec_id, record_no, key, role, dept, loc, tenure, wave, date) in enumerate(meta):
         for c in text_cols:
@@ -190,7 +195,7 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
                     "batch_id": batch_id, "kind": prep.kind, "record_id": rec_id, "record_no": record_no,
                     "respondent_key": key, "question": questions[c], "seq": seq, "role": role,
                     "department": dept, "location": loc, "tenure": tenure, "wave": wave, "date": date,
-                    "text": part, "text_hash": text_hash(part),
+                    "text": part, "text_hash": text_hash(part), "language": language(part),
                 })
     return rows
 
