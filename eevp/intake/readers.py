@@ -23,7 +23,7 @@ import pandas as pd
 
 from eevp.errors import InputError
 
-__all__ = ["DELIMITERS", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "detect_encoding", "list_sheets",
+__all__ = ["DELIMITERS", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "NOTES", "detect_encoding", "list_sheets",
            "read_table", "reading_notes", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -59,6 +59,13 @@ _BARE_CR = re.compile(r"\r(?!\n)")
 _ROWS_DATA = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "rows.json")
                         .read_text(encoding="utf-8"))
 _TOTALS = frozenset(_ROWS_DATA["totals"])
+#: What :func:`reading_notes` says of a row (the interface translates them through their templates).
+NOTES = {
+    "header": "The row repeats the header row (files joined together?); it was skipped.",
+    "totals": "The row holds totals or averages, not an answer; it was skipped.",
+    "wide": ("The row has {cells} cells where the header has {width}: a delimiter or line break inside an unquoted "
+             "cell may have split or shifted it. Check this row; its extra cells are in columns without a header."),
+}
 
 
 # --------------------------------------------------------------------------- encoding
@@ -313,19 +320,15 @@ def _odd_rows(header: pd.Series, body: pd.DataFrame) -> tuple[list[int], list[di
         row = body.iloc[pos]
         if _is_header_again(row, header):
             skip.append(pos)
-            notes.append({"row": pos + _ROW_OFFSET, "message": "The row repeats the header row (files joined "
-                          "together?); it was skipped."})
+            notes.append({"row": pos + _ROW_OFFSET, "message": NOTES["header"]})
             continue
         last = int(filled[pos].nonzero()[0].max()) + 1 if filled[pos].any() else 0
         if last > width:
-            notes.append({"row": pos + _ROW_OFFSET, "message": f"The row has {last} cells where the header has "
-                          f"{width}: a delimiter or line break inside an unquoted cell may have split or shifted it. "
-                          "Check this row; its extra cells are in columns without a header."})
+            notes.append({"row": pos + _ROW_OFFSET, "message": NOTES["wide"].format(cells=last, width=width)})
     tail = len(body) - 1
     while tail >= 0 and tail not in skip and _is_totals(body.iloc[tail]) and len(body) - tail <= 3:
         skip.append(tail)
-        notes.append({"row": tail + _ROW_OFFSET, "message": "The row holds totals or averages, not an answer; "
-                      "it was skipped."})
+        notes.append({"row": tail + _ROW_OFFSET, "message": NOTES["totals"]})
         tail -= 1
     return skip, sorted(notes, key=lambda n: n["row"])
 
