@@ -333,6 +333,17 @@ def _odd_rows(header: pd.Series, body: pd.DataFrame) -> tuple[list[int], list[di
     return skip, sorted(notes, key=lambda n: n["row"])
 
 
+def _title_rows(cells: pd.DataFrame) -> int:
+    """Lines above the header that hold one cell only (a report's title, its date), as exports from
+    accounting and HR systems start: the header is the first row of several cells after them."""
+    filled = cells.notna().sum(axis=1).to_numpy()
+    n = 0
+    while n < min(len(filled) - 1, 5) and filled[n] == 1:
+        n += 1
+    wide = 0 < n < len(filled) and filled[n] >= 2 and (n + 1 == len(filled) or filled[n + 1] >= 2)
+    return n if wide else 0
+
+
 def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
     """Raw cells (first non-empty row = header, columns by position) → tidy text frame.
 
@@ -345,6 +356,7 @@ def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
     cells = cells[cells.notna().any(axis=1)]
     if cells.empty:
         raise InputError("The file has no data: every row is empty.")
+    cells = cells.iloc[_title_rows(cells):]
     header, body = cells.iloc[0], cells.iloc[1:]
     skip, notes = _odd_rows(header, body)
     if skip:
