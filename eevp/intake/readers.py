@@ -311,20 +311,28 @@ def _is_totals(row: pd.Series) -> bool:
     return first is not None and _key(first).rstrip(":").strip() in _TOTALS
 
 
+def _repeated_headers(header: pd.Series, body: pd.DataFrame) -> list[int]:
+    """Positions of the rows that repeat the header (files joined together, a report printed by pages)."""
+    named = [j for j in header.index if header[j] is not None]
+    if len(named) < 2 or body.empty:
+        return []
+    first = body[named[0]].to_numpy(dtype=object)
+    key = _key(header[named[0]])
+    # Only rows whose first named cell reads like the header's are compared in full (fast on big files).
+    candidates = [i for i, v in enumerate(first) if v is not None and v.casefold() == key]
+    return [i for i in candidates if _is_header_again(body.iloc[i], header)]
+
+
 def _odd_rows(header: pd.Series, body: pd.DataFrame) -> tuple[list[int], list[dict]]:
     """Rows to skip (repeated headers, totals at the end) and a note for each odd row, by position."""
-    skip, notes = [], []
+    skip = _repeated_headers(header, body)
+    notes = [{"row": pos + _ROW_OFFSET, "message": NOTES["header"]} for pos in skip]
     width = max((j + 1 for j in header.index if header[j] is not None), default=0)
     filled = body.notna().to_numpy()
-    for pos in range(len(body)):
-        row = body.iloc[pos]
-        if _is_header_again(row, header):
-            skip.append(pos)
-            notes.append({"row": pos + _ROW_OFFSET, "message": NOTES["header"]})
-            continue
-        last = int(filled[pos].nonzero()[0].max()) + 1 if filled[pos].any() else 0
-        if last > width:
-            notes.append({"row": pos + _ROW_OFFSET, "message": NOTES["wide"].format(cells=last, width=width)})
+    for pos in np.flatnonzero(filled[:, width:].any(axis=1)) if len(body) else []:
+        if pos not in skip:
+            last = int(filled[pos].nonzero()[0].max()) + 1
+            notes.append({"row": int(pos) + _ROW_OFFSET, "message": NOTES["wide"].format(cells=last, width=width)})
     tail = len(body) - 1
     while tail >= 0 and tail not in skip and _is_totals(body.iloc[tail]) and len(body) - tail <= 3:
         skip.append(tail)
