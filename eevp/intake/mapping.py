@@ -267,8 +267,7 @@ def _is_text(p: _Profile) -> bool:
 
 
 def _is_segment(p: _Profile) -> bool:
-    """A few groups; one value in every row ("Over18": "Y") is no group at all."""
-    return p.numbers is None and 2 <= p.n_unique <= 50 and p.unique_share <= 0.5
+    return p.numbers is None and p.n_unique <= 50 and p.unique_share <= 0.5
 
 
 def _dates_share(values: pd.Series) -> float:
