@@ -110,19 +110,28 @@ def cmd_ingest(args) -> int:
         raise EevpError(f"No such file: {path}")
     try:
         result = ingest_file(engine, settings, args.kind, path.read_bytes(), path.name, mapping,
-                             name=args.name, sheet=args.sheet, skip_invalid=args.skip_invalid, user="cli")
+                             name=args.name, sheet=args.sheet, skip_invalid=args.skip_invalid, user="cli",
+                             strict=args.strict)
     except ValidationFailed as exc:
         res: IngestResult = exc.result
         _emit(args, res.to_json(), _errors_text(res, str(exc)))
         return 2
     _emit(args, result.to_json(),
           f"Stored batch {result.batch_id}: {result.rows_stored} of {result.rows_read} rows "
-          f"({result.rows_rejected} rejected), {result.text_units} text units.")
+          f"({result.rows_rejected} rejected), {result.text_units} text units." + _unmapped_text(result))
     return 0
 
 
+def _unmapped_text(res) -> str:
+    """The columns left out and the reading notes, one line each (empty when there are none)."""
+    lines = [f"\n  column {u['column']!r} not mapped: {u['reason']}"
+             + (f" (suggestion: {u['suggestion']})" if u["suggestion"] else "") for u in res.unmapped]
+    lines += [f"\n  row {n['row']}: {n['message']}" for n in res.reading_notes]
+    return "".join(lines)
+
+
 def _errors_text(res, headline: str) -> str:
-    lines = [headline]
+    lines = [headline + _unmapped_text(res)]
     for e in res.errors[:50]:
         lines.append(f"  row {e['row']}, column {e['column']!r}, value {e['value']!r}: {e['message']}")
     if len(res.errors) > 50:
@@ -244,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     ig.add_argument("--name")
     ig.add_argument("--sheet", help="XLSX sheet name (default: the first)")
     ig.add_argument("--skip-invalid", action="store_true", help="store the valid rows and reject the rest")
+    ig.add_argument("--strict", action="store_true",
+                    help="refuse the file when an unmapped column looks like eNPS or a rating item")
     ig.set_defaults(fn=cmd_ingest)
     _add_analysis_commands(sub, common)
     return p

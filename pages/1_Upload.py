@@ -5,7 +5,7 @@ import streamlit as st
 
 import webui as ui
 from eevp.errors import DuplicateBatchError, EevpError, ValidationFailed
-from eevp.intake import ingest, readers
+from eevp.intake import ingest, readers, unmapped
 from eevp.intake import mapping as mp
 from eevp.store import batches
 
@@ -24,6 +24,35 @@ t = ui.t
 ui.page("Upload data", "⬆️", "upload")
 engine = ui.get_engine()
 settings = ui.get_settings()
+
+
+def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
+    """One select per field and one multiselect per list, preset from the suggestion; the mapping chosen."""
+    columns = ["—"] + list(df.columns)
+    chosen: dict = {}
+    cols = st.columns(3)
+    for i, (name, spec) in enumerate(mp.FIELDS[kind].items()):
+        default = suggested.get(name)
+        idx = columns.index(default) if isinstance(default, str) and default in columns else 0
+        label = "eNPS" if name == "enps" else t(name.replace("_", " ").capitalize())
+        label += " *" if spec.required else ""
+        value = cols[i % 3].selectbox(label, columns, index=idx, key=f"map_{kind}_{name}", help=t(spec.description))
+        if value != "—":
+            chosen[name] = value
+    for key, label in LIST_KEYS.items():
+        if key == "other_reasons" and kind != "exit" or key in ("items", "text", "segments") and kind not in (
+                "survey", "exit"):
+            continue
+        default = [c for c in (suggested.get(key) or []) if c in df.columns]
+        if isinstance(suggested.get(key), str):
+            default = [suggested[key]]
+        chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}")
+    if kind in ("survey", "exit"):
+        sc = suggested.get("scale") or {"min": 1, "max": 5}
+        c1, c2 = st.columns(2)
+        chosen["scale"] = {"min": c1.number_input(t("Rating scale from"), value=int(sc["min"]), step=1),
+                           "max": c2.number_input(t("Rating scale to"), value=int(sc["max"]), step=1)}
+    return chosen
 
 
 def new_batch() -> None:
@@ -66,36 +95,7 @@ def new_batch() -> None:
     else:
         st.caption(t("Suggested from the headers and values. Correct anything that is wrong."))
 
-    columns = ["—"] + list(df.columns)
-    chosen: dict = {}
-    fields = mp.FIELDS[kind]
-    cols = st.columns(3)
-    for i, (name, spec) in enumerate(fields.items()):
-        default = suggested.get(name)
-        idx = columns.index(default) if isinstance(default, str) and default in columns else 0
-        label = "eNPS" if name == "enps" else t(name.replace("_", " ").capitalize())
-        label += " *" if spec.required else ""
-        value = cols[i % 3].selectbox(label, columns, index=idx, key=f"map_{kind}_{name}", help=t(spec.description))
-        if value != "—":
-            chosen[name] = value
-    for key, label in LIST_KEYS.items():
-        if key == "other_reasons" and kind != "exit":
-            continue
-        if key in ("items",) and kind not in ("survey", "exit"):
-            continue
-        if key in ("text",) and kind not in ("survey", "exit"):
-            continue
-        if key == "segments" and kind not in ("survey", "exit"):
-            continue
-        default = [c for c in (suggested.get(key) or []) if c in df.columns]
-        if isinstance(suggested.get(key), str):
-            default = [suggested[key]]
-        chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}")
-    if kind in ("survey", "exit"):
-        sc = suggested.get("scale") or {"min": 1, "max": 5}
-        c1, c2 = st.columns(2)
-        chosen["scale"] = {"min": c1.number_input(t("Rating scale from"), value=int(sc["min"]), step=1),
-                           "max": c2.number_input(t("Rating scale to"), value=int(sc["max"]), step=1)}
+    chosen = mapping_widgets(kind, df, suggested)
 
     template_name = st.text_input(t("Save this mapping as a template (optional name)"), value="")
 
@@ -106,6 +106,8 @@ def new_batch() -> None:
     except EevpError as exc:
         st.error(t(str(exc)))
         return
+    acknowledged = ui.columns_left_out(unmapped.unmapped_columns(df, chosen, kind), readers.reading_notes(df),
+                                       key=f"left_out_{kind}")
 
     bad = len(prep.bad_rows)
     c1, c2, c3 = st.columns(3)
@@ -126,7 +128,7 @@ def new_batch() -> None:
         st.success(t("No problems found."))
 
     name = st.text_input(t("Batch name"), value=upload.name)
-    if st.button(t("Store"), type="primary", disabled=bool(prep.errors) and not skip):
+    if st.button(t("Store"), type="primary", disabled=bool(prep.errors) and not skip or not acknowledged):
         try:
             with st.status(t("Storing…"), expanded=False) as status:
                 result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,

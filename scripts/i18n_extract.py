@@ -115,6 +115,9 @@ CONTAINERS = (
     Container("eevp/analytics/maturity.py", "LEVEL_NAMES"),                 # t(maturity.LEVEL_NAMES[v])
     Container("eevp/analytics/maturity.py", "HISTORY_COLUMNS"),             # {k: t(v) ...}
     Container("eevp/intake/schemas.py", "_MESSAGES"),                    # validation problems (see MESSAGE_FILES)
+    Container("eevp/intake/unmapped.py", "REASONS"),                     # why a column is not mapped
+    Container("eevp/intake/readers.py", "NOTES"),                        # rows skipped or odd on reading
+    Container("webui/widgets.py", "SUGGESTIONS"),                        # t(SUGGESTIONS[name])
 )
 
 
@@ -177,6 +180,9 @@ KNOWN_DYNAMIC = {
     ("app.py", "h['segment']"): "SEGMENTS (eevp/store/queries.py)",
     ("pages/1_Upload.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
     ("pages/1_Upload.py", "spec.description"): "CALL_ARGS: mapping field descriptions",
+    ("webui/widgets.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
+    ("webui/widgets.py", "u['reason']"): "REASONS (eevp/intake/unmapped.py)",
+    ("webui/widgets.py", "n['message']"): "NOTES (eevp/intake/readers.py)",
     ("pages/6_Customer_insights.py", "rule.explain()"): "METHODS: SystemicRule.explain",
     ("pages/6_Customer_insights.py", "_text"): "METHODS: SystemicRule.explain_parts",
     ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",

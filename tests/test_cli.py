@@ -47,7 +47,18 @@ RATINGS_CSV = "respondent_id,wave,role,benefit,importance,satisfaction\n" + "".j
 RATINGS_MAPPING = {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "benefit": "benefit",
                    "importance": "importance", "satisfaction": "satisfaction"}
 
-RESULT_KEYS = {"batch_id", "rows_read", "rows_stored", "rows_rejected", "errors"}
+RESULT_KEYS = {"batch_id", "rows_read", "rows_stored", "rows_rejected", "errors", "mapping", "unmapped",
+               "reading_notes"}
+
+# A Windows-1251 survey export as HR tools write it: Russian questions, ';' and day-first dates.
+RU_HEADER = ("Дата опроса;Должность;Отдел;Стаж (мес.);Вероятность рекомендации (0-10);Оценка руководителя (1-5);"
+             "Оценка нагрузки (1-5);Комментарий")
+RU_ROWS = [f"{10 + i}.03.2026;{'Курьер' if i % 2 else 'Оператор'};Логистика;{6 * i + 3};{i % 11};{i % 5 + 1};"
+           f"{(i + 2) % 5 + 1};Клиенты часто жалуются на задержки доставки, случай {i}" for i in range(14)]
+
+
+def _ru_export(rows: list[str]) -> bytes:
+    return (RU_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode("cp1251")
 
 
 @pytest.fixture
@@ -227,3 +238,59 @@ def test_embed_fills_the_cache_once_and_analyze_then_embeds_nothing(cli, tmp_pat
     assert cli("embed")[1]["embedded_new"] == 0  # never twice
     rc, out, _ = cli("analyze")
     assert rc == 0 and out["embedded_new"] == 0 and out["themes"] >= 1
+
+
+def test_russian_export_maps_enps_and_tenure_by_itself(cli, tmp_path, engine):
+    path = tmp_path / "опрос.csv"
+    path.write_bytes(_ru_export(RU_ROWS))
+    rc, out, _ = cli("ingest", "survey", str(path))
+    assert rc == 0, out
+    m = out["mapping"]
+    assert (m["enps"], m["tenure"], m["wave"], m["role"]) == (
+        "Вероятность рекомендации (0-10)", "Стаж (мес.)", "Дата опроса", "Должность")
+    assert m["items"] == ["Оценка руководителя (1-5)", "Оценка нагрузки (1-5)"] and m["text"] == ["Комментарий"]
+    assert out["unmapped"] == []
+    with engine.connect() as conn:
+        got = conn.execute(db.survey_responses.select().order_by(db.survey_responses.c.record_no)).mappings().all()
+    assert [r["enps"] for r in got] == [i % 11 for i in range(14)]
+    # Tenure is in months: 3 months is under a year, 81 months (6.75 years) is 5-10 years.
+    assert (got[0]["tenure"], got[4]["tenure"], got[13]["tenure"]) == ("<1 year", "1-3 years", "5-10 years")
+
+
+def test_russian_export_with_bad_enps_values_is_refused_with_both_errors(cli, tmp_path):
+    rows = list(RU_ROWS)
+    rows[2] = rows[2].replace(";15;2;", ";15;11;", 1)  # row 4 of the file
+    rows[5] = rows[5].replace(";33;5;", ";33;abc;", 1)  # row 7
+    assert rows[2] != RU_ROWS[2] and rows[5] != RU_ROWS[5]
+    path = tmp_path / "bad.csv"
+    path.write_bytes(_ru_export(rows))
+    rc, out, _ = cli("ingest", "survey", str(path))
+    assert rc == 2
+    assert out["mapping"]["enps"] == "Вероятность рекомендации (0-10)"
+    assert {(e["row"], e["column"], e["value"]) for e in out["errors"]} == {
+        (4, "Вероятность рекомендации (0-10)", "11"), (7, "Вероятность рекомендации (0-10)", "abc")}
+    assert out["batch_id"] is None and out["rows_stored"] == 0
+    rc, listed, _ = cli("batches")
+    assert listed["batches"] == []
+
+
+def test_unmapped_columns_are_listed_and_strict_refuses_an_enps_like_one(cli, tmp_path):
+    csv = SURVEY_CSV.replace(SURVEY_HEADER, SURVEY_HEADER.replace("enps", "Q7"))
+    rc, out, _ = ingest(cli, tmp_path, "survey", csv, None, "q7.csv", "--strict")
+    assert rc == 2
+    assert "enps" not in out["mapping"]
+    assert out["unmapped"] == [{"column": "Q7", "reason": "Looks like eNPS (whole numbers 0–10) but the header was "
+                                "not recognised.", "suggestion": "enps", "warning": True}]
+    assert [(e["row"], e["column"]) for e in out["errors"]] == [(None, "Q7")]
+    rc, listed, _ = cli("batches")
+    assert listed["batches"] == []
+    rc, out, _ = ingest(cli, tmp_path, "survey", csv, None, "q7.csv")  # without --strict: stored, listed
+    assert rc == 0 and out["rows_stored"] == 23 and [u["column"] for u in out["unmapped"]] == ["Q7"]
+
+
+def test_text_output_names_the_unmapped_columns(cli, tmp_path):
+    csv = SURVEY_CSV.replace(SURVEY_HEADER, SURVEY_HEADER.replace("enps", "Q7"))
+    rc, out, _ = cli("ingest", "survey", write(tmp_path, "q7.csv", csv), as_json=False)
+    assert rc == 0
+    assert "column 'Q7' not mapped: Looks like eNPS (whole numbers 0–10) but the header was not recognised. " \
+           "(suggestion: enps)" in out

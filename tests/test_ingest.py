@@ -10,6 +10,7 @@ from eevp.store import db
 from eevp.store.batches import delete_batch, list_batches
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.intake.ingest import ingest_file, ingest_frame, prepare
+from eevp.intake.validate import split_role
 
 SURVEY_CSV = """respondent_id,wave,role,department,tenure,enps,Career growth,Manager support,What should we improve?
 r1,2026-Q1,Engineer,IT,1-3 years,9,4,5,Customers wait too long for deliveries in our region.
@@ -269,3 +270,40 @@ def test_schema_is_versioned(engine):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == db.SCHEMA_VERSION
     assert db.migrate(engine) == db.SCHEMA_VERSION  # idempotent
+
+
+# --------------------------------------------------------------------------- values that carry two facts
+
+@pytest.mark.parametrize("value,role,status", [
+    ("Labourer (Former Employee)", "Labourer", "Former Employee"),
+    ("Customer Service Representative (Current Employee)", "Customer Service Representative", "Current Employee"),
+    ("Clerk [ex-employee] ", "Clerk", "Former Employee"),
+    ("Инженер (уволен)", "Инженер", "Former Employee"),
+    ("Оператор (чинний працівник)", "Оператор", "Current Employee"),
+    ("Teacher (Year 5)", "Teacher (Year 5)", None),  # not a status: the title stays whole
+    ("(Former Employee)", "(Former Employee)", None),  # nothing would be left of the title
+    (None, None, None),
+])
+def test_split_role(value, role, status):
+    assert split_role(value) == (role, status)
+
+
+def test_a_status_suffix_becomes_a_segment_and_the_role_one_group():
+    df = pd.DataFrame({"exit_date": ["2026-03-15"] * 3, "position": [
+        "Transit Operator (Former Employee)", "Transit Operator (Current Employee)", "Lifeguard"],
+        "status": [None, "Seasonal", None]}, dtype=object)
+    prep = prepare("exit", df, {"exit_date": "exit_date", "role": "position", "segments": ["status"]})
+    assert prep.errors == []
+    assert prep.frame["role"].tolist() == ["Transit Operator", "Transit Operator", "Lifeguard"]
+    # The file's own 'status' column comes first where it has a value.
+    assert prep.frame["segments"].tolist() == [{"status": "Former Employee"}, {"status": "Seasonal"}, {}]
+
+
+def test_statements_are_marked_with_their_language_on_the_way_in(engine, settings):
+    df = pd.DataFrame({"exit_date": ["2026-03-15"] * 3, "Comment": [
+        "Customers wait too long for a callback.", "Les clients attendent trop longtemps et le travail est dur.",
+        "Клиенты жалуются на задержки доставки."]}, dtype=object)
+    ingest_frame(engine, settings, "exit", df, {"exit_date": "exit_date", "text": ["Comment"]})
+    with engine.connect() as conn:
+        got = conn.execute(select(db.text_units.c.language).order_by(db.text_units.c.id)).scalars().all()
+    assert got == ["en", "fr", "ru"]

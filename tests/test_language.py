@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from eevp.text.language import detect_language, detect_languages
+from eevp.text.language import detect_language, detect_languages, name_language
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -74,3 +74,18 @@ def test_mixed_script_follows_the_majority():
 def test_detect_languages_keeps_order_and_length():
     assert detect_languages(["Hello there", "Привіт усім", "Привет всем", ""]) == ["en", "uk", "ru", "other"]
     assert detect_languages([]) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Le travail est bien mais les gestionnaires ne sont pas très à l'écoute", "fr"),
+    ("Die Arbeit ist nicht gut und sehr stressig", "de"),
+    ("Muy buen ambiente pero el sueldo es bajo", "es"),
+    ("Great place to work, the managers listen", "en"),
+    ("Клиенты часто жалуются на задержки", "ru"),
+    ("Клієнти скаржаться на довге очікування", "uk"),
+    ("12345", "other"),
+    ("Ok", "en"),
+])
+def test_name_language_names_the_other_latin_languages(text, expected):
+    assert name_language(text) == expected
+    assert detect_language(text) == (expected if expected in ("en", "ru", "uk") else "other")

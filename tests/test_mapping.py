@@ -18,6 +18,7 @@ from eevp.intake.mapping import (
     save_template,
     suggest_mapping,
     template_frame,
+    tenure_in_months,
 )
 from eevp.intake.readers import read_table
 
@@ -94,6 +95,48 @@ def test_survey_headers_in_three_languages(headers):
     assert (m["items"], m["text"], m["identifiers"]) == (["Q1"], [comment], [])
     assert m["scale"] == {"min": 1, "max": 5}
     check_mapping(m, list(_survey(headers).columns), "survey")
+
+
+@pytest.mark.parametrize("headers", [
+    ("Job title", "Department", "Survey date", "Tenure (years)",
+     "How likely are you to recommend this company as a place to work? (0-10)", "Comment"),
+    ("Job title", "Team", "Wave", "Months in company", "Employee Net Promoter Score", "Feedback"),
+    ("Должность", "Отдел", "Дата опроса", "Стаж (мес.)", "Вероятность рекомендации (0-10)", "Комментарий"),
+    ("Должность", "Отдел", "Волна", "Стаж, лет",
+     "Насколько вероятно, что вы порекомендуете компанию как место работы?", "Комментарий"),
+    ("Должность", "Отдел", "Волна", "Стаж в компании", "Готовы ли вы рекомендовать компанию как работодателя?",
+     "Комментарий"),
+    ("Посада", "Відділ", "Хвиля", "Стаж, років",
+     "Наскільки ймовірно, що ви порекомендуєте компанію як місце роботи?", "Коментар"),
+])
+def test_the_questions_hr_asks(headers):
+    m = suggest_mapping(_survey(headers), "survey")
+    role, dept, wave, tenure, enps, comment = headers
+    assert singles(m) == {"role": role, "department": dept, "wave": wave, "tenure": tenure, "enps": enps}
+
+
+@pytest.mark.parametrize("header,months", [
+    ("Стаж (мес.)", True), ("Months in company", True), ("Стаж, міс.", True), ("Tenure in months", True),
+    ("Стаж, років", False), ("Tenure (years)", False), ("Стаж", False), (None, False),
+])
+def test_tenure_in_months(header, months):
+    assert tenure_in_months(header) is months
+
+
+@pytest.mark.parametrize("header,target", [
+    ("Primary reason for leaving", "reason"), ("Основная причина увольнения", "reason"),
+    ("Regrettable loss", "regretted"), ("Нежелательный уход", "regretted"), ("Небажане звільнення", "regretted"),
+])
+def test_exit_reason_and_regretted_wordings(header, target):
+    values = ["Pay", "Manager", "Workload"] * 4 if target == "reason" else ["yes", "no", "no"] * 4
+    df = frame({"Exit date": ["2026-03-15"] * N, header: values})
+    assert suggest_mapping(df, "exit").get(target) == header
+
+
+def test_enps_header_with_a_few_mistakes_is_still_enps():
+    values = [i % 11 for i in range(N - 2)] + [11, "abc"]
+    df = frame({"wave": ["2026-Q1"] * N, "Вероятность рекомендации (0-10)": values})
+    assert suggest_mapping(df, "survey")["enps"] == "Вероятность рекомендации (0-10)"
 
 
 @pytest.mark.parametrize("headers", [
@@ -401,7 +444,7 @@ def test_glassdoor_reviews_as_survey():
     assert (m["role"], m["wave"], m["location"]) == ("job_title", "date_review", "location")
     # overall_rating is a 1-5 rating too, and is kept as an item (the overall score next to the six).
     assert m["items"] == ["overall_rating"] + GLASSDOOR_RATINGS
-    assert m["text"] == ["pros", "cons"]
+    assert m["text"] == ["headline", "pros", "cons"]
     assert "enps" not in m  # 'recommend' holds v/o/x, not 0-10
     check_mapping(m, list(df.columns), "survey")
 

@@ -1,7 +1,10 @@
 import codecs
 import datetime as dt
 import io
+import json
 import os
+import re
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -9,7 +12,8 @@ import pandas as pd
 import pytest
 
 from eevp.errors import InputError
-from eevp.intake.readers import detect_encoding, list_sheets, read_table, sniff_delimiter
+from eevp.intake import readers
+from eevp.intake.readers import detect_encoding, list_sheets, read_table, reading_notes, sniff_delimiter
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -153,6 +157,64 @@ def test_ragged_rows_are_padded_not_refused():
     assert rows(df) == [["1", "2", None], ["3", "4", "5"], ["6", None, None]]
 
 
+# --------------------------------------------------------------------------- messy exports
+
+def test_bare_carriage_returns_inside_unquoted_cells_are_line_breaks():
+    text = ("id,comment,score\n1,Good pay\r Long hours\r Nice team,4\n2,Fine,5\n"
+            "3,Too many\rmeetings,2\n")
+    df = read_table(text.encode(), "x.csv")
+    assert rows(df) == [["1", "Good pay\n Long hours\n Nice team", "4"], ["2", "Fine", "5"],
+                        ["3", "Too many\nmeetings", "2"]]
+    assert reading_notes(df) == []
+
+
+def test_old_mac_line_endings_still_end_rows():
+    df = read_table(b"id,score\r1,4\r2,5\r", "x.csv")
+    assert rows(df) == [["1", "4"], ["2", "5"]]
+
+
+def test_mixed_line_endings():
+    df = read_table(b"id,score\r\n1,4\n2,5\r\n3,1\n", "x.csv")
+    assert rows(df) == [["1", "4"], ["2", "5"], ["3", "1"]]
+
+
+def test_a_bom_in_the_middle_of_a_joined_file_and_the_repeated_header_are_dropped():
+    part = "\ufeffrole;score\nEngineer;4\nAnalyst;3\n"
+    df = read_table((part + part.replace("Engineer", "Driver")).encode(), "x.csv")
+    assert list(df.columns) == ["role", "score"]
+    assert rows(df) == [["Engineer", "4"], ["Analyst", "3"], ["Driver", "4"], ["Analyst", "3"]]
+    assert reading_notes(df) == [{"row": 4, "message": "The row repeats the header row (files joined together?); "
+                                  "it was skipped."}]
+
+
+def test_trailing_delimiters_add_no_column():
+    for text in ("role,score,\nEngineer,4,\nAnalyst,3,\n", "role,score\nEngineer,4,\nAnalyst,3,\n"):
+        df = read_table(text.encode(), "x.csv")
+        assert list(df.columns) == ["role", "score"] and rows(df) == [["Engineer", "4"], ["Analyst", "3"]]
+        assert reading_notes(df) == []
+
+
+@pytest.mark.parametrize("word", ["Total", "Итого:", "Всего", "Разом", "AVERAGE"])
+def test_totals_rows_at_the_end_are_skipped_and_named(word):
+    text = f"role;score\nEngineer;4\nAnalyst;2\n{word};6\nMean;3\n"
+    df = read_table(text.encode(), "x.csv")
+    assert rows(df) == [["Engineer", "4"], ["Analyst", "2"]]
+    assert [n["row"] for n in reading_notes(df)] == [4, 5]
+    assert "totals" in reading_notes(df)[0]["message"]
+
+
+def test_a_totals_word_in_the_middle_is_data():
+    df = read_table(b"team;score\nTotal;4\nAnalyst;2\n", "x.csv")
+    assert rows(df) == [["Total", "4"], ["Analyst", "2"]] and reading_notes(df) == []
+
+
+def test_a_row_longer_than_the_header_is_named_with_its_number_and_cause():
+    df = read_table(b"role,comment\nEngineer,fine\nAnalyst,too many, meetings\n", "x.csv")
+    assert len(df) == 2
+    (note,) = reading_notes(df)
+    assert note["row"] == 3 and "3 cells where the header has 2" in note["message"]
+
+
 # --------------------------------------------------------------------------- tidying
 
 def test_cells_and_headers_are_stripped_empty_is_none_and_empty_rows_and_columns_dropped():
@@ -206,6 +268,59 @@ def _workbook_bytes() -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _declared_huge() -> bytes:
+    """A few kB of workbook whose sheet declares every cell Excel allows (A1:XFD1048576)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["role", "score"])
+    ws.append(["Engineer", 4])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+                assert b"XFD1048576" in data
+            z.writestr(item, data)
+    return out.getvalue()
+
+
+def test_xlsx_declaring_every_cell_is_read_in_little_memory():
+    raw = _declared_huge()
+    assert len(raw) < 10_000
+    tracemalloc.start()
+    try:
+        df = read_table(raw, "book.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows(df) == [["Engineer", "4"]]
+    assert peak < 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize("cap,value,rows_,message", [
+    ("MAX_ROWS", 3, [["a"], ["1"], ["2"], ["3"]], "more than 3 rows.*cap on rows"),
+    ("MAX_COLUMNS", 2, [["a", "b", "c"], ["1", "2", "3"]], "more than 2 columns.*cap on columns"),
+    ("MAX_CELL_CHARS", 5, [["a"], ["123456"]], "row 2.*more than 5 characters, the cap on cell size"),
+])
+def test_xlsx_caps_give_an_error_naming_the_cap(monkeypatch, cap, value, rows_, message):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in rows_:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    read_table(buf.getvalue(), "book.xlsx")  # within the default caps
+    monkeypatch.setattr(readers, cap, value)
+    with pytest.raises(InputError, match=message):
+        read_table(buf.getvalue(), "book.xlsx")
 
 
 def test_xlsx_sheets_and_cells():
@@ -284,18 +399,32 @@ def _external(*parts) -> Path:
     ("glassdoor-job-reviews-uk-sample", "glassdoor_reviews.csv"),
     ("qld-dete-tafe-exit-surveys", "dete_survey.csv"),
     ("qld-dete-tafe-exit-surveys", "tafe_survey.csv"),  # comma file whose headers hold semicolons
-    ("indeed-canadian-city-employer-reviews", "indeed_city_employer_reviews.csv"),
+    ("indeed-canadian-city-employer-reviews", "indeed_city_employer_reviews.csv"),  # bare CRs inside cells
     ("ibm-hr-attrition", "WA_Fn-UseC_-HR-Employee-Attrition.csv"),  # UTF-8 with BOM
 ])
 def test_real_files_read_every_row_and_cell(parts):
     path = _external(*parts)
     df = read_table(path.read_bytes(), path.name)
-    ref = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # Rows end with LF; a bare CR is a line break inside a cell (pandas' default splits the row there).
+    indeed = parts[0].startswith("indeed")
+    ref = pd.read_csv(path, dtype=str, keep_default_na=False, **({"lineterminator": "\n"} if indeed else {}))
     assert df.shape == ref.shape
     assert list(df.columns) == [c.strip().lstrip("\ufeff") for c in ref.columns]
     for i in range(ref.shape[1]):
-        expected = [v.strip() or None for v in ref.iloc[:, i]]
+        expected = [(v.replace("\r", "\n") if indeed else v).strip() or None for v in ref.iloc[:, i]]
         assert df.iloc[:, i].tolist() == expected
+
+
+def test_indeed_reviews_with_bare_carriage_returns_are_all_read():
+    path = _external("indeed-canadian-city-employer-reviews", "indeed_city_employer_reviews.csv")
+    df = read_table(path.read_bytes(), path.name)
+    assert len(df) == 3049 and reading_notes(df) == []
+    reviews = [r for f in sorted((path.parent / "raw_json").glob("*.json")) for r in json.loads(f.read_text())]
+    assert sorted(df["id"]) == sorted(r["id"] for r in reviews)
+    texts = {(r["id"], (r["text"] or "").replace("\r", "\n").strip()) for r in reviews}
+    broken = df[df["text"].str.contains("\n", regex=False, na=False)]
+    assert len(broken) >= 100  # the reviews the old reader split into pieces
+    assert all((i, t) in texts for i, t in zip(broken["id"], broken["text"]))
 
 
 def test_real_ukrainian_russian_comments_in_cp1251_and_koi8():

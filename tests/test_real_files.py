@@ -56,8 +56,9 @@ def test_indeed_as_exits_with_text(engine, settings):
     mapping = {"role": "position", "exit_date": "date_created", "department": "employer",
                "text": ["text", "pros", "cons"]}
     res = ingest_file(engine, settings, "exit", path.read_bytes(), path.name, mapping, skip_invalid=True)
-    raw = pd.read_csv(path)
+    raw = pd.read_csv(path, lineterminator="\n")  # rows end with LF; a bare CR is a line break in a cell
     valid = pd.to_datetime(raw["date_created"], format="%B %d, %Y", errors="coerce").notna()
+    assert int(valid.sum()) == len(raw) == 3049
     assert res.rows_stored == int(valid.sum())
     assert _count(engine, db.exits) == int(valid.sum())
     assert _count(engine, db.text_units) > int(valid.sum())  # answers are split into statements

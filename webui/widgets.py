@@ -185,3 +185,42 @@ def analysis_notice() -> bool:
         st.cache_data.clear()
         st.rerun()
     return True
+
+
+#: How the Upload page names the lists a column may go to (the same labels as its mapping widgets).
+SUGGESTIONS = {"enps": "eNPS", "items": "Rating items", "text": "Free-text questions",
+               "segments": "Extra segment columns",
+               "identifiers": "Identifiers (names, e-mails, phones: never stored in clear)"}
+
+
+def _suggestion(name: str | None) -> str:
+    if not name:
+        return ""
+    return t(SUGGESTIONS[name]) if name in SUGGESTIONS else t(name.replace("_", " ").capitalize())
+
+
+def columns_left_out(unmapped: list[dict], notes: list[dict], key: str) -> bool:
+    """The columns the mapping leaves out (with the reason and a suggestion) and what reading the file
+    skipped or found odd, before anything is stored.
+
+    Returns:
+        Whether storing may go on: True unless a left-out column looks like eNPS or a rating item and
+        the user has not ticked that they leave it out on purpose.
+    """
+    if notes:
+        st.warning(t("Reading the file: {n} row(s) skipped or to check.", n=len(notes)))
+        table(pd.DataFrame([{"row": n["row"], "message": t(n["message"])} for n in notes]), key=f"{key}_notes")
+    if not unmapped:
+        st.success(t("Every column of the file is mapped."))
+        return True
+    rows = [{"column": u["column"], "reason": t(u["reason"]), "suggestion": _suggestion(u["suggestion"])}
+            for u in unmapped]
+    st.info(t("{n} column(s) are not mapped and will not be stored:", n=len(unmapped)))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={"column": t("Column"), "reason": t("Why"), "suggestion": t("Suggestion")})
+    warn = [u["column"] for u in unmapped if u["warning"]]
+    if not warn:
+        return True
+    st.warning(t("These columns look like eNPS or a rating item: {columns}. Map them above, or confirm that "
+                 "they are left out on purpose.", columns=", ".join(warn)))
+    return st.checkbox(t("Leave these columns out: they are not eNPS or ratings"), key=f"{key}_ack")

@@ -11,6 +11,7 @@ A batch with errors is not stored at all unless the caller asks for the valid ro
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -28,11 +29,13 @@ from sqlalchemy.engine import Engine
 
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
-from eevp.intake.readers import read_table
+from eevp.intake.readers import read_table, reading_notes
 from eevp.intake.redact import Redactor
 from eevp.intake.statements import split_statements
+from eevp.intake.unmapped import unmapped_columns, warnings_of
 from eevp.intake.validate import ROW_OFFSET, Prepared, prepare, resolve_mapping
 from eevp.settings import Settings
+from eevp.text.language import name_language
 from eevp.store import db
 from eevp.store.audit import record
 from eevp.store.bulk import insert_rows
@@ -51,6 +54,8 @@ class IngestResult:
     mapping: dict = field(default_factory=dict)
     text_units: int = 0
     rejected_rows: list[int] = field(default_factory=list)
+    unmapped: list[dict] = field(default_factory=list)  # see eevp.intake.unmapped.unmapped_columns
+    reading_notes: list[dict] = field(default_factory=list)  # see eevp.intake.readers.reading_notes
 
     def to_json(self) -> dict:
         return {
@@ -59,6 +64,9 @@ class IngestResult:
             "rows_stored": self.rows_stored,
             "rows_rejected": self.rows_rejected,
             "errors": self.errors,
+            "mapping": self.mapping,
+            "unmapped": [{k: u[k] for k in ("column", "reason", "suggestion", "warning")} for u in self.unmapped],
+            "reading_notes": self.reading_notes,
         }
 
 
@@ -171,6 +179,9 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
                [_none(v) for v in column(date_col)])
     questions = {c: c.removeprefix("text::")[:300] for c in text_cols}
+    # Each statement is marked with its language on the way in: one in another language than English,
+    # Russian or Ukrainian carries its own code ("fr"), so that it can be told apart from theirs.
+    language = functools.lru_cache(maxsize=65_536)(name_language)
     rows = []
     for i, (rec_id, record_no, key, role, dept, loc, tenure, wave, date) in enumerate(meta):
         for c in text_cols:
@@ -184,7 +195,7 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
                     "batch_id": batch_id, "kind": prep.kind, "record_id": rec_id, "record_no": record_no,
                     "respondent_key": key, "question": questions[c], "seq": seq, "role": role,
                     "department": dept, "location": loc, "tenure": tenure, "wave": wave, "date": date,
-                    "text": part, "text_hash": text_hash(part),
+                    "text": part, "text_hash": text_hash(part), "language": language(part),
                 })
     return rows
 
@@ -350,37 +361,59 @@ def _check_duplicate(engine: Engine, digest: str) -> None:
             f"Delete batch {row.id} first if you want to replace it.", batch_id=row.id)
 
 
+def _strict_failure(kind: str, rows: int, mapping: dict, unmapped: list[dict]) -> ValidationFailed:
+    """The unmapped columns that look like eNPS or ratings, as the errors of a refused batch."""
+    errors = [{"row": None, "column": u["column"], "value": None,
+               "message": f"{u['reason']} Map it (as '{u['suggestion']}'?) or remove it from the file."}
+              for u in warnings_of(unmapped)]
+    result = IngestResult(kind=kind, rows_read=rows, errors=errors, mapping=mapping, unmapped=unmapped)
+    return ValidationFailed(f"{len(errors)} column(s) look like eNPS or a rating item but are not mapped; nothing "
+                            "was stored (strict mode).", errors, result)
+
+
 def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame, mapping: dict | None = None, *,
                  name: str | None = None, filename: str | None = None, digest: str | None = None,
-                 skip_invalid: bool = False, is_demo: bool = False, user: str | None = None) -> IngestResult:
+                 skip_invalid: bool = False, is_demo: bool = False, user: str | None = None,
+                 strict: bool = False) -> IngestResult:
     """Validate and store a frame of one source kind.
 
+    Every column is accounted for: the result lists the mapping used and the columns it leaves out
+    (``unmapped``, with reasons). With ``strict``, an unmapped column that looks like eNPS or a rating
+    item refuses the batch.
+
     Raises:
-        ValidationFailed: the batch has errors and ``skip_invalid`` is False (nothing stored;
-            ``exc.errors`` lists every problem, ``exc.result`` has the counts).
+        ValidationFailed: the batch has errors and ``skip_invalid`` is False, or ``strict`` and an
+            unmapped column looks like eNPS or a rating (nothing stored; ``exc.errors`` lists every
+            problem, ``exc.result`` has the counts, the mapping and the unmapped columns).
         DuplicateBatchError: the same content was stored before.
     """
     if df.empty:
         raise InputError("The file has no data rows. Check that the first row holds the column names.")
     mapping = resolve_mapping(engine, kind, df, mapping)
+    unmapped = unmapped_columns(df, mapping, kind)
+    notes = reading_notes(df)
+    if strict and warnings_of(unmapped):
+        raise _strict_failure(kind, len(df), mapping, unmapped)
     if digest is None:
         digest = content_hash((kind + "\n" + df.to_csv(index=False)).encode())
     _check_duplicate(engine, digest)
     prep = prepare(kind, df, mapping)
     if prep.errors and not skip_invalid:
         result = IngestResult(kind=kind, rows_read=len(prep.frame), rows_rejected=len(prep.bad_rows & set(
-            prep.frame.index)), errors=prep.errors, mapping=mapping)
+            prep.frame.index)), errors=prep.errors, mapping=mapping, unmapped=unmapped, reading_notes=notes)
         result.rejected_rows = sorted(r + ROW_OFFSET for r in prep.bad_rows)
         raise ValidationFailed(
             f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
             "stored. Fix the file, or store the valid rows only.", prep.errors, result)
-    return store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
-                 digest=digest, is_demo=is_demo, user=user)
+    result = store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
+                   digest=digest, is_demo=is_demo, user=user)
+    result.unmapped, result.reading_notes = unmapped, notes
+    return result
 
 
 def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | BinaryIO, filename: str,
                 mapping: dict | None = None, *, name: str | None = None, sheet=None, skip_invalid: bool = False,
-                user: str | None = None) -> IngestResult:
+                user: str | None = None, strict: bool = False) -> IngestResult:
     """Read a CSV/XLSX file and ingest it (see :func:`ingest_frame`)."""
 
     raw = data if isinstance(data, bytes) else data.read()
@@ -392,7 +425,7 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
     _check_duplicate(engine, digest)
     df = read_table(raw, filename, sheet=sheet)
     return ingest_frame(engine, settings, kind, df, mapping, name=name or filename, filename=filename,
-                        digest=digest, skip_invalid=skip_invalid, user=user)
+                        digest=digest, skip_invalid=skip_invalid, user=user, strict=strict)
 
 
 def rejected_frame(df: pd.DataFrame, errors: list[dict]) -> pd.DataFrame:

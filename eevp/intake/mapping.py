@@ -43,6 +43,7 @@ __all__ = [
     "save_template",
     "suggest_mapping",
     "template_frame",
+    "tenure_in_months",
 ]
 
 KINDS = ("survey", "exit", "focus", "evp_catalog", "evp_ratings")
@@ -160,7 +161,18 @@ def _synonym_table(kind: str) -> list[tuple[str, str]]:
     return table
 
 
-_WHOLE_WORDS = {"nps", "enps"}
+#: Short synonyms that count as one word of a longer header ("Индекс NPS", "Стаж, років").
+_WHOLE_WORDS = frozenset(normalise_header(w) for words in _SYNONYMS["header_words"].values() for w in words)
+#: Words of a tenure header that say its numbers are months ("Стаж (мес.)", "Months in company").
+_MONTH_WORDS = frozenset(_SYNONYMS["tenure_months"])
+#: Share of a header-claimed eNPS column that must be whole numbers 0–10: the rest are typing errors
+#: that validation reports ("11", "abc"), not a sign that the column is something else.
+_ENPS_SHARE = 0.8
+
+
+def tenure_in_months(header: str | None) -> bool:
+    """Whether a tenure column's header says its numbers are months rather than years."""
+    return bool(header) and bool(set(re.findall(r"[^\W\d_]+", str(header).casefold())) & _MONTH_WORDS)
 
 
 def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> str | None:
@@ -168,12 +180,16 @@ def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> 
     if not h:
         return None
     words = set(re.findall(r"[^\W_]+", str(header).casefold())) & _WHOLE_WORDS if contains else set()
+    best, best_len = None, 0
     for syn, target in table:
-        # "nps" as one word of the header ("Индекс NPS") is the eNPS question; other short synonyms
-        # ("team", "job") are too common inside item names to count as part of a header.
-        if syn == h or (contains and (syn in words or len(syn) >= _CONTAINS_MIN and syn in h)):
+        if syn == h:
             return target
-    return None
+        # "nps" as one word of the header ("Индекс NPS") is the eNPS question, "стаж" one of tenure;
+        # other short synonyms ("team", "job") are too common inside item names to count. The longest
+        # synonym found wins: "…порекомендуете компанию как место работы?" is the eNPS question, not a place.
+        if contains and (syn in words or len(syn) >= _CONTAINS_MIN and syn in h) and len(syn) > best_len:
+            best, best_len = target, len(syn)
+    return best
 
 
 # --------------------------------------------------------------------------- value profiles
@@ -190,6 +206,7 @@ class _Profile:
     emails: float
     phones: float
     persons: float
+    loose_numbers: np.ndarray = None  # the values that are numbers, even when most are not
 
 
 def _profile(values: pd.Series) -> _Profile:
@@ -198,7 +215,7 @@ def _profile(values: pd.Series) -> _Profile:
     s = [t for t in (str(v).strip() for v in values.dropna().tolist()) if t]
     n = len(s)
     if not n:
-        return _Profile(0, None, 0.0, 0, 0.0, 0.0, False, 0.0, 0.0, 0.0)
+        return _Profile(0, None, 0.0, 0, 0.0, 0.0, False, 0.0, 0.0, 0.0, np.array([]))
     nums = pd.to_numeric(np.array([t.replace(",", ".") for t in s], dtype=object), errors="coerce")
     nums = np.asarray(nums, dtype=float)
     numeric = np.count_nonzero(~np.isnan(nums)) / n >= 0.98
@@ -213,7 +230,7 @@ def _profile(values: pd.Series) -> _Profile:
         n_unique=uniq, median_len=float(statistics.median(len(t) for t in s)),
         median_words=float(statistics.median(len(t.split()) for t in s)),
         boolean=all(t.lower() in _BOOL_WORDS for t in s) and not numeric,
-        emails=emails, phones=phones, persons=persons,
+        emails=emails, phones=phones, persons=persons, loose_numbers=nums[~np.isnan(nums)],
     )
 
 
@@ -232,6 +249,15 @@ def _within(p: _Profile, lo: float, hi: float, integers: bool = True) -> bool:
     if p.n >= 10 and p.n_unique < 2:
         return False  # a constant column is not a rating
     return bool(((nums >= lo) & (nums <= hi)).all() and (not integers or (nums % 1 == 0).all()))
+
+
+def _mostly_enps(p: _Profile) -> bool:
+    """Most values are whole numbers 0–10 (the others are mistakes for validation to name)."""
+    if not p.n or p.n_unique < 2:
+        return False
+    nums = p.numbers if p.numbers is not None else p.loose_numbers
+    ok = np.count_nonzero((nums >= 0) & (nums <= 10) & (nums % 1 == 0))
+    return ok / p.n >= _ENPS_SHARE
 
 
 def _is_text(p: _Profile) -> bool:
@@ -282,9 +308,10 @@ def _assign(mapping: dict, target: str, column: str, kind: str) -> bool:
 def _header_fits(target: str, kind: str, p: _Profile) -> bool:
     """Value checks for header matches: eNPS must be 0–10, text fields must not be yes/no flags."""
     if target == "enps":
-        return _within(p, 0, 10)
-    if target == "text":
-        return p.n == 0 or (p.numbers is None and p.median_words >= 2 and (p.unique_share >= 0.3 or p.n < 10))
+        return _within(p, 0, 10) or _mostly_enps(p)
+    if target == "text":  # answers in words; one-word ones too under a telling header, when there are many
+        return p.n == 0 or (p.numbers is None and not p.boolean and (p.median_words >= 2 or p.n_unique > 50)
+                            and (p.unique_share >= 0.3 or p.n < 10))
     if target in ("importance", "satisfaction"):
         return _within(p, 1, 10, integers=False) or p.n == 0
     spec = FIELDS[kind].get(target)
@@ -329,8 +356,8 @@ def _by_values(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, u
         if col in used:
             continue
         p = profiles[col]
-        if not p.n:
-            continue
+        if not p.n or (p.n >= 10 and p.n_unique < 2):
+            continue  # an empty or constant column says nothing: it is listed as unmapped
         target = None
         if _looks_identifier(p):
             target = "identifiers"

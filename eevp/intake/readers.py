@@ -11,9 +11,11 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import math
 import re
 import unicodedata
+from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -21,7 +23,8 @@ import pandas as pd
 
 from eevp.errors import InputError
 
-__all__ = ["DELIMITERS", "detect_encoding", "list_sheets", "read_table", "sniff_delimiter"]
+__all__ = ["DELIMITERS", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "NOTES", "detect_encoding", "list_sheets",
+           "read_table", "reading_notes", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAVE_HINT = "Save it from Excel as 'CSV UTF-8' or .xlsx and try again."
@@ -43,6 +46,26 @@ _LATIN_CODEPAGES = {"cp1250", "cp1252", "latin_1", "iso8859_2", "iso8859_15", "i
                     "mac_roman", "mac_latin2", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_16"}
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+")
+
+#: Caps on what one XLSX sheet may hold: a few kilobytes of zipped XML can declare a million rows
+#: of sixteen thousand columns, and reading that would exhaust the memory.
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 12_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell: a longer one is a damaged or crafted file
+_MAX_CELLS = 20_000_000
+_ROW_OFFSET = 2  # the header is row 1; the first data row is row 2 (as in eevp.intake.validate)
+_CR_MARK = "\ue000"  # stands for a bare carriage return inside a cell while the rows are split
+_BARE_CR = re.compile(r"\r(?!\n)")
+_ROWS_DATA = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "rows.json")
+                        .read_text(encoding="utf-8"))
+_TOTALS = frozenset(_ROWS_DATA["totals"])
+#: What :func:`reading_notes` says of a row (the interface translates them through their templates).
+NOTES = {
+    "header": "The row repeats the header row (files joined together?); it was skipped.",
+    "totals": "The row holds totals or averages, not an answer; it was skipped.",
+    "wide": ("The row has {cells} cells where the header has {width}: a delimiter or line break inside an unquoted "
+             "cell may have split or shifted it. Check this row; its extra cells are in columns without a header."),
+}
 
 
 # --------------------------------------------------------------------------- encoding
@@ -173,7 +196,8 @@ def _decode(raw: bytes) -> str:
     if _garbage_share(text[:_SNIFF_CHARS]) > 0.1:
         raise InputError(f"Could not read this file as CSV or Excel: it looks like a binary file, not text. "
                          f"{_SAVE_HINT}")
-    return text.lstrip("\ufeff")
+    # A BOM inside the text comes from files joined together (each export starts with one).
+    return text.replace("\ufeff", "")
 
 
 def _garbage_share(text: str) -> float:
@@ -272,29 +296,101 @@ def _clean_value(value) -> str | None:
 _clean_cells = np.frompyfunc(_clean_value, 1, 1)
 
 
+def _key(value) -> str:
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+def _is_header_again(row: pd.Series, header: pd.Series) -> bool:
+    """A data row that repeats the header (files joined together, or a report exported by pages)."""
+    named = [j for j in header.index if header[j] is not None]
+    return len(named) >= 2 and all(_key(row[j]) == _key(header[j]) for j in named)
+
+
+def _is_totals(row: pd.Series) -> bool:
+    first = next((v for v in row if v is not None), None)
+    return first is not None and _key(first).rstrip(":").strip() in _TOTALS
+
+
+def _repeated_headers(header: pd.Series, body: pd.DataFrame) -> list[int]:
+    """Positions of the rows that repeat the header (files joined together, a report printed by pages)."""
+    named = [j for j in header.index if header[j] is not None]
+    if len(named) < 2 or body.empty:
+        return []
+    first = body[named[0]].to_numpy(dtype=object)
+    key = _key(header[named[0]])
+    # Only rows whose first named cell reads like the header's are compared in full (fast on big files).
+    candidates = [i for i, v in enumerate(first) if v is not None and v.casefold() == key]
+    return [i for i in candidates if _is_header_again(body.iloc[i], header)]
+
+
+def _odd_rows(header: pd.Series, body: pd.DataFrame) -> tuple[list[int], list[dict]]:
+    """Rows to skip (repeated headers, totals at the end) and a note for each odd row, by position."""
+    skip = _repeated_headers(header, body)
+    notes = [{"row": pos + _ROW_OFFSET, "message": NOTES["header"]} for pos in skip]
+    width = max((j + 1 for j in header.index if header[j] is not None), default=0)
+    filled = body.notna().to_numpy()
+    for pos in np.flatnonzero(filled[:, width:].any(axis=1)) if len(body) else []:
+        if pos not in skip:
+            last = int(filled[pos].nonzero()[0].max()) + 1
+            notes.append({"row": int(pos) + _ROW_OFFSET, "message": NOTES["wide"].format(cells=last, width=width)})
+    tail = len(body) - 1
+    while tail >= 0 and tail not in skip and _is_totals(body.iloc[tail]) and len(body) - tail <= 3:
+        skip.append(tail)
+        notes.append({"row": tail + _ROW_OFFSET, "message": NOTES["totals"]})
+        tail -= 1
+    return skip, sorted(notes, key=lambda n: n["row"])
+
+
+def _title_rows(cells: pd.DataFrame) -> int:
+    """Lines above the header that hold one cell only (a report's title, its date), as exports from
+    accounting and HR systems start: the header is the first row of several cells after them."""
+    filled = cells.notna().sum(axis=1).to_numpy()
+    n = 0
+    while n < min(len(filled) - 1, 5) and filled[n] == 1:
+        n += 1
+    wide = 0 < n < len(filled) and filled[n] >= 2 and (n + 1 == len(filled) or filled[n + 1] >= 2)
+    return n if wide else 0
+
+
 def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
-    """Raw cells (first non-empty row = header, columns by position) → tidy text frame."""
+    """Raw cells (first non-empty row = header, columns by position) → tidy text frame.
+
+    Rows that repeat the header and totals rows at the end are skipped; each is named, with the
+    other odd rows (more cells than the header), in :func:`reading_notes`.
+    """
     # One vectorised pass over all cells: a per-column loop made a 10,000-column file take seconds.
     values = raw.to_numpy(dtype=object)
     cells = pd.DataFrame(_clean_cells(values) if values.size else values, dtype=object)
     cells = cells[cells.notna().any(axis=1)]
     if cells.empty:
         raise InputError("The file has no data: every row is empty.")
+    cells = cells.iloc[_title_rows(cells):]
     header, body = cells.iloc[0], cells.iloc[1:]
+    skip, notes = _odd_rows(header, body)
+    if skip:
+        body = body.drop(index=body.index[skip])
     has_body = body.notna().any(axis=0)
     keep = [j for j in cells.columns if header[j] is not None or has_body[j]]
-    names = _dedupe([(header[j] or f"Column {j + 1}").lstrip("\ufeff").strip() for j in keep])
+    names = _dedupe([(header[j] or f"Column {j + 1}").strip() for j in keep])
     out = body[keep].reset_index(drop=True)
     out.columns = names
-    return out.astype(object)
+    out = out.astype(object)
+    out.attrs["reading_notes"] = notes
+    return out
 
 
-def _frame(rows: list[list]) -> pd.DataFrame:
-    """Rows of cells of any length → tidy text frame."""
+def reading_notes(df: pd.DataFrame) -> list[dict]:
+    """What :func:`read_table` skipped or found odd: ``[{"row", "message"}]`` (rows as in the file's
+    data rows, the header being row 1); empty for a clean file."""
+    return list(df.attrs.get("reading_notes", []))
+
+
+def _padded(rows: list[list]) -> pd.DataFrame:
+    """Rows of cells of any length → one frame of raw cells."""
     width = max((len(r) for r in rows), default=0)
     if not width:
         raise InputError("The file has no data: every row is empty.")
-    return _tidy(pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object))
+    return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
 # --------------------------------------------------------------------------- CSV and XLSX
@@ -308,20 +404,41 @@ def _csv_fast(text: str, delim: str) -> pd.DataFrame | None:
         return None
 
 
+def _csv_rows(text: str, delim: str) -> list[list[str]]:
+    csv.field_size_limit(max(csv.field_size_limit(), 50 * 1024 * 1024))  # long comments are fine
+    try:
+        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise InputError(f"Could not read this file as CSV or Excel: {exc}. {_SAVE_HINT}") from None
+
+
+def _parse(text: str, delim: str) -> pd.DataFrame:
+    """Raw cells: pandas' C parser, or Python's csv (rows padded) when the rows are ragged."""
+    fast = _csv_fast(text, delim)
+    return fast if fast is not None else _padded(_csv_rows(text, delim))
+
+
+def _fit(text: str, delim: str) -> float:
+    """Share of the rows with as many cells as the first (the header)."""
+    rows = _csv_rows(text, delim)
+    return sum(len(r) == len(rows[0]) for r in rows) / len(rows) if rows else 1.0
+
+
+_unmark = np.frompyfunc(lambda v: v.replace(_CR_MARK, "\n") if isinstance(v, str) else v, 1, 1)
+
+
 def _read_csv(raw: bytes) -> pd.DataFrame:
     text = _decode(raw)
     if not text.strip():
         raise InputError("The file is empty.")
     delim = sniff_delimiter(text)
-    fast = _csv_fast(text, delim)
-    if fast is not None:
-        return _tidy(fast)
-    csv.field_size_limit(max(csv.field_size_limit(), 50 * 1024 * 1024))  # long comments are fine
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-    except csv.Error as exc:
-        raise InputError(f"Could not read this file as CSV or Excel: {exc}. {_SAVE_HINT}") from None
-    return _frame(rows)
+    if "\n" in text and _BARE_CR.search(text):
+        # Some exports (the Indeed reviews among them) end rows with LF and put a bare CR for a line
+        # break inside an unquoted cell: when read that way more rows line up with the header, it is.
+        marked = _BARE_CR.sub(_CR_MARK, text)
+        if _fit(marked, delim) > _fit(text, delim):
+            return _tidy(pd.DataFrame(_unmark(_parse(marked, delim).to_numpy(dtype=object)), dtype=object))
+    return _tidy(_parse(text, delim))
 
 
 def _workbook(raw: bytes):
@@ -332,6 +449,33 @@ def _workbook(raw: bytes):
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds (zip, KeyError, XML)
         raise InputError(f"Could not read this file as Excel (.xlsx): {type(exc).__name__}: {exc}. "
                          f"{_SAVE_HINT}") from None
+
+
+def _over_cap(title: str, what: str, cap: int) -> InputError:
+    return InputError(f"The sheet '{title}' has more than {cap:,} {what}, the most eevp reads from one sheet "
+                      f"(cap on {what}). Keep the columns and rows you need, or split the file.")
+
+
+def _sheet_rows(ws) -> list[list]:
+    """The sheet's non-empty rows as text, streamed: the declared size is ignored (it may be huge)."""
+    ws.reset_dimensions()  # otherwise every row is padded to the declared width, and empty rows added
+    rows, cells = [], 0
+    for n, r in enumerate(ws.iter_rows(values_only=True), start=1):
+        if n > MAX_ROWS:
+            raise _over_cap(ws.title, "rows", MAX_ROWS)
+        if not r or all(v is None for v in r):
+            continue
+        if len(r) > MAX_COLUMNS:
+            raise _over_cap(ws.title, "columns", MAX_COLUMNS)
+        cells += len(r)
+        if cells > _MAX_CELLS:
+            raise _over_cap(ws.title, "cells", _MAX_CELLS)
+        row = [_cell_text(v) for v in r]
+        if any(v is not None and len(v) > MAX_CELL_CHARS for v in row):
+            raise InputError(f"A cell in row {n} of the sheet '{ws.title}' holds more than {MAX_CELL_CHARS:,} "
+                             f"characters, the cap on cell size (Excel's own limit); the file may be damaged.")
+        rows.append(row)
+    return rows
 
 
 def _read_xlsx(raw: bytes, sheet: str | int | None) -> pd.DataFrame:
@@ -349,7 +493,9 @@ def _read_xlsx(raw: bytes, sheet: str | int | None) -> pd.DataFrame:
         else:
             raise InputError(f"The workbook has no sheet '{sheet}'. Choose one of: {', '.join(names)}.")
         try:
-            rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            rows = _sheet_rows(ws)
+        except InputError:
+            raise
         except Exception as exc:  # noqa: BLE001 - a damaged sheet; the person gets the fix, not a traceback
             raise InputError(f"Could not read the sheet '{ws.title}': {type(exc).__name__}: {exc}. "
                              f"{_SAVE_HINT}") from None
@@ -357,7 +503,7 @@ def _read_xlsx(raw: bytes, sheet: str | int | None) -> pd.DataFrame:
         wb.close()
     if not rows:
         raise InputError(f"The sheet '{ws.title}' is empty. Choose another sheet or check the file.")
-    return _frame(rows)
+    return _tidy(_padded(rows))
 
 
 def _bytes(data: bytes | BinaryIO) -> bytes:

@@ -7,8 +7,10 @@ segments, free text) and lists each failure as ``{row, column, value, message}``
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,16 +18,22 @@ from sqlalchemy.engine import Engine
 
 from eevp.errors import InputError
 from eevp.intake.dates import parse_date_column
-from eevp.intake.mapping import check_mapping, find_template, suggest_mapping
+from eevp.intake.mapping import check_mapping, find_template, suggest_mapping, tenure_in_months
 from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
 
-__all__ = ["FALSE_WORDS", "ROW_OFFSET", "TEXT_KINDS", "TRUE_WORDS", "Prepared", "prepare", "resolve_mapping",
-           "source_column"]
+__all__ = ["FALSE_WORDS", "ROW_OFFSET", "STATUS_SEGMENT", "TEXT_KINDS", "TRUE_WORDS", "Prepared", "prepare",
+           "resolve_mapping", "source_column", "split_role"]
 
 TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes"}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
 FALSE_WORDS = {"no", "n", "false", "0", "нет", "ні", "-", "non-regretted", "not regretted"}
 ROW_OFFSET = 2  # header is row 1 in a spreadsheet; first data row is row 2
+#: The segment that keeps a status taken off a job title ("Labourer (Former Employee)").
+STATUS_SEGMENT = "status"
+_STATUSES = {spelling.casefold(): status for status, spellings in json.loads(
+    (Path(__file__).resolve().parents[1] / "resources" / "mapping" / "role_suffixes.json").read_text(encoding="utf-8")
+)["statuses"].items() for spelling in spellings}
+_ROLE_SUFFIX = re.compile(r"^(?P<role>.*?)\s*[(\[]\s*(?P<status>[^()\[\]]+?)\s*[)\]]\s*$", re.DOTALL)
 
 
 @dataclass
@@ -136,13 +144,14 @@ def _too_long(series: pd.Series, column: str | None, limit: int, errors: list[di
 _TENURE_BANDS = [(1, "<1 year"), (3, "1-3 years"), (5, "3-5 years"), (10, "5-10 years")]
 
 
-def _tenure(series: pd.Series) -> pd.Series:
-    """Numbers of years become bands, so that tenure stays a small set of groups."""
+def _tenure(series: pd.Series, months: bool = False) -> pd.Series:
+    """Numbers of years (or of months, when the header says so) become bands, so that tenure stays
+    a small set of groups."""
     def band(v):
         if v is None:
             return None
         try:
-            years = float(str(v).replace(",", "."))
+            years = float(str(v).replace(",", ".")) / (12 if months else 1)
         except ValueError:
             return str(v)[:64]
         for upper, label in _TENURE_BANDS:
@@ -326,17 +335,34 @@ _KIND_STEPS = {"survey": _survey, "exit": _exit, "focus": _focus, "evp_catalog":
                "evp_ratings": _evp_ratings}
 
 
+def split_role(value: str | None) -> tuple[str | None, str | None]:
+    """A job title and the status some exports append to it: ``"Labourer (Former Employee)"`` →
+    ``("Labourer", "Former Employee")``. Titles without a known suffix are kept as they are."""
+    found = _ROLE_SUFFIX.match(value) if value else None
+    status = _STATUSES.get(found["status"].casefold()) if found else None
+    if status is None or not found["role"]:
+        return value, None
+    return found["role"], status
+
+
 def _common(df: pd.DataFrame, m: dict, out: pd.DataFrame) -> None:
     """The columns every kind may have: role, department, location, tenure, respondent, segments."""
     for name in ("role", "department", "location"):
         out[name] = _cut(source_column(df, m.get(name)), 200)
-    out["tenure"] = _tenure(source_column(df, m.get("tenure")))
+    roles = [split_role(v) for v in out["role"]]
+    out["role"] = pd.Series([r for r, _ in roles], index=out.index, dtype=object)
+    statuses = [s for _, s in roles]
+    out["tenure"] = _tenure(source_column(df, m.get("tenure")), tenure_in_months(m.get("tenure")))
     if m.get("respondent_id"):
         out["respondent_id"] = source_column(df, m["respondent_id"])
     seg_cols = [c for c in m.get("segments", []) if c in df.columns]
-    out["segments"] = [
+    segments = [
         {c: v for c in seg_cols if (v := _clean(df[c].iloc[i])) is not None} for i in range(len(df))
     ] if seg_cols else [{} for _ in range(len(df))]
+    for seg, status in zip(segments, statuses):
+        if status is not None:
+            seg.setdefault(STATUS_SEGMENT, status)  # a segment column of that name in the file comes first
+    out["segments"] = segments
 
 
 def _texts_and_identifiers(kind: str, df: pd.DataFrame, m: dict, out: pd.DataFrame) -> tuple[list, list]:

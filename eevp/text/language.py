@@ -15,7 +15,7 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-__all__ = ["LANGUAGES", "detect_language", "detect_languages"]
+__all__ = ["LANGUAGES", "detect_language", "detect_languages", "name_language"]
 
 LANGUAGES = ("en", "ru", "uk", "other")
 
@@ -58,20 +58,20 @@ you he she our my their has had were will would there can all an been no so what
 do does did very too also than then just never always about because out up more
 """)
 )
-_OTHER_LATIN = (
-    frozenset(
-        _words("""
-der die das und ist nicht mit ein eine ich sie wir auch für auf den dem zu von sehr aber
-le la les et est pas une des du dans que pour avec sur ce je nous vous très mais
-el los las y es una por con para del muy pero lo se al como más
-il di che non sono della gli per una molto anche
-não uma com os mais muito é em
-een het van niet zijn wij ook maar
-jest nie się na że jak ale bardzo był była przez
-""")
-    )
-    - _EN_WORDS
-)
+#: Frequent words of the other Latin-script languages seen in employee comments (Montreal reviews are
+#: partly French), by ISO 639-1 code: they tell "other" from English, and :func:`name_language` names it.
+_OTHER_WORDS = {
+    code: frozenset(_words(words)) - _EN_WORDS for code, words in {
+        "de": "der die das und ist nicht mit ein eine ich sie wir auch für auf den dem zu von sehr aber",
+        "fr": "le la les et est pas une des du dans que pour avec sur ce je nous vous très mais",
+        "es": "el los las y es una por con para del muy pero lo se al como más",
+        "it": "il di che non sono della gli per una molto anche",
+        "pt": "não uma com os mais muito é em",
+        "nl": "een het van niet zijn wij ook maar",
+        "pl": "jest nie się na że jak ale bardzo był była przez",
+    }.items()
+}
+_OTHER_LATIN = frozenset().union(*_OTHER_WORDS.values())
 _NON_EN_LATIN = re.compile(r"[äöüßàâçèéêëîïôûùœñãõåæøłśżźćńęąčřšžěů]")
 
 
@@ -95,6 +95,18 @@ def detect_language(text: str | None) -> str:
     if n_cyr >= n_lat:
         return _cyrillic(low)
     return _latin(low)
+
+
+def name_language(text: str | None) -> str:
+    """:func:`detect_language`, with "other" Latin-script text named by its ISO 639-1 code where its
+    frequent words tell ("fr", "de", "es", "it", "pt", "nl", "pl"); other texts stay "other"."""
+    found = detect_language(text)
+    if found != "other":
+        return found
+    words = _WORD.findall(str(text).lower())
+    counts = {code: sum(w in vocab for w in words) for code, vocab in _OTHER_WORDS.items()}
+    best = max(counts, key=counts.get)
+    return best if counts[best] >= 2 and list(counts.values()).count(counts[best]) == 1 else "other"
 
 
 def detect_languages(texts: Iterable[str | None]) -> list[str]:
