@@ -423,3 +423,10 @@ def test_no_cons_answers_and_spreadsheet_errors_are_boilerplate():
         assert is_boilerplate(text), text
     for text in ["No pay rise in three years", "No career progression", "Нет премий", "Poor management"]:
         assert not is_boilerplate(text), text
+
+
+def test_a_keyword_already_in_the_label_in_another_form_does_not_tell_labels_apart():
+    from eevp.themes.labels import distinct_labels
+
+    out = distinct_labels(["Long hours", "Long hours"], [["hour", "long", "shift"], ["hour", "week", "weekend"]])
+    assert out == ["Long hours: shift", "Long hours: week"]
