@@ -264,8 +264,10 @@ def test_names_with_digits_or_at_are_not_name_tokens_but_ids_are_literal():
     assert red.redact("Example com olena") == "Example com olena"
 
 
-def test_no_names_means_no_name_redaction(plain):
-    assert plain.redact("John Smith called Олена Петренко.") == "John Smith called Олена Петренко."
+def test_without_a_list_names_are_still_found_unless_turned_off(plain):
+    assert plain.redact("John Smith called Олена Петренко.") == "[NAME] called [NAME]."
+    off = Redactor(unlisted=False)
+    assert off.redact("John Smith called Олена Петренко.") == "John Smith called Олена Петренко."
 
 
 # --- API --------------------------------------------------------------------------------------

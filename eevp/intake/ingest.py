@@ -275,15 +275,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="wave_date")
     records = list(zip(record_no, keep.to_dict("records")))
     if kind == "exit":
-        rows = [{
-            "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
-            "exit_date": _none(r["exit_date"]), "role": r["role"], "department": r["department"],
-            "location": r["location"], "tenure": r["tenure"], "reason": r["reason"],
-            "other_reasons_json": json.dumps(r["other_reasons"], ensure_ascii=False),
-            "regretted": _none(r["regretted"]),
-            "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
-            "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
-        } for no, r in records]
+        rows = _exit_rows(batch_id, records, _clean_reasons(redaction.redactor, keep))
         ids = insert_rows(conn, db.exits, rows, with_ids=True)
         _store_scores(conn, db.exit_scores, "exit_id", keep, ids, prep.items, batch_id)
         return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="exit_date")
@@ -313,6 +305,27 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         insert_rows(conn, db.evp_ratings, rows)
         return []
     return []
+
+
+def _exit_rows(batch_id: int, records: list, clean) -> list[dict]:
+    return [{
+        "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
+        "exit_date": _none(r["exit_date"]), "role": r["role"], "department": r["department"],
+        "location": r["location"], "tenure": r["tenure"], "reason": clean(r["reason"]),
+        "other_reasons_json": json.dumps([clean(v) for v in r["other_reasons"] or []], ensure_ascii=False),
+        "regretted": _none(r["regretted"]),
+        "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
+        "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
+    } for no, r in records]
+
+
+def _clean_reasons(redactor, keep: pd.DataFrame):
+    """Exit reasons are free text too (e-mails, phones and names were stored, and printed as keys):
+    a function that redacts one value, each distinct value once (reasons repeat)."""
+    distinct = {v for v in keep["reason"] if isinstance(v, str)}
+    distinct |= {v for vs in keep["other_reasons"] if isinstance(vs, list) for v in vs if isinstance(v, str)}
+    done = dict(zip(distinct, redactor.redact_many(list(distinct))))
+    return lambda v: done.get(v, v) if isinstance(v, str) else v
 
 
 def _roles_json(value: str) -> str:

@@ -406,7 +406,8 @@ def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[s
     rows = []
     counts = Counter(topics.tolist())
     for t in sorted(k for k in counts if k >= 0):
-        words = [w for w, _ in (model.get_topic(t) or []) if w][:top_n]
+        # A person's name never becomes a keyword (nor, through the keywords, a label).
+        words = [w for w, _ in (model.get_topic(t) or []) if w and not is_name_keyword(w)][:top_n]
         members = np.flatnonzero(topics == t)
         language = Counter(languages[i] for i in members).most_common(1)[0][0]
         label = phrase_label([texts[i] for i in members], words, language, skip=skip) \
