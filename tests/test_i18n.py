@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from eevp import i18n
+from eevp.store.auth import CLI_USER
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ru", "uk")
@@ -296,7 +297,7 @@ def demo_only(tmp_path_factory):
     folder = tmp_path_factory.mktemp("i18n-pages")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
     engine = connect(settings.database_url)
-    load_demo(engine, settings)
+    load_demo(engine, settings, actor=CLI_USER)
     engine.dispose()
     return folder
 

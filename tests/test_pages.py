@@ -41,11 +41,11 @@ def demo_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
     engine = connect(settings.database_url)
-    load_demo(engine, settings)
+    load_demo(engine, settings, actor=CLI_USER)
     emb = FakeEmbedder()
-    analyze(engine, settings, embedder=emb, steps=_steps(8), scope="all")
-    customers.tag_units(engine)
-    analyze(engine, settings, embedder=emb, steps=_steps(6), scope="customers")
+    analyze(engine, settings, embedder=emb, steps=_steps(8), scope="all", actor=CLI_USER)
+    customers.tag_units(engine, actor=CLI_USER)
+    analyze(engine, settings, embedder=emb, steps=_steps(6), scope="customers", actor=CLI_USER)
     engine.dispose()
     return folder
 

@@ -16,6 +16,7 @@ from webui.core import (
     escape,
     get_engine,
     get_settings,
+    guarded,
     lang,
     num,
     require_permission,

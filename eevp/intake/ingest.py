@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
@@ -35,6 +36,7 @@ from eevp.intake.validate import ROW_OFFSET, Prepared, prepare, resolve_mapping
 from eevp.settings import Settings
 from eevp.store import db
 from eevp.store.audit import record
+from eevp.store.auth import User, require
 from eevp.store.bulk import insert_rows
 
 
@@ -217,8 +219,8 @@ _WORD_RUN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 
 
-def store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, filename: str | None,
-          digest: str, is_demo: bool = False, user: str | None = None) -> IngestResult:
+def _store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, filename: str | None,
+           digest: str, is_demo: bool = False, user: str | None = None) -> IngestResult:
     """Store the valid rows of a prepared batch in ONE transaction."""
     key = settings.hash_key()
     keep = _records(prep, key)
@@ -228,6 +230,12 @@ def store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, file
     redaction = _Redaction(redactor, _text_values(keep))  # runs while the other rows are written
     try:
         batch_id, units = _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key)
+    except IntegrityError as exc:  # the same file stored at the same time by someone else: one wins
+        if _stored_as(engine, digest) is None:
+            raise
+        raise DuplicateBatchError("This file is already being stored or stored (an upload of the same file "
+                                  "at the same time won). Nothing was stored again.",
+                                  batch_id=_stored_as(engine, digest)) from None
     finally:
         redaction.close()
     result.batch_id = batch_id
@@ -353,6 +361,12 @@ def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], item
 
 # --------------------------------------------------------------------------- entry points
 
+def _stored_as(engine: Engine, digest: str) -> int | None:
+    """The id of the batch holding this content, if one is stored."""
+    with engine.connect() as conn:
+        return conn.execute(select(db.batches.c.id).where(db.batches.c.content_hash == digest)).scalar()
+
+
 def _check_duplicate(engine: Engine, digest: str) -> None:
     with engine.connect() as conn:
         row = conn.execute(select(db.batches.c.id, db.batches.c.name)
@@ -364,15 +378,17 @@ def _check_duplicate(engine: Engine, digest: str) -> None:
 
 
 def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame, mapping: dict | None = None, *,
-                 name: str | None = None, filename: str | None = None, digest: str | None = None,
-                 skip_invalid: bool = False, is_demo: bool = False, user: str | None = None) -> IngestResult:
-    """Validate and store a frame of one source kind.
+                 actor: User, name: str | None = None, filename: str | None = None, digest: str | None = None,
+                 skip_invalid: bool = False, is_demo: bool = False) -> IngestResult:
+    """Validate and store a frame of one source kind, as ``actor`` (whose role must allow uploads).
 
     Raises:
+        AccessDenied: ``actor``'s role may not upload.
         ValidationFailed: the batch has errors and ``skip_invalid`` is False (nothing stored;
             ``exc.errors`` lists every problem, ``exc.result`` has the counts).
         DuplicateBatchError: the same content was stored before.
     """
+    require(actor, "upload")
     if df.empty:
         raise InputError("The file has no data rows. Check that the first row holds the column names.")
     mapping = resolve_mapping(engine, kind, df, mapping)
@@ -387,14 +403,15 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
         raise ValidationFailed(
             f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
             "stored. Fix the file, or store the valid rows only.", prep.errors, result)
-    return store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
-                 digest=digest, is_demo=is_demo, user=user)
+    return _store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
+                  digest=digest, is_demo=is_demo, user=actor.username)
 
 
 def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | BinaryIO, filename: str,
-                mapping: dict | None = None, *, name: str | None = None, sheet=None, skip_invalid: bool = False,
-                user: str | None = None) -> IngestResult:
-    """Read a CSV/XLSX file and ingest it (see :func:`ingest_frame`)."""
+                mapping: dict | None = None, *, actor: User, name: str | None = None, sheet=None,
+                skip_invalid: bool = False) -> IngestResult:
+    """Read a CSV/XLSX file and ingest it as ``actor`` (see :func:`ingest_frame`)."""
+    require(actor, "upload")
 
     raw = data if isinstance(data, bytes) else data.read()
     limit = settings.upload_limit_mb * 1024 * 1024
@@ -405,7 +422,7 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
     _check_duplicate(engine, digest)
     df = read_table(raw, filename, sheet=sheet)
     return ingest_frame(engine, settings, kind, df, mapping, name=name or filename, filename=filename,
-                        digest=digest, skip_invalid=skip_invalid, user=user)
+                        digest=digest, skip_invalid=skip_invalid, actor=actor)
 
 
 def rejected_frame(df: pd.DataFrame, errors: list[dict]) -> pd.DataFrame:

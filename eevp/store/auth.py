@@ -51,6 +51,8 @@ class User:
 
 #: The local command line is the machine's owner: it acts as an admin.
 CLI_USER = User("cli", "admin")
+#: Who stores the demo when the app finds an empty database at first start (it may upload, nothing else).
+DEMO_USER = User("demo", "hr")
 
 
 def require(user: User | None, action: str) -> None:

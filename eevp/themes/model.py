@@ -32,6 +32,7 @@ from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.text.language import written_in
+from eevp.text.names import is_name_keyword
 from eevp.text.textprep import LemmaTokenizer, guess_language, make_vectorizer
 from eevp.themes.labels import phrase_label
 
