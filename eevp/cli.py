@@ -19,6 +19,7 @@ from eevp.bootstrap import load_demo, open_database
 from eevp.errors import EevpError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
 from eevp.pipeline import run_all
+from eevp.safe import tsv_line
 from eevp.settings import Settings
 from eevp.store import queries
 from eevp.store.auth import CLI_USER, add_user, ensure_admin, users_path
@@ -184,7 +185,7 @@ def cmd_export(args) -> int:
         print(json.dumps({"texts": rows}, ensure_ascii=False, indent=2, default=str))
     else:
         for r in rows:
-            print(f"{r['id']}\t{r['kind']}\t{r['text']}")
+            print(tsv_line((r["id"], r["kind"], r["text"])))
     return 0
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import give_account
 from eevp import i18n
 from eevp.store.auth import CLI_USER
 
@@ -332,6 +333,7 @@ def test_pages_show_no_english_interface_text(demo_only, monkeypatch, script, la
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / script), default_timeout=180)
     at.session_state["user"] = User("i18n-admin", "admin")
+    give_account(demo_only, at.session_state["user"])
     at.session_state["lang"] = lang
     at.session_state["tour_done"] = False
     at.run()

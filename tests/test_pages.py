@@ -9,6 +9,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from streamlit.testing.v1 import AppTest
+from conftest import give_account
 from test_themes import FakeEmbedder
 
 from eevp.store.auth import User
@@ -59,6 +60,7 @@ def run_page(demo_dir, monkeypatch):
     def run(path: str, role: str = "admin") -> AppTest:
         at = AppTest.from_file(str(ROOT / path), default_timeout=120)
         at.session_state["user"] = User(f"test-{role}", role)
+        give_account(demo_dir, at.session_state["user"])
         at.session_state["lang"] = "en"
         return at.run()
 
@@ -140,6 +142,7 @@ def test_admin_page_lists_accounts_and_the_audit_log(run_page, demo_dir):
 def test_a_viewer_limited_to_one_department_sees_only_its_numbers(run_page):
     at = AppTest.from_file(str(ROOT / PAGES["survey"]), default_timeout=120)
     at.session_state["user"] = User("v", "viewer", ("Sales",))
+    give_account(os.environ["EEVP_DATA_DIR"], at.session_state["user"])
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception
