@@ -38,6 +38,17 @@ EN_COMMON = frozenset(_COMMON["en_common_names"])
 UK_COMMON_LEMMAS = frozenset(_COMMON["uk_common_lemmas"])
 #: Words written before a name (lower case, no dot): ``Dr``, ``Mrs``, ``г-н``, ``пані``.
 TITLES = frozenset(_DATA["titles"])
+#: Words before or after a given name that make it part of a place, brand or event (``Saint John``,
+#: ``City of Victoria``, ``Victoria Day``, ``George clothing``).
+_PLACE_BEFORE = re.compile(r"(?:^|\W)(?:" + "|".join(map(re.escape, sorted(_DATA["place_before"], key=len, reverse=True)))
+                           + r")\.?\s+$", re.IGNORECASE)
+_PLACE_AFTER = re.compile(r"^\s+(?:" + "|".join(map(re.escape, sorted(_DATA["place_after"], key=len, reverse=True)))
+                          + r")(?!\w)", re.IGNORECASE)
+_PLACE_WORDS = frozenset(_DATA["place_after"])
+_SURNAME_ENDINGS = tuple(_DATA["surname_endings"])
+_UP = "A-ZА-ЯЁІЇЄҐ"
+_INITIALS_AFTER = re.compile(rf"[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?")
+_INITIALS_BEFORE = re.compile(rf"(?:[{_UP}]\.[ \t]?){{1,2}}$")
 ID_CUES = tuple(_DATA["id_cues"])
 _LAT2CYR = _DATA["latin_to_cyrillic"]
 _CYR2LAT = _DATA["cyrillic_to_latin"]
@@ -152,11 +163,15 @@ def is_common_word(form: str, lang: str = "any") -> bool:
 
 
 def text_lang(text: str) -> str:
-    """``"uk"`` / ``"ru"`` from letters only one of the two alphabets has, else ``"any"``."""
+    """``"uk"`` / ``"ru"`` from letters only one of the two alphabets has, else ``"any"``.
+
+    Ukrainian text nearly always has an ``і`` (one of its most frequent letters), so Cyrillic text
+    without any of ``іїєґ`` is taken as Russian (``ы`` and ``э`` are missing from many short ones).
+    """
     lowered = text.lower()
     if any(ch in lowered for ch in "іїєґ"):
         return "uk"
-    if any(ch in lowered for ch in "ыэъё"):
+    if any(ch in lowered for ch in "ыэъё") or len(re.findall("[а-я]", lowered)) >= 30:
         return "ru"
     return "any"
 
@@ -175,7 +190,9 @@ def name_kind(word: str, lang: str = "any") -> str | None:
     form = norm(word)
     langs = ("uk",) if lang == "uk" else ("ru",) if lang == "ru" else ("ru", "uk")
     if is_cyrillic(form):
-        tags = _tags(form, langs)
+        if sum(ch.isupper() for ch in word) > 1:  # ИС, ИРМе: abbreviations, not names
+            return None
+        tags = _tags(form, langs) or _unknown_surname(form, langs)
         common = is_common_word(form, lang)
     else:  # Latin: the lists only (pymorphy on a transliteration finds a "name" in every other word)
         tags, common = ({"Name"} if form in EN_GIVEN else set()), form in EN_COMMON
@@ -183,6 +200,14 @@ def name_kind(word: str, lang: str = "any") -> str | None:
         return None
     kind = "given" if tags & {"Name", "Patr"} else "surname"
     return f"{kind} common" if common else kind
+
+
+def _unknown_surname(form: str, langs: tuple[str, ...]) -> set[str]:
+    """``{"Surn"}`` for a word no dictionary knows that ends like a surname (Зварковский, Кудашев)."""
+    if len(form) < 5 or not form.endswith(_SURNAME_ENDINGS):
+        return set()
+    known = any(p.is_known for lang in langs for p in analyzer(lang).parse(form))
+    return set() if known else {"Surn"}
 
 
 def sentence_initial(text: str, start: int) -> bool:
@@ -196,7 +221,7 @@ def sentence_initial(text: str, start: int) -> bool:
         return True
     if text[i] == ".":
         word = re.search(r"[^\W\d_][\w-]*$", text[max(0, i - 12):i])
-        if word and (norm(word.group(0)) in TITLES or (len(word.group(0)) == 1 and word.group(0).isupper())):
+        if word and (is_title(word.group(0)) or (len(word.group(0)) == 1 and word.group(0).isupper())):
             return False
     return text[i] in _SENTENCE_END
 
@@ -204,7 +229,19 @@ def sentence_initial(text: str, start: int) -> bool:
 def after_title(text: str, start: int) -> bool:
     """True when the word at ``start`` follows a title (``Dr. Brown``, ``пані Олена``)."""
     word = re.search(r"([^\W\d_][\w-]*)\.?\s+$", text[max(0, start - 16):start])
-    return bool(word) and norm(word.group(1)) in TITLES
+    return bool(word) and is_title(word.group(1))
+
+
+def is_title(word: str) -> bool:
+    """``Dr``, ``Mrs``, ``Ms``, ``пані``, ``г-н``: English titles only with a capital (``hit and miss. You``)."""
+    return norm(word) in TITLES and (word[0].isupper() or is_cyrillic(word))
+
+
+def _in_a_place(text: str, start: int, end: int) -> bool:
+    """True when the name at ``start:end`` is part of a place, brand or event name."""
+    inside = [norm(w) for w in _WORD.findall(text[start:end])[1:]]
+    return bool(_PLACE_BEFORE.search(text[max(0, start - 20):start]) or _PLACE_AFTER.match(text[end:end + 16])
+                or _PLACE_WORDS & set(inside))
 
 
 def find_names(text: str, lang: str | None = None) -> list[tuple[int, int]]:
@@ -227,9 +264,28 @@ def find_names(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     for run in _capital_runs(text):
         kinds = [name_kind(text[s:e], lang) for s, e in run]
         keep = _name_run(text, run, kinds)
-        if keep:
-            spans.append((run[keep[0]][0], run[keep[1]][1]))
+        if keep and not _in_a_place(text, run[keep[0]][0], run[keep[1]][1]):
+            spans.append(_with_initials(text, run[keep[0]][0], run[keep[1]][1]))
+        elif _initials_next_to(text, run):  # Сенченков В.В., А.Е. Лихачев: a surname with initials
+            spans.append(_with_initials(text, run[-1][0] if len(run) > 1 else run[0][0], run[-1][1]))
     return spans
+
+
+def _with_initials(text: str, start: int, end: int) -> tuple[int, int]:
+    after = _INITIALS_AFTER.match(text, end)
+    before = _INITIALS_BEFORE.search(text, max(0, start - 8), start)
+    return (before.start() if before else start), (after.end() if after else end)
+
+
+def _initials_next_to(text: str, run: list[tuple[int, int]]) -> bool:
+    """One capitalised Cyrillic word (3 letters or more, no everyday word) right before two initials,
+    or right after them (``Сенченков В.В.``; ``6 A.M. Learned`` and ``H.R. Was`` are no names)."""
+    start, end = run[-1]
+    word = text[start:end]
+    if len(word) < 3 or sum(ch.isupper() for ch in word) > 1 or not is_cyrillic(word) or _ru_common(norm(word)):
+        return False
+    two = re.compile(rf"[ \t][{_UP}]\.[ \t]?[{_UP}]\.")
+    return bool(two.match(text, end) or re.search(rf"[{_UP}]\.[ \t]?[{_UP}]\.[ \t]$", text[max(0, start - 8):start]))
 
 
 def _capital_runs(text: str) -> list[list[tuple[int, int]]]:
@@ -248,6 +304,10 @@ def _capital_runs(text: str) -> list[list[tuple[int, int]]]:
     return runs
 
 
+def _looks_like_surname(word: str) -> bool:
+    return is_cyrillic(word) and sum(ch.isupper() for ch in word) == 1 and norm(word).endswith(_SURNAME_ENDINGS)
+
+
 def _name_run(text: str, run: list[tuple[int, int]], kinds: list[str | None]) -> tuple[int, int] | None:
     """The first and last index of the name words in one run of capitalised words, or None."""
     if after_title(text, run[0][0]):
@@ -256,14 +316,15 @@ def _name_run(text: str, run: list[tuple[int, int]], kinds: list[str | None]) ->
     if not idx:
         return None
     first, last = idx[0], idx[-1]
+    if first > 0 and kinds[first].startswith("given") and _looks_like_surname(text[slice(*run[first - 1])]):
+        first -= 1  # Трусов Сергей Борисович: the surname first, as Russian and Ukrainian write it
     if len(idx) >= 2:
         return first, last
     kind = kinds[first]
     if kind == "given":  # a given name that is no everyday word, with the surname after it if any
         return first, min(first + 1, len(run) - 1)
-    cyrillic_surname = kind == "surname" and is_cyrillic(text[slice(*run[first])])
-    if cyrillic_surname and not sentence_initial(text, run[first][0]):
-        return first, last
+    if kind == "surname" and is_cyrillic(text[slice(*run[first])]):
+        return first, last  # a Russian or Ukrainian surname that is no everyday word, even at the start
     return None
 
 
