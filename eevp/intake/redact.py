@@ -432,7 +432,7 @@ class Redactor:
 
     def _pattern_candidates(self, text: str) -> list[tuple[int, int, int, str]]:
         out = []
-        has_digit = any(ch.isdigit() for ch in text)
+        has_digit = _ANY_DIGIT.search(text) is not None
         for det in self._detectors:
             if det.kind in ("PHONE", "CARD") and not has_digit:
                 continue
@@ -521,6 +521,7 @@ def _resolve(candidates: list[tuple[int, int, int, str]]) -> list[tuple[str, int
 # Evaluation on a labelled set
 # ---------------------------------------------------------------------------------------------
 
+_ANY_DIGIT = re.compile(r"\d")
 _PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(KINDS) + r")\]")
 
 

@@ -49,6 +49,8 @@ _SURNAME_ENDINGS = tuple(_DATA["surname_endings"])
 _UP = "A-ZА-ЯЁІЇЄҐ"
 _INITIALS_AFTER = re.compile(rf"[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?")
 _INITIALS_BEFORE = re.compile(rf"(?:[{_UP}]\.[ \t]?){{1,2}}$")
+_TWO_INITIALS_AFTER = re.compile(rf"[ \t][{_UP}]\.[ \t]?[{_UP}]\.")
+_TWO_INITIALS_BEFORE = re.compile(rf"[{_UP}]\.[ \t]?[{_UP}]\.[ \t]$")
 ID_CUES = tuple(_DATA["id_cues"])
 _LAT2CYR = _DATA["latin_to_cyrillic"]
 _CYR2LAT = _DATA["cyrillic_to_latin"]
@@ -56,6 +58,8 @@ NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 _MAX_SPELLINGS = 24
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
+#: A word that starts with a capital (Latin, Latin-1 or Cyrillic), as a whole word.
+_CAPITALISED = re.compile(r"(?<![^\W\d_])[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][^\W\d_]*(?:['’ʼ-][^\W\d_]+)*")
 _SENTENCE_END = set(".!?…\n")
 _OPENERS = set("\"'«„“‘([—–-•*")
 
@@ -282,21 +286,19 @@ def _initials_next_to(text: str, run: list[tuple[int, int]]) -> bool:
     or right after them (``Сенченков В.В.``; ``6 A.M. Learned`` and ``H.R. Was`` are no names)."""
     start, end = run[-1]
     word = text[start:end]
-    if len(word) < 3 or sum(ch.isupper() for ch in word) > 1 or not is_cyrillic(word) or _ru_common(norm(word)):
+    if not (_TWO_INITIALS_AFTER.match(text, end) or _TWO_INITIALS_BEFORE.search(text[max(0, start - 8):start])):
         return False
-    two = re.compile(rf"[ \t][{_UP}]\.[ \t]?[{_UP}]\.")
-    return bool(two.match(text, end) or re.search(rf"[{_UP}]\.[ \t]?[{_UP}]\.[ \t]$", text[max(0, start - 8):start]))
+    return len(word) >= 3 and sum(ch.isupper() for ch in word) == 1 and is_cyrillic(word) and not _ru_common(norm(word))
 
 
 def _capital_runs(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised words joined by one or two spaces or hyphens (only those words are read:
+    most words of a comment start lower-case)."""
     runs: list[list[tuple[int, int]]] = []
     last_end = -10
-    for m in _WORD.finditer(text):
-        if not m.group(0)[0].isupper():
-            last_end = -10
-            continue
+    for m in _CAPITALISED.finditer(text):
         gap = text[last_end:m.start()]
-        if runs and last_end >= 0 and 0 < len(gap) <= 2 and all(ch in " \t-" for ch in gap):
+        if runs and 0 < len(gap) <= 2 and all(ch in " \t-" for ch in gap):
             runs[-1].append(m.span())
         else:
             runs.append([m.span()])
