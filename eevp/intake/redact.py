@@ -443,7 +443,7 @@ class Redactor:
         if self._literal is not None:
             out.extend((3, m.start(), m.end(), "ID") for m in self._literal.finditer(text))
         if "ID" in self.kinds and has_digit:
-            out.extend((3, m.start(1), m.end(1), "ID") for m in _ID_CUE.finditer(text))
+            out.extend((7, m.start(1), m.end(1), "ID") for m in _ID_CUE.finditer(text))  # a phone wins
         return out
 
     def _name_candidates(self, text: str) -> list[tuple[int, int, int, str]]:
