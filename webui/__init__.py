@@ -51,7 +51,8 @@ from webui.widgets import (
 
 __all__ = [
     "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "data_key",
-    "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
+    "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "guarded",
+    "home_summary",
     "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",

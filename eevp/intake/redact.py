@@ -30,17 +30,15 @@ from __future__ import annotations
 
 import bisect
 import csv
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from eevp.errors import InputError
 from eevp.text.morph import analyzer
 from eevp.text.names import (ID_CUES, NAME_TAGS, cyrillic_spellings, find_names, is_common_word, is_cyrillic,
-                             latin_spellings, name_kind, norm, sentence_initial, text_lang)
+                             latin_spellings, norm, sentence_initial, text_lang)
 
 __all__ = [
     "KINDS",

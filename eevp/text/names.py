@@ -8,9 +8,9 @@ kind comes from a list of English given names (``resources/redact/names.json``),
 ``Name``, ``Surn`` and ``Patr`` tags for Cyrillic words, and from a list of Russian and Ukrainian given
 names as they are spelt in Latin letters (``Dmitry``, ``Olena``): the tags of a word's Cyrillic spellings
 found a "name" in every other English word (``time``, ``well``), so they are used only for the names of
-a list (``Kovalenko`` in the name column → ``Коваленкові`` in a comment). Capitals carry no information at the start
-of a sentence, so a word there, or one that is also an everyday word (``Will``, ``Вера``), counts
-only next to another name word or after a title (``Dr.``, ``пані``). A title ends no sentence.
+a list (``Kovalenko`` in the name column → ``Коваленкові`` in a comment). A word that is also an
+everyday word (``Will``, ``Вера``) counts only next to another name word or after a title (``Dr.``,
+``пані``). A title ends no sentence.
 
 Names are spelt many ways across alphabets (``Юлія`` = Yulia, Yuliia, Julia), so the
 transliteration tables give several spellings per letter and every combination is tried (capped).
@@ -251,10 +251,12 @@ def _in_a_place(text: str, start: int, end: int) -> bool:
 def find_names(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """Spans of person names in ``text`` found without a list of names.
 
-    A run of capitalised words (joined by spaces or hyphens) is a name when one of its words is a
-    given name or a surname that is not an everyday word and does not open the sentence, or when
-    the run has two name words, or when it follows a title. A capitalised word right after a given
-    name joins it as the surname (``Andy Bell``).
+    A run of capitalised words (joined by spaces or hyphens) is a name when it follows a title, when
+    it has two name words, or when one of its words is a given name or a Cyrillic surname that is no
+    everyday word. A capitalised word right after a given name joins it as the surname (``Andy
+    Bell``), and one with a surname's ending right before it too (``Трусов Сергей``); initials join
+    the name (``Ковалева С.В.``), and a Cyrillic word with two initials is a name by itself. A name
+    inside a place, brand or event (``Saint John``, ``Victoria Day``) is none.
 
     Args:
         text: any text.
@@ -318,15 +320,16 @@ def _name_run(text: str, run: list[tuple[int, int]], kinds: list[str | None]) ->
     if not idx:
         return None
     first, last = idx[0], idx[-1]
-    if first > 0 and kinds[first].startswith("given") and _looks_like_surname(text[slice(*run[first - 1])]):
-        first -= 1  # Трусов Сергей Борисович: the surname first, as Russian and Ukrainian write it
-    if len(idx) >= 2:
-        return first, last
     kind = kinds[first]
+    start = first
+    if first > 0 and kind.startswith("given") and _looks_like_surname(text[slice(*run[first - 1])]):
+        start = first - 1  # Трусов Сергей Борисович: the surname first, as Russian and Ukrainian write it
+    if len(idx) >= 2:
+        return start, last
     if kind == "given":  # a given name that is no everyday word, with the surname after it if any
-        return first, min(first + 1, len(run) - 1)
+        return start, min(first + 1, len(run) - 1)
     if kind == "surname" and is_cyrillic(text[slice(*run[first])]):
-        return first, last  # a Russian or Ukrainian surname that is no everyday word, even at the start
+        return start, last  # a Russian or Ukrainian surname that is no everyday word, even at the start
     return None
 
 
