@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import give_account
 from test_themes import FakeEmbedder
 
-from eevp.store.auth import User
+from eevp.store.auth import CLI_USER, User
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
