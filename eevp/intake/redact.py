@@ -16,6 +16,12 @@ Design:
   inflected forms once (pymorphy3 lexemes for Russian and Ukrainian, plus stem + ending rules for
   surnames and first names the dictionaries do not know, e.g. ``-енко -> -енка/-енку/-енком/-енкові``).
   Text words are then looked up in a dict of forms — one pass over the words, no giant alternation.
+  A name in one alphabet is also looked for in the other (``Kovalenko`` → ``Коваленкові``,
+  ``Дмитрий`` → ``Dmitry``), and a title ends no sentence (``Dr. Brown``).
+* Names in no column are found by :func:`eevp.text.names.find_names` (name lists, pymorphy3's name
+  tags, capitals and context); ``unlisted=False`` turns that off.
+* Identifier values (respondent ids, employee numbers) are matched verbatim, digits-only ones from
+  5 digits; any number after a cue such as "табельный номер" or "employee no." is an ``[ID]``.
 
 Case policy for names (the trade-off): a word is redacted only when it is capitalised (``Olena``,
 ``ОЛЕНА``); lower-case ``коваль`` (blacksmith) is left alone. Some names are also ordinary words
