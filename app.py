@@ -52,7 +52,8 @@ def home() -> None:
     st.title(t("Employee experience at a glance"))
     _tour()
     if not ui.allowed("view_dashboards"):
-        st.info(t("Your role opens the Themes and Customer insights pages (see the sidebar)."))
+        st.info(t("Your role opens the Themes and Customer insights pages (see the sidebar).")
+                if ui.allowed("view_themes") else t("Your account has no role yet. Ask an admin to give you one."))
         return
     settings = ui.get_settings()
     key = ui.data_key()

@@ -147,13 +147,14 @@ def _eevp_topics(engine) -> tuple[list[int], list[list[str]]]:
 def child_eevp(data_dir: str, mode: str) -> dict:
     """``mode``: cold / rerun / refit: one ``analyze`` run on the stored units, timed from process start."""
     start = time.perf_counter()
+    from eevp.store.auth import CLI_USER
     from eevp.themes.run import analyze
     from eevp.store.db import connect
     from eevp.settings import Settings
 
     settings = Settings(data_dir=Path(data_dir))
     engine = connect(settings.database_url)
-    out = analyze(engine, settings, refit=mode == "refit")
+    out = analyze(engine, settings, refit=mode == "refit", actor=CLI_USER)
     seconds = time.perf_counter() - start
     res = {"seconds": seconds, "analyze_seconds": out["seconds"], "peak_mb": _peak_mb(), "themes": out["themes"],
            "embedded_new": out["embedded_new"]}
@@ -181,6 +182,7 @@ def child_increment(base_dir: str, new_path: str) -> dict:
     """Incremental run vs full refit on two copies of a fitted 10,000-unit database, in one warm process."""
     from sqlalchemy import select
 
+    from eevp.store.auth import CLI_USER
     from eevp.store import db
     from eevp.themes.run import analyze
     from eevp.themes.embeddings import default_embedder
@@ -210,7 +212,7 @@ def child_increment(base_dir: str, new_path: str) -> dict:
                 th.c.model_row == model_row, th.c.is_candidate.is_(False))).scalars())
         store_units(work, batches[0])
         start = time.perf_counter()
-        out = analyze(engine, settings, refit=mode == "refit", embedder=embedder)
+        out = analyze(engine, settings, refit=mode == "refit", embedder=embedder, actor=CLI_USER)
         res[mode] = time.perf_counter() - start
         if mode == "incremental":
             with engine.connect() as conn:
@@ -225,7 +227,7 @@ def child_increment(base_dir: str, new_path: str) -> dict:
             for more in batches[1:]:
                 store_units(work, more)
                 start = time.perf_counter()
-                analyze(engine, settings, embedder=embedder)
+                analyze(engine, settings, embedder=embedder, actor=CLI_USER)
                 times.append(time.perf_counter() - start)
             res.update(successive=times)
         engine.dispose()

@@ -87,6 +87,7 @@ def _synthetic_themes(engine, scope: str, n_themes: int, seed: int) -> None:
 
 def build(path: Path, n_employees: int, progress=print) -> dict:
     """Generate, ingest, tag and theme a scaled demo organisation into a new SQLite file."""
+    from eevp.store.auth import CLI_USER
     from eevp.themes.run import annotate
     from eevp.bootstrap import DEMO_ORDER
     from eevp.analytics.customers import tag_units
@@ -105,10 +106,10 @@ def build(path: Path, n_employees: int, progress=print) -> dict:
     progress(f"  generated in {time.perf_counter() - start:.0f} s")
     for kind in DEMO_ORDER:
         ingest_frame(engine, settings, kind, getattr(data, kind), data.mappings[kind], name=f"bench {kind}",
-                     filename=f"bench-{kind}.csv")
+                     filename=f"bench-{kind}.csv", actor=CLI_USER)
     progress(f"  ingested in {time.perf_counter() - start:.0f} s")
-    annotate(engine)  # language, boilerplate and sentiment, as the analysis fills them
-    tag_units(engine)
+    annotate(engine, actor=CLI_USER)  # language, boilerplate and sentiment, as the analysis fills them
+    tag_units(engine, actor=CLI_USER)
     progress(f"  annotated and tagged in {time.perf_counter() - start:.0f} s")
     _synthetic_themes(engine, "all", 40, 1)
     _synthetic_themes(engine, "customers", 12, 2)

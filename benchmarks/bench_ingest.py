@@ -99,6 +99,7 @@ def make_csv(n: int, path: Path, seed: int = 0) -> int:
 
 def _child(csv_path: str, data_dir: str) -> None:
     """Ingest one file into a fresh database; print timings and peak RSS as JSON."""
+    from eevp.store.auth import CLI_USER
     from eevp.store.db import connect
     from eevp.intake.ingest import ingest_file
     from eevp.settings import Settings
@@ -107,7 +108,7 @@ def _child(csv_path: str, data_dir: str) -> None:
     engine = connect(settings.database_url)
     raw = Path(csv_path).read_bytes()
     start = time.perf_counter()
-    result = ingest_file(engine, settings, "survey", raw, "survey-100k.csv")
+    result = ingest_file(engine, settings, "survey", raw, "survey-100k.csv", actor=CLI_USER)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest redaction worker

@@ -6,8 +6,10 @@ Run: ``python benchmarks/bench_redact.py`` (``--quick`` for a short run).
 from __future__ import annotations
 
 import csv
+import hashlib
 import itertools
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -87,6 +89,52 @@ def typical_comments(limit: int = 20_000) -> list[str]:
     return list(itertools.islice(itertools.cycle(texts), limit))
 
 
+REAL_LABELS = ROOT / "tests" / "data" / "redaction_real_labels.csv"
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _real_text(file: str, row: int, field: str, cache: dict) -> str:
+    """One comment of the external data, by reference: file (under ``EXTERNAL``), row number, field
+    (a column name, or ``cN`` for the N-th column after the row id)."""
+    if file not in cache:
+        with open(EXTERNAL / file, newline="", encoding="utf-8-sig") as fh:
+            cache[file] = list(csv.reader(fh))
+    header, body = cache[file][0], cache[file][1:]
+    column = int(field[1:]) if re.fullmatch(r"c\d+", field) else header.index(field)
+    return body[row][column]
+
+
+def real_name_scores(labels: Path = REAL_LABELS) -> dict | None:
+    """Token-level precision and recall of names found without a list, on real comments labelled by reading.
+
+    The labels hold references only (file, row, field, the text's sha256 prefix, the stratum) and the
+    offsets of the person-name words. Stratum ``flagged``: every comment of the four sources in which
+    the redactor found a name when the labels were made (all of them: precision is that of the whole
+    corpus); ``other``: a random sample of the comments with a capitalised word inside a sentence and
+    no name found (where names would be missed). None when the external data are absent.
+    """
+    if not (EXTERNAL / "ru-exit-survey-comments").exists():
+        return None
+    red, cache = Redactor(), {}
+    counts: dict[str, list[int]] = {}
+    with open(labels, newline="", encoding="utf-8") as fh:
+        for lab in csv.DictReader(fh):
+            text = _real_text(lab["file"], int(lab["row"]), lab["field"], cache)
+            if hashlib.sha256(text.encode()).hexdigest()[:16] != lab["sha256"]:
+                raise ValueError(f"The text of {lab['file']} row {lab['row']} changed; relabel it.")
+            gold = {tuple(map(int, s.split("-"))) for s in lab["names"].split(";") if s}
+            spans = [(s, e) for k, s, e in red.found(text) if k == "NAME"]
+            pred = {m.span() for m in _TOKEN.finditer(text) if any(s <= m.start() < e for s, e in spans)}
+            for key in ("all", lab["file"].split("/")[0], lab["stratum"]):
+                c = counts.setdefault(key, [0, 0, 0, 0])
+                c[0] += len(gold & pred)
+                c[1] += len(pred - gold)
+                c[2] += len(gold - pred)
+                c[3] += 1
+    return {k: {"precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
+                "tp": tp, "fp": fp, "fn": fn, "comments": n} for k, (tp, fp, fn, n) in counts.items()}
+
+
 def _row(metric: str, value, unit: str, target: str = "", ok=None) -> dict:
     return {"benchmark": "redact", "metric": metric, "value": value, "unit": unit, "target": target, "ok": ok}
 
@@ -123,6 +171,11 @@ def run(quick: bool = False) -> list[dict]:
         rows.append(_row(f"recall_{kind}", round(k["recall"], 4), f"ratio (n={k['tp'] + k['fn']})"))
     for lang, k in sorted(result["per_lang"].items()):
         rows.append(_row(f"f1_{lang or 'unknown'}", round(k["f1"], 4), "ratio"))
+
+    real = real_name_scores()
+    for key, k in (real or {}).items():
+        rows.append(_row(f"real_names_{key}", f"P {k['precision']:.2f} R {k['recall']:.2f}",
+                         f"tp {k['tp']} fp {k['fp']} fn {k['fn']}, {k['comments']} comments"))
 
     names = make_names(2000)
     start = time.perf_counter()

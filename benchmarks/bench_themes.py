@@ -296,6 +296,7 @@ def _insert(engine, texts):
 
 
 def database_path(quick: bool) -> list[dict]:
+    from eevp.store.auth import CLI_USER
     from eevp.themes.run import analyze
     from eevp.store.db import connect
     from eevp.settings import Settings
@@ -313,10 +314,10 @@ def database_path(quick: bool) -> list[dict]:
         settings = Settings(data_dir=Path(tmp))
         engine = connect(settings.database_url)
         _insert(engine, base)
-        first = analyze(engine, settings, embedder=embedder)
+        first = analyze(engine, settings, embedder=embedder, actor=CLI_USER)
         _insert(engine, batch)
-        inc = analyze(engine, settings, embedder=embedder)
-        refit = analyze(engine, settings, refit=True, embedder=embedder)
+        inc = analyze(engine, settings, embedder=embedder, actor=CLI_USER)
+        refit = analyze(engine, settings, refit=True, embedder=embedder, actor=CLI_USER)
         engine.dispose()
     return [
         _row(bench, "first run (annotate, embed lookups, fit, save)", first["seconds"], "s"),

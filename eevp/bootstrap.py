@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from eevp.demo.generator import generate
 from eevp.intake.ingest import ingest_frame
 from eevp.settings import Settings
+from eevp.store.auth import DEMO_USER, User
 from eevp.store.batches import is_empty_of_data
 from eevp.store.db import connect
 
@@ -23,8 +24,9 @@ DEMO_NAMES = {
 
 
 def load_demo(engine: Engine, settings: Settings, seed: int = 42,
-              progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
-    """Generate the demo organisation and store it, marked as demo. Returns batch ids by kind."""
+              progress: Callable[[str, int, int], None] | None = None, *, actor: User) -> dict[str, int]:
+    """Generate the demo organisation and store it, marked as demo, as ``actor`` (whose role must
+    allow uploads). Returns batch ids by kind."""
 
     data = generate(seed=seed)
     ids = {}
@@ -33,7 +35,7 @@ def load_demo(engine: Engine, settings: Settings, seed: int = 42,
             progress(f"storing {kind}", i, len(DEMO_ORDER))
         frame = getattr(data, kind)
         result = ingest_frame(engine, settings, kind, frame, data.mappings[kind], name=DEMO_NAMES[kind],
-                              filename=f"demo-{kind}-seed{seed}.csv", is_demo=True, user="demo")
+                              filename=f"demo-{kind}-seed{seed}.csv", is_demo=True, actor=actor)
         ids[kind] = result.batch_id
     if progress:
         progress("done", len(DEMO_ORDER), len(DEMO_ORDER))
@@ -41,8 +43,9 @@ def load_demo(engine: Engine, settings: Settings, seed: int = 42,
 
 
 def open_database(settings: Settings, demo_if_empty: bool = False) -> Engine:
-    """Connect (creating and migrating the schema); optionally fill an empty database with the demo."""
+    """Connect (creating and migrating the schema); optionally fill an empty database with the demo
+    (the app does this on its own at first start: :data:`eevp.store.auth.DEMO_USER` stores it)."""
     engine = connect(settings.database_url)
     if demo_if_empty and is_empty_of_data(engine):
-        load_demo(engine, settings, seed=settings.seed)
+        load_demo(engine, settings, seed=settings.seed, actor=DEMO_USER)
     return engine

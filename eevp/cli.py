@@ -19,6 +19,7 @@ from eevp.bootstrap import load_demo, open_database
 from eevp.errors import EevpError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
 from eevp.pipeline import run_all
+from eevp.safe import tsv_line
 from eevp.settings import Settings
 from eevp.store import queries
 from eevp.store.auth import CLI_USER, add_user, ensure_admin, users_path
@@ -68,7 +69,7 @@ def cmd_init(args) -> int:
 def cmd_demo(args) -> int:
     settings, engine = _engine(args)
     if args.clear:
-        n = clear_demo(engine)
+        n = clear_demo(engine, actor=CLI_USER)
         _emit(args, {"deleted_batches": n}, f"Demo data cleared ({n} batches deleted).")
         return 0
     if args.if_empty:
@@ -76,8 +77,9 @@ def cmd_demo(args) -> int:
             _emit(args, {"batches": {}}, "The database already holds data; demo not loaded.")
             return 0
     elif has_demo(engine):
-        clear_demo(engine)
-    ids = load_demo(engine, settings, seed=args.seed, progress=None if args.json else _progress_line)
+        clear_demo(engine, actor=CLI_USER)
+    ids = load_demo(engine, settings, seed=args.seed, progress=None if args.json else _progress_line,
+                    actor=CLI_USER)
     _emit(args, {"batches": ids}, "Demo loaded: " + ", ".join(f"{k} → batch {v}" for k, v in ids.items()))
     return 0
 
@@ -91,7 +93,7 @@ def cmd_batches(args) -> int:
 
 def cmd_delete(args) -> int:
     _, engine = _engine(args)
-    counts = delete_batch(engine, args.batch_id, user="cli")
+    counts = delete_batch(engine, args.batch_id, actor=CLI_USER)
     _emit(args, {"deleted": args.batch_id, "rows": counts}, f"Batch {args.batch_id} deleted.")
     return 0
 
@@ -110,7 +112,7 @@ def cmd_ingest(args) -> int:
         raise EevpError(f"No such file: {path}")
     try:
         result = ingest_file(engine, settings, args.kind, path.read_bytes(), path.name, mapping,
-                             name=args.name, sheet=args.sheet, skip_invalid=args.skip_invalid, user="cli",
+                             name=args.name, sheet=args.sheet, skip_invalid=args.skip_invalid, actor=CLI_USER,
                              strict=args.strict)
     except ValidationFailed as exc:
         res: IngestResult = exc.result
@@ -142,7 +144,7 @@ def _errors_text(res, headline: str) -> str:
 def cmd_analyze(args) -> int:
     settings, engine = _engine(args)
     start = time.perf_counter()
-    out = run_all(engine, settings, refit=args.refit, progress=None if args.json else _progress_line)
+    out = run_all(engine, settings, actor=CLI_USER, refit=args.refit, progress=None if args.json else _progress_line)
     out["seconds"] = round(time.perf_counter() - start, 2)
     _emit(args, out, (f"{out['units']} text units, {out['embedded_new']} newly embedded, {out['themes']} themes "
                       f"({out['outlier_share']:.0%} unassigned), {out['customer_themes']} customer themes, "
@@ -160,7 +162,7 @@ def cmd_embed(args) -> int:
         embedder._model = None  # loaded again on that device
     if embedder.fallback_reason:
         print(embedder.fallback_reason, file=sys.stderr)
-    out = embed_all(engine, settings, embedder=embedder, progress=None if args.json else _progress_line)
+    out = embed_all(engine, settings, actor=CLI_USER, embedder=embedder, progress=None if args.json else _progress_line)
     _emit(args, out, f"{out['units']} text units, {out['embedded_new']} newly embedded with {out['model_id']}, "
                      f"in {out['seconds']}s.")
     return 0
@@ -192,7 +194,7 @@ def cmd_export(args) -> int:
         print(json.dumps({"texts": rows}, ensure_ascii=False, indent=2, default=str))
     else:
         for r in rows:
-            print(f"{r['id']}\t{r['kind']}\t{r['text']}")
+            print(tsv_line((r["id"], r["kind"], r["text"])))
     return 0
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from eevp.analytics.customers import tag_units
 from eevp.errors import TooFewUnitsError
 from eevp.settings import Settings
+from eevp.store.auth import User, require
 from eevp.themes.run import analyze
 
 Progress = Callable[[str, int, int], None]
@@ -72,15 +73,17 @@ def _reporting(settings: Settings, progress: Progress | None) -> Progress:
     return report
 
 
-def run_all(engine: Engine, settings: Settings, *, refit: bool = False, embedder=None,
+def run_all(engine: Engine, settings: Settings, *, actor: User, refit: bool = False, embedder=None,
             progress: Progress | None = None) -> dict:
-    """Analyse all text, then tag statements and build the customer themes.
+    """Analyse all text, then tag statements and build the customer themes, as ``actor`` (whose
+    role must allow a refit: AccessDenied otherwise, before anything is written).
 
     Returns the CLI's JSON: units, embedded_new, themes, outlier_share, customer_themes, notes.
     """
+    require(actor, "refit")
     _write_status(settings, state="running", step="starting", done=0, total=1)
     try:
-        out = _run_all(engine, settings, refit=refit, embedder=embedder, progress=_reporting(settings, progress))
+        out = _run_all(engine, settings, actor, refit=refit, embedder=embedder, progress=_reporting(settings, progress))
     except BaseException as exc:  # also a cancel (the app stops its script) or Ctrl+C
         state = "failed" if isinstance(exc, Exception) else "cancelled"
         _write_status(settings, state=state, step=str(exc)[:300], done=0, total=1)
@@ -89,16 +92,17 @@ def run_all(engine: Engine, settings: Settings, *, refit: bool = False, embedder
     return out
 
 
-def _run_all(engine: Engine, settings: Settings, *, refit: bool, embedder, progress: Progress) -> dict:
+def _run_all(engine: Engine, settings: Settings, actor: User, *, refit: bool, embedder, progress: Progress) -> dict:
     notes = []
     try:
-        out = analyze(engine, settings, refit=refit, embedder=embedder, progress=progress, scope="all")
+        out = analyze(engine, settings, actor=actor, refit=refit, embedder=embedder, progress=progress, scope="all")
     except TooFewUnitsError as exc:
         out = {"units": 0, "embedded_new": 0, "themes": 0, "outlier_share": 0.0}
         notes.append(str(exc))
-    tag_units(engine, progress=progress)
+    tag_units(engine, actor=actor, progress=progress)
     try:
-        cust = analyze(engine, settings, refit=refit, embedder=embedder, progress=progress, scope="customers")
+        cust = analyze(engine, settings, actor=actor, refit=refit, embedder=embedder, progress=progress,
+                       scope="customers")
         out["customer_themes"] = cust["themes"]
     except TooFewUnitsError as exc:
         out["customer_themes"] = 0

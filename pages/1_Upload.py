@@ -132,17 +132,16 @@ def new_batch() -> None:
         try:
             with st.status(t("Storing…"), expanded=False) as status:
                 result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,
-                                            skip_invalid=skip, user=ui.username())
+                                            skip_invalid=skip, actor=ui.current_user())
                 if template_name.strip():
-                    mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen)
+                    mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen,
+                                     actor=ui.current_user())
                 status.update(label=t("Stored"), state="complete")
             st.success(t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
                          id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
                          units=ui.num(result.text_units)))
         except DuplicateBatchError as exc:
             st.warning(t(str(exc)))
-        except ValidationFailed as exc:
-            st.error(t(str(exc)))
         except EevpError as exc:
             st.error(t(str(exc)))
         else:
@@ -169,17 +168,17 @@ def stored_batches() -> None:
             target = c1.selectbox(t("Batch to delete"), listing["id"].tolist())
             confirm = c2.checkbox(t("Yes, delete batch {id} and everything derived from it", id=target))
             if c2.button(t("Delete batch"), disabled=not confirm):
-                batches.delete_batch(engine, int(target), user=ui.username())
+                batches.delete_batch(engine, int(target), actor=ui.current_user())
                 st.success(t("Batch {id} deleted.", id=target))
                 st.rerun()
             if batches.has_demo(engine) and st.button(t("Clear the demo data")):
-                n = batches.clear_demo(engine, user=ui.username())
+                n = batches.clear_demo(engine, actor=ui.current_user())
                 st.success(t("Demo data cleared ({n} batches).", n=n))
                 st.rerun()
 
 
 tab_new, tab_stored = st.tabs([t("New upload"), t("Stored batches")])
 with tab_stored:
-    stored_batches()
+    ui.guarded(stored_batches)
 with tab_new:
-    new_batch()
+    ui.guarded(new_batch)

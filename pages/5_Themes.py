@@ -71,7 +71,7 @@ with tab_list:
             new = b.text_input(t("New label"))
             if st.form_submit_button(t("Rename")) and new.strip():
                 rename_theme(engine, int(themes.loc[themes["theme_id"] == tid, "model_row"].iloc[0]), int(tid),
-                             new.strip())
+                             new.strip(), actor=ui.current_user())
                 st.cache_data.clear()
                 st.rerun()
 
@@ -110,7 +110,7 @@ with tab_search:
     if query.strip() and ui.allowed("view_quotes"):
         try:
             hits = search_units(engine, query.strip(), embedder=ui.embedder() if mode == t("Meaning") else None,
-                                limit=20)
+                                limit=20, actor=ui.current_user())
         except EevpError as exc:
             st.error(t(str(exc)))
             hits = pd.DataFrame(columns=["unit_id", "score"])

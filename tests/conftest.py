@@ -34,3 +34,22 @@ def external(*parts) -> Path:
     if not path.exists():
         pytest.skip(f"external data not present: {path}")
     return path
+
+
+def give_account(data_dir, user) -> None:
+    """A local account for ``user``: AppTest puts a user into the session, and the login gate reads
+    the account again on every run (a session without an account is logged out)."""
+    from eevp.settings import Settings
+    from eevp.store.auth import CLI_USER, add_user
+
+    add_user(Settings(data_dir=Path(data_dir)), CLI_USER, user.username, "a-test-password", user.role,
+             tuple(user.departments))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limits():
+    """Failed logins are counted per process: each test starts with none."""
+    from eevp.store import auth
+
+    auth._failures.clear()
+    yield

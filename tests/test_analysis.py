@@ -19,6 +19,7 @@ from eevp.hashing import text_hash
 from eevp.store import db
 from eevp.themes.read import search_units, theme_table, unit_themes
 from eevp.themes.run import analyze, jaccard, rename_theme
+from eevp.store.auth import CLI_USER
 
 BOILERPLATE = ["n/a", "нет комментариев", "-", "немає", "No comment"]
 PARKING = [f"Parking near the office is a problem number {i}" for i in range(20)] + \
@@ -66,7 +67,7 @@ def fitted_db(engine, settings, corpus):
     texts, _labels = corpus
     ids = add_units(engine, texts + BOILERPLATE)
     emb = FakeEmbedder()
-    out = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    out = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     return out, ids, emb
 
 
@@ -96,7 +97,7 @@ def test_second_run_assigns_only_new_units(fitted_db, engine, settings):
     before = assignments(engine, out["model_row"])
     new_texts, new_labels, _ = make_corpus(per_topic=5, offset=100)
     new_ids = add_units(engine, new_texts, kind="exit")
-    again = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    again = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     assert again["refitted"] is False and again["model_row"] == out["model_row"]
     assert (again["assigned_new"], again["embedded_new"], again["units"]) == (20, 20, 145)
     after = assignments(engine, out["model_row"])
@@ -106,7 +107,7 @@ def test_second_run_assigns_only_new_units(fitted_db, engine, settings):
     for u, lab in zip(ids, make_corpus(per_topic=30)[1]):
         by_topic.setdefault(lab, before[u])
     assert [after[u] for u in new_ids] == [by_topic[lab] for lab in new_labels]
-    third = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    third = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     assert (third["assigned_new"], third["embedded_new"]) == (0, 0)
     with engine.connect() as conn:
         sizes = dict(conn.execute(select(db.themes.c.theme_id, db.themes.c.size)
@@ -118,7 +119,7 @@ def test_outliers_gather_into_a_candidate_theme(fitted_db, engine, settings):
     out, _ids, emb = fitted_db
     before = assignments(engine, out["model_row"])
     park_ids = add_units(engine, PARKING)
-    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     assert res["candidates"] == 1 and res["themes"] == 4
     table = theme_table(engine)
     cand = table[table["is_candidate"]]
@@ -152,13 +153,13 @@ def candidates(engine, model_row):
 def test_a_small_new_batch_joins_candidates_without_reclustering(fitted_db, engine, settings):
     out, _ids, emb = fitted_db
     park_ids = add_units(engine, PARKING)
-    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     first = candidates(engine, out["model_row"])
     (cand_id,) = first
     # 10 more parking comments: the pool grows by 25% (< CANDIDATE_REBUILD_GROWTH), so they join the
     # candidate as it is; a re-clustering would have numbered the candidate anew (one above the last id).
     new_ids = add_units(engine, [f"Parking is a problem again, week {i}" for i in range(10)])
-    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     assert res["candidates"] == 1 and candidates(engine, out["model_row"]) == first
     after = assignments(engine, out["model_row"])
     assert {after[u] for u in park_ids + new_ids} == {cand_id}
@@ -169,13 +170,13 @@ def test_left_over_units_form_a_new_candidate_beside_the_old(fitted_db, engine, 
     out, _ids, _ = fitted_db
     emb = WithCanteen()
     park_ids = add_units(engine, PARKING + MORE_PARKING)
-    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     first = candidates(engine, out["model_row"])
     (park_cand,) = first
     # 30 canteen comments: the pool grows by 37.5% (not re-clustered), they fit neither theme nor candidate, and 30 is
     # enough for a theme: they are clustered on their own into a second candidate.
     canteen_ids = add_units(engine, CANTEEN)
-    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     now = candidates(engine, out["model_row"])
     assert res["candidates"] == 2 and now[park_cand] == first[park_cand]
     (canteen_cand,) = set(now) - {park_cand}
@@ -183,7 +184,7 @@ def test_left_over_units_form_a_new_candidate_beside_the_old(fitted_db, engine, 
     after = assignments(engine, out["model_row"])
     assert {after[u] for u in park_ids} == {park_cand} and {after[u] for u in canteen_ids} == {canteen_cand}
     # Nothing new: nothing moves, no candidate is added.
-    again = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    again = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     assert again["candidates"] == 2 and candidates(engine, out["model_row"]) == now
     assert assignments(engine, out["model_row"]) == after
 
@@ -192,11 +193,11 @@ def test_a_pool_grown_past_double_is_reclustered(fitted_db, engine, settings):
     out, _ids, _ = fitted_db
     emb = WithCanteen()
     add_units(engine, PARKING)
-    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     (park_cand,) = candidates(engine, out["model_row"])
     # 45 more units on a pool of 40: more than doubled, so the candidates are clustered again from all 85.
     add_units(engine, CANTEEN + MORE_PARKING[:15])
-    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     (rebuilt,) = candidates(engine, out["model_row"])  # one cluster asked for: parking and canteen together
     assert res["candidates"] == 1 and rebuilt > park_cand
     assert theme_table(engine).set_index("theme_id").loc[rebuilt, "size"] == 85
@@ -206,9 +207,9 @@ def test_edited_label_survives_a_refit(fitted_db, engine, settings):
     out, _, emb = fitted_db
     table = theme_table(engine)
     target = table[table["keywords"].map(lambda k: "клиент" in k)].iloc[0]
-    rename_theme(engine, out["model_row"], int(target["theme_id"]), "  Customer complaints ")
+    rename_theme(engine, out["model_row"], int(target["theme_id"]), "  Customer complaints ", actor=CLI_USER)
     assert theme_table(engine).set_index("theme_id").loc[target["theme_id"], "label"] == "Customer complaints"
-    refit = analyze(engine, settings, refit=True, embedder=emb, steps=steps(), candidate_steps=one_cluster())
+    refit = analyze(engine, settings, refit=True, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     assert refit["refitted"] and refit["model_row"] != out["model_row"]
     new = theme_table(engine)
     assert (new["model_row"] == refit["model_row"]).all()
@@ -225,16 +226,16 @@ def test_edited_label_survives_a_refit(fitted_db, engine, settings):
 def test_rename_errors(fitted_db, engine):
     out, _, _ = fitted_db
     with pytest.raises(NotFoundError):
-        rename_theme(engine, out["model_row"], 99, "x")
+        rename_theme(engine, out["model_row"], 99, "x", actor=CLI_USER)
     with pytest.raises(InputError):
-        rename_theme(engine, out["model_row"], 0, "   ")
+        rename_theme(engine, out["model_row"], 0, "   ", actor=CLI_USER)
 
 
 def test_changed_embedder_refits(fitted_db, engine, settings):
     out, _, _ = fitted_db
     other = FakeEmbedder()
     other.model_id = "another-model"
-    res = analyze(engine, settings, embedder=other, steps=steps(), candidate_steps=one_cluster())
+    res = analyze(engine, settings, embedder=other, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
     assert res["refitted"] and res["model_row"] != out["model_row"] and res["embedded_new"] == 120
 
 
@@ -253,7 +254,7 @@ def test_theme_table_filters_by_kind(engine, settings, corpus):
     texts, _labels = corpus
     add_units(engine, texts[:60])
     add_units(engine, texts[60:], kind="exit")
-    analyze(engine, settings, embedder=FakeEmbedder(), steps=steps())
+    analyze(engine, settings, embedder=FakeEmbedder(), steps=steps(), actor=CLI_USER)
     exits = theme_table(engine, kinds=("exit",))
     assert exits["size"].sum() == 60 and len(exits) == 2
     assert all(r == {"exit": 1.0} for r in exits["by_source"])
@@ -277,20 +278,20 @@ def test_read_helpers_on_an_empty_database(engine):
 
 
 def test_keyword_search_ignores_case_in_cyrillic(fitted_db, engine):
-    hits = search_units(engine, "КЛИЕНТЫ жалуются")
+    hits = search_units(engine, "КЛИЕНТЫ жалуются", actor=CLI_USER)
     with engine.connect() as conn:
         texts = dict(conn.execute(select(db.text_units.c.id, db.text_units.c.text)).all())
     assert len(hits) > 0 and list(hits.columns) == ["unit_id", "score"]
     assert all("клиенты жалуются" in texts[u].lower() for u in hits["unit_id"])
-    assert len(search_units(engine, "salary", limit=3)) == 3
-    assert search_units(engine, "50%_").empty
+    assert len(search_units(engine, "salary", limit=3, actor=CLI_USER)) == 3
+    assert search_units(engine, "50%_", actor=CLI_USER).empty
     with pytest.raises(InputError):
-        search_units(engine, "  ")
+        search_units(engine, "  ", actor=CLI_USER)
 
 
 def test_semantic_search_ranks_by_meaning(fitted_db, engine):
     _, _, emb = fitted_db
-    hits = search_units(engine, "Обучение сотрудников", embedder=emb, limit=10)
+    hits = search_units(engine, "Обучение сотрудников", embedder=emb, limit=10, actor=CLI_USER)
     with engine.connect() as conn:
         texts = dict(conn.execute(select(db.text_units.c.id, db.text_units.c.text)).all())
     assert len(hits) == 10 and hits["score"].is_monotonic_decreasing
@@ -304,7 +305,7 @@ def test_customer_scope_has_its_own_model(fitted_db, engine, settings, corpus):
         conn.execute(insert(db.statement_tags), [
             {"unit_id": u, "batch_id": 1, "about_customers": lab in ("customers", "training")}
             for u, lab in zip(ids, labels)])
-    res = analyze(engine, settings, scope="customers", embedder=emb, steps=steps(2))
+    res = analyze(engine, settings, scope="customers", embedder=emb, steps=steps(2), actor=CLI_USER)
     assert (res["units"], res["themes"], res["embedded_new"]) == (60, 2, 0)
     assert len(unit_themes(engine, scope="customers")) == 60
     assert theme_table(engine)["model_row"].iloc[0] == out["model_row"]  # "all" still current
@@ -315,7 +316,7 @@ def test_customer_scope_has_its_own_model(fitted_db, engine, settings, corpus):
 def test_too_few_units_after_annotating(engine, settings):
     add_units(engine, make_corpus(per_topic=5)[0][:12] + ["n/a"])
     with pytest.raises(TooFewUnitsError, match="at least 30"):
-        analyze(engine, settings, embedder=FakeEmbedder(), steps=steps())
+        analyze(engine, settings, embedder=FakeEmbedder(), steps=steps(), actor=CLI_USER)
     with engine.connect() as conn:
         langs = conn.execute(select(db.text_units.c.language)).scalars().all()
     assert None not in langs
@@ -324,7 +325,7 @@ def test_too_few_units_after_annotating(engine, settings):
 def test_progress_reports_steps(engine, settings, corpus):
     add_units(engine, corpus[0])
     seen = []
-    analyze(engine, settings, embedder=FakeEmbedder(), steps=steps(), progress=lambda s, d, n: seen.append((s, d, n)))
+    analyze(engine, settings, embedder=FakeEmbedder(), steps=steps(), progress=lambda s, d, n: seen.append((s, d, n)), actor=CLI_USER)
     names = [s for s, _, _ in seen]
     for step in ("detecting languages", "sentiment", "embedding", "fitting themes", "saving themes"):
         assert step in names
@@ -342,9 +343,9 @@ def test_integration_with_real_embedder_module(engine, settings, corpus):
     """eevp.themes.embeddings.embed_cached stores vectors: a second refit embeds nothing new."""
     add_units(engine, corpus[0])
     emb = FakeEmbedder()
-    analyze(engine, settings, embedder=emb, steps=steps())
+    analyze(engine, settings, embedder=emb, steps=steps(), actor=CLI_USER)
     calls = emb.calls
-    again = analyze(engine, settings, refit=True, embedder=emb, steps=steps())
+    again = analyze(engine, settings, refit=True, embedder=emb, steps=steps(), actor=CLI_USER)
     assert again["embedded_new"] == 0 and emb.calls == calls
     with engine.connect() as conn:
         stored = set(conn.execute(select(db.embeddings.c.model_id).distinct()).scalars())
@@ -360,7 +361,7 @@ def test_a_fit_of_many_themes_is_grouped_and_the_groups_follow_a_rename(engine, 
     texts, _ = corpus
     add_units(engine, texts)
     out = analyze(engine, settings, embedder=FakeEmbedder(), steps=steps(k=30), candidate_steps=one_cluster(),
-                  config=ThemeConfig(theme_merge_similarity=1.0, outlier_target=0.0))
+                  config=ThemeConfig(theme_merge_similarity=1.0, outlier_target=0.0), actor=CLI_USER)
     table = theme_table(engine)
     fitted = table[~table["is_candidate"]]
     assert len(fitted) > 25 and fitted["group"].notna().all()
@@ -368,6 +369,6 @@ def test_a_fit_of_many_themes_is_grouped_and_the_groups_follow_a_rename(engine, 
     largest = fitted.sort_values(["size", "theme_id"], ascending=[False, True]).groupby("group").head(1)
     for r in largest.itertuples():
         assert r.group_label.startswith(r.label)
-    rename_theme(engine, out["model_row"], int(largest.iloc[0]["theme_id"]), "Renamed by HR")
+    rename_theme(engine, out["model_row"], int(largest.iloc[0]["theme_id"]), "Renamed by HR", actor=CLI_USER)
     again = theme_table(engine)
     assert again.loc[again["group"] == largest.iloc[0]["group"], "group_label"].iloc[0].startswith("Renamed by HR")

@@ -28,6 +28,7 @@ from eevp.cli import main
 from eevp.analytics.customers import quotes, rank_themes, theme_by, theme_stage_matrix
 from eevp.intake.ingest import ingest_file
 from eevp.store.queries import Filters
+from eevp.store.auth import CLI_USER
 
 THRESHOLD = 5
 
@@ -112,7 +113,7 @@ def cli(engine, settings, tmp_path, monkeypatch, capsys):
 
 
 def ingest(engine, settings, kind, df, mapping, name):
-    return ingest_file(engine, settings, kind, to_csv(df), name, mapping)
+    return ingest_file(engine, settings, kind, to_csv(df), name, mapping, actor=CLI_USER)
 
 
 def groups(report: dict) -> dict:

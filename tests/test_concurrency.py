@@ -19,6 +19,7 @@ from sqlalchemy import text
 from eevp.store import queries
 from eevp.store.batches import list_batches
 from eevp.intake.ingest import ingest_file
+from eevp.store.auth import CLI_USER
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +50,7 @@ def write_batches(engine, settings, batch_nos: range, rows: int, errors: list, p
         if wait_for is not None:
             wait_for.wait(timeout=60)
         for b in batch_nos:
-            ingest_file(engine, settings, "survey", survey_csv(b, rows), f"wave{b}.csv", MAPPING, user="writer")
+            ingest_file(engine, settings, "survey", survey_csv(b, rows), f"wave{b}.csv", MAPPING, actor=CLI_USER)
             time.sleep(pause)
     except Exception as exc:  # noqa: BLE001 - reported by the test
         errors.append(("writer", repr(exc)))

@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 
 from eevp.analytics.customers import SystemicRule, brief_markdown, rank_themes
+from eevp.store.auth import CLI_USER
 
 
 def _units(spec):
@@ -93,8 +94,8 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
     first = ("wave,role,Comment\n" + f"2026-Q1,Agent,{trap}\n" + f"2026-Q1,Clerk,{trap}\n"
              + "2026-Q1,Agent,The canteen food is cold.\n")
     ingest_file(engine, settings, "survey", first.encode(), "a.csv", {"wave": "wave", "role": "role",
-                                                                      "text": ["Comment"]})
-    tag_units(engine)
+                                                                      "text": ["Comment"]}, actor=CLI_USER)
+    tag_units(engine, actor=CLI_USER)
     t, s = db.text_units, db.statement_tags
 
     def tags():
@@ -114,12 +115,12 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
     later = ("wave,role,Comment\n" + f"2026-Q2,Agent,{near}\n" + f"2026-Q2,Agent,{other}\n"
              + "2026-Q2,Agent,My manager never replies to e-mails.\n")
     ingest_file(engine, settings, "survey", later.encode(), "b.csv", {"wave": "wave", "role": "role",
-                                                                      "text": ["Comment"]})
+                                                                      "text": ["Comment"]}, actor=CLI_USER)
     embedder = default_embedder()
     with engine.connect() as conn:
         texts = conn.execute(select(t.c.text)).scalars().all()
     embed_cached(engine, embedder, texts)
-    assert tag_units(engine, model_id=embedder.model_id) == 3
+    assert tag_units(engine, model_id=embedder.model_id, actor=CLI_USER) == 3
     got = {r.text: (r.about_customers, r.stage) for r in tags()}
     assert got[near] == (True, "delivery")
     assert got[other] == (False, None)
@@ -184,7 +185,7 @@ def test_how_customers_treat_staff_is_counted_apart_in_people(engine, settings, 
 
     rows = "".join(f"r{i},2026-Q1,Cashier,Customers shout at us every day. Some are lovely.\n" for i in range(people))
     ingest_file(engine, settings, "survey", ("id,wave,role,Comment\n" + rows).encode(), "t.csv",
-                {"respondent_id": "id", "wave": "wave", "role": "role", "text": ["Comment"]})
+                {"respondent_id": "id", "wave": "wave", "role": "role", "text": ["Comment"]}, actor=CLI_USER)
 
     def fake(texts, languages=None, sentiment=None, embeddings=None, embed=None):
         out = lens.rule_tags(texts, ["en"] * len(texts), sentiment=lambda t, l: ["negative"] * len(t))
@@ -192,7 +193,7 @@ def test_how_customers_treat_staff_is_counted_apart_in_people(engine, settings, 
         return out
 
     monkeypatch.setattr(customers, "tag_statements", fake)
-    customers.tag_units(engine)
+    customers.tag_units(engine, actor=CLI_USER)
     got = customers.treat_staff(engine, 10)
     if shown:  # two statements per person, counted as one person each
         assert got == {"people": people, "statements": 2 * people, "negative_share": 1.0}
@@ -210,7 +211,7 @@ def test_a_quote_is_the_statement_with_its_whole_comment_on_demand(engine, setti
             for i in range(12)]
     ingest_frame(engine, settings, "survey", pd.DataFrame(rows), {
         "respondent_id": "respondent_id", "wave": "wave", "role": "role", "department": "department",
-        "text": ["Comment"]}, name="q.csv")
+        "text": ["Comment"]}, name="q.csv", actor=CLI_USER)
     units = queries.text_units_frame(engine)
     queues = units.loc[units["text"].str.startswith("Checkout"), "id"].tolist()
     assert len(queues) == 12  # each comment was split into its two statements

@@ -12,6 +12,7 @@ from eevp.bootstrap import load_demo
 from eevp.store.db import connect
 from eevp.themes.embeddings import default_embedder
 from eevp.settings import Settings
+from eevp.store.auth import CLI_USER
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")),
                                 reason="builds its own SQLite demo database")
@@ -22,9 +23,9 @@ def ranked(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo-insights")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
     engine = connect(settings.database_url)
-    load_demo(engine, settings)
-    customers.tag_units(engine)
-    analyze(engine, settings, embedder=default_embedder(), scope="customers")
+    load_demo(engine, settings, actor=CLI_USER)
+    customers.tag_units(engine, actor=CLI_USER)
+    analyze(engine, settings, embedder=default_embedder(), scope="customers", actor=CLI_USER)
     units = customers.customer_units(engine)
     out = customers.rank_themes(units, customers.theme_labels(engine), settings.min_comment_group)
     engine.dispose()

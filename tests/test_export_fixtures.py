@@ -14,6 +14,7 @@ from eevp.intake.mapping import suggest_mapping
 from eevp.intake.readers import read_table, reading_notes
 from eevp.intake.unmapped import unmapped_columns
 from eevp.store import db
+from eevp.store.auth import CLI_USER
 
 
 def _ru_hr_system() -> bytes:
@@ -85,7 +86,7 @@ def _review_site() -> bytes:
 
 
 def test_review_site_export_with_bare_carriage_returns(engine, settings):
-    res = ingest_file(engine, settings, "exit", _review_site(), "reviews.csv")
+    res = ingest_file(engine, settings, "exit", _review_site(), "reviews.csv", actor=CLI_USER)
     assert res.rows_read == res.rows_stored == 12 and res.errors == []
     with engine.connect() as conn:
         roles = conn.execute(db.exits.select()).mappings().all()

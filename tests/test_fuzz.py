@@ -28,6 +28,7 @@ from eevp.intake.mapping import MAX_ITEM_NAME, MAX_ITEMS, check_mapping, suggest
 from eevp.intake.readers import list_sheets, read_table
 from eevp.intake.redact import Redactor
 from eevp.safe import escape_markdown, to_csv_bytes
+from eevp.store.auth import CLI_USER
 
 FAST = settings(max_examples=40, deadline=None)
 SLOW = settings(max_examples=15, deadline=None,
@@ -193,7 +194,7 @@ def test_nul_byte_beyond_the_part_encoding_detection_reads_is_refused(engine, se
     before = table_counts(engine)
     with pytest.raises(InputError, match="NUL bytes"):
         ingest_file(engine, settings, "survey", raw, "survey.csv", {"wave": "wave", "role": "role",
-                                                                     "text": ["Comment"]})
+                                                                     "text": ["Comment"]}, actor=CLI_USER)
     assert table_counts(engine) == before
 
 
@@ -203,7 +204,7 @@ def test_one_megabyte_comment_is_stored_whole(engine, settings):
                     ["2026-Q1", "Cashier", "Short one."]]).encode()
     assert len(raw) > 1_000_000
     res = ingest_file(engine, settings, "survey", raw, "big.csv", {"wave": "wave", "role": "role",
-                                                                     "text": ["Comment"]})
+                                                                     "text": ["Comment"]}, actor=CLI_USER)
     # one unit per statement: each full sentence, the cut-off last one, and the short comment
     assert res.rows_stored == 2 and res.text_units == comment.count(".") + 2
     with engine.connect() as conn:
@@ -215,7 +216,7 @@ def test_one_megabyte_segment_value_is_cut_to_the_column_length(engine, settings
     role = "Engineer " * 120_000
     raw = csv_text([["wave", "role", "Career growth"], ["2026-Q1", role, "4"]]).encode()
     res = ingest_file(engine, settings, "survey", raw, "role.csv", {"wave": "wave", "role": "role",
-                                                                      "items": ["Career growth"]})
+                                                                      "items": ["Career growth"]}, actor=CLI_USER)
     assert res.rows_stored == 1
     with engine.connect() as conn:
         stored = conn.execute(select(db.survey_responses.c.role)).scalar_one()
@@ -227,7 +228,7 @@ def test_one_megabyte_header_used_as_an_item_is_refused_with_the_fix(engine, set
     raw = csv_text([["wave", header], ["2026-Q1", "4"]]).encode()
     before = table_counts(engine)
     with pytest.raises(InputError, match=f"at most {MAX_ITEM_NAME} characters"):
-        ingest_file(engine, settings, "survey", raw, "header.csv", {"wave": "wave", "items": [header.strip()]})
+        ingest_file(engine, settings, "survey", raw, "header.csv", {"wave": "wave", "items": [header.strip()]}, actor=CLI_USER)
     assert table_counts(engine) == before
 
 
@@ -237,7 +238,7 @@ def test_two_long_item_names_with_the_same_beginning_are_refused_not_a_database_
     raw = csv_text([["wave", a, b], ["2026-Q1", "3", "4"]]).encode()
     before = table_counts(engine)
     with pytest.raises(InputError, match="rename it"):
-        ingest_file(engine, settings, "survey", raw, "long.csv", {"wave": "wave", "items": [a, b]})
+        ingest_file(engine, settings, "survey", raw, "long.csv", {"wave": "wave", "items": [a, b]}, actor=CLI_USER)
     assert table_counts(engine) == before
 
 
@@ -256,13 +257,13 @@ def test_ten_thousand_columns_read_and_suggested_mapping_refused_with_the_fix(en
     assert len(mapping["items"]) == 10_000 and mapping["wave"] == "wave"
     before = table_counts(engine)
     with pytest.raises(InputError, match=f"at most {MAX_ITEMS}"):
-        ingest_file(engine, settings, "survey", wide_csv(), "wide.csv")
+        ingest_file(engine, settings, "survey", wide_csv(), "wide.csv", actor=CLI_USER)
     assert table_counts(engine) == before
 
 
 def test_ten_thousand_columns_with_a_mapping_of_a_few_stores_those(engine, settings):
     res = ingest_file(engine, settings, "survey", wide_csv(), "wide.csv",
-                      {"wave": "wave", "items": ["Q0", "Q9999"]})
+                      {"wave": "wave", "items": ["Q0", "Q9999"]}, actor=CLI_USER)
     assert res.rows_stored == 6
     with engine.connect() as conn:
         scores = conn.execute(select(db.survey_scores.c.item, func.sum(db.survey_scores.c.score))
@@ -311,7 +312,7 @@ def test_random_frame_is_stored_or_refused_and_nothing_is_half_written(engine, s
                for c in ([v] if isinstance(v, str) else v))
     before = table_counts(engine)
     try:
-        res = ingest_frame(engine, settings, kind, df, mapping)
+        res = ingest_frame(engine, settings, kind, df, mapping, actor=CLI_USER)
     except EevpError:
         assert table_counts(engine) == before
         return
@@ -337,7 +338,7 @@ def test_bad_ratings_reject_the_batch_whole(engine, settings, values, waves):
     mapping = {"wave": "wave", "role": "role", "items": ["Career growth"], "enps": "enps"}
     before = table_counts(engine)
     try:
-        res = ingest_frame(engine, settings, "survey", df, mapping)
+        res = ingest_frame(engine, settings, "survey", df, mapping, actor=CLI_USER)
     except ValidationFailed as exc:
         assert exc.errors and all(e["message"] for e in exc.errors)
         assert table_counts(engine) == before
@@ -364,7 +365,7 @@ def test_crash_while_storing_leaves_every_table_unchanged(engine, settings, monk
     monkeypatch.setattr(ing, "_text_rows", boom)  # runs after the responses and scores are inserted
     with pytest.raises(RuntimeError):
         ingest_file(engine, settings, "survey", raw, "s.csv", {"wave": "wave", "role": "role",
-                                                                "items": ["Career growth"], "text": ["Comment"]})
+                                                                "items": ["Career growth"], "text": ["Comment"]}, actor=CLI_USER)
     assert table_counts(engine) == before
 
 
@@ -375,7 +376,7 @@ def test_focus_participants_out_of_range_is_a_clear_error(engine, settings, bad)
     before = table_counts(engine)
     with pytest.raises(ValidationFailed) as info:
         ingest_file(engine, settings, "focus", raw, "focus.csv",
-                    {"session_date": "session_date", "notes": "notes", "participants": "participants"})
+                    {"session_date": "session_date", "notes": "notes", "participants": "participants"}, actor=CLI_USER)
     rows = {e["row"] for e in info.value.errors}
     assert rows == {3}  # only the bad row, named by its line in the file
     assert "whole number from 1 to 10,000" in info.value.errors[0]["message"]
@@ -386,7 +387,7 @@ def test_focus_participants_in_range_are_stored(engine, settings):
     raw = csv_text([["session_date", "notes", "participants"], ["2026-01-10", "Queues at the tills.", "8"],
                     ["2026-01-11", "Delivery windows.", "12,0"]]).encode()
     ingest_file(engine, settings, "focus", raw, "focus.csv",
-                {"session_date": "session_date", "notes": "notes", "participants": "participants"})
+                {"session_date": "session_date", "notes": "notes", "participants": "participants"}, actor=CLI_USER)
     with engine.connect() as conn:
         got = sorted(r[0] for r in conn.exec_driver_sql("SELECT participants FROM focus_sessions"))
     assert got == [8, 12]
@@ -402,7 +403,7 @@ def test_upload_over_the_limit_is_refused_with_the_limit_and_the_fix(engine, set
     assert len(raw) > 1024 * 1024
     before = table_counts(engine)
     with pytest.raises(InputError) as info:
-        ingest_file(engine, small, "survey", io.BytesIO(raw), "big.csv")
+        ingest_file(engine, small, "survey", io.BytesIO(raw), "big.csv", actor=CLI_USER)
     assert "the limit is 1 MB" in str(info.value) and "EEVP_UPLOAD_LIMIT_MB" in str(info.value)
     assert table_counts(engine) == before
 
@@ -416,7 +417,7 @@ def test_upload_exactly_at_the_limit_is_accepted(engine, settings):
     raw += b"2026-Q1,Engineer," + b"x" * (1024 * 1024 - len(raw) - len("2026-Q1,Engineer,") - 1) + b"\n"
     assert len(raw) == 1024 * 1024
     res = ingest_file(engine, small, "survey", raw, "edge.csv", {"wave": "wave", "role": "role",
-                                                                   "text": ["Comment"]})
+                                                                   "text": ["Comment"]}, actor=CLI_USER)
     assert res.rows_stored == len(lines) + 1
 
 
@@ -435,7 +436,7 @@ def test_formula_and_html_cells_are_stored_as_text_and_exported_neutralised(engi
         rows.append([f"r{i}", "2026-Q1", roles[i % 4], "=IT", str(i % 5 + 1), texts[i % len(texts)]])
     res = ingest_file(engine, settings, "survey", csv_text(rows).encode(), "formulas.csv",
                       {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "department": "department",
-                       "items": ["Career growth"], "text": ["Comment"]})
+                       "items": ["Career growth"], "text": ["Comment"]}, actor=CLI_USER)
     assert res.rows_stored == 24
     with engine.connect() as conn:
         stored_roles = set(conn.execute(select(db.survey_responses.c.role)).scalars())
@@ -456,8 +457,25 @@ def test_formula_and_html_cells_are_stored_as_text_and_exported_neutralised(engi
         assert_csv_safe(to_csv_bytes(frame), frame)
 
 
+SEPARATORS = (",", ";", "\t", "|", "\r", "\n")
+
+
+def unneutralised(cell: str) -> str:
+    """The cell without the apostrophes put before formula characters (at the start, after a separator)."""
+    cell = re.sub(r"([,;\t|\r\n][ \t\"']*)'(?=[=+\-@])", r"\1", cell)
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
+def assert_no_formula_after_a_separator(cell: str) -> None:
+    """Whatever a spreadsheet splits the cell at, no piece starts as a formula."""
+    for sep in SEPARATORS:
+        for piece in cell.split(sep)[1:]:
+            assert not piece.lstrip(' \t"').startswith(("=", "+", "-", "@")), (sep, cell)
+
+
 def assert_csv_safe(raw: bytes, frame: pd.DataFrame) -> None:
-    """No cell (header included) of the CSV starts as a formula; text cells read back as '-prefixed."""
+    """No cell (header included) of the CSV starts as a formula, nor has one after a separator; text
+    cells read back as the text with apostrophes before those formula characters."""
     assert raw.startswith(b"\xef\xbb\xbf")
     parsed = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     header, body = parsed[0], parsed[1:]
@@ -466,11 +484,12 @@ def assert_csv_safe(raw: bytes, frame: pd.DataFrame) -> None:
         assert not header[j].startswith(FORMULA_START), header[j]
         if not pd.api.types.is_numeric_dtype(frame.iloc[:, j]):  # a negative number is no formula
             assert not any(row[j].startswith(FORMULA_START) for row in body), [row[j] for row in body]
-        expect_name = "'" + str(name) if str(name).startswith(FORMULA_START) else str(name)
-        assert header[j] == expect_name
+        assert unneutralised(header[j]) == str(name)
+        assert_no_formula_after_a_separator(header[j])
         for i, value in enumerate(frame.iloc[:, j]):
             if isinstance(value, str):
-                assert body[i][j] == ("'" + value if value.startswith(FORMULA_START) else value)
+                assert unneutralised(body[i][j]) == value
+                assert_no_formula_after_a_separator(body[i][j])
 
 
 @FAST
@@ -498,7 +517,7 @@ def test_rejected_rows_download_is_neutralised_too(engine, settings):
     raw = csv_text(rows).encode()
     with pytest.raises(ValidationFailed) as info:
         ingest_file(engine, settings, "survey", raw, "bad.csv", {"wave": "wave", "role": "role",
-                                                                  "items": ["Career growth"]})
+                                                                  "items": ["Career growth"]}, actor=CLI_USER)
     frame = rejected_frame(read_table(raw, "bad.csv"), info.value.errors)
     assert frame["role"].tolist() == ["=cmd|' /C calc'!A0"]
     assert_csv_safe(to_csv_bytes(frame), frame)
@@ -524,7 +543,7 @@ def test_labels_longer_than_the_database_keeps_are_row_errors_not_silent_cuts(en
     before = table_counts(engine)
     with pytest.raises(ValidationFailed) as info:
         ingest_file(engine, settings, "survey", raw, "s.csv", {"wave": "wave", "role": "role",
-                                                                "items": ["Career growth"]})
+                                                                "items": ["Career growth"]}, actor=CLI_USER)
     assert {e["row"] for e in info.value.errors} == {2, 3}
     assert all("longer than 64 characters" in e["message"] for e in info.value.errors)
     assert table_counts(engine) == before
@@ -532,5 +551,5 @@ def test_labels_longer_than_the_database_keeps_are_row_errors_not_silent_cuts(en
     raw = csv_text([["benefit", "pillar", "roles_offered"], ["Gym", "P" * 101, "all"], ["Lunch", "Wellbeing", "all"]])
     with pytest.raises(ValidationFailed) as info:
         ingest_file(engine, settings, "evp_catalog", raw.encode(), "c.csv",
-                    {"benefit": "benefit", "pillar": "pillar", "roles_offered": "roles_offered"})
+                    {"benefit": "benefit", "pillar": "pillar", "roles_offered": "roles_offered"}, actor=CLI_USER)
     assert [(e["row"], "pillar name" in e["message"]) for e in info.value.errors] == [(2, True)]

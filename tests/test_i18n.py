@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import give_account
 from eevp import i18n
+from eevp.store.auth import CLI_USER
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ru", "uk")
@@ -296,7 +298,7 @@ def demo_only(tmp_path_factory):
     folder = tmp_path_factory.mktemp("i18n-pages")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
     engine = connect(settings.database_url)
-    load_demo(engine, settings)
+    load_demo(engine, settings, actor=CLI_USER)
     engine.dispose()
     return folder
 
@@ -331,6 +333,7 @@ def test_pages_show_no_english_interface_text(demo_only, monkeypatch, script, la
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / script), default_timeout=180)
     at.session_state["user"] = User("i18n-admin", "admin")
+    give_account(demo_only, at.session_state["user"])
     at.session_state["lang"] = lang
     at.session_state["tour_done"] = False
     at.run()

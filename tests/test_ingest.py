@@ -11,6 +11,7 @@ from eevp.store.batches import delete_batch, list_batches
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.intake.ingest import ingest_file, ingest_frame, prepare
 from eevp.intake.validate import split_role
+from eevp.store.auth import CLI_USER
 
 SURVEY_CSV = """respondent_id,wave,role,department,tenure,enps,Career growth,Manager support,What should we improve?
 r1,2026-Q1,Engineer,IT,1-3 years,9,4,5,Customers wait too long for deliveries in our region.
@@ -32,7 +33,7 @@ def survey_mapping():
 
 
 def test_survey_csv_stored_with_scores_and_text_units(engine, settings):
-    res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping())
+    res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     assert (res.rows_read, res.rows_stored, res.rows_rejected) == (4, 4, 0)
     assert count(engine, db.survey_responses) == 4
     assert count(engine, db.survey_scores) == 8
@@ -53,7 +54,7 @@ def test_survey_windows_1251_semicolons_russian_headers_auto_mapped(engine, sett
            "1001;15.01.2026;Инженер;ИТ;2;9;4;5;Клиенты жалуются на долгую доставку заказов.\n"
            "1002;15.01.2026;Инженер;ИТ;1;6;2;3;Нужно больше обучения и понятный карьерный путь.\n"
            "1003;16.01.2026;Продавец;Продажи;4;10;5;5;Менеджеры обещают клиентам то, чего нет.\n")
-    res = ingest_file(engine, settings, "survey", src.encode("cp1251"), "опрос.csv")
+    res = ingest_file(engine, settings, "survey", src.encode("cp1251"), "опрос.csv", actor=CLI_USER)
     assert res.rows_stored == 3
     m = res.mapping
     assert m["role"] == "Должность" and m["department"] == "Подразделение" and m["wave"] == "Волна"
@@ -72,7 +73,7 @@ def test_xlsx_survey(engine, settings):
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         pd.DataFrame({"x": [1]}).to_excel(xl, sheet_name="Notes", index=False)
         df.to_excel(xl, sheet_name="Data", index=False)
-    res = ingest_file(engine, settings, "survey", buf.getvalue(), "s.xlsx", survey_mapping(), sheet="Data")
+    res = ingest_file(engine, settings, "survey", buf.getvalue(), "s.xlsx", survey_mapping(), sheet="Data", actor=CLI_USER)
     assert res.rows_stored == 4
     assert count(engine, db.survey_scores) == 8
 
@@ -81,7 +82,7 @@ def test_every_validation_error_reported_and_nothing_stored(engine, settings):
     bad = SURVEY_CSV.replace("r2,2026-Q1,Engineer,IT,<1 year,6,2,3", "r2,2026-Q1,Engineer,IT,<1 year,11,7,3") \
         .replace("r4,2026-Q2", "r4,") + "r1,2026-Q1,Engineer,IT,1-3 years,8,4,4,again\n"
     with pytest.raises(ValidationFailed) as exc:
-        ingest_file(engine, settings, "survey", bad.encode(), "bad.csv", survey_mapping())
+        ingest_file(engine, settings, "survey", bad.encode(), "bad.csv", survey_mapping(), actor=CLI_USER)
     errors = exc.value.errors
     found = {(e["row"], e["column"], e["value"]) for e in errors}
     assert (3, "enps", "11") in found
@@ -95,26 +96,26 @@ def test_every_validation_error_reported_and_nothing_stored(engine, settings):
 
 def test_skip_invalid_stores_valid_rows_only(engine, settings):
     bad = SURVEY_CSV.replace("r2,2026-Q1,Engineer,IT,<1 year,6", "r2,2026-Q1,Engineer,IT,<1 year,12")
-    res = ingest_file(engine, settings, "survey", bad.encode(), "bad.csv", survey_mapping(), skip_invalid=True)
+    res = ingest_file(engine, settings, "survey", bad.encode(), "bad.csv", survey_mapping(), skip_invalid=True, actor=CLI_USER)
     assert (res.rows_stored, res.rows_rejected) == (3, 1)
     assert res.rejected_rows == [3]
     assert count(engine, db.survey_responses) == 3
 
 
 def test_same_file_twice_not_duplicated(engine, settings):
-    first = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping())
+    first = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     with pytest.raises(DuplicateBatchError) as exc:
-        ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "copy.csv", survey_mapping())
+        ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "copy.csv", survey_mapping(), actor=CLI_USER)
     assert exc.value.batch_id == first.batch_id
     assert count(engine, db.survey_responses) == 4
 
 
 def test_delete_batch_removes_text_units_and_rows(engine, settings):
-    a = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping())
+    a = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping(), actor=CLI_USER)
     other = SURVEY_CSV.replace("r1,", "x1,").replace("r2,", "x2,")
-    ingest_file(engine, settings, "survey", other.encode(), "b.csv", survey_mapping())
+    ingest_file(engine, settings, "survey", other.encode(), "b.csv", survey_mapping(), actor=CLI_USER)
     assert count(engine, db.text_units) == 6
-    delete_batch(engine, a.batch_id)
+    delete_batch(engine, a.batch_id, actor=CLI_USER)
     assert count(engine, db.text_units) == 3
     assert count(engine, db.survey_responses) == 4
     assert count(engine, db.survey_scores) == 8
@@ -132,7 +133,7 @@ def test_failure_midway_leaves_database_unchanged(engine, settings, monkeypatch)
 
     monkeypatch.setattr(ing, "_store_scores", boom)
     with pytest.raises(RuntimeError):
-        ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping())
+        ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     for table in (db.batches, db.survey_responses, db.survey_scores, db.text_units):
         assert count(engine, table) == 0
 
@@ -143,7 +144,7 @@ def test_identifiers_never_stored_in_clear(engine, settings):
            "Ivan Sidorov,ivan@example.com,2026-Q1,Agent,5,Ask Ivan Sidorov about the hotline\n")
     mapping = {"wave": "wave", "role": "role", "enps": "enps", "text": ["Comment"],
                "identifiers": ["Full name", "E-mail"]}
-    ingest_file(engine, settings, "survey", src.encode(), "ids.csv", mapping)
+    ingest_file(engine, settings, "survey", src.encode(), "ids.csv", mapping, actor=CLI_USER)
     with engine.connect() as conn:
         dump = " ".join(str(v) for t in db.metadata.sorted_tables
                         for row in conn.execute(select(t)) for v in row)
@@ -162,7 +163,7 @@ def test_exit_interviews_split_into_statements(engine, settings):
     mapping = {"exit_date": "exit_date", "role": "role", "department": "department", "tenure": "tenure",
                "reason": "reason", "other_reasons": ["other_reasons"], "regretted": "regretted",
                "text": ["Why are you leaving?"]}
-    res = ingest_file(engine, settings, "exit", EXIT_CSV.encode(), "exits.csv", mapping)
+    res = ingest_file(engine, settings, "exit", EXIT_CSV.encode(), "exits.csv", mapping, actor=CLI_USER)
     assert res.rows_stored == 3
     with engine.connect() as conn:
         rows = conn.execute(select(db.exits.c.exit_date, db.exits.c.regretted, db.exits.c.other_reasons_json)
@@ -180,7 +181,7 @@ def test_exit_bad_date_and_regretted_reported(engine, settings):
     bad = EXIT_CSV.replace("15.04.2026", "sometime").replace(",no,", ",maybe,")
     mapping = {"exit_date": "exit_date", "role": "role", "reason": "reason", "regretted": "regretted"}
     with pytest.raises(ValidationFailed) as exc:
-        ingest_file(engine, settings, "exit", bad.encode(), "exits.csv", mapping)
+        ingest_file(engine, settings, "exit", bad.encode(), "exits.csv", mapping, actor=CLI_USER)
     cols = {(e["row"], e["column"]) for e in exc.value.errors}
     assert cols == {(3, "exit_date"), (3, "regretted")}
 
@@ -193,7 +194,7 @@ def test_focus_notes_split_and_evp(engine, settings):
                   "Routes change every day. Клиенты недовольны опозданиями курьеров."]})
     res = ingest_frame(engine, settings, "focus", focus, {"session_date": "session_date", "role": "role",
                                                           "department": "department", "facilitator": "facilitator",
-                                                          "notes": "notes"})
+                                                          "notes": "notes"}, actor=CLI_USER)
     assert res.text_units == 5
     with engine.connect() as conn:
         fac = conn.execute(select(db.focus_sessions.c.facilitator_key)).scalars().all()
@@ -201,7 +202,7 @@ def test_focus_notes_split_and_evp(engine, settings):
     cat = pd.DataFrame({"benefit": ["Remote work", "Learning budget"], "pillar": ["Flexibility", "Growth"],
                         "roles_offered": ["Engineer; Sales Rep", "all"]})
     ingest_frame(engine, settings, "evp_catalog", cat, {"benefit": "benefit", "pillar": "pillar",
-                                                        "roles_offered": "roles_offered"})
+                                                        "roles_offered": "roles_offered"}, actor=CLI_USER)
     with engine.connect() as conn:
         offered = conn.execute(select(db.evp_benefits.c.roles_offered_json)).scalars().all()
     assert [json.loads(o) for o in offered] == [["Engineer", "Sales Rep"], "all"]
@@ -210,15 +211,15 @@ def test_focus_notes_split_and_evp(engine, settings):
     m = {"wave": "wave", "role": "role", "benefit": "benefit", "importance": "importance",
          "satisfaction": "satisfaction"}
     with pytest.raises(ValidationFailed) as exc:
-        ingest_frame(engine, settings, "evp_ratings", ratings, m)
+        ingest_frame(engine, settings, "evp_ratings", ratings, m, actor=CLI_USER)
     assert [(e["row"], e["column"], e["value"]) for e in exc.value.errors] == [(4, "importance", "6")]
 
 
 def test_empty_and_unreadable_files_give_clear_errors(engine, settings):
     with pytest.raises(InputError):
-        ingest_file(engine, settings, "survey", b"", "empty.csv")
+        ingest_file(engine, settings, "survey", b"", "empty.csv", actor=CLI_USER)
     with pytest.raises(InputError, match="limit"):
-        ingest_file(engine, settings.with_(upload_limit_mb=0), "survey", b"a,b\n1,2\n", "x.csv")
+        ingest_file(engine, settings.with_(upload_limit_mb=0), "survey", b"a,b\n1,2\n", "x.csv", actor=CLI_USER)
     assert count(engine, db.batches) == 0
 
 
@@ -237,11 +238,11 @@ def _long_scores(engine) -> dict[tuple[int, str], float]:
 def test_scores_are_packed_per_response_as_in_the_long_form(engine, settings):
     from eevp.store import queries
 
-    ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping())
+    ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping(), actor=CLI_USER)
     other = ("respondent_id,wave,role,Manager support,Pay\n"
              "q1,2026-Q3,Engineer,2,\nq2,2026-Q3,Engineer,,4\nq3,2026-Q3,Driver,5,1\n")
     ingest_file(engine, settings, "survey", other.encode(), "b.csv",
-                {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "items": ["Manager support", "Pay"]})
+                {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "items": ["Manager support", "Pay"]}, actor=CLI_USER)
     long = _long_scores(engine)
     r, b = db.survey_responses, db.batches
     with engine.connect() as conn:
@@ -303,7 +304,7 @@ def test_statements_are_marked_with_their_language_on_the_way_in(engine, setting
     df = pd.DataFrame({"exit_date": ["2026-03-15"] * 3, "Comment": [
         "Customers wait too long for a callback.", "Les clients attendent trop longtemps et le travail est dur.",
         "Клиенты жалуются на задержки доставки."]}, dtype=object)
-    ingest_frame(engine, settings, "exit", df, {"exit_date": "exit_date", "text": ["Comment"]})
+    ingest_frame(engine, settings, "exit", df, {"exit_date": "exit_date", "text": ["Comment"]}, actor=CLI_USER)
     with engine.connect() as conn:
         got = conn.execute(select(db.text_units.c.language).order_by(db.text_units.c.id)).scalars().all()
     assert got == ["en", "fr", "ru"]

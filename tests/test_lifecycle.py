@@ -61,7 +61,7 @@ def dump(engine) -> dict[str, list[tuple]]:
 @pytest.fixture
 def stored(engine, settings):
     """The survey above, stored; r1's units are tagged and embedded, and so is a text r2 and r3 share."""
-    res = ingest_file(engine, settings, "survey", SURVEY.encode(), "survey.csv", MAPPING)
+    res = ingest_file(engine, settings, "survey", SURVEY.encode(), "survey.csv", MAPPING, actor=CLI_USER)
     with engine.begin() as conn:
         units = conn.execute(select(db.text_units.c.id, db.text_units.c.text_hash)).all()
         conn.execute(insert(db.statement_tags), [
@@ -207,9 +207,9 @@ def test_backup_then_changes_then_restore_gives_back_the_same_rows(engine, setti
     counts = backup(engine, path, CLI_USER)
     assert counts["survey_responses"] == 5 and counts["text_units"] == 4 and counts["embeddings"] == 3
 
-    delete_batch(engine, stored.batch_id, user="t")
+    delete_batch(engine, stored.batch_id, actor=CLI_USER)
     other = SURVEY.replace("r1,", "x1,").replace("r2,", "x2,")
-    ingest_file(engine, settings, "survey", other.encode(), "other.csv", MAPPING)
+    ingest_file(engine, settings, "survey", other.encode(), "other.csv", MAPPING, actor=CLI_USER)
     with engine.begin() as conn:
         conn.execute(delete(db.audit_log))
     assert dump(engine) != before
@@ -221,7 +221,7 @@ def test_backup_then_changes_then_restore_gives_back_the_same_rows(engine, setti
     assert audit[:len(before["audit_log"])] == before.pop("audit_log") and after == before
 
     # Ids keep counting after the restored rows (sequences are reset on PostgreSQL).
-    again = ingest_file(engine, settings, "survey", other.encode(), "other.csv", MAPPING)
+    again = ingest_file(engine, settings, "survey", other.encode(), "other.csv", MAPPING, actor=CLI_USER)
     assert again.batch_id > stored.batch_id
     assert count(engine, db.survey_responses) == 10
 
@@ -265,7 +265,7 @@ def test_restoring_a_backup_without_packed_scores_packs_them(engine, stored, tmp
                 assert all(r.pop("item_scores") for r in rows)
                 data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
             dst.writestr(name, data)
-    delete_batch(engine, stored.batch_id, user="t")
+    delete_batch(engine, stored.batch_id, actor=CLI_USER)
     restore(engine, old, CLI_USER)
     assert dump(engine)["survey_responses"] == before["survey_responses"]
 

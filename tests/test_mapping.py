@@ -21,6 +21,7 @@ from eevp.intake.mapping import (
     tenure_in_months,
 )
 from eevp.intake.readers import read_table
+from eevp.store.auth import CLI_USER
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -396,7 +397,7 @@ def test_template_round_trip(engine, tmp_path):
     cols = ["Position", "Cease Date", "Comment"]
     mapping = {"role": "Position", "exit_date": "Cease Date", "text": ["Comment"], "scale": {"min": 1, "max": 5}}
     assert find_template(engine, "exit", cols) is None
-    first = save_template(engine, "DETE export", "exit", cols, mapping)
+    first = save_template(engine, "DETE export", "exit", cols, mapping, actor=CLI_USER)
     assert find_template(engine, "exit", list(reversed(cols))) == mapping
     assert find_template(engine, "survey", cols) is None  # same headers, other kind
     assert find_template(engine, "exit", cols + ["Extra"]) is None
@@ -407,8 +408,8 @@ def test_template_round_trip(engine, tmp_path):
 
     # Saving again for the same headers replaces (upsert), it does not add a row.
     changed = {**mapping, "text": []}
-    assert save_template(engine, "DETE v2", "exit", cols, changed) == first
-    save_template(engine, "Pulse", "survey", ["wave"], {"wave": "wave"})
+    assert save_template(engine, "DETE v2", "exit", cols, changed, actor=CLI_USER) == first
+    save_template(engine, "Pulse", "survey", ["wave"], {"wave": "wave"}, actor=CLI_USER)
     listed = list_templates(engine)
     assert [(t["name"], t["kind"], t["mapping"]) for t in listed] == [
         ("DETE v2", "exit", changed), ("Pulse", "survey", {"wave": "wave"})]
@@ -423,7 +424,7 @@ def test_template_round_trip(engine, tmp_path):
 def test_template_keeps_cyrillic_names(engine):
     cols = ["Должность", "Дата увольнения"]
     mapping = {"role": "Должность", "exit_date": "Дата увольнения"}
-    save_template(engine, "Выгрузка 1С", "exit", cols, mapping)
+    save_template(engine, "Выгрузка 1С", "exit", cols, mapping, actor=CLI_USER)
     assert find_template(engine, "exit", cols) == mapping
     assert list_templates(engine)[0]["name"] == "Выгрузка 1С"
 

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -6,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
+from conftest import give_account
 from eevp.store import db
 from eevp.analytics import maturity
 from eevp.store.auth import User
@@ -297,6 +299,7 @@ def _page(user):
 
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     at.session_state["user"] = user
+    give_account(os.environ["EEVP_DATA_DIR"], user)
     return at.run()
 
 

@@ -9,9 +9,10 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from streamlit.testing.v1 import AppTest
+from conftest import give_account
 from test_themes import FakeEmbedder
 
-from eevp.store.auth import User
+from eevp.store.auth import CLI_USER, User
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
@@ -41,11 +42,11 @@ def demo_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
     engine = connect(settings.database_url)
-    load_demo(engine, settings)
+    load_demo(engine, settings, actor=CLI_USER)
     emb = FakeEmbedder()
-    analyze(engine, settings, embedder=emb, steps=_steps(8), scope="all")
-    customers.tag_units(engine)
-    analyze(engine, settings, embedder=emb, steps=_steps(6), scope="customers")
+    analyze(engine, settings, embedder=emb, steps=_steps(8), scope="all", actor=CLI_USER)
+    customers.tag_units(engine, actor=CLI_USER)
+    analyze(engine, settings, embedder=emb, steps=_steps(6), scope="customers", actor=CLI_USER)
     engine.dispose()
     return folder
 
@@ -59,6 +60,7 @@ def run_page(demo_dir, monkeypatch):
     def run(path: str, role: str = "admin") -> AppTest:
         at = AppTest.from_file(str(ROOT / path), default_timeout=120)
         at.session_state["user"] = User(f"test-{role}", role)
+        give_account(demo_dir, at.session_state["user"])
         at.session_state["lang"] = "en"
         return at.run()
 
@@ -140,6 +142,7 @@ def test_admin_page_lists_accounts_and_the_audit_log(run_page, demo_dir):
 def test_a_viewer_limited_to_one_department_sees_only_its_numbers(run_page):
     at = AppTest.from_file(str(ROOT / PAGES["survey"]), default_timeout=120)
     at.session_state["user"] = User("v", "viewer", ("Sales",))
+    give_account(os.environ["EEVP_DATA_DIR"], at.session_state["user"])
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception

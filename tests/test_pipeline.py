@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from eevp.pipeline import _reporting, _write_status, read_status, status_path
+from eevp.store.auth import CLI_USER
 
 
 def test_no_status_before_any_run(settings):
@@ -46,5 +47,5 @@ def test_a_cancelled_run_is_recorded_as_cancelled(settings, monkeypatch):
 
     monkeypatch.setattr(pipeline, "_run_all", stop)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.run_all(None, settings)
+        pipeline.run_all(None, settings, actor=CLI_USER)
     assert read_status(settings)["state"] == "cancelled"

@@ -18,6 +18,7 @@ from eevp.analytics import reports
 from eevp.cli import main
 from eevp.intake.ingest import ingest_file, ingest_frame
 from eevp.intake.readers import read_table
+from eevp.store.auth import CLI_USER
 from tests.conftest import external
 
 GLASSDOOR_RATINGS = ["work_life_balance", "culture_values", "diversity_inclusion", "career_opp", "comp_benefits",
@@ -58,7 +59,7 @@ def glassdoor(engine, settings):
     path = external("glassdoor-job-reviews-uk-sample", "glassdoor_reviews.csv")
     mapping = {"role": "job_title", "wave": "date_review", "location": "location", "items": GLASSDOOR_RATINGS,
                "text": ["pros", "cons"]}
-    res = ingest_file(engine, settings, "survey", path.read_bytes(), path.name, mapping)
+    res = ingest_file(engine, settings, "survey", path.read_bytes(), path.name, mapping, actor=CLI_USER)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert res.rows_stored == len(raw)
     return raw
@@ -87,7 +88,7 @@ def test_ibm_satisfaction_per_job_role_equals_pandas(engine, settings, threshold
     df["Survey wave"] = "2017-Q1"  # the file has no date: one wave
     mapping = {"role": "JobRole", "department": "Department", "wave": "Survey wave", "items": IBM_ITEMS,
                "scale": {"min": 1, "max": 4}}
-    res = ingest_frame(engine, settings, "survey", df, mapping, name=path.name)
+    res = ingest_frame(engine, settings, "survey", df, mapping, name=path.name, actor=CLI_USER)
     raw = pd.read_csv(path)
     assert res.rows_stored == len(raw) == 1470
     table = reports.segment_summary(queries.survey_wide(engine), queries.survey_items(engine), "role", threshold)
@@ -107,7 +108,7 @@ def test_ibm_satisfaction_per_job_role_equals_pandas(engine, settings, threshold
 def test_dete_reason_counts_per_position_equal_pandas(engine, settings, monkeypatch, capsys, tmp_path):
     path = external("qld-dete-tafe-exit-surveys", "dete_survey.csv")
     mapping = {"role": "Position", "exit_date": "Cease Date", "reason": "SeparationType"}
-    res = ingest_file(engine, settings, "exit", path.read_bytes(), path.name, mapping, skip_invalid=True)
+    res = ingest_file(engine, settings, "exit", path.read_bytes(), path.name, mapping, skip_invalid=True, actor=CLI_USER)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     valid = raw["Cease Date"].str.fullmatch(r"\d{4}|\d{1,2}/\d{4}")
     assert res.rows_stored == int(valid.sum())

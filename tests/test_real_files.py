@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from eevp.store import db
 from eevp.intake.ingest import ingest_file
 from eevp.intake.statements import split_statements
+from eevp.store.auth import CLI_USER
 from tests.conftest import external
 
 RATINGS = ["work_life_balance", "culture_values", "diversity_inclusion", "career_opp", "comp_benefits",
@@ -22,7 +23,7 @@ def test_glassdoor_as_survey(engine, settings):
     path = external("glassdoor-job-reviews-uk-sample", "glassdoor_reviews.csv")
     mapping = {"role": "job_title", "wave": "date_review", "location": "location", "items": RATINGS,
                "text": ["pros", "cons"]}
-    res = ingest_file(engine, settings, "survey", path.read_bytes(), path.name, mapping)
+    res = ingest_file(engine, settings, "survey", path.read_bytes(), path.name, mapping, actor=CLI_USER)
     raw = pd.read_csv(path)
     assert res.rows_stored == len(raw) == 9999
     assert _count(engine, db.survey_scores) == int(raw[RATINGS].notna().sum().sum())
@@ -38,7 +39,7 @@ def test_dete_exit_survey(engine, settings):
     mapping = {"role": "Position", "exit_date": "Cease Date", "reason": "SeparationType",
                "department": "Business Unit", "location": "Region",
                "other_reasons": ["Job dissatisfaction", "Workload", "Work life balance", "Lack of recognition"]}
-    res = ingest_file(engine, settings, "exit", path.read_bytes(), path.name, mapping, skip_invalid=True)
+    res = ingest_file(engine, settings, "exit", path.read_bytes(), path.name, mapping, skip_invalid=True, actor=CLI_USER)
     raw = pd.read_csv(path)
     valid = raw["Cease Date"].astype(str).str.fullmatch(r"\d{4}|\d{1,2}/\d{4}")
     assert res.rows_stored == int(valid.sum())
@@ -55,7 +56,8 @@ def test_indeed_as_exits_with_text(engine, settings):
     path = external("indeed-canadian-city-employer-reviews", "indeed_city_employer_reviews.csv")
     mapping = {"role": "position", "exit_date": "date_created", "department": "employer",
                "text": ["text", "pros", "cons"]}
-    res = ingest_file(engine, settings, "exit", path.read_bytes(), path.name, mapping, skip_invalid=True)
+    res = ingest_file(engine, settings, "exit", path.read_bytes(), path.name, mapping, skip_invalid=True,
+                      actor=CLI_USER)
     raw = pd.read_csv(path, lineterminator="\n")  # rows end with LF; a bare CR is a line break in a cell
     valid = pd.to_datetime(raw["date_created"], format="%B %d, %Y", errors="coerce").notna()
     assert int(valid.sum()) == len(raw) == 3049

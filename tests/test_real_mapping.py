@@ -16,6 +16,7 @@ from eevp.intake.mapping import suggest_mapping
 from eevp.intake.readers import read_table
 from eevp.intake.unmapped import mapped_columns, unmapped_columns
 from eevp.store import db
+from eevp.store.auth import CLI_USER
 from tests.conftest import external
 
 GLASSDOOR_RATINGS = ["overall_rating", "work_life_balance", "culture_values", "diversity_inclusion", "career_opp",
@@ -112,7 +113,7 @@ def test_automatic_mapping_against_the_right_one(name, least, measured):
 
 def test_indeed_stores_every_review_and_lists_its_unmapped_columns(engine, settings):
     path, df, kind, right = _read("indeed")
-    res = ingest_file(engine, settings, kind, path.read_bytes(), path.name)
+    res = ingest_file(engine, settings, kind, path.read_bytes(), path.name, actor=CLI_USER)
     assert res.rows_read == res.rows_stored == 3049
     assert res.to_json()["unmapped"] == []  # every column mapped: nothing to list
     assert res.mapping["exit_date"] == "date_created" and res.mapping["text"] == ["text", "pros", "cons"]
@@ -142,7 +143,7 @@ def test_real_ingest_json_lists_the_unmapped_columns(engine, settings, name, unm
         auto["wave"] = None  # IBM has no survey date: ingest refuses it, so its unmapped list is checked alone
         assert [u["column"] for u in unmapped_columns(df, auto, kind)] == unmapped
         return
-    res = ingest_file(engine, settings, kind, path.read_bytes(), path.name, skip_invalid=True)
+    res = ingest_file(engine, settings, kind, path.read_bytes(), path.name, skip_invalid=True, actor=CLI_USER)
     got = res.to_json()["unmapped"]
     assert [u["column"] for u in got] == unmapped
     assert all(u["reason"] and set(u) == {"column", "reason", "suggestion", "warning"} for u in got)

@@ -16,6 +16,7 @@ from webui.core import (
     escape,
     get_engine,
     get_settings,
+    guarded,
     lang,
     num,
     require_permission,
@@ -50,8 +51,9 @@ from webui.widgets import (
 )
 
 __all__ = [
-    "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user", "data_key",
-    "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
+    "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
+    "data_key", "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings",
+    "guarded", "home_summary",
     "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",

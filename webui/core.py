@@ -5,6 +5,7 @@ Only presentation lives in :mod:`webui`; every computation is in ``eevp``.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import streamlit as st
@@ -15,6 +16,8 @@ from eevp.errors import EevpError
 from eevp.safe import escape_markdown
 from eevp.settings import Settings
 from eevp.store.auth import save_language, saved_language
+
+_log = logging.getLogger("eevp.webui")
 
 
 def get_settings() -> Settings:
@@ -93,3 +96,20 @@ escape = escape_markdown
 
 def show_error(exc: Exception) -> None:
     st.error(t(str(exc)))
+
+
+def guarded(step) -> None:
+    """Run one part of a page; any error becomes a message, never a traceback.
+
+    A domain error (``EevpError``) shows its own message; anything else a short apology with the
+    kind of error, and the details go to the server's log. ``st.stop`` and ``st.rerun`` pass through
+    (they are not ``Exception``s).
+    """
+    try:
+        step()
+    except EevpError as exc:
+        show_error(exc)
+    except Exception as exc:  # noqa: BLE001 - the page's last line of defence
+        _log.exception("page step failed")
+        st.error(t("Something went wrong ({kind}). Nothing was changed by the step that failed; try again, "
+                   "or ask an admin to look at the server log.", kind=type(exc).__name__))

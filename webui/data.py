@@ -104,7 +104,8 @@ def run_analysis(refit: bool = False) -> dict | None:
             bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{t(step)}: {done}/{total}")
 
         try:
-            out = run_all(get_engine(), get_settings(), refit=refit, embedder=embedder(), progress=progress)
+            out = run_all(get_engine(), get_settings(), actor=current_user(), refit=refit, embedder=embedder(),
+                          progress=progress)
         except EevpError as exc:
             status.update(label=t(str(exc)), state="error")
             return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
 
 from eevp.errors import AccessDenied
@@ -10,11 +12,20 @@ from webui.core import get_engine, get_settings, t
 
 
 def require_login() -> None:
-    """Stop the page with a login form until someone is logged in."""
-    if st.session_state.get("user") is not None:
-        _sidebar_user()
-        return
+    """Stop the page with a login form until someone is logged in.
+
+    The account is read again on every run: a removed account is logged out at once, a changed role
+    or department list takes effect on the next click.
+    """
     settings = get_settings()
+    if st.session_state.get("user") is not None:
+        fresh = auth.refresh(settings, st.session_state["user"])
+        if fresh is not None:
+            st.session_state["user"] = fresh
+            _sidebar_user()
+            return
+        st.session_state.pop("user", None)
+        st.warning(t("Your account was removed. Log in again, or ask an admin."))
     if _oidc_configured():
         if getattr(st.user, "is_logged_in", False):
             st.session_state["user"] = auth.user_for_oidc(settings, st.user.get("email"))
@@ -22,11 +33,10 @@ def require_login() -> None:
             return
         st.button(t("Log in with your company account"), on_click=st.login)
         st.stop()
-    generated = _first_run_password(settings)
+    if _first_run_password(settings):
+        st.info(t("First run: an admin account was created. Its password is printed in the terminal where "
+                  "the app was started (shown there once)."))
     st.title(t("Log in to eevp"))
-    if generated:
-        st.warning(t("First run: an admin account was created. Username: admin — password (shown once, "
-                        "write it down): ") + f"`{generated}`")
     with st.form("login"):
         username = st.text_input(t("Username"))
         password = st.text_input(t("Password"), type="password")
@@ -49,9 +59,14 @@ def _first_run_box(users_file: str) -> dict:
     return {"password": auth.ensure_admin(get_settings())}
 
 
-def _first_run_password(settings) -> str | None:
-    """A generated first admin password, handed out once (to the first visitor after first start)."""
-    return _first_run_box(str(auth.users_path(settings))).pop("password", None)
+def _first_run_password(settings) -> bool:
+    """True once after the first admin was created here; the generated password goes to the terminal
+    only (whoever opens the page first is not necessarily its owner)."""
+    password = _first_run_box(str(auth.users_path(settings))).pop("password", None)
+    if password:
+        print(f"eevp: first run: created the account 'admin' with the password  {password}  (shown once; "
+              f"accounts are in {auth.users_path(settings)}).", file=sys.stderr, flush=True)
+    return bool(password)
 
 
 def _oidc_configured() -> bool:

@@ -21,7 +21,7 @@ from eevp.analytics.theme_views import theme_cross, with_person
 from eevp.errors import InputError, NotFoundError
 from eevp.safe import escape_markdown
 from eevp.store import db
-from eevp.store.auth import require
+from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.text.lens import TAGGER_VERSION, apply_corrections, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
@@ -62,14 +62,15 @@ class SystemicRule:
 
 # --------------------------------------------------------------------------- tagging
 
-def tag_units(engine: Engine, progress: Callable[[str, int, int], None] | None = None, chunk: int = 2000,
-              model_id: str | None = None) -> int:
-    """Tag every text unit that has no tags yet. Returns how many.
+def tag_units(engine: Engine, *, actor: User, progress: Callable[[str, int, int], None] | None = None,
+              chunk: int = 2000, model_id: str | None = None) -> int:
+    """Tag every text unit that has no tags yet, as ``actor`` (whose role must allow a refit). Returns how many.
 
     CX-lead corrections override the tagger for the same text and for near-identical statements
     (cosine ≥ :data:`CORRECTION_SIMILARITY` in the embedding cache of ``model_id``, by default the
     embedder of the current theme model; texts not in the cache are matched exactly only).
     """
+    require(actor, "refit")
 
     t, s = db.text_units, db.statement_tags
     with engine.connect() as conn:
@@ -512,7 +513,7 @@ def save_review(engine: Engine, actor, unit_id: int, about_customers: bool, stag
                            .where(t.c.id == unit_id)).first()
         if row is None:
             raise NotFoundError(f"Statement {unit_id} is not tagged.")
-        conn.execute(delete_review(unit_id))
+        conn.execute(_delete_review(unit_id))
         conn.execute(insert(r).values(unit_id=unit_id, text_hash=row.text_hash, reviewer=actor.username,
                                       reviewed_at=db.now(), tagged_about_customers=row.about_customers,
                                       tagged_stage=row.stage, about_customers=about_customers, stage=stage))
@@ -524,7 +525,7 @@ def save_review(engine: Engine, actor, unit_id: int, about_customers: bool, stag
             about_customers=about_customers, stage=stage if about_customers else None))
 
 
-def delete_review(unit_id: int):
+def _delete_review(unit_id: int):
     return db.tag_reviews.delete().where(db.tag_reviews.c.unit_id == unit_id)
 
 

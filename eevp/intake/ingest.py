@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
@@ -38,6 +39,7 @@ from eevp.settings import Settings
 from eevp.text.language import name_language
 from eevp.store import db
 from eevp.store.audit import record
+from eevp.store.auth import User, require
 from eevp.store.bulk import insert_rows
 
 
@@ -228,8 +230,8 @@ _WORD_RUN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 
 
-def store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, filename: str | None,
-          digest: str, is_demo: bool = False, user: str | None = None) -> IngestResult:
+def _store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, filename: str | None,
+           digest: str, is_demo: bool = False, user: str | None = None) -> IngestResult:
     """Store the valid rows of a prepared batch in ONE transaction."""
     key = settings.hash_key()
     keep = _records(prep, key)
@@ -239,6 +241,12 @@ def store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, file
     redaction = _Redaction(redactor, _text_values(keep))  # runs while the other rows are written
     try:
         batch_id, units = _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key)
+    except IntegrityError as exc:  # the same file stored at the same time by someone else: one wins
+        if _stored_as(engine, digest) is None:
+            raise
+        raise DuplicateBatchError("This file is already being stored or stored (an upload of the same file "
+                                  "at the same time won). Nothing was stored again.",
+                                  batch_id=_stored_as(engine, digest)) from None
     finally:
         redaction.close()
     result.batch_id = batch_id
@@ -286,15 +294,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="wave_date")
     records = list(zip(record_no, keep.to_dict("records")))
     if kind == "exit":
-        rows = [{
-            "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
-            "exit_date": _none(r["exit_date"]), "role": r["role"], "department": r["department"],
-            "location": r["location"], "tenure": r["tenure"], "reason": r["reason"],
-            "other_reasons_json": json.dumps(r["other_reasons"], ensure_ascii=False),
-            "regretted": _none(r["regretted"]),
-            "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
-            "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
-        } for no, r in records]
+        rows = _exit_rows(batch_id, records, _clean_reasons(redaction.redactor, keep))
         ids = insert_rows(conn, db.exits, rows, with_ids=True)
         _store_scores(conn, db.exit_scores, "exit_id", keep, ids, prep.items, batch_id)
         return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="exit_date")
@@ -326,6 +326,27 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
     return []
 
 
+def _exit_rows(batch_id: int, records: list, clean) -> list[dict]:
+    return [{
+        "batch_id": batch_id, "record_no": no, "respondent_key": r["respondent_key"],
+        "exit_date": _none(r["exit_date"]), "role": r["role"], "department": r["department"],
+        "location": r["location"], "tenure": r["tenure"], "reason": clean(r["reason"]),
+        "other_reasons_json": json.dumps([clean(v) for v in r["other_reasons"] or []], ensure_ascii=False),
+        "regretted": _none(r["regretted"]),
+        "enps": None if _none(r.get("enps")) is None else int(r["enps"]),
+        "segments_json": json.dumps(r["segments"], ensure_ascii=False) if r["segments"] else None,
+    } for no, r in records]
+
+
+def _clean_reasons(redactor, keep: pd.DataFrame):
+    """Exit reasons are free text too (e-mails, phones and names were stored, and printed as keys):
+    a function that redacts one value, each distinct value once (reasons repeat)."""
+    distinct = {v for v in keep["reason"] if isinstance(v, str)}
+    distinct |= {v for vs in keep["other_reasons"] if isinstance(vs, list) for v in vs if isinstance(v, str)}
+    done = dict(zip(distinct, redactor.redact_many(list(distinct))))
+    return lambda v: done.get(v, v) if isinstance(v, str) else v
+
+
 def _roles_json(value: str) -> str:
     if value.strip().lower() in ("all", "все", "всі", "всем", "усі", "*"):
         return json.dumps("all")
@@ -351,6 +372,12 @@ def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], item
 
 # --------------------------------------------------------------------------- entry points
 
+def _stored_as(engine: Engine, digest: str) -> int | None:
+    """The id of the batch holding this content, if one is stored."""
+    with engine.connect() as conn:
+        return conn.execute(select(db.batches.c.id).where(db.batches.c.content_hash == digest)).scalar()
+
+
 def _check_duplicate(engine: Engine, digest: str) -> None:
     with engine.connect() as conn:
         row = conn.execute(select(db.batches.c.id, db.batches.c.name)
@@ -372,21 +399,22 @@ def _strict_failure(kind: str, rows: int, mapping: dict, unmapped: list[dict]) -
 
 
 def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame, mapping: dict | None = None, *,
-                 name: str | None = None, filename: str | None = None, digest: str | None = None,
-                 skip_invalid: bool = False, is_demo: bool = False, user: str | None = None,
-                 strict: bool = False) -> IngestResult:
-    """Validate and store a frame of one source kind.
+                 actor: User, name: str | None = None, filename: str | None = None, digest: str | None = None,
+                 skip_invalid: bool = False, is_demo: bool = False, strict: bool = False) -> IngestResult:
+    """Validate and store a frame of one source kind, as ``actor`` (whose role must allow uploads).
 
     Every column is accounted for: the result lists the mapping used and the columns it leaves out
     (``unmapped``, with reasons). With ``strict``, an unmapped column that looks like eNPS or a rating
     item refuses the batch.
 
     Raises:
+        AccessDenied: ``actor``'s role may not upload.
         ValidationFailed: the batch has errors and ``skip_invalid`` is False, or ``strict`` and an
             unmapped column looks like eNPS or a rating (nothing stored; ``exc.errors`` lists every
             problem, ``exc.result`` has the counts, the mapping and the unmapped columns).
         DuplicateBatchError: the same content was stored before.
     """
+    require(actor, "upload")
     if df.empty:
         raise InputError("The file has no data rows. Check that the first row holds the column names.")
     mapping = resolve_mapping(engine, kind, df, mapping)
@@ -405,16 +433,17 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
         raise ValidationFailed(
             f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
             "stored. Fix the file, or store the valid rows only.", prep.errors, result)
-    result = store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
-                   digest=digest, is_demo=is_demo, user=user)
+    result = _store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
+                    digest=digest, is_demo=is_demo, user=actor.username)
     result.unmapped, result.reading_notes = unmapped, notes
     return result
 
 
 def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | BinaryIO, filename: str,
-                mapping: dict | None = None, *, name: str | None = None, sheet=None, skip_invalid: bool = False,
-                user: str | None = None, strict: bool = False) -> IngestResult:
-    """Read a CSV/XLSX file and ingest it (see :func:`ingest_frame`)."""
+                mapping: dict | None = None, *, actor: User, name: str | None = None, sheet=None,
+                skip_invalid: bool = False, strict: bool = False) -> IngestResult:
+    """Read a CSV/XLSX file and ingest it as ``actor`` (see :func:`ingest_frame`)."""
+    require(actor, "upload")
 
     raw = data if isinstance(data, bytes) else data.read()
     limit = settings.upload_limit_mb * 1024 * 1024
@@ -425,7 +454,7 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
     _check_duplicate(engine, digest)
     df = read_table(raw, filename, sheet=sheet)
     return ingest_frame(engine, settings, kind, df, mapping, name=name or filename, filename=filename,
-                        digest=digest, skip_invalid=skip_invalid, user=user, strict=strict)
+                        digest=digest, skip_invalid=skip_invalid, actor=actor, strict=strict)
 
 
 def rejected_frame(df: pd.DataFrame, errors: list[dict]) -> pd.DataFrame:

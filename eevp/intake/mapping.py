@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from eevp.errors import InputError
 from eevp.intake.dates import parse_date_column
 from eevp.store import db
+from eevp.store.auth import User, require
 
 __all__ = [
     "FIELDS",
@@ -534,12 +535,14 @@ def headers_key(columns) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def save_template(engine: Engine, name: str, kind: str, columns, mapping: dict) -> int:
-    """Save (or replace) the mapping for files of ``kind`` with these headers.
+def save_template(engine: Engine, name: str, kind: str, columns, mapping: dict, *, actor: User) -> int:
+    """Save (or replace) the mapping for files of ``kind`` with these headers, as ``actor`` (whose
+    role must allow uploads: AccessDenied otherwise).
 
     Returns:
         The template's id.
     """
+    require(actor, "upload")
     _check_kind(kind)
     key = headers_key(columns)
     values = {"name": name, "mapping_json": json.dumps(mapping, ensure_ascii=False), "created_at": db.now()}

@@ -16,6 +16,12 @@ Design:
   inflected forms once (pymorphy3 lexemes for Russian and Ukrainian, plus stem + ending rules for
   surnames and first names the dictionaries do not know, e.g. ``-енко -> -енка/-енку/-енком/-енкові``).
   Text words are then looked up in a dict of forms — one pass over the words, no giant alternation.
+  A name in one alphabet is also looked for in the other (``Kovalenko`` → ``Коваленкові``,
+  ``Дмитрий`` → ``Dmitry``), and a title ends no sentence (``Dr. Brown``).
+* Names in no column are found by :func:`eevp.text.names.find_names` (name lists, pymorphy3's name
+  tags, capitals and context); ``unlisted=False`` turns that off.
+* Identifier values (respondent ids, employee numbers) are matched verbatim, digits-only ones from
+  5 digits; any number after a cue such as "табельный номер" or "employee no." is an ``[ID]``.
 
 Case policy for names (the trade-off): a word is redacted only when it is capitalised (``Olena``,
 ``ОЛЕНА``); lower-case ``коваль`` (blacksmith) is left alone. Some names are also ordinary words
@@ -30,15 +36,15 @@ from __future__ import annotations
 
 import bisect
 import csv
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from eevp.errors import InputError
 from eevp.text.morph import analyzer
+from eevp.text.names import (ID_CUES, NAME_TAGS, cyrillic_spellings, find_names, is_common_word, is_cyrillic,
+                             latin_spellings, norm, sentence_initial, text_lang)
 
 __all__ = [
     "KINDS",
@@ -231,20 +237,8 @@ _DETECTORS: tuple[_Detector, ...] = (
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
-_NAME_TAGS = {"Name", "Surn", "Patr"}
 _INITIALS_AFTER = re.compile(rf"[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?")
 _INITIALS_BEFORE = re.compile(rf"(?:[{_UP}]\.[ \t]?){{1,2}}$")
-_SENTENCE_END = set(".!?…\n")
-_OPENERS = set("\"'«„“‘([—–-•*")
-
-# Names that are also ordinary words (resources/redact/common_words.json): English given names and
-# surnames (only matter at sentence start), and Ukrainian names / surnames that are everyday words (the
-# Ukrainian dictionary lists almost every name also as a same-lemma common noun, ``олена``, so it
-# cannot tell these apart by itself).
-_COMMON_WORDS = json.loads((Path(__file__).resolve().parents[1] / "resources" / "redact" / "common_words.json")
-                           .read_text(encoding="utf-8"))
-_EN_COMMON = frozenset(_COMMON_WORDS["en_common_names"])
-_UK_COMMON_LEMMAS = frozenset(_COMMON_WORDS["uk_common_lemmas"])
 
 # Stem + ending rules for forms the dictionaries miss (longest suffix first).
 # Each rule: (suffix, replace-with, endings added to the stem).
@@ -289,15 +283,6 @@ _RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-def _norm(word: str) -> str:
-    """Lower-case, ``ё`` → ``е``, every apostrophe → ``'``."""
-    return word.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
-
-
-def _is_cyrillic(word: str) -> bool:
-    return any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in word)
-
-
 def _rule_forms(token: str) -> set[str]:
     for suffix, repl, endings in _RULES:
         if token.endswith(suffix) and len(token) > len(suffix) + 1:
@@ -310,8 +295,8 @@ def _dictionary_forms(token: str) -> set[str]:
     forms: set[str] = set()
     for lang in ("ru", "uk"):
         for parse in analyzer(lang).parse(token):
-            if _NAME_TAGS & set(parse.tag.grammemes):
-                forms.update(_norm(f.word) for f in parse.lexeme)
+            if NAME_TAGS & set(parse.tag.grammemes):
+                forms.update(norm(f.word) for f in parse.lexeme)
     return forms
 
 
@@ -324,73 +309,21 @@ def name_forms(token: str) -> frozenset[str]:
 
     Returns:
         The token itself plus, for Cyrillic tokens, the pymorphy3 lexemes of its name readings in
-        Russian and Ukrainian and the forms given by the stem + ending rules.
+        Russian and Ukrainian, the forms given by the stem + ending rules and its Latin spellings;
+        for Latin tokens, the same forms of each Cyrillic spelling that the dictionaries know as a name.
     """
-    word = _norm(token)
+    word = norm(token)
     forms = {word}
-    if _is_cyrillic(word):
+    if is_cyrillic(word):
         forms |= _dictionary_forms(word)
         forms |= _rule_forms(word)
+        forms |= latin_spellings(word)  # Дмитрий → dmitriy, dmitry, dmytryi…
+    else:  # Kovalenko → коваленко → Коваленкові: the Cyrillic spellings the dictionaries know as names
+        for spelling in cyrillic_spellings(word):
+            found = _dictionary_forms(spelling)
+            if found:
+                forms |= found | _rule_forms(spelling)
     return frozenset(f for f in forms if len(f) >= 2)
-
-
-def _ru_common(form: str):
-    """The Russian common-word lemma of ``form`` when that reading is the most likely one, else None."""
-    first = analyzer("ru").parse(form)[0]
-    if first.is_known and first.score >= 0.5 and not (_NAME_TAGS & set(first.tag.grammemes)):
-        return first.normal_form
-    return None
-
-
-def _uk_readings(form: str) -> tuple[set[str], set[str]]:
-    """Lemmas of the Ukrainian name readings and of the other (common-word) readings of ``form``."""
-    names, others = set(), set()
-    for parse in analyzer("uk").parse(form):
-        if parse.is_known:
-            (names if _NAME_TAGS & set(parse.tag.grammemes) else others).add(parse.normal_form)
-    return names, others
-
-
-def _uk_common(form: str) -> bool:
-    names, others = _uk_readings(form)
-    return bool(others - names) or bool(others & _UK_COMMON_LEMMAS)
-
-
-@lru_cache(maxsize=50_000)
-def _is_common_word(form: str, lang: str = "any") -> bool:
-    """True when a capitalised ``form`` could just be an ordinary word at a sentence start.
-
-    Russian readings come with frequencies, so a Russian common-word reading counts when it is the
-    most likely one (``Коваль``, ``Вера``, ``Мельник``). The Ukrainian dictionary lists most names
-    also as common nouns of the same lemma (``олена``, ``шевченко``), so there only a reading with a
-    *different* lemma counts (``Олені`` = deer, not Olena), or one whose lemma is in a short list
-    of everyday words (``надія``, ``гончар``). In a Ukrainian text a Russian reading
-    with a different lemma is ignored (``Олени`` is Olena's genitive, not Russian "deer").
-
-    Args:
-        form: a normalised word form.
-        lang: ``"ru"``, ``"uk"`` or ``"any"`` — the language the text looks like.
-    """
-    if not _is_cyrillic(form):
-        return form in _EN_COMMON
-    ru_lemma = _ru_common(form)
-    uk_names, _ = _uk_readings(form)
-    uk_common = _uk_common(form)
-    if lang == "ru":
-        return ru_lemma is not None
-    if lang == "uk":
-        return uk_common or (ru_lemma is not None and (ru_lemma in uk_names or not uk_names))
-    return uk_common or ru_lemma is not None
-
-
-def _text_lang(text: str) -> str:
-    """``"uk"`` / ``"ru"`` from letters only one of the two alphabets has, else ``"any"``."""
-    lowered = text.lower()
-    if any(ch in lowered for ch in "іїєґ"):
-        return "uk"
-    if any(ch in lowered for ch in "ыэъё"):
-        return "ru"
-    return "any"
 
 
 def _name_tokens(value: str) -> list[str]:
@@ -400,37 +333,31 @@ def _name_tokens(value: str) -> list[str]:
 
 
 def _literal_ids(values: Iterable[str]) -> re.Pattern | None:
-    """Identifier values such as ``E-10234`` (letters and digits) are matched verbatim as IDs."""
+    """Identifier values matched verbatim as IDs: letters and digits (``E-10234``, 4 characters or
+    more), or digits only (``104523``, 5 digits or more: shorter ones are found after a cue only)."""
     ids = sorted(
         {
             v.strip()
             for v in values
             if isinstance(v, str)
             and "@" not in v
-            and len(v.strip()) >= 4
             and any(c.isdigit() for c in v)
-            and any(c.isalpha() for c in v)
+            and (len(v.strip()) >= 4 if any(c.isalpha() for c in v) else sum(c.isdigit() for c in v) >= 5)
         },
         key=len,
         reverse=True,
     )
     if not ids:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ids)) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, ids)) + r")(?![\w\-]|[.,]\d)", re.IGNORECASE)
 
 
-def _sentence_initial(text: str, start: int) -> bool:
-    """True at the start of the text, a line or a sentence (an initial such as ``J.`` ends none)."""
-    i = start - 1
-    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
-        if text[i] == "\n":
-            return True
-        i -= 1
-    if i < 0:
-        return True
-    if text[i] == "." and i >= 1 and text[i - 1].isupper() and (i == 1 or not text[i - 2].isalpha()):
-        return False
-    return text[i] in _SENTENCE_END
+# An identifier announced by a cue ("табельный номер 104523", "employee no. EMP-7000"): the value after it.
+_ID_CUE = re.compile(
+    r"(?<!\w)(?:" + "|".join(sorted((re.escape(c).replace(r"\ ", r"\.?\s*") for c in ID_CUES), key=len, reverse=True))
+    + r")\.?\s*(?:№|#|no\.?|nr\.?|:|-|is|—)?\s*((?:[A-Za-zА-Яа-яІіЇїЄєҐґ]{1,5}[-/]?)?\d[\d\-/]{2,15}\d)(?![\w\-]|[.,]\d)",
+    re.IGNORECASE,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,14 +374,16 @@ class Redactor:
             (``"E-10234"``) are matched verbatim as ``[ID]``; e-mail values are ignored here (all
             e-mails are redacted anyway).
         kinds: the entity kinds to redact; default all of :data:`KINDS`.
+        unlisted: also redact person names that are in no list (:func:`eevp.text.names.find_names`).
 
     Example:
         >>> Redactor(["Олена Петренко"]).redact("Дякую Олені Петренко: +380 67 123 45 67")
         'Дякую [NAME]: [PHONE]'
     """
 
-    def __init__(self, names: Iterable[str] = (), *, kinds: Iterable[str] | None = None):
+    def __init__(self, names: Iterable[str] = (), *, kinds: Iterable[str] | None = None, unlisted: bool = True):
         names = [n for n in names if isinstance(n, str)]
+        self.unlisted = unlisted
         self.kinds = frozenset(kinds) if kinds is not None else frozenset(KINDS)
         unknown = self.kinds - set(KINDS)
         if unknown:
@@ -507,7 +436,7 @@ class Redactor:
 
     def _pattern_candidates(self, text: str) -> list[tuple[int, int, int, str]]:
         out = []
-        has_digit = any(ch.isdigit() for ch in text)
+        has_digit = _ANY_DIGIT.search(text) is not None
         for det in self._detectors:
             if det.kind in ("PHONE", "CARD") and not has_digit:
                 continue
@@ -517,18 +446,21 @@ class Redactor:
                     out.append((det.priority, span[0], span[1], det.kind))
         if self._literal is not None:
             out.extend((3, m.start(), m.end(), "ID") for m in self._literal.finditer(text))
+        if "ID" in self.kinds and has_digit:
+            out.extend((7, m.start(1), m.end(1), "ID") for m in _ID_CUE.finditer(text))  # a phone wins
         return out
 
     def _name_candidates(self, text: str) -> list[tuple[int, int, int, str]]:
+        unlisted = [(11, s, e, "NAME") for s, e in find_names(text)] if self.unlisted and "NAME" in self.kinds else []
         if not self._forms:
-            return []
+            return unlisted
         hits = []  # (start, end, ambiguous_at_start)
         lang = None
         for m in _WORD.finditer(text):
             word = m.group(0)
             if not word[0].isupper():
                 continue
-            key = _norm(word)
+            key = norm(word)
             end = m.end()
             if key not in self._forms:
                 base = _POSSESSIVE.sub("", key)
@@ -536,11 +468,11 @@ class Redactor:
                     continue
                 key, end = base, m.start() + len(base)
             risky = False
-            if _sentence_initial(text, m.start()):
-                lang = lang or _text_lang(text)
-                risky = _is_common_word(key, lang)
+            if sentence_initial(text, m.start()):
+                lang = lang or text_lang(text)
+                risky = is_common_word(key, lang)
             hits.append((m.start(), end, risky))
-        return _merge_names(text, hits)
+        return _merge_names(text, hits) + unlisted
 
 
 def _merge_names(text: str, hits: list[tuple[int, int, bool]]) -> list[tuple[int, int, int, str]]:
@@ -593,6 +525,7 @@ def _resolve(candidates: list[tuple[int, int, int, str]]) -> list[tuple[str, int
 # Evaluation on a labelled set
 # ---------------------------------------------------------------------------------------------
 
+_ANY_DIGIT = re.compile(r"\d")
 _PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(KINDS) + r")\]")
 
 

@@ -374,6 +374,10 @@ def _texts_and_identifiers(kind: str, df: pd.DataFrame, m: dict, out: pd.DataFra
         out[f"text::{c}"] = source_column(df, c)
         text_values += [v for v in out[f"text::{c}"] if v]
     id_values = []
+    # Respondent ids are identifiers too: one typed into a comment ("I am EMP-7000") is redacted.
+    for c in [m["respondent_id"]] if isinstance(m.get("respondent_id"), str) else []:
+        if c in df.columns:
+            id_values += [v for v in source_column(df, c) if v]
     for c in m.get("identifiers", []):
         if c in df.columns:
             id_values += [v for v in source_column(df, c) if v]

@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,12 @@ from eevp.errors import AccessDenied, InputError
 from eevp.settings import Settings
 
 ROLES = ("admin", "hr", "cx", "viewer")
+#: The role of someone who logged in through OIDC and has no local account yet: no permission at all.
+NO_ROLE = "none"
+#: Failed logins allowed per username within :data:`LOGIN_WINDOW_S` seconds; then every attempt is refused
+#: (the password is not even checked) until the oldest failure is that old.
+MAX_FAILED_LOGINS = 5
+LOGIN_WINDOW_S = 15 * 60
 
 #: What each role may do. ``view_records`` = any per-respondent view (never for cx or viewer).
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -44,6 +53,7 @@ class User:
     username: str
     role: str
     departments: tuple[str, ...] = field(default_factory=tuple)  # viewer limited to these ("" = all)
+    source: str = "local"  # "local" (users.json) or "oidc" (mapped by e-mail on every run)
 
     def can(self, action: str) -> bool:
         return action in PERMISSIONS.get(self.role, frozenset())
@@ -51,6 +61,8 @@ class User:
 
 #: The local command line is the machine's owner: it acts as an admin.
 CLI_USER = User("cli", "admin")
+#: Who stores the demo when the app finds an empty database at first start (it may upload, nothing else).
+DEMO_USER = User("demo", "hr")
 
 
 def require(user: User | None, action: str) -> None:
@@ -66,7 +78,7 @@ def restrict(user: User | None, df, column: str = "department"):
 
     Everyone else (and a viewer without a list) sees every row. No user sees nothing.
     """
-    if user is None:
+    if user is None or not PERMISSIONS.get(user.role):
         return df.iloc[0:0]
     if user.role != "viewer" or not user.departments or column not in getattr(df, "columns", ()):
         return df
@@ -157,22 +169,71 @@ def save_language(settings: Settings, username: str, language: str) -> None:
         _save(settings, data)
 
 
+_failures: dict[str, deque] = {}
+_failures_lock = threading.Lock()
+
+
+def _refuse_if_locked(username: str) -> None:
+    """AccessDenied while ``username`` has :data:`MAX_FAILED_LOGINS` failures in the window."""
+    now = time.monotonic()
+    with _failures_lock:
+        recent = _failures.setdefault(username.casefold(), deque())
+        while recent and now - recent[0] > LOGIN_WINDOW_S:
+            recent.popleft()
+        if len(recent) >= MAX_FAILED_LOGINS:
+            wait = int(LOGIN_WINDOW_S - (now - recent[0])) // 60 + 1
+            raise AccessDenied(f"Too many failed logins for this account. Try again in {wait} minutes.")
+
+
+def _count_failure(username: str) -> None:
+    with _failures_lock:
+        _failures.setdefault(username.casefold(), deque()).append(time.monotonic())
+
+
 def authenticate(settings: Settings, username: str, password: str) -> User:
-    """The user for these credentials; AccessDenied (same message either way) otherwise."""
-    record = _load(settings)["users"].get(username.strip())
+    """The user for these credentials; AccessDenied (same message either way) otherwise.
+
+    After :data:`MAX_FAILED_LOGINS` failures for one username in :data:`LOGIN_WINDOW_S` seconds,
+    every attempt is refused without checking the password (guessing stops there).
+    """
+    username = username.strip()
+    _refuse_if_locked(username)
+    record = _load(settings)["users"].get(username)
     try:
         if record is None:
             _hasher.hash(password)  # same work for unknown users: no timing hint
             raise VerifyMismatchError
         _hasher.verify(record["hash"], password)
     except (VerifyMismatchError, InvalidHashError):
+        _count_failure(username)
         raise AccessDenied("Wrong username or password.") from None
-    return User(username.strip(), record["role"], tuple(record.get("departments") or ()))
+    return User(username, record["role"], tuple(record.get("departments") or ()))
 
 
 def user_for_oidc(settings: Settings, email: str | None) -> User:
-    """Map a user who logged in through OIDC (``st.login``) to a local role by e-mail; default viewer."""
+    """Map a user who logged in through OIDC (``st.login``) to a local role by e-mail.
+
+    Without a local account the user has no role (:data:`NO_ROLE`): they see nothing until an admin
+    adds their e-mail with a role.
+    """
     record = _load(settings)["users"].get(email or "")
     if record:
-        return User(email, record["role"], tuple(record.get("departments") or ()))
-    return User(email or "unknown", "viewer")
+        return User(email, record["role"], tuple(record.get("departments") or ()), source="oidc")
+    return User(email or "unknown", NO_ROLE, source="oidc")
+
+
+def refresh(settings: Settings, user: User | None) -> User | None:
+    """The account as it is now, read again: the app calls this on every run of a page.
+
+    Returns:
+        The user with the current role and departments; None when the local account was removed
+        (the session ends at once). An OIDC user is mapped again (a removed mapping: no role).
+    """
+    if user is None:
+        return None
+    if user.source == "oidc":
+        return user_for_oidc(settings, user.username)
+    record = _load(settings)["users"].get(user.username)
+    if record is None:
+        return None
+    return User(user.username, record["role"], tuple(record.get("departments") or ()))

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from eevp.errors import NotFoundError
 from eevp.store import db
 from eevp.store.audit import record
+from eevp.store.auth import User, require
 
 #: Tables that hang off a batch, children first (explicit, so no database relies on cascades).
 _DERIVED = [db.theme_assignments, db.statement_tags, db.text_units, db.survey_scores, db.survey_responses,
@@ -25,12 +26,17 @@ def list_batches(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in cols])
 
 
-def delete_batch(engine: Engine, batch_id: int, user: str | None = None) -> dict:
+def delete_batch(engine: Engine, batch_id: int, *, actor: User) -> dict:
     """Delete a batch and everything derived from it, in one transaction.
 
     Text units, their theme assignments and tags go; embeddings no other unit uses go;
     theme models that had units of the batch are marked stale (refit to forget them fully).
+
+    Raises:
+        AccessDenied: ``actor``'s role may not delete.
+        NotFoundError: no such batch.
     """
+    require(actor, "delete")
     with engine.begin() as conn:
         found = conn.execute(select(db.batches.c.id).where(db.batches.c.id == batch_id)).first()
         if not found:
@@ -44,7 +50,7 @@ def delete_batch(engine: Engine, batch_id: int, user: str | None = None) -> dict
         drop_orphan_embeddings(conn)
         if touched:
             conn.execute(update(db.theme_models).where(db.theme_models.c.id.in_(touched)).values(stale=True))
-        record(conn, user, "delete", f"batch {batch_id}")
+        record(conn, actor.username, "delete", f"batch {batch_id}")
     return counts
 
 
@@ -55,12 +61,13 @@ def drop_orphan_embeddings(conn) -> int:
     return conn.execute(delete(db.embeddings).where(cond)).rowcount
 
 
-def clear_demo(engine: Engine, user: str | None = None) -> int:
+def clear_demo(engine: Engine, *, actor: User) -> int:
     """Delete every batch marked as demo data. Returns how many were deleted."""
+    require(actor, "delete")
     with engine.connect() as conn:
         ids = [r[0] for r in conn.execute(select(db.batches.c.id).where(db.batches.c.is_demo.is_(True)))]
     for batch_id in ids:
-        delete_batch(engine, batch_id, user=user)
+        delete_batch(engine, batch_id, actor=actor)
     return len(ids)
 
 

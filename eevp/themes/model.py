@@ -32,6 +32,7 @@ from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.text.language import written_in
+from eevp.text.names import is_name_keyword
 from eevp.text.textprep import LemmaTokenizer, guess_language, make_vectorizer
 from eevp.themes.cluster import HierarchySplit, split_by_polarity
 from eevp.themes.labels import distinct_labels, phrase_label
@@ -415,7 +416,8 @@ def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[s
     rows = []
     counts = Counter(topics.tolist())
     for t in sorted(k for k in counts if k >= 0):
-        words = [w for w, _ in (model.get_topic(t) or []) if w][:top_n]
+        # A person's name never becomes a keyword (nor, through the keywords, a label).
+        words = [w for w, _ in (model.get_topic(t) or []) if w and not is_name_keyword(w)][:top_n]
         members = np.flatnonzero(topics == t)
         language = Counter(languages[i] for i in members).most_common(1)[0][0]
         label = phrase_label([texts[i] for i in members], words, language, skip=skip) \

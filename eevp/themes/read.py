@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from eevp.errors import InputError
 from eevp.store import db
+from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.themes.groups import group_label
 
@@ -118,11 +119,13 @@ def _escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_units(engine: Engine, query: str, embedder=None, limit: int = 50, scope: str = "all") -> pd.DataFrame:
+def search_units(engine: Engine, query: str, embedder=None, limit: int = 50, scope: str = "all", *,
+                 actor: User) -> pd.DataFrame:
     """Find text units by words (every word must occur, any case) or by meaning.
 
     Args:
         engine: the database.
+        actor: who searches; the role must allow quotes (AccessDenied otherwise): hits are text.
         query: words, or a sentence for semantic search.
         embedder: None = keyword search (SQL LIKE); an embedder = cosine similarity against the
             cached embeddings of that embedder (units are embedded by :func:`analyze`).
@@ -136,6 +139,7 @@ def search_units(engine: Engine, query: str, embedder=None, limit: int = 50, sco
     Raises:
         InputError: an empty query.
     """
+    require(actor, "view_quotes")
     check_scope(scope)
     query = (query or "").strip()
     if not query:

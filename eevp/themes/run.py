@@ -34,6 +34,7 @@ from eevp.errors import InputError, NotFoundError
 from eevp.hashing import text_hash
 from eevp.settings import Settings
 from eevp.store import db
+from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame
 from eevp.text.language import detect_languages
 from eevp.text.lens import customer_words
@@ -107,8 +108,11 @@ def _sentiment(engine: Engine, texts: list[str]) -> list[str]:
     return out
 
 
-def annotate(engine: Engine, progress: Progress | None = None) -> dict:
-    """Fill ``language``, ``is_boilerplate`` and ``sentiment`` where missing. Returns counts filled."""
+def annotate(engine: Engine, *, actor: User, progress: Progress | None = None) -> dict:
+    """Fill ``language``, ``is_boilerplate`` and ``sentiment`` where missing. Returns counts filled.
+
+    ``actor``'s role must allow a refit (AccessDenied otherwise)."""
+    require(actor, "refit")
     progress = progress or _noop
     return {
         "language": _fill_column(engine, "language", _detect, progress, "detecting languages"),
@@ -154,7 +158,8 @@ def _kept_units(units: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.Series, p
     return units[~boiler & ~short].reset_index(drop=True), boiler, short
 
 
-def embed_all(engine: Engine, settings: Settings, *, embedder=None, progress: Progress | None = None) -> dict:
+def embed_all(engine: Engine, settings: Settings, *, actor: User, embedder=None,
+              progress: Progress | None = None) -> dict:
     """Fill the embedding cache for every text unit with content; nothing else.
 
     What ``analyze`` would embed, done on its own: on a machine with a GPU (a sentence-transformers
@@ -165,6 +170,7 @@ def embed_all(engine: Engine, settings: Settings, *, embedder=None, progress: Pr
         ``{"units", "embedded_new", "model_id", "seconds"}``.
     """
 
+    require(actor, "refit")
     start = time.perf_counter()
     progress = progress or _noop
     if embedder is None:
@@ -172,7 +178,7 @@ def embed_all(engine: Engine, settings: Settings, *, embedder=None, progress: Pr
     before = _cached_count(engine, embedder.model_id)
     # boilerplate flags (and languages, sentiment) first, as analyze does; the sentiment head's
     # vectors count as new here when they are this embedder's
-    annotate(engine, progress)
+    annotate(engine, actor=actor, progress=progress)
     kept, _, _ = _kept_units(_scope_units(engine, "all"), ThemeConfig())
     _embed(engine, embedder, kept["text"].tolist(), progress)
     n_new = _cached_count(engine, embedder.model_id) - before
@@ -189,7 +195,7 @@ def _cached_count(engine: Engine, model_id: str) -> int:
 # --------------------------------------------------------------------------- analyze
 
 
-def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder=None,
+def analyze(engine: Engine, settings: Settings, *, actor: User, refit: bool = False, embedder=None,
             progress: Progress | None = None, scope: str = "all", config=None, steps: dict | None = None,
             candidate_steps: dict | None = None) -> dict:
     """Annotate, embed and build or extend the themes of one scope.
@@ -211,8 +217,10 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
 
     Raises:
         TooFewUnitsError: a fit is needed and there are too few units with content.
+        AccessDenied: ``actor``'s role may not refit.
     """
 
+    require(actor, "refit")
     check_scope(scope)
     start = time.perf_counter()
     progress = progress or _noop
@@ -223,7 +231,7 @@ def analyze(engine: Engine, settings: Settings, *, refit: bool = False, embedder
             config = replace(config, label_skip=customer_words())
     if embedder is None:
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
-    annotate(engine, progress)
+    annotate(engine, actor=actor, progress=progress)
     units = _scope_units(engine, scope)
     kept, boiler, short = _kept_units(units, config)
     with engine.connect() as conn:
@@ -474,13 +482,15 @@ def _apply_labels(engine: Engine, model_row: int, scope: str) -> int:
     return len(changes)
 
 
-def rename_theme(engine: Engine, model_row: int, theme_id: int, label: str) -> None:
+def rename_theme(engine: Engine, model_row: int, theme_id: int, label: str, *, actor: User) -> None:
     """Rename a theme; the label is remembered and re-applied to matching themes after refits.
 
     Raises:
+        AccessDenied: ``actor``'s role may not rename themes.
         InputError: the label is empty.
         NotFoundError: no such theme.
     """
+    require(actor, "rename_themes")
     label = (label or "").strip()
     if not label:
         raise InputError("A theme label cannot be empty.")

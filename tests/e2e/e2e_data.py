@@ -76,6 +76,7 @@ def build_database(settings, employees: int = 200, embedder=None) -> dict:
     Returns:
         Seconds per step, and how many units, themes and customer themes were built.
     """
+    from eevp.store.auth import CLI_USER
     from eevp.themes.run import analyze
     from eevp.bootstrap import DEMO_NAMES, DEMO_ORDER
     from eevp.analytics.customers import tag_units
@@ -99,7 +100,7 @@ def build_database(settings, employees: int = 200, embedder=None) -> dict:
                 name=DEMO_NAMES[kind],
                 filename=f"demo-{kind}.csv",
                 is_demo=True,
-                user="demo",
+                actor=CLI_USER,
             )
         seconds["demo"] = time.perf_counter() - start
         if embedder is None:
@@ -107,11 +108,11 @@ def build_database(settings, employees: int = 200, embedder=None) -> dict:
 
             embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
         start = time.perf_counter()
-        themes = analyze(engine, settings, embedder=embedder, steps=_steps(12), scope="all")
+        themes = analyze(engine, settings, embedder=embedder, steps=_steps(12), scope="all", actor=CLI_USER)
         seconds["themes"] = time.perf_counter() - start
         start = time.perf_counter()
-        tag_units(engine)
-        customer = analyze(engine, settings, embedder=embedder, steps=_steps(6), scope="customers")
+        tag_units(engine, actor=CLI_USER)
+        customer = analyze(engine, settings, embedder=embedder, steps=_steps(6), scope="customers", actor=CLI_USER)
         seconds["customer_themes"] = time.perf_counter() - start
     finally:
         engine.dispose()
