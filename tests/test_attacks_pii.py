@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from conftest import give_account
+from tests.conftest import give_account
 from eevp.bootstrap import load_demo
 from eevp.cli import main
 from eevp.errors import AccessDenied, DuplicateBatchError, ValidationFailed

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import give_account
+from tests.conftest import give_account
 from eevp import i18n
 from eevp.store.auth import CLI_USER
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from conftest import give_account
+from tests.conftest import give_account
 from eevp.store import db
 from eevp.analytics import maturity
 from eevp.store.auth import User

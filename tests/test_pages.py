@@ -9,7 +9,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from streamlit.testing.v1 import AppTest
-from conftest import give_account
+from tests.conftest import give_account
 from test_themes import FakeEmbedder
 
 from eevp.store.auth import CLI_USER, User
