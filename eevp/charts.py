@@ -216,7 +216,10 @@ def bar_enps(
     if "n" in data:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
     base = alt.Chart(_plain(data)).encode(
-        y=alt.Y(f"{group_col}:N", title=group_col, sort="-x", axis=_LABELS))
+        # Sorted by the field, not by "-x": the note layer's x is a constant, and a channel sort there
+        # breaks the whole layered chart in Vega-Lite (it draws nothing).
+        y=alt.Y(f"{group_col}:N", title=group_col, axis=_LABELS,
+                sort=alt.EncodingSortField(field=enps_col, op="max", order="descending")))
     bars = base.mark_bar().encode(
         x=alt.X(f"{enps_col}:Q", title="eNPS", scale=alt.Scale(domain=[-100, 100])),
         color=alt.Color(

@@ -130,6 +130,28 @@ def test_bar_enps_error_bars_and_suppressed_rows():
     assert d["title"]["text"] == "eNPS by role"
 
 
+def channel_sorts_that_cannot_draw(d: dict) -> list[str]:
+    """Channel sorts ("-x") in a layered chart where a layer's channel is not a field: Vega-Lite then draws
+    nothing at all ("Cannot destructure property 'aggregate'")."""
+    bad = []
+    for enc in encodings(d):
+        for channel, e in enc.items():
+            sort = e.get("sort") if isinstance(e, dict) else None
+            if isinstance(sort, str) and sort.lstrip("-") in ("x", "y"):
+                other = sort.lstrip("-")
+                if any("field" not in layer.get(other, {}) for layer in encodings(d)):
+                    bad.append(f"{channel} sorted by {sort}")
+    return bad
+
+
+def test_bar_enps_sorts_by_its_field_so_that_the_layers_draw():
+    df = pd.DataFrame({"role": ["Dev", "Ops"], "n": [20, 12], "enps": [25.0, -10.0], "ci_low": [5.0, -30.0],
+                       "ci_high": [45.0, 10.0], "suppressed": [False, False]})
+    d = spec(charts.bar_enps(df, "role"))
+    assert channel_sorts_that_cannot_draw(d) == []
+    assert encodings(d)[0]["y"]["sort"] == {"field": "enps", "op": "max", "order": "descending"}
+
+
 def test_trend_drops_suppressed_points_and_uses_sort():
     df = pd.DataFrame(
         {

@@ -38,7 +38,8 @@ def fav_frame(wide: pd.DataFrame, scales: dict[str, tuple[float, float]]) -> pd.
 def _enps_cols(scores: pd.Series) -> dict:
     r = metrics.enps(scores.dropna())
     return {"enps": r["enps"], "enps_n": r["n"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-            "promoters": r["pct_promoters"], "detractors": r["pct_detractors"]}
+            # Shares (0..1), like every other share in the tables: the pages format them as percentages.
+            "promoters": r["pct_promoters"] / 100, "detractors": r["pct_detractors"] / 100}
 
 
 def population_ok(n_total: int, n_filtered: int, threshold: int) -> bool:
