@@ -48,6 +48,9 @@ tab_list, tab_who, tab_trend, tab_quotes, tab_search, tab_compare = st.tabs(
 with tab_list:
     ui.chart(charts.theme_bars(themes, title=t("Theme size and sentiment")),
              "Bar length = number of text units; colours show the sentiment mix.")
+    if themes["is_candidate"].any():
+        st.caption(t("◇ marks a candidate theme: text that fits no established theme yet, grouped provisionally; "
+                     "it may change at the next analysis."))
     ui.table(theme_views.theme_overview(themes), key="themes", filename="eevp-themes.csv",
              caption="Share columns are percentages of each theme's text units.",
              percent=["share", "survey", "exit", "focus", "negative", "positive"])

@@ -12,6 +12,7 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
+from eevp.themes.read import CANDIDATE_MARK, distinct_labels
 from eevp.themes.model import (
     ThemeConfig,
     assign_new,
@@ -390,3 +391,15 @@ def test_make_label_passes_over_words_that_say_nothing_here():
     assert make_label(words, "en", skip=("customer", "buyer", "клиент")) == "Delivery late, warn"
     assert make_label(["customer wait", "hotline", "wait"], "en", skip=("customer",)) == "Hotline, wait"
     assert make_label(["customer", "client"], "en", skip=("customer", "client")) == "Customer, client"  # nothing else
+
+
+def test_distinct_labels_never_show_two_themes_alike():
+    shown = distinct_labels(
+        ["Days late", "Place to work", "days late", "Place to work", "Nice people", "Nice people"],
+        [["days", "late", "refund"], ["place"], ["late", "courier"], ["place"], [], []],
+        [False, False, False, False, True, False],
+    )
+    assert shown == ["Days late · refund", "Place to work", "days late · courier", "Place to work (2)",
+                     CANDIDATE_MARK + "Nice people", "Nice people (2)"]
+    assert len({s.removeprefix(CANDIDATE_MARK).casefold() for s in shown}) == len(shown)
+    assert distinct_labels(["Pay", "Hours"]) == ["Pay", "Hours"]

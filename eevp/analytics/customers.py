@@ -25,6 +25,7 @@ from eevp.store.auth import require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.text.lens import TAGGER_VERSION, apply_corrections, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
+from eevp.themes.read import distinct_labels
 
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
@@ -198,10 +199,11 @@ def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
         model = _current_id(conn, scope)
         if model is None:
             return pd.DataFrame(columns=["theme_id", "label", "keywords"])
-        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json)
-                            .where(th.c.model_row == model)).all()
-    return pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]")) for r in rows],
-                        columns=["theme_id", "label", "keywords"])
+        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json, th.c.is_candidate)
+                            .where(th.c.model_row == model).order_by(th.c.theme_id)).all()
+    out = pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]"), bool(r.is_candidate))
+                        for r in rows], columns=["theme_id", "label", "keywords", "is_candidate"])
+    return out.assign(label=distinct_labels(out["label"], out["keywords"], out["is_candidate"]))
 
 
 # --------------------------------------------------------------------------- ranking

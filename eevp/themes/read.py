@@ -16,7 +16,7 @@ from eevp.errors import InputError
 from eevp.store import db
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 
-__all__ = ["SCOPES", "search_units", "theme_table", "unit_themes"]
+__all__ = ["CANDIDATE_MARK", "SCOPES", "distinct_labels", "search_units", "theme_table", "unit_themes"]
 
 SCOPES = ("all", "customers")
 CHUNK = 2000
@@ -24,6 +24,42 @@ THEME_COLUMNS = ["model_row", "theme_id", "label", "label_edited", "keywords", "
                  "sentiment", "is_candidate"]
 UNIT_COLUMNS = ["unit_id", "theme_id", "kind", "record_id", "respondent_key", "question", "role", "department",
                 "location", "tenure", "wave", "date", "language", "sentiment", "batch_id"]
+
+
+#: Put before a candidate theme's label: a theme still forming from text that fits no established theme.
+CANDIDATE_MARK = "◇ "
+
+
+def distinct_labels(labels, keywords=None, candidate=None) -> list[str]:
+    """Theme labels as charts and tables show them: one label per theme, never two alike.
+
+    Charts key their bars and cells on the label, so two themes labelled alike ("Days late" twice) would
+    draw as one. A label that more than one theme has gets the theme's first keyword that is not in it
+    ("Days late · refund"), then a number where that is not enough; candidate themes get
+    :data:`CANDIDATE_MARK`.
+
+    Args:
+        labels: the stored labels, one per theme, largest theme first (the first keeps the plain label
+            when keywords cannot tell two apart).
+        keywords: each theme's keywords (lists), or None.
+        candidate: each theme's ``is_candidate`` flag, or None.
+    """
+    labels = [str(x) for x in labels]
+    keywords = list(keywords) if keywords is not None else [[] for _ in labels]
+    marks = [CANDIDATE_MARK if c else "" for c in (candidate if candidate is not None else [False] * len(labels))]
+    counts = pd.Series([x.casefold() for x in labels]).value_counts()
+    out = []
+    for label, words in zip(labels, keywords):
+        if counts[label.casefold()] > 1:
+            extra = next((w for w in (words or []) if str(w).casefold() not in label.casefold()), None)
+            label = f"{label} · {extra}" if extra else label
+        out.append(label)
+    seen: dict[str, int] = {}
+    for i, label in enumerate(out):
+        n = seen[label.casefold()] = seen.get(label.casefold(), 0) + 1
+        if n > 1:
+            out[i] = f"{label} ({n})"
+    return [m + x for m, x in zip(marks, out)]
 
 
 def check_scope(scope: str) -> None:
@@ -80,7 +116,8 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
                                    .groupby("sentiment")["n"].sum().items()},
                      "is_candidate": bool(r.is_candidate)})
     df = pd.DataFrame(rows, columns=THEME_COLUMNS)
-    return df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+    df = df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+    return df.assign(label=distinct_labels(df["label"], df["keywords"], df["is_candidate"]))
 
 
 def unit_themes(engine: Engine, scope: str = "all") -> pd.DataFrame:
