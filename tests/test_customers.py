@@ -198,3 +198,15 @@ def test_how_customers_treat_staff_is_counted_apart_in_people(engine, settings, 
         assert got == {"people": people, "statements": 2 * people, "negative_share": 1.0}
     else:
         assert got is None
+
+
+def test_brief_in_russian_has_no_english_and_no_empty_sources():
+    spec = [(0, "Sales", "Agent", 10, "delivery", 1), (-1, "IT", "Engineer", 3, None, 1)]
+    ranked = rank_themes(_units(spec), LABELS, 10)
+    ranked.at[0, "sources"] = {"exit": None}  # every source hidden (too few people in each)
+    md = brief_markdown(ranked, {}, SystemicRule(), title="Что сотрудники говорят о клиентах", lang="ru")
+    assert "Упомянули **10** чел." in md and "ЛОКАЛЬНАЯ" in md
+    assert "Raised by" not in md and "Journey stage" not in md and "Keywords" not in md and "Systemic:" not in md
+    assert "источники" not in md and "sources" not in md  # no empty "sources: ."
+    english = brief_markdown(ranked.assign(sources=[{"exit": 10}]), {}, SystemicRule())
+    assert "; sources: exit interviews 10." in english
