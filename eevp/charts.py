@@ -194,8 +194,10 @@ def bar_enps(
     enps_col: str = "enps",
     suppressed_col: str = "suppressed",
     suppressed_label: str = DEFAULT_SUPPRESSED,
+    group_title: str | None = None,
 ) -> alt.Chart:
-    """Horizontal eNPS bars (−100..100) with 95% CI whiskers (``ci_low``/``ci_high``)."""
+    """Horizontal eNPS bars (−100..100) with 95% CI whiskers (``ci_low``/``ci_high``); ``group_title`` names
+    the group axis (default ``group_col``)."""
     hidden = _is_suppressed(df, suppressed_col)
     keep = [c for c in [group_col, enps_col, "ci_low", "ci_high", "n"] if c in df.columns]
     data = _blank(df[keep], [c for c in keep if c != group_col], hidden)
@@ -205,7 +207,7 @@ def bar_enps(
         for v, h in zip(data[enps_col], hidden)
     ]
     tooltip = [
-        alt.Tooltip(f"{group_col}:N", title=group_col),
+        alt.Tooltip(f"{group_col}:N", title=group_title or group_col),
         alt.Tooltip(f"{enps_col}:Q", title="eNPS", format=".0f"),
     ]
     if "ci_low" in data:
@@ -218,7 +220,7 @@ def bar_enps(
     base = alt.Chart(_plain(data)).encode(
         # Sorted by the field, not by "-x": the note layer's x is a constant, and a channel sort there
         # breaks the whole layered chart in Vega-Lite (it draws nothing).
-        y=alt.Y(f"{group_col}:N", title=group_col, axis=_LABELS,
+        y=alt.Y(f"{group_col}:N", title=group_title or group_col, axis=_LABELS,
                 sort=alt.EncodingSortField(field=enps_col, op="max", order="descending")))
     bars = base.mark_bar().encode(
         x=alt.X(f"{enps_col}:Q", title="eNPS", scale=alt.Scale(domain=[-100, 100])),
@@ -294,10 +296,16 @@ def gap_bars(
         x2="importance:Q",
         tooltip=tooltip,
     )
+    # The two measures as rows (not a Vega fold): their names are data values a legend shows, so the
+    # app can translate them like any other.
+    long = data.melt(id_vars=[c for c in data.columns if c not in ("importance", "satisfaction")],
+                     value_vars=["importance", "satisfaction"], var_name="measure", value_name="rating")
+    long = long.merge(data[[label_col, "importance", "satisfaction"]], on=label_col)
     points = (
-        base.transform_fold(["importance", "satisfaction"], as_=["measure", "rating"])
+        alt.Chart(_plain(long))
         .mark_point(filled=True, size=80)
         .encode(
+            y=alt.Y(f"{label_col}:N", title=label_col, sort=order, axis=_LABELS),
             x="rating:Q",
             color=_category_colour(
                 "measure", "measure", ["importance", "satisfaction"], [OKABE_ITO[5], OKABE_ITO[0]]
@@ -509,6 +517,7 @@ def trend(
     suppressed_col: str = "suppressed",
     x_title: str | None = None,
     y_title: str | None = None,
+    color_title: str | None = None,
 ) -> alt.Chart:
     """Lines with points of ``y`` over ``x`` (one line per ``color``); suppressed points are left out."""
     hidden = _is_suppressed(df, suppressed_col)
@@ -523,8 +532,8 @@ def trend(
         "y": alt.Y(f"{y}:Q", title=y_title or y, axis=alt.Axis(format=fmt)),
     }
     if color:
-        enc["color"] = _category_colour(color, color)
-        tooltip.insert(0, alt.Tooltip(f"{color}:N", title=color))
+        enc["color"] = _category_colour(color, color_title or color)
+        tooltip.insert(0, alt.Tooltip(f"{color}:N", title=color_title or color))
     if "n" in data.columns:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
     return (

@@ -33,21 +33,22 @@ tab_heat, tab_enps, tab_dist, tab_drivers, tab_waves = st.tabs(
 with tab_heat:
     seg = st.selectbox(t("Compare by"), segments, format_func=ui.seg_label, key="heat_seg")
     heat = reports.heatmap_table(wide, items, seg, threshold, population=wide_all, selections=selections)
-    ui.chart(charts.heatmap(heat, x=seg, y="item", value="favourable", diff_col="diff",
+    ui.chart(charts.heatmap(heat, x=seg, y="item", value="favourable", diff_col="diff", x_title=ui.seg_label(seg),
                             title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold)),
              "Each cell is the share of favourable answers (4–5 of 5). Colour shows the difference from the whole "
              "selection: orange below, blue above. Grey cells have too few responses to show.")
-    ui.table(heat, key="heatmap", filename="eevp-heatmap.csv")
+    ui.table(heat, key="heatmap", filename="eevp-heatmap.csv", segments=(seg,))
 
 with tab_enps:
     seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
     table = reports.enps_by(wide, seg, threshold, population=wide_all, selections=selections)
     visible = table[~table["suppressed"]]
     if len(visible):
-        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower())),
+        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower()),
+                                 group_title=ui.seg_label(seg)),
                  "Bars show eNPS (−100 to 100); the whiskers are the 95% confidence interval.")
-    ui.table(table, key="enps_by", filename="eevp-enps.csv")
+    ui.table(table, key="enps_by", filename="eevp-enps.csv", segments=(seg,))
 
 with tab_dist:
     item = st.selectbox(t("Item"), items["item"].tolist(), key="dist_item")
@@ -83,6 +84,7 @@ with tab_waves:
     tr = reports.segment_item_trend(across, items, seg, item, threshold, waves)
     if len(tr):
         ui.chart(charts.trend(tr[~tr["suppressed"]], x="wave", y="favourable", color=seg, sort=waves,
+                              color_title=ui.seg_label(seg),
                               title=t("{item}: favourable by wave and {seg}", item=item, seg=ui.seg_label(seg).lower()), percent=True),
                  "Each line is one group; a falling line is a group losing confidence.")
     deltas = reports.item_wave_deltas(across, items, waves, threshold)

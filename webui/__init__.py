@@ -3,6 +3,7 @@
 - :mod:`webui.core`: settings, the engine, the user's language and permissions;
 - :mod:`webui.data`: everything the pages read, cached (every ``st.cache_*``), and the analysis run;
 - :mod:`webui.widgets`: tables, charts, quotes, the survey filters;
+- :mod:`webui.localise`: what charts and tables show, in the user's language;
 - :mod:`webui.frame`: page config, login gate, navigation, and :func:`page`, the preamble of each page;
 - :mod:`webui.login`, :mod:`webui.review`: the login form, the review of customer tags.
 
@@ -36,13 +37,13 @@ from webui.data import (
     wave_order,
 )
 from webui.frame import PAGES, frame, gate, navigation, page
+from webui.localise import seg_label
 from webui.widgets import (
     all_waves,
     analysis_notice,
     chart,
     current_filters,
     quote,
-    seg_label,
     stop_if_empty,
     survey_filters,
     table,
