@@ -38,6 +38,8 @@ SENTIMENT_COLOURS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#
 #: Category axes (themes, groups, benefits): room for a theme's phrase label ("Flexibility with working
 #: hours") before Vega-Lite cuts it with "…" (its default is 180 px); the tooltip shows it whole.
 _LABELS = alt.Axis(labelLimit=300)
+#: Category axes across: slanted, with room for a role's name ("Customer Support Agent") before the "…".
+_ACROSS = alt.Axis(labelLimit=240, labelAngle=-40)
 QUADRANT_COLOURS = {
     "Fix first": "#D55E00",
     "Strengths to keep": "#0072B2",
@@ -168,7 +170,7 @@ def heatmap(
     if "n" in data.columns:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
     base = alt.Chart(_plain(data)).encode(
-        x=alt.X(f"{x}:N", title=x_title or x, sort=x_sort),
+        x=alt.X(f"{x}:N", title=x_title or x, sort=x_sort, axis=_ACROSS),
         y=alt.Y(f"{y}:N", title=y_title or y, sort=y_sort, axis=_LABELS),
     )
     rect = base.mark_rect(stroke="white").encode(
@@ -434,7 +436,7 @@ def offer_matrix(matrix: pd.DataFrame, title: str = "Benefits offered by role") 
         alt.Chart(_plain(data))
         .mark_rect(stroke="#999999")
         .encode(
-            x=alt.X("role:N", title="role"),
+            x=alt.X("role:N", title="role", axis=_ACROSS),
             y=alt.Y("benefit:N", title="benefit", axis=_LABELS),
             color=alt.Color(
                 "offered_text:N",
@@ -460,8 +462,11 @@ def distribution(
     group_col: str | None = None,
     score_col: str = "score",
     count_col: str = "count",
+    scale: tuple[int, int] | None = None,
 ) -> alt.Chart:
     """100% stacked bar of how many people gave each answer (low answers orange, high blue).
+
+    The legend shows every answer of the item's ``scale`` (min, max), also those nobody gave.
 
     Args:
         df: rows of ``score`` and ``count`` (and ``group_col`` for one bar per group).
@@ -476,7 +481,7 @@ def distribution(
         data["bar"] = item
         group_col = "bar"
     data["share"] = data[count_col] / data.groupby(group_col)[count_col].transform("sum")
-    scores = sorted(data[score_col].unique().tolist())
+    scores = sorted(set(data[score_col].tolist()) | (set(range(int(scale[0]), int(scale[1]) + 1)) if scale else set()))
     return (
         alt.Chart(_plain(data))
         .mark_bar()
@@ -489,7 +494,7 @@ def distribution(
                 f"{score_col}:O",
                 title="answer",
                 sort=scores,
-                scale=alt.Scale(scheme="blueorange", reverse=True),
+                scale=alt.Scale(scheme="blueorange", reverse=True, domain=scores),
             ),
             order=alt.Order(f"{score_col}:O"),
             tooltip=[
@@ -563,11 +568,12 @@ def driver_scatter(df: pd.DataFrame, title: str = "Key drivers: score against im
         x=x_enc,
         y=y_enc,
         tooltip=tooltip,
-        color=_category_colour(
-            "quadrant", "quadrant", list(QUADRANT_COLOURS), list(QUADRANT_COLOURS.values())
-        ),
+        color=alt.Color("quadrant:N", title="quadrant", legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=list(QUADRANT_COLOURS), range=list(QUADRANT_COLOURS.values()))),
     )
-    labels = base.mark_text(align="left", dx=7, fontSize=10).encode(x=x_enc, y=y_enc, text="item:N")
+    # Item names are cut at 120 px (the tooltip has them whole) and the legend sits below the plot: long
+    # names ran into one another and into the legend.
+    labels = base.mark_text(align="left", dx=7, fontSize=10, limit=120).encode(x=x_enc, y=y_enc, text="item:N")
     corners = pd.DataFrame(
         {
             "quadrant": list(QUADRANT_COLOURS),

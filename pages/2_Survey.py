@@ -54,7 +54,8 @@ with tab_dist:
     item = st.selectbox(t("Item"), items["item"].tolist(), key="dist_item")
     dist = reports.distribution(wide, item, threshold)
     if len(dist):
-        ui.chart(charts.distribution(dist, item, title=t("How people answered: {item}", item=item)),
+        scale = items.set_index("item").loc[item, ["min", "max"]].tolist()
+        ui.chart(charts.distribution(dist, item, title=t("How people answered: {item}", item=item), scale=scale),
                  "Share of each answer from 1 (strongly disagree) to 5 (strongly agree).")
     else:
         st.info(t("Too few answers to show."))

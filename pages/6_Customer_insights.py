@@ -73,7 +73,7 @@ tab_rank, tab_map, tab_trend, tab_review, tab_brief = st.tabs(
     [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Review tags"), t("Insight brief")])
 
 with tab_rank:
-    for r in ranked.itertuples():
+    for r in ui.page_of(ranked, "rank_page", size=10).itertuples():
         icon, word = BADGE[r.systemic]
         with st.container(border=True):
             a, b = st.columns([3, 2])

@@ -107,6 +107,7 @@ class Container:
 CONTAINERS = (
     Container("webui/frame.py", "PAGES", _item(1)),               # t(title) in ui.navigation
     Container("pages/1_Upload.py", "KIND_LABELS"),                # t(KIND_LABELS[k])
+    Container("webui/login.py", "ROLE_NAMES"),                    # t(ROLE_NAMES[role])
     Container("pages/1_Upload.py", "LIST_KEYS"),                  # t(label)
     Container("pages/6_Customer_insights.py", "BADGE", _item(1)),  # t(word)
     Container("eevp/analytics/customers.py", "STAGES", _all),               # format_func=t, t(r.main_stage)
@@ -172,6 +173,7 @@ KNOWN_DYNAMIC = {
     ("webui/widgets.py", "str(status.get('step'))"): "PROGRESS_FILES",
     ("*", "str(exc)"): "error messages of eevp.errors",
     ("webui/frame.py", "title"): "ui.page: callers' titles are collected",
+    ("webui/frame.py", "denied[0]"): "PAGES titles",
     ("webui/localise.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
     ("webui/localise.py", "value"): "journey stages (eevp.analytics.customers.STAGES)",
     ("webui/localise.py", "SEGMENT_LABELS[name]"): "a subset of COLUMN_LABELS",

@@ -201,7 +201,7 @@ def test_distribution_is_normalised_stack_with_diverging_order():
     d = spec(charts.distribution(df, "q1"))
     enc = d["encoding"]
     assert enc["x"]["stack"] == "normalize"
-    assert enc["color"]["scale"] == {"reverse": True, "scheme": "blueorange"}
+    assert enc["color"]["scale"] == {"reverse": True, "scheme": "blueorange", "domain": [1, 2, 3, 4, 5]}
     assert [r["share"] for r in rows(d)] == [0.1, 0.1, 0.2, 0.4, 0.2]
     assert d["title"]["text"] == "How people answered: q1"
 
@@ -294,3 +294,9 @@ def test_eevp_charts_and_metrics_do_not_import_streamlit():
     code = "import sys, eevp.charts, eevp.analytics.metrics, eevp.analytics.anonymity; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_distribution_legend_shows_the_whole_scale():
+    df = pd.DataFrame({"score": [2, 3, 4], "count": [5, 10, 5]})
+    d = spec(charts.distribution(df, "Pay", scale=(1, 5)))
+    assert encodings(d)[0]["color"]["scale"]["domain"] == [1, 2, 3, 4, 5]

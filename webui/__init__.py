@@ -43,6 +43,8 @@ from webui.widgets import (
     analysis_notice,
     chart,
     current_filters,
+    file_uploader,
+    page_of,
     quote,
     stop_if_empty,
     survey_filters,
@@ -50,9 +52,9 @@ from webui.widgets import (
 )
 
 __all__ = [
-    "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "data_key",
+    "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "file_uploader", "data_key",
     "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
-    "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
+    "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

@@ -168,9 +168,9 @@ def table_view(df: pd.DataFrame, percent: list[str]) -> tuple[pd.DataFrame, dict
             formats[col] = "percent"
         elif pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col]):
             formats[col] = "%d" if bool((shown[col].dropna() % 1 == 0).all()) else "%.2f"
-        elif shown[col].dtype == object:
-            shown[col] = shown[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
-                                        else value_label(v))
+        elif pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col]):
+            shown[col] = shown[col].astype(object).map(
+                lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else value_label(v))
     if lang() == "en":
         return shown, formats
     for col, fmt in formats.items():

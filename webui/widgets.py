@@ -4,6 +4,7 @@ the survey filters in the sidebar, and the analysis notice.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pandas as pd
@@ -12,7 +13,7 @@ import streamlit as st
 from eevp.pipeline import read_status
 from eevp.safe import escape_markdown, to_csv_bytes
 from eevp.store.queries import SEGMENTS, Filters, extra_segments
-from webui.core import get_settings, t
+from webui.core import get_settings, lang, t
 from webui.localise import chart_spec, col_label, seg_label, table_view, value_label
 
 
@@ -69,6 +70,35 @@ def chart(ch, how_to_read: str | None = None) -> None:
     st.vega_lite_chart(spec=chart_spec(ch.to_dict()), width="stretch")
     if how_to_read:
         st.caption("ℹ️ " + t(how_to_read))
+
+
+def page_of(rows, key: str, size: int = 15):
+    """The part of ``rows`` (a frame or a list, in the order to show) on the page the user picked: long
+    charts and lists stay readable; a picker appears only when there is more than one page."""
+    pages = max(1, math.ceil(len(rows) / size))
+    if pages == 1:
+        return rows
+    n = st.selectbox(t("Shown"), range(1, pages + 1), key=key,
+                     format_func=lambda i: t("{a}–{b} of {n}", a=(i - 1) * size + 1, b=min(i * size, len(rows)),
+                                             n=len(rows)))
+    return rows[(n - 1) * size:n * size]
+
+
+def file_uploader(label: str, types: list[str], key: str):
+    """``st.file_uploader`` with its own texts ("Upload", "50MB per file • CSV…") in the user's language:
+    Streamlit writes them in English only, so in ru/uk they are hidden and drawn from the catalogue."""
+    if lang() != "en":
+        button = t("Upload a file").replace('"', "'")
+        limit = t("{mb} MB per file • {types}", mb=st.get_option("server.maxUploadSize"),
+                  types=", ".join(x.upper() for x in types)).replace('"', "'")
+        drop = "[data-testid='stFileUploaderDropzone']"
+        st.html(f"""<style>
+{drop} button [data-testid='stMarkdownContainer'] p, {drop}Instructions span {{visibility: hidden; font-size: 0}}
+{drop} button [data-testid='stMarkdownContainer'] p::after {{content: "{button}"; visibility: visible;
+  font-size: 0.875rem}}
+{drop}Instructions span::after {{content: "{limit}"; visibility: visible; font-size: 0.875rem}}
+</style>""")
+    return st.file_uploader(label, type=types, key=key)
 
 
 def survey_filters(wide, items, waves):

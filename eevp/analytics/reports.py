@@ -380,8 +380,7 @@ def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: s
     g["pillar"] = g["benefit"].map(cat["pillar"]) if len(cat) else None
     if by == "role" and len(cat):
         g["offered"] = [offered(cat["roles_offered"].get(b, []), r) for r, b in zip(g["role"], g["benefit"])]
-    else:
-        g["offered"] = None
+    # Grouped by anything but the role, "offered" has no one answer per row: no column (not None on every row).
     return g.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
 
 
