@@ -38,6 +38,7 @@ from webui.data import (
 )
 from webui.frame import PAGES, frame, gate, navigation, page
 from webui.localise import seg_label
+from webui.login import role_name
 from webui.widgets import (
     all_waves,
     analysis_notice,
@@ -54,7 +55,7 @@ from webui.widgets import (
 __all__ = [
     "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "file_uploader", "data_key",
     "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
-    "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "run_analysis", "seg_label",
+    "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

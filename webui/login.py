@@ -11,6 +11,11 @@ from webui.core import get_engine, get_settings, t
 
 #: The roles as the sidebar names them.
 ROLE_NAMES = {"admin": "administrator", "hr": "HR analyst", "cx": "CX lead", "viewer": "viewer"}
+def role_name(role: str) -> str:
+    """A role as people read it, in their language."""
+    return t(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 #: The cookie that keeps a browser logged in across reloads (a signed, expiring token: eevp.store.auth).
 SESSION_COOKIE = "eevp_session"
 
@@ -95,7 +100,7 @@ def _oidc_configured() -> bool:
 def _sidebar_user() -> None:
     user = st.session_state["user"]
     with st.sidebar:
-        st.caption(t("Logged in as {name} ({role})", name=user.username, role=t(ROLE_NAMES[user.role]) if user.role in ROLE_NAMES else user.role))
+        st.caption(t("Logged in as {name} ({role})", name=user.username, role=role_name(user.role)))
         if st.button(t("Log out"), key="logout"):
             st.session_state.pop("user", None)
             st.session_state["_logged_out"] = st.session_state["_clear_cookie"] = True

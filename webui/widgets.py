@@ -91,12 +91,12 @@ def file_uploader(label: str, types: list[str], key: str):
         button = t("Upload a file").replace('"', "'")
         limit = t("{mb} MB per file • {types}", mb=st.get_option("server.maxUploadSize"),
                   types=", ".join(x.upper() for x in types)).replace('"', "'")
-        drop = "[data-testid='stFileUploaderDropzone']"
+        button_text = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+        limit_text = "[data-testid='stFileUploaderDropzoneInstructions'] span"
         st.html(f"""<style>
-{drop} button [data-testid='stMarkdownContainer'] p, {drop}Instructions span {{visibility: hidden; font-size: 0}}
-{drop} button [data-testid='stMarkdownContainer'] p::after {{content: "{button}"; visibility: visible;
-  font-size: 0.875rem}}
-{drop}Instructions span::after {{content: "{limit}"; visibility: visible; font-size: 0.875rem}}
+{button_text}, {limit_text} {{visibility: hidden; font-size: 0}}
+{button_text}::after {{content: "{button}"; visibility: visible; font-size: 0.875rem}}
+{limit_text}::after {{content: "{limit}"; visibility: visible; font-size: 0.875rem}}
 </style>""")
     return st.file_uploader(label, type=types, key=key)
 

@@ -35,13 +35,6 @@ def fav_frame(wide: pd.DataFrame, scales: dict[str, tuple[float, float]]) -> pd.
     return out
 
 
-def _enps_cols(scores: pd.Series) -> dict:
-    r = metrics.enps(scores.dropna())
-    return {"enps": r["enps"], "enps_n": r["n"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-            # Shares (0..1), like every other share in the tables: the pages format them as percentages.
-            "promoters": r["pct_promoters"] / 100, "detractors": r["pct_detractors"] / 100}
-
-
 def population_ok(n_total: int, n_filtered: int, threshold: int) -> bool:
     """A filtered view is shown only if it and its complement are both 0 or at least the threshold."""
     return anonymity.safe_total(n_total, n_filtered, threshold)
@@ -97,6 +90,41 @@ def _in(group, hide: set) -> bool:
 
 # --------------------------------------------------------------------------- survey
 
+def _enps_by_group(scores: pd.Series, keys: pd.Series) -> pd.DataFrame:
+    """eNPS per group, as :func:`eevp.analytics.metrics.enps` computes it for one group, for every group at
+    once (a loop over a thousand groups took seconds); promoters and detractors as shares."""
+    s = pd.to_numeric(scores, errors="raise").astype(float)
+    bad = s[(s < 0) | (s > 10)]
+    if len(bad):
+        raise ValueError(f"eNPS answers must be 0–10, got {bad.iloc[0]:g}.")
+    parts = pd.DataFrame({"n": s.notna(), "p": s >= 9, "d": s <= 6}).astype(float)
+    g = parts.groupby(keys.values, dropna=False, sort=True).sum()
+    n = g["n"].where(g["n"] > 0)
+    p_p, p_d = g["p"] / n, g["d"] / n
+    score = (p_p - p_d) * 100
+    half = metrics.Z95 * np.sqrt(((p_p + p_d - (p_p - p_d) ** 2) / n).clip(lower=0)) * 100
+    return pd.DataFrame({"enps": score, "enps_n": g["n"].astype(int), "ci_low": (score - half).clip(lower=-100),
+                         "ci_high": (score + half).clip(upper=100), "promoters": p_p, "detractors": p_d})
+
+
+def _group_figures(wide: pd.DataFrame, scales: dict, by: str) -> pd.DataFrame:
+    """One row per group of ``by`` (sorted): n, eNPS columns, engagement, per-item mean and favourability."""
+    if wide.empty:
+        return pd.DataFrame()
+    keys = wide[by]
+    out = pd.DataFrame({"n": keys.groupby(keys.values, dropna=False, sort=True).size()})
+    if "enps" in wide:
+        out = out.join(_enps_by_group(wide["enps"], keys))
+    names = [i for i in scales if i in wide]
+    fav = fav_frame(wide, scales)[names].groupby(keys.values, dropna=False, sort=True).mean()
+    means = wide[names].astype(float).groupby(keys.values, dropna=False, sort=True).mean()
+    out["engagement"] = fav.mean(axis=1) if names else np.nan
+    for item in names:
+        out[f"mean::{item}"] = means[item]
+        out[f"fav::{item}"] = fav[item]
+    return out.rename_axis("group").reset_index()
+
+
 def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: int, *,
                     population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
     """One row per group of ``by``: n, eNPS with CI, engagement, per-item mean and favourability.
@@ -107,21 +135,7 @@ def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold:
     ``selections``: groups whose filtered figure would differ from the unfiltered one by a small
     group are hidden too (:func:`eevp.analytics.anonymity.hidden_by_filter`).
     """
-    scales = item_scales(items)
-    fav = fav_frame(wide, scales)
-    rows = []
-    for group, idx in wide.groupby(by, dropna=False).groups.items():
-        sub = wide.loc[idx]
-        row = {"group": group, "n": len(sub)}
-        row.update(_enps_cols(sub["enps"]) if "enps" in sub else {})
-        f = fav.loc[idx]
-        row["engagement"] = float(f.mean(axis=0).mean()) if len(scales) else np.nan
-        for item in scales:
-            if item in sub:
-                row[f"mean::{item}"] = float(sub[item].mean())
-                row[f"fav::{item}"] = float(f[item].mean())
-        rows.append(row)
-    table = pd.DataFrame(rows)
+    table = _group_figures(wide, item_scales(items), by)
     if table.empty:
         return table
     value_cols = [c for c in table.columns if c not in ("group", "n")]
@@ -181,9 +195,24 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     g["favourable"] = g["mean"]
     g["n"] = g["size"]
     g["diff"] = g["mean"] - g["item"].map(overall)
-    g["suppressed"] = [bool(mask.loc[s, i]) for s, i in zip(g[segment], g["item"])]
+    # Looked up by position, not by label cell after cell (seconds with a thousand groups).
+    stacked = mask.astype(bool).stack()
+    g["suppressed"] = stacked.reindex(pd.MultiIndex.from_arrays([g[segment], g["item"]])).fillna(True).to_numpy(bool)
     g.loc[g["suppressed"], ["favourable", "n", "diff"]] = np.nan
     return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
+
+
+def groups_that_matter(heat: pd.DataFrame, segment: str, largest: int = 12, different: int = 8) -> list:
+    """The groups of a heatmap table worth a first look when there are too many to draw: the ``largest`` by
+    responses, then the ``different`` whose favourable shares differ most from the whole selection (mean
+    absolute difference); hidden groups are never among them. Largest first."""
+    shown = heat[~heat["suppressed"].astype(bool)]
+    if shown.empty:
+        return []
+    per = shown.groupby(segment).agg(n=("n", "max"), gap=("diff", lambda d: d.abs().mean()))
+    big = per.sort_values(["n", "gap"], ascending=False).index[:largest].tolist()
+    odd = per.drop(index=big).sort_values("gap", ascending=False).index[:different].tolist()
+    return big + odd
 
 
 def enps_by(wide: pd.DataFrame, segment: str, threshold: int, *, population: pd.DataFrame | None = None,

@@ -115,18 +115,19 @@ def test_a_page_the_role_may_not_open_says_so_and_a_reload_keeps_the_session(app
 
 #: Words that stay as they are in Russian: names, abbreviations, formats.
 ALLOWED = {"eevp", "eNPS", "NPS", "EVP", "CSV", "XLSX", "TSV", "TXT", "CX", "HR", "Markdown", "OIDC", "UTF",
-           "Excel", "Glassdoor", "Streamlit", "SQLite", "PostgreSQL", "CI", "pp", "ID", "URL", "JSON", "MB", "Likert"}
+           "Excel", "ZIP", "Glassdoor", "Streamlit", "SQLite", "PostgreSQL", "CI", "pp", "ID", "URL", "JSON", "MB", "Likert"}
 #: Tables of what people uploaded (their words are shown as written).
 DATA_TABLES = ["survey_responses", "exits", "focus_sessions", "evp_benefits", "evp_ratings", "text_units", "themes"]
 #: The text a person sees: visible text of the main area and the sidebar (not icon names, which Streamlit
-#: writes as words of an icon font, nor text hidden by CSS) and the text of the charts.
+#: writes as words of an icon font, nor text hidden by CSS, nor commands written as code) and the text of
+#: the charts.
 TEXT_JS = """() => {
   const out = [];
   for (const root of document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebar']")) {
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       const p = n.parentElement;
-      if (!p || p.closest("[data-testid='stIconMaterial'], svg") || !p.getClientRects().length) continue;
+      if (!p || p.closest("[data-testid='stIconMaterial'], svg, code, pre") || !p.getClientRects().length) continue;
       if (getComputedStyle(p).visibility !== "visible") continue;
       out.push(n.textContent);
     }
@@ -179,7 +180,7 @@ def test_the_russian_interface_has_no_english_on_any_page_or_tab(new_app, server
             if tab:
                 app.tab(tab.strip())
                 app.page.wait_for_timeout(1000)
-            app.shot(f"ru-{title}-{tab or ''}")
+            app.shot(f"ru-page{len(found)}")
             words = english_in(app.page.evaluate(TEXT_JS), allowed)
             if words:
                 found[f"{title} › {tab}"] = words
