@@ -39,7 +39,7 @@ SENTIMENT_COLOURS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#
 #: hours") before Vega-Lite cuts it with "…" (its default is 180 px); the tooltip shows it whole.
 _LABELS = alt.Axis(labelLimit=300)
 #: Category axes across: slanted, with room for a role's name ("Customer Support Agent") before the "…".
-_ACROSS = alt.Axis(labelLimit=240, labelAngle=-40)
+_ACROSS = alt.Axis(labelLimit=240, labelAngle=-45, labelOverlap=False)
 QUADRANT_COLOURS = {
     "Fix first": "#D55E00",
     "Strengths to keep": "#0072B2",
@@ -159,7 +159,9 @@ def heatmap(
         scale = alt.Scale(scheme=scheme or "blueorange", domainMid=0, reverse=scheme is None)
     else:
         scale = alt.Scale(scheme=scheme or "viridis")
-    fmt = ".0%" if pct else ".2f"
+    values = pd.to_numeric(data[value], errors="coerce").dropna()
+    counts = bool(len(values)) and bool((values == values.round()).all())
+    fmt = ".0%" if pct else ("d" if counts and not diff_col else ".2f")  # people are counted in whole numbers
     tooltip = [
         alt.Tooltip(f"{y}:N", title=y_title or y),
         alt.Tooltip(f"{x}:N", title=x_title or x),
@@ -568,7 +570,7 @@ def driver_scatter(df: pd.DataFrame, title: str = "Key drivers: score against im
         x=x_enc,
         y=y_enc,
         tooltip=tooltip,
-        color=alt.Color("quadrant:N", title="quadrant", legend=alt.Legend(orient="bottom"),
+        color=alt.Color("quadrant:N", title="quadrant", legend=alt.Legend(orient="bottom", labelLimit=300),
                         scale=alt.Scale(domain=list(QUADRANT_COLOURS), range=list(QUADRANT_COLOURS.values()))),
     )
     # Item names are cut at 120 px (the tooltip has them whole) and the legend sits below the plot: long
@@ -605,4 +607,4 @@ def driver_scatter(df: pd.DataFrame, title: str = "Key drivers: score against im
         .mark_rule(strokeDash=[4, 4], color="#888888")
         .encode(y="impact:Q")
     )
-    return alt.layer(vline, hline, points, labels, names).properties(title=_title(title))
+    return alt.layer(vline, hline, points, labels, names).properties(title=_title(title), height=340)

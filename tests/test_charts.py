@@ -300,3 +300,11 @@ def test_distribution_legend_shows_the_whole_scale():
     df = pd.DataFrame({"score": [2, 3, 4], "count": [5, 10, 5]})
     d = spec(charts.distribution(df, "Pay", scale=(1, 5)))
     assert encodings(d)[0]["color"]["scale"]["domain"] == [1, 2, 3, 4, 5]
+
+
+def test_heatmap_of_counts_has_a_whole_number_legend():
+    df = pd.DataFrame({"stage": ["sales", "support"], "label": ["Late", "Late"], "people": [26.0, 10.0],
+                       "suppressed": [False, False]})
+    d = spec(charts.heatmap(df, x="stage", y="label", value="people", scheme="blues"))
+    rect = [e for e in encodings(d) if "color" in e][0]
+    assert rect["color"]["legend"]["format"] == "d"

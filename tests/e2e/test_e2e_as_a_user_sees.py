@@ -105,7 +105,7 @@ def test_a_page_the_role_may_not_open_says_so_and_a_reload_keeps_the_session(app
     app.shot("after-reload")
     assert app.heading() == "Survey results"
     assert not app.page.get_by_role("textbox", name="Password").count()
-    assert "Logged in as hr-anna (hr)" in app.page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Logged in as hr-anna (HR analyst)" in app.page.locator("[data-testid='stSidebar']").inner_text()
     app.act(app.page.get_by_role("button", name="Log out").click)
     app.act(app.page.reload)  # logged out stays logged out
     assert app.page.get_by_role("textbox", name="Password").is_visible()
@@ -115,7 +115,7 @@ def test_a_page_the_role_may_not_open_says_so_and_a_reload_keeps_the_session(app
 
 #: Words that stay as they are in Russian: names, abbreviations, formats.
 ALLOWED = {"eevp", "eNPS", "NPS", "EVP", "CSV", "XLSX", "TSV", "TXT", "CX", "HR", "Markdown", "OIDC", "UTF",
-           "Excel", "ZIP", "Glassdoor", "Streamlit", "SQLite", "PostgreSQL", "CI", "pp", "ID", "URL", "JSON", "MB", "Likert"}
+           "Excel", "ZIP", "xlsx", "Glassdoor", "Streamlit", "SQLite", "PostgreSQL", "CI", "pp", "ID", "URL", "JSON", "MB", "Likert"}
 #: Tables of what people uploaded (their words are shown as written).
 DATA_TABLES = ["survey_responses", "exits", "focus_sessions", "evp_benefits", "evp_ratings", "text_units", "themes"]
 #: The text a person sees: visible text of the main area and the sidebar (not icon names, which Streamlit
