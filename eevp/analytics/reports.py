@@ -195,9 +195,7 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     g["favourable"] = g["mean"]
     g["n"] = g["size"]
     g["diff"] = g["mean"] - g["item"].map(overall)
-    # Looked up by position, not by label cell after cell (seconds with a thousand groups).
-    stacked = mask.astype(bool).stack()
-    g["suppressed"] = stacked.reindex(pd.MultiIndex.from_arrays([g[segment], g["item"]])).fillna(True).to_numpy(bool)
+    g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["item"])
     g.loc[g["suppressed"], ["favourable", "n", "diff"]] = np.nan
     return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
 
@@ -286,7 +284,7 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     hide = _hidden(wide, segment, threshold, survey_dims(wide, items))
     rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
     mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
-    g["suppressed"] = [bool(mask.loc[s, w]) for s, w in zip(g[segment], g["wave"])]
+    g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["wave"])
     g["favourable"] = g["mean"].where(~g["suppressed"])
     g["n"] = g["size"].where(~g["suppressed"])
     g["order"] = g["wave"].map({w: i for i, w in enumerate(waves)})
@@ -402,7 +400,7 @@ def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: s
                                              n=("importance", "size")).reset_index()
     counts = g.pivot(index=by, columns="benefit", values="n").fillna(0)
     mask = anonymity.suppress_matrix(counts, threshold)
-    g["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(g[by], g["benefit"])]
+    g["suppressed"] = anonymity.hidden_cells(mask, g[by], g["benefit"])
     g.loc[g["suppressed"], ["importance", "satisfaction", "n"]] = np.nan
     g["gap"] = g["importance"] - g["satisfaction"]
     cat = catalog.set_index("benefit") if len(catalog) else pd.DataFrame(columns=["pillar", "roles_offered"])
@@ -540,7 +538,7 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") ->
     rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
     mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
     full = counts.stack().rename("n").reset_index()
-    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full[by], full["reason"])]
+    full["suppressed"] = anonymity.hidden_cells(mask, full[by], full["reason"])
     full["n"] = full["n"].where(~full["suppressed"])
     return full
 
@@ -557,7 +555,7 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) 
         hide = np.array([[_in(a, groups) or _in(q, quarters) for q in counts.columns] for a in counts.index],
                         dtype=bool).reshape(counts.shape)
         mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
-        g["suppressed"] = [bool(mask.loc[a, q]) for a, q in zip(g[by], g["quarter"])]
+        g["suppressed"] = anonymity.hidden_cells(mask, g[by], g["quarter"])
         g.loc[g["suppressed"], ["n", "regretted"]] = np.nan
         return g
     # The total of leavers is shown elsewhere (sum of the groups), so complements are needed here too.
