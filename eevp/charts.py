@@ -80,6 +80,12 @@ def _auto_percent(values: pd.Series) -> bool:
     return bool(len(v)) and bool(((v >= -1) & (v <= 1)).all()) and not bool((v == v.round()).all())
 
 
+def _whole(values: pd.Series) -> bool:
+    """Counts (people, responses): whole numbers, shown without decimals."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    return bool(len(v)) and bool((v == v.round()).all())
+
+
 def _fmt(value, percent: bool) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
@@ -159,9 +165,7 @@ def heatmap(
         scale = alt.Scale(scheme=scheme or "blueorange", domainMid=0, reverse=scheme is None)
     else:
         scale = alt.Scale(scheme=scheme or "viridis")
-    values = pd.to_numeric(data[value], errors="coerce").dropna()
-    counts = bool(len(values)) and bool((values == values.round()).all())
-    fmt = ".0%" if pct else ("d" if counts and not diff_col else ".2f")  # people are counted in whole numbers
+    fmt = ".0%" if pct else ("d" if _whole(data[value]) and not diff_col else ".2f")
     tooltip = [
         alt.Tooltip(f"{y}:N", title=y_title or y),
         alt.Tooltip(f"{x}:N", title=x_title or x),
@@ -483,7 +487,8 @@ def distribution(
         data["bar"] = item
         group_col = "bar"
     data["share"] = data[count_col] / data.groupby(group_col)[count_col].transform("sum")
-    scores = sorted(set(data[score_col].tolist()) | (set(range(int(scale[0]), int(scale[1]) + 1)) if scale else set()))
+    whole_scale = set(range(int(scale[0]), int(scale[1]) + 1)) if scale else set()
+    scores = sorted(set(data[score_col].tolist()) | whole_scale)
     return (
         alt.Chart(_plain(data))
         .mark_bar()
@@ -571,11 +576,13 @@ def driver_scatter(df: pd.DataFrame, title: str = "Key drivers: score against im
         y=y_enc,
         tooltip=tooltip,
         color=alt.Color("quadrant:N", title="quadrant", legend=alt.Legend(orient="bottom", labelLimit=300),
-                        scale=alt.Scale(domain=list(QUADRANT_COLOURS), range=list(QUADRANT_COLOURS.values()))),
+                        scale=alt.Scale(domain=list(QUADRANT_COLOURS),
+                                        range=list(QUADRANT_COLOURS.values()))),
     )
     # Item names are cut at 120 px (the tooltip has them whole) and the legend sits below the plot: long
     # names ran into one another and into the legend.
-    labels = base.mark_text(align="left", dx=7, fontSize=10, limit=120).encode(x=x_enc, y=y_enc, text="item:N")
+    labels = base.mark_text(align="left", dx=7, fontSize=10, limit=120).encode(
+        x=x_enc, y=y_enc, text="item:N")
     corners = pd.DataFrame(
         {
             "quadrant": list(QUADRANT_COLOURS),

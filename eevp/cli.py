@@ -215,7 +215,8 @@ def _password(args) -> str:
         return args.password
     if args.password_file:
         try:
-            text = sys.stdin.read() if args.password_file == "-" else Path(args.password_file).read_text("utf-8")
+            path = args.password_file
+            text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
         except OSError as exc:
             raise InputError(f"Cannot read the password file {args.password_file}: {exc.strerror}.") from exc
         return text.splitlines()[0] if text.strip() else ""
@@ -224,7 +225,8 @@ def _password(args) -> str:
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
         raise InputError("No password given and no terminal to ask for one. Pass --password-file FILE, "
-                         "or the password on standard input (echo ... | python -m eevp user NAME --role ROLE).")
+                         "or the password on standard input "
+                         "(echo ... | python -m eevp user NAME --role ROLE).")
     return line
 
 
@@ -307,7 +309,8 @@ def _add_analysis_commands(sub, common) -> None:
     u.add_argument("username")
     u.add_argument("--role", required=True, choices=["admin", "hr", "cx", "viewer"])
     u.add_argument("--password", help="(prompted when omitted; visible to other users of the machine)")
-    u.add_argument("--password-file", help="read the password from this file's first line ('-': standard input)")
+    u.add_argument("--password-file",
+                   help="read the password from this file's first line ('-': standard input)")
     u.add_argument("--department", action="append", help="viewer: limit to this department (repeatable)")
     u.set_defaults(fn=cmd_user)
 

@@ -449,10 +449,12 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
         lines.append("- " + t("Raised by **{reach}** people in {d} departments and {ro} roles ({s} statements, "
                               "{i} concrete incidents).", reach=n(r.reach), d=n(r.departments), ro=n(r.roles),
                               s=n(r.statements), i=n(r.incidents)))
-        named = [f"{sources.get(k, _md_plain(str(k)))} {n(v)}" for k, v in (r.sources or {}).items() if v is not None]
+        named = [f"{sources.get(k, _md_plain(str(k)))} {n(v)}"
+                 for k, v in (r.sources or {}).items() if v is not None]
         if r.main_stage:
             stage = t("Journey stage: **{stage}**", stage=_md_plain(t(r.main_stage)))
-            lines.append("- " + stage + ("; " + t("sources: {list}", list=", ".join(named)) if named else "") + ".")
+            named_text = "; " + t("sources: {list}", list=", ".join(named)) if named else ""
+            lines.append("- " + stage + named_text + ".")
         if r.keywords:
             lines.append("- " + t("Keywords") + ": " + _md_plain(", ".join(r.keywords[:8])))
         for q in quotes_by_theme.get(r.theme_id, []):

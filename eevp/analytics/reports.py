@@ -103,8 +103,9 @@ def _enps_by_group(scores: pd.Series, keys: pd.Series) -> pd.DataFrame:
     p_p, p_d = g["p"] / n, g["d"] / n
     score = (p_p - p_d) * 100
     half = metrics.Z95 * np.sqrt(((p_p + p_d - (p_p - p_d) ** 2) / n).clip(lower=0)) * 100
-    return pd.DataFrame({"enps": score, "enps_n": g["n"].astype(int), "ci_low": (score - half).clip(lower=-100),
-                         "ci_high": (score + half).clip(upper=100), "promoters": p_p, "detractors": p_d})
+    return pd.DataFrame({"enps": score, "enps_n": g["n"].astype(int),
+                         "ci_low": (score - half).clip(lower=-100), "ci_high": (score + half).clip(upper=100),
+                         "promoters": p_p, "detractors": p_d})
 
 
 def _group_figures(wide: pd.DataFrame, scales: dict, by: str) -> pd.DataFrame:
@@ -407,7 +408,7 @@ def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: s
     g["pillar"] = g["benefit"].map(cat["pillar"]) if len(cat) else None
     if by == "role" and len(cat):
         g["offered"] = [offered(cat["roles_offered"].get(b, []), r) for r, b in zip(g["role"], g["benefit"])]
-    # Grouped by anything but the role, "offered" has no one answer per row: no column (not None on every row).
+    # Grouped by anything but the role, "offered" has no one answer per row: no column (not None in each).
     return g.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
 
 
