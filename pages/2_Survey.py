@@ -38,8 +38,8 @@ with tab_heat:
     groups = heat[seg].dropna().unique().tolist()
     if len(groups) > MANY_GROUPS:  # hundreds of columns are unreadable: the ones that matter, the rest on demand
         first = reports.groups_that_matter(heat, seg)
-        chosen = st.multiselect(t("Groups in the chart"), sorted(groups, key=str), default=first, key=f"heat_groups_{seg}",
-                                placeholder=t("Choose options"),
+        chosen = st.multiselect(t("Groups in the chart"), sorted(groups, key=str), default=first,
+                                key=f"heat_groups_{seg}", placeholder=t("Choose options"),
                                 help=t("At first the largest groups and those most different from the whole; type "
                                        "to find any other."))
         st.caption(t("{k} of {n} groups in the chart; the table below has them all.", k=len(chosen), n=len(groups)))
