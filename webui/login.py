@@ -8,9 +8,10 @@ from eevp.errors import AccessDenied
 from eevp.store import audit, auth
 from webui.core import get_engine, get_settings, t
 
-
 #: The roles as the sidebar names them.
 ROLE_NAMES = {"admin": "administrator", "hr": "HR analyst", "cx": "CX lead", "viewer": "viewer"}
+
+
 def role_name(role: str) -> str:
     """A role as people read it, in their language."""
     return t(ROLE_NAMES[role]) if role in ROLE_NAMES else role

@@ -111,7 +111,7 @@ def test_a_page_the_role_may_not_open_says_so_and_a_reload_keeps_the_session(app
     assert app.page.get_by_role("textbox", name="Password").is_visible()
 
 
-# --------------------------------------------------------------------------- no English in Russian
+# --------------------------------------------------------------------------- no English in Russian or Ukrainian
 
 #: Words that stay as they are in Russian: names, abbreviations, formats.
 ALLOWED = {"eevp", "eNPS", "NPS", "EVP", "CSV", "XLSX", "TSV", "TXT", "CX", "HR", "Markdown", "OIDC", "UTF",
@@ -167,9 +167,10 @@ def english_in(text: str, allowed_data: set[str]) -> set[str]:
 
 
 @pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")), reason="reads SQLite tables")
-def test_the_russian_interface_has_no_english_on_any_page_or_tab(new_app, server):
+@pytest.mark.parametrize("locale", ["ru-RU", "uk-UA"])
+def test_the_russian_and_ukrainian_interface_has_no_english_on_any_page_or_tab(new_app, server, locale):
     allowed = data_words(server) | set(server.accounts)
-    app = new_app(locale="ru-RU")
+    app = new_app(locale=locale)
     app.open("/")
     found = {"login": english_in(app.page.evaluate(TEXT_JS), allowed)}
     app.login("admin")
@@ -180,12 +181,12 @@ def test_the_russian_interface_has_no_english_on_any_page_or_tab(new_app, server
             if tab:
                 app.tab(tab.strip())
                 app.page.wait_for_timeout(1000)
-            app.shot(f"ru-page{len(found)}")
+            app.shot(f"{locale}-page")
             words = english_in(app.page.evaluate(TEXT_JS), allowed)
             if words:
                 found[f"{title} › {tab}"] = words
     found = {k: sorted(v) for k, v in found.items() if v}
-    (ARTIFACTS / "english-in-russian.json").write_text(json.dumps(found, ensure_ascii=False, indent=1), "utf-8")
+    (ARTIFACTS / f"english-in-{locale}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1), "utf-8")
     assert found == {}, found
 
 
