@@ -210,3 +210,11 @@ def test_brief_in_russian_has_no_english_and_no_empty_sources():
     assert "источники" not in md and "sources" not in md  # no empty "sources: ."
     english = brief_markdown(ranked.assign(sources=[{"exit": 10}]), {}, SystemicRule())
     assert "; sources: exit interviews 10." in english
+
+
+def test_brief_quotes_are_block_quotes_of_their_own():
+    spec = [(0, "Sales", "Agent", 10, "sales", 1), (-1, "IT", "Engineer", 3, None, 1)]
+    ranked = rank_themes(_units(spec), LABELS, 10)
+    quotes = {0: [{"text": "First quote."}, {"text": "Second quote."}]}
+    md = brief_markdown(ranked, quotes, SystemicRule())
+    assert "\n> First quote\\.\n\n> Second quote\\.\n" in md

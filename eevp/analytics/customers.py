@@ -457,9 +457,9 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
             lines.append("- " + stage + named_text + ".")
         if r.keywords:
             lines.append("- " + t("Keywords") + ": " + _md_plain(", ".join(r.keywords[:8])))
-        for q in quotes_by_theme.get(r.theme_id, []):
-            lines.append(f"  > {_md_plain(q['text'])}")
         lines.append("")
+        for q in quotes_by_theme.get(r.theme_id, []):  # one block quote each (adjacent ones would merge)
+            lines += [f"> {_md_plain(q['text'])}", ""]
     return "\n".join(lines)
 
 
