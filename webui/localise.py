@@ -30,7 +30,10 @@ COLUMN_LABELS = {
     "message": "Problem", "regretted_share": "Regretted", "leavers": "Leavers", "engagement": "Engagement",
     "kind": "Source", "language": "Language", "gender": "Gender", "age_band": "Age band", "mean": "Mean",
     "impact_share": "Impact share", "r": "Correlation", "count": "Count", "stage": "Journey stage",
-    "source": "Source", "period": "Period", "quarter": "Quarter", "theme": "Theme",
+    "source": "Source", "period": "Period", "quarter": "Quarter", "theme": "Theme", "p_value": "p-value",
+    "n_previous": "Responses before", "n_current": "Responses now", "theme_id": "Theme number",
+    "people_a": "People in A", "people_b": "People in B", "share_a": "Share in A", "share_b": "Share in B",
+    "lift": "A to B ratio",
 }
 #: Segment names the app knows; any other segment column (an upload's own) is shown as its file named it.
 SEGMENT_LABELS = {k: COLUMN_LABELS[k] for k in ("role", "department", "location", "tenure", "wave", "kind",

@@ -29,7 +29,7 @@ def quote(text: str) -> None:
 
 
 PERCENT_COLUMNS = {"favourable", "share", "regretted_share", "engagement", "diff", "delta", "previous", "current",
-                   "promoters", "detractors", "participation"}
+                   "promoters", "detractors", "participation", "share_a", "share_b"}
 
 
 def table(df, key: str, caption: str | None = None, filename: str | None = None, height: int | None = None,

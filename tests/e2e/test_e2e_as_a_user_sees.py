@@ -119,8 +119,8 @@ ALLOWED = {"eevp", "eNPS", "NPS", "EVP", "CSV", "XLSX", "TSV", "TXT", "CX", "HR"
 #: Tables of what people uploaded (their words are shown as written).
 DATA_TABLES = ["survey_responses", "exits", "focus_sessions", "evp_benefits", "evp_ratings", "text_units", "themes"]
 #: The text a person sees: visible text of the main area and the sidebar (not icon names, which Streamlit
-#: writes as words of an icon font, nor text hidden by CSS, nor commands written as code) and the text of
-#: the charts.
+#: writes as words of an icon font, nor text hidden by CSS, nor commands written as code), the headers and
+#: cells of the tables and the text of the charts.
 TEXT_JS = """() => {
   const out = [];
   for (const root of document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebar']")) {
@@ -131,6 +131,10 @@ TEXT_JS = """() => {
       if (getComputedStyle(p).visibility !== "visible") continue;
       out.push(n.textContent);
     }
+  }
+  for (const e of document.querySelectorAll("[data-testid='stDataFrame']")) {  // drawn on a canvas: its copy
+    if (!e.getClientRects().length) continue;  // ticks are drawn as boxes; their copy says true / false
+    out.push(...Array.from(e.querySelectorAll("th, td")).map(c => c.textContent).filter(x => !/^(true|false)$/.test(x)));
   }
   for (const e of document.querySelectorAll("[data-testid='stVegaLiteChart']")) {
     if (e.getClientRects().length) out.push(...Array.from(e.querySelectorAll("svg text")).map(t => t.textContent));
@@ -147,8 +151,14 @@ def data_words(server) -> set[str]:
             for value in row:
                 if isinstance(value, str):
                     words.update(w.lower() for w in re.findall(r"[A-Za-z]+", value))
-    for row in server.query("SELECT name, items_json FROM batches"):
+    for row in server.query("SELECT name, filename, items_json FROM batches"):
         words.update(w.lower() for value in row if value for w in re.findall(r"[A-Za-z]+", value))
+    # The audit log shows its records as stored (action codes such as "login", details): a record, like
+    # the data. Settings show configured values (the database's path, the embedding model's name).
+    for row in server.query("SELECT username, action, detail FROM audit_log"):
+        words.update(w.lower() for value in row if value for w in re.findall(r"[A-Za-z]+", value))
+    config = f"{server.settings.database_url} {server.settings.embedder} {' '.join(server.accounts)}"
+    words.update(w.lower() for w in re.findall(r"[A-Za-z]+", config))
     return words - {"item", "min", "max"}
 
 
@@ -169,7 +179,7 @@ def english_in(text: str, allowed_data: set[str]) -> set[str]:
 @pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")), reason="reads SQLite tables")
 @pytest.mark.parametrize("locale", ["ru-RU", "uk-UA"])
 def test_the_russian_and_ukrainian_interface_has_no_english_on_any_page_or_tab(new_app, server, locale):
-    allowed = data_words(server) | set(server.accounts)
+    allowed = data_words(server)
     app = new_app(locale=locale)
     app.open("/")
     found = {"login": english_in(app.page.evaluate(TEXT_JS), allowed)}
