@@ -19,6 +19,11 @@ def _delta(value, decimals: int = 0, pct: bool = False) -> str | None:
     return t("{v} pp", v=f"{value * 100:+.{decimals}f}") if pct else f"{value:+.{decimals}f}"
 
 
+def _pct(share) -> str:
+    """A share as a whole percentage in the user's language ("—" when there is none)."""
+    return "—" if share is None or pd.isna(share) else ui.num(share * 100) + "%"
+
+
 def _tour() -> None:
     """A short guided tour, open until the user closes it (remembered for the session)."""
     if st.session_state.get("tour_done"):
@@ -80,14 +85,13 @@ def _cards(c: dict) -> None:
                    help=t("Survey responses in the latest wave; the arrow is the change since the wave before."))
     cols[1].metric(t("eNPS"), ui.num(c["enps"], 0), _delta(c["enps_delta"]), border=True,
                    help=t("% promoters (9–10) minus % detractors (0–6); −100 to 100."))
-    cols[2].metric(t("Engagement"), "—" if c["engagement"] is None else f"{c['engagement'] * 100:.0f}%",
+    cols[2].metric(t("Engagement"), _pct(c["engagement"]),
                    _delta(c["engagement_delta"], decimals=1, pct=True), border=True,
                    help=t("Mean share of favourable answers (4–5 of 5) across the rating items."))
     cols[3].metric(t("Exits"), ui.num(c.get("exits")),
                    _delta(c.get("exits_delta")), delta_color="inverse", border=True,
                    help=t("Leavers in the last quarter with data; the arrow is the change since the quarter before."))
-    cols[4].metric(t("Regretted"), "—" if c.get("regretted_share") is None
-                   else f"{c['regretted_share'] * 100:.0f}%", border=True,
+    cols[4].metric(t("Regretted"), _pct(c.get("regretted_share")), border=True,
                    help=t("Share of leavers in the last quarter whom the company wanted to keep."))
 
 

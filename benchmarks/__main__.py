@@ -37,6 +37,7 @@ NAMES = {
     "embeddings": "benchmarks.bench_embeddings",
     "throughput": "benchmarks.bench_throughput",
     "dashboards": "benchmarks.bench_dashboards",
+    "groups": "benchmarks.bench_groups",
     "themes": "benchmarks.bench_themes",
     "theme_sizes": "benchmarks.bench_theme_sizes",
     "analysis": "benchmarks.bench_analysis",

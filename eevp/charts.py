@@ -38,6 +38,8 @@ SENTIMENT_COLOURS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#
 #: Category axes (themes, groups, benefits): room for a theme's phrase label ("Flexibility with working
 #: hours") before Vega-Lite cuts it with "…" (its default is 180 px); the tooltip shows it whole.
 _LABELS = alt.Axis(labelLimit=300)
+#: Category axes across: slanted, with room for a role's name ("Customer Support Agent") before the "…".
+_ACROSS = alt.Axis(labelLimit=240, labelAngle=-45, labelOverlap=False)
 QUADRANT_COLOURS = {
     "Fix first": "#D55E00",
     "Strengths to keep": "#0072B2",
@@ -76,6 +78,12 @@ def _blank(df: pd.DataFrame, cols: list[str], hidden: pd.Series) -> pd.DataFrame
 def _auto_percent(values: pd.Series) -> bool:
     v = pd.to_numeric(values, errors="coerce").dropna()
     return bool(len(v)) and bool(((v >= -1) & (v <= 1)).all()) and not bool((v == v.round()).all())
+
+
+def _whole(values: pd.Series) -> bool:
+    """Counts (people, responses): whole numbers, shown without decimals."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    return bool(len(v)) and bool((v == v.round()).all())
 
 
 def _fmt(value, percent: bool) -> str:
@@ -157,7 +165,7 @@ def heatmap(
         scale = alt.Scale(scheme=scheme or "blueorange", domainMid=0, reverse=scheme is None)
     else:
         scale = alt.Scale(scheme=scheme or "viridis")
-    fmt = ".0%" if pct else ".2f"
+    fmt = ".0%" if pct else ("d" if _whole(data[value]) and not diff_col else ".2f")
     tooltip = [
         alt.Tooltip(f"{y}:N", title=y_title or y),
         alt.Tooltip(f"{x}:N", title=x_title or x),
@@ -168,7 +176,7 @@ def heatmap(
     if "n" in data.columns:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
     base = alt.Chart(_plain(data)).encode(
-        x=alt.X(f"{x}:N", title=x_title or x, sort=x_sort),
+        x=alt.X(f"{x}:N", title=x_title or x, sort=x_sort, axis=_ACROSS),
         y=alt.Y(f"{y}:N", title=y_title or y, sort=y_sort, axis=_LABELS),
     )
     rect = base.mark_rect(stroke="white").encode(
@@ -194,8 +202,10 @@ def bar_enps(
     enps_col: str = "enps",
     suppressed_col: str = "suppressed",
     suppressed_label: str = DEFAULT_SUPPRESSED,
+    group_title: str | None = None,
 ) -> alt.Chart:
-    """Horizontal eNPS bars (−100..100) with 95% CI whiskers (``ci_low``/``ci_high``)."""
+    """Horizontal eNPS bars (−100..100) with 95% CI whiskers (``ci_low``/``ci_high``); ``group_title`` names
+    the group axis (default ``group_col``)."""
     hidden = _is_suppressed(df, suppressed_col)
     keep = [c for c in [group_col, enps_col, "ci_low", "ci_high", "n"] if c in df.columns]
     data = _blank(df[keep], [c for c in keep if c != group_col], hidden)
@@ -205,7 +215,7 @@ def bar_enps(
         for v, h in zip(data[enps_col], hidden)
     ]
     tooltip = [
-        alt.Tooltip(f"{group_col}:N", title=group_col),
+        alt.Tooltip(f"{group_col}:N", title=group_title or group_col),
         alt.Tooltip(f"{enps_col}:Q", title="eNPS", format=".0f"),
     ]
     if "ci_low" in data:
@@ -216,7 +226,10 @@ def bar_enps(
     if "n" in data:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
     base = alt.Chart(_plain(data)).encode(
-        y=alt.Y(f"{group_col}:N", title=group_col, sort="-x", axis=_LABELS))
+        # Sorted by the field, not by "-x": the note layer's x is a constant, and a channel sort there
+        # breaks the whole layered chart in Vega-Lite (it draws nothing).
+        y=alt.Y(f"{group_col}:N", title=group_title or group_col, axis=_LABELS,
+                sort=alt.EncodingSortField(field=enps_col, op="max", order="descending")))
     bars = base.mark_bar().encode(
         x=alt.X(f"{enps_col}:Q", title="eNPS", scale=alt.Scale(domain=[-100, 100])),
         color=alt.Color(
@@ -291,10 +304,16 @@ def gap_bars(
         x2="importance:Q",
         tooltip=tooltip,
     )
+    # The two measures as rows (not a Vega fold): their names are data values a legend shows, so the
+    # app can translate them like any other.
+    long = data.melt(id_vars=[c for c in data.columns if c not in ("importance", "satisfaction")],
+                     value_vars=["importance", "satisfaction"], var_name="measure", value_name="rating")
+    long = long.merge(data[[label_col, "importance", "satisfaction"]], on=label_col)
     points = (
-        base.transform_fold(["importance", "satisfaction"], as_=["measure", "rating"])
+        alt.Chart(_plain(long))
         .mark_point(filled=True, size=80)
         .encode(
+            y=alt.Y(f"{label_col}:N", title=label_col, sort=order, axis=_LABELS),
             x="rating:Q",
             color=_category_colour(
                 "measure", "measure", ["importance", "satisfaction"], [OKABE_ITO[5], OKABE_ITO[0]]
@@ -423,7 +442,7 @@ def offer_matrix(matrix: pd.DataFrame, title: str = "Benefits offered by role") 
         alt.Chart(_plain(data))
         .mark_rect(stroke="#999999")
         .encode(
-            x=alt.X("role:N", title="role"),
+            x=alt.X("role:N", title="role", axis=_ACROSS),
             y=alt.Y("benefit:N", title="benefit", axis=_LABELS),
             color=alt.Color(
                 "offered_text:N",
@@ -449,8 +468,11 @@ def distribution(
     group_col: str | None = None,
     score_col: str = "score",
     count_col: str = "count",
+    scale: tuple[int, int] | None = None,
 ) -> alt.Chart:
     """100% stacked bar of how many people gave each answer (low answers orange, high blue).
+
+    The legend shows every answer of the item's ``scale`` (min, max), also those nobody gave.
 
     Args:
         df: rows of ``score`` and ``count`` (and ``group_col`` for one bar per group).
@@ -465,7 +487,8 @@ def distribution(
         data["bar"] = item
         group_col = "bar"
     data["share"] = data[count_col] / data.groupby(group_col)[count_col].transform("sum")
-    scores = sorted(data[score_col].unique().tolist())
+    whole_scale = set(range(int(scale[0]), int(scale[1]) + 1)) if scale else set()
+    scores = sorted(set(data[score_col].tolist()) | whole_scale)
     return (
         alt.Chart(_plain(data))
         .mark_bar()
@@ -478,7 +501,7 @@ def distribution(
                 f"{score_col}:O",
                 title="answer",
                 sort=scores,
-                scale=alt.Scale(scheme="blueorange", reverse=True),
+                scale=alt.Scale(scheme="blueorange", reverse=True, domain=scores),
             ),
             order=alt.Order(f"{score_col}:O"),
             tooltip=[
@@ -506,6 +529,7 @@ def trend(
     suppressed_col: str = "suppressed",
     x_title: str | None = None,
     y_title: str | None = None,
+    color_title: str | None = None,
 ) -> alt.Chart:
     """Lines with points of ``y`` over ``x`` (one line per ``color``); suppressed points are left out."""
     hidden = _is_suppressed(df, suppressed_col)
@@ -520,8 +544,8 @@ def trend(
         "y": alt.Y(f"{y}:Q", title=y_title or y, axis=alt.Axis(format=fmt)),
     }
     if color:
-        enc["color"] = _category_colour(color, color)
-        tooltip.insert(0, alt.Tooltip(f"{color}:N", title=color))
+        enc["color"] = _category_colour(color, color_title or color)
+        tooltip.insert(0, alt.Tooltip(f"{color}:N", title=color_title or color))
     if "n" in data.columns:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
     return (
@@ -551,11 +575,14 @@ def driver_scatter(df: pd.DataFrame, title: str = "Key drivers: score against im
         x=x_enc,
         y=y_enc,
         tooltip=tooltip,
-        color=_category_colour(
-            "quadrant", "quadrant", list(QUADRANT_COLOURS), list(QUADRANT_COLOURS.values())
-        ),
+        color=alt.Color("quadrant:N", title="quadrant", legend=alt.Legend(orient="bottom", labelLimit=300),
+                        scale=alt.Scale(domain=list(QUADRANT_COLOURS),
+                                        range=list(QUADRANT_COLOURS.values()))),
     )
-    labels = base.mark_text(align="left", dx=7, fontSize=10).encode(x=x_enc, y=y_enc, text="item:N")
+    # Item names are cut at 120 px (the tooltip has them whole) and the legend sits below the plot: long
+    # names ran into one another and into the legend.
+    labels = base.mark_text(align="left", dx=7, fontSize=10, limit=120).encode(
+        x=x_enc, y=y_enc, text="item:N")
     corners = pd.DataFrame(
         {
             "quadrant": list(QUADRANT_COLOURS),
@@ -587,4 +614,4 @@ def driver_scatter(df: pd.DataFrame, title: str = "Key drivers: score against im
         .mark_rule(strokeDash=[4, 4], color="#888888")
         .encode(y="impact:Q")
     )
-    return alt.layer(vline, hline, points, labels, names).properties(title=_title(title))
+    return alt.layer(vline, hline, points, labels, names).properties(title=_title(title), height=340)

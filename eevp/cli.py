@@ -16,7 +16,7 @@ from pathlib import Path
 
 from eevp.analytics import customers, reports
 from eevp.bootstrap import load_demo, open_database
-from eevp.errors import EevpError, ValidationFailed
+from eevp.errors import EevpError, InputError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
 from eevp.pipeline import run_all
 from eevp.safe import tsv_line
@@ -219,9 +219,31 @@ def cmd_erase(args) -> int:
     return 0
 
 
+def _password(args) -> str:
+    """The new account's password: --password, --password-file ("-" for standard input), else a prompt on
+    the terminal; without a terminal, the first line of standard input."""
+    if args.password:
+        return args.password
+    if args.password_file:
+        try:
+            path = args.password_file
+            text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise InputError(f"Cannot read the password file {args.password_file}: {exc.strerror}.") from exc
+        return text.splitlines()[0] if text.strip() else ""
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Password for {args.username}: ")
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise InputError("No password given and no terminal to ask for one. Pass --password-file FILE, "
+                         "or the password on standard input "
+                         "(echo ... | python -m eevp user NAME --role ROLE).")
+    return line
+
+
 def cmd_user(args) -> int:
     settings, _ = _engine(args)
-    password = args.password or getpass.getpass(f"Password for {args.username}: ")
+    password = _password(args)
     user = add_user(settings, CLI_USER, args.username, password, args.role, tuple(args.department or ()))
     _emit(args, {"username": user.username, "role": user.role}, f"Account {user.username} ({user.role}) saved.")
     return 0
@@ -299,7 +321,9 @@ def _add_analysis_commands(sub, common) -> None:
     u = sub.add_parser("user", parents=[common], help="add or update a local account")
     u.add_argument("username")
     u.add_argument("--role", required=True, choices=["admin", "hr", "cx", "viewer"])
-    u.add_argument("--password", help="(prompted when omitted)")
+    u.add_argument("--password", help="(prompted when omitted; visible to other users of the machine)")
+    u.add_argument("--password-file",
+                   help="read the password from this file's first line ('-': standard input)")
     u.add_argument("--department", action="append", help="viewer: limit to this department (repeatable)")
     u.set_defaults(fn=cmd_user)
 

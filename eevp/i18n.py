@@ -110,7 +110,7 @@ def pick_language(accept_language: str | None, saved: str | None = None) -> str:
 
 def format_number(value, lang: str = "en", decimals: int = 0) -> str:
     """Numbers as each language writes them: 1,234.5 (en) or 1 234,5 (ru, uk)."""
-    if value is None:
+    if value is None or value != value:  # None or NaN (no eNPS question in a wave): no number to show
         return "—"
     s = f"{value:,.{decimals}f}"
     if lang in ("ru", "uk"):

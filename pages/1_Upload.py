@@ -61,7 +61,7 @@ def new_batch() -> None:
                        ui.to_csv_bytes(mp.template_frame(kind)), file_name=f"eevp-template-{kind}.csv",
                        mime="text/csv")
 
-    upload = st.file_uploader(t("File (CSV or Excel .xlsx; any encoding, any delimiter)"), type=["csv", "txt", "tsv", "xlsx"],
+    upload = ui.file_uploader(t("File (CSV or Excel .xlsx; any encoding, any delimiter)"), ["csv", "txt", "tsv", "xlsx"],
                               key=f"file_{kind}")
     if upload is None:
         st.info(t("Choose a file. Headers in English, Russian or Ukrainian are recognised; you can correct the mapping."))

@@ -10,6 +10,7 @@ t = ui.t
 ui.page("Survey results", "📋", "view_dashboards")
 settings = ui.get_settings()
 threshold = settings.min_group_size
+MANY_GROUPS = 30  # more columns than this make the heatmap unreadable
 key = ui.data_key()
 wide_all = ui.survey_wide(key)
 ui.stop_if_empty(wide_all, "No survey data yet. Upload a survey batch on the Upload page.")
@@ -33,27 +34,39 @@ tab_heat, tab_enps, tab_dist, tab_drivers, tab_waves = st.tabs(
 with tab_heat:
     seg = st.selectbox(t("Compare by"), segments, format_func=ui.seg_label, key="heat_seg")
     heat = reports.heatmap_table(wide, items, seg, threshold, population=wide_all, selections=selections)
-    ui.chart(charts.heatmap(heat, x=seg, y="item", value="favourable", diff_col="diff",
+    drawn = heat
+    groups = heat[seg].dropna().unique().tolist()
+    if len(groups) > MANY_GROUPS:  # hundreds of columns are unreadable: the ones that matter, the rest on demand
+        first = reports.groups_that_matter(heat, seg)
+        chosen = st.multiselect(t("Groups in the chart"), sorted(groups, key=str), default=first,
+                                key=f"heat_groups_{seg}", placeholder=t("Choose options"),
+                                help=t("At first the largest groups and those most different from the whole; type "
+                                       "to find any other."))
+        st.caption(t("{k} of {n} groups in the chart; the table below has them all.", k=len(chosen), n=len(groups)))
+        drawn = heat[heat[seg].isin(chosen)]
+    ui.chart(charts.heatmap(drawn, x=seg, y="item", value="favourable", diff_col="diff", x_title=ui.seg_label(seg),
                             title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold)),
              "Each cell is the share of favourable answers (4–5 of 5). Colour shows the difference from the whole "
              "selection: orange below, blue above. Grey cells have too few responses to show.")
-    ui.table(heat, key="heatmap", filename="eevp-heatmap.csv")
+    ui.table(heat, key="heatmap", filename="eevp-heatmap.csv", segments=(seg,))
 
 with tab_enps:
     seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
     table = reports.enps_by(wide, seg, threshold, population=wide_all, selections=selections)
     visible = table[~table["suppressed"]]
     if len(visible):
-        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower())),
+        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower()),
+                                 group_title=ui.seg_label(seg)),
                  "Bars show eNPS (−100 to 100); the whiskers are the 95% confidence interval.")
-    ui.table(table, key="enps_by", filename="eevp-enps.csv")
+    ui.table(table, key="enps_by", filename="eevp-enps.csv", segments=(seg,))
 
 with tab_dist:
     item = st.selectbox(t("Item"), items["item"].tolist(), key="dist_item")
     dist = reports.distribution(wide, item, threshold)
     if len(dist):
-        ui.chart(charts.distribution(dist, item, title=t("How people answered: {item}", item=item)),
+        scale = items.set_index("item").loc[item, ["min", "max"]].tolist()
+        ui.chart(charts.distribution(dist, item, title=t("How people answered: {item}", item=item), scale=scale),
                  "Share of each answer from 1 (strongly disagree) to 5 (strongly agree).")
     else:
         st.info(t("Too few answers to show."))
@@ -83,6 +96,7 @@ with tab_waves:
     tr = reports.segment_item_trend(across, items, seg, item, threshold, waves)
     if len(tr):
         ui.chart(charts.trend(tr[~tr["suppressed"]], x="wave", y="favourable", color=seg, sort=waves,
+                              color_title=ui.seg_label(seg),
                               title=t("{item}: favourable by wave and {seg}", item=item, seg=ui.seg_label(seg).lower()), percent=True),
                  "Each line is one group; a falling line is a group losing confidence.")
     deltas = reports.item_wave_deltas(across, items, waves, threshold)

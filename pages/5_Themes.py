@@ -17,6 +17,7 @@ settings = ui.get_settings()
 engine = ui.get_engine()
 key = ui.data_key()
 cthr = settings.min_comment_group
+TREND_TOP = 8  # lines in the theme trend at first: more tangle into one another
 
 
 if ui.allowed("refit"):
@@ -61,6 +62,9 @@ with tab_list:
             shown = themes[themes["group"] == pick]
     ui.chart(charts.theme_bars(shown, title=t("Theme size and sentiment")),
              "Bar length = number of text units; colours show the sentiment mix.")
+    if themes["is_candidate"].any():
+        st.caption(t("◇ marks a candidate theme: text that fits no established theme yet, grouped provisionally; "
+                     "it may change at the next analysis."))
     ui.table(theme_views.theme_overview(shown), key="themes", filename="eevp-themes.csv",
              caption="Share columns are percentages of each theme's text units.",
              percent=["share", "survey", "exit", "focus", "negative", "positive"])
@@ -87,8 +91,14 @@ with tab_trend:
     u = units.assign(quarter=pd.to_datetime(units["date"], errors="coerce").dt.to_period("Q").astype(str))
     tr = theme_views.theme_trend(u, per, cthr, labels)
     vis = tr[~tr["suppressed"]]
+    ranked_labels = vis.groupby("label")["people"].sum().sort_values(ascending=False).index.tolist()
+    chosen = st.multiselect(t("Themes"), ranked_labels, default=ranked_labels[:TREND_TOP], key="trend_themes",
+                            placeholder=t("Choose options"),
+                            help=t("The most raised themes are shown at first; add or remove any."))
+    vis = vis[vis["label"].isin(chosen)]
     if len(vis):
-        ui.chart(charts.trend(vis, x=per, y="people", color="label", title=t("People raising each theme over time")),
+        ui.chart(charts.trend(vis, x=per, y="people", color="label", title=t("People raising each theme over time"),
+                              color_title=t("Theme")),
                  "Growing lines are themes on the rise.")
     else:
         st.info(t("Not enough text per period to show a trend."))
@@ -144,6 +154,9 @@ with tab_compare:
     if cmp.empty:
         st.info(t("Each group needs at least {n} people who wrote something.", n=cthr))
     else:
-        ui.chart(charts.compare_bars(cmp, a_label=fmt(ga), b_label=fmt(gb), title=t("Themes: group A against B")),
+        cmp = cmp.assign(_gap=(cmp["share_a"].fillna(0) - cmp["share_b"].fillna(0)).abs()).sort_values(
+            "_gap", ascending=False).drop(columns="_gap")  # the largest differences first, page by page
+        ui.chart(charts.compare_bars(ui.page_of(cmp, "compare_page"), a_label=fmt(ga), b_label=fmt(gb),
+                                     title=t("Themes: group A against B")),
                  "Bars show the share of each group's people who raised the theme.")
         ui.table(cmp, key="compare", filename="eevp-theme-comparison.csv")

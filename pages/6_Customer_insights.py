@@ -73,7 +73,7 @@ tab_rank, tab_map, tab_trend, tab_review, tab_brief = st.tabs(
     [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Review tags"), t("Insight brief")])
 
 with tab_rank:
-    for r in ranked.itertuples():
+    for r in ui.page_of(ranked, "rank_page", size=10).itertuples():
         icon, word = BADGE[r.systemic]
         with st.container(border=True):
             a, b = st.columns([3, 2])
@@ -118,10 +118,12 @@ with tab_review:
 
 with tab_brief:
     quotes_by = {r.theme_id: theme_quotes.get(r.theme_id, []) for r in ranked.itertuples()}
-    md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"))
+    md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"),
+                                  lang=ui.lang())
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
                        "text/markdown")
     table = ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(
         stages=ranked["stages"].map(str), sources=ranked["sources"].map(str))
     st.download_button(t("Download the themes (CSV)"), ui.to_csv_bytes(table), "eevp-customer-themes.csv", "text/csv")
-    st.text(md)
+    with st.container(border=True):
+        st.markdown(md)

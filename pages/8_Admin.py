@@ -20,15 +20,15 @@ tab_users, tab_audit, tab_erase, tab_models, tab_settings = st.tabs(
 
 with tab_users:
     users = auth.list_users(settings, me)
-    st.dataframe(users, hide_index=True, width="stretch",
+    st.dataframe([{**u, "role": ui.role_name(u["role"])} for u in users], hide_index=True, width="stretch",
                  column_config={"username": t("Username"), "role": t("Role"), "departments": t("Departments")})
-    st.caption(t("admin: everything · hr: dashboards and upload · cx: themes and customer insights, no single "
-                 "records · viewer: dashboards only, optionally limited to departments."))
+    st.caption(t("Administrator: everything · HR analyst: dashboards and upload · CX lead: themes and customer "
+                 "insights, no single records · viewer: dashboards only, optionally limited to departments."))
     with st.form("add_user", clear_on_submit=True):
         st.markdown("**" + t("Add or update an account") + "**")
         c1, c2, c3 = st.columns(3)
         name = c1.text_input(t("Username"))
-        role = c2.selectbox(t("Role"), list(auth.ROLES))
+        role = c2.selectbox(t("Role"), list(auth.ROLES), format_func=ui.role_name)
         password = c3.text_input(t("Password (at least 10 characters)"), type="password")
         departments = st.text_input(t("Viewer: limit to departments (comma-separated, optional)"))
         if st.form_submit_button(t("Save account"), type="primary"):
@@ -79,8 +79,8 @@ with tab_models:
         ui.run_analysis(refit=True)
     st.divider()
     st.markdown("**" + t("Backup") + "**")
-    st.caption(t("A complete copy of the database as one zip file (JSON lines per table); restore it with "
-                 "'python -m eevp restore FILE'."))
+    st.caption(t("A complete copy of the database as one ZIP file (`JSON Lines` per table); restore it with "
+                 "`python -m eevp restore FILE`."))
     if st.button(t("Prepare a backup")):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "eevp-backup.zip"
@@ -91,7 +91,7 @@ with tab_models:
                            mime="application/zip")
 
 with tab_settings:
-    st.caption(t("Settings come from environment variables (EEVP_*) and are read at start."))
+    st.caption(t("Settings come from environment variables (`EEVP_*`) and are read at start."))
     st.dataframe(column_config={"setting": t("Setting"), "value": t("Value")}, data=[
         {"setting": t("Database"), "value": settings.database_url.split("@")[-1]},
         {"setting": t("Smallest group shown (scores)"), "value": str(settings.min_group_size)},

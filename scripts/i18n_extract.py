@@ -107,6 +107,7 @@ class Container:
 CONTAINERS = (
     Container("webui/frame.py", "PAGES", _item(1)),               # t(title) in ui.navigation
     Container("pages/1_Upload.py", "KIND_LABELS"),                # t(KIND_LABELS[k])
+    Container("webui/login.py", "ROLE_NAMES"),                    # t(ROLE_NAMES[role])
     Container("pages/1_Upload.py", "LIST_KEYS"),                  # t(label)
     Container("pages/6_Customer_insights.py", "BADGE", _item(1)),  # t(word)
     Container("eevp/analytics/customers.py", "STAGES", _all),               # format_func=t, t(r.main_stage)
@@ -175,7 +176,10 @@ KNOWN_DYNAMIC = {
     ("webui/widgets.py", "str(status.get('step'))"): "PROGRESS_FILES",
     ("*", "str(exc)"): "error messages of eevp.errors",
     ("webui/frame.py", "title"): "ui.page: callers' titles are collected",
-    ("webui/widgets.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
+    ("webui/frame.py", "denied[0]"): "PAGES titles",
+    ("webui/localise.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
+    ("webui/localise.py", "value"): "journey stages (eevp.analytics.customers.STAGES)",
+    ("webui/localise.py", "SEGMENT_LABELS[name]"): "a subset of COLUMN_LABELS",
     ("webui/data.py", "note"): "notes of eevp.pipeline.run_all: TooFewUnitsError messages of eevp.errors",
     ("app.py", "h['segment']"): "SEGMENTS (eevp/store/queries.py)",
     ("pages/1_Upload.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
@@ -186,6 +190,9 @@ KNOWN_DYNAMIC = {
     ("pages/6_Customer_insights.py", "rule.explain()"): "METHODS: SystemicRule.explain",
     ("pages/6_Customer_insights.py", "_text"): "METHODS: SystemicRule.explain_parts",
     ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
+    ("eevp/analytics/customers.py", "text"): "brief_markdown's own t(): the literals it is called with are collected",
+    ("eevp/analytics/customers.py", "rule_text"): "METHODS: SystemicRule.explain_parts",
+    ("eevp/analytics/customers.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
     ("pages/7_CX_maturity.py", "d.name"): "CALL_ARGS: Dimension",
     ("pages/7_CX_maturity.py", "d.description"): "CALL_ARGS: Dimension",
     ("pages/7_CX_maturity.py", "text"): "CALL_ARGS: Dimension levels",

@@ -78,3 +78,21 @@ def test_a_viewer_limited_to_departments_sees_only_their_rows():
     assert restrict(User("v", "viewer"), df)["x"].tolist() == [1, 2, 3, 4]
     assert restrict(User("h", "hr", ("Sales",)), df)["x"].tolist() == [1, 2, 3, 4]
     assert restrict(None, df).empty
+
+
+def test_a_session_token_logs_the_user_in_again_until_it_expires_or_the_password_changes(settings, monkeypatch):
+    monkeypatch.delenv("EEVP_USERS_FILE", raising=False)
+    monkeypatch.setenv("EEVP_ADMIN_PASSWORD", "first-admin-Passw0rd")
+    auth.ensure_admin(settings)
+    anna = auth.add_user(settings, auth.CLI_USER, "анна", "Passw0rd-anna-1", "hr")
+    token = auth.session_token(settings, anna, hours=1, now=1000.0)
+    assert auth.user_from_token(settings, token, now=1000.0 + 3599) == anna
+    assert auth.user_from_token(settings, token, now=1000.0 + 3601) is None  # expired
+    name, expires, signature = token.split(".")
+    assert auth.user_from_token(settings, f"{name}.{int(expires) + 10**6}.{signature}", now=1000.0) is None
+    admin_name = auth.session_token(settings, auth.User("admin", "admin"), now=1000.0).split(".")[0]
+    assert auth.user_from_token(settings, f"{admin_name}.{expires}.{signature}", now=1000.0) is None  # forged
+    assert auth.user_from_token(settings, "garbage", now=1000.0) is None
+    assert auth.user_from_token(settings, None) is None
+    auth.add_user(settings, auth.CLI_USER, "анна", "Passw0rd-anna-2", "hr")  # a new password
+    assert auth.user_from_token(settings, token, now=1000.0) is None

@@ -130,6 +130,28 @@ def test_bar_enps_error_bars_and_suppressed_rows():
     assert d["title"]["text"] == "eNPS by role"
 
 
+def channel_sorts_that_cannot_draw(d: dict) -> list[str]:
+    """Channel sorts ("-x") in a layered chart where a layer's channel is not a field: Vega-Lite then draws
+    nothing at all ("Cannot destructure property 'aggregate'")."""
+    bad = []
+    for enc in encodings(d):
+        for channel, e in enc.items():
+            sort = e.get("sort") if isinstance(e, dict) else None
+            if isinstance(sort, str) and sort.lstrip("-") in ("x", "y"):
+                other = sort.lstrip("-")
+                if any("field" not in layer.get(other, {}) for layer in encodings(d)):
+                    bad.append(f"{channel} sorted by {sort}")
+    return bad
+
+
+def test_bar_enps_sorts_by_its_field_so_that_the_layers_draw():
+    df = pd.DataFrame({"role": ["Dev", "Ops"], "n": [20, 12], "enps": [25.0, -10.0], "ci_low": [5.0, -30.0],
+                       "ci_high": [45.0, 10.0], "suppressed": [False, False]})
+    d = spec(charts.bar_enps(df, "role"))
+    assert channel_sorts_that_cannot_draw(d) == []
+    assert encodings(d)[0]["y"]["sort"] == {"field": "enps", "op": "max", "order": "descending"}
+
+
 def test_trend_drops_suppressed_points_and_uses_sort():
     df = pd.DataFrame(
         {
@@ -179,7 +201,7 @@ def test_distribution_is_normalised_stack_with_diverging_order():
     d = spec(charts.distribution(df, "q1"))
     enc = d["encoding"]
     assert enc["x"]["stack"] == "normalize"
-    assert enc["color"]["scale"] == {"reverse": True, "scheme": "blueorange"}
+    assert enc["color"]["scale"] == {"reverse": True, "scheme": "blueorange", "domain": [1, 2, 3, 4, 5]}
     assert [r["share"] for r in rows(d)] == [0.1, 0.1, 0.2, 0.4, 0.2]
     assert d["title"]["text"] == "How people answered: q1"
 
@@ -272,3 +294,17 @@ def test_eevp_charts_and_metrics_do_not_import_streamlit():
     code = "import sys, eevp.charts, eevp.analytics.metrics, eevp.analytics.anonymity; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_distribution_legend_shows_the_whole_scale():
+    df = pd.DataFrame({"score": [2, 3, 4], "count": [5, 10, 5]})
+    d = spec(charts.distribution(df, "Pay", scale=(1, 5)))
+    assert encodings(d)[0]["color"]["scale"]["domain"] == [1, 2, 3, 4, 5]
+
+
+def test_heatmap_of_counts_has_a_whole_number_legend():
+    df = pd.DataFrame({"stage": ["sales", "support"], "label": ["Late", "Late"], "people": [26.0, 10.0],
+                       "suppressed": [False, False]})
+    d = spec(charts.heatmap(df, x="stage", y="label", value="people", scheme="blues"))
+    rect = [e for e in encodings(d) if "color" in e][0]
+    assert rect["color"]["legend"]["format"] == "d"

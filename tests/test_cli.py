@@ -294,3 +294,25 @@ def test_text_output_names_the_unmapped_columns(cli, tmp_path):
     assert rc == 0
     assert "column 'Q7' not mapped: Looks like eNPS (whole numbers 0–10) but the header was not recognised. " \
            "(suggestion: enps)" in out
+
+
+def test_user_without_a_terminal_reads_the_password_from_stdin_or_a_file(tmp_path, settings):
+    from eevp.store.auth import authenticate
+
+    env = {**os.environ, "EEVP_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    base = [sys.executable, "-m", "eevp", "user", "--db", settings.database_url]
+
+    def run(*args, stdin=""):
+        return subprocess.run([*base, *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True,
+                              timeout=120, check=False)
+
+    piped = run("hr-anna", "--role", "hr", stdin="s3cret-Passw0rd!\n")
+    assert piped.returncode == 0, piped.stderr
+    (tmp_path / "pw.txt").write_text("an0ther-Passw0rd!\n", encoding="utf-8")
+    from_file = run("cx-bob", "--role", "cx", "--password-file", str(tmp_path / "pw.txt"))
+    assert from_file.returncode == 0, from_file.stderr
+    none = run("viewer-cy", "--role", "viewer")
+    assert none.returncode != 0 and "EOFError" not in none.stderr and "--password-file" in none.stderr
+    s = settings.__class__(data_dir=tmp_path, database_url=settings.database_url)
+    assert authenticate(s, "hr-anna", "s3cret-Passw0rd!").role == "hr"
+    assert authenticate(s, "cx-bob", "an0ther-Passw0rd!").role == "cx"

@@ -221,3 +221,23 @@ def test_a_quote_is_the_statement_with_its_whole_comment_on_demand(engine, setti
         i = q["text"].split("day ")[1].rstrip(".")
         assert q["text"] == f"Checkout queues are long on day {i}."
         assert q["comment"] == f"Checkout queues are long on day {i}. The manager number {i} never listens to us."
+
+
+def test_brief_in_russian_has_no_english_and_no_empty_sources():
+    spec = [(0, "Sales", "Agent", 10, "delivery", 1), (-1, "IT", "Engineer", 3, None, 1)]
+    ranked = rank_themes(_units(spec), LABELS, 10)
+    ranked.at[0, "sources"] = {"exit": None}  # every source hidden (too few people in each)
+    md = brief_markdown(ranked, {}, SystemicRule(), title="Что сотрудники говорят о клиентах", lang="ru")
+    assert "Упомянули **10** чел." in md and "ЛОКАЛЬНАЯ" in md
+    assert "Raised by" not in md and "Journey stage" not in md and "Keywords" not in md and "Systemic:" not in md
+    assert "источники" not in md and "sources" not in md  # no empty "sources: ."
+    english = brief_markdown(ranked.assign(sources=[{"exit": 10}]), {}, SystemicRule())
+    assert "; sources: exit interviews 10." in english
+
+
+def test_brief_quotes_are_block_quotes_of_their_own():
+    spec = [(0, "Sales", "Agent", 10, "sales", 1), (-1, "IT", "Engineer", 3, None, 1)]
+    ranked = rank_themes(_units(spec), LABELS, 10)
+    quotes = {0: [{"text": "First quote."}, {"text": "Second quote."}]}
+    md = brief_markdown(ranked, quotes, SystemicRule())
+    assert "\n> First quote\\.\n\n> Second quote\\.\n" in md

@@ -259,6 +259,7 @@ def test_format_number():
     assert i18n.format_number(1234.5, "ru", 1) == "1\u00a0234,5"
     assert i18n.format_number(1234567, "uk") == "1\u00a0234\u00a0567"
     assert i18n.format_number(None, "ru") == "—"
+    assert i18n.format_number(float("nan"), "en") == "—"  # a wave without the eNPS question
 
 
 def test_format_date():

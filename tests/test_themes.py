@@ -12,6 +12,7 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
+from eevp.themes.read import CANDIDATE_MARK, distinct_labels
 from eevp.themes.model import (
     ThemeConfig,
     assign_new,
@@ -406,13 +407,13 @@ def test_praise_and_complaint_about_one_subject_become_two_themes():
 
 
 def test_labels_of_one_model_are_made_distinct_by_a_keyword():
-    from eevp.themes.labels import distinct_labels
+    from eevp.themes.labels import distinct_labels as unique
 
-    out = distinct_labels(["Place to work", "Place to work", "Low pay", "place to work"],
+    out = unique(["Place to work", "Place to work", "Low pay", "place to work"],
                           [["place", "work", "management"], ["work", "place", "hours"], ["pay"], ["place", "work"]])
-    assert out[:3] == ["Place to work: management", "Place to work: hours", "Low pay"]
+    assert out[:3] == ["Place to work · management", "Place to work · hours", "Low pay"]
     assert out[3] == "place to work"  # nothing left to add, and no longer a repeat of the others
-    assert distinct_labels(["A", "A"], [["a"], ["a"]]) == ["A (1)", "A (2)"]
+    assert unique(["A", "A"], [["a"], ["a"]]) == ["A", "A (2)"]
 
 
 def test_no_cons_answers_and_spreadsheet_errors_are_boilerplate():
@@ -426,7 +427,19 @@ def test_no_cons_answers_and_spreadsheet_errors_are_boilerplate():
 
 
 def test_a_keyword_already_in_the_label_in_another_form_does_not_tell_labels_apart():
-    from eevp.themes.labels import distinct_labels
+    from eevp.themes.labels import distinct_labels as unique
 
-    out = distinct_labels(["Long hours", "Long hours"], [["hour", "long", "shift"], ["hour", "week", "weekend"]])
-    assert out == ["Long hours: shift", "Long hours: week"]
+    out = unique(["Long hours", "Long hours"], [["hour", "long", "shift"], ["hour", "week", "weekend"]])
+    assert out == ["Long hours · shift", "Long hours · week"]
+
+
+def test_distinct_labels_never_show_two_themes_alike():
+    shown = distinct_labels(
+        ["Days late", "Place to work", "days late", "Place to work", "Nice people", "Nice people"],
+        [["days", "late", "refund"], ["place"], ["late", "courier"], ["place"], [], []],
+        [False, False, False, False, True, False],
+    )
+    assert shown == ["Days late · refund", "Place to work", "days late · courier", "Place to work (2)",
+                     CANDIDATE_MARK + "Nice people", "Nice people (2)"]
+    assert len({s.removeprefix(CANDIDATE_MARK).casefold() for s in shown}) == len(shown)
+    assert distinct_labels(["Pay", "Hours"]) == ["Pay", "Hours"]

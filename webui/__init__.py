@@ -3,6 +3,7 @@
 - :mod:`webui.core`: settings, the engine, the user's language and permissions;
 - :mod:`webui.data`: everything the pages read, cached (every ``st.cache_*``), and the analysis run;
 - :mod:`webui.widgets`: tables, charts, quotes, the survey filters;
+- :mod:`webui.localise`: what charts and tables show, in the user's language;
 - :mod:`webui.frame`: page config, login gate, navigation, and :func:`page`, the preamble of each page;
 - :mod:`webui.login`, :mod:`webui.review`: the login form, the review of customer tags.
 
@@ -37,14 +38,17 @@ from webui.data import (
     wave_order,
 )
 from webui.frame import PAGES, frame, gate, navigation, page
+from webui.localise import seg_label
+from webui.login import role_name
 from webui.widgets import (
     all_waves,
     analysis_notice,
     chart,
     columns_left_out,
     current_filters,
+    file_uploader,
+    page_of,
     quote,
-    seg_label,
     stop_if_empty,
     survey_filters,
     table,
@@ -52,9 +56,9 @@ from webui.widgets import (
 
 __all__ = [
     "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
-    "data_key", "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings",
-    "guarded", "home_summary",
-    "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
+    "data_key", "embedder", "escape", "evp_frames", "exits_frame", "file_uploader", "frame", "gate", "get_engine",
+    "get_settings", "guarded", "home_summary",
+    "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eevp.analytics import reports
-from eevp.analytics.theme_views import with_person
+from eevp.analytics import customers, reports
+from eevp.analytics.theme_views import reportable, with_person
 from eevp.errors import EevpError
 from eevp.pipeline import run_all
 from eevp.store import queries
@@ -91,6 +91,18 @@ def embedder():
     return get_embedder(get_settings().embedder)
 
 
+def shown_theme_counts(key: tuple) -> dict:
+    """The themes as the Themes and Customer insights pages count them (``n`` themes, ``k`` of them
+    candidates, ``c`` customer themes): the analysis' own counts leave out candidates and small themes."""
+    threshold = get_settings().min_comment_group
+    themes, units = themes_and_units(key, "all")
+    shown = reportable(themes, units, threshold) if len(themes) else themes
+    customer_units = customers.customer_units(get_engine())
+    ranked = (customers.rank_themes(customer_units, customers.theme_labels(get_engine()), threshold)
+              if len(customer_units) else customer_units)
+    return {"n": len(shown), "k": int(shown["is_candidate"].sum()) if len(shown) else 0, "c": len(ranked)}
+
+
 def run_analysis(refit: bool = False) -> dict | None:
     """Run the text analysis (new units into existing themes; everything when ``refit``) with a progress bar."""
 
@@ -109,7 +121,9 @@ def run_analysis(refit: bool = False) -> dict | None:
         except EevpError as exc:
             status.update(label=t(str(exc)), state="error")
             return None
-        status.update(label=t("Done: {n} themes, {c} customer themes", n=out["themes"], c=out["customer_themes"]),
+        st.cache_data.clear()
+        shown = shown_theme_counts(data_key())
+        status.update(label=t("Done: {n} themes ({k} of them candidates), {c} customer themes", **shown),
                       state="complete", expanded=False)
         for note in out.get("notes", []):
             st.info(t(note))  # TooFewUnitsError messages, in the catalogue

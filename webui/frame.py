@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from eevp import i18n
 from eevp.errors import EevpError
 from eevp.store.batches import has_demo
 from webui.core import allowed, current_user, get_engine, lang, remember_language, require_permission, t
-from webui.login import require_login
+from webui.login import require_login, restore_session
 
 #: The pages in the sidebar: (script, title, icon, permission needed to see it, url path).
 PAGES = [
@@ -55,7 +56,12 @@ def gate() -> None:
 
 
 def navigation(home) -> "st.navigation":
-    """The sidebar navigation: Home plus the pages the user's role may open, titles in the user's language."""
+    """The sidebar navigation: Home plus the pages the user's role may open, titles in the user's language.
+
+    A page the role may not open is not in the navigation, so its address opens Home: with a message that
+    says so (the address asked for is remembered across the login form).
+    """
+    restore_session()
     root = Path(__file__).resolve().parents[1]
     logged_in = current_user() is not None
     pages = [st.Page(home, title=t("Home"), icon="🏠", default=True)]
@@ -63,7 +69,24 @@ def navigation(home) -> "st.navigation":
         # Before login every page is known (so that a bookmarked address opens after the login form).
         if (allowed(permission) or not logged_in) and (root / script).exists():
             pages.append(st.Page(str(root / script), title=t(title), icon=icon, url_path=url))
-    return st.navigation(pages, position="sidebar" if logged_in else "hidden")
+    asked = _asked_for()
+    nav = st.navigation(pages, position="sidebar" if logged_in else "hidden")
+    if not logged_in:
+        st.session_state["_asked_for"] = nav.url_path
+    else:
+        asked = st.session_state.pop("_asked_for", None) or asked
+        denied = [title for _, title, _, permission, url in PAGES if url == asked and not allowed(permission)]
+        if denied:
+            st.warning(t("You do not have access to the page {page}. Ask an admin if you need it.",
+                         page=t(denied[0])), icon="🔒")
+    return nav
+
+
+def _asked_for() -> str | None:
+    """The page address this run was asked for (Streamlit opens the default page when it is not one of
+    the navigation's)."""
+    ctx = get_script_run_ctx()
+    return getattr(getattr(ctx, "pages_manager", None), "intended_page_name", None) or None
 
 
 def page(title: str, icon: str, permission: str) -> None:

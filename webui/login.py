@@ -10,22 +10,58 @@ from eevp.errors import AccessDenied
 from eevp.store import audit, auth
 from webui.core import get_engine, get_settings, t
 
+#: The roles as the sidebar names them.
+ROLE_NAMES = {"admin": "administrator", "hr": "HR analyst", "cx": "CX lead", "viewer": "viewer"}
+
+
+def role_name(role: str) -> str:
+    """A role as people read it, in their language."""
+    return t(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
+#: The cookie that keeps a browser logged in across reloads (a signed, expiring token: eevp.store.auth).
+SESSION_COOKIE = "eevp_session"
+
+
+def restore_session() -> None:
+    """A reload (F5) or a new tab opens a new Streamlit session: log its user in again from the signed,
+    expiring cookie set at login (never after the user logged out in this session)."""
+    if st.session_state.get("user") is not None or st.session_state.get("_logged_out"):
+        return
+    user = auth.user_from_token(get_settings(), st.context.cookies.get(SESSION_COOKIE))
+    if user is not None:
+        st.session_state["user"] = user
+        audit.record(get_engine(), user.username, "login", "session")
+
+
+def _set_cookie(value: str, max_age: int) -> None:
+    """Set or clear the session cookie in the browser (Streamlit has no server-side way to)."""
+    secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
+    st.html(f"<script>document.cookie = '{SESSION_COOKIE}={value}; path=/; max-age={max_age}; "
+            f"SameSite=Strict{secure}';</script>", unsafe_allow_javascript=True)
+
 
 def require_login() -> None:
     """Stop the page with a login form until someone is logged in.
 
     The account is read again on every run: a removed account is logged out at once, a changed role
-    or department list takes effect on the next click.
+    or department list takes effect on the next click. A reload finds the session in a signed cookie.
     """
     settings = get_settings()
     if st.session_state.get("user") is not None:
+        token = st.session_state.pop("_new_session_token", None)
+        if token:
+            _set_cookie(token, int(auth.SESSION_HOURS * 3600))
         fresh = auth.refresh(settings, st.session_state["user"])
         if fresh is not None:
             st.session_state["user"] = fresh
             _sidebar_user()
             return
         st.session_state.pop("user", None)
+        _set_cookie("", 0)
         st.warning(t("Your account was removed. Log in again, or ask an admin."))
+    if st.session_state.pop("_clear_cookie", False):
+        _set_cookie("", 0)
     if _oidc_configured():
         if getattr(st.user, "is_logged_in", False):
             st.session_state["user"] = auth.user_for_oidc(settings, st.user.get("email"))
@@ -49,6 +85,8 @@ def require_login() -> None:
             st.error(t(str(exc)))
             st.stop()
         st.session_state["user"] = user
+        st.session_state["_new_session_token"] = auth.session_token(settings, user)
+        st.session_state.pop("_logged_out", None)
         audit.record(get_engine(), user.username, "login", "password")
         st.rerun()
     st.stop()
@@ -79,9 +117,10 @@ def _oidc_configured() -> bool:
 def _sidebar_user() -> None:
     user = st.session_state["user"]
     with st.sidebar:
-        st.caption(t("Logged in as {name} ({role})", name=user.username, role=user.role))
+        st.caption(t("Logged in as {name} ({role})", name=user.username, role=role_name(user.role)))
         if st.button(t("Log out"), key="logout"):
             st.session_state.pop("user", None)
+            st.session_state["_logged_out"] = st.session_state["_clear_cookie"] = True
             if _oidc_configured():
                 st.logout()
             st.rerun()

@@ -4,6 +4,7 @@ the survey filters in the sidebar, and the analysis notice.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pandas as pd
@@ -13,6 +14,7 @@ from eevp.pipeline import read_status
 from eevp.safe import escape_markdown, to_csv_bytes
 from eevp.store.queries import SEGMENTS, Filters, extra_segments
 from webui.core import get_settings, lang, t
+from webui.localise import chart_spec, col_label, seg_label, table_view, value_label
 
 
 def stop_if_empty(df, message: str) -> None:
@@ -31,99 +33,76 @@ def quote(text: str, comment: str | None = None) -> None:
 
 
 PERCENT_COLUMNS = {"favourable", "share", "regretted_share", "engagement", "diff", "delta", "previous", "current",
-                   "promoters", "detractors", "participation"}
-
-
-#: Headers of the tables the pages show (data columns keep their names in CSV downloads).
-COLUMN_LABELS = {
-    "favourable": "Favourable", "n": "Responses", "diff": "Difference from all", "item": "Item", "role": "Role",
-    "department": "Department", "location": "Location", "tenure": "Tenure", "wave": "Wave", "enps": "eNPS",
-    "ci_low": "95% CI from", "ci_high": "95% CI to", "promoters": "Promoters", "detractors": "Detractors",
-    "importance": "Importance", "satisfaction": "Satisfaction", "gap": "Gap", "benefit": "Benefit",
-    "pillar": "Pillar", "offered": "Offered", "scope": "Scope", "reason": "Reason", "label": "Theme",
-    "size": "Text units", "share": "Share", "survey": "Survey", "exit": "Exit", "focus": "Focus group",
-    "negative": "Negative", "positive": "Positive", "keywords": "Keywords", "delta": "Change",
-    "previous": "Before", "current": "Now", "significant": "Significant", "impact": "Impact", "score": "Score",
-    "quadrant": "Quadrant", "people": "People", "row": "Row", "column": "Column", "value": "Value",
-    "message": "Problem", "regretted_share": "Regretted", "leavers": "Leavers", "engagement": "Engagement",
-    "kind": "Source", "language": "Language", "gender": "Gender", "age_band": "Age band",
-}
-
-
-def seg_label(name: str) -> str:
-    """A segment or column name as people read it, in their language."""
-    if name in COLUMN_LABELS:
-        return t(COLUMN_LABELS[name])
-    text = str(name).replace("_", " ")
-    return text[:1].upper() + text[1:]
+                   "promoters", "detractors", "participation", "share_a", "share_b"}
 
 
 def table(df, key: str, caption: str | None = None, filename: str | None = None, height: int | None = None,
-          percent: list[str] | None = None) -> None:
-    """A table with a CSV download (formula cells neutralised); shares shown as percentages, suppressed
-    rows marked in words."""
+          percent: list[str] | None = None, segments: tuple[str, ...] = ()) -> None:
+    """A table with a CSV download (formula cells neutralised): headers, category words and numbers in the
+    user's language, shares as percentages, suppressed rows marked in words (no note column when none is).
+
+    Args:
+        segments: columns that are segments (named by the upload, so "current" stays "Current").
+    """
 
     if caption:
         st.caption(t(caption))
-    shown = df.copy()
-    pct = [c for c in (percent if percent is not None else PERCENT_COLUMNS) if c in shown.columns]
+    pct = [c for c in (percent if percent is not None else PERCENT_COLUMNS) if c in df.columns and c not in segments]
+    shown, formats = table_view(df, pct)
     config = {}
     for col in shown.columns:
-        if col in pct:
-            config[col] = st.column_config.NumberColumn(seg_label(col), format="percent")
-        elif pd.api.types.is_float_dtype(shown[col]):
-            whole = bool((shown[col].dropna() % 1 == 0).all())
-            config[col] = st.column_config.NumberColumn(seg_label(col), format="%d" if whole else "%.2f")
-        else:
-            config[col] = st.column_config.Column(seg_label(col))
+        label = seg_label(col) if col in segments else col_label(col)
+        fmt = formats.get(col)
+        config[col] = st.column_config.NumberColumn(label, format=fmt) if fmt else st.column_config.Column(label)
     if "suppressed" in shown.columns:
-        hidden = shown["suppressed"].fillna(False).astype(bool)
-        threshold = get_settings().min_group_size
-        shown["suppressed"] = [t("fewer than {n} responses", n=threshold) if h else "" for h in hidden]
-        config["suppressed"] = st.column_config.TextColumn(t("note"))
+        hidden = df["suppressed"].fillna(False).astype(bool)
+        if hidden.any():
+            threshold = get_settings().min_group_size
+            shown["suppressed"] = [t("fewer than {n} responses", n=threshold) if h else "" for h in hidden]
+            config["suppressed"] = st.column_config.TextColumn(t("note"))
+        else:
+            shown = shown.drop(columns="suppressed")
+            config.pop("suppressed")
     st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
     st.download_button(t("Download CSV"), to_csv_bytes(df), file_name=filename or f"{key}.csv",
                        mime="text/csv", key=f"dl_{key}")
 
 
-#: Axis and legend titles the chart builders in eevp.charts write in English.
-CHART_WORDS = {
-    "theme": "Theme", "n": "Responses", "eNPS": "eNPS", "text units": "Text units", "share": "Share",
-    "benefit": "Benefit", "answer": "Answer", "share of the group's people": "Share of the group's people",
-    "share of answers": "Share of answers", "sentiment": "Sentiment", "score": "Score",
-    "score (higher = better)": "Score (higher = better)", "satisfaction": "Satisfaction",
-    "rating (1–5)": "Rating (1–5)", "quadrant": "Quadrant", "pillar": "Pillar", "people": "People",
-    "offered": "Offered", "item": "Item", "importance": "Importance", "impact on the outcome": "Impact on the outcome",
-    "impact (relative weight)": "Impact (relative weight)", "group": "Group", "gap": "Gap",
-    "correlation": "Correlation", "95% CI to": "95% CI to", "95% CI from": "95% CI from", "measure": "Measure",
-    "value": "Value", "stage": "Journey stage", "source": "Source", "period": "Period", "quarter": "Quarter",
-    "leavers": "Leavers", "label": "Theme", "reason": "Reason", "favourable": "Favourable", "diff": "Difference",
-}
-
-
-def _translated_titles(node):
-    """The chart spec with every axis, legend and tooltip title in the user's language."""
-    if isinstance(node, dict):
-        out = {}
-        for k, v in node.items():
-            if k == "title" and isinstance(v, str) and v:
-                out[k] = t(CHART_WORDS[v]) if v in CHART_WORDS else seg_label(v) if v in COLUMN_LABELS else t(v)
-            else:
-                out[k] = _translated_titles(v)
-        return out
-    if isinstance(node, list):
-        return [_translated_titles(v) for v in node]
-    return node
-
-
 def chart(ch, how_to_read: str | None = None) -> None:
-    """An Altair chart (titles in the user's language) with its one-line "how to read this"."""
-    if lang() == "en":
-        st.altair_chart(ch, width="stretch")
-    else:
-        st.vega_lite_chart(spec=_translated_titles(ch.to_dict()), width="stretch")
+    """An Altair chart as the user reads it (:func:`webui.localise.chart_spec`) with its one-line "how to
+    read this"."""
+    st.vega_lite_chart(spec=chart_spec(ch.to_dict()), width="stretch")
     if how_to_read:
         st.caption("ℹ️ " + t(how_to_read))
+
+
+def page_of(rows, key: str, size: int = 15):
+    """The part of ``rows`` (a frame or a list, in the order to show) on the page the user picked: long
+    charts and lists stay readable; a picker appears only when there is more than one page."""
+    pages = max(1, math.ceil(len(rows) / size))
+    if pages == 1:
+        return rows
+    n = st.selectbox(t("Shown"), range(1, pages + 1), key=key,
+                     format_func=lambda i: t("{a}–{b} of {n}", a=(i - 1) * size + 1, b=min(i * size, len(rows)),
+                                             n=len(rows)))
+    return rows[(n - 1) * size:n * size]
+
+
+def file_uploader(label: str, types: list[str], key: str):
+    """``st.file_uploader`` with its own texts ("Upload", "50MB per file • CSV…") in the user's language:
+    Streamlit writes them in English only, so in ru/uk they are hidden and drawn from the catalogue."""
+    if lang() != "en":
+        button = t("Upload a file").replace('"', "'")
+        limit = t("{mb} MB per file • {types}", mb=st.get_option("server.maxUploadSize"),
+                  types=", ".join(x.upper() for x in types)).replace('"', "'")
+        button_text = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+        limit_text = "[data-testid='stFileUploaderDropzoneInstructions'] span"
+        st.html(f"""<style>
+{button_text}, {limit_text} {{visibility: hidden; font-size: 0}}
+{button_text}::after {{content: "{button}"; visibility: visible; font-size: 0.875rem}}
+{limit_text}::after {{content: "{limit}"; visibility: visible; font-size: 0.875rem}}
+</style>""")
+    return st.file_uploader(label, type=types, key=key)
 
 
 def survey_filters(wide, items, waves):
@@ -133,7 +112,7 @@ def survey_filters(wide, items, waves):
     segments = list(SEGMENTS) + [c for c in extra if wide[c].nunique() <= 50]
     with st.sidebar:
         st.subheader(t("Filters"))
-        chosen_waves = _kept_multiselect(t("Wave"), waves, "f_waves", default=waves[-1:],
+        chosen_waves = _kept_multiselect(seg_label("wave"), waves, "f_waves", default=waves[-1:],
                                          help=t("The latest wave is chosen at first; clear it to see all waves."))
         chosen = {}
         for name in segments:
@@ -153,7 +132,8 @@ def _kept_multiselect(label: str, options: list, key: str, default=None, help: s
         st.session_state[key] = [v for v in st.session_state[keep] if v in options]
     elif default is not None and key not in st.session_state:
         st.session_state[key] = [v for v in default if v in options]
-    value = st.multiselect(label, options, key=key, help=help)
+    value = st.multiselect(label, options, key=key, help=help, placeholder=t("Choose options"),
+                           format_func=value_label)
     st.session_state[keep] = value
     return value
 

@@ -19,12 +19,14 @@ from sqlalchemy.engine import Engine
 from eevp.analytics import anonymity
 from eevp.analytics.theme_views import theme_cross, with_person
 from eevp.errors import InputError, NotFoundError
+from eevp.i18n import format_number, translate
 from eevp.safe import escape_markdown
 from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.text.lens import TAGGER_VERSION, apply_corrections, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
+from eevp.themes.read import distinct_labels
 
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
@@ -199,10 +201,11 @@ def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
         model = _current_id(conn, scope)
         if model is None:
             return pd.DataFrame(columns=["theme_id", "label", "keywords"])
-        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json)
-                            .where(th.c.model_row == model)).all()
-    return pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]")) for r in rows],
-                        columns=["theme_id", "label", "keywords"])
+        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json, th.c.is_candidate)
+                            .where(th.c.model_row == model).order_by(th.c.theme_id)).all()
+    out = pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]"), bool(r.is_candidate))
+                        for r in rows], columns=["theme_id", "label", "keywords", "is_candidate"])
+    return out.assign(label=distinct_labels(out["label"], out["keywords"], out["is_candidate"]))
 
 
 # --------------------------------------------------------------------------- ranking
@@ -449,24 +452,43 @@ def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dic
 
 
 def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]], rule: SystemicRule,
-                   title: str = "What our staff tell us about customers") -> str:
-    """An insight brief a CX lead can send on as it is."""
-    lines = [f"# {title}", "", f"*{rule.explain()}*", ""]
+                   title: str = "What our staff tell us about customers", lang: str = "en") -> str:
+    """An insight brief a CX lead can send on as it is, written in ``lang`` (labels and quotes as stored).
+
+    Markdown: what people wrote is escaped (it reads as text when rendered), counts are bold.
+    """
+
+    def t(text: str, **values) -> str:
+        return translate(text, lang, **values)
+
+    def n(value) -> str:
+        return format_number(value, lang)
+
+    sources = {"survey": t("survey comments"), "exit": t("exit interviews"), "focus": t("focus groups")}
+    rule_text, rule_values = rule.explain_parts()
+    lines = [f"# {title}", "", f"*{t(rule_text, **rule_values)}*", ""]
     for i, r in enumerate(ranked.itertuples(), 1):
-        badge = {"systemic": "SYSTEMIC", "local": "LOCAL", "spread": "SPREAD", "unknown": "SYSTEMIC OR LOCAL: UNKNOWN",
-                 "praise": "PRAISE"}[r.systemic]
-        lines.append(f"## {i}. {r.label} — {badge}")
-        lines.append(f"- Raised by **{r.reach}** people in {r.departments} departments and {r.roles} roles "
-                     f"({r.statements} statements, {r.incidents} concrete incidents).")
+        lines.append(f"## {i}. {_md_plain(r.label)} — {t(_BADGES[r.systemic]).upper()}")
+        lines.append("- " + t("Raised by **{reach}** people in {d} departments and {ro} roles ({s} statements, "
+                              "{i} concrete incidents).", reach=n(r.reach), d=n(r.departments), ro=n(r.roles),
+                              s=n(r.statements), i=n(r.incidents)))
+        named = [f"{sources.get(k, _md_plain(str(k)))} {n(v)}"
+                 for k, v in (r.sources or {}).items() if v is not None]
         if r.main_stage:
-            lines.append(f"- Journey stage: **{r.main_stage}**; sources: "
-                         + ", ".join(f"{k} {v}" for k, v in r.sources.items() if v is not None) + ".")
+            stage = t("Journey stage: **{stage}**", stage=_md_plain(t(r.main_stage)))
+            named_text = "; " + t("sources: {list}", list=", ".join(named)) if named else ""
+            lines.append("- " + stage + named_text + ".")
         if r.keywords:
-            lines.append(f"- Keywords: {', '.join(r.keywords[:8])}")
-        for q in quotes_by_theme.get(r.theme_id, []):
-            lines.append(f"  > {_md_plain(q['text'])}")
+            lines.append("- " + t("Keywords") + ": " + _md_plain(", ".join(r.keywords[:8])))
         lines.append("")
+        for q in quotes_by_theme.get(r.theme_id, []):  # one block quote each (adjacent ones would merge)
+            lines += [f"> {_md_plain(q['text'])}", ""]
     return "\n".join(lines)
+
+
+#: The badge of each kind of theme (the words the Customer insights page shows).
+_BADGES = {"systemic": "Systemic", "local": "Local", "spread": "Spread", "praise": "Praise",
+           "unknown": "Systemic or local: unknown (no departments in the data)"}
 
 
 def _md_plain(text: str) -> str:

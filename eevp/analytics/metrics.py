@@ -51,7 +51,7 @@ QUADRANTS = {
     (False, False): "Monitor",
     (True, False): "Maintain",
 }
-_Z95 = 1.959963984540054
+Z95 = _Z95 = 1.959963984540054  # the normal quantile of a two-sided 95% interval
 
 
 def _numbers(values) -> pd.Series:

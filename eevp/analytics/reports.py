@@ -35,12 +35,6 @@ def fav_frame(wide: pd.DataFrame, scales: dict[str, tuple[float, float]]) -> pd.
     return out
 
 
-def _enps_cols(scores: pd.Series) -> dict:
-    r = metrics.enps(scores.dropna())
-    return {"enps": r["enps"], "enps_n": r["n"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-            "promoters": r["pct_promoters"], "detractors": r["pct_detractors"]}
-
-
 def population_ok(n_total: int, n_filtered: int, threshold: int) -> bool:
     """A filtered view is shown only if it and its complement are both 0 or at least the threshold."""
     return anonymity.safe_total(n_total, n_filtered, threshold)
@@ -96,6 +90,42 @@ def _in(group, hide: set) -> bool:
 
 # --------------------------------------------------------------------------- survey
 
+def _enps_by_group(scores: pd.Series, keys: pd.Series) -> pd.DataFrame:
+    """eNPS per group, as :func:`eevp.analytics.metrics.enps` computes it for one group, for every group at
+    once (a loop over a thousand groups took seconds); promoters and detractors as shares."""
+    s = pd.to_numeric(scores, errors="raise").astype(float)
+    bad = s[(s < 0) | (s > 10)]
+    if len(bad):
+        raise ValueError(f"eNPS answers must be 0–10, got {bad.iloc[0]:g}.")
+    parts = pd.DataFrame({"n": s.notna(), "p": s >= 9, "d": s <= 6}).astype(float)
+    g = parts.groupby(keys.values, dropna=False, sort=True).sum()
+    n = g["n"].where(g["n"] > 0)
+    p_p, p_d = g["p"] / n, g["d"] / n
+    score = (p_p - p_d) * 100
+    half = metrics.Z95 * np.sqrt(((p_p + p_d - (p_p - p_d) ** 2) / n).clip(lower=0)) * 100
+    return pd.DataFrame({"enps": score, "enps_n": g["n"].astype(int),
+                         "ci_low": (score - half).clip(lower=-100), "ci_high": (score + half).clip(upper=100),
+                         "promoters": p_p, "detractors": p_d})
+
+
+def _group_figures(wide: pd.DataFrame, scales: dict, by: str) -> pd.DataFrame:
+    """One row per group of ``by`` (sorted): n, eNPS columns, engagement, per-item mean and favourability."""
+    if wide.empty:
+        return pd.DataFrame()
+    keys = wide[by]
+    out = pd.DataFrame({"n": keys.groupby(keys.values, dropna=False, sort=True).size()})
+    if "enps" in wide:
+        out = out.join(_enps_by_group(wide["enps"], keys))
+    names = [i for i in scales if i in wide]
+    fav = fav_frame(wide, scales)[names].groupby(keys.values, dropna=False, sort=True).mean()
+    means = wide[names].astype(float).groupby(keys.values, dropna=False, sort=True).mean()
+    out["engagement"] = fav.mean(axis=1) if names else np.nan
+    for item in names:
+        out[f"mean::{item}"] = means[item]
+        out[f"fav::{item}"] = fav[item]
+    return out.rename_axis("group").reset_index()
+
+
 def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold: int, *,
                     population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
     """One row per group of ``by``: n, eNPS with CI, engagement, per-item mean and favourability.
@@ -106,21 +136,7 @@ def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold:
     ``selections``: groups whose filtered figure would differ from the unfiltered one by a small
     group are hidden too (:func:`eevp.analytics.anonymity.hidden_by_filter`).
     """
-    scales = item_scales(items)
-    fav = fav_frame(wide, scales)
-    rows = []
-    for group, idx in wide.groupby(by, dropna=False).groups.items():
-        sub = wide.loc[idx]
-        row = {"group": group, "n": len(sub)}
-        row.update(_enps_cols(sub["enps"]) if "enps" in sub else {})
-        f = fav.loc[idx]
-        row["engagement"] = float(f.mean(axis=0).mean()) if len(scales) else np.nan
-        for item in scales:
-            if item in sub:
-                row[f"mean::{item}"] = float(sub[item].mean())
-                row[f"fav::{item}"] = float(f[item].mean())
-        rows.append(row)
-    table = pd.DataFrame(rows)
+    table = _group_figures(wide, item_scales(items), by)
     if table.empty:
         return table
     value_cols = [c for c in table.columns if c not in ("group", "n")]
@@ -180,9 +196,22 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     g["favourable"] = g["mean"]
     g["n"] = g["size"]
     g["diff"] = g["mean"] - g["item"].map(overall)
-    g["suppressed"] = [bool(mask.loc[s, i]) for s, i in zip(g[segment], g["item"])]
+    g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["item"])
     g.loc[g["suppressed"], ["favourable", "n", "diff"]] = np.nan
     return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
+
+
+def groups_that_matter(heat: pd.DataFrame, segment: str, largest: int = 12, different: int = 8) -> list:
+    """The groups of a heatmap table worth a first look when there are too many to draw: the ``largest`` by
+    responses, then the ``different`` whose favourable shares differ most from the whole selection (mean
+    absolute difference); hidden groups are never among them. Largest first."""
+    shown = heat[~heat["suppressed"].astype(bool)]
+    if shown.empty:
+        return []
+    per = shown.groupby(segment).agg(n=("n", "max"), gap=("diff", lambda d: d.abs().mean()))
+    big = per.sort_values(["n", "gap"], ascending=False).index[:largest].tolist()
+    odd = per.drop(index=big).sort_values("gap", ascending=False).index[:different].tolist()
+    return big + odd
 
 
 def enps_by(wide: pd.DataFrame, segment: str, threshold: int, *, population: pd.DataFrame | None = None,
@@ -256,7 +285,7 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     hide = _hidden(wide, segment, threshold, survey_dims(wide, items))
     rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
     mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
-    g["suppressed"] = [bool(mask.loc[s, w]) for s, w in zip(g[segment], g["wave"])]
+    g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["wave"])
     g["favourable"] = g["mean"].where(~g["suppressed"])
     g["n"] = g["size"].where(~g["suppressed"])
     g["order"] = g["wave"].map({w: i for i, w in enumerate(waves)})
@@ -372,15 +401,14 @@ def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: s
                                              n=("importance", "size")).reset_index()
     counts = g.pivot(index=by, columns="benefit", values="n").fillna(0)
     mask = anonymity.suppress_matrix(counts, threshold)
-    g["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(g[by], g["benefit"])]
+    g["suppressed"] = anonymity.hidden_cells(mask, g[by], g["benefit"])
     g.loc[g["suppressed"], ["importance", "satisfaction", "n"]] = np.nan
     g["gap"] = g["importance"] - g["satisfaction"]
     cat = catalog.set_index("benefit") if len(catalog) else pd.DataFrame(columns=["pillar", "roles_offered"])
     g["pillar"] = g["benefit"].map(cat["pillar"]) if len(cat) else None
     if by == "role" and len(cat):
         g["offered"] = [offered(cat["roles_offered"].get(b, []), r) for r, b in zip(g["role"], g["benefit"])]
-    else:
-        g["offered"] = None
+    # Grouped by anything but the role, "offered" has no one answer per row: no column (not None in each).
     return g.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -511,7 +539,7 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") ->
     rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
     mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
     full = counts.stack().rename("n").reset_index()
-    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full[by], full["reason"])]
+    full["suppressed"] = anonymity.hidden_cells(mask, full[by], full["reason"])
     full["n"] = full["n"].where(~full["suppressed"])
     return full
 
@@ -528,7 +556,7 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) 
         hide = np.array([[_in(a, groups) or _in(q, quarters) for q in counts.columns] for a in counts.index],
                         dtype=bool).reshape(counts.shape)
         mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
-        g["suppressed"] = [bool(mask.loc[a, q]) for a, q in zip(g[by], g["quarter"])]
+        g["suppressed"] = anonymity.hidden_cells(mask, g[by], g["quarter"])
         g.loc[g["suppressed"], ["n", "regretted"]] = np.nan
         return g
     # The total of leavers is shown elsewhere (sum of the groups), so complements are needed here too.

@@ -29,7 +29,7 @@ def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Se
     counts = u.groupby(["theme_id", segment])["person"].nunique().unstack(fill_value=0)
     mask = anonymity.suppress_matrix(counts, threshold)
     full = counts.stack().rename("people").reset_index()
-    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full["theme_id"], full[segment])]
+    full["suppressed"] = anonymity.hidden_cells(mask, full["theme_id"], full[segment])
     full["people"] = full["people"].where(~full["suppressed"])
     full = full[(full["people"] > 0) | full["suppressed"]]
     full["label"] = full["theme_id"].map(labels) if labels is not None else full["theme_id"].astype(str)

@@ -10,6 +10,9 @@ cannot use; the service layer refuses it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -237,3 +240,40 @@ def refresh(settings: Settings, user: User | None) -> User | None:
     if record is None:
         return None
     return User(user.username, record["role"], tuple(record.get("departments") or ()))
+
+
+#: How long a browser stays logged in without logging in again (a reload keeps the session).
+SESSION_HOURS = 12
+
+
+def _session_signature(settings: Settings, username: str, expires: int, record: dict) -> str:
+    # The stored hash is signed too: a new password (or a removed account) ends every session at once.
+    key = hmac.new(settings.hash_key(), b"eevp-session", hashlib.sha256).digest()
+    message = f"{username}|{expires}|{record.get('hash', '')}|{record.get('role', '')}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def session_token(settings: Settings, user: User, hours: float = SESSION_HOURS, now: float | None = None) -> str:
+    """A signed token that logs ``user`` in again until it expires (kept by the browser as a cookie)."""
+    record = _load(settings)["users"].get(user.username)
+    if record is None:
+        raise AccessDenied("Please log in first.")
+    expires = int((time.time() if now is None else now) + hours * 3600)
+    name = base64.urlsafe_b64encode(user.username.encode()).decode().rstrip("=")
+    return f"{name}.{expires}.{_session_signature(settings, user.username, expires, record)}"
+
+
+def user_from_token(settings: Settings, token: str | None, now: float | None = None) -> User | None:
+    """The user a :func:`session_token` names, or None when it is malformed, forged or expired."""
+    try:
+        name, expires_text, signature = str(token or "").split(".")
+        username = base64.urlsafe_b64decode(name + "=" * (-len(name) % 4)).decode()
+        expires = int(expires_text)
+    except ValueError:
+        return None
+    record = _load(settings)["users"].get(username)
+    if record is None or expires < (time.time() if now is None else now):
+        return None
+    if not hmac.compare_digest(signature, _session_signature(settings, username, expires, record)):
+        return None
+    return User(username, record["role"], tuple(record.get("departments") or ()))

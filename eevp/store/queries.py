@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -135,13 +136,39 @@ def wave_order(engine: Engine) -> list[str]:
     return _wave_order(firsts)
 
 
+#: Wave labels that name a period: "2026-Q1", "Q1 2026", "2026Q1", "2026-03", "2026-H2", "2026".
+_PERIOD_LABELS = [
+    (re.compile(r"(\d{4})\s*[-_/ ]?\s*[QqКк]([1-4])"), lambda m: (m[1], (int(m[2]) - 1) * 3 + 1)),
+    (re.compile(r"[QqКк]([1-4])\s*[-_/ ]?\s*(\d{4})"), lambda m: (m[2], (int(m[1]) - 1) * 3 + 1)),
+    (re.compile(r"(\d{4})[-./](\d{1,2})"), lambda m: (m[1], int(m[2]))),
+    (re.compile(r"(\d{4})\s*[-_/ ]?\s*[Hh]([12])"), lambda m: (m[1], 1 if m[2] == "1" else 7)),
+    (re.compile(r"(\d{4})"), lambda m: (m[1], 1)),
+]
+
+
+def wave_period(label) -> str | None:
+    """When a wave's label names a period, its first month as "YYYY-MM" (sortable with dates), else None."""
+    text = str(label).strip()
+    for pattern, start in _PERIOD_LABELS:
+        m = pattern.fullmatch(text)
+        if m:
+            year, month = start(m)
+            return f"{int(year):04d}-{min(max(month, 1), 12):02d}"
+    return None
+
+
 def _wave_order(firsts: pd.DataFrame) -> list[str]:
-    """Order waves from (wave, first_date, first_id): dated waves by date, then the rest."""
+    """Order waves from (wave, first_date, first_id) by time: the wave's date where one is stored, else the
+    period its label names ("2021-Q2"), whichever batch it came in; labels that name no time last, in the
+    order they first appeared."""
     if firsts.empty:
         return []
     g = firsts.copy()
-    g["key"] = g["first_date"].astype(str).where(g["first_date"].notna(), "")
-    g = g.sort_values(["key", "wave", "first_id"])
+    dated = g["first_date"].map(lambda d: None if d is None or pd.isna(d) else str(d)[:10])
+    g["key"] = dated.where(dated.notna(), g["wave"].map(wave_period))
+    g["undated"] = g["key"].isna()
+    g["key"] = g["key"].fillna("")
+    g = g.sort_values(["undated", "key", "first_id", "wave"])
     return g["wave"].tolist()
 
 

@@ -128,22 +128,22 @@ def _best_phrase(counts: Counter, covers: dict, weights: dict, need: int, need_o
 
 def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
     """Labels made unique within one model: a label shared by several themes gets, for each, its
-    first keyword not already in the label ("Place to work: management", "Place to work: hours");
-    the theme's rank is the last resort."""
-    seen = Counter(label.casefold() for label in labels)
+    first keyword not already in the label in any form ("Place to work · management", "Place to work ·
+    hours"); where keywords cannot tell them apart, a number (the first keeps the plain label)."""
+    seen = Counter(str(label).casefold() for label in labels)
     out = []
     for label, words in zip(labels, keywords):
-        if seen[label.casefold()] < 2:
-            out.append(label)
-            continue
-        said = label.casefold().replace(",", " ").split()
-        extra = next((w for w in words if w and not all(_said(part, said) for part in w.casefold().split())), None)
-        out.append(f"{label}: {extra}" if extra else label)
-    counts = Counter(x.casefold() for x in out)
+        label = str(label)
+        if seen[label.casefold()] > 1:
+            said = label.casefold().replace(",", " ").split()
+            extra = next((w for w in (words or []) if w and not all(_said(part, said)
+                                                                   for part in str(w).casefold().split())), None)
+            label = f"{label} · {extra}" if extra else label
+        out.append(label)
     rank: Counter = Counter()
     for i, label in enumerate(out):
-        if counts[label.casefold()] > 1:
-            rank[label.casefold()] += 1
+        rank[label.casefold()] += 1
+        if rank[label.casefold()] > 1:
             out[i] = f"{label} ({rank[label.casefold()]})"
     return out
 

@@ -17,8 +17,9 @@ from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.themes.groups import group_label
+from eevp.themes.labels import distinct_labels as unique_labels
 
-__all__ = ["SCOPES", "search_units", "theme_table", "unit_themes"]
+__all__ = ["CANDIDATE_MARK", "SCOPES", "distinct_labels", "search_units", "theme_table", "unit_themes"]
 
 SCOPES = ("all", "customers")
 CHUNK = 2000
@@ -26,6 +27,31 @@ THEME_COLUMNS = ["model_row", "theme_id", "label", "label_edited", "keywords", "
                  "sentiment", "is_candidate", "group", "group_label"]
 UNIT_COLUMNS = ["unit_id", "theme_id", "kind", "record_id", "respondent_key", "question", "role", "department",
                 "location", "tenure", "wave", "date", "language", "sentiment", "batch_id"]
+
+
+#: Put before a candidate theme's label: a theme still forming from text that fits no established theme.
+CANDIDATE_MARK = "◇ "
+
+
+def distinct_labels(labels, keywords=None, candidate=None) -> list[str]:
+    """Theme labels as charts and tables show them: one label per theme, never two alike.
+
+    Charts key their bars and cells on the label, so two themes labelled alike ("Days late" twice) would
+    draw as one. A label that more than one theme has gets the theme's first keyword that is not in it
+    ("Days late · refund"), then a number where that is not enough; candidate themes get
+    :data:`CANDIDATE_MARK`.
+
+    Args:
+        labels: the stored labels, one per theme, largest theme first (the first keeps the plain label
+            when keywords cannot tell two apart).
+        keywords: each theme's keywords (lists), or None.
+        candidate: each theme's ``is_candidate`` flag, or None.
+    """
+    labels = [str(x) for x in labels]
+    keywords = list(keywords) if keywords is not None else [[] for _ in labels]
+    marks = [CANDIDATE_MARK if c else "" for c in (candidate if candidate is not None else [False] * len(labels))]
+    out = unique_labels(labels, keywords)
+    return [m + x for m, x in zip(marks, out)]
 
 
 def check_scope(scope: str) -> None:
@@ -85,9 +111,10 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
                      "is_candidate": bool(r.is_candidate), "group": groups.get(int(r.theme_id))})
     df = pd.DataFrame(rows, columns=THEME_COLUMNS)
     df["group"] = df["group"].astype("Int64")
+    df = df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+    df = df.assign(label=distinct_labels(df["label"], df["keywords"], df["is_candidate"]))
     names = {g: group_label(part["label"].tolist(), part["size"].tolist()) for g, part in df.groupby("group")}
-    df["group_label"] = df["group"].map(names)
-    return df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+    return df.assign(group_label=df["group"].map(names))
 
 
 def unit_themes(engine: Engine, scope: str = "all") -> pd.DataFrame:

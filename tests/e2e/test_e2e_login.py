@@ -20,5 +20,5 @@ def test_wrong_password_is_refused_and_right_one_opens_home(app):
     app.shot("home")
     assert app.heading() == "Employee experience at a glance"
     assert not app.page.get_by_role("textbox", name="Password").count()
-    assert "Logged in as admin (admin)" in app.page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Logged in as admin (administrator)" in app.page.locator("[data-testid='stSidebar']").inner_text()
     assert app.nav_titles()[:2] == ["Home", "Upload"]

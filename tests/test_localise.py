@@ -1,0 +1,45 @@
+"""webui.localise: what charts and tables show, in the user's language (Russian here)."""
+
+import pandas as pd
+import pytest
+
+from eevp import charts, i18n
+from webui import localise
+
+
+@pytest.fixture
+def russian(monkeypatch):
+    monkeypatch.setattr(localise, "lang", lambda: "ru")
+    monkeypatch.setattr(localise, "t", lambda text, **kw: i18n.translate(text, "ru", **kw))
+
+
+def rows(spec: dict) -> list[dict]:
+    return [r for data in spec.get("datasets", {}).values() for r in data]
+
+
+def test_category_words_are_translated_alike_in_data_and_legend(russian):
+    themes = pd.DataFrame({"label": ["Pay"], "size": [10], "sentiment": [{"negative": 6, "positive": 4}]})
+    spec = localise.chart_spec(charts.theme_bars(themes).to_dict())
+    shown = {r["sentiment"] for r in rows(spec)}
+    assert shown == {"Негативные", "Позитивные"}
+    assert shown <= set(spec["encoding"]["color"]["scale"]["domain"])
+    assert spec["encoding"]["color"]["title"] == "Тональность"
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_tenure_bands_keep_their_order_and_a_segment_keeps_its_name(russian):
+    df = pd.DataFrame({"tenure": ["5+ years", "<1 year", "1-3 years", "3-5 years"], "item": ["Pay"] * 4,
+                       "favourable": [0.5, 0.6, 0.7, 0.8], "n": [10] * 4, "suppressed": [False] * 4})
+    spec = localise.chart_spec(charts.heatmap(df, x="tenure", y="item", value="favourable").to_dict())
+    x = [layer["encoding"]["x"] for layer in spec["layer"]][0]
+    assert x["sort"] == ["<1 года", "1–3 года", "3–5 лет", "5+ лет"]
+    assert localise.seg_label("current") == "Current" and localise.col_label("current") == "Сейчас"
+
+
+def test_tables_write_numbers_as_russian_does(russian):
+    shown, formats = localise.table_view(
+        pd.DataFrame({"share": [0.4821, None], "n": [1555.0, 3.0], "group": ["negative", None]}), ["share"])
+    assert formats == {}
+    assert shown["share"].tolist() == ["48,2\u00a0%", ""]
+    assert shown["n"].tolist() == ["1\u00a0555", "3"]
+    assert shown["group"].tolist() == ["Негативные", ""]

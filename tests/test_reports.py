@@ -1,0 +1,58 @@
+"""eevp.analytics.reports: the tables the pages show."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from eevp.analytics import metrics, reports
+
+THRESHOLD = 5
+
+
+def small_wide() -> pd.DataFrame:
+    # Dev: 6 promoters (10) and 4 detractors (3) of 10; Ops: 2 promoters, 8 passives of 10.
+    enps = [10] * 6 + [3] * 4 + [9] * 2 + [7] * 8
+    return pd.DataFrame({
+        "id": range(20), "wave": ["2026-Q1"] * 20, "role": ["Dev"] * 10 + ["Ops"] * 10,
+        "department": ["All"] * 20, "location": ["HQ"] * 20, "tenure": ["1-3 years"] * 20, "enps": enps,
+    })
+
+
+def test_enps_by_gives_promoters_and_detractors_as_shares():
+    table = reports.enps_by(small_wide(), "role", THRESHOLD).set_index("role")
+    assert table.loc["Dev", "promoters"] == 0.6 and table.loc["Dev", "detractors"] == 0.4
+    assert table.loc["Ops", "promoters"] == 0.2 and table.loc["Ops", "detractors"] == 0.0
+    assert round(table.loc["Dev", "enps"], 6) == 20.0
+
+
+def test_group_figures_agree_with_the_one_group_formulas():
+    rng = np.random.default_rng(4)
+    n = 400
+    wide = pd.DataFrame({"role": rng.choice(["A", "B", "C", None], n), "enps": rng.integers(0, 11, n).astype(float),
+                         "Pay": rng.integers(1, 6, n).astype(float), "Growth": rng.integers(1, 6, n).astype(float)})
+    wide.loc[rng.choice(n, 40), "enps"] = np.nan
+    wide.loc[rng.choice(n, 40), "Pay"] = np.nan
+    scales = {"Pay": (1.0, 5.0), "Growth": (1.0, 5.0)}
+    table = reports._group_figures(wide, scales, "role").set_index("group")
+    for group in ["A", "B", "C"]:
+        sub = wide[wide["role"] == group]
+        one = metrics.enps(sub["enps"].dropna())
+        row = table.loc[group]
+        assert row["n"] == len(sub) and row["enps_n"] == one["n"]
+        for col in ("enps", "ci_low", "ci_high"):
+            assert row[col] == pytest.approx(one[col])
+        assert row["promoters"] == pytest.approx(one["pct_promoters"] / 100)
+        fav = reports.fav_frame(sub, scales)
+        assert row["engagement"] == pytest.approx(fav.mean(axis=0).mean())
+        assert row["mean::Pay"] == pytest.approx(sub["Pay"].mean())
+        assert row["fav::Growth"] == pytest.approx(fav["Growth"].mean())
+    assert table["n"].sum() == n  # the group without a role counts too
+
+
+def test_groups_that_matter_are_the_largest_then_the_most_different_never_hidden():
+    heat = pd.DataFrame({"role": ["Big", "Big", "Odd", "Odd", "Mid", "Mid", "Tiny", "Tiny"],
+                         "item": ["Pay", "Growth"] * 4, "n": [90, 90, 10, 10, 40, 40, np.nan, np.nan],
+                         "diff": [0.01, -0.02, 0.4, -0.3, 0.05, 0.0, np.nan, np.nan],
+                         "suppressed": [False] * 6 + [True] * 2})
+    assert reports.groups_that_matter(heat, "role", largest=1, different=1) == ["Big", "Odd"]
+    assert reports.groups_that_matter(heat, "role", largest=5) == ["Big", "Mid", "Odd"]
