@@ -76,11 +76,12 @@ def _reporting(settings: Settings, progress: Progress | None) -> Progress:
 def run_all(engine: Engine, settings: Settings, *, actor: User, refit: bool = False, embedder=None,
             progress: Progress | None = None) -> dict:
     """Analyse all text, then tag statements and build the customer themes, as ``actor`` (whose
-    role must allow a refit: AccessDenied otherwise, before anything is written).
+    role must allow the analysis, or a refit when ``refit``: AccessDenied otherwise, before anything
+    is written).
 
     Returns the CLI's JSON: units, embedded_new, themes, outlier_share, customer_themes, notes.
     """
-    require(actor, "refit")
+    require(actor, "refit" if refit else "analyze")
     _write_status(settings, state="running", step="starting", done=0, total=1)
     try:
         out = _run_all(engine, settings, actor, refit=refit, embedder=embedder, progress=_reporting(settings, progress))

@@ -36,7 +36,8 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(settings, monkeypat
 
 @pytest.mark.parametrize("role,action,allowed", [
     ("admin", "delete", True), ("admin", "users", True), ("hr", "upload", True), ("hr", "delete", False),
-    ("hr", "refit", False), ("hr", "users", False), ("cx", "view_customers", True), ("cx", "view_records", False),
+    ("hr", "refit", False), ("hr", "analyze", True), ("cx", "analyze", False), ("viewer", "analyze", False),
+    ("hr", "users", False), ("cx", "view_customers", True), ("cx", "view_records", False),
     ("cx", "upload", False), ("cx", "view_dashboards", False), ("viewer", "view_dashboards", True),
     ("viewer", "upload", False), ("viewer", "view_quotes", False), ("viewer", "export", False),
 ])

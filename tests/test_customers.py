@@ -241,3 +241,11 @@ def test_brief_quotes_are_block_quotes_of_their_own():
     quotes = {0: [{"text": "First quote."}, {"text": "Second quote."}]}
     md = brief_markdown(ranked, quotes, SystemicRule())
     assert "\n> First quote\\.\n\n> Second quote\\.\n" in md
+
+
+def test_the_brief_of_a_theme_without_a_known_stage_has_no_stage_line():
+    spec = [(0, "Sales", "Agent", 10, None, 1), (-1, "IT", "Engineer", 3, None, 1)]
+    ranked = rank_themes(_units(spec), LABELS, 10)
+    ranked["main_stage"] = float("nan")  # as a frame gives it when no statement names a stage
+    md = brief_markdown(ranked, {}, SystemicRule())
+    assert "Journey stage" not in md and "nan" not in md

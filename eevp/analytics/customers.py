@@ -24,7 +24,7 @@ from eevp.safe import escape_markdown
 from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
-from eevp.text.lens import TAGGER_VERSION, apply_corrections, tag_statements
+from eevp.text.lens import TAGGER_VERSION, apply_corrections, customer_words, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
 from eevp.themes.read import distinct_labels
 
@@ -66,13 +66,13 @@ class SystemicRule:
 
 def tag_units(engine: Engine, *, actor: User, progress: Callable[[str, int, int], None] | None = None,
               chunk: int = 2000, model_id: str | None = None) -> int:
-    """Tag every text unit that has no tags yet, as ``actor`` (whose role must allow a refit). Returns how many.
+    """Tag every text unit that has no tags yet, as ``actor`` (whose role must allow the analysis). Returns how many.
 
     CX-lead corrections override the tagger for the same text and for near-identical statements
     (cosine ≥ :data:`CORRECTION_SIMILARITY` in the embedding cache of ``model_id``, by default the
     embedder of the current theme model; texts not in the cache are matched exactly only).
     """
-    require(actor, "refit")
+    require(actor, "analyze")
 
     t, s = db.text_units, db.statement_tags
     with engine.connect() as conn:
@@ -205,7 +205,7 @@ def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
                             .where(th.c.model_row == model).order_by(th.c.theme_id)).all()
     out = pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]"), bool(r.is_candidate))
                         for r in rows], columns=["theme_id", "label", "keywords", "is_candidate"])
-    return out.assign(label=distinct_labels(out["label"], out["keywords"], out["is_candidate"]))
+    return out.assign(label=distinct_labels(out["label"], out["keywords"], out["is_candidate"], skip=customer_words()))
 
 
 # --------------------------------------------------------------------------- ranking
@@ -474,7 +474,7 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
                               s=n(r.statements), i=n(r.incidents)))
         named = [f"{sources.get(k, _md_plain(str(k)))} {n(v)}"
                  for k, v in (r.sources or {}).items() if v is not None]
-        if r.main_stage:
+        if isinstance(r.main_stage, str) and r.main_stage:  # NaN when no stage is known
             stage = t("Journey stage: **{stage}**", stage=_md_plain(t(r.main_stage)))
             named_text = "; " + t("sources: {list}", list=", ".join(named)) if named else ""
             lines.append("- " + stage + named_text + ".")

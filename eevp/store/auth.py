@@ -39,9 +39,10 @@ LOGIN_WINDOW_S = 15 * 60
 #: What each role may do. ``view_records`` = any per-respondent view (never for cx or viewer).
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "delete",
-                        "erase", "refit", "settings", "users", "audit", "export", "review_tags", "cx_assess",
-                        "view_records", "rename_themes", "export_texts"}),
-    "hr": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "export",
+                        "erase", "analyze", "refit", "settings", "users", "audit", "export", "review_tags",
+                        "cx_assess", "view_records", "rename_themes", "export_texts"}),
+    # "analyze": bring new text into the existing themes (what an upload does); "refit": rebuild them all.
+    "hr": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "analyze", "export",
                      "rename_themes", "view_records"}),
     "cx": frozenset({"view_themes", "view_customers", "view_quotes", "review_tags", "cx_assess", "export",
                      "rename_themes"}),

@@ -425,7 +425,9 @@ def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[s
         rows.append({"theme_id": int(t), "label": label, "keywords": words, "size": int(counts[t])})
     df = pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "size"])
     df = df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
-    df["label"] = distinct_labels(df["label"].tolist(), df["keywords"].tolist())
+    skip = set(skip)
+    df["label"] = distinct_labels(df["label"].tolist(), [[w for w in k if not skip & set(w.split())]
+                                                         for k in df["keywords"]])
     return df
 
 

@@ -16,6 +16,7 @@ from eevp.errors import InputError
 from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
+from eevp.text.lens import customer_words
 from eevp.themes.groups import group_label
 from eevp.themes.labels import distinct_labels as unique_labels
 
@@ -33,7 +34,7 @@ UNIT_COLUMNS = ["unit_id", "theme_id", "kind", "record_id", "respondent_key", "q
 CANDIDATE_MARK = "◇ "
 
 
-def distinct_labels(labels, keywords=None, candidate=None) -> list[str]:
+def distinct_labels(labels, keywords=None, candidate=None, skip=()) -> list[str]:
     """Theme labels as charts and tables show them: one label per theme, never two alike.
 
     Charts key their bars and cells on the label, so two themes labelled alike ("Days late" twice) would
@@ -46,9 +47,12 @@ def distinct_labels(labels, keywords=None, candidate=None) -> list[str]:
             when keywords cannot tell two apart).
         keywords: each theme's keywords (lists), or None.
         candidate: each theme's ``is_candidate`` flag, or None.
+        skip: words a suffix must not hold (the customer words, in customer themes).
     """
     labels = [str(x) for x in labels]
-    keywords = list(keywords) if keywords is not None else [[] for _ in labels]
+    skip = {w.casefold() for w in skip}
+    keywords = [[w for w in (ws or []) if not skip & set(str(w).casefold().split())]
+                for ws in (list(keywords) if keywords is not None else [[] for _ in labels])]
     marks = [CANDIDATE_MARK if c else "" for c in (candidate if candidate is not None else [False] * len(labels))]
     out = unique_labels(labels, keywords)
     return [m + x for m, x in zip(marks, out)]
@@ -112,7 +116,8 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=THEME_COLUMNS)
     df["group"] = df["group"].astype("Int64")
     df = df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
-    df = df.assign(label=distinct_labels(df["label"], df["keywords"], df["is_candidate"]))
+    df = df.assign(label=distinct_labels(df["label"], df["keywords"], df["is_candidate"],
+                                         skip=customer_words() if scope == "customers" else ()))
     names = {g: group_label(part["label"].tolist(), part["size"].tolist()) for g, part in df.groupby("group")}
     return df.assign(group_label=df["group"].map(names))
 

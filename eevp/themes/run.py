@@ -111,8 +111,8 @@ def _sentiment(engine: Engine, texts: list[str]) -> list[str]:
 def annotate(engine: Engine, *, actor: User, progress: Progress | None = None) -> dict:
     """Fill ``language``, ``is_boilerplate`` and ``sentiment`` where missing. Returns counts filled.
 
-    ``actor``'s role must allow a refit (AccessDenied otherwise)."""
-    require(actor, "refit")
+    ``actor``'s role must allow the analysis (AccessDenied otherwise)."""
+    require(actor, "analyze")
     progress = progress or _noop
     return {
         "language": _fill_column(engine, "language", _detect, progress, "detecting languages"),
@@ -217,10 +217,10 @@ def analyze(engine: Engine, settings: Settings, *, actor: User, refit: bool = Fa
 
     Raises:
         TooFewUnitsError: a fit is needed and there are too few units with content.
-        AccessDenied: ``actor``'s role may not refit.
+        AccessDenied: ``actor``'s role may not run the analysis (or, with ``refit``, refit).
     """
 
-    require(actor, "refit")
+    require(actor, "refit" if refit else "analyze")
     check_scope(scope)
     start = time.perf_counter()
     progress = progress or _noop
