@@ -18,6 +18,11 @@ Four protections, each a small pure function:
   consistent with the unfiltered tables, so that differences between views never isolate a
   small group.
 
+Counts are of **people**, never of rows, ratings or responses: a frame passed to the functions
+below may carry a ``person`` column (:data:`PERSON`: a pseudonymous respondent key, or the source
+record), and every count is of distinct values of it (the same three people answering in two
+waves are three people, not six). A frame without it has one row per person.
+
 Zero cells (``n == 0``) describe nobody, so they are shown as they are; they are only hidden
 as a last resort, to give a lone suppressed cell a partner when no non-empty sibling is left.
 """
@@ -33,16 +38,21 @@ from eevp.errors import InputError
 from eevp.settings import MIN_ALLOWED_THRESHOLD
 
 __all__ = [
+    "PERSON",
     "SUPPRESSED_LABEL",
     "check_threshold",
     "filter_allowed",
     "hidden_by_filter",
+    "people",
     "safe_total",
     "suppress",
     "suppress_dimensions",
     "suppress_matrix",
     "suppressed_label",
 ]
+
+#: The column that says who a row is about (distinct values are counted as people).
+PERSON = "person"
 
 #: Text shown in place of a suppressed value.
 SUPPRESSED_LABEL = "fewer than {threshold} responses"
@@ -73,6 +83,26 @@ def check_threshold(value) -> int:
     if math.isnan(number) or math.isinf(number):
         raise InputError(f"The anonymity threshold must be a whole number such as 5, got {value!r}.")
     return max(MIN_ALLOWED_THRESHOLD, math.ceil(number))
+
+
+def people(frame: pd.DataFrame, keys) -> pd.Series:
+    """Distinct people per group of ``keys`` (rows, when ``frame`` has no :data:`PERSON` column).
+
+    Missing key values form their own group. This is the one count every table's ``n`` comes from.
+    """
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    by = [frame[k] for k in keys]
+    if PERSON in frame.columns:
+        return frame.groupby(by, dropna=False)[PERSON].nunique()
+    return frame.groupby(by, dropna=False).size()
+
+
+def _people_by_codes(frame: pd.DataFrame, codes: np.ndarray, size: int) -> np.ndarray:
+    """Distinct people per integer code 0..size-1."""
+    if PERSON not in frame.columns:
+        return np.bincount(codes, minlength=size).astype(float)
+    pairs = pd.DataFrame({"c": codes, "p": frame[PERSON].to_numpy()}).drop_duplicates()
+    return np.bincount(pairs["c"].to_numpy(), minlength=size).astype(float)
 
 
 def suppressed_label(threshold) -> str:
@@ -112,7 +142,7 @@ def _primary(n: np.ndarray, threshold: int) -> np.ndarray:
 
 
 def _complement_line(
-    n: np.ndarray, mask: np.ndarray, threshold: int, usable_zero: np.ndarray | None = None
+    n: np.ndarray, mask: np.ndarray, threshold: int, usable_zero: np.ndarray | None = None, pooled: bool = True
 ) -> np.ndarray:
     """Hide more siblings until the hidden set has ≥ 2 members and ≥ threshold people.
 
@@ -120,7 +150,10 @@ def _complement_line(
     only after every non-empty one, since they add no people. If the line runs out of
     siblings, everything it has is hidden, which is the best that can be done. ``usable_zero``
     marks the empty siblings worth hiding (in a matrix, an empty cell whose other line total is
-    0 is known to be 0, so hiding it protects little; such cells come last).
+    0 is known to be 0, so hiding it protects little; such cells come last). With ``pooled`` False
+    the hidden set needs only two members (the fewest cells that stop a subtraction giving one
+    group), not ``threshold`` people together: for lines whose hidden cells are not groups of
+    people in their own right (the journey stages of one theme).
     """
     mask = mask.copy()
     if not mask.any():
@@ -128,7 +161,7 @@ def _complement_line(
     mass = np.nan_to_num(n, nan=0.0)
     order = np.lexsort((np.arange(len(n)), mass))  # smallest first, ties in order
     for i in order:
-        if mass[i] > 0 and not (mask.sum() >= 2 and mass[mask].sum() >= threshold):
+        if mass[i] > 0 and not (mask.sum() >= 2 and (not pooled or mass[mask].sum() >= threshold)):
             mask[i] = True
     # Every non-empty sibling is hidden: an empty one is the only partner left. Prefer one that
     # is not known to be empty; hide a known-empty one only so that no line shows a lone hidden cell.
@@ -159,6 +192,7 @@ def suppress(
     value_cols: list[str] | None = None,
     complementary: bool = True,
     hide=None,
+    pooled: bool = True,
 ) -> pd.DataFrame:
     """Hide small groups in an aggregate table, and the siblings that would let someone subtract.
 
@@ -191,6 +225,8 @@ def suppress(
         hide: optional booleans, one per row: rows to suppress whatever their ``n`` (for example
             groups that :func:`hidden_by_filter` finds unsafe in a filtered view); rule 2 then
             treats them like any suppressed row.
+        pooled: rule 2 asks for ``threshold`` people among the hidden siblings; False asks only
+            for two hidden siblings (see :func:`_complement_line`).
 
     Returns:
         A copy of ``table`` with a boolean ``suppressed`` column; suppressed rows have ``n_col``
@@ -210,7 +246,7 @@ def suppress(
     if hide is not None:
         mask |= np.asarray(hide, dtype=bool)
     if complementary and len(out):
-        mask = _complement_partitions(out, n, mask, group_cols[:-1], threshold)
+        mask = _complement_partitions(out, n, mask, group_cols[:-1], threshold, pooled)
     if value_cols is None:
         value_cols = [c for c in out.columns if c not in {*group_cols, n_col, "suppressed"}]
     _blank(out, [n_col, *value_cols], mask)
@@ -219,17 +255,17 @@ def suppress(
 
 
 def _complement_partitions(
-    table: pd.DataFrame, n: np.ndarray, mask: np.ndarray, keys: list[str], threshold: int
+    table: pd.DataFrame, n: np.ndarray, mask: np.ndarray, keys: list[str], threshold: int, pooled: bool = True
 ) -> np.ndarray:
     """Apply :func:`_complement_line` within each partition of ``table`` by ``keys``."""
     mask = mask.copy()
     if not keys:
-        return _complement_line(n, mask, threshold)
+        return _complement_line(n, mask, threshold, pooled=pooled)
     positions = pd.RangeIndex(len(table))
     groups = pd.Series(positions).groupby([table[k].to_numpy() for k in keys], dropna=False).groups
     for idx in groups.values():
         pos = np.asarray(list(idx), dtype=int)
-        mask[pos] = _complement_line(n[pos], mask[pos], threshold)
+        mask[pos] = _complement_line(n[pos], mask[pos], threshold, pooled=pooled)
     return mask
 
 
@@ -435,7 +471,7 @@ def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
     of a group that the tables hide to protect a group nested elsewhere).
 
     Args:
-        frame: the unfiltered rows (one per person).
+        frame: the unfiltered rows (one per person, or with a :data:`PERSON` column).
         selections: ``{column: values}``; an empty selection, or a column not in ``frame``, does
             not filter.
         threshold: anonymity threshold (clamped by :func:`check_threshold`).
@@ -467,7 +503,7 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set
     :func:`suppress`; pass the result as its ``hide``.
 
     Args:
-        frame: the unfiltered rows (one per person), with the ``by`` column.
+        frame: the unfiltered rows (one per person, or with a :data:`PERSON` column), with ``by``.
         selections: ``{column: values}`` of the view.
         by: the column the view's table is grouped by.
         threshold: anonymity threshold.
@@ -485,7 +521,8 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set
         if col == by:
             continue  # the groups are the filtered values themselves: primary suppression covers it
         rows = _others(frame, keyed, restrict, col)
-        counts = pd.crosstab(keyed[by][rows], keyed[col][rows])
+        cell = frame[rows].assign(_by=keyed[by][rows], _col=keyed[col][rows])
+        counts = people(cell, ["_by", "_col"]).unstack(fill_value=0)
         if counts.empty:
             continue
         mask = suppress_matrix(counts, threshold)
@@ -515,7 +552,7 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     linear-programming attack on a sparse three-way structure can still narrow a value down).
 
     Args:
-        frame: one row per person.
+        frame: one row per person, or rows with a :data:`PERSON` column.
         dims: the columns whose one-way tables may be shown (columns absent from ``frame`` are
             left out).
         threshold: anonymity threshold (clamped by :func:`check_threshold`).
@@ -528,7 +565,7 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     codes, labels = {}, {}
     for d in dims:
         codes[d], labels[d] = pd.factorize(_keyed(frame[d]), sort=True)
-    counts = {d: np.bincount(codes[d], minlength=len(labels[d])).astype(float) for d in dims}
+    counts = {d: _people_by_codes(frame, codes[d], len(labels[d])) for d in dims}
     hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
     cells = {}
     for i, a in enumerate(dims):

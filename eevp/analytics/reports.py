@@ -8,6 +8,7 @@ stops recovery by subtraction. Inputs are the respondent-level frames of :mod:`e
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -50,8 +51,9 @@ def population_ok(n_total: int, n_filtered: int, threshold: int) -> bool:
 
 #: Columns a survey or exit table may be grouped by (besides a survey's extra segment columns).
 SURVEY_DIMS = ("role", "department", "location", "tenure", "wave")
-EXIT_DIMS = ("role", "department", "location", "tenure", "quarter")
-_NOT_SEGMENTS = {"id", "batch_id", "wave_date", "enps", "wave_no", "respondent_key"}
+EXIT_DIMS = ("role", "department", "location", "tenure", "quarter", "reason")
+EVP_DIMS = ("role", "department")
+_NOT_SEGMENTS = {"id", "batch_id", "wave_date", "enps", "wave_no", "respondent_key", anonymity.PERSON}
 
 
 def survey_dims(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
@@ -80,12 +82,40 @@ def filters_allowed(wide_all: pd.DataFrame, filters, threshold: int) -> bool:
     return anonymity.filter_allowed(wide_all, filter_selections(filters), threshold, dims=dims)
 
 
+def wave_view(wide_all: pd.DataFrame, filters, threshold: int) -> pd.DataFrame | None:
+    """The rows the wave comparison shows: the current selection over every wave, or None when that
+    view may not be shown (too few people in it or outside it, or it differs from another view by a
+    small group: the same checks as the selection itself, see :func:`filters_allowed`)."""
+    across_filters = replace(filters, waves=())
+    across = across_filters.apply(wide_all)
+    if not population_ok(_people(wide_all), _people(across), threshold):
+        return None
+    if not filters_allowed(wide_all, across_filters, threshold):
+        return None
+    return across
+
+
 def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None) -> set:
     """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
         hide |= anonymity.hidden_by_filter(population, selections, by, threshold)
     return hide
+
+
+def _people(frame: pd.DataFrame) -> int:
+    """Distinct people in ``frame`` (rows, without a person column): the ``n`` of every table."""
+    return int(frame[anonymity.PERSON].nunique()) if anonymity.PERSON in frame else len(frame)
+
+
+def _persons(frame: pd.DataFrame) -> np.ndarray:
+    """The person of each row (each row its own person, without a person column)."""
+    return frame[anonymity.PERSON].to_numpy() if anonymity.PERSON in frame else np.arange(len(frame))
+
+
+def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a person column (each row its own person when it has none)."""
+    return frame if anonymity.PERSON in frame else frame.assign(**{anonymity.PERSON: np.arange(len(frame))})
 
 
 def _in(group, hide: set) -> bool:
@@ -111,7 +141,7 @@ def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold:
     rows = []
     for group, idx in wide.groupby(by, dropna=False).groups.items():
         sub = wide.loc[idx]
-        row = {"group": group, "n": len(sub)}
+        row = {"group": group, "n": _people(sub)}
         row.update(_enps_cols(sub["enps"]) if "enps" in sub else {})
         f = fav.loc[idx]
         row["engagement"] = float(f.mean(axis=0).mean()) if len(scales) else np.nan
@@ -168,10 +198,11 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     scales = item_scales(items)
     fav = fav_frame(wide, scales)
     fav[segment] = wide[segment].values
-    long = fav.melt(id_vars=[segment], var_name="item", value_name="fav").dropna(subset=["fav"])
+    fav[anonymity.PERSON] = _persons(wide)
+    long = fav.melt(id_vars=[segment, anonymity.PERSON], var_name="item", value_name="fav").dropna(subset=["fav"])
     if long.empty:
         return pd.DataFrame(columns=[segment, "item", "favourable", "n", "diff", "suppressed"])
-    g = long.groupby([segment, "item"])["fav"].agg(["mean", "size"]).reset_index()
+    g = long.groupby([segment, "item"]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=segment, columns="item", values="size").fillna(0)
     hide = _hidden(wide, segment, threshold, survey_dims(wide, items), population, selections)
     rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
@@ -223,39 +254,64 @@ def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: l
     return t.sort_values("order").drop(columns="order").reset_index(drop=True)
 
 
-def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int) -> pd.DataFrame:
-    """Per item: favourability in the last two waves, the change, and whether it is significant."""
-    have = set(wide["wave"].unique())
-    present = [w for w in waves if w in have]
+def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int, *,
+                     population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Per item: favourability in the last two waves the wave table shows, the change, and whether it is
+    significant.
+
+    A wave hidden in the table by wave (small, or hidden as the complement of a small one, see
+    :func:`segment_summary`) is never one of the two: its figures with the total over all waves would
+    give the small wave back. For a filtered view pass ``population`` and ``selections`` as for
+    :func:`segment_summary` (the waves the filtered table hides are then left out too).
+    """
+    empty = pd.DataFrame(columns=["item", "previous", "current", "delta", "p_value", "significant"])
+    if wide.empty:
+        return empty
+    hide = _hidden(wide, "wave", threshold, survey_dims(wide, items), population, selections)
+    per_wave = anonymity.people(wide, "wave")
+    shown = {w for w, n in per_wave.items() if n >= threshold and not _in(w, hide)}
+    present = [w for w in waves if w in shown]
     if len(present) < 2:
-        return pd.DataFrame(columns=["item", "previous", "current", "delta", "p_value", "significant"])
+        return empty
     prev_w, cur_w = present[-2], present[-1]
     fav = fav_frame(wide, item_scales(items))
+    persons = pd.Series(_persons(wide), index=wide.index)
     rows = []
     for item in fav.columns:
         p = fav.loc[wide["wave"] == prev_w, item].dropna()
         c = fav.loc[wide["wave"] == cur_w, item].dropna()
-        if len(p) < threshold or len(c) < threshold:
+        n_p, n_c = persons[p.index].nunique(), persons[c.index].nunique()
+        if n_p < threshold or n_c < threshold:
             continue
-        d = metrics.wave_delta(float(p.mean()), len(p), float(c.mean()), len(c))
+        d = metrics.wave_delta(float(p.mean()), n_p, float(c.mean()), n_c)
         rows.append({"item": item, "previous": float(p.mean()), "current": float(c.mean()), "delta": d["delta"],
-                     "p_value": d["p_value"], "significant": d["significant"], "n_previous": len(p),
-                     "n_current": len(c)})
-    return pd.DataFrame(rows)
+                     "p_value": d["p_value"], "significant": d["significant"], "n_previous": n_p,
+                     "n_current": n_c})
+    return pd.DataFrame(rows) if rows else empty
 
 
 def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, item: str, threshold: int,
-                       waves: list[str]) -> pd.DataFrame:
-    """Favourability of one item per segment value per wave (suppressed cells empty)."""
+                       waves: list[str], *, population: pd.DataFrame | None = None,
+                       selections: dict | None = None) -> pd.DataFrame:
+    """Favourability of one item per segment value per wave (suppressed cells empty).
+
+    The groups the table by ``segment`` of the same rows hides (:func:`segment_summary`, with the same
+    ``population`` and ``selections``) are hidden in every wave: their waves add up to them. The
+    waves the table by wave hides are hidden too.
+    """
     fav = fav_frame(wide, item_scales(items))
     if item not in fav:
         return pd.DataFrame()
-    df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item]}).dropna()
-    g = df.groupby(["wave", segment])["fav"].agg(["mean", "size"]).reset_index()
+    df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item],
+                       anonymity.PERSON: _persons(wide)}).dropna(subset=["fav"])
+    g = df.groupby(["wave", segment]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=segment, columns="wave", values="size").fillna(0)
-    hide = _hidden(wide, segment, threshold, survey_dims(wide, items))
-    rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
-    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    dims = survey_dims(wide, items)
+    groups = _hidden(wide, segment, threshold, dims, population, selections)
+    hidden_waves = _hidden(wide, "wave", threshold, dims, population, selections)
+    hide = np.array([[_in(s, groups) or _in(w, hidden_waves) for w in counts.columns] for s in counts.index],
+                    dtype=bool).reshape(counts.shape)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
     g["suppressed"] = [bool(mask.loc[s, w]) for s, w in zip(g[segment], g["wave"])]
     g["favourable"] = g["mean"].where(~g["suppressed"])
     g["n"] = g["size"].where(~g["suppressed"])
@@ -301,8 +357,9 @@ def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, w
 def exit_cards(exits: pd.DataFrame, threshold: int) -> dict:
     if exits is None or exits.empty:
         return {"exits": None, "exits_delta": None, "regretted_share": None, "exits_quarter": None}
+    exits = _with_people(exits)
     q = exits.dropna(subset=["exit_date"]).groupby("quarter").agg(
-        n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
+        n=(anonymity.PERSON, "nunique"), regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
     # The same quarters as the Exits page hides (the total of leavers is known, so complements too).
     hide = _exit_hidden(exits, "quarter", threshold)
     q = anonymity.suppress(q, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
@@ -367,11 +424,16 @@ def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: s
     if ratings.empty:
         return pd.DataFrame(columns=[by, "benefit", "pillar", "importance", "satisfaction", "gap", "n", "offered",
                                      "suppressed"])
+    ratings = _with_people(ratings)
     g = ratings.groupby([by, "benefit"]).agg(importance=("importance", "mean"),
                                              satisfaction=("satisfaction", "mean"),
-                                             n=("importance", "size")).reset_index()
+                                             n=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=by, columns="benefit", values="n").fillna(0)
-    mask = anonymity.suppress_matrix(counts, threshold)
+    # The tables by role and by department describe the same people: a group either hides is hidden
+    # in every row of its benefits (a department minus its other role is the hidden role).
+    hide = _hidden(ratings, by, threshold, [d for d in EVP_DIMS if d in ratings])
+    rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
     g["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(g[by], g["benefit"])]
     g.loc[g["suppressed"], ["importance", "satisfaction", "n"]] = np.nan
     g["gap"] = g["importance"] - g["satisfaction"]
@@ -397,8 +459,9 @@ def pillar_trend(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, w
     if ratings.empty or catalog.empty:
         return pd.DataFrame(columns=["wave", "pillar", "satisfaction", "importance", "n", "suppressed"])
     df = ratings.merge(catalog[["benefit", "pillar"]], on="benefit", how="left")
+    df = _with_people(df)
     g = df.groupby(["wave", "pillar"]).agg(satisfaction=("satisfaction", "mean"), importance=("importance", "mean"),
-                                           n=("satisfaction", "size")).reset_index()
+                                           n=(anonymity.PERSON, "nunique")).reset_index()
     g = anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["wave", "pillar"],
                            value_cols=["satisfaction", "importance"])
     order = {w: i for i, w in enumerate(waves)}
@@ -480,7 +543,7 @@ def exits_by(exits: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
         reasons = {r: (None if s else int(n)) for r, n, s in zip(cells["reason"], cells["n"], cells["suppressed"])}
         e = metrics.enps(sub["enps"].dropna()) if "enps" in sub else {"enps": None}
         reg = sub["regretted"].dropna()
-        rows.append({by: group, "n": len(sub), "regretted_share": float(reg.astype(float).mean()) if len(reg) else None,
+        rows.append({by: group, "n": _people(sub), "regretted_share": float(reg.astype(float).mean()) if len(reg) else None,
                      "enps": e["enps"], "reasons": reasons})
     t = pd.DataFrame(rows)
     hide = _exit_hidden(exits, by, threshold)
@@ -505,7 +568,7 @@ def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
 def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") -> pd.DataFrame:
     if exits.empty:
         return pd.DataFrame(columns=[by, "reason", "n", "suppressed"])
-    g = exits.groupby([by, "reason"]).size().rename("n").reset_index()
+    g = anonymity.people(exits, [by, "reason"]).rename("n").reset_index()
     counts = g.pivot(index=by, columns="reason", values="n").fillna(0)
     hide = _exit_hidden(exits, by, threshold)  # the groups' totals that the group tables hide
     rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
@@ -517,9 +580,9 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") ->
 
 
 def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) -> pd.DataFrame:
-    df = exits.dropna(subset=["exit_date"])
+    df = _with_people(exits).dropna(subset=["exit_date"])
     keys = ["quarter"] + ([by] if by else [])
-    g = df.groupby(keys).agg(n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).sum())
+    g = df.groupby(keys).agg(n=(anonymity.PERSON, "nunique"), regretted=("regretted", lambda s: s.dropna().astype(float).sum())
                              ).reset_index()
     quarters = _exit_hidden(exits, "quarter", threshold)
     if by:
@@ -537,7 +600,7 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) 
 
 
 def tenure_at_exit(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    g = exits.groupby("tenure").agg(n=("id", "size"),
+    g = _with_people(exits).groupby("tenure").agg(n=(anonymity.PERSON, "nunique"),
                                     regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
     hide = _exit_hidden(exits, "tenure", threshold)
     return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["tenure"], value_cols=["regretted"],

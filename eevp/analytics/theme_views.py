@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from eevp.analytics import anonymity
+from eevp.store.queries import person_ids
 
 
 def with_person(units: pd.DataFrame) -> pd.DataFrame:
@@ -17,8 +18,8 @@ def with_person(units: pd.DataFrame) -> pd.DataFrame:
     survey row, one leaver, one focus-group session). The one definition of who counts as a person."""
     if "person" in units:
         return units
-    rec = units["kind"].astype(str) + ":" + units["record_id"].astype(str)
-    return units.assign(person=units["respondent_key"].fillna(rec) if "respondent_key" in units else rec)
+    keys = units["respondent_key"].to_numpy() if "respondent_key" in units else None
+    return units.assign(person=person_ids(units["kind"].to_numpy(), units["record_id"].to_numpy(), keys).to_numpy())
 
 
 def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Series | None = None) -> pd.DataFrame:

@@ -1,0 +1,174 @@
+"""Issue 14, attacks 1–11: each one as it was carried out, against the outputs a user can get.
+
+Each test plays the attacker with the library functions the pages call and the CLI's JSON: totals
+minus visible parts, two views of the same people, a slider swept until its answer changes. Each
+failed on the main branch before the one anonymity layer (:mod:`eevp.analytics.anonymity`): counts
+of distinct people, the score threshold (5) and the text threshold (10), and every cut of the same
+population suppressed consistently. The property-based test of pairs of views is at the end.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_attacks import SURVEY_MAPPING, cli, groups, ingest, survey_rows  # noqa: F401 (cli is a fixture)
+
+from eevp.analytics import anonymity, customers, reports, theme_views
+from eevp.store import queries
+from eevp.store.auth import User
+from eevp.store.queries import Filters
+
+THRESHOLD = 5
+TEXT_THRESHOLD = 10
+ITEMS = pd.DataFrame({"item": ["Career growth"], "min": [1.0], "max": [5.0]})
+
+
+def wide_frame(spec, seed: int = 3, persons=None) -> pd.DataFrame:
+    """The frame :func:`eevp.store.queries.survey_wide` returns, built directly.
+
+    spec: (wave, role, department, people); ``persons`` maps a row number to a person (default: each
+    row its own person).
+    """
+    rng = random.Random(seed)
+    rows = []
+    for wave, role, dept, n in spec:
+        for _ in range(n):
+            i = len(rows)
+            rows.append({"id": i + 1, "wave": wave, "role": role, "department": dept, "location": "(not given)",
+                         "tenure": "(not given)", "enps": rng.randint(0, 10), "Career growth": rng.randint(1, 5),
+                         "person": persons(i) if persons else f"p{i}"})
+    return pd.DataFrame(rows)
+
+
+def fav_sum(frame: pd.DataFrame) -> float:
+    """The number of favourable answers (4–5 of 5): what the attacker subtracts."""
+    return float((frame["Career growth"] >= 4).sum())
+
+
+# --------------------------------------------------------------------------- 1. wave comparison
+
+def test_attack1_wave_comparison_does_not_show_a_wave_the_wave_table_hides():
+    # 3 people in the first wave, 6 in the second (hidden with it as its complement), 8 in the third.
+    wide = wide_frame([("W1", "Ops", "IT", 3), ("W2", "Ops", "IT", 6), ("W3", "Ops", "IT", 8)])
+    waves = ["W1", "W2", "W3"]
+    by_wave = reports.segment_summary(wide, ITEMS, "wave", THRESHOLD).set_index("group")
+    assert by_wave.loc["W1", "suppressed"] and by_wave.loc["W2", "suppressed"]
+    by_role = reports.segment_summary(wide, ITEMS, "role", THRESHOLD).set_index("group")
+    deltas = reports.item_wave_deltas(wide, ITEMS, waves, THRESHOLD)
+    if len(deltas):  # what the attack did: all waves minus the two compared ones
+        d = deltas.iloc[0]
+        left = (by_role.loc["Ops", "n"] * by_role.loc["Ops", "fav::Career growth"]
+                - d["n_previous"] * d["previous"] - d["n_current"] * d["current"])
+        assert left != pytest.approx(fav_sum(wide[wide["wave"] == "W1"]))
+    assert deltas.empty
+
+
+def test_attack1_wave_comparison_still_compares_visible_waves():
+    wide = wide_frame([("W1", "Ops", "IT", 7), ("W2", "Ops", "IT", 6), ("W3", "Ops", "IT", 8)])
+    deltas = reports.item_wave_deltas(wide, ITEMS, ["W1", "W2", "W3"], THRESHOLD)
+    assert deltas[["n_previous", "n_current"]].iloc[0].tolist() == [6, 8]
+
+
+# --------------------------------------------------------------------------- 2. the wave tab
+
+def test_attack2_wave_tab_refuses_a_selection_that_differs_from_the_whole_by_a_small_group():
+    # Ops has 2 people, all in the first wave. The latest wave alone has no Ops, so "Sales and IT" in
+    # the latest wave is the whole wave; over all waves it is everyone but the 2 people of Ops.
+    wide = wide_frame([("W1", "Rep", "Sales", 9), ("W1", "Dev", "IT", 9), ("W1", "Ops", "Ops", 2),
+                       ("W2", "Rep", "Sales", 9), ("W2", "Dev", "IT", 9)])
+    f = Filters(waves=("W2",), department=("Sales", "IT"))
+    assert reports.filters_allowed(wide, f, THRESHOLD)  # the latest wave's view is fine
+    assert reports.wave_view(wide, f, THRESHOLD) is None  # the view across waves is not
+
+
+def test_attack2_wave_tab_trend_hides_the_roles_the_heatmap_hides():
+    # Role Analyst: 2 in Sales and 6 in IT per wave. Filtered to IT, the heatmap hides Analyst (all − IT = 4).
+    spec = [(w, role, dept, n) for w in ("W1", "W2") for role, dept, n in
+            [("Analyst", "Sales", 2), ("Analyst", "IT", 6), ("Dev", "IT", 9), ("Rep", "Sales", 12)]]
+    wide = wide_frame(spec)
+    f = Filters(department=("IT",))
+    across = reports.wave_view(wide, f, THRESHOLD)
+    selections = reports.filter_selections(f)
+    heat = reports.heatmap_table(across, ITEMS, "role", THRESHOLD, population=wide, selections=selections)
+    hidden = set(heat.loc[heat["suppressed"], "role"])
+    assert "Analyst" in hidden
+    trend = reports.segment_item_trend(across, ITEMS, "role", "Career growth", THRESHOLD, ["W1", "W2"],
+                                       population=wide, selections=selections)
+    shown = set(trend.loc[~trend["suppressed"], "role"])
+    assert not shown & hidden
+
+
+# --------------------------------------------------------------------------- 3. EVP by role and by department
+
+def evp_ratings(spec, benefits=("Pension", "Gym")) -> pd.DataFrame:
+    """spec: (role, department, people) → one rating per person and benefit."""
+    rng = random.Random(5)
+    rows = []
+    for role, dept, n in spec:
+        for _ in range(n):
+            person = f"p{len(rows)}"
+            for b in benefits:
+                rows.append({"wave": "W1", "role": role, "department": dept, "benefit": b,
+                             "importance": rng.randint(1, 5), "satisfaction": rng.randint(1, 5), "person": person})
+    return pd.DataFrame(rows)
+
+
+CATALOG = pd.DataFrame({"benefit": ["Pension", "Gym"], "pillar": ["Pay & reward", "Wellbeing"],
+                        "description": ["", ""], "roles_offered": ["all", "all"]})
+
+
+def test_attack3_evp_by_department_minus_the_other_role_does_not_give_a_small_role():
+    # Field: 3 drivers and 7 sales reps; IT: 5 interns and 8 engineers. The role table hides the interns
+    # as the drivers' complement, and showed the sales reps; the department table showed Field.
+    ratings = evp_ratings([("Driver", "Field", 3), ("Sales Rep", "Field", 7), ("Intern", "IT", 5),
+                           ("Engineer", "IT", 8)])
+    by_role = {(r["role"], r["benefit"]): r for r in reports.evp_report(ratings, CATALOG, THRESHOLD, "role")["rows"]}
+    by_dept = {(r["department"], r["benefit"]): r for r in
+               reports.evp_report(ratings, CATALOG, THRESHOLD, "department")["rows"]}
+    assert by_role[("Driver", "Pension")]["suppressed"]
+    field, rep = by_dept[("Field", "Pension")], by_role[("Sales Rep", "Pension")]
+    # The attack needs both; one of them must be hidden.
+    assert field["suppressed"] or rep["suppressed"]
+    assert not by_role[("Engineer", "Pension")]["suppressed"]
+
+
+# --------------------------------------------------------------------------- 4. people, not responses
+
+def test_attack4_the_same_three_people_in_two_waves_are_three(cli, engine, settings):
+    raw = survey_rows([("2026-Q1", "Driver", "Field", 3), ("2026-Q2", "Driver", "Field", 3),
+                       ("2026-Q1", "Engineer", "IT", 9), ("2026-Q2", "Engineer", "IT", 9),
+                       ("2026-Q1", "Analyst", "IT", 8), ("2026-Q2", "Analyst", "IT", 8)])
+    # the drivers of the second wave are the drivers of the first (same respondent ids)
+    second = raw.index[(raw["role"] == "Driver") & (raw["wave"] == "2026-Q2")]
+    raw.loc[second, "respondent_id"] = raw.loc[raw.index[(raw["role"] == "Driver") & (raw["wave"] == "2026-Q1")],
+                                               "respondent_id"].to_numpy()
+    ingest(engine, settings, "survey", raw, SURVEY_MAPPING, "s.csv")
+    by_role = groups(cli("report", "survey", "--by", "role"))
+    assert by_role["Driver"]["suppressed"] and by_role["Driver"]["n"] is None
+    assert by_role["Engineer"]["n"] == 18  # 18 different people (survey_rows gives each row its own id)
+
+
+def test_attack4_two_people_rating_three_benefits_are_two_in_the_pillar_trend():
+    ratings = evp_ratings([("Driver", "Field", 2), ("Engineer", "IT", 9)], benefits=("Pension", "Bonus", "Shares"))
+    catalog = pd.DataFrame({"benefit": ["Pension", "Bonus", "Shares"], "pillar": ["Pay"] * 3,
+                            "description": [""] * 3, "roles_offered": ["all"] * 3})
+    trend = reports.pillar_trend(ratings[ratings["role"] == "Driver"], catalog, THRESHOLD, ["W1"])
+    assert trend["suppressed"].all() and trend["n"].isna().all()
+    trend = reports.pillar_trend(ratings, catalog, THRESHOLD, ["W1"])
+    assert trend["n"].tolist() == [11]
+
+
+def test_attack4_ratings_without_respondent_ids_count_the_fewest_people(engine, settings):
+    from eevp.intake.ingest import ingest_frame
+
+    cat = CATALOG.assign(roles_offered="all")
+    ingest_frame(engine, settings, "evp_catalog", cat, {"benefit": "benefit", "pillar": "pillar",
+                                                        "roles_offered": "roles_offered"})
+    rows = evp_ratings([("Driver", "Field", 2)]).drop(columns="person")
+    ingest_frame(engine, settings, "evp_ratings", rows, {c: c for c in ["wave", "role", "department", "benefit",
+                                                                        "importance", "satisfaction"]})
+    ratings = queries.evp_ratings(engine)
+    assert len(ratings) == 4 and ratings["person"].nunique() == 2
