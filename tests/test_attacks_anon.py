@@ -90,8 +90,7 @@ def test_attack2_wave_tab_trend_hides_the_roles_the_heatmap_hides():
             [("Analyst", "Sales", 2), ("Analyst", "IT", 6), ("Dev", "IT", 9), ("Rep", "Sales", 12)]]
     wide = wide_frame(spec)
     f = Filters(department=("IT",))
-    across = reports.wave_view(wide, f, THRESHOLD)
-    selections = reports.filter_selections(f)
+    across, selections = reports.wave_view(wide, f, THRESHOLD)
     heat = reports.heatmap_table(across, ITEMS, "role", THRESHOLD, population=wide, selections=selections)
     hidden = set(heat.loc[heat["suppressed"], "role"])
     assert "Analyst" in hidden
@@ -172,3 +171,45 @@ def test_attack4_ratings_without_respondent_ids_count_the_fewest_people(engine, 
                                                                         "importance", "satisfaction"]})
     ratings = queries.evp_ratings(engine)
     assert len(ratings) == 4 and ratings["person"].nunique() == 2
+
+
+# --------------------------------------------------------------------------- 5. a viewer's scope
+
+def test_attack5_a_viewer_limited_to_sales_sees_what_hr_sees_with_the_sales_filter():
+    # Role Analyst: 6 in Sales, 2 in IT. HR filtering Sales sees Analyst hidden (all Analysts − Sales = 2).
+    full = wide_frame([("W1", "Analyst", "Sales", 6), ("W1", "Analyst", "IT", 2), ("W1", "Rep", "Sales", 9),
+                       ("W1", "Dev", "IT", 12)])
+    hr = reports.enps_by(Filters(department=("Sales",)).apply(full), "role", THRESHOLD, population=full,
+                         selections=reports.filter_selections(Filters(department=("Sales",))))
+    assert hr.set_index("role").loc["Analyst", "suppressed"]
+    # What the Survey page computes for the viewer (webui.data.survey_population, then the page).
+    visible = full[full["department"] == "Sales"]  # eevp.store.auth.restrict for User("v", "viewer", ("Sales",))
+    scope = reports.scope_of(visible, full)
+    assert scope == {"department": ("Sales",)}
+    viewer = reports.enps_by(Filters().apply(visible), "role", THRESHOLD, population=full,
+                             selections=reports.filter_selections(Filters(), scope))
+    pd.testing.assert_frame_equal(viewer, hr)
+    company = reports.enps_by(full, "role", THRESHOLD).set_index("role")
+    assert not company.loc["Analyst", "suppressed"]  # so "company − viewer" would have been the 2 analysts in IT
+    assert reports.filters_allowed(full, Filters(), THRESHOLD, scope)
+
+
+def test_attack5_a_scoped_viewer_cannot_narrow_to_a_view_that_differs_by_a_small_group():
+    full = wide_frame([("W1", "Analyst", "Sales", 6), ("W1", "Analyst", "IT", 2), ("W1", "Rep", "Sales", 9),
+                       ("W1", "Dev", "IT", 12)])
+    scope = reports.scope_of(full[full["department"] == "Sales"], full)
+    # Every rep is in Sales: the viewer's reps are the company's reps.
+    assert reports.filters_allowed(full, Filters(role=("Rep",)), THRESHOLD, scope)
+    # "The analysts" seen by HR against "the analysts in the viewer's scope" differ by the 2 in IT.
+    assert not reports.filters_allowed(full, Filters(role=("Analyst",)), THRESHOLD, scope)
+
+
+def test_attack5_home_for_a_scoped_viewer_hides_the_waves_the_company_view_would_give_away():
+    # W2: 8 in Sales and 2 elsewhere. The company's wave table shows W2 (10); Sales's W2 would leave 2.
+    full = wide_frame([("W1", "Rep", "Sales", 9), ("W1", "Dev", "IT", 9), ("W2", "Rep", "Sales", 8),
+                       ("W2", "Dev", "IT", 2)])
+    visible = full[full["department"] == "Sales"]
+    home = reports.home_summary(visible, ITEMS, pd.DataFrame(), ["W1", "W2"], THRESHOLD, population=full,
+                                selections=reports.scope_of(visible, full))
+    trend = home["trend"].set_index("wave")
+    assert trend.loc["W2", "suppressed"]

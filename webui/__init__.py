@@ -31,13 +31,13 @@ from webui.data import (
     home_summary,
     run_analysis,
     survey_items,
+    survey_population,
     survey_wide,
     themes_and_units,
     wave_order,
 )
 from webui.frame import PAGES, frame, gate, navigation, page
 from webui.widgets import (
-    all_waves,
     analysis_notice,
     chart,
     current_filters,
@@ -49,9 +49,10 @@ from webui.widgets import (
 )
 
 __all__ = [
-    "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "data_key",
+    "PAGES", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "data_key",
     "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
     "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
-    "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
+    "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population",
+    "survey_wide", "t", "table", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

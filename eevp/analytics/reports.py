@@ -64,35 +64,58 @@ def survey_dims(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
     return [c for c in SURVEY_DIMS if c in wide] + extra
 
 
-def filter_selections(filters) -> dict:
-    """A :class:`eevp.store.queries.Filters` as ``{column: values}`` (what the anonymity checks take)."""
+def filter_selections(filters, scope: dict | None = None) -> dict:
+    """A :class:`eevp.store.queries.Filters` as ``{column: values}`` (what the anonymity checks take),
+    within the viewer's ``scope`` (see :func:`scope_of`): a filter on a scoped column narrows it further."""
 
     out = {"wave": tuple(filters.waves)} | {name: tuple(getattr(filters, name)) for name in SEGMENTS}
     out |= {name: tuple(values) for name, values in filters.segments}
-    return {k: v for k, v in out.items() if v}
+    return {k: tuple(v) for k, v in (scope or {}).items() if v} | {k: v for k, v in out.items() if v}
 
 
-def filters_allowed(wide_all: pd.DataFrame, filters, threshold: int) -> bool:
-    """Whether the pages may show the view of ``wide_all`` that ``filters`` select.
+def scope_of(visible: pd.DataFrame, population: pd.DataFrame, column: str = "department") -> dict:
+    """A viewer's scope as a selection: ``{column: values}`` of the rows they may see, ``{}`` when
+    they see every row. Tables for a scoped viewer are filtered views of the company's rows (pass the
+    company's rows as ``population`` and this in the selections), so that they agree with the
+    tables other users see: the company's figure minus the viewer's never isolates a small group."""
+    if len(visible) >= len(population) or column not in visible:
+        return {}
+    return {column: tuple(sorted(visible[column].dropna().unique()))}
+
+
+def filters_allowed(wide_all: pd.DataFrame, filters, threshold: int, scope: dict | None = None) -> bool:
+    """Whether the pages may show the view of ``wide_all`` (every row) that ``filters`` select.
 
     Stricter than :func:`population_ok`: two views that differ by a small group (``department = A``
     and ``department = A, role ≠ X``) are not both allowed (see :func:`eevp.analytics.anonymity.filter_allowed`).
+    A viewer's ``scope`` (:func:`scope_of`) is a selection like any other.
     """
     dims = survey_dims(wide_all, pd.DataFrame(columns=["item"]))
-    return anonymity.filter_allowed(wide_all, filter_selections(filters), threshold, dims=dims)
+    return anonymity.filter_allowed(wide_all, filter_selections(filters, scope), threshold, dims=dims)
 
 
-def wave_view(wide_all: pd.DataFrame, filters, threshold: int) -> pd.DataFrame | None:
-    """The rows the wave comparison shows: the current selection over every wave, or None when that
-    view may not be shown (too few people in it or outside it, or it differs from another view by a
-    small group: the same checks as the selection itself, see :func:`filters_allowed`)."""
+def _in_scope(frame: pd.DataFrame, scope: dict | None) -> pd.DataFrame:
+    for col, values in (scope or {}).items():
+        if values and col in frame:
+            frame = frame[frame[col].isin(list(values))]
+    return frame
+
+
+def wave_view(wide_all: pd.DataFrame, filters, threshold: int,
+              scope: dict | None = None) -> tuple[pd.DataFrame, dict] | None:
+    """The rows the wave comparison shows (the current selection over every wave) and their selection,
+    or None when that view may not be shown: too few people in it or outside it, or it differs from
+    another view by a small group (the same checks as the selection itself, :func:`filters_allowed`).
+
+    ``wide_all`` is every row (the company's); ``scope`` the viewer's (:func:`scope_of`).
+    """
     across_filters = replace(filters, waves=())
-    across = across_filters.apply(wide_all)
+    across = across_filters.apply(_in_scope(wide_all, scope))
     if not population_ok(_people(wide_all), _people(across), threshold):
         return None
-    if not filters_allowed(wide_all, across_filters, threshold):
+    if not filters_allowed(wide_all, across_filters, threshold, scope):
         return None
-    return across
+    return across, filter_selections(across_filters, scope)
 
 
 def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None) -> set:
@@ -243,9 +266,11 @@ def drivers(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, outcome: st
     return metrics.key_drivers(data, names, outcome=outcome, threshold=threshold, scale=item_scales(items))
 
 
-def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: list[str]) -> pd.DataFrame:
-    """Per wave: n, eNPS, engagement (suppressed waves carry no values)."""
-    t = segment_summary(wide, items, "wave", threshold)
+def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: list[str], *,
+               population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Per wave: n, eNPS, engagement (suppressed waves carry no values); ``population`` and
+    ``selections`` as for :func:`segment_summary`."""
+    t = segment_summary(wide, items, "wave", threshold, population=population, selections=selections)
     if t.empty:
         return t
     t = t.rename(columns={"group": "wave"})
@@ -320,9 +345,15 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
 
 
 def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, waves: list[str],
-                 threshold: int) -> dict:
-    """Headline cards, the trend, weakest items, largest drops, and where to look next."""
-    trend = wave_trend(wide, items, threshold, waves) if len(wide) else pd.DataFrame()
+                 threshold: int, *, population: pd.DataFrame | None = None, selections: dict | None = None) -> dict:
+    """Headline cards, the trend, weakest items, largest drops, and where to look next.
+
+    For a viewer's scope pass the company's rows as ``population`` and the scope as ``selections``
+    (:func:`scope_of`): the waves are then hidden as in the company's view filtered to the scope.
+    """
+    selections = selections or None
+    trend = (wave_trend(wide, items, threshold, waves, population=population if selections else None,
+                        selections=selections) if len(wide) else pd.DataFrame())
     visible = trend[~trend["suppressed"]] if len(trend) else trend
     cur = visible.iloc[-1] if len(visible) else None
     prev = visible.iloc[-2] if len(visible) > 1 else None
@@ -347,7 +378,8 @@ def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, w
     counts = fav.notna().sum()
     weakest = (fav.mean()[counts >= threshold].sort_values().head(3).rename("favourable")
                .reset_index().rename(columns={"index": "item"}))
-    deltas = item_wave_deltas(wide, items, waves, threshold)
+    deltas = item_wave_deltas(wide, items, waves, threshold, population=population if selections else None,
+                              selections=selections)
     drops = deltas.sort_values("delta").head(3) if len(deltas) else deltas
     drops = drops[drops["delta"] < 0] if len(drops) else drops
     return {"cards": cards, "trend": trend, "weakest": weakest, "drops": drops,
