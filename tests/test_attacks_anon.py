@@ -213,3 +213,76 @@ def test_attack5_home_for_a_scoped_viewer_hides_the_waves_the_company_view_would
                                 selections=reports.scope_of(visible, full))
     trend = home["trend"].set_index("wave")
     assert trend.loc["W2", "suppressed"]
+
+
+# --------------------------------------------------------------------------- the linear attacker
+
+def recoverable(published: list, target) -> bool:
+    """Whether the sum over ``target`` (a set of atoms) is a linear combination of published sums.
+
+    Each published figure (a count of people, or a sum of their answers) is a sum over a set of
+    atoms, the finest cells of the population; the attacker may add and subtract any of them. The
+    target is recovered exactly when its indicator vector lies in the span of the published ones.
+    This is stronger than peeling one unknown at a time: any differencing or linear combination.
+    """
+    atoms = sorted({a for p in published for a in p} | set(target), key=repr)
+    if not published:
+        return False
+    index = {a: i for i, a in enumerate(atoms)}
+    matrix = np.zeros((len(published), len(atoms)))
+    for i, p in enumerate(published):
+        matrix[i, [index[a] for a in p]] = 1
+    goal = np.zeros(len(atoms))
+    goal[[index[a] for a in target]] = 1
+    return np.linalg.matrix_rank(np.vstack([matrix, goal])) == np.linalg.matrix_rank(matrix)
+
+
+def test_the_linear_attacker_works():
+    a, b, c = {"a"}, {"b"}, {"c"}
+    assert recoverable([a | b | c, b, c], a)
+    assert recoverable([a | b | c, b | c], a)
+    assert not recoverable([a | b | c, b], a)
+
+
+# --------------------------------------------------------------------------- 6. exit reasons
+
+def exit_frame(cells: dict) -> pd.DataFrame:
+    """cells: (role, department, reason) → leavers; the frame of queries.exits_frame without a location."""
+    rows = []
+    for (role, dept, reason), n in cells.items():
+        for _ in range(n):
+            rows.append({"id": len(rows) + 1, "role": role, "department": dept, "location": "(not given)",
+                         "tenure": "(not given)", "reason": reason, "exit_date": pd.Timestamp("2026-02-10"),
+                         "quarter": "2026-Q1", "regretted": None, "enps": 5, "other_reasons": [],
+                         "person": f"x{len(rows)}"})
+    return pd.DataFrame(rows)
+
+
+def published_exit_sums(exits: pd.DataFrame, dims=("location", "department", "role")) -> list:
+    """Every count ``report exits --by DIM`` prints, as a set of (role, department, reason) atoms."""
+    atoms = set(zip(exits["role"], exits["department"], exits["reason"]))
+    where = {"role": 0, "department": 1}
+    out = [atoms]
+    for by in dims:
+        for g in reports.exits_report(exits, by, THRESHOLD)["groups"]:
+            if g["suppressed"]:
+                continue
+            members = {a for a in atoms if by not in where or a[where[by]] == g["group"]}
+            out.append(members)
+            for reason in exits["reason"].unique():
+                if g["reasons"].get(reason, 0) is not None:
+                    out.append({a for a in members if a[2] == reason})
+    return out
+
+
+def test_attack6_exit_reasons_by_location_department_and_role_give_no_small_reason_count():
+    # In department B: 9 + 6 analysts and 3 + 7 drivers (pay + growth); in A: 9 engineers (pay), 2 + 6 interns.
+    cells = {("Analyst", "B", "Pay"): 9, ("Analyst", "B", "Growth"): 6, ("Engineer", "A", "Pay"): 9,
+             ("Driver", "B", "Pay"): 3, ("Driver", "B", "Growth"): 7, ("Intern", "A", "Pay"): 2,
+             ("Intern", "A", "Growth"): 6}
+    exits = exit_frame(cells)
+    published = published_exit_sums(exits)
+    for role in ("Driver", "Intern"):
+        assert not recoverable(published, {(role, d, "Pay") for (r, d, _) in cells if r == role})
+    shown = reports.exits_report(exits, "department", THRESHOLD)["groups"]
+    assert any(not g["suppressed"] for g in shown)  # the report still says something

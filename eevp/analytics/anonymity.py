@@ -46,6 +46,7 @@ __all__ = [
     "people",
     "safe_total",
     "suppress",
+    "suppress_crossed",
     "suppress_dimensions",
     "suppress_matrix",
     "suppressed_label",
@@ -582,6 +583,37 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
             break  # every row that could be hidden is hidden
         hidden[extra[0]][extra[1]] = True
     return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+
+
+def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[str, set]:
+    """Cells to hide in the two-way tables ``dim × inner`` (leavers by role and reason, by department
+    and reason …), audited together with the one-way tables of every dim and of ``inner``.
+
+    The tables of one population cut by two nested dimensions give each other away inside a column
+    too: "department Field, reason Pay" minus "Sales Rep, reason Pay" is the drivers who left for
+    pay. So each table's cells are treated as the groups of one more dimension (the pair of values)
+    and :func:`suppress_dimensions` audits them all at once with the one-way tables (the margins).
+
+    Args:
+        frame: one row per person, or rows with a :data:`PERSON` column.
+        dims: the columns each crossed with ``inner`` in a published table.
+        inner: the column of the tables' other side (``reason``).
+        threshold: anonymity threshold.
+
+    Returns:
+        ``{dim: {(value, inner value), ...}}`` cells to hide, and ``{dim: values}`` / ``{inner: values}``
+        for the one-way tables under the same names prefixed by ``"="`` (``"=role"``).
+    """
+    dims = [d for d in dict.fromkeys(dims) if d in frame.columns and d != inner]
+    if inner not in frame.columns or frame.empty:
+        return {}
+    pairs = {f"{d}\x1f{inner}": pd.Series(list(zip(_keyed(frame[d]), _keyed(frame[inner]))), index=frame.index,
+                                           dtype=object) for d in dims}
+    hidden = suppress_dimensions(frame.assign(**pairs), [*dims, inner, *pairs], threshold)
+    out = {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
+    for d in dims:
+        out[d] = {tuple(None if v == _MISSING else v for v in cell) for cell in hidden[f"{d}\x1f{inner}"]}
+    return out
 
 
 def _solved_margins(dims, counts, hidden, cells) -> dict[str, np.ndarray]:

@@ -141,6 +141,11 @@ def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
     return frame if anonymity.PERSON in frame else frame.assign(**{anonymity.PERSON: np.arange(len(frame))})
 
 
+def _key(value):
+    """A group value as the anonymity layer names it (a missing value is None)."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
 def _in(group, hide: set) -> bool:
     if group is None or (isinstance(group, float) and np.isnan(group)):
         return None in hide
@@ -602,9 +607,14 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") ->
         return pd.DataFrame(columns=[by, "reason", "n", "suppressed"])
     g = anonymity.people(exits, [by, "reason"]).rename("n").reset_index()
     counts = g.pivot(index=by, columns="reason", values="n").fillna(0)
-    hide = _exit_hidden(exits, by, threshold)  # the groups' totals that the group tables hide
-    rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
-    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    # The tables by every dimension and reason are audited together (a role nested in a department,
+    # reason by reason), and the groups' totals that the group tables hide are hidden whole.
+    crossed = anonymity.suppress_crossed(exits, [d for d in EXIT_DIMS if d in exits] + [by], "reason", threshold)
+    groups = _exit_hidden(exits, by, threshold)
+    cells = crossed.get(by, set())
+    hide = np.array([[_in(a, groups) or (_key(a), _key(r)) in cells for r in counts.columns] for a in counts.index],
+                    dtype=bool).reshape(counts.shape)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
     full = counts.stack().rename("n").reset_index()
     full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full[by], full["reason"])]
     full["n"] = full["n"].where(~full["suppressed"])
