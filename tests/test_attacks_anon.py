@@ -286,3 +286,80 @@ def test_attack6_exit_reasons_by_location_department_and_role_give_no_small_reas
         assert not recoverable(published, {(role, d, "Pay") for (r, d, _) in cells if r == role})
     shown = reports.exits_report(exits, "department", THRESHOLD)["groups"]
     assert any(not g["suppressed"] for g in shown)  # the report still says something
+
+
+# --------------------------------------------------------------------------- 7. customer insights
+
+def customer_units(spec) -> pd.DataFrame:
+    """spec: (theme_id, department, role, people, stage) → the frame of customers.customer_units."""
+    rows = []
+    for theme, dept, role, n, stage in spec:
+        for _ in range(n):
+            i = len(rows) + 1
+            rows.append({"unit_id": i, "batch_id": 1, "kind": "exit", "record_id": i, "respondent_key": f"p{i}",
+                         "person": f"p{i}", "role": role, "department": dept, "wave": None, "period": "2026-Q1",
+                         "date": None, "language": "en", "stage": stage, "sentiment": "negative",
+                         "incident": False, "theme_id": theme, "cls": "customer_problem", "severity": 0.5})
+    return pd.DataFrame(rows)
+
+
+LABELS = pd.DataFrame({"theme_id": [0, 1], "label": ["Late deliveries", "Rude hotline"],
+                       "keywords": [["late"], ["hotline"]]})
+
+
+def sweep(units) -> list:
+    """What the sliders of the Customer insights page show, over every position of each slider."""
+    rules = [customers.SystemicRule(dept_min_people=k) for k in range(1, 11)]
+    rules += [customers.SystemicRule(concentration=c / 100) for c in range(50, 101, 5)]
+    rules += [customers.SystemicRule(dept_share=d / 100) for d in range(10, 101, 5)]
+    return [customers.rank_themes(units, LABELS, TEXT_THRESHOLD, rule)["systemic"].tolist() for rule in rules]
+
+
+def test_attack7_the_sliders_tell_nothing_about_cells_the_heatmap_hides():
+    # Late deliveries: 12 in Support and 7, 3 and 2 in three other departments (hidden at 10).
+    base = [(0, "Support", "Agent", 12, "delivery"), (1, "Support", "Agent", 20, "support")]
+    base += [(-1, d, "Agent", 10, None) for d in ("Sales", "IT", "Ops")]
+    one = customer_units(base + [(0, "Sales", "Rep", 7, "delivery"), (0, "IT", "Dev", 3, "delivery"),
+                                 (0, "Ops", "Op", 2, "delivery")])
+    other = customer_units(base + [(0, "Sales", "Rep", 4, "delivery"), (0, "IT", "Dev", 4, "delivery"),
+                                   (0, "Ops", "Op", 4, "delivery")])
+    by_dept = customers.theme_by(one, customers.rank_themes(one, LABELS, TEXT_THRESHOLD), "department",
+                                 TEXT_THRESHOLD)
+    hidden = by_dept[by_dept["theme_id"] == 0]
+    assert hidden.set_index("department").loc[["Sales", "IT", "Ops"], "suppressed"].all()
+    # Two organisations that differ only inside the hidden cells give the same answers at every slider.
+    assert sweep(one) == sweep(other)
+
+
+def test_attack7_the_themes_csv_names_no_top_department_under_ten_people():
+    units = customer_units([(0, "Sales", "Rep", 6, "delivery"), (0, "IT", "Dev", 5, "delivery"),
+                            (-1, "Ops", "Op", 10, None)])
+    ranked = customers.rank_themes(units, LABELS, TEXT_THRESHOLD)
+    assert ranked.iloc[0]["reach"] == 11 and ranked.iloc[0]["top_department"] is None
+
+
+# --------------------------------------------------------------------------- 8. the journey map
+
+def test_attack8_the_journey_map_hides_every_stage_the_theme_card_hides():
+    units = customer_units([(0, "Support", "Agent", 14, "delivery"), (0, "Support", "Agent", 7, "support"),
+                            (0, "Sales", "Rep", 6, "billing"), (1, "IT", "Dev", 11, "support")])
+    ranked = customers.rank_themes(units, LABELS, TEXT_THRESHOLD)
+    card = ranked.set_index("theme_id").loc[0, "stages"]
+    assert card["support"] is None and card["billing"] is None
+    # the page passes the comment threshold now; even at the score threshold the card's cells stay hidden
+    for threshold in (THRESHOLD, TEXT_THRESHOLD):
+        m = customers.theme_stage_matrix(units, ranked, threshold)
+        cells = {(r.theme_id, r.stage): r for r in m.itertuples()}
+        assert cells[(0, "support")].suppressed and pd.isna(cells[(0, "support")].people)
+        assert cells[(0, "billing")].suppressed
+
+
+def test_issue19_item3_a_large_theme_keeps_its_row_on_the_journey_map():
+    # 115 people at delivery, 1 at billing, 1 at support: the two small cells are hidden, not the row.
+    units = customer_units([(0, "Logistics", "Courier", 115, "delivery"), (0, "Finance", "Clerk", 1, "billing"),
+                            (0, "Support", "Agent", 1, "support"), (1, "IT", "Dev", 11, "support")])
+    ranked = customers.rank_themes(units, LABELS, TEXT_THRESHOLD)
+    m = customers.theme_stage_matrix(units, ranked, TEXT_THRESHOLD).set_index(["theme_id", "stage"])
+    assert m.loc[(0, "delivery"), "people"] == 115 and not m.loc[(0, "delivery"), "suppressed"]
+    assert m.loc[(0, "billing"), "suppressed"] and m.loc[(0, "support"), "suppressed"]
+    assert ranked.set_index("theme_id").loc[0, "stages"]["delivery"] == 115
