@@ -10,6 +10,7 @@ population suppressed consistently. The property-based test of pairs of views is
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -363,3 +364,68 @@ def test_issue19_item3_a_large_theme_keeps_its_row_on_the_journey_map():
     assert m.loc[(0, "delivery"), "people"] == 115 and not m.loc[(0, "delivery"), "suppressed"]
     assert m.loc[(0, "billing"), "suppressed"] and m.loc[(0, "support"), "suppressed"]
     assert ranked.set_index("theme_id").loc[0, "stages"]["delivery"] == 115
+
+
+# --------------------------------------------------------------------------- 9. Themes → Search
+
+def test_attack9_search_shows_no_quote_of_fewer_than_ten_people_and_says_nothing_about_how_many(
+        engine, settings, tmp_path):
+    from eevp.intake.ingest import ingest_file
+
+    raw = survey_rows([("2026-Q1", "Driver", "Field", 6), ("2026-Q1", "Engineer", "IT", 12)])
+    raw["Comment"] = [f"The depot heating is broken, says driver {i}." if r == "Driver" else f"Fine day {i}."
+                      for i, r in enumerate(raw["role"])]
+    ingest_file(engine, settings, "survey", raw.to_csv(index=False).encode(), "s.csv", SURVEY_MAPPING)
+    from eevp.themes.read import search_units
+
+    hits = search_units(engine, "depot heating")
+    assert len(hits) == 6  # six people wrote it: at the score threshold (5) they were quoted
+    assert customers.search_quotes(engine, hits["unit_id"].tolist(), settings) == []
+    assert len(customers.search_quotes(engine, search_units(engine, "fine day")["unit_id"].tolist(), settings)) > 0
+    # The page says one thing for "nothing matched" and "too few people wrote it".
+    page = (Path(__file__).resolve().parents[1] / "pages" / "5_Themes.py").read_text(encoding="utf-8")
+    assert "Fewer than {n} people wrote this" not in page and "min_group_size" not in page
+
+
+# --------------------------------------------------------------------------- 10. report themes
+
+def test_attack10_report_themes_keeps_themes_by_people_not_text_units():
+    table = pd.DataFrame({"theme_id": [0, 1], "label": ["Gillian", "Pay"], "keywords": [["gillian"], ["pay"]],
+                          "size": [12, 15], "by_source": [{}, {}], "sentiment": [{}, {}]})
+    # theme 0: 12 statements from 2 people; theme 1: 15 statements from 15 people
+    units = pd.DataFrame({"theme_id": [0] * 12 + [1] * 15, "kind": "survey",
+                          "record_id": [1] * 6 + [2] * 6 + list(range(3, 18)), "respondent_key": None})
+    out = theme_views.themes_payload(table, units, TEXT_THRESHOLD)
+    assert [t["label"] for t in out["themes"]] == ["Pay"] and out["themes"][0]["people"] == 15
+
+
+# --------------------------------------------------------------------------- 11. a viewer limited to HR on Exits
+
+def test_attack11_a_viewer_limited_to_hr_gets_only_hr_leavers_words_in_the_exit_heatmaps():
+    exits = exit_frame({("Recruiter", "HR", "Pay"): 12, ("Driver", "Field", "Pay"): 20})
+    units = pd.DataFrame({"id": range(32), "theme_id": [0] * 32, "kind": "exit", "record_id": exits["id"],
+                          "respondent_key": None, "role": exits["role"], "department": exits["department"]})
+    units = theme_views.with_person(units)
+    hr_exits = exits[exits["department"] == "HR"]  # eevp.store.auth.restrict for User("v", "viewer", ("HR",))
+    seen = theme_views.exit_units(units, hr_exits)
+    assert set(seen["department"]) == {"HR"}
+    cross = theme_views.theme_cross(seen, "department", TEXT_THRESHOLD, population=theme_views.exit_units(units, exits),
+                                    selections=reports.scope_of(hr_exits, exits))
+    assert set(cross["department"]) == {"HR"}
+
+
+def test_attack11_the_scoped_heatmap_agrees_with_the_company_one():
+    # Theme 0 by role: 11 recruiters in HR and 3 in Field. The company's cell (14) minus the HR viewer's
+    # (11) would be the 3 Field recruiters: the viewer's cell is hidden.
+    exits = exit_frame({("Recruiter", "HR", "Pay"): 11, ("Recruiter", "Field", "Pay"): 3,
+                        ("Driver", "Field", "Pay"): 20, ("Clerk", "HR", "Pay"): 12})
+    units = theme_views.with_person(pd.DataFrame({
+        "id": range(len(exits)), "theme_id": 0, "kind": "exit", "record_id": exits["id"], "respondent_key": None,
+        "role": exits["role"], "department": exits["department"]}))
+    company = theme_views.theme_cross(units, "role", TEXT_THRESHOLD).set_index("role")
+    assert company.loc["Recruiter", "people"] == 14
+    hr_exits = exits[exits["department"] == "HR"]
+    viewer = theme_views.theme_cross(theme_views.exit_units(units, hr_exits), "role", TEXT_THRESHOLD,
+                                     population=theme_views.exit_units(units, exits),
+                                     selections=reports.scope_of(hr_exits, exits)).set_index("role")
+    assert viewer.loc["Recruiter", "suppressed"]

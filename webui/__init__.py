@@ -28,6 +28,7 @@ from webui.data import (
     embedder,
     evp_frames,
     exits_frame,
+    exits_population,
     home_summary,
     run_analysis,
     survey_items,
@@ -50,7 +51,7 @@ from webui.widgets import (
 
 __all__ = [
     "PAGES", "allowed", "analysis_notice", "chart", "current_filters", "current_user", "data_key",
-    "embedder", "escape", "evp_frames", "exits_frame", "frame", "gate", "get_engine", "get_settings", "home_summary",
+    "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "frame", "gate", "get_engine", "get_settings", "home_summary",
     "lang", "navigation", "num", "page", "quote", "require_permission", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population",
     "survey_wide", "t", "table", "themes_and_units",

@@ -61,6 +61,13 @@ def survey_population(key: tuple) -> tuple:
     return full, reports.scope_of(restrict(current_user(), full), full)
 
 
+def exits_population(key: tuple) -> tuple:
+    """Every leaver and the current user's scope in them (see :func:`survey_population`). Never drawn."""
+
+    full = _exits_frame(key)
+    return full, reports.scope_of(restrict(current_user(), full), full)
+
+
 def exits_frame(key: tuple):
     return restrict(current_user(), _exits_frame(key))
 

@@ -442,6 +442,13 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
     return out[:n]
 
 
+def search_quotes(engine: Engine, unit_ids: list[int], settings, n: int = 20) -> list[dict]:
+    """Quotes for a search's hits: :func:`quotes` at the comment threshold (``settings.min_comment_group``),
+    never the score threshold. When it returns nothing, a page says the same words whether nothing
+    matched or too few people wrote what did (telling them apart would confirm that 1–9 people did)."""
+    return quotes(engine, unit_ids, n=n, min_people=settings.min_comment_group)
+
+
 def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dict:
     """The CLI's ``report customers --json``."""
     units = customer_units(engine)
