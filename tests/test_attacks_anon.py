@@ -9,12 +9,17 @@ population suppressed consistently. The property-based test of pairs of views is
 
 from __future__ import annotations
 
+import itertools
+import os
 import random
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from test_attacks import SURVEY_MAPPING, cli, groups, ingest, survey_rows  # noqa: F401 (cli is a fixture)
 
 from eevp.analytics import anonymity, customers, reports, theme_views
@@ -429,3 +434,134 @@ def test_attack11_the_scoped_heatmap_agrees_with_the_company_one():
                                      population=theme_views.exit_units(units, exits),
                                      selections=reports.scope_of(hr_exits, exits)).set_index("role")
     assert viewer.loc["Recruiter", "suppressed"]
+
+
+# --------------------------------------------------------------------------- pairs of views, generated
+
+#: Generated organisations per property test (recorded in SECURITY.md): 60 for EVP and the theme tables,
+#: 12 for the survey's pairs of views (each case computes ~20 views and ~200 pairs: ~2.5 s a case).
+CASES = int(os.environ.get("EEVP_PROPERTY_CASES", "60"))
+SURVEY_CASES = int(os.environ.get("EEVP_PROPERTY_CASES", "12"))
+#: No shrinking: a failing organisation is printed as generated (shrinking these tables takes minutes).
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate]
+
+
+def views_of(wide: pd.DataFrame) -> dict:
+    """Every view the Survey page, Home and the CLI publish for ``wide`` that a user can ask for, each as
+    the list of its visible figures: the tables by role, department and wave unfiltered and under each
+    one-value filter (a department — what a viewer limited to it sees —, a role, a wave) where the page
+    allows it, and the wave tab's trend for the same filters. A figure is the set of atoms (wave, role,
+    department) it adds up."""
+    atoms = set(map(tuple, wide[["wave", "role", "department"]].drop_duplicates().to_numpy()))
+    at = {"wave": 0, "role": 1, "department": 2}
+    out: dict = {}
+
+    def cells(keys: dict, where: dict) -> set:
+        return {a for a in atoms if all(a[at[c]] == v for c, v in keys.items())
+                and all(a[at[c]] in v for c, v in where.items())}
+
+    filters = [Filters()] + [Filters(department=(d,)) for d in wide["department"].unique()]
+    filters += [Filters(role=(r,)) for r in wide["role"].unique()] + [Filters(waves=(w,)) for w in ("W1", "W2")]
+    for f in filters:
+        sel = reports.filter_selections(f)
+        rows = f.apply(wide)
+        if not (reports.population_ok(len(wide), len(rows), THRESHOLD) and reports.filters_allowed(wide, f, THRESHOLD)):
+            continue
+        for by in ("role", "department", "wave"):
+            table = reports.segment_summary(rows, ITEMS, by, THRESHOLD, population=wide if sel else None,
+                                            selections=sel or None)
+            out[(by, repr(sel))] = [cells({by: g}, sel) for g, sup in zip(table["group"], table["suppressed"])
+                                    if not sup]
+        view = reports.wave_view(wide, f, THRESHOLD) if not f.waves else None
+        if view is not None:
+            trend = reports.segment_item_trend(view[0], ITEMS, "role", "Career growth", THRESHOLD, ["W1", "W2"],
+                                               population=wide, selections=view[1] or None)
+            out[("trend", repr(sel))] = [cells({"wave": w, "role": r}, view[1]) for w, r, sup in
+                                         zip(trend["wave"], trend["role"], trend["suppressed"]) if not sup]
+    return out
+
+
+def small_groups(frame: pd.DataFrame, dims, threshold: int, pairs: bool = True):
+    """Every group of one value, or (``pairs``) one value of each of two dims, holding 1..threshold-1 people."""
+    for i, a in enumerate(dims):
+        for b in [None, *dims[i + 1:]] if pairs else [None]:
+            keys = [a] if b is None else [a, b]
+            for key, n in anonymity.people(frame, keys).items():
+                if 0 < n < threshold:
+                    key = key if isinstance(key, tuple) else (key,)
+                    yield dict(zip(keys, key)), n
+
+
+org = st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3", "r4"]), st.sampled_from(["D1", "D2", "D3"]),
+                         st.integers(0, 9), st.integers(0, 9)), min_size=2, max_size=4,
+               unique_by=lambda t: t[0])
+
+
+@hsettings(max_examples=SURVEY_CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(spec=org)
+def test_no_pair_of_views_recovers_a_small_group(spec):
+    wide = wide_frame([(w, role, dept, n) for role, dept, n1, n2 in spec for w, n in (("W1", n1), ("W2", n2))])
+    if len(wide) < THRESHOLD:
+        return  # an organisation smaller than the threshold: its total is itself a small group
+    views = views_of(wide)
+    everyone = set(map(tuple, wide[["wave", "role", "department"]].drop_duplicates().to_numpy()))
+    at = {"wave": 0, "role": 1, "department": 2}
+    small = [(group, n, {a for a in everyone if all(a[at[c]] == v for c, v in group.items())})
+             for group, n in small_groups(wide, ["wave", "role", "department"], THRESHOLD, pairs=False)]
+    # any two views a user can ask for, with the total: differencing and every linear combination.
+    # Known limit: the targets are the groups of one value (a role, a department, a wave). A cell of two
+    # (the 1 person of role r2 in wave W1, when every other role sits in one wave) can still be solved
+    # from the role table and one wave's total: suppress_dimensions audits one-way groups, not cells.
+    for first, second in itertools.combinations_with_replacement(sorted(views), 2):
+        published = [everyone, *views[first], *views[second]]
+        for group, n, target in small:
+            assert not recoverable(published, target), (first, second, group, n)
+
+
+@hsettings(max_examples=CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(spec=org)
+def test_evp_by_role_and_by_department_recover_no_small_group(spec):
+    ratings = evp_ratings([(role, dept, n1 + n2) for role, dept, n1, n2 in spec], benefits=("Pension",))
+    if ratings["person"].nunique() < THRESHOLD:
+        return
+    published = [set(zip(ratings["role"], ratings["department"]))]
+    for by, at in (("role", 0), ("department", 1)):
+        for r in reports.evp_report(ratings, CATALOG, THRESHOLD, by)["rows"]:
+            if not r["suppressed"]:
+                published.append({a for a in published[0] if a[at] == r[by]})
+    for group, n in small_groups(ratings, ["role", "department"], THRESHOLD):
+        target = {a for a in published[0] if all(a[{"role": 0, "department": 1}[c]] == v for c, v in group.items())}
+        assert not recoverable(published, target), (group, n)
+
+
+@hsettings(max_examples=CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(spec=st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3"]), st.sampled_from(["D1", "D2"]),
+                               st.integers(0, 14), st.integers(0, 14)), min_size=2, max_size=3,
+                     unique_by=lambda t: t[0]),
+       scope=st.sampled_from(["D1", "D2"]))
+def test_theme_tables_reveal_no_count_under_ten_authors(spec, scope):
+    rows = [(theme, role, dept) for role, dept, n0, n1 in spec for theme, n in ((0, n0), (1, n1)) for _ in range(n)]
+    if not rows:
+        return
+    units = pd.DataFrame(rows, columns=["theme_id", "role", "department"])
+    units = units.assign(kind="exit", record_id=range(len(units)), respondent_key=None, id=range(len(units)))
+    units = theme_views.with_person(units)
+    atoms = set(zip(units["theme_id"], units["role"], units["department"]))
+    at = {"theme_id": 0, "role": 1, "department": 2}
+    published = []
+    reach = theme_views.reportable(pd.DataFrame({"theme_id": [0, 1]}), units, TEXT_THRESHOLD)
+    published += [{a for a in atoms if a[0] == t} for t in reach["theme_id"]]
+    seen = units[units["department"] == scope]
+    for seg in ("role", "department"):
+        for view, where in ((units, {}), (seen, {"department": {scope}})):
+            cross = theme_views.theme_cross(view, seg, TEXT_THRESHOLD, population=units if where else None,
+                                            selections={"department": (scope,)} if where else None)
+            for t, v, sup in zip(cross["theme_id"], cross[seg], cross["suppressed"]):
+                if not sup:
+                    published.append({a for a in atoms if a[0] == t and a[at[seg]] == v
+                                      and all(a[at[c]] in s for c, s in where.items())})
+    for group, n in small_groups(units, ["theme_id", "role", "department"], TEXT_THRESHOLD):
+        if "theme_id" not in group:
+            continue  # a group of people, not of authors of a theme
+        target = {a for a in atoms if all(a[at[c]] == v for c, v in group.items())}
+        assert not recoverable(published, target), (group, n)

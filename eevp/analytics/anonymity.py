@@ -433,6 +433,11 @@ def _keyed(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), _MISSING)
 
 
+def _back(value):
+    """A keyed value (:func:`_keyed`) as the caller names it: the missing sentinel becomes None."""
+    return None if value == _MISSING else value
+
+
 def _restrictions(frame: pd.DataFrame, selections) -> dict[str, set]:
     """``{column: selected values}`` for the selections that restrict a column of ``frame``."""
     out: dict[str, set] = {}
@@ -492,7 +497,7 @@ def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
     return True
 
 
-def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set:
+def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=()) -> set:
     """Groups of ``by`` that a view filtered by ``selections`` must hide, so that views agree.
 
     A group's figure in a filtered view is a sum of cells of the table group × filtered column
@@ -501,7 +506,10 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set
     takes some but not all of the group's hidden cells. So a wave filter cannot recover a small
     wave of a group from "all waves − the other waves", nor a filter on role the few people of
     one role in a group. Groups smaller than the threshold within the view are hidden anyway by
-    :func:`suppress`; pass the result as its ``hide``.
+    :func:`suppress`; pass the result as its ``hide``. With ``dims``, the tables ``by × d`` for every
+    filterable ``d`` of ``dims`` are audited together first (:func:`suppress_crossed`): the views filtered
+    to a department and to a role nested in it would otherwise give the other roles of that department,
+    wave by wave.
 
     Args:
         frame: the unfiltered rows (one per person, or with a :data:`PERSON` column), with ``by``.
@@ -527,6 +535,11 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set
         if counts.empty:
             continue
         mask = suppress_matrix(counts, threshold)
+        if dims:
+            crossed = suppress_crossed(frame[rows], [*dims, col], by, threshold).get(col, set())
+            extra = np.array([[(_back(c), _back(b)) in crossed for c in counts.columns] for b in counts.index],
+                             dtype=bool).reshape(counts.shape)
+            mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
         for group, line in mask.iterrows():
             if _straddles(set(line.index[line.to_numpy()]), selected):
                 hidden_groups.add(None if group == _MISSING else group)

@@ -122,7 +122,9 @@ def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None,
     """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
-        hide |= anonymity.hidden_by_filter(population, selections, by, threshold)
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims=dims)
+        # a filtered view never shows a group that the unfiltered table hides (department = D1, by department)
+        hide |= anonymity.suppress_dimensions(population, [*dims, by], threshold).get(by, set())
     return hide
 
 
@@ -339,8 +341,11 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     dims = survey_dims(wide, items)
     groups = _hidden(wide, segment, threshold, dims, population, selections)
     hidden_waves = _hidden(wide, "wave", threshold, dims, population, selections)
-    hide = np.array([[_in(s, groups) or _in(w, hidden_waves) for w in counts.columns] for s in counts.index],
-                    dtype=bool).reshape(counts.shape)
+    # the cells of wave × segment audited with those of wave × every other dimension (the views filtered
+    # to a department show its waves: a role nested in it would be the difference)
+    cells = anonymity.suppress_crossed(wide, [*dims, segment], "wave", threshold).get(segment, set())
+    hide = np.array([[_in(s, groups) or _in(w, hidden_waves) or (_key(s), _key(w)) in cells for w in counts.columns]
+                     for s in counts.index], dtype=bool).reshape(counts.shape)
     mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
     g["suppressed"] = [bool(mask.loc[s, w]) for s, w in zip(g[segment], g["wave"])]
     g["favourable"] = g["mean"].where(~g["suppressed"])

@@ -25,6 +25,10 @@ def with_person(units: pd.DataFrame) -> pd.DataFrame:
     return units.assign(person=person_ids(units["kind"].to_numpy(), units["record_id"].to_numpy(), keys).to_numpy())
 
 
+#: The columns theme tables are cut by (the Themes, Exits and Customer insights pages).
+THEME_DIMS = ("role", "department", "location", "tenure")
+
+
 def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Series | None = None, *,
                 population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
     """Theme × segment: distinct people per cell; cells under the threshold suppressed (with complements).
@@ -38,13 +42,18 @@ def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Se
     if u.empty:
         return pd.DataFrame(columns=["theme_id", "label", segment, "people", "suppressed"])
     counts = u.groupby(["theme_id", segment])["person"].nunique().unstack(fill_value=0)
-    hide = None
+    # theme × role and theme × department describe the same authors: audited together (a role nested
+    # in a department would otherwise be the department's cell minus its other roles)
+    crossed = anonymity.suppress_crossed(u, [*[d for d in THEME_DIMS if d in u], segment], "theme_id", threshold)
+    cells = crossed.get(segment, set())
+    hide = np.array([[(v, t) in cells for v in counts.columns] for t in counts.index],
+                    dtype=bool).reshape(counts.shape)
     if population is not None and selections:
         pop = population[population["theme_id"] >= 0]
         cell = pd.Series(list(zip(pop["theme_id"], pop[segment])), index=pop.index, dtype=object)
         hidden = anonymity.hidden_by_filter(pop.assign(_cell=cell), selections, "_cell", threshold)
-        hide = np.array([[(t, v) in hidden for v in counts.columns] for t in counts.index],
-                        dtype=bool).reshape(counts.shape)
+        hide |= np.array([[(t, v) in hidden for v in counts.columns] for t in counts.index],
+                         dtype=bool).reshape(counts.shape)
     mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
     full = counts.stack().rename("people").reset_index()
     full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full["theme_id"], full[segment])]
