@@ -192,8 +192,7 @@ def suppress(
     group_cols: list[str] | None = None,
     value_cols: list[str] | None = None,
     complementary: bool = True,
-    hide=None,
-    pooled: bool = True,
+    hide=None, pooled: bool = True,
 ) -> pd.DataFrame:
     """Hide small groups in an aggregate table, and the siblings that would let someone subtract.
 
@@ -212,8 +211,7 @@ def suppress(
        whole partition is suppressed (its total is itself a small group; guard it with
        :func:`safe_total` or by suppressing the total where it is shown).
 
-    This protects one dimension: the siblings of the last group column. For two-way tables
-    (theme × segment, item × segment) use :func:`suppress_matrix`.
+    This protects one dimension (the last group column); for two-way tables use :func:`suppress_matrix`.
 
     Args:
         table: one row per group with a count column.
@@ -226,8 +224,7 @@ def suppress(
         hide: optional booleans, one per row: rows to suppress whatever their ``n`` (for example
             groups that :func:`hidden_by_filter` finds unsafe in a filtered view); rule 2 then
             treats them like any suppressed row.
-        pooled: rule 2 asks for ``threshold`` people among the hidden siblings; False asks only
-            for two hidden siblings (see :func:`_complement_line`).
+        pooled: False asks rule 2 for two hidden siblings only (see :func:`_complement_line`).
 
     Returns:
         A copy of ``table`` with a boolean ``suppressed`` column; suppressed rows have ``n_col``
