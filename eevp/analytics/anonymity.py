@@ -595,6 +595,11 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
 
 
+#: Above this many non-empty cells in all the crossed tables together, :func:`suppress_crossed` audits the
+#: one-way tables only (its audit takes minutes on 300 roles × 12 reasons); a known limit (SECURITY.md).
+MAX_CROSSED_CELLS = 2000
+
+
 def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[str, set]:
     """Cells to hide in the two-way tables ``dim × inner`` (leavers by role and reason, by department
     and reason …), audited together with the one-way tables of every dim and of ``inner``.
@@ -617,6 +622,10 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[s
     dims = [d for d in dict.fromkeys(dims) if d in frame.columns and d != inner]
     if inner not in frame.columns or frame.empty:
         return {}
+    size = sum(len(frame[[d, inner]].drop_duplicates()) for d in dims)
+    if size > MAX_CROSSED_CELLS:  # the audit grows faster than the cells: the one-way audit only
+        hidden = suppress_dimensions(frame, [*dims, inner], threshold)
+        return {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
     pairs = {f"{d}\x1f{inner}": pd.Series(list(zip(_keyed(frame[d]), _keyed(frame[inner]))), index=frame.index,
                                            dtype=object) for d in dims}
     hidden = suppress_dimensions(frame.assign(**pairs), [*dims, inner, *pairs], threshold)

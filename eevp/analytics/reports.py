@@ -122,7 +122,7 @@ def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None,
     """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
-        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims=dims)
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold)
         # a filtered view never shows a group that the unfiltered table hides (department = D1, by department)
         hide |= anonymity.suppress_dimensions(population, [*dims, by], threshold).get(by, set())
     return hide
