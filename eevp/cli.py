@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from eevp.analytics import customers, reports
+from eevp.analytics import customers, reports, theme_views
 from eevp.bootstrap import load_demo, open_database
 from eevp.errors import EevpError, InputError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
@@ -27,7 +27,6 @@ from eevp.store.batches import clear_demo, delete_batch, has_demo, is_empty_of_d
 from eevp.store.db import current_version
 from eevp.store.lifecycle import backup, erase_respondent, export_texts, restore
 from eevp.themes.embeddings import SentenceTransformerEmbedder, get_embedder
-from eevp.themes.report import themes_report
 from eevp.themes.run import embed_all
 
 
@@ -180,7 +179,7 @@ def cmd_report(args) -> int:
     elif args.what == "exits":
         payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
     elif args.what == "themes":
-        payload = themes_report(engine, settings, source=args.source)
+        payload = theme_views.themes_report(engine, settings, source=args.source)
     else:
         payload = customers.report(engine, settings)
     _emit(args, payload)

@@ -17,10 +17,11 @@ ui.stop_if_empty(wide_all, "No survey data yet. Upload a survey batch on the Upl
 items = ui.survey_items(key)
 waves = ui.wave_order(key)
 
+population, scope = ui.survey_population(key)  # every row and the viewer's scope: for the anonymity checks
 wide, segments = ui.survey_filters(wide_all, items, waves)
-selections = reports.filter_selections(ui.current_filters())
-if not reports.population_ok(len(wide_all), len(wide), threshold) or \
-        not reports.filters_allowed(wide_all, ui.current_filters(), threshold):
+selections = reports.filter_selections(ui.current_filters(), scope)
+if not reports.population_ok(len(population), len(wide), threshold) or \
+        not reports.filters_allowed(population, ui.current_filters(), threshold, scope):
     st.warning(t("This selection has fewer than {n} responses, leaves fewer than {n} outside it, or differs from "
                  "another selection by fewer than {n} people. Widen the filters: small groups are never shown, to "
                  "protect anonymity.", n=threshold))
@@ -33,7 +34,7 @@ tab_heat, tab_enps, tab_dist, tab_drivers, tab_waves = st.tabs(
 
 with tab_heat:
     seg = st.selectbox(t("Compare by"), segments, format_func=ui.seg_label, key="heat_seg")
-    heat = reports.heatmap_table(wide, items, seg, threshold, population=wide_all, selections=selections)
+    heat = reports.heatmap_table(wide, items, seg, threshold, population=population, selections=selections)
     drawn = heat
     groups = heat[seg].dropna().unique().tolist()
     if len(groups) > MANY_GROUPS:  # hundreds of columns are unreadable: the ones that matter, the rest on demand
@@ -53,7 +54,7 @@ with tab_heat:
 
 with tab_enps:
     seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
-    table = reports.enps_by(wide, seg, threshold, population=wide_all, selections=selections)
+    table = reports.enps_by(wide, seg, threshold, population=population, selections=selections)
     visible = table[~table["suppressed"]]
     if len(visible):
         ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower()),
@@ -89,17 +90,19 @@ with tab_waves:
     st.caption(t("This tab compares waves, so it uses every wave with the other filters."))
     seg = st.selectbox(t("Segment"), segments, format_func=ui.seg_label, key="wave_seg")
     item = st.selectbox(t("Item"), items["item"].tolist(), key="wave_item")
-    across = ui.all_waves(wide_all)
-    if not reports.population_ok(len(wide_all), len(across), threshold):
+    view = reports.wave_view(population, ui.current_filters(), threshold, scope)
+    if view is None:
         st.warning(t("Widen the filters: the selection across waves is too small to show."))
         st.stop()
-    tr = reports.segment_item_trend(across, items, seg, item, threshold, waves)
+    across, across_sel = view
+    tr = reports.segment_item_trend(across, items, seg, item, threshold, waves, population=population,
+                                    selections=across_sel)
     if len(tr):
         ui.chart(charts.trend(tr[~tr["suppressed"]], x="wave", y="favourable", color=seg, sort=waves,
                               color_title=ui.seg_label(seg),
                               title=t("{item}: favourable by wave and {seg}", item=item, seg=ui.seg_label(seg).lower()), percent=True),
                  "Each line is one group; a falling line is a group losing confidence.")
-    deltas = reports.item_wave_deltas(across, items, waves, threshold)
+    deltas = reports.item_wave_deltas(across, items, waves, threshold, population=population, selections=across_sel)
     if len(deltas):
         st.caption(t("Change in favourable share between the last two waves; 'significant' uses a "
                      "two-proportion test at 5%."))

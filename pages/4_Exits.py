@@ -46,13 +46,15 @@ with tab_groups:
 with tab_text:
     cthr = settings.min_comment_group
     themes, units = ui.themes_and_units(key, "all")
-    ex = theme_views.exit_units(units, exits)
+    ex = theme_views.exit_units(units, exits)  # the leavers this user may see
+    everyone, scope = ui.exits_population(key)  # for the anonymity checks only: never drawn
+    ex_all = theme_views.exit_units(units, everyone)
     if themes.empty or ex.empty:
         st.info(t("Exit text themes appear here once exit interviews with comments are analysed."))
         st.stop()
     labels = themes.set_index("theme_id")["label"]
     st.caption(t("Themes of what leavers wrote. Cells with fewer than {n} people are hidden.", n=cthr))
-    cross = theme_views.trim(theme_views.theme_cross(ex, by, cthr, labels), by)
+    cross = theme_views.trim(theme_views.theme_cross(ex, by, cthr, labels, population=ex_all, selections=scope), by)
     if len(cross) and cross["people"].notna().any():
         ui.chart(charts.heatmap(cross, x=by, y="label", value="people",
                                 title=t("What leavers write about, by {by}", by=ui.seg_label(by).lower()),
@@ -73,12 +75,13 @@ with tab_text:
         st.info(t("Each group needs at least {n} leavers who wrote something.", n=cthr))
     st.subheader(t("What leavers tell us about customers"))
     cthemes, cunits = ui.themes_and_units(key, "customers")
-    cex = cunits[cunits["kind"] == "exit"] if len(cunits) else cunits
+    cex = theme_views.exit_units(cunits, exits) if len(cunits) else cunits
     if cthemes.empty or cex.empty:
         st.info(t("No customer statements from leavers yet."))
     else:
         clabels = cthemes.set_index("theme_id")["label"]
-        ccross = theme_views.trim(theme_views.theme_cross(cex, by, cthr, clabels), by)
+        ccross = theme_views.trim(theme_views.theme_cross(cex, by, cthr, clabels, population=theme_views.exit_units(
+            cunits, everyone), selections=scope), by)
         if len(ccross) and ccross["people"].notna().any():
             ui.chart(charts.heatmap(ccross, x=by, y="label", value="people",
                                     title=t("Customer problems leavers describe, by {by}",

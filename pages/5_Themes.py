@@ -6,7 +6,7 @@ import streamlit as st
 import webui as ui
 from eevp import charts
 from eevp.analytics import theme_views
-from eevp.analytics.customers import quotes
+from eevp.analytics.customers import quotes, search_quotes
 from eevp.errors import EevpError
 from eevp.themes.read import search_units
 from eevp.themes.run import rename_theme
@@ -124,12 +124,10 @@ with tab_search:
         except EevpError as exc:
             st.error(t(str(exc)))
             hits = pd.DataFrame(columns=["unit_id", "score"])
-        ids = hits["unit_id"].tolist() if len(hits) else []
-        found = quotes(engine, ids, n=20, min_people=settings.min_group_size)
-        if not ids:
-            st.info(t("Nothing found."))
-        elif not found:
-            st.info(t("Fewer than {n} people wrote this; their words are not shown.", n=settings.min_group_size))
+        found = search_quotes(engine, hits["unit_id"].tolist() if len(hits) else [], settings)
+        if not found:
+            st.info(t("Nothing to show: no statement matches, or fewer than {n} people wrote the ones that do.",
+                      n=cthr))
         for q in found:
             ui.quote(q["text"], q.get("comment"))
 

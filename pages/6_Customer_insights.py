@@ -88,9 +88,9 @@ with tab_rank:
                 ui.quote(q["text"], q.get("comment"))
 
 with tab_map:
-    sm = customers.theme_stage_matrix(units, ranked, settings.min_group_size)
+    sm = customers.theme_stage_matrix(units, ranked, settings.min_comment_group)
     ui.chart(charts.heatmap(sm, x="stage", y="label", value="people", title=t("Customer themes on the journey"),
-                            suppressed_label=t("fewer than {n} responses", n=settings.min_group_size),
+                            suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
                             scheme="blues", x_sort=list(customers.STAGES)),
              "Each cell counts people who raised the theme at this stage of the customer journey.")
     by_dept = customers.theme_by(units, ranked, "department", settings.min_comment_group)

@@ -24,21 +24,22 @@ LABELS = pd.DataFrame({"theme_id": [0, 1, 2], "label": ["Late deliveries", "Bill
 
 
 def test_systemic_local_and_ranking():
-    spec = [(0, d, "Agent", 6, "delivery", 1) for d in ["Sales", "Support", "Logistics", "Ops"]]
-    spec += [(1, "Finance", "Analyst", 14, "billing", 1), (1, "Sales", "Agent", 1, "billing", 1)]
+    # each department's cell holds 10 people: the rule sees only cells the tables would show
+    spec = [(0, d, "Agent", 10, "delivery", 1) for d in ["Sales", "Support", "Logistics", "Ops"]]
+    spec += [(1, "Finance", "Analyst", 14, "billing", 1)]
     spec += [(2, "IT", "Engineer", 4, None, 1)]
     spec += [(-1, d, "Agent", 3, None, 1) for d in ["HR", "IT", "Legal"]]
     ranked = rank_themes(_units(spec), LABELS, min_reach=10)
     assert ranked["label"].tolist() == ["Late deliveries", "Billing errors"]  # "Tiny" (4 people) left out
     late, billing = ranked.iloc[0], ranked.iloc[1]
-    assert (late.reach, late.departments, late.systemic, late.main_stage) == (24, 4, "systemic", "delivery")
-    assert (billing.reach, billing.departments, billing.systemic, billing.main_stage) == (15, 2, "local", "billing")
-    assert billing.top_department == "Finance" and abs(billing.top_department_share - 14 / 15) < 1e-9
+    assert (late.reach, late.departments, late.systemic, late.main_stage) == (40, 4, "systemic", "delivery")
+    assert (billing.reach, billing.departments, billing.systemic, billing.main_stage) == (14, 1, "local", "billing")
+    assert billing.top_department == "Finance" and billing.top_department_share == 1.0
 
 
 def test_rule_thresholds_are_configurable():
-    spec = [(0, d, d + " agent", 6, "delivery", 1) for d in ["Sales", "Support"]]
-    spec += [(-1, d, "Agent", 6, None, 1) for d in ["A", "B", "C", "D", "E", "F", "G", "H"]]
+    spec = [(0, d, d + " agent", 10, "delivery", 1) for d in ["Sales", "Support"]]
+    spec += [(-1, d, "Agent", 10, None, 1) for d in ["A", "B", "C", "D", "E", "F", "G", "H"]]
     units = _units(spec)
     strict = rank_themes(units, LABELS, 10, SystemicRule(dept_share=0.5, respondent_share=0.5))
     loose = rank_themes(units, LABELS, 10, SystemicRule(dept_share=0.2, respondent_share=0.5))
@@ -69,8 +70,10 @@ def test_a_stray_mention_does_not_count_a_department():
     units = _units(spec)
     default = rank_themes(units, LABELS, 10).iloc[0]
     assert default.departments == 5 and default.systemic == "spread"  # 12 of 16 in Support: below 80%
+    # The four one-person cells are hidden (and Support with them): however low the slider goes, a hidden
+    # cell counts as nobody, so the slider cannot tell how many people it holds.
     one_is_enough = rank_themes(units, LABELS, 10, SystemicRule(dept_min_people=1)).iloc[0]
-    assert one_is_enough.systemic == "systemic"
+    assert one_is_enough.systemic == "spread"
 
 
 def test_the_rule_explains_itself_with_its_numbers():
@@ -130,9 +133,9 @@ def test_corrections_reach_the_same_and_near_identical_statements(engine, settin
 def test_a_rule_change_reuses_the_theme_stats_and_classifies_as_a_fresh_ranking():
     from eevp.analytics.customers import theme_stats
 
-    spec = [(0, d, "Agent", 6, "delivery", 1) for d in ["Sales", "Support"]]
+    spec = [(0, d, "Agent", 10, "delivery", 1) for d in ["Sales", "Support"]]
     spec += [(1, "Finance", "Analyst", 14, "billing", 1)]
-    spec += [(-1, d, "Agent", 6, None, 1) for d in ["A", "B", "C", "D", "E", "F", "G", "H"]]
+    spec += [(-1, d, "Agent", 10, None, 1) for d in ["A", "B", "C", "D", "E", "F", "G", "H"]]
     units = _units(spec)
     stats = theme_stats(units, LABELS, 10)
     for rule in (SystemicRule(dept_share=0.5, respondent_share=0.5), SystemicRule(dept_share=0.2, respondent_share=0.5),
@@ -160,9 +163,9 @@ def test_size_alone_does_not_make_a_theme_systemic():
     spec += [(-1, d, "Agent", 2, None, 1) for d in ["Sales", "IT", "HR", "Ops", "Legal"]]
     late = rank_themes(_units(spec), LABELS, 10).iloc[0]
     assert late.reach == 15 and late.systemic == "local"
-    spread = _units([(0, "Support", "Agent", 7, "support", 1), (0, "Sales", "Agent", 4, "support", 1)]
+    spread = _units([(0, "Support", "Agent", 10, "support", 1), (0, "Sales", "Courier", 10, "support", 1)]
                     + [(-1, d, "Agent", 2, None, 1) for d in ["IT", "HR", "Ops", "Legal", "A", "B", "C", "D"]])
-    assert rank_themes(spread, LABELS, 10).iloc[0].systemic == "systemic"  # 11 of 27 people, in two departments
+    assert rank_themes(spread, LABELS, 10).iloc[0].systemic == "systemic"  # 20 of 36 people, in two departments
 
 
 def test_praise_is_told_apart_and_severity_ranks_problems():

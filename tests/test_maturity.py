@@ -231,7 +231,8 @@ def test_evidence_on_a_small_organisation(engine, settings):
         "leavers": 20, "leavers_customers": 10,
         "leavers_customers_quarter": None,  # 7 people: below the threshold of 10
         "customer_share_survey": 3 / 6, "customer_share_exit": 10 / 30, "customer_share_focus": 1 / 4}
-    assert facts(ev, "voice") == {"customer_themes": 1, "systemic_themes": 1, "new_themes": 0, "incidents": 3,
+    # Not systemic: the rule sees only department cells a table would show (10 people or more), and none is.
+    assert facts(ev, "voice") == {"customer_themes": 1, "systemic_themes": 0, "new_themes": 0, "incidents": 3,
                                   "negative_share": 11 / 14}
     assert facts(ev, "technology") == {"tagged_share": 40 / 41, "review_sample": 4, "reviewed": 4,
                                        "precision": 2 / 3, "model_built": date(2026, 10, 5)}

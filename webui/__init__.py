@@ -30,9 +30,11 @@ from webui.data import (
     embedder,
     evp_frames,
     exits_frame,
+    exits_population,
     home_summary,
     run_analysis,
     survey_items,
+    survey_population,
     survey_wide,
     themes_and_units,
     wave_order,
@@ -41,7 +43,6 @@ from webui.frame import PAGES, frame, gate, navigation, page
 from webui.localise import seg_label
 from webui.login import role_name
 from webui.widgets import (
-    all_waves,
     analysis_notice,
     chart,
     columns_left_out,
@@ -55,10 +56,11 @@ from webui.widgets import (
 )
 
 __all__ = [
-    "PAGES", "all_waves", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
-    "data_key", "embedder", "escape", "evp_frames", "exits_frame", "file_uploader", "frame", "gate", "get_engine",
-    "get_settings", "guarded", "home_summary",
+    "PAGES", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
+    "data_key", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
+    "gate", "get_engine", "get_settings", "guarded", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
-    "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_wide", "t", "table", "themes_and_units",
+    "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
+    "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

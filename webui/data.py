@@ -53,6 +53,21 @@ def survey_wide(key: tuple):
     return restrict(current_user(), _survey_wide(key))
 
 
+def survey_population(key: tuple) -> tuple:
+    """Every survey response and the current user's scope in them (``{}`` when they see every row):
+    for the anonymity checks only, so that a scoped viewer's tables agree with the company's. Never drawn."""
+
+    full = _survey_wide(key)
+    return full, reports.scope_of(restrict(current_user(), full), full)
+
+
+def exits_population(key: tuple) -> tuple:
+    """Every leaver and the current user's scope in them (see :func:`survey_population`). Never drawn."""
+
+    full = _exits_frame(key)
+    return full, reports.scope_of(restrict(current_user(), full), full)
+
+
 def exits_frame(key: tuple):
     return restrict(current_user(), _exits_frame(key))
 
@@ -64,8 +79,10 @@ def evp_frames(key: tuple):
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _home_summary(key: tuple, user, threshold: int) -> dict:
-    wide, exits = restrict(user, _survey_wide(key)), restrict(user, _exits_frame(key))
-    return reports.home_summary(wide, survey_items(key), exits, wave_order(key), threshold)
+    full = _survey_wide(key)
+    wide, exits = restrict(user, full), restrict(user, _exits_frame(key))
+    return reports.home_summary(wide, survey_items(key), exits, wave_order(key), threshold, population=full,
+                                selections=reports.scope_of(wide, full))
 
 
 def home_summary(key: tuple, threshold: int) -> dict:

@@ -120,7 +120,6 @@ def survey_filters(wide, items, waves):
             chosen[name] = tuple(_kept_multiselect(seg_label(name), options, f"f_{name}"))
     f = Filters(waves=tuple(chosen_waves), **{k: v for k, v in chosen.items() if k in SEGMENTS},
                 segments=tuple((k, v) for k, v in chosen.items() if k not in SEGMENTS))
-    st.session_state["_filters_all_waves"] = replace(f, waves=())
     st.session_state["_filters"] = f
     return f.apply(wide), segments
 
@@ -142,12 +141,6 @@ def current_filters():
     """The Filters chosen in the sidebar on this run (see survey_filters)."""
 
     return st.session_state.get("_filters") or Filters()
-
-
-def all_waves(wide):
-    """``wide`` with the current segment filters but every wave (for comparisons across waves)."""
-    f = st.session_state.get("_filters_all_waves")
-    return f.apply(wide) if f is not None else wide
 
 
 def analysis_notice() -> bool:

@@ -18,6 +18,11 @@ Four protections, each a small pure function:
   consistent with the unfiltered tables, so that differences between views never isolate a
   small group.
 
+Counts are of **people**, never of rows, ratings or responses: a frame passed to the functions
+below may carry a ``person`` column (:data:`PERSON`: a pseudonymous respondent key, or the source
+record), and every count is of distinct values of it (the same three people answering in two
+waves are three people, not six). A frame without it has one row per person.
+
 Zero cells (``n == 0``) describe nobody, so they are shown as they are; they are only hidden
 as a last resort, to give a lone suppressed cell a partner when no non-empty sibling is left.
 """
@@ -33,16 +38,22 @@ from eevp.errors import InputError
 from eevp.settings import MIN_ALLOWED_THRESHOLD
 
 __all__ = [
+    "PERSON",
     "SUPPRESSED_LABEL",
     "check_threshold",
     "filter_allowed",
     "hidden_by_filter",
+    "people",
     "safe_total",
     "suppress",
+    "suppress_crossed",
     "suppress_dimensions",
     "suppress_matrix",
     "suppressed_label",
 ]
+
+#: The column that says who a row is about (distinct values are counted as people).
+PERSON = "person"
 
 #: Text shown in place of a suppressed value.
 SUPPRESSED_LABEL = "fewer than {threshold} responses"
@@ -73,6 +84,26 @@ def check_threshold(value) -> int:
     if math.isnan(number) or math.isinf(number):
         raise InputError(f"The anonymity threshold must be a whole number such as 5, got {value!r}.")
     return max(MIN_ALLOWED_THRESHOLD, math.ceil(number))
+
+
+def people(frame: pd.DataFrame, keys) -> pd.Series:
+    """Distinct people per group of ``keys`` (rows, when ``frame`` has no :data:`PERSON` column).
+
+    Missing key values form their own group. This is the one count every table's ``n`` comes from.
+    """
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    by = [frame[k] for k in keys]
+    if PERSON in frame.columns:
+        return frame.groupby(by, dropna=False)[PERSON].nunique()
+    return frame.groupby(by, dropna=False).size()
+
+
+def _people_by_codes(frame: pd.DataFrame, codes: np.ndarray, size: int) -> np.ndarray:
+    """Distinct people per integer code 0..size-1."""
+    if PERSON not in frame.columns:
+        return np.bincount(codes, minlength=size).astype(float)
+    pairs = pd.DataFrame({"c": codes, "p": frame[PERSON].to_numpy()}).drop_duplicates()
+    return np.bincount(pairs["c"].to_numpy(), minlength=size).astype(float)
 
 
 def suppressed_label(threshold) -> str:
@@ -112,7 +143,7 @@ def _primary(n: np.ndarray, threshold: int) -> np.ndarray:
 
 
 def _complement_line(
-    n: np.ndarray, mask: np.ndarray, threshold: int, usable_zero: np.ndarray | None = None
+    n: np.ndarray, mask: np.ndarray, threshold: int, usable_zero: np.ndarray | None = None, pooled: bool = True
 ) -> np.ndarray:
     """Hide more siblings until the hidden set has ≥ 2 members and ≥ threshold people.
 
@@ -120,7 +151,10 @@ def _complement_line(
     only after every non-empty one, since they add no people. If the line runs out of
     siblings, everything it has is hidden, which is the best that can be done. ``usable_zero``
     marks the empty siblings worth hiding (in a matrix, an empty cell whose other line total is
-    0 is known to be 0, so hiding it protects little; such cells come last).
+    0 is known to be 0, so hiding it protects little; such cells come last). With ``pooled`` False
+    the hidden set needs only two members (the fewest cells that stop a subtraction giving one
+    group), not ``threshold`` people together: for lines whose hidden cells are not groups of
+    people in their own right (the journey stages of one theme).
     """
     mask = mask.copy()
     if not mask.any():
@@ -129,7 +163,7 @@ def _complement_line(
     order = np.lexsort((np.arange(len(n)), mass))  # smallest first, ties in order
     hidden, people = int(mask.sum()), float(mass[mask].sum())  # kept up to date: a line may have 1,000 cells
     for i in order:
-        if mass[i] > 0 and not (hidden >= 2 and people >= threshold) and not mask[i]:
+        if mass[i] > 0 and not (hidden >= 2 and (not pooled or people >= threshold)) and not mask[i]:
             mask[i] = True
             hidden, people = hidden + 1, people + mass[i]
     # Every non-empty sibling is hidden: an empty one is the only partner left. Prefer one that
@@ -161,7 +195,7 @@ def suppress(
     group_cols: list[str] | None = None,
     value_cols: list[str] | None = None,
     complementary: bool = True,
-    hide=None,
+    hide=None, pooled: bool = True,
 ) -> pd.DataFrame:
     """Hide small groups in an aggregate table, and the siblings that would let someone subtract.
 
@@ -180,8 +214,7 @@ def suppress(
        whole partition is suppressed (its total is itself a small group; guard it with
        :func:`safe_total` or by suppressing the total where it is shown).
 
-    This protects one dimension: the siblings of the last group column. For two-way tables
-    (theme × segment, item × segment) use :func:`suppress_matrix`.
+    This protects one dimension (the last group column); for two-way tables use :func:`suppress_matrix`.
 
     Args:
         table: one row per group with a count column.
@@ -194,6 +227,7 @@ def suppress(
         hide: optional booleans, one per row: rows to suppress whatever their ``n`` (for example
             groups that :func:`hidden_by_filter` finds unsafe in a filtered view); rule 2 then
             treats them like any suppressed row.
+        pooled: False asks rule 2 for two hidden siblings only (see :func:`_complement_line`).
 
     Returns:
         A copy of ``table`` with a boolean ``suppressed`` column; suppressed rows have ``n_col``
@@ -213,7 +247,7 @@ def suppress(
     if hide is not None:
         mask |= np.asarray(hide, dtype=bool)
     if complementary and len(out):
-        mask = _complement_partitions(out, n, mask, group_cols[:-1], threshold)
+        mask = _complement_partitions(out, n, mask, group_cols[:-1], threshold, pooled)
     if value_cols is None:
         value_cols = [c for c in out.columns if c not in {*group_cols, n_col, "suppressed"}]
     _blank(out, [n_col, *value_cols], mask)
@@ -222,17 +256,17 @@ def suppress(
 
 
 def _complement_partitions(
-    table: pd.DataFrame, n: np.ndarray, mask: np.ndarray, keys: list[str], threshold: int
+    table: pd.DataFrame, n: np.ndarray, mask: np.ndarray, keys: list[str], threshold: int, pooled: bool = True
 ) -> np.ndarray:
     """Apply :func:`_complement_line` within each partition of ``table`` by ``keys``."""
     mask = mask.copy()
     if not keys:
-        return _complement_line(n, mask, threshold)
+        return _complement_line(n, mask, threshold, pooled=pooled)
     positions = pd.RangeIndex(len(table))
     groups = pd.Series(positions).groupby([table[k].to_numpy() for k in keys], dropna=False).groups
     for idx in groups.values():
         pos = np.asarray(list(idx), dtype=int)
-        mask[pos] = _complement_line(n[pos], mask[pos], threshold)
+        mask[pos] = _complement_line(n[pos], mask[pos], threshold, pooled=pooled)
     return mask
 
 
@@ -399,6 +433,11 @@ def _keyed(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), _MISSING)
 
 
+def _back(value):
+    """A keyed value (:func:`_keyed`) as the caller names it: the missing sentinel becomes None."""
+    return None if value == _MISSING else value
+
+
 def _restrictions(frame: pd.DataFrame, selections) -> dict[str, set]:
     """``{column: selected values}`` for the selections that restrict a column of ``frame``."""
     out: dict[str, set] = {}
@@ -438,7 +477,7 @@ def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
     of a group that the tables hide to protect a group nested elsewhere).
 
     Args:
-        frame: the unfiltered rows (one per person).
+        frame: the unfiltered rows (one per person, or with a :data:`PERSON` column).
         selections: ``{column: values}``; an empty selection, or a column not in ``frame``, does
             not filter.
         threshold: anonymity threshold (clamped by :func:`check_threshold`).
@@ -458,7 +497,7 @@ def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
     return True
 
 
-def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set:
+def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=()) -> set:
     """Groups of ``by`` that a view filtered by ``selections`` must hide, so that views agree.
 
     A group's figure in a filtered view is a sum of cells of the table group × filtered column
@@ -467,10 +506,13 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set
     takes some but not all of the group's hidden cells. So a wave filter cannot recover a small
     wave of a group from "all waves − the other waves", nor a filter on role the few people of
     one role in a group. Groups smaller than the threshold within the view are hidden anyway by
-    :func:`suppress`; pass the result as its ``hide``.
+    :func:`suppress`; pass the result as its ``hide``. With ``dims``, the tables ``by × d`` for every
+    filterable ``d`` of ``dims`` are audited together first (:func:`suppress_crossed`): the views filtered
+    to a department and to a role nested in it would otherwise give the other roles of that department,
+    wave by wave.
 
     Args:
-        frame: the unfiltered rows (one per person), with the ``by`` column.
+        frame: the unfiltered rows (one per person, or with a :data:`PERSON` column), with ``by``.
         selections: ``{column: values}`` of the view.
         by: the column the view's table is grouped by.
         threshold: anonymity threshold.
@@ -488,10 +530,16 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold) -> set
         if col == by:
             continue  # the groups are the filtered values themselves: primary suppression covers it
         rows = _others(frame, keyed, restrict, col)
-        counts = pd.crosstab(keyed[by][rows], keyed[col][rows])
+        cell = frame[rows].assign(_by=keyed[by][rows], _col=keyed[col][rows])
+        counts = people(cell, ["_by", "_col"]).unstack(fill_value=0)
         if counts.empty:
             continue
         mask = suppress_matrix(counts, threshold)
+        if dims:
+            crossed = suppress_crossed(frame[rows], [*dims, col], by, threshold).get(col, set())
+            extra = np.array([[(_back(c), _back(b)) in crossed for c in counts.columns] for b in counts.index],
+                             dtype=bool).reshape(counts.shape)
+            mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
         for group, line in mask.iterrows():
             if _straddles(set(line.index[line.to_numpy()]), selected):
                 hidden_groups.add(None if group == _MISSING else group)
@@ -518,7 +566,7 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     linear-programming attack on a sparse three-way structure can still narrow a value down).
 
     Args:
-        frame: one row per person.
+        frame: one row per person, or rows with a :data:`PERSON` column.
         dims: the columns whose one-way tables may be shown (columns absent from ``frame`` are
             left out).
         threshold: anonymity threshold (clamped by :func:`check_threshold`).
@@ -531,7 +579,7 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     codes, labels = {}, {}
     for d in dims:
         codes[d], labels[d] = pd.factorize(_keyed(frame[d]), sort=True)
-    counts = {d: np.bincount(codes[d], minlength=len(labels[d])).astype(float) for d in dims}
+    counts = {d: _people_by_codes(frame, codes[d], len(labels[d])) for d in dims}
     hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
     cells = {}
     for i, a in enumerate(dims):
@@ -548,6 +596,46 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
             break  # every row that could be hidden is hidden
         hidden[extra[0]][extra[1]] = True
     return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+
+
+#: Above this many non-empty cells in all the crossed tables together, :func:`suppress_crossed` audits the
+#: one-way tables only (its audit takes minutes on 300 roles × 12 reasons); a known limit (SECURITY.md).
+MAX_CROSSED_CELLS = 2000
+
+
+def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[str, set]:
+    """Cells to hide in the two-way tables ``dim × inner`` (leavers by role and reason, by department
+    and reason …), audited together with the one-way tables of every dim and of ``inner``.
+
+    The tables of one population cut by two nested dimensions give each other away inside a column
+    too: "department Field, reason Pay" minus "Sales Rep, reason Pay" is the drivers who left for
+    pay. So each table's cells are treated as the groups of one more dimension (the pair of values)
+    and :func:`suppress_dimensions` audits them all at once with the one-way tables (the margins).
+
+    Args:
+        frame: one row per person, or rows with a :data:`PERSON` column.
+        dims: the columns each crossed with ``inner`` in a published table.
+        inner: the column of the tables' other side (``reason``).
+        threshold: anonymity threshold.
+
+    Returns:
+        ``{dim: {(value, inner value), ...}}`` cells to hide, and ``{dim: values}`` / ``{inner: values}``
+        for the one-way tables under the same names prefixed by ``"="`` (``"=role"``).
+    """
+    dims = [d for d in dict.fromkeys(dims) if d in frame.columns and d != inner]
+    if inner not in frame.columns or frame.empty:
+        return {}
+    size = sum(len(frame[[d, inner]].drop_duplicates()) for d in dims)
+    if size > MAX_CROSSED_CELLS:  # the audit grows faster than the cells: the one-way audit only
+        hidden = suppress_dimensions(frame, [*dims, inner], threshold)
+        return {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
+    pairs = {f"{d}\x1f{inner}": pd.Series(list(zip(_keyed(frame[d]), _keyed(frame[inner]))), index=frame.index,
+                                           dtype=object) for d in dims}
+    hidden = suppress_dimensions(frame.assign(**pairs), [*dims, inner, *pairs], threshold)
+    out = {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
+    for d in dims:
+        out[d] = {tuple(None if v == _MISSING else v for v in cell) for cell in hidden[f"{d}\x1f{inner}"]}
+    return out
 
 
 def _solved_margins(dims, counts, hidden, cells) -> dict[str, np.ndarray]:

@@ -280,36 +280,35 @@ def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd
     periods = sorted(units["period"].dropna().unique())
     lab = labels.set_index("theme_id") if len(labels) else pd.DataFrame(columns=["label", "keywords"])
     reach_of = u.groupby("theme_id")["person"].nunique()
+    u = u[u["theme_id"].isin(reach_of.index[reach_of >= min_reach])]
+    mains, core_dept_of, core_role_of = _cores(u, min_reach)
     rows = []
-    for theme, g in u[u["theme_id"].isin(reach_of.index[reach_of >= min_reach])].groupby("theme_id"):
+    for theme, g in u.groupby("theme_id"):
         reach = int(reach_of[theme])
         per_dept = g.groupby("department")["person"].nunique()
         per_role = g.groupby("role")["person"].nunique()
-        # Where a theme is raised is judged on its core: the statements at its main stage (a billing
-        # theme's stray delivery statements, clustered in by similar wording, do not spread it).
-        main = _main_stage(g, min_reach)
+        main = mains[theme]
         core = g[g["stage"] == main] if main else g
         core_reach = max(core["person"].nunique(), 1)
-        core_dept = core.groupby("department")["person"].nunique()
-        core_role = core.groupby("role")["person"].nunique()
+        core_dept, core_role = core_dept_of.get(theme, {}), core_role_of.get(theme, {})
         rows.append({
             "theme_id": int(theme),
             "label": lab["label"].get(theme, f"Theme {theme}") if len(lab) else f"Theme {theme}",
             "keywords": lab["keywords"].get(theme, []) if len(lab) else [],
             "reach": reach, "statements": len(g), "roles": int(g["role"].nunique()),
             "departments": int(g["department"].nunique()),
-            "top_department": per_dept.idxmax(),
+            "top_department": per_dept.idxmax() if per_dept.max() >= min_reach else None,
             "top_department_share": float(per_dept.max() / reach) if per_dept.max() >= min_reach else None,
             "top_role_share": float(per_role.max() / reach) if per_role.max() >= min_reach else None,
-            "stages": _safe_counts(g, "stage", min_reach),
+            "stages": _safe_counts(g, "stage", min_reach, pooled=False),
             "main_stage": main,
             "sources": _safe_counts(g, "kind", min_reach),
             "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
             "trend": _safe_counts(g, "period", min_reach, people=True, index=periods),
             "new": bool((g["batch_id"] == latest_batch).all() and several_batches),
-            "_per_dept": {k: int(v) for k, v in core_dept.items()},
-            "_dept_share": _top_share(core_dept, core_reach),
-            "_role_share": _top_share(core_role, core_reach),
+            "_per_dept": core_dept,
+            "_dept_share": _top_share(pd.Series(core_dept, dtype=float), core_reach),
+            "_role_share": _top_share(pd.Series(core_role, dtype=float), core_reach),
             "_known_share": float(core.loc[core["department"] != NOT_GIVEN, "person"].nunique() / core_reach),
             "_praise": bool((g["cls"] == "customer_positive").mean() > 0.5) if "cls" in g else False,
             "severity": _theme_severity(g),
@@ -322,10 +321,33 @@ def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd
     return out.reset_index(drop=True)
 
 
+def _cores(u: pd.DataFrame, min_reach: int) -> tuple[dict, dict, dict]:
+    """Per theme: its main stage, and the people of its core per department and per role, visible cells only.
+
+    Where a theme is raised is judged on its core: the statements at its main stage (a billing theme's
+    stray delivery statements, clustered in by similar wording, do not spread it). The systemic/local
+    rule and its sliders see only the cells a theme × department (or role) table of the core would
+    show (:func:`eevp.analytics.anonymity.suppress_matrix` at ``min_reach``): a hidden cell counts as
+    nobody, so sweeping a slider never tells how many people a hidden cell holds.
+    """
+    mains = {theme: _main_stage(g, min_reach) for theme, g in u.groupby("theme_id")}
+    main_of = u["theme_id"].map(mains)
+    core = u[main_of.isna() | (u["stage"] == main_of)]
+    visible = []
+    for segment in ("department", "role"):
+        cross = theme_cross(core, segment, min_reach)
+        cross = cross[~cross["suppressed"].astype(bool) & (cross["people"].fillna(0) > 0)]
+        per: dict = {}
+        for theme, value, people in zip(cross["theme_id"], cross[segment], cross["people"]):
+            per.setdefault(theme, {})[value] = int(people)
+        visible.append(per)
+    return mains, visible[0], visible[1]
+
+
 def _top_share(per: pd.Series, reach: int) -> float:
     """The largest named group's share of the people (0 when no group is named)."""
     named = per.drop(NOT_GIVEN, errors="ignore")
-    return float(named.max() / reach) if len(named) else 0.0
+    return float(named.max() / reach) if len(named) else 0.0  # no named group visible: nothing concentrated
 
 
 def _theme_severity(g: pd.DataFrame) -> float:
@@ -349,8 +371,10 @@ def _main_stage(units: pd.DataFrame, threshold: int) -> str | None:
     return str(per.sort_values(ascending=False, kind="stable").index[0])
 
 
-def _safe_counts(units: pd.DataFrame, col: str, threshold: int, people: bool = False, index=None) -> dict:
-    """Statements (or people) per value of ``col``; None where fewer than ``threshold`` people stand behind it."""
+def _safe_counts(units: pd.DataFrame, col: str, threshold: int, people: bool = False, index=None,
+                 pooled: bool = True) -> dict:
+    """Statements (or people) per value of ``col``; None where fewer than ``threshold`` people stand behind it
+    (with complements; ``pooled`` as in :func:`eevp.analytics.anonymity.suppress`)."""
     sub = units.dropna(subset=[col])
     per = sub.groupby(col)["person"].nunique()
     if index is not None:
@@ -359,24 +383,30 @@ def _safe_counts(units: pd.DataFrame, col: str, threshold: int, people: bool = F
     if per.empty:
         return {}
     t = pd.DataFrame({"key": per.index, "n": per.to_numpy(), "value": value.to_numpy()})
-    t = anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=["key"], value_cols=["value"])
+    t = anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=["key"], value_cols=["value"], pooled=pooled)
     return {k: (None if s else int(v)) for k, v, s in zip(t["key"], t["value"], t["suppressed"])}
 
 
 def theme_stage_matrix(units: pd.DataFrame, ranked: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Theme × journey stage: people who raised it (cells under the threshold suppressed)."""
+    """Theme × journey stage: people who raised it at each stage.
+
+    A cell is hidden when fewer than ``threshold`` people (pass the comment threshold) stand behind it,
+    and so is every stage the theme's card hides (``ranked["stages"]``, at the ranking's threshold):
+    the map and the cards agree. Within a theme, the fewest cells are hidden that stop a subtraction
+    from the theme's reach: the small stages and, when only one is small, the next smallest one
+    (``pooled=False``: never a whole row of a large theme because its two small stages add up to few).
+    """
     u = units[units["theme_id"].isin(ranked["theme_id"]) & units["stage"].notna()]
     if u.empty:
-        return pd.DataFrame(columns=["label", "stage", "people", "suppressed"])
-    g = u.groupby(["theme_id", "stage"])["person"].nunique()
-    counts = g.unstack(fill_value=0)
-    mask = anonymity.suppress_matrix(counts, threshold)
-    full = counts.stack().rename("people").reset_index()
-    full["suppressed"] = [bool(mask.loc[a, b]) for a, b in zip(full["theme_id"], full["stage"])]
-    full["people"] = full["people"].where(~full["suppressed"])
-    full = full[(full["people"] > 0) | full["suppressed"]]
+        return pd.DataFrame(columns=["theme_id", "stage", "people", "suppressed", "label"])
+    cells = anonymity.people(u, ["theme_id", "stage"]).rename("people").reset_index()
+    card = {(t, stage) for t, stages in zip(ranked["theme_id"], ranked["stages"])
+            for stage, v in (stages or {}).items() if v is None}
+    hide = [(t, stage) in card for t, stage in zip(cells["theme_id"], cells["stage"])]
+    full = anonymity.suppress(cells, n_col="people", threshold=threshold, group_cols=["theme_id", "stage"],
+                              value_cols=[], hide=hide, pooled=False)
     full["label"] = full["theme_id"].map(ranked.set_index("theme_id")["label"])
-    return full
+    return full.reset_index(drop=True)
 
 
 def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold: int) -> pd.DataFrame:
@@ -436,6 +466,13 @@ def whole_comments(engine: Engine, answers: set[tuple]) -> dict[tuple, str]:
                                                             t.c.question == question)).order_by(t.c.seq)).all()
             out[(batch_id, record_no, question)] = [r.text for r in rows]
     return {k: " ".join(v) for k, v in out.items() if len(v) > 1}
+
+
+def search_quotes(engine: Engine, unit_ids: list[int], settings, n: int = 20) -> list[dict]:
+    """Quotes for a search's hits: :func:`quotes` at the comment threshold (``settings.min_comment_group``),
+    never the score threshold. When it returns nothing, a page says the same words whether nothing
+    matched or too few people wrote what did (telling them apart would confirm that 1–9 people did)."""
+    return quotes(engine, unit_ids, n=n, min_people=settings.min_comment_group)
 
 
 def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dict:

@@ -8,6 +8,7 @@ stops recovery by subtraction. Inputs are the respondent-level frames of :mod:`e
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -44,8 +45,9 @@ def population_ok(n_total: int, n_filtered: int, threshold: int) -> bool:
 
 #: Columns a survey or exit table may be grouped by (besides a survey's extra segment columns).
 SURVEY_DIMS = ("role", "department", "location", "tenure", "wave")
-EXIT_DIMS = ("role", "department", "location", "tenure", "quarter")
-_NOT_SEGMENTS = {"id", "batch_id", "wave_date", "enps", "wave_no", "respondent_key"}
+EXIT_DIMS = ("role", "department", "location", "tenure", "quarter", "reason")
+EVP_DIMS = ("role", "department")
+_NOT_SEGMENTS = {"id", "batch_id", "wave_date", "enps", "wave_no", "respondent_key", anonymity.PERSON}
 
 
 def survey_dims(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
@@ -56,22 +58,58 @@ def survey_dims(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
     return [c for c in SURVEY_DIMS if c in wide] + extra
 
 
-def filter_selections(filters) -> dict:
-    """A :class:`eevp.store.queries.Filters` as ``{column: values}`` (what the anonymity checks take)."""
+def filter_selections(filters, scope: dict | None = None) -> dict:
+    """A :class:`eevp.store.queries.Filters` as ``{column: values}`` (what the anonymity checks take),
+    within the viewer's ``scope`` (see :func:`scope_of`): a filter on a scoped column narrows it further."""
 
     out = {"wave": tuple(filters.waves)} | {name: tuple(getattr(filters, name)) for name in SEGMENTS}
     out |= {name: tuple(values) for name, values in filters.segments}
-    return {k: v for k, v in out.items() if v}
+    return {k: tuple(v) for k, v in (scope or {}).items() if v} | {k: v for k, v in out.items() if v}
 
 
-def filters_allowed(wide_all: pd.DataFrame, filters, threshold: int) -> bool:
-    """Whether the pages may show the view of ``wide_all`` that ``filters`` select.
+def scope_of(visible: pd.DataFrame, population: pd.DataFrame, column: str = "department") -> dict:
+    """A viewer's scope as a selection: ``{column: values}`` of the rows they may see, ``{}`` when
+    they see every row. Tables for a scoped viewer are filtered views of the company's rows (pass the
+    company's rows as ``population`` and this in the selections), so that they agree with the
+    tables other users see: the company's figure minus the viewer's never isolates a small group."""
+    if len(visible) >= len(population) or column not in visible:
+        return {}
+    return {column: tuple(sorted(visible[column].dropna().unique()))}
+
+
+def filters_allowed(wide_all: pd.DataFrame, filters, threshold: int, scope: dict | None = None) -> bool:
+    """Whether the pages may show the view of ``wide_all`` (every row) that ``filters`` select.
 
     Stricter than :func:`population_ok`: two views that differ by a small group (``department = A``
     and ``department = A, role ≠ X``) are not both allowed (see :func:`eevp.analytics.anonymity.filter_allowed`).
+    A viewer's ``scope`` (:func:`scope_of`) is a selection like any other.
     """
     dims = survey_dims(wide_all, pd.DataFrame(columns=["item"]))
-    return anonymity.filter_allowed(wide_all, filter_selections(filters), threshold, dims=dims)
+    return anonymity.filter_allowed(wide_all, filter_selections(filters, scope), threshold, dims=dims)
+
+
+def _in_scope(frame: pd.DataFrame, scope: dict | None) -> pd.DataFrame:
+    for col, values in (scope or {}).items():
+        if values and col in frame:
+            frame = frame[frame[col].isin(list(values))]
+    return frame
+
+
+def wave_view(wide_all: pd.DataFrame, filters, threshold: int,
+              scope: dict | None = None) -> tuple[pd.DataFrame, dict] | None:
+    """The rows the wave comparison shows (the current selection over every wave) and their selection,
+    or None when that view may not be shown: too few people in it or outside it, or it differs from
+    another view by a small group (the same checks as the selection itself, :func:`filters_allowed`).
+
+    ``wide_all`` is every row (the company's); ``scope`` the viewer's (:func:`scope_of`).
+    """
+    across_filters = replace(filters, waves=())
+    across = across_filters.apply(_in_scope(wide_all, scope))
+    if not population_ok(_people(wide_all), _people(across), threshold):
+        return None
+    if not filters_allowed(wide_all, across_filters, threshold, scope):
+        return None
+    return across, filter_selections(across_filters, scope)
 
 
 def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None) -> set:
@@ -79,7 +117,29 @@ def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None,
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
         hide |= anonymity.hidden_by_filter(population, selections, by, threshold)
+        # a filtered view never shows a group that the unfiltered table hides (department = D1, by department)
+        hide |= anonymity.suppress_dimensions(population, [*dims, by], threshold).get(by, set())
     return hide
+
+
+def _people(frame: pd.DataFrame) -> int:
+    """Distinct people in ``frame`` (rows, without a person column): the ``n`` of every table."""
+    return int(frame[anonymity.PERSON].nunique()) if anonymity.PERSON in frame else len(frame)
+
+
+def _persons(frame: pd.DataFrame) -> np.ndarray:
+    """The person of each row (each row its own person, without a person column)."""
+    return frame[anonymity.PERSON].to_numpy() if anonymity.PERSON in frame else np.arange(len(frame))
+
+
+def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a person column (each row its own person when it has none)."""
+    return frame if anonymity.PERSON in frame else frame.assign(**{anonymity.PERSON: np.arange(len(frame))})
+
+
+def _key(value):
+    """A group value as the anonymity layer names it (a missing value is None)."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def _in(group, hide: set) -> bool:
@@ -113,7 +173,8 @@ def _group_figures(wide: pd.DataFrame, scales: dict, by: str) -> pd.DataFrame:
     if wide.empty:
         return pd.DataFrame()
     keys = wide[by]
-    out = pd.DataFrame({"n": keys.groupby(keys.values, dropna=False, sort=True).size()})
+    people = pd.Series(_persons(wide), index=wide.index)  # n counts people, not responses
+    out = pd.DataFrame({"n": people.groupby(keys.values, dropna=False, sort=True).nunique()})
     if "enps" in wide:
         out = out.join(_enps_by_group(wide["enps"], keys))
     names = [i for i in scales if i in wide]
@@ -184,10 +245,11 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     scales = item_scales(items)
     fav = fav_frame(wide, scales)
     fav[segment] = wide[segment].values
-    long = fav.melt(id_vars=[segment], var_name="item", value_name="fav").dropna(subset=["fav"])
+    fav[anonymity.PERSON] = _persons(wide)
+    long = fav.melt(id_vars=[segment, anonymity.PERSON], var_name="item", value_name="fav").dropna(subset=["fav"])
     if long.empty:
         return pd.DataFrame(columns=[segment, "item", "favourable", "n", "diff", "suppressed"])
-    g = long.groupby([segment, "item"])["fav"].agg(["mean", "size"]).reset_index()
+    g = long.groupby([segment, "item"]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=segment, columns="item", values="size").fillna(0)
     hide = _hidden(wide, segment, threshold, survey_dims(wide, items), population, selections)
     rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
@@ -241,9 +303,11 @@ def drivers(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, outcome: st
     return metrics.key_drivers(data, names, outcome=outcome, threshold=threshold, scale=item_scales(items))
 
 
-def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: list[str]) -> pd.DataFrame:
-    """Per wave: n, eNPS, engagement (suppressed waves carry no values)."""
-    t = segment_summary(wide, items, "wave", threshold)
+def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: list[str], *,
+               population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Per wave: n, eNPS, engagement (suppressed waves carry no values); ``population`` and
+    ``selections`` as for :func:`segment_summary`."""
+    t = segment_summary(wide, items, "wave", threshold, population=population, selections=selections)
     if t.empty:
         return t
     t = t.rename(columns={"group": "wave"})
@@ -252,39 +316,67 @@ def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: l
     return t.sort_values("order").drop(columns="order").reset_index(drop=True)
 
 
-def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int) -> pd.DataFrame:
-    """Per item: favourability in the last two waves, the change, and whether it is significant."""
-    have = set(wide["wave"].unique())
-    present = [w for w in waves if w in have]
+def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int, *,
+                     population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Per item: favourability in the last two waves the wave table shows, the change, and whether it is
+    significant.
+
+    A wave hidden in the table by wave (small, or hidden as the complement of a small one, see
+    :func:`segment_summary`) is never one of the two: its figures with the total over all waves would
+    give the small wave back. For a filtered view pass ``population`` and ``selections`` as for
+    :func:`segment_summary` (the waves the filtered table hides are then left out too).
+    """
+    empty = pd.DataFrame(columns=["item", "previous", "current", "delta", "p_value", "significant"])
+    if wide.empty:
+        return empty
+    hide = _hidden(wide, "wave", threshold, survey_dims(wide, items), population, selections)
+    per_wave = anonymity.people(wide, "wave")
+    shown = {w for w, n in per_wave.items() if n >= threshold and not _in(w, hide)}
+    present = [w for w in waves if w in shown]
     if len(present) < 2:
-        return pd.DataFrame(columns=["item", "previous", "current", "delta", "p_value", "significant"])
+        return empty
     prev_w, cur_w = present[-2], present[-1]
     fav = fav_frame(wide, item_scales(items))
+    persons = pd.Series(_persons(wide), index=wide.index)
     rows = []
     for item in fav.columns:
         p = fav.loc[wide["wave"] == prev_w, item].dropna()
         c = fav.loc[wide["wave"] == cur_w, item].dropna()
-        if len(p) < threshold or len(c) < threshold:
+        n_p, n_c = persons[p.index].nunique(), persons[c.index].nunique()
+        if n_p < threshold or n_c < threshold:
             continue
-        d = metrics.wave_delta(float(p.mean()), len(p), float(c.mean()), len(c))
+        d = metrics.wave_delta(float(p.mean()), n_p, float(c.mean()), n_c)
         rows.append({"item": item, "previous": float(p.mean()), "current": float(c.mean()), "delta": d["delta"],
-                     "p_value": d["p_value"], "significant": d["significant"], "n_previous": len(p),
-                     "n_current": len(c)})
-    return pd.DataFrame(rows)
+                     "p_value": d["p_value"], "significant": d["significant"], "n_previous": n_p,
+                     "n_current": n_c})
+    return pd.DataFrame(rows) if rows else empty
 
 
 def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, item: str, threshold: int,
-                       waves: list[str]) -> pd.DataFrame:
-    """Favourability of one item per segment value per wave (suppressed cells empty)."""
+                       waves: list[str], *, population: pd.DataFrame | None = None,
+                       selections: dict | None = None) -> pd.DataFrame:
+    """Favourability of one item per segment value per wave (suppressed cells empty).
+
+    The groups the table by ``segment`` of the same rows hides (:func:`segment_summary`, with the same
+    ``population`` and ``selections``) are hidden in every wave: their waves add up to them. The
+    waves the table by wave hides are hidden too.
+    """
     fav = fav_frame(wide, item_scales(items))
     if item not in fav:
         return pd.DataFrame()
-    df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item]}).dropna()
-    g = df.groupby(["wave", segment])["fav"].agg(["mean", "size"]).reset_index()
+    df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item],
+                       anonymity.PERSON: _persons(wide)}).dropna(subset=["fav"])
+    g = df.groupby(["wave", segment]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=segment, columns="wave", values="size").fillna(0)
-    hide = _hidden(wide, segment, threshold, survey_dims(wide, items))
-    rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
-    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    dims = survey_dims(wide, items)
+    groups = _hidden(wide, segment, threshold, dims, population, selections)
+    hidden_waves = _hidden(wide, "wave", threshold, dims, population, selections)
+    # the cells of wave × segment audited with those of wave × every other dimension (the views filtered
+    # to a department show its waves: a role nested in it would be the difference)
+    cells = anonymity.suppress_crossed(wide, [*dims, segment], "wave", threshold).get(segment, set())
+    hide = np.array([[_in(s, groups) or _in(w, hidden_waves) or (_key(s), _key(w)) in cells for w in counts.columns]
+                     for s in counts.index], dtype=bool).reshape(counts.shape)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
     g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["wave"])
     g["favourable"] = g["mean"].where(~g["suppressed"])
     g["n"] = g["size"].where(~g["suppressed"])
@@ -293,9 +385,15 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
 
 
 def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, waves: list[str],
-                 threshold: int) -> dict:
-    """Headline cards, the trend, weakest items, largest drops, and where to look next."""
-    trend = wave_trend(wide, items, threshold, waves) if len(wide) else pd.DataFrame()
+                 threshold: int, *, population: pd.DataFrame | None = None, selections: dict | None = None) -> dict:
+    """Headline cards, the trend, weakest items, largest drops, and where to look next.
+
+    For a viewer's scope pass the company's rows as ``population`` and the scope as ``selections``
+    (:func:`scope_of`): the waves are then hidden as in the company's view filtered to the scope.
+    """
+    selections = selections or None
+    trend = (wave_trend(wide, items, threshold, waves, population=population if selections else None,
+                        selections=selections) if len(wide) else pd.DataFrame())
     visible = trend[~trend["suppressed"]] if len(trend) else trend
     cur = visible.iloc[-1] if len(visible) else None
     prev = visible.iloc[-2] if len(visible) > 1 else None
@@ -320,7 +418,8 @@ def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, w
     counts = fav.notna().sum()
     weakest = (fav.mean()[counts >= threshold].sort_values().head(3).rename("favourable")
                .reset_index().rename(columns={"index": "item"}))
-    deltas = item_wave_deltas(wide, items, waves, threshold)
+    deltas = item_wave_deltas(wide, items, waves, threshold, population=population if selections else None,
+                              selections=selections)
     drops = deltas.sort_values("delta").head(3) if len(deltas) else deltas
     drops = drops[drops["delta"] < 0] if len(drops) else drops
     return {"cards": cards, "trend": trend, "weakest": weakest, "drops": drops,
@@ -330,8 +429,9 @@ def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, w
 def exit_cards(exits: pd.DataFrame, threshold: int) -> dict:
     if exits is None or exits.empty:
         return {"exits": None, "exits_delta": None, "regretted_share": None, "exits_quarter": None}
+    exits = _with_people(exits)
     q = exits.dropna(subset=["exit_date"]).groupby("quarter").agg(
-        n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
+        n=(anonymity.PERSON, "nunique"), regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
     # The same quarters as the Exits page hides (the total of leavers is known, so complements too).
     hide = _exit_hidden(exits, "quarter", threshold)
     q = anonymity.suppress(q, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
@@ -396,11 +496,16 @@ def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: s
     if ratings.empty:
         return pd.DataFrame(columns=[by, "benefit", "pillar", "importance", "satisfaction", "gap", "n", "offered",
                                      "suppressed"])
+    ratings = _with_people(ratings)
     g = ratings.groupby([by, "benefit"]).agg(importance=("importance", "mean"),
                                              satisfaction=("satisfaction", "mean"),
-                                             n=("importance", "size")).reset_index()
+                                             n=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=by, columns="benefit", values="n").fillna(0)
-    mask = anonymity.suppress_matrix(counts, threshold)
+    # The tables by role and by department describe the same people: a group either hides is hidden
+    # in every row of its benefits (a department minus its other role is the hidden role).
+    hide = _hidden(ratings, by, threshold, [d for d in EVP_DIMS if d in ratings])
+    rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
     g["suppressed"] = anonymity.hidden_cells(mask, g[by], g["benefit"])
     g.loc[g["suppressed"], ["importance", "satisfaction", "n"]] = np.nan
     g["gap"] = g["importance"] - g["satisfaction"]
@@ -425,8 +530,9 @@ def pillar_trend(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, w
     if ratings.empty or catalog.empty:
         return pd.DataFrame(columns=["wave", "pillar", "satisfaction", "importance", "n", "suppressed"])
     df = ratings.merge(catalog[["benefit", "pillar"]], on="benefit", how="left")
+    df = _with_people(df)
     g = df.groupby(["wave", "pillar"]).agg(satisfaction=("satisfaction", "mean"), importance=("importance", "mean"),
-                                           n=("satisfaction", "size")).reset_index()
+                                           n=(anonymity.PERSON, "nunique")).reset_index()
     g = anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["wave", "pillar"],
                            value_cols=["satisfaction", "importance"])
     order = {w: i for i, w in enumerate(waves)}
@@ -508,7 +614,7 @@ def exits_by(exits: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
         reasons = {r: (None if s else int(n)) for r, n, s in zip(cells["reason"], cells["n"], cells["suppressed"])}
         e = metrics.enps(sub["enps"].dropna()) if "enps" in sub else {"enps": None}
         reg = sub["regretted"].dropna()
-        rows.append({by: group, "n": len(sub), "regretted_share": float(reg.astype(float).mean()) if len(reg) else None,
+        rows.append({by: group, "n": _people(sub), "regretted_share": float(reg.astype(float).mean()) if len(reg) else None,
                      "enps": e["enps"], "reasons": reasons})
     t = pd.DataFrame(rows)
     hide = _exit_hidden(exits, by, threshold)
@@ -533,11 +639,16 @@ def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
 def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") -> pd.DataFrame:
     if exits.empty:
         return pd.DataFrame(columns=[by, "reason", "n", "suppressed"])
-    g = exits.groupby([by, "reason"]).size().rename("n").reset_index()
+    g = anonymity.people(exits, [by, "reason"]).rename("n").reset_index()
     counts = g.pivot(index=by, columns="reason", values="n").fillna(0)
-    hide = _exit_hidden(exits, by, threshold)  # the groups' totals that the group tables hide
-    rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
-    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    # The tables by every dimension and reason are audited together (a role nested in a department,
+    # reason by reason), and the groups' totals that the group tables hide are hidden whole.
+    crossed = anonymity.suppress_crossed(exits, [d for d in EXIT_DIMS if d in exits] + [by], "reason", threshold)
+    groups = _exit_hidden(exits, by, threshold)
+    cells = crossed.get(by, set())
+    hide = np.array([[_in(a, groups) or (_key(a), _key(r)) in cells for r in counts.columns] for a in counts.index],
+                    dtype=bool).reshape(counts.shape)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
     full = counts.stack().rename("n").reset_index()
     full["suppressed"] = anonymity.hidden_cells(mask, full[by], full["reason"])
     full["n"] = full["n"].where(~full["suppressed"])
@@ -545,9 +656,9 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") ->
 
 
 def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) -> pd.DataFrame:
-    df = exits.dropna(subset=["exit_date"])
+    df = _with_people(exits).dropna(subset=["exit_date"])
     keys = ["quarter"] + ([by] if by else [])
-    g = df.groupby(keys).agg(n=("id", "size"), regretted=("regretted", lambda s: s.dropna().astype(float).sum())
+    g = df.groupby(keys).agg(n=(anonymity.PERSON, "nunique"), regretted=("regretted", lambda s: s.dropna().astype(float).sum())
                              ).reset_index()
     quarters = _exit_hidden(exits, "quarter", threshold)
     if by:
@@ -565,7 +676,7 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) 
 
 
 def tenure_at_exit(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    g = exits.groupby("tenure").agg(n=("id", "size"),
+    g = _with_people(exits).groupby("tenure").agg(n=(anonymity.PERSON, "nunique"),
                                     regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
     hide = _exit_hidden(exits, "tenure", threshold)
     return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["tenure"], value_cols=["regretted"],

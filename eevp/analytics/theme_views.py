@@ -9,7 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sqlalchemy.engine import Engine
+
 from eevp.analytics import anonymity
+from eevp.store.queries import person_ids
+from eevp.themes.read import theme_table, unit_themes
 
 
 def with_person(units: pd.DataFrame) -> pd.DataFrame:
@@ -17,17 +21,40 @@ def with_person(units: pd.DataFrame) -> pd.DataFrame:
     survey row, one leaver, one focus-group session). The one definition of who counts as a person."""
     if "person" in units:
         return units
-    rec = units["kind"].astype(str) + ":" + units["record_id"].astype(str)
-    return units.assign(person=units["respondent_key"].fillna(rec) if "respondent_key" in units else rec)
+    keys = units["respondent_key"].to_numpy() if "respondent_key" in units else None
+    return units.assign(person=person_ids(units["kind"].to_numpy(), units["record_id"].to_numpy(), keys).to_numpy())
 
 
-def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Series | None = None) -> pd.DataFrame:
-    """Theme × segment: distinct people per cell; cells under the threshold suppressed (with complements)."""
+#: The columns theme tables are cut by (the Themes, Exits and Customer insights pages).
+THEME_DIMS = ("role", "department", "location", "tenure")
+
+
+def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Series | None = None, *,
+                population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Theme × segment: distinct people per cell; cells under the threshold suppressed (with complements).
+
+    For a filtered view (a viewer's scope) pass every unit as ``population`` and the filter as
+    ``selections``: a cell whose figure would differ from the unfiltered one by a small group is
+    hidden too (:func:`eevp.analytics.anonymity.hidden_by_filter`), so the viewer's table and the
+    company's never subtract to a few people.
+    """
     u = units[units["theme_id"] >= 0]
     if u.empty:
         return pd.DataFrame(columns=["theme_id", "label", segment, "people", "suppressed"])
     counts = u.groupby(["theme_id", segment])["person"].nunique().unstack(fill_value=0)
-    mask = anonymity.suppress_matrix(counts, threshold)
+    # theme × role and theme × department describe the same authors: audited together (a role nested
+    # in a department would otherwise be the department's cell minus its other roles)
+    crossed = anonymity.suppress_crossed(u, [*[d for d in THEME_DIMS if d in u], segment], "theme_id", threshold)
+    cells = crossed.get(segment, set())
+    hide = np.array([[(v, t) in cells for v in counts.columns] for t in counts.index],
+                    dtype=bool).reshape(counts.shape)
+    if population is not None and selections:
+        pop = population[population["theme_id"] >= 0]
+        cell = pd.Series(list(zip(pop["theme_id"], pop[segment])), index=pop.index, dtype=object)
+        hidden = anonymity.hidden_by_filter(pop.assign(_cell=cell), selections, "_cell", threshold)
+        hide |= np.array([[(t, v) in hidden for v in counts.columns] for t in counts.index],
+                         dtype=bool).reshape(counts.shape)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
     full = counts.stack().rename("people").reset_index()
     full["suppressed"] = anonymity.hidden_cells(mask, full["theme_id"], full[segment])
     full["people"] = full["people"].where(~full["suppressed"])
@@ -115,11 +142,13 @@ def theme_groups(themes: pd.DataFrame) -> pd.DataFrame:
 
 
 def exit_units(units: pd.DataFrame, exits: pd.DataFrame) -> pd.DataFrame:
-    """Units from exit interviews with the leaver's ``regretted`` flag (from the exit record)."""
+    """Units from the exit interviews of the leavers in ``exits`` (the rows the user may see: a viewer
+    limited to HR gets HR's leavers' words only), with the leaver's ``regretted`` flag."""
     ex = units[units["kind"] == "exit"]
     if ex.empty or exits.empty:
-        return ex.assign(regretted=pd.Series(dtype=object))
+        return ex.iloc[0:0].assign(regretted=pd.Series(dtype=object))
     flags = exits.set_index("id")["regretted"]
+    ex = ex[ex["record_id"].isin(flags.index)]
     return ex.assign(regretted=ex["record_id"].map(flags))
 
 
@@ -142,3 +171,24 @@ def trim(cross: pd.DataFrame, x: str, y: str = "label", top: int | None = 15) ->
         rows = rows.head(top)
     cols = set(shown.loc[shown[y].isin(rows.index), x])
     return cross[cross[y].isin(rows.index) & cross[x].isin(cols)].reset_index(drop=True)
+
+
+def themes_payload(table: pd.DataFrame, units: pd.DataFrame, threshold: int, source: str | None = None) -> dict:
+    """The CLI's ``report themes`` JSON from the theme table and its units: only themes raised by at least
+    ``threshold`` distinct people (the comment threshold), never by text units (:func:`reportable`)."""
+    units = with_person(units)
+    if source:
+        units = units[units["kind"] == source]
+    table = reportable(table, units, threshold) if len(table) else table
+    themes = []
+    for r in table.to_dict("records"):
+        themes.append({"id": int(r["theme_id"]), "label": r["label"], "keywords": list(r["keywords"]),
+                       "size": int(r["size"]), "people": int(r["people"]), "by_source": r.get("by_source", {}),
+                       "sentiment": r.get("sentiment", {})})
+    return {"source": source, "themes": themes}
+
+
+def themes_report(engine: Engine, settings, source: str | None = None) -> dict:
+    """``report themes``: :func:`themes_payload` of the current themes at ``settings.min_comment_group``."""
+    table = theme_table(engine, scope="all", kinds=(source,) if source else None)
+    return themes_payload(table, unit_themes(engine, scope="all"), settings.min_comment_group, source)

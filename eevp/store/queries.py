@@ -183,14 +183,30 @@ def survey_items(engine: Engine) -> pd.DataFrame:
                         columns=["item", "min", "max"])
 
 
+def person_ids(kind, record_ids, respondent_keys=None) -> pd.Series:
+    """Who each row is about, the one definition of a person: the pseudonymous respondent key when
+    the file gave one, else the source record (``kind:record_id``: one survey row, one leaver, one
+    focus-group session). Every count of people in :mod:`eevp.analytics` counts these values.
+    ``kind`` is one name or one per row."""
+    records = pd.Series(record_ids).astype(str)
+    kinds = kind if isinstance(kind, str) else pd.Series(kind, index=records.index).astype(str)
+    rec = kinds + ":" + records
+    if respondent_keys is None:
+        return rec
+    keys = pd.Series(respondent_keys, index=rec.index)
+    return keys.astype(object).where(keys.notna(), rec)
+
+
 def survey_wide(engine: Engine) -> pd.DataFrame:
-    """One row per response: segments, wave, enps, and one column per item."""
+    """One row per response: segments, wave, enps, ``person`` (:func:`person_ids`), one column per item."""
     r = db.survey_responses
     resp = _read(engine, select(r.c.id, r.c.batch_id, r.c.wave, r.c.wave_date, r.c.role, r.c.department,
-                                r.c.location, r.c.tenure, r.c.enps, r.c.segments_json, r.c.item_scores)
+                                r.c.location, r.c.tenure, r.c.enps, r.c.segments_json, r.c.item_scores,
+                                r.c.respondent_key)
                  .order_by(r.c.id))
     if resp.empty:
-        return resp.drop(columns=["item_scores"])
+        return resp.drop(columns=["item_scores", "respondent_key"]).assign(person=pd.Series(dtype=object))
+    resp["person"] = person_ids("survey", resp["id"].to_numpy(), resp.pop("respondent_key").to_numpy()).to_numpy()
     wide = _scores_wide(engine, resp)
     resp = resp.drop(columns=["item_scores"])
     if len(wide.columns):
@@ -251,16 +267,18 @@ def _scores_wide(engine: Engine, resp: pd.DataFrame) -> pd.DataFrame:
 
 def extra_segments(df: pd.DataFrame, items: list[str]) -> list[str]:
     """Segment columns beyond the standard four (from the survey's extra columns)."""
-    known = set(SEGMENTS) | set(items) | {"id", "batch_id", "wave", "wave_date", "enps", "wave_no"}
+    known = set(SEGMENTS) | set(items) | {"id", "batch_id", "wave", "wave_date", "enps", "wave_no", "person"}
     return [c for c in df.columns if c not in known]
 
 
 def exits_frame(engine: Engine) -> pd.DataFrame:
     e = db.exits
     df = _read(engine, select(e.c.id, e.c.batch_id, e.c.exit_date, e.c.role, e.c.department, e.c.location,
-                              e.c.tenure, e.c.reason, e.c.other_reasons_json, e.c.regretted, e.c.enps))
+                              e.c.tenure, e.c.reason, e.c.other_reasons_json, e.c.regretted, e.c.enps,
+                              e.c.respondent_key))
     if df.empty:
-        return df
+        return df.drop(columns=["respondent_key"])
+    df["person"] = person_ids("exit", df["id"].to_numpy(), df.pop("respondent_key").to_numpy()).to_numpy()
     df["other_reasons"] = df.pop("other_reasons_json").map(lambda t: json.loads(t) if t else [])
     df["exit_date"] = pd.to_datetime(df["exit_date"], errors="coerce")
     df["quarter"] = df["exit_date"].dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
@@ -284,12 +302,20 @@ def evp_ratings(engine: Engine) -> pd.DataFrame:
     Waves are put in order by :func:`wave_order` (from the survey); the rating's own wave date is
     not read (half a million dates to parse for nothing at scale)."""
     r = db.evp_ratings
-    df = _read(engine, select(r.c.wave, r.c.role, r.c.department, r.c.benefit, r.c.importance,
-                              r.c.satisfaction))
+    df = _read(engine, select(r.c.batch_id, r.c.wave, r.c.role, r.c.department, r.c.benefit, r.c.importance,
+                              r.c.satisfaction, r.c.respondent_key).order_by(r.c.id))
     for c in ("role", "department"):
         if c in df:
             df[c] = df[c].fillna("(not given)")
-    return df
+    if df.empty:
+        return df.drop(columns=["batch_id", "respondent_key"]).assign(person=pd.Series(dtype=object))
+    # Without a respondent id, the k-th rating of a benefit in one batch, wave, role and department is
+    # taken as the k-th person there: the fewest people the ratings can come from (one rating each).
+    rank = df.groupby(["batch_id", "wave", "role", "department", "benefit"], dropna=False).cumcount()
+    rec = (df["batch_id"].astype(str) + ":" + df["wave"].astype(str) + ":" + df["role"].astype(str) + ":"
+           + df["department"].astype(str) + ":" + rank.astype(str))
+    df["person"] = person_ids("evp", rec.to_numpy(), df.pop("respondent_key").to_numpy()).to_numpy()
+    return df.drop(columns=["batch_id"])
 
 
 def text_units_frame(engine: Engine, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
