@@ -56,3 +56,12 @@ def test_groups_that_matter_are_the_largest_then_the_most_different_never_hidden
                          "suppressed": [False] * 6 + [True] * 2})
     assert reports.groups_that_matter(heat, "role", largest=1, different=1) == ["Big", "Odd"]
     assert reports.groups_that_matter(heat, "role", largest=5) == ["Big", "Mid", "Odd"]
+
+
+def test_an_empty_selection_gives_no_groups_with_the_columns_callers_read():
+    from eevp.analytics.reports import segment_summary
+
+    wide = pd.DataFrame({"role": pd.Series(dtype=object), "enps": pd.Series(dtype=float)})
+    items = pd.DataFrame({"item": pd.Series(dtype=object), "min": pd.Series(dtype=float), "max": pd.Series(dtype=float)})
+    table = segment_summary(wide, items, "role", 5)
+    assert table.empty and {"group", "n", "suppressed"} <= set(table.columns)

@@ -198,8 +198,9 @@ def segment_summary(wide: pd.DataFrame, items: pd.DataFrame, by: str, threshold:
     group are hidden too (:func:`eevp.analytics.anonymity.hidden_by_filter`).
     """
     table = _group_figures(wide, item_scales(items), by)
-    if table.empty:
-        return table
+    if table.empty:  # an empty selection: no groups, with the columns every caller reads
+        return pd.DataFrame({"group": pd.Series(dtype=object), "n": pd.Series(dtype=int),
+                             "suppressed": pd.Series(dtype=bool)})
     value_cols = [c for c in table.columns if c not in ("group", "n")]
     hide = _hidden(wide, by, threshold, survey_dims(wide, items), population, selections)
     return anonymity.suppress(table, n_col="n", threshold=threshold, group_cols=["group"], value_cols=value_cols,
