@@ -445,25 +445,37 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
         if key not in seen:  # the same words from two people are shown once
             seen.add(key)
             out.append({"text": r.text, "kind": r.kind, "language": r.language,
-                        "_answer": (r.batch_id, r.record_no, r.question)})
+                        "_answer": (r.id, r.batch_id, r.record_no, r.question)})
     out = out[:n]
-    comments = whole_comments(engine, {q["_answer"] for q in out})
+    comments = whole_comments(engine, [q["_answer"] for q in out])
     for q in out:
-        whole = comments.get(q.pop("_answer"))
+        whole = comments.get(q.pop("_answer")[1:])
         if whole and whole != q["text"]:
             q["comment"] = whole
     return out
 
 
-def whole_comments(engine: Engine, answers: set[tuple]) -> dict[tuple, str]:
-    """The whole (redacted) comment each statement was split from: its answer's statements in order,
-    keyed by ``(batch_id, record_no, question)``."""
+#: Statements of one answer are stored one after another: its siblings lie within this many unit ids.
+ANSWER_SPAN = 500
+
+
+def whole_comments(engine: Engine, answers: list[tuple]) -> dict[tuple, str]:
+    """The whole (redacted) comment each statement was split from: its answer's statements in order.
+
+    Args:
+        answers: ``(unit_id, batch_id, record_no, question)`` of each statement.
+
+    Returns:
+        ``(batch_id, record_no, question)`` → the comment, for answers of more than one statement. The
+        search is bounded by unit id (the primary key) around the statement, never a scan of its batch.
+    """
     t = db.text_units
     out: dict[tuple, list[str]] = {}
     with engine.connect() as conn:
-        for batch_id, record_no, question in answers:
-            rows = conn.execute(select(t.c.text).where(and_(t.c.batch_id == batch_id, t.c.record_no == record_no,
-                                                            t.c.question == question)).order_by(t.c.seq)).all()
+        for unit_id, batch_id, record_no, question in answers:
+            rows = conn.execute(select(t.c.text).where(and_(
+                t.c.id.between(unit_id - ANSWER_SPAN, unit_id + ANSWER_SPAN), t.c.batch_id == batch_id,
+                t.c.record_no == record_no, t.c.question == question)).order_by(t.c.seq)).all()
             out[(batch_id, record_no, question)] = [r.text for r in rows]
     return {k: " ".join(v) for k, v in out.items() if len(v) > 1}
 
