@@ -161,9 +161,10 @@ def cmd_embed(args) -> int:
         embedder._model = None  # loaded again on that device
     if embedder.fallback_reason:
         print(embedder.fallback_reason, file=sys.stderr)
-    out = embed_all(engine, settings, actor=CLI_USER, embedder=embedder, progress=None if args.json else _progress_line)
-    _emit(args, out, f"{out['units']} text units, {out['embedded_new']} newly embedded with {out['model_id']}, "
-                     f"in {out['seconds']}s.")
+    out = embed_all(engine, settings, actor=CLI_USER, embedder=embedder, worker=args.worker,
+                    progress=None if args.json else _progress_line)
+    _emit(args, out, f"{out['units']} text units, {out['embedded_new']} newly embedded with {out['model_id']} "
+                     f"({out['embedded_here']} by this worker, {out['worker']}), in {out['seconds']}s.")
     return 0
 
 
@@ -293,6 +294,7 @@ def _add_analysis_commands(sub, common) -> None:
     em.add_argument("--embedder", help="model name or folder (default: the setting EEVP_EMBEDDER)")
     em.add_argument("--device", help="cpu, cuda, cuda:1... (sentence-transformers models; default: GPU if seen)")
     em.add_argument("--batch-size", type=int, help="texts per forward pass")
+    em.add_argument("--worker", help="this worker's name when several share the database (default: host:pid)")
     em.set_defaults(fn=cmd_embed)
 
     r = sub.add_parser("report", parents=[common], help="aggregates with the anonymity rule (JSON with --json)")

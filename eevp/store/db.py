@@ -195,6 +195,17 @@ embeddings = Table(
     Column("vector", LargeBinary, nullable=False),  # float32 little-endian
 )
 
+#: Texts one ``embed`` worker is embedding now: several workers against one database split the work
+#: without overlap (a worker claims a chunk before embedding it; a claim older than its timeout is
+#: taken over, as its worker has died).
+embed_claims = Table(
+    "embed_claims", metadata,
+    Column("model_id", String(200), primary_key=True),
+    Column("text_hash", String(64), primary_key=True),
+    Column("worker", String(100), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+)
+
 theme_models = Table(
     "theme_models", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -321,8 +332,13 @@ def _lens_classes_v3(conn) -> None:
     conn.execute(theme_models.update().where(theme_models.c.scope == "customers").values(stale=True))
 
 
+def _embed_claims_v4(conn) -> None:
+    """embed_claims: several embedding workers on one database."""
+    embed_claims.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
-MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3)]
+MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _embed_claims_v4)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eevp.errors import InputError
 from eevp.hashing import text_hash
-from eevp.store import db
+from eevp.store import claims, db
 from eevp.text.morph import analyzer
 
 __all__ = [
@@ -46,10 +46,12 @@ __all__ = [
     "UseEmbedder",
     "default_embedder",
     "embed_cached",
+    "embed_claimed",
     "encode_with_progress",
     "get_embedder",
     "heads_embedder",
     "is_ukrainian",
+    "stored_hashes",
     "text_hash",
     "ukrainian_to_russian",
 ]
@@ -563,6 +565,53 @@ def _store_one_by_one(engine: Engine, chunk: list[dict]) -> None:
                 conn.execute(insert(table), [row])
         except IntegrityError:  # a concurrent writer won the race; its vector is as good
             pass
+
+
+def stored_hashes(engine: Engine, model_id: str, hashes: list[str]) -> set[str]:
+    """The hashes among ``hashes`` whose vectors are stored for ``model_id`` (vectors not read)."""
+    table = db.embeddings
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(hashes), LOOKUP_CHUNK):
+            chunk = hashes[start:start + LOOKUP_CHUNK]
+            found.update(conn.execute(select(table.c.text_hash).where(
+                table.c.model_id == model_id, table.c.text_hash.in_(chunk))).scalars())
+    return found
+
+
+def embed_claimed(engine: Engine, embedder: Embedder, texts: list[str], *, worker: str,
+                  progress: Progress | None = None, chunk_size: int = 512) -> int:
+    """Fill the cache for ``texts``, sharing the work with other workers on the same database.
+
+    Chunk by chunk, the worker claims the texts no one has stored or claimed
+    (:func:`eevp.store.claims.claim`), embeds and stores them, and releases its claims; so workers
+    started on several machines against one PostgreSQL database never embed a text twice, and a
+    worker that dies leaves its chunk to the others once its claims are stale.
+
+    Returns:
+        how many texts this worker embedded.
+    """
+    if chunk_size < 1:
+        raise InputError("chunk_size must be at least 1.")
+    unique = dict(zip((text_hash(t) for t in texts), texts))
+    missing = sorted(set(unique) - stored_hashes(engine, embedder.model_id, list(unique)))
+    done = 0
+    for start in range(0, len(missing), chunk_size):
+        done += _embed_chunk(engine, embedder, unique, missing[start:start + chunk_size], worker)
+        if progress:
+            progress(min(start + chunk_size, len(missing)), len(missing))
+    return done
+
+
+def _embed_chunk(engine: Engine, embedder: Embedder, unique: dict[str, str], hashes: list[str], worker: str) -> int:
+    held = claims.claim(engine, embedder.model_id, hashes, worker)
+    # a text stored by another worker after this one listed what was missing: its claim is released
+    mine = sorted(set(held) - stored_hashes(engine, embedder.model_id, held))
+    if mine:
+        vectors = encode_with_progress(embedder, [unique[h] for h in mine])
+        _store(engine, embedder.model_id, list(zip(mine, vectors)))
+    claims.release(engine, embedder.model_id, held, worker)
+    return len(mine)
 
 
 def embed_cached(engine: Engine, embedder: Embedder, texts: list[str],

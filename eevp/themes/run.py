@@ -19,6 +19,8 @@ Only portable SQLAlchemy Core is used.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -40,7 +42,7 @@ from eevp.text.language import detect_languages
 from eevp.text.lens import customer_words
 from eevp.text.sentiment_model import predict_sentiment
 from eevp.text.textprep import is_boilerplate, word_count
-from eevp.themes.embeddings import embed_cached, get_embedder, heads_embedder
+from eevp.themes.embeddings import embed_cached, embed_claimed, get_embedder, heads_embedder
 from eevp.themes.groups import group_themes
 from eevp.themes.model import (
     ThemeConfig,
@@ -159,20 +161,27 @@ def _kept_units(units: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.Series, p
 
 
 def embed_all(engine: Engine, settings: Settings, *, actor: User, embedder=None,
-              progress: Progress | None = None) -> dict:
+              progress: Progress | None = None, worker: str | None = None) -> dict:
     """Fill the embedding cache for every text unit with content; nothing else.
 
     What ``analyze`` would embed, done on its own: on a machine with a GPU (a sentence-transformers
     model with ``device="cuda"``) for a very large corpus, against the same database; ``analyze``
-    then finds every vector in the cache.
+    then finds every vector in the cache. Several workers (processes or machines) against one
+    database split the texts without overlap (:func:`eevp.themes.embeddings.embed_claimed`).
+
+    Args:
+        worker: this worker's name in the claims (default: host name and process id).
 
     Returns:
-        ``{"units", "embedded_new", "model_id", "seconds"}``.
+        ``{"units", "embedded_new", "embedded_here", "worker", "model_id", "seconds"}``:
+        ``embedded_new`` counts the vectors new in the cache (every worker's), ``embedded_here``
+        the texts this worker embedded.
     """
 
     require(actor, "refit")
     start = time.perf_counter()
     progress = progress or _noop
+    worker = worker or f"{socket.gethostname()}:{os.getpid()}"
     if embedder is None:
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
     before = _cached_count(engine, embedder.model_id)
@@ -180,10 +189,11 @@ def embed_all(engine: Engine, settings: Settings, *, actor: User, embedder=None,
     # vectors count as new here when they are this embedder's
     annotate(engine, actor=actor, progress=progress)
     kept, _, _ = _kept_units(_scope_units(engine, "all"), ThemeConfig())
-    _embed(engine, embedder, kept["text"].tolist(), progress)
+    here = embed_claimed(engine, embedder, kept["text"].tolist(), worker=worker,
+                         progress=lambda d, n: progress("embedding", d, n))
     n_new = _cached_count(engine, embedder.model_id) - before
-    return {"units": int(len(kept)), "embedded_new": int(n_new), "model_id": embedder.model_id,
-            "seconds": round(time.perf_counter() - start, 3)}
+    return {"units": int(len(kept)), "embedded_new": int(n_new), "embedded_here": int(here), "worker": worker,
+            "model_id": embedder.model_id, "seconds": round(time.perf_counter() - start, 3)}
 
 
 def _cached_count(engine: Engine, model_id: str) -> int:
