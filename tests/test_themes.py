@@ -242,6 +242,14 @@ def test_save_load_assign_gives_training_themes(fitted, corpus, tmp_path):
     assert fitted.model.representative_docs_ == {} and loaded.model.representative_docs_ == {}
 
 
+def test_saved_ctfidf_reloads_the_same_matrix_and_vocabulary(fitted, tmp_path):
+    save_model(fitted, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert (loaded.model.c_tf_idf_ != fitted.model.c_tf_idf_).nnz == 0
+    assert loaded.model.vectorizer_model.vocabulary_ == fitted.model.vectorizer_model.vocabulary_
+    assert loaded.model.vectorizer_model.ngram_range == fitted.model.vectorizer_model.ngram_range
+
+
 def test_loaded_vectorizer_lemmatises(fitted, tmp_path):
     save_model(fitted, tmp_path / "m")
     loaded = load_model(tmp_path / "m")
