@@ -1,6 +1,6 @@
 """Theme labels from a phrase the theme's comments share (eevp.themes.labels)."""
 
-from eevp.themes.labels import phrase_label
+from eevp.themes.labels import distinct_by_language, label_languages, labels_by_language, phrase_label
 from eevp.text.textprep import lemmatize_tokens
 
 
@@ -60,3 +60,38 @@ def test_without_a_two_keyword_phrase_the_common_phrase_around_the_first_keyword
              + [f"Management style {x}" for x in ("is old", "varies")] + ["Too much work.", "Long shifts."])
     assert phrase_label(texts, ["management", "shift", "work"], "en") == "Senior management"
     assert phrase_label(texts[4:], ["management", "shift", "work"], "en") is None  # 2 comments: too few
+
+
+def test_a_label_per_language_the_statements_use():
+    en = [f"Long waiting times at the {p}." for p in ("depot", "gate", "desk", "till", "door", "dock")]
+    ru = [f"Долгое ожидание на {p}." for p in ("складе", "кассе", "входе")]
+    uk = ["Довге очікування на складі."] * 2  # two statements are too few for a label
+    texts, langs = en + ru + uk, ["en"] * 6 + ["ru"] * 3 + ["uk"] * 2
+    seen = []
+
+    def keywords_of(part):
+        seen.append(part)
+        return ["ожидание", "долгий"]
+
+    got = labels_by_language(texts, langs, ["waiting", "time", "long"], keywords_of)
+    assert got == {"en": ("Long waiting times", ["waiting", "time", "long"]),
+                   "ru": ("Долгое ожидание", ["ожидание", "долгий"])}
+    assert seen == [ru]  # the other language's keywords come from its own statements
+    # No phrase and no keyword in the language: no label in it (the main label is shown instead).
+    assert "ru" not in labels_by_language(texts, langs, ["waiting", "time", "long"], lambda part: ["wait"])
+
+
+def test_labels_are_distinct_within_each_language():
+    labels = [{"en": "Low pay", "ru": "Низкая зарплата"}, {"en": "Low pay", "ru": "Премии"}, {"ru": "Премии"}]
+    words = [{"en": ["pay", "salary"], "ru": []}, {"en": ["pay", "bonus"], "ru": ["премия", "квартал"]},
+             {"ru": ["премия", "отпуск"]}]
+    assert distinct_by_language(labels, words) == [
+        {"en": "Low pay · salary", "ru": "Низкая зарплата"}, {"en": "Low pay · bonus", "ru": "Премии · квартал"},
+        {"ru": "Премии · отпуск"}]
+
+
+def test_label_languages_need_enough_statements():
+    assert label_languages(["en"] * 90 + ["ru"] * 9 + ["uk"] * 2) == ["en"]  # 9% and under 10 statements
+    assert label_languages(["en"] * 90 + ["ru"] * 10) == ["en", "ru"]
+    assert label_languages(["uk"] * 5 + ["ru"] * 4 + ["en"] * 3) == ["uk", "en", "ru"]  # main first
+    assert label_languages([]) == []

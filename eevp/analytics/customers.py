@@ -26,7 +26,7 @@ from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.text.lens import TAGGER_VERSION, apply_corrections, customer_words, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
-from eevp.themes.read import distinct_labels
+from eevp.themes.read import distinct_labels, label_in
 
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
@@ -195,16 +195,19 @@ def treat_staff(engine: Engine, min_people: int) -> dict | None:
             "negative_share": float((df["sentiment"] == "negative").mean())}
 
 
-def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
+def theme_labels(engine: Engine, scope: str = "customers", language: str | None = None) -> pd.DataFrame:
+    """``theme_id, label, keywords, is_candidate`` of the current model's themes; labels in the reader's
+    ``language`` where a theme has one (:func:`eevp.themes.read.label_in`)."""
     th = db.themes
     with engine.connect() as conn:
         model = _current_id(conn, scope)
         if model is None:
             return pd.DataFrame(columns=["theme_id", "label", "keywords"])
-        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json, th.c.is_candidate)
+        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.label_edited, th.c.labels_json,
+                                   th.c.keywords_json, th.c.is_candidate)
                             .where(th.c.model_row == model).order_by(th.c.theme_id)).all()
-    out = pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]"), bool(r.is_candidate))
-                        for r in rows], columns=["theme_id", "label", "keywords", "is_candidate"])
+    out = pd.DataFrame([(r.theme_id, label_in(r, language), json.loads(r.keywords_json or "[]"),
+                         bool(r.is_candidate)) for r in rows], columns=["theme_id", "label", "keywords", "is_candidate"])
     return out.assign(label=distinct_labels(out["label"], out["keywords"], out["is_candidate"], skip=customer_words()))
 
 
