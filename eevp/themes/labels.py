@@ -7,8 +7,11 @@ four words, as written) that holds most of the top keywords and that many of the
 
 A phrase must occur in at least ``min_docs`` different comments and ``min_share`` of the theme's
 comments in its language, so a label does not repeat what one person wrote (a comment stored
-several times counts once). Redaction placeholders
-("[NAME]"), numbers and words like "and" break phrases.
+several times counts once). Two comments and 2.5%: with three and 4%, on 2,000 real Glassdoor cons
+(11 themes, 8 candidates), 14 of 19 labels were keyword lists (every candidate theme; "Progression,
+promotion, project" where 12 of 400 comments say "career progression"), with these 7 (the rest
+have no phrase two comments share). Redaction placeholders ("[NAME]"), numbers, courtesy formulas
+("будь ласка") and words like "and" break phrases.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections import Counter
 from itertools import islice
 
 from eevp.text.language import written_in
+from eevp.text.sentiment import without_courtesy
 from eevp.text.textprep import guess_language, lemma, stop_words
 
 __all__ = ["distinct_by_language", "distinct_labels", "label_languages", "labels_by_language", "make_label",
@@ -44,7 +48,7 @@ _JOINERS = frozenset("and or but nor и или но а та і й або але 
 
 def _clauses(text: str) -> list[list[str]]:
     out = []
-    for clause in _CLAUSE.split(text):
+    for clause in _CLAUSE.split(without_courtesy(text, ". ")):  # "Будь ласка" is no subject
         run: list[str] = []
         for tok in _TOKEN.findall(clause):
             if any(c.isdigit() for c in tok) or tok.lower() in _JOINERS:
@@ -69,7 +73,7 @@ def _keyword_weights(keywords: list[str], language: str) -> dict[str, float]:
 
 
 def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), max_words: int = 4,
-                 min_docs: int = 3, min_share: float = 0.04, sample: int = 400) -> str | None:
+                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400) -> str | None:
     """The short phrase of a theme's comments that carries its keywords, or None.
 
     Args:
