@@ -304,7 +304,7 @@ def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd
             "top_department_share": float(per_dept.max() / reach) if per_dept.max() >= min_reach else None,
             "top_role_share": float(per_role.max() / reach) if per_role.max() >= min_reach else None,
             "stages": _safe_counts(g, "stage", min_reach, pooled=False),
-            "main_stage": main,
+            "main_stage": main or _named_stage(g),
             "sources": _safe_counts(g, "kind", min_reach),
             "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
             "trend": _safe_counts(g, "period", min_reach, people=True, index=periods),
@@ -370,6 +370,26 @@ def _main_stage(units: pd.DataFrame, threshold: int) -> str | None:
     Only the name is given, never a count, so naming it tells nothing about the smaller stages."""
     per = units.dropna(subset=["stage"]).groupby("stage")["person"].nunique()
     if per.empty or per.max() < threshold:
+        return None
+    return str(per.sort_values(ascending=False, kind="stable").index[0])
+
+
+#: The share of a theme's people a stage must hold to be named as its stage when fewer than the comment
+#: threshold raise it (see :func:`_named_stage`).
+NAMED_STAGE_SHARE = 1 / 3
+
+
+def _named_stage(units: pd.DataFrame) -> str | None:
+    """The stage a theme is shown at when no stage holds the comment threshold of people on its own.
+
+    A theme of 14 people, 6 of them at delivery and 8 whose statements name no stage (the stage head
+    answers "none" more often than a reader would), showed stage "—". The theme holds the threshold of
+    people (:func:`theme_stats` keeps no other), and the name of the stage most of them raise is no
+    count; it is named when it holds at least :data:`NAMED_STAGE_SHARE` of the theme's people (one
+    person's stage never names a theme of ten). The theme's core for systemic/local stays the whole
+    theme (:func:`_cores`)."""
+    per = units.dropna(subset=["stage"]).groupby("stage")["person"].nunique()
+    if per.empty or per.max() < NAMED_STAGE_SHARE * units["person"].nunique():
         return None
     return str(per.sort_values(ascending=False, kind="stable").index[0])
 
