@@ -16,23 +16,23 @@ key = ui.data_key()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load(key):
+def load(key, language: str):
     units = customers.customer_units(engine)
-    labels = customers.theme_labels(engine)
+    labels = customers.theme_labels(engine, language=language)
     return units, labels
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def stats_and_quotes(key, min_reach: int):
+def stats_and_quotes(key, min_reach: int, language: str):
     """What does not depend on the systemic/local rule: per-theme figures and quotes (once per data version)."""
-    units, labels = load(key)
+    units, labels = load(key, language)
     stats = customers.theme_stats(units, labels, min_reach)
     quotes = {tid: customers.quotes(engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=3,
                                     min_people=min_reach) for tid in stats["theme_id"]}
     return stats, quotes
 
 
-units, labels = load(key)
+units, labels = load(key, ui.lang())
 if units.empty and ui.analysis_notice():
     st.stop()
 if units.empty:
@@ -50,7 +50,7 @@ rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
 _text, _values = rule.explain_parts()
 st.caption(t(_text, **_values))
 
-stats, theme_quotes = stats_and_quotes(key, settings.min_comment_group)
+stats, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang())
 ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule, stats=stats)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("Customer statements"), ui.num(len(units)), border=True)

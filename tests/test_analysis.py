@@ -18,7 +18,7 @@ from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.hashing import text_hash
 from eevp.store import db
 from eevp.themes.read import search_units, theme_table, unit_themes
-from eevp.themes.run import analyze, jaccard, rename_theme
+from eevp.themes.run import analyze, jaccard, remark_boilerplate, rename_theme
 from eevp.store.auth import CLI_USER
 
 BOILERPLATE = ["n/a", "нет комментариев", "-", "немає", "No comment"]
@@ -221,6 +221,66 @@ def test_edited_label_survives_a_refit(fitted_db, engine, settings):
         current = conn.execute(select(db.theme_models.c.id, db.theme_models.c.is_current)
                                .order_by(db.theme_models.c.id)).all()
     assert [c.is_current for c in current] == [False, True]
+
+
+def _script(label: str) -> str:
+    cyrillic = sum("а" <= c.lower() <= "я" or c.lower() in "ёіїєґ" for c in label)
+    return "cyrillic" if cyrillic > len(label) / 3 else "latin"
+
+
+def test_labels_in_the_readers_language_and_a_rename_in_every_language(fitted_db, engine):
+    out, _, _ = fitted_db
+    # Every theme of the corpus has a third of its statements in each language.
+    by_lang = {lang: theme_table(engine, language=lang).set_index("theme_id")["label"] for lang in ("en", "ru", "uk")}
+    assert all(_script(x) == "latin" for x in by_lang["en"])
+    assert all(_script(x) == "cyrillic" for x in by_lang["ru"]) and all(_script(x) == "cyrillic" for x in by_lang["uk"])
+    for lang, labels in by_lang.items():
+        assert labels.is_unique, lang
+    assert (by_lang["ru"] != by_lang["uk"]).any()  # Ukrainian statements, not the Russian label again
+    pay = next(tid for tid, x in by_lang["en"].items() if "salar" in x.lower() or "pay" in x.lower())
+    assert "зарплат" in by_lang["ru"][pay].lower() and "зарплат" in by_lang["uk"][pay].lower()
+    rename_theme(engine, out["model_row"], pay, "Pay below the market", actor=CLI_USER)
+    for lang in ("en", "ru", "uk", None):
+        assert theme_table(engine, language=lang).set_index("theme_id").loc[pay, "label"] == "Pay below the market"
+
+
+def test_a_theme_without_statements_in_the_readers_language_shows_its_main_label(engine, settings):
+    english = [f"The car park is full every morning, ticket {i} again" for i in range(40)]
+    add_units(engine, english + PARKING[20:])  # 40 English, 10 Russian, 10 Ukrainian parking complaints
+    analyze(engine, settings, embedder=FakeEmbedder(), steps=one_cluster(), candidate_steps=one_cluster(),
+            actor=CLI_USER)
+    with engine.connect() as conn:
+        stored = json.loads(conn.execute(select(db.themes.c.labels_json)).scalar())
+    assert sorted(stored) == ["en", "ru", "uk"]  # 10 of 60 statements are enough for a label
+    with engine.begin() as conn:  # as a theme without Ukrainian statements (or fitted before labels per language)
+        conn.execute(db.themes.update().values(labels_json=json.dumps({k: stored[k] for k in ("en", "ru")})))
+    main = theme_table(engine)["label"].iloc[0]
+    assert _script(main) == "latin" and theme_table(engine, language="uk")["label"].iloc[0] == main
+    assert _script(theme_table(engine, language="ru")["label"].iloc[0]) == "cyrillic"
+
+
+def test_units_marked_with_older_boilerplate_lists_are_marked_again(fitted_db, engine, settings):
+    out, ids, emb = fitted_db
+    t, a = db.text_units, db.theme_assignments
+    answer, content = ids[-1], ids[0]  # "No comment" (boilerplate) and a themed comment
+    assert remark_boilerplate(engine) == 0  # lists unchanged since the analysis: nothing read again
+    with engine.begin() as conn:  # a database marked by older lists: the answer themed, the comment not
+        conn.execute(t.update().where(t.c.id == answer).values(is_boilerplate=False))
+        conn.execute(insert(a).values(model_row=out["model_row"], unit_id=answer, theme_id=0,
+                                      batch_id=conn.execute(select(t.c.batch_id).where(t.c.id == answer)).scalar()))
+        conn.execute(t.update().where(t.c.id == content).values(is_boilerplate=True))
+        conn.execute(a.delete().where(a.c.unit_id == content))
+        conn.execute(db.annotation_versions.delete())
+    before = theme_table(engine).set_index("theme_id")["size"]
+    res = analyze(engine, settings, embedder=emb, steps=steps(), candidate_steps=one_cluster(), actor=CLI_USER)
+    with engine.connect() as conn:
+        marks = dict(conn.execute(select(t.c.id, t.c.is_boilerplate).where(t.c.id.in_([answer, content]))).all())
+    assert marks == {answer: True, content: False}
+    assert answer not in assignments(engine, out["model_row"])
+    assert assignments(engine, out["model_row"])[content] >= 0 and res["assigned_new"] == 1
+    after = theme_table(engine).set_index("theme_id")["size"]
+    assert after.sum() == before.sum()  # one answer out, one comment in
+    assert res["excluded"]["boilerplate"] == 5
 
 
 def test_rename_errors(fitted_db, engine):

@@ -37,6 +37,18 @@ def test_systemic_local_and_ranking():
     assert billing.top_department == "Finance" and billing.top_department_share == 1.0
 
 
+def test_a_theme_is_shown_at_the_stage_most_of_its_people_raise_when_no_stage_holds_the_threshold():
+    # 14 people: 6 at delivery, 3 at billing, 5 whose statements name no stage (the stage head said "none").
+    spec = [(0, "Sales", "Agent", 6, "delivery", 1), (0, "Sales", "Agent", 3, "billing", 1),
+            (0, "Sales", "Agent", 5, None, 1)]
+    # 12 people, 2 at sales (under a third), 10 without a stage; 10 people, none with a stage.
+    spec += [(1, "Ops", "Agent", 2, "sales", 1), (1, "Ops", "Agent", 10, None, 1), (2, "IT", "Agent", 10, None, 1)]
+    ranked = rank_themes(_units(spec), LABELS, min_reach=10).set_index("theme_id")
+    assert ranked.loc[0, "main_stage"] == "delivery"
+    assert ranked.loc[0, "stages"] == {"billing": None, "delivery": None}  # still no count under 10 people
+    assert ranked.loc[[1, 2], "main_stage"].isna().all()
+
+
 def test_rule_thresholds_are_configurable():
     spec = [(0, d, d + " agent", 10, "delivery", 1) for d in ["Sales", "Support"]]
     spec += [(-1, d, "Agent", 10, None, 1) for d in ["A", "B", "C", "D", "E", "F", "G", "H"]]

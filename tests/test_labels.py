@@ -1,6 +1,6 @@
 """Theme labels from a phrase the theme's comments share (eevp.themes.labels)."""
 
-from eevp.themes.labels import phrase_label
+from eevp.themes.labels import distinct_by_language, label_languages, labels_by_language, phrase_label
 from eevp.text.textprep import lemmatize_tokens
 
 
@@ -11,16 +11,18 @@ def test_the_shared_phrase_with_most_keywords_wins():
 
 
 def test_a_phrase_needs_enough_comments():
-    texts = ["Long waiting times at the depot.", "Long waiting times at the gate."] + \
-        [f"Other remark {i}" for i in range(8)]
-    assert phrase_label(texts, ["waiting", "time", "long"], "en") is None
-    # ... and enough of the theme: 3 of 100 comments is under 4%.
-    many = [f"Long waiting times at the {p}." for p in ("depot", "gate", "desk")] + \
-        [f"Other remark number {i}" for i in range(97)]
+    texts = ["Long waiting times at the depot."] + [f"Other remark {i}" for i in range(8)]
+    assert phrase_label(texts, ["waiting", "time", "long"], "en") is None  # one person's words
+    # Two people are enough in a small theme (candidate themes of 7 to 40 comments had no label else).
+    assert phrase_label(texts + ["Long waiting times at the gate."], ["waiting", "time", "long"], "en") \
+        == "Long waiting times"
+    # ... and enough of the theme: 2 of 100 comments is under 2.5%.
+    many = [f"Long waiting times at the {p}." for p in ("depot", "gate")] + \
+        [f"Other remark number {i}" for i in range(98)]
     assert phrase_label(many, ["waiting", "time", "long"], "en") is None
-    assert phrase_label(many, ["waiting", "time", "long"], "en", min_share=0.03) == "Long waiting times"
+    assert phrase_label(many, ["waiting", "time", "long"], "en", min_share=0.02) == "Long waiting times"
     # One comment stored five times (five waves, or pasted into five answers) is one comment.
-    repeated = ["Long waiting times at the depot."] * 5 + ["Long waiting times, again."]
+    repeated = ["Long waiting times at the depot."] * 5 + ["Other remark"]
     assert phrase_label(repeated, ["waiting", "time", "long"], "en") is None
 
 
@@ -59,4 +61,45 @@ def test_without_a_two_keyword_phrase_the_common_phrase_around_the_first_keyword
     texts = ([f"Senior management {x}." for x in ("ignore us", "never listen", "changes every year", "is remote")]
              + [f"Management style {x}" for x in ("is old", "varies")] + ["Too much work.", "Long shifts."])
     assert phrase_label(texts, ["management", "shift", "work"], "en") == "Senior management"
-    assert phrase_label(texts[4:], ["management", "shift", "work"], "en") is None  # 2 comments: too few
+    assert phrase_label(texts[5:], ["management", "shift", "work"], "en") is None  # 1 comment: too few
+
+
+def test_a_label_per_language_the_statements_use():
+    en = [f"Long waiting times at the {p}." for p in ("depot", "gate", "desk", "till", "door", "dock")]
+    ru = [f"Долгое ожидание на {p}." for p in ("складе", "кассе", "входе")]
+    uk = ["Довге очікування на складі."] * 2  # two statements are too few for a label
+    texts, langs = en + ru + uk, ["en"] * 6 + ["ru"] * 3 + ["uk"] * 2
+    seen = []
+
+    def keywords_of(part):
+        seen.append(part)
+        return ["ожидание", "долгий"]
+
+    got = labels_by_language(texts, langs, ["waiting", "time", "long"], keywords_of)
+    assert got == {"en": ("Long waiting times", ["waiting", "time", "long"]),
+                   "ru": ("Долгое ожидание", ["ожидание", "долгий"])}
+    assert seen == [ru]  # the other language's keywords come from its own statements
+    # No phrase and no keyword in the language: no label in it (the main label is shown instead).
+    assert "ru" not in labels_by_language(texts, langs, ["waiting", "time", "long"], lambda part: ["wait"])
+
+
+def test_labels_are_distinct_within_each_language():
+    labels = [{"en": "Low pay", "ru": "Низкая зарплата"}, {"en": "Low pay", "ru": "Премии"}, {"ru": "Премии"}]
+    words = [{"en": ["pay", "salary"], "ru": []}, {"en": ["pay", "bonus"], "ru": ["премия", "квартал"]},
+             {"ru": ["премия", "отпуск"]}]
+    assert distinct_by_language(labels, words) == [
+        {"en": "Low pay · salary", "ru": "Низкая зарплата"}, {"en": "Low pay · bonus", "ru": "Премии · квартал"},
+        {"ru": "Премии · отпуск"}]
+
+
+def test_label_languages_need_enough_statements():
+    assert label_languages(["en"] * 90 + ["ru"] * 9 + ["uk"] * 2) == ["en"]  # 9% and under 10 statements
+    assert label_languages(["en"] * 90 + ["ru"] * 10) == ["en", "ru"]
+    assert label_languages(["uk"] * 5 + ["ru"] * 4 + ["en"] * 3) == ["uk", "en", "ru"]  # main first
+    assert label_languages([]) == []
+
+
+def test_a_courtesy_formula_is_no_label():
+    texts = [f"Будь ласка, {x} колектив дружний" for x in ("весь", "увесь", "наш", "мій")]
+    label = phrase_label(texts, ["ласка", "колектив", "дружний"], "uk")
+    assert label == "Колектив дружний"  # never "Будь ласка"

@@ -57,11 +57,11 @@ def run_page(demo_dir, monkeypatch):
     monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{demo_dir / 'eevp.db'}")
     monkeypatch.chdir(ROOT)
 
-    def run(path: str, role: str = "admin") -> AppTest:
+    def run(path: str, role: str = "admin", lang: str = "en") -> AppTest:
         at = AppTest.from_file(str(ROOT / path), default_timeout=120)
         at.session_state["user"] = User(f"test-{role}", role)
         give_account(demo_dir, at.session_state["user"])
-        at.session_state["lang"] = "en"
+        at.session_state["lang"] = lang
         return at.run()
 
     return run
@@ -102,6 +102,20 @@ def test_customer_page_shows_ranked_themes_with_badges(run_page):
     at = run_page(PAGES["customers"])
     text = _text(at)
     assert "Systemic" in text or "Local" in text
+
+
+def test_theme_labels_follow_the_interface_language(run_page):
+    """The demo's customer themes hold English, Russian and Ukrainian statements: each reader sees them
+    named in their own language (a theme without statements in it keeps its main label)."""
+
+    def cyrillic_headings(lang: str) -> int:
+        at = run_page(PAGES["customers"], lang=lang)
+        assert not at.exception
+        heads = [m.value for m in at.markdown if str(m.value).startswith("#### ")]
+        assert heads
+        return sum(any("а" <= c.lower() <= "я" or c.lower() in "ёіїєґ" for c in h) for h in heads)
+
+    assert cyrillic_headings("en") < cyrillic_headings("ru")
 
 
 @pytest.mark.parametrize("role,name", [("viewer", "upload"), ("viewer", "themes"), ("viewer", "customers"),

@@ -14,7 +14,7 @@ from eevp.store import queries
 from eevp.store.auth import User, restrict
 from eevp.themes.embeddings import get_embedder
 from eevp.themes.read import theme_table, unit_themes
-from webui.core import current_user, get_engine, get_settings, t
+from webui.core import current_user, get_engine, get_settings, lang, t
 
 
 def data_key() -> tuple:
@@ -94,11 +94,17 @@ def home_summary(key: tuple, threshold: int) -> dict:
     return _home_summary(key, scope, threshold)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def themes_and_units(key: tuple, scope: str = "all"):
-    """The current themes of a scope ("all" or "customers") and its units with a ``person`` column."""
+    """The current themes of a scope ("all" or "customers"), labelled in the user's language where a
+    theme has a label in it, and its units with a ``person`` column."""
 
-    return theme_table(get_engine(), scope=scope), with_person(unit_themes(get_engine(), scope=scope))
+    return _themes_and_units(key, scope, lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _themes_and_units(key: tuple, scope: str, language: str):
+    return (theme_table(get_engine(), scope=scope, language=language),
+            with_person(unit_themes(get_engine(), scope=scope)))
 
 
 @st.cache_resource(show_spinner=False)
@@ -115,7 +121,8 @@ def shown_theme_counts(key: tuple) -> dict:
     themes, units = themes_and_units(key, "all")
     shown = reportable(themes, units, threshold) if len(themes) else themes
     customer_units = customers.customer_units(get_engine())
-    ranked = (customers.rank_themes(customer_units, customers.theme_labels(get_engine()), threshold)
+    ranked = (customers.rank_themes(customer_units, customers.theme_labels(get_engine(), language=lang()),
+                                     threshold)
               if len(customer_units) else customer_units)
     return {"n": len(shown), "k": int(shown["is_candidate"].sum()) if len(shown) else 0, "c": len(ranked)}
 

@@ -26,7 +26,7 @@ from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.text.lens import TAGGER_VERSION, apply_corrections, customer_words, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
-from eevp.themes.read import distinct_labels
+from eevp.themes.read import distinct_labels, label_in
 
 STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
@@ -195,16 +195,19 @@ def treat_staff(engine: Engine, min_people: int) -> dict | None:
             "negative_share": float((df["sentiment"] == "negative").mean())}
 
 
-def theme_labels(engine: Engine, scope: str = "customers") -> pd.DataFrame:
+def theme_labels(engine: Engine, scope: str = "customers", language: str | None = None) -> pd.DataFrame:
+    """``theme_id, label, keywords, is_candidate`` of the current model's themes; labels in the reader's
+    ``language`` where a theme has one (:func:`eevp.themes.read.label_in`)."""
     th = db.themes
     with engine.connect() as conn:
         model = _current_id(conn, scope)
         if model is None:
             return pd.DataFrame(columns=["theme_id", "label", "keywords"])
-        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.keywords_json, th.c.is_candidate)
+        rows = conn.execute(select(th.c.theme_id, th.c.label, th.c.label_edited, th.c.labels_json,
+                                   th.c.keywords_json, th.c.is_candidate)
                             .where(th.c.model_row == model).order_by(th.c.theme_id)).all()
-    out = pd.DataFrame([(r.theme_id, r.label, json.loads(r.keywords_json or "[]"), bool(r.is_candidate))
-                        for r in rows], columns=["theme_id", "label", "keywords", "is_candidate"])
+    out = pd.DataFrame([(r.theme_id, label_in(r, language), json.loads(r.keywords_json or "[]"),
+                         bool(r.is_candidate)) for r in rows], columns=["theme_id", "label", "keywords", "is_candidate"])
     return out.assign(label=distinct_labels(out["label"], out["keywords"], out["is_candidate"], skip=customer_words()))
 
 
@@ -301,7 +304,7 @@ def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd
             "top_department_share": float(per_dept.max() / reach) if per_dept.max() >= min_reach else None,
             "top_role_share": float(per_role.max() / reach) if per_role.max() >= min_reach else None,
             "stages": _safe_counts(g, "stage", min_reach, pooled=False),
-            "main_stage": main,
+            "main_stage": main or _named_stage(g),
             "sources": _safe_counts(g, "kind", min_reach),
             "sentiment": _safe_counts(g, "sentiment", min_reach), "incidents": int(g["incident"].sum()),
             "trend": _safe_counts(g, "period", min_reach, people=True, index=periods),
@@ -367,6 +370,26 @@ def _main_stage(units: pd.DataFrame, threshold: int) -> str | None:
     Only the name is given, never a count, so naming it tells nothing about the smaller stages."""
     per = units.dropna(subset=["stage"]).groupby("stage")["person"].nunique()
     if per.empty or per.max() < threshold:
+        return None
+    return str(per.sort_values(ascending=False, kind="stable").index[0])
+
+
+#: The share of a theme's people a stage must hold to be named as its stage when fewer than the comment
+#: threshold raise it (see :func:`_named_stage`).
+NAMED_STAGE_SHARE = 1 / 3
+
+
+def _named_stage(units: pd.DataFrame) -> str | None:
+    """The stage a theme is shown at when no stage holds the comment threshold of people on its own.
+
+    A theme of 14 people, 6 of them at delivery and 8 whose statements name no stage (the stage head
+    answers "none" more often than a reader would), showed stage "—". The theme holds the threshold of
+    people (:func:`theme_stats` keeps no other), and the name of the stage most of them raise is no
+    count; it is named when it holds at least :data:`NAMED_STAGE_SHARE` of the theme's people (one
+    person's stage never names a theme of ten). The theme's core for systemic/local stays the whole
+    theme (:func:`_cores`)."""
+    per = units.dropna(subset=["stage"]).groupby("stage")["person"].nunique()
+    if per.empty or per.max() < NAMED_STAGE_SHARE * units["person"].nunique():
         return None
     return str(per.sort_values(ascending=False, kind="stable").index[0])
 

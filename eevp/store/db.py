@@ -229,6 +229,7 @@ themes = Table(
     Column("keywords_json", Text),
     Column("size", Integer),
     Column("is_candidate", Boolean, nullable=False, default=False),
+    Column("labels_json", Text),  # {language: label}: a label in each language the theme's statements use
 )
 
 # User-edited labels survive refits: keyed by scope and a keyword signature.
@@ -298,6 +299,14 @@ cx_assessments = Table(
     Column("notes", Text),
 )
 
+# What version of a derived mark the text units carry ("boilerplate": a fingerprint of the word lists):
+# when the lists change, the next analysis marks every unit again.
+annotation_versions = Table(
+    "annotation_versions", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", String(64), nullable=False),
+)
+
 audit_log = Table(
     "audit_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -337,8 +346,18 @@ def _embed_claims_v4(conn) -> None:
     embed_claims.create(conn, checkfirst=True)
 
 
+def _theme_languages_v5(conn) -> None:
+    """themes.labels_json (a label per language) and the annotation_versions table. Themes fitted before
+    have no per-language labels (their one label is shown until the next refit); units marked with older
+    boilerplate lists are marked again by the next analysis (it finds no version stored)."""
+    if "labels_json" not in {c["name"] for c in inspect(conn).get_columns("themes")}:
+        conn.execute(text(f"ALTER TABLE themes ADD COLUMN labels_json {Text().compile(dialect=conn.dialect)}"))
+    annotation_versions.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
-MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _embed_claims_v4)]
+MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _embed_claims_v4),
+              (5, _theme_languages_v5)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

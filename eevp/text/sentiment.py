@@ -32,6 +32,7 @@ __all__ = [
     "guess_language",
     "label_for",
     "sentiment_scores",
+    "without_courtesy",
 ]
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "sentiment"
@@ -166,6 +167,11 @@ def _courtesy() -> re.Pattern:
     lines = (RESOURCES / "courtesy.txt").read_text(encoding="utf-8").splitlines()
     phrases = sorted((ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
+
+
+def without_courtesy(text: str, by: str = " ") -> str:
+    """``text`` with its courtesy formulas ("please", "будь ласка", "спасибо за внимание") replaced by ``by``."""
+    return _courtesy().sub(by, text)
 
 
 def _tokenise(text: str, lang: str) -> list[_Token]:

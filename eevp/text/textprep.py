@@ -17,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
+from eevp.hashing import text_hash
 from eevp.text.morph import analyzer
 
 __all__ = [
     "BOILERPLATE",
+    "BOILERPLATE_VERSION",
     "LemmaTokenizer",
     "guess_language",
     "is_boilerplate",
@@ -49,6 +51,8 @@ def _lines(name: str) -> list[str]:
 BOILERPLATE = frozenset(_lines("answers.txt"))
 #: Answers that say nothing as patterns: "no cons so far", "#NAME?", "минусов нет".
 BOILERPLATE_PATTERN = re.compile("(?:" + "|".join(_lines("patterns.txt")) + r")\Z")
+#: A fingerprint of both lists: text units marked under other lists are marked again by the next analysis.
+BOILERPLATE_VERSION = text_hash("\n".join([*sorted(BOILERPLATE), "", BOILERPLATE_PATTERN.pattern]))[:16]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _NORMALISE = re.compile(r"[\s\"'«»“”.,!?;:()\[\]]+")

@@ -28,14 +28,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
-from eevp.text.language import written_in
 from eevp.text.names import is_name_keyword
 from eevp.text.textprep import LemmaTokenizer, guess_language, make_vectorizer
 from eevp.themes.cluster import HierarchySplit, split_by_polarity
-from eevp.themes.labels import distinct_labels, phrase_label
+from eevp.themes.labels import distinct_by_language, distinct_labels, labels_by_language, make_label
 
 __all__ = [
     "Candidates",
@@ -116,7 +116,7 @@ class ThemeResult:
 
     Attributes:
         topics: theme id per training unit (−1 = unassigned).
-        themes: DataFrame(theme_id, label, keywords, size), largest first.
+        themes: DataFrame(theme_id, label, keywords, size, labels ({language: label})), largest first.
         outlier_share: share of training units left unassigned.
         model: the fitted BERTopic model (None when loaded without it).
         centroids: (k, d) unit-length theme centroids in embedding space, rows as ``theme_ids``.
@@ -142,7 +142,7 @@ class Candidates:
     """Candidate new themes found among units that fit no existing theme.
 
     Attributes:
-        themes: DataFrame(theme_id, label, keywords, size) of the new candidate themes.
+        themes: DataFrame(theme_id, label, keywords, size, labels) of the new candidate themes.
         topics: per input unit: a candidate id, an existing theme id (merged), or −1.
         centroids: (k, d) centroids of the candidate themes, rows as ``themes``.
     """
@@ -377,58 +377,46 @@ def _threshold(embeddings: np.ndarray, topics: np.ndarray, theme_ids: np.ndarray
 # --------------------------------------------------------------------------- labels
 
 
-def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -> str:
-    """A readable label from the top keywords, preferring words in the theme's main language.
-
-    Args:
-        keywords: keywords, best first.
-        language: the language of most of the theme's units.
-        n: keywords in the label.
-        skip: words that say nothing in this label (a keyword containing one is passed over,
-            unless nothing else is left).
-
-    Returns:
-        E.g. "Customer, complaint, response time"; "Theme" when there are no keywords.
-    """
-    skip = {w.lower() for w in skip}
-    telling = [k for k in keywords if k and not skip & set(k.lower().split())] or [k for k in keywords if k]
-    pool = [k for k in telling if written_in(k, language)] or telling
-    chosen: list[str] = []
-    seen: set[str] = set()
-    for word in pool:
-        parts = set(word.split())
-        if parts <= seen:
-            continue  # a bigram of words already in the label adds nothing
-        chosen.append(word)
-        seen |= parts
-        if len(chosen) == n:
-            break
-    if not chosen:
-        return "Theme"
-    label = ", ".join(chosen)
-    return label[0].upper() + label[1:]
-
-
 def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[str], top_n: int,
                   skip=()) -> pd.DataFrame:
-    """One row per theme: a label (a phrase its comments share, else its keywords), keywords, size."""
+    """One row per theme: a label (a phrase its comments share, else its keywords) in its main
+    language, its labels per language (``labels``: {language: label}, see
+    :func:`eevp.themes.labels.labels_by_language`), keywords, size."""
 
-    rows = []
+    rows, words_by_language = [], []
     counts = Counter(topics.tolist())
+    keywords_of = _keywords_of(model, top_n)
     for t in sorted(k for k in counts if k >= 0):
         # A person's name never becomes a keyword (nor, through the keywords, a label).
         words = [w for w, _ in (model.get_topic(t) or []) if w and not is_name_keyword(w)][:top_n]
         members = np.flatnonzero(topics == t)
-        language = Counter(languages[i] for i in members).most_common(1)[0][0]
-        label = phrase_label([texts[i] for i in members], words, language, skip=skip) \
-            or make_label(words, language, skip=skip)
-        rows.append({"theme_id": int(t), "label": label, "keywords": words, "size": int(counts[t])})
-    df = pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "size"])
+        found = labels_by_language([texts[i] for i in members], [languages[i] for i in members], words,
+                                   keywords_of, skip=skip)
+        rows.append({"theme_id": int(t), "label": next(iter(found.values()))[0], "keywords": words,
+                     "size": int(counts[t]), "labels": {lang: lab for lang, (lab, _) in found.items()}})
+        words_by_language.append({lang: kw for lang, (_, kw) in found.items()})
+    df = pd.DataFrame(rows, columns=["theme_id", "label", "keywords", "size", "labels"])
+    df["labels"] = distinct_by_language(df["labels"].tolist(), words_by_language, skip)
     df = df.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
     skip = set(skip)
     df["label"] = distinct_labels(df["label"].tolist(), [[w for w in k if not skip & set(w.split())]
                                                          for k in df["keywords"]])
+    df["labels"] = [{**d, next(iter(d)): label} for d, label in zip(df["labels"], df["label"])]
     return df
+
+
+def _keywords_of(model, top_n: int):
+    """``keywords_of(texts)``: the c-TF-IDF keywords of some texts against the fitted model's vocabulary
+    and word weights (the keywords of one language's statements in a theme)."""
+    vectorizer, ctfidf = model.vectorizer_model, model.ctfidf_model
+    vocab = vectorizer.get_feature_names_out()
+
+    def keywords_of(texts: list[str]) -> list[str]:
+        weights = ctfidf.transform(csr_matrix(vectorizer.transform(texts).sum(axis=0))).toarray()[0]
+        best = np.argsort(-weights, kind="stable")[:2 * top_n]
+        return [str(vocab[i]) for i in best if weights[i] > 0 and not is_name_keyword(str(vocab[i]))][:top_n]
+
+    return keywords_of
 
 
 # --------------------------------------------------------------------------- fit
@@ -682,7 +670,7 @@ def candidate_themes(texts, embeddings, languages=None, config: ThemeConfig | No
     config = config or ThemeConfig()
     texts = [str(t) for t in texts]
     emb = _check_inputs(texts, embeddings)
-    empty = Candidates(pd.DataFrame(columns=["theme_id", "label", "keywords", "size"]),
+    empty = Candidates(pd.DataFrame(columns=["theme_id", "label", "keywords", "size", "labels"]),
                        np.full(len(texts), -1, dtype=np.int64), np.zeros((0, emb.shape[1]), dtype=np.float32))
     if len(texts) < max(min_units or config.min_units, 2):
         return empty
@@ -713,4 +701,5 @@ def candidate_themes(texts, embeddings, languages=None, config: ThemeConfig | No
                       if nid >= first_id]) if len(new) else empty.centroids
     order = [nid for nid in mapping.values() if nid >= first_id]
     new = new.set_index("theme_id").loc[order].reset_index()
-    return Candidates(new[["theme_id", "label", "keywords", "size"]].reset_index(drop=True), topics, cents)
+    columns = ["theme_id", "label", "keywords", "size", "labels"]
+    return Candidates(new[columns].reset_index(drop=True), topics, cents)

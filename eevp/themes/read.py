@@ -20,7 +20,7 @@ from eevp.text.lens import customer_words
 from eevp.themes.groups import group_label
 from eevp.themes.labels import distinct_labels as unique_labels
 
-__all__ = ["CANDIDATE_MARK", "SCOPES", "distinct_labels", "search_units", "theme_table", "unit_themes"]
+__all__ = ["CANDIDATE_MARK", "SCOPES", "distinct_labels", "label_in", "search_units", "theme_table", "unit_themes"]
 
 SCOPES = ("all", "customers")
 CHUNK = 2000
@@ -71,13 +71,23 @@ def scoped(query, scope: str):
     return query
 
 
-def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
+def label_in(row, language: str | None) -> str:
+    """A theme's label for a reader of ``language``: the label a user gave it (in every language), else
+    its label in that language when its statements use it, else its main language's label."""
+    if language and not row.label_edited:
+        return json.loads(row.labels_json or "{}").get(language) or row.label
+    return row.label
+
+
+def theme_table(engine: Engine, scope: str = "all", kinds=None, language: str | None = None) -> pd.DataFrame:
     """Themes of the current model with sizes, share, source mix and sentiment mix.
 
     Args:
         engine: the database.
         scope: "all" or "customers".
         kinds: only count units of these source kinds ("survey", "exit", "focus").
+        language: the reader's interface language ("en", "ru", "uk"): labels in it where the theme has
+            one (:func:`label_in`); None = each theme's main language.
 
     Returns:
         DataFrame(model_row, theme_id, label, label_edited, keywords (list), size, share (of the
@@ -106,7 +116,7 @@ def theme_table(engine: Engine, scope: str = "all", kinds=None) -> pd.DataFrame:
         size = int(c["n"].sum())
         if size == 0:
             continue
-        rows.append({"model_row": int(current.id), "theme_id": int(r.theme_id), "label": r.label,
+        rows.append({"model_row": int(current.id), "theme_id": int(r.theme_id), "label": label_in(r, language),
                      "label_edited": bool(r.label_edited), "keywords": json.loads(r.keywords_json or "[]"),
                      "size": size, "share": size / total if total else 0.0,
                      "by_source": {k: n / size for k, n in c.groupby("kind")["n"].sum().items()},

@@ -41,7 +41,7 @@ from eevp.store.queries import current_model, fetch_frame
 from eevp.text.language import detect_languages
 from eevp.text.lens import customer_words
 from eevp.text.sentiment_model import predict_sentiment
-from eevp.text.textprep import is_boilerplate, word_count
+from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate, word_count
 from eevp.themes.embeddings import embed_cached, embed_claimed, get_embedder, heads_embedder
 from eevp.themes.groups import group_themes
 from eevp.themes.model import (
@@ -57,7 +57,7 @@ from eevp.themes.model import (
 )
 from eevp.themes.read import CHUNK, check_scope, scoped
 
-__all__ = ["analyze", "annotate", "embed_all", "jaccard", "rename_theme"]
+__all__ = ["analyze", "annotate", "embed_all", "jaccard", "remark_boilerplate", "rename_theme"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -111,17 +111,47 @@ def _sentiment(engine: Engine, texts: list[str]) -> list[str]:
 
 
 def annotate(engine: Engine, *, actor: User, progress: Progress | None = None) -> dict:
-    """Fill ``language``, ``is_boilerplate`` and ``sentiment`` where missing. Returns counts filled.
+    """Fill ``language``, ``is_boilerplate`` and ``sentiment`` where missing (and ``is_boilerplate``
+    anew everywhere when the boilerplate lists changed: :func:`remark_boilerplate`). Returns counts
+    filled.
 
     ``actor``'s role must allow the analysis (AccessDenied otherwise)."""
     require(actor, "analyze")
     progress = progress or _noop
+    remark_boilerplate(engine)
     return {
         "language": _fill_column(engine, "language", _detect, progress, "detecting languages"),
         "is_boilerplate": _fill_column(engine, "is_boilerplate", lambda ts: [is_boilerplate(x) for x in ts],
                                        progress, "marking empty comments"),
         "sentiment": _fill_column(engine, "sentiment", lambda ts: _sentiment(engine, ts), progress, "sentiment"),
     }
+
+
+def remark_boilerplate(engine: Engine) -> int:
+    """Mark boilerplate again when the lists in ``resources/boilerplate`` changed since the units were
+    marked (``annotation_versions``; a database from before it has no version stored): "no cons"
+    answers and spreadsheet errors were themes until the lists knew them. A unit that becomes
+    boilerplate leaves its themes (sizes are recounted by the analysis); one that stops being
+    boilerplate is analysed as new. Returns the number of units whose mark changed."""
+    t, v = db.text_units, db.annotation_versions
+    with engine.connect() as conn:
+        if conn.execute(select(v.c.version).where(v.c.name == "boilerplate")).scalar() == BOILERPLATE_VERSION:
+            return 0
+        rows = conn.execute(select(t.c.id, t.c.text, t.c.is_boilerplate)
+                            .where(t.c.is_boilerplate.is_not(None))).all()
+    changed = [{"uid": r.id, "value": now} for r in rows
+               if (now := is_boilerplate(r.text)) != bool(r.is_boilerplate)]
+    gone = [c["uid"] for c in changed if c["value"]]
+    a = db.theme_assignments
+    with engine.begin() as conn:
+        for start in range(0, len(changed), CHUNK):
+            conn.execute(update(t).where(t.c.id == bindparam("uid")).values(is_boilerplate=bindparam("value")),
+                         changed[start:start + CHUNK])
+        for start in range(0, len(gone), CHUNK):
+            conn.execute(delete(a).where(a.c.unit_id.in_(gone[start:start + CHUNK])))
+        conn.execute(delete(v).where(v.c.name == "boilerplate"))
+        conn.execute(insert(v).values(name="boilerplate", version=BOILERPLATE_VERSION))
+    return len(changed)
 
 
 # --------------------------------------------------------------------------- units and models
@@ -440,12 +470,17 @@ def _move_units(conn, model_row: int, unit_ids, topics) -> None:
 
 
 def _insert_themes(conn, model_row: int, themes: pd.DataFrame, *, candidate: bool) -> None:
-    """Store the rows of a themes frame (theme_id, label, keywords, size) for one model."""
+    """Store the rows of a themes frame (theme_id, label, keywords, size, labels) for one model."""
     if len(themes):
         conn.execute(insert(db.themes), [
             {"model_row": model_row, "theme_id": int(r.theme_id), "label": r.label, "label_edited": False,
              "keywords_json": json.dumps(list(r.keywords), ensure_ascii=False), "size": int(r.size),
-             "is_candidate": candidate} for r in themes.itertuples()])
+             "is_candidate": candidate, "labels_json": _labels_json(getattr(r, "labels", None))}
+            for r in themes.itertuples()])
+
+
+def _labels_json(labels) -> str | None:
+    return json.dumps(labels, ensure_ascii=False) if isinstance(labels, dict) and labels else None
 
 
 def _refresh_sizes(engine, model_row: int) -> float:
