@@ -211,19 +211,19 @@ def action_button(kind: str, subject: str, **parts) -> None:
         subject: what the user sees the action is about (a theme's label, an item and group...).
         parts: the target's parts, as :func:`eevp.actions.targets.make_target` takes them.
     """
-    if not allowed("manage_actions"):
+    if not allowed("manage_actions") or any(v is None for k, v in parts.items() if k not in ("dimension", "value")):
         return
+    target = make_target(kind, **parts)
     with st.popover(t("Create action"), icon="✅"):
-        with st.form(f"create_action_{kind}", clear_on_submit=True):
+        with st.form(f"create_action_{target.spec}", clear_on_submit=True):
             st.caption(t("Action on: {subject}", subject=subject))
             title = st.text_input(t("What will be done"), max_chars=300)
             owner = st.selectbox(t("Owner"), account_names(get_settings()))
             due = st.date_input(t("Due date"), value=None)
             if st.form_submit_button(t("Create action")):
-                guarded(lambda: _create_action(kind, parts, title, owner, due))
+                guarded(lambda: _create_action(target, title, owner, due))
 
 
-def _create_action(kind: str, parts: dict, title: str, owner: str, due) -> None:
-    new_id = create_action(get_engine(), get_settings(), make_target(kind, **parts), title, owner, due,
-                           actor=current_user())
+def _create_action(target, title: str, owner: str, due) -> None:
+    new_id = create_action(get_engine(), get_settings(), target, title, owner, due, actor=current_user())
     st.success(t("Action {id} created. Follow it on the Actions page.", id=new_id))
