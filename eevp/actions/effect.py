@@ -98,7 +98,8 @@ def evp_series(engine: Engine, parts: dict, threshold: int) -> pd.DataFrame:
     known = ratings[(ratings.get("benefit") == parts["benefit"]) & (ratings.get("role") == parts["role"])] \
         if len(ratings) else ratings
     if known.empty:
-        raise NotFoundError(f"No EVP ratings of '{parts['benefit']}' by the role '{parts['role']}'. "
+        benefit, role = parts["benefit"], parts["role"]
+        raise NotFoundError(f"No EVP ratings of '{benefit}' by the role '{role}'. "
                             "Use a benefit and a role of 'report evp'.")
     rows = []
     for wave in _periods(engine, ratings["wave"]):
@@ -114,8 +115,9 @@ def evp_series(engine: Engine, parts: dict, threshold: int) -> pd.DataFrame:
 def exit_series(engine: Engine, parts: dict, threshold: int) -> pd.DataFrame:
     """Leavers giving the reason per quarter (the reason × quarter table of the Exits page)."""
     exits = queries.exits_frame(engine)
-    if exits.empty or parts["reason"] not in set(exits["reason"]):
-        raise NotFoundError(f"No leaver gave the reason '{parts['reason']}'. Use a reason of 'report exits'.")
+    reason = parts["reason"]
+    if exits.empty or reason not in set(exits["reason"]):
+        raise NotFoundError(f"No leaver gave the reason '{reason}'. Use a reason of 'report exits'.")
     table = reports.exits_over_time(exits, threshold, by="reason")
     mine = table[table["reason"] == parts["reason"]].sort_values("quarter")
     return _frame([{"period": r["quarter"], "value": r["n"], "n": r["n"], "suppressed": bool(r["suppressed"])}

@@ -45,7 +45,8 @@ def _owner(settings: Settings, owner: str) -> str:
     owner = str(owner or "").strip()
     names = account_names(settings)
     if owner not in names:
-        raise InputError(f"The owner '{owner}' has no account. Use one of: {', '.join(names) or '(none yet)'}.")
+        accounts = ", ".join(names) or "-"
+        raise InputError(f"The owner '{owner}' has no account. Use one of: {accounts}.")
     return owner
 
 
@@ -66,8 +67,9 @@ def _model_row(engine: Engine, target: Target) -> int | None:
         found = model is not None and conn.execute(select(th.c.theme_id).where(
             th.c.model_row == model.id, th.c.theme_id == target.parts["theme_id"])).first()
     if not found:
-        raise NotFoundError(f"There is no theme {target.parts['theme_id']} in the current {target.kind.replace('_', ' ')}s. "
-                            "Use a theme number of 'report themes' (or 'report customers').")
+        theme_id = target.parts["theme_id"]
+        raise NotFoundError(f"There is no theme {theme_id} in the current themes of this kind. Use a theme number "
+                            "of 'report themes' (customer themes: 'report customers').")
     return int(model.id)
 
 
@@ -187,7 +189,8 @@ def update_action(engine: Engine, action_id: int, *, actor: User, status: str | 
     require(actor, "manage_actions")
     current = get_action(engine, action_id, actor=actor)
     if status is not None and status not in STATUSES:
-        raise InputError(f"Unknown status '{status}'. Use one of: {', '.join(STATUSES)}.")
+        known = ", ".join(STATUSES)
+        raise InputError(f"Unknown status '{status}'. Use one of: {known}.")
     note = (note or "").strip()
     if status is None and not note:
         raise InputError("Give a new status, a note, or both.")
