@@ -34,8 +34,8 @@ since = register.since_action(engine, settings, int(pick), actor=user)
 st.subheader(t("Since the action"))
 if since["target_gone"]:
     st.warning(t("The theme of this action is gone after a refit: no new theme holds enough of its statements."))
-for text, values in register.since_lines(since):
-    st.markdown(ui.escape(t(text, **values)))
+for line, values in register.since_lines(since):
+    st.markdown(ui.escape(t(register.SINCE_TEXTS[line], **values)))
 ui.table(since["series"], key="act_series", filename="eevp-action-series.csv", percent=[])
 st.subheader(t("Notes"))
 ui.table(register.notes(engine, int(pick), actor=user), key="act_notes", filename="eevp-action-notes.csv")

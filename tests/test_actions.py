@@ -113,7 +113,8 @@ def test_a_small_group_is_shown_as_suppressed(engine, people):
     assert action["baseline"]["suppressed"] and action["baseline"]["value"] is None
     since = register.since_action(engine, people, new_id, actor=CLI_USER)
     assert since["now"]["value"] is None and since["delta"] is None
-    assert register.since_lines(since)[0] == ("When created: suppressed (too few people to show).", {})
+    assert register.since_lines(since)[0] == ("then_hidden", {})
+    assert register.SINCE_TEXTS["then_hidden"] == "When created: suppressed (too few people to show)."
 
 
 def test_unknown_targets_owners_and_dates_are_refused(survey, people):

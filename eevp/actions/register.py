@@ -258,17 +258,17 @@ SINCE_TEXTS = {
 }
 
 
-def since_lines(since: dict) -> list[tuple[str, dict]]:
-    """The sentences of "since the action" as (text to translate, values): then, now, the change."""
+def since_lines(since: dict) -> list[tuple]:
+    """The sentences of "since the action" as (key of :data:`SINCE_TEXTS`, values): then, now, the change."""
     lines = []
     for name in ("then", "now"):
         fig = since[name]
         if fig.get("suppressed"):
-            lines.append((SINCE_TEXTS[f"{name}_hidden"], {}))
+            lines.append((f"{name}_hidden", {}))
         else:
-            lines.append((SINCE_TEXTS[name], {"period": fig["period"], "value": f"{fig['value']:.3g}", "n": fig["n"]}))
+            lines.append((name, {"period": fig["period"], "value": f"{fig['value']:.3g}", "n": fig["n"]}))
     if since["delta"] is not None:
-        lines.append((SINCE_TEXTS[since["significant"]], {"delta": f"{since['delta']:+.3g}"}))
+        lines.append((since["significant"], {"delta": f"{since['delta']:+.3g}"}))
     return lines
 
 
