@@ -216,7 +216,7 @@ def action_button(kind: str, subject: str, **parts) -> None:
     target = make_target(kind, **parts)
     with st.popover(t("Create action"), icon="✅"):
         with st.form(f"create_action_{target.spec}", clear_on_submit=True):
-            st.caption(t("Action on: {subject}", subject=subject))
+            st.caption(t("Action on: {subject}", subject=escape_markdown(subject)))
             title = st.text_input(t("What will be done"), max_chars=300)
             owner = st.selectbox(t("Owner"), account_names(get_settings()))
             due = st.date_input(t("Due date"), value=None)
