@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from eevp.actions import register as actions
 from eevp.analytics import customers, reports, theme_views
 from eevp.bootstrap import load_demo, open_database
 from eevp.errors import EevpError, InputError, ValidationFailed
@@ -249,6 +250,28 @@ def cmd_user(args) -> int:
     return 0
 
 
+def cmd_action(args) -> int:
+    """``action add`` / ``action list`` / ``action update``: the register of actions (as the CLI user)."""
+    settings, engine = _engine(args)
+    if args.action_command == "add":
+        new_id = actions.create_action(engine, settings, args.target, args.title, args.owner, args.due, actor=CLI_USER)
+        shown = actions.get_action(engine, new_id, actor=CLI_USER)
+        _emit(args, shown, f"Action {new_id} created on {shown['target']} (owner {shown['owner']}).")
+    elif args.action_command == "list":
+        table = actions.list_actions(engine, actor=CLI_USER, status=args.status, owner=args.owner, kind=args.kind)
+        rows = actions.records(table.drop(columns=["model_row"]))
+        _emit(args, {"actions": rows}, "\n".join(_action_line(r) for r in rows) or "No actions.")
+    else:
+        shown = actions.update_action(engine, args.id, actor=CLI_USER, status=args.status, note=args.note)
+        _emit(args, shown, f"Action {args.id}: {shown['status']}.")
+    return 0
+
+
+def _action_line(r: dict) -> str:
+    flags = "".join([" OVERDUE" if r["overdue"] else "", " TARGET GONE" if r["target_gone"] else ""])
+    return tsv_line((r["id"], r["status"] + flags, r["due"] or "", r["owner"], r["target"], r["title"]))
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -327,6 +350,29 @@ def _add_analysis_commands(sub, common) -> None:
                    help="read the password from this file's first line ('-': standard input)")
     u.add_argument("--department", action="append", help="viewer: limit to this department (repeatable)")
     u.set_defaults(fn=cmd_user)
+    _add_action_commands(sub, common)
+
+
+def _add_action_commands(sub, common) -> None:
+    """``action add|list|update``."""
+    act = sub.add_parser("action", parents=[common], help="actions with owners and due dates")
+    verbs = act.add_subparsers(dest="action_command", required=True)
+    add = verbs.add_parser("add", parents=[common], help="create an action on a theme, item, EVP gap or exit reason")
+    add.add_argument("--target", required=True,
+                     help="KIND:ID, KIND one of theme, customer_theme, item, evp_gap, exit_reason "
+                          "(theme:12, item:Workload|department=Sales, evp_gap:Gym|Engineer, exit_reason:Pay)")
+    add.add_argument("--title", required=True)
+    add.add_argument("--owner", required=True, help="an account's username")
+    add.add_argument("--due", help="YYYY-MM-DD")
+    ls = verbs.add_parser("list", parents=[common], help="list actions (overdue ones flagged)")
+    ls.add_argument("--status", choices=list(actions.STATUSES))
+    ls.add_argument("--owner")
+    ls.add_argument("--kind")
+    up = verbs.add_parser("update", parents=[common], help="set an action's status and/or add a note")
+    up.add_argument("id", type=int)
+    up.add_argument("--status", choices=list(actions.STATUSES))
+    up.add_argument("--note")
+    act.set_defaults(fn=cmd_action)
 
 
 def main(argv: list[str] | None = None) -> int:

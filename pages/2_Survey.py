@@ -90,6 +90,9 @@ with tab_waves:
     st.caption(t("This tab compares waves, so it uses every wave with the other filters."))
     seg = st.selectbox(t("Segment"), segments, format_func=ui.seg_label, key="wave_seg")
     item = st.selectbox(t("Item"), items["item"].tolist(), key="wave_item")
+    group = st.selectbox(t("Group"), [None, *sorted(wide_all[seg].dropna().unique(), key=str)], key="act_group",
+                         format_func=lambda g: t("Everyone") if g is None else str(g))
+    ui.action_button("item", item if group is None else f"{item} · {group}", item=item, dimension=seg, value=group)
     view = reports.wave_view(population, ui.current_filters(), threshold, scope)
     if view is None:
         st.warning(t("Widen the filters: the selection across waves is too small to show."))

@@ -30,6 +30,8 @@ with tab_gap:
         view = overall
     else:
         view = gaps[gaps["role"] == role]
+        benefit = st.selectbox(t("Benefit"), view["benefit"].tolist(), key="evp_act_benefit")
+        ui.action_button("evp_gap", f"{benefit} · {role}", benefit=benefit, role=role)
     visible = view[~view["suppressed"]]
     if len(visible):
         ui.chart(charts.gap_bars(visible, title=t("Importance vs satisfaction, ranked by gap")),

@@ -26,6 +26,8 @@ with tab_reasons:
                             suppressed_label=t("fewer than {n} responses", n=threshold), scheme="blues"),
              "Each cell counts leavers who gave this main reason; grey cells are too small to show.")
     ui.table(m, key="exit_reasons", filename="eevp-exit-reasons.csv")
+    reason = st.selectbox(t("Reason"), sorted(exits["reason"].dropna().unique()), key="exit_act_reason")
+    ui.action_button("exit_reason", reason, reason=reason)
 
 with tab_time:
     ot = reports.exits_over_time(exits, threshold)

@@ -109,6 +109,7 @@ with tab_quotes:
     else:
         tid = st.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)),
                            key="quote_theme")
+        ui.action_button("theme", labels.get(tid, str(tid)), theme_id=tid)
         ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
         st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
         for q in quotes(engine, ids, n=6, min_people=cthr):

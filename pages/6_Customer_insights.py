@@ -84,6 +84,8 @@ with tab_rank:
             if r.new:
                 a.markdown("🆕 " + t("new since the last batch"))
             b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))
+            with b:
+                ui.action_button("customer_theme", r.label, theme_id=r.theme_id)
             for q in theme_quotes.get(r.theme_id, []):
                 ui.quote(q["text"], q.get("comment"))
 

@@ -31,7 +31,8 @@ LOCAL_IMPORTS_KEPT = {
 
 #: Layer of each part of ``eevp`` (the first name below ``eevp``); modules not listed are the core.
 LAYER_OF = {"store": "store", "text": "text", "demo": "demo", "intake": "intake", "themes": "themes",
-            "analytics": "analytics", "pipeline": "app", "bootstrap": "app", "cli": "app", "__main__": "app",
+            "analytics": "analytics", "actions": "actions", "pipeline": "app", "bootstrap": "app", "cli": "app",
+            "__main__": "app",
             "insights": "app", "embeddings": "app", "sentiment": "app"}
 #: The layers each layer may import (besides itself). ``app`` is the top: it may import any of them.
 ALLOWED = {
@@ -42,7 +43,8 @@ ALLOWED = {
     "intake": {"core", "store", "text"},
     "themes": {"core", "store", "text"},
     "analytics": {"core", "store", "text", "themes"},
-    "app": {"core", "store", "text", "demo", "intake", "themes", "analytics"},
+    "actions": {"core", "store", "text", "themes", "analytics"},
+    "app": {"core", "store", "text", "demo", "intake", "themes", "analytics", "actions"},
 }
 #: Never imported by the package: the Streamlit side lives outside it.
 UI_MODULES = ("streamlit", "webui", "ui", "auth_ui", "review_ui", "pages", "app")

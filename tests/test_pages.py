@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
     "upload": "pages/1_Upload.py", "survey": "pages/2_Survey.py", "evp": "pages/3_EVP.py",
     "exits": "pages/4_Exits.py", "themes": "pages/5_Themes.py", "customers": "pages/6_Customer_insights.py",
-    "admin": "pages/8_Admin.py",
+    "admin": "pages/8_Admin.py", "actions": "pages/9_Actions.py",
 }
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")),
@@ -120,7 +120,7 @@ def test_theme_labels_follow_the_interface_language(run_page):
 
 @pytest.mark.parametrize("role,name", [("viewer", "upload"), ("viewer", "themes"), ("viewer", "customers"),
                                        ("cx", "survey"), ("cx", "exits"), ("cx", "upload"), ("hr", "evp"),
-                                       ("hr", "admin"), ("cx", "admin")])
+                                       ("hr", "admin"), ("cx", "admin"), ("viewer", "actions")])
 def test_roles_see_only_their_pages(run_page, role, name):
     at = run_page(PAGES[name], role=role)
     assert not at.exception
@@ -178,3 +178,37 @@ def test_each_page_declares_the_icon_and_permission_of_its_navigation_entry():
         calls = [n for n in ast.walk(ast.parse((root / script).read_text(encoding="utf-8")))
                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "page"]
         assert [[a.value for a in c.args[1:]] for c in calls] == [[icon, permission]], script
+
+
+def test_actions_page_lists_an_action_with_its_figure_and_takes_a_note(run_page, demo_dir):
+    from eevp.actions import register
+    from eevp.settings import Settings
+    from eevp.store import auth
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=demo_dir, database_url=f"sqlite:///{demo_dir / 'eevp.db'}")
+    auth.add_user(settings, auth.CLI_USER, "olena", "a-long-password-1", "hr")
+    engine = connect(settings.database_url)
+    new_id = register.create_action(engine, settings, "exit_reason:Pay", "Pay review", "olena", "2020-01-01",
+                                    actor=CLI_USER)
+    at = run_page(PAGES["actions"], role="hr")
+    assert not at.exception, [e.value for e in at.exception]
+    text = _text(at)
+    leavers = register.since_action(engine, settings, new_id, actor=CLI_USER)["now"]["n"]
+    assert "Since the action" in text and "When created" in text and f"{leavers} people" in text
+    assert at.metric[2].value == "1"  # overdue: due in 2020, still open
+    at.text_area[0].input("Budget approved")
+    at.selectbox(key="act_pick").set_value(new_id)
+    at.button[0].click().run()
+    assert not at.exception
+    assert register.notes(engine, new_id, actor=CLI_USER)["note"].tolist() == ["Budget approved"]
+    cx = run_page(PAGES["actions"], role="cx")  # exit reasons are not on cx's pages
+    assert not cx.exception and "No actions yet" in _text(cx)
+    engine.dispose()
+
+
+def test_the_survey_page_offers_create_action_to_hr_not_to_viewers(run_page):
+    hr = run_page(PAGES["survey"], role="hr")
+    viewer = run_page(PAGES["survey"], role="viewer")
+    assert [b for b in hr.button if b.label == "Create action"]
+    assert not [b for b in viewer.button if b.label == "Create action"]

@@ -25,6 +25,7 @@ PAGES = [
     ("pages/6_Customer_insights.py", "Customer insights", "🧭", "view_customers", "customer-insights"),
     ("pages/7_CX_maturity.py", "CX maturity", "🧩", "view_customers", "cx-maturity"),
     ("pages/8_Admin.py", "Admin", "🛠️", "users", "admin"),
+    ("pages/9_Actions.py", "Actions", "✅", "view_actions", "actions"),
 ]
 
 

@@ -10,10 +10,13 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from eevp.actions.register import create_action
+from eevp.actions.targets import make_target
 from eevp.pipeline import read_status
 from eevp.safe import escape_markdown, to_csv_bytes
+from eevp.store.auth import account_names
 from eevp.store.queries import SEGMENTS, Filters, extra_segments
-from webui.core import get_settings, lang, t
+from webui.core import allowed, current_user, get_engine, get_settings, guarded, lang, t
 from webui.localise import chart_spec, col_label, seg_label, table_view, value_label
 
 
@@ -197,3 +200,30 @@ def columns_left_out(unmapped: list[dict], notes: list[dict], key: str) -> bool:
     st.warning(t("These columns look like eNPS or a rating item: {columns}. Map them above, or confirm that "
                  "they are left out on purpose.", columns=", ".join(warn)))
     return st.checkbox(t("Leave these columns out: they are not eNPS or ratings"), key=f"{key}_ack")
+
+
+def action_button(kind: str, subject: str, **parts) -> None:
+    """A small "Create action" control beside what a page shows (a theme, a customer theme, a survey item
+    for a group, an EVP gap, an exit reason): title, owner and due date; for roles that manage actions.
+
+    Args:
+        kind: the target kind (``eevp.actions.targets.KINDS``).
+        subject: what the user sees the action is about (a theme's label, an item and group...).
+        parts: the target's parts, as :func:`eevp.actions.targets.make_target` takes them.
+    """
+    if not allowed("manage_actions") or any(v is None for k, v in parts.items() if k not in ("dimension", "value")):
+        return
+    target = make_target(kind, **parts)
+    with st.popover(t("Create action"), icon="✅"):
+        with st.form(f"create_action_{target.spec}", clear_on_submit=True):
+            st.caption(t("Action on: {subject}", subject=escape_markdown(subject)))
+            title = st.text_input(t("What will be done"), max_chars=300)
+            owner = st.selectbox(t("Owner"), account_names(get_settings()))
+            due = st.date_input(t("Due date"), value=None)
+            if st.form_submit_button(t("Create action")):
+                guarded(lambda: _create_action(target, title, owner, due))
+
+
+def _create_action(target, title: str, owner: str, due) -> None:
+    new_id = create_action(get_engine(), get_settings(), target, title, owner, due, actor=current_user())
+    st.success(t("Action {id} created. Follow it on the Actions page.", id=new_id))

@@ -40,13 +40,15 @@ LOGIN_WINDOW_S = 15 * 60
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "delete",
                         "erase", "analyze", "refit", "settings", "users", "audit", "export", "review_tags",
-                        "cx_assess", "view_records", "rename_themes", "export_texts"}),
+                        "cx_assess", "view_records", "rename_themes", "export_texts", "manage_actions",
+                        "view_actions"}),
     # "analyze": bring new text into the existing themes (what an upload does); "refit": rebuild them all.
     "hr": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "analyze", "export",
-                     "rename_themes", "view_records"}),
+                     "rename_themes", "view_records", "manage_actions", "view_actions"}),
     "cx": frozenset({"view_themes", "view_customers", "view_quotes", "review_tags", "cx_assess", "export",
-                     "rename_themes"}),
-    "viewer": frozenset({"view_dashboards"}),
+                     "rename_themes", "manage_actions", "view_actions"}),
+    # "manage_actions": create actions and change them; "view_actions": read those on what the role sees.
+    "viewer": frozenset({"view_dashboards", "view_actions"}),
 }
 
 _hasher = PasswordHasher()
@@ -157,6 +159,11 @@ def list_users(settings: Settings, actor: User) -> list[dict]:
     require(actor, "users")
     return [{"username": u, "role": v["role"], "departments": ", ".join(v.get("departments") or [])}
             for u, v in sorted(_load(settings)["users"].items())]
+
+
+def account_names(settings: Settings) -> list[str]:
+    """The usernames of the local accounts, sorted (an action's owner is one of them)."""
+    return sorted(_load(settings)["users"])
 
 
 def saved_language(settings: Settings, username: str) -> str | None:

@@ -307,6 +307,38 @@ annotation_versions = Table(
     Column("version", String(64), nullable=False),
 )
 
+# Actions taken on what eevp shows (a theme, a customer theme, a survey item for a group, an EVP gap,
+# an exit reason): who owns them, by when, and the target's figure when the action was created.
+actions = Table(
+    "actions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),  # theme | customer_theme | item | evp_gap | exit_reason
+    Column("target_key", String(700), nullable=False),  # as the CLI writes it after "KIND:"
+    Column("target_json", Text, nullable=False),  # the parsed target ({"theme_id"}, {"item", "dimension", ...})
+    Column("model_row", Integer),  # themes: the model the theme id belongs to (moved on a refit)
+    Column("target_gone", Boolean, nullable=False, default=False),  # a refit left no theme holding it
+    Column("title", String(300), nullable=False),
+    Column("owner", String(100), nullable=False),
+    Column("due", Date),
+    Column("status", String(16), nullable=False),  # open | in progress | done | dropped
+    Column("created_by", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("baseline_json", Text),  # the target's figure when created: {"period", "value", "n", "suppressed"}
+    Index("ix_actions_kind_model", "kind", "model_row"),
+)
+
+action_notes = Table(
+    "action_notes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("author", String(100)),
+    Column("status", String(16)),  # the status set with this note (None: a note only)
+    Column("note", Text, nullable=False),
+    Index("ix_action_notes_action", "action_id"),
+)
+
 audit_log = Table(
     "audit_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -355,9 +387,14 @@ def _theme_languages_v5(conn) -> None:
     annotation_versions.create(conn, checkfirst=True)
 
 
+def _actions_v6(conn) -> None:
+    """The ``actions`` and ``action_notes`` tables (create_all skips tables that exist)."""
+    metadata.create_all(conn, tables=[actions, action_notes])
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
 MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _embed_claims_v4),
-              (5, _theme_languages_v5)]
+              (5, _theme_languages_v5), (6, _actions_v6)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -56,6 +56,7 @@ from eevp.themes.model import (
     save_model,
 )
 from eevp.themes.read import CHUNK, check_scope, scoped
+from eevp.themes.succession import move_theme_actions
 
 __all__ = ["analyze", "annotate", "embed_all", "jaccard", "remark_boilerplate", "rename_theme"]
 
@@ -279,6 +280,8 @@ def analyze(engine: Engine, settings: Settings, *, actor: User, refit: bool = Fa
     if refit or not _usable(current, embedder):
         out = _fit(engine, settings, kept, embedder, config, scope, steps or {}, progress,
                    candidate_steps=candidate_steps or {})
+        if current is not None:  # actions on the replaced themes move to their successors
+            out["actions"] = move_theme_actions(engine, int(current.id), out["model_row"], scope, actor=actor)
     else:
         out = _extend(engine, current, kept, embedder, config, steps=candidate_steps or {}, progress=progress)
     _apply_labels(engine, out["model_row"], scope)
