@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from eevp.analytics import customers, reports, theme_views
+from eevp.analytics import customers, reports, summaries
 from eevp.bootstrap import load_demo, open_database
 from eevp.errors import EevpError, InputError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
@@ -179,7 +179,7 @@ def cmd_report(args) -> int:
     elif args.what == "exits":
         payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
     elif args.what == "themes":
-        payload = theme_views.themes_report(engine, settings, source=args.source)
+        payload = summaries.themes_report(engine, settings, source=args.source)
     else:
         payload = customers.report(engine, settings)
     _emit(args, payload)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eevp.analytics import customers, reports
+from eevp.analytics import customers, reports, summaries
 from eevp.analytics.theme_views import reportable, with_person
 from eevp.errors import EevpError
 from eevp.pipeline import run_all
@@ -99,6 +99,34 @@ def themes_and_units(key: tuple, scope: str = "all"):
     """The current themes of a scope ("all" or "customers") and its units with a ``person`` column."""
 
     return theme_table(get_engine(), scope=scope), with_person(unit_themes(get_engine(), scope=scope))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def theme_summaries(key: tuple, scope: str = "all", kind: str | None = None) -> tuple[dict, dict]:
+    """The summary of every theme of a scope (of one source kind's statements when ``kind``) and its
+    quotes: ``({theme_id: Summary}, {theme_id: [{"text", "kind", "language"}]})``."""
+
+    _, units = themes_and_units(key, scope)
+    if kind:
+        units = units[units["kind"] == kind]
+    sums = summaries.theme_summaries(get_engine(), units, get_settings().min_comment_group, scope)
+    return sums, {tid: summaries.quotes_of(get_engine(), s) for tid, s in sums.items()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _unit_vectors(key: tuple, scope: str):
+    _, units = themes_and_units(key, scope)
+    return summaries.unit_vectors(get_engine(), units["unit_id"], scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def group_summary(key: tuple, theme_id: int, dim: str, value, scope: str = "all") -> tuple:
+    """The summary of one theme within one group (None when the group may not have one) and its quotes."""
+
+    _, units = themes_and_units(key, scope)
+    s = summaries.summarise_group(units, _unit_vectors(key, scope), theme_id, dim, value,
+                                  get_settings().min_comment_group)
+    return s, summaries.quotes_of(get_engine(), s)
 
 
 @st.cache_resource(show_spinner=False)

@@ -23,13 +23,14 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
-from eevp.analytics.theme_views import theme_cross, with_person
+from eevp.analytics.theme_views import theme_cross, themes_payload, with_person
 from eevp.i18n import format_number, translate
 from eevp.store import db
 from eevp.store.queries import current_model
+from eevp.themes.read import theme_table, unit_themes
 
 __all__ = ["Summary", "lead_line", "lead_parts", "pick_quotes", "summarise", "summarise_themes",
-           "summary_groups", "unit_vectors", "with_period"]
+           "summary_groups", "themes_report", "unit_vectors", "with_period"]
 
 #: Statements quoted per summary (at most; fewer only when fewer people are left to quote).
 QUOTES = 5
@@ -342,3 +343,17 @@ def payload(engine: Engine, summaries: dict[int, Summary], lang: str = "en") -> 
     texts = quote_texts(engine, [i for s in summaries.values() for i in s.quote_ids])
     return {tid: {"lead": s.lead(lang), "quotes": [texts[i]["text"] for i in s.quote_ids if i in texts]}
             for tid, s in summaries.items()}
+
+
+def themes_report(engine: Engine, settings, source: str | None = None, lang: str = "en") -> dict:
+    """``report themes``: :func:`eevp.analytics.theme_views.themes_payload` with a ``summary`` per theme
+    (``{"lead", "quotes"}``; ``{"lead": None, "quotes": []}`` where no summary may be shown)."""
+    table = theme_table(engine, scope="all", kinds=(source,) if source else None)
+    units = with_person(unit_themes(engine, scope="all"))
+    out = themes_payload(table, units, settings.min_comment_group, source)
+    if source:
+        units = units[units["kind"] == source]
+    sums = payload(engine, theme_summaries(engine, units, settings.min_comment_group), lang)
+    for theme in out["themes"]:
+        theme["summary"] = sums.get(theme["id"], {"lead": None, "quotes": []})
+    return out
