@@ -84,23 +84,36 @@ def pick_quotes(vectors: np.ndarray, persons, k: int = QUOTES, lam: float = MMR_
     """
     if len(vectors) == 0:
         return []
-    v = _normalised(vectors)
-    centre = v.mean(axis=0)
+    v = np.asarray(vectors, dtype=np.float32)
+    norms = np.sqrt(np.einsum("ij,ij->i", v, v))
+    inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    centre = (inverse @ v) / len(v)  # the mean of the unit vectors, without normalising every row
     centre /= np.linalg.norm(centre) or 1.0
-    typical = v @ centre
+    typical = (v @ centre) * inverse
     order = np.argsort(-typical, kind="stable")
-    cand = _one_per_person(order, np.asarray(persons, dtype=object))[:pool]
-    sims = v[cand] @ v[cand].T
-    closest = np.full(len(cand), -np.inf)
+    cand = _one_per_person(order, _codes(persons))[:pool]
+    unit = v[cand] * inverse[cand, None]
+    return [int(cand[i]) for i in _mmr(typical[cand], unit @ unit.T, k, lam)]
+
+
+def _codes(persons) -> np.ndarray:
+    """Persons as integer codes (sorting strings for every theme is the slow part otherwise)."""
+    persons = np.asarray(persons)
+    return persons if persons.dtype.kind in "iu" else pd.factorize(persons)[0]
+
+
+def _mmr(typical: np.ndarray, sims: np.ndarray, k: int, lam: float) -> list[int]:
+    closest = np.zeros(len(typical))
+    alive = np.ones(len(typical), dtype=bool)
     chosen: list[int] = []
-    alive = np.ones(len(cand), dtype=bool)
     while len(chosen) < k and alive.any():
-        score = lam * typical[cand] - (1 - lam) * np.where(np.isfinite(closest), closest, 0.0)
+        score = lam * typical - (1 - lam) * closest
         best = int(np.argmax(np.where(alive, score, -np.inf)))
         chosen.append(best)
-        closest = np.maximum(closest, sims[best])
+        closest = np.maximum(closest, sims[best]) if len(chosen) > 1 else sims[best].copy()
         alive &= closest < DUPLICATE
-    return [int(cand[i]) for i in chosen]
+        alive[best] = False
+    return chosen
 
 
 # --------------------------------------------------------------------------- the lead line
@@ -127,11 +140,11 @@ def period_order(units: pd.DataFrame) -> list:
     return frame.sort_values(["first", "period"], na_position="last")["period"].tolist()
 
 
-def _trend(theme: pd.DataFrame, writers: pd.Series, order: list) -> tuple[str, str] | None:
+def _trend(raised: pd.Series, writers: pd.Series, order: list) -> tuple[str, str] | None:
     """("rising" | "falling", the period it started) from the share of writers raising the theme per
-    period: the last run of rises (or falls) up to the latest period, when it changed the share by
-    :data:`TREND_CHANGE` or more. Periods with fewer writers than the threshold are not compared."""
-    raised = theme.groupby("period")[anonymity.PERSON].nunique()
+    period (``raised``: its people per period): the last run of rises (or falls) up to the latest period,
+    when it changed the share by :data:`TREND_CHANGE` or more. Periods with fewer writers than the
+    threshold (left out of ``writers``) are not compared."""
     share = [(p, raised.get(p, 0) / writers[p]) for p in order if p in writers.index]
     if len(share) < 2:
         return None
@@ -145,6 +158,16 @@ def _trend(theme: pd.DataFrame, writers: pd.Series, order: list) -> tuple[str, s
     return None
 
 
+def _parts(people: int, depts: int, by_kind: pd.Series, sent: pd.Series, trend) -> dict:
+    """The lead line's figures from one theme's counts (see :func:`lead_parts`)."""
+    by_kind = by_kind[by_kind > 0]
+    mostly = by_kind.idxmax() if len(by_kind) and (len(by_kind) == 1 or by_kind.max() > people / 2) else None
+    tone = max(("negative", "positive"), key=lambda x: sent.get(x, 0.0))
+    share = float(sent.get(tone, 0.0))
+    return {"people": int(people), "departments": int(depts) or None, "mostly": mostly,
+            "tone": tone if share >= 0.5 else None, "tone_share": share, "trend": trend}
+
+
 def lead_parts(theme: pd.DataFrame, writers: pd.Series | None = None, order: list | None = None,
                count_departments: bool = True) -> dict:
     """The figures of a lead line for the statements of one theme (or theme × group).
@@ -156,22 +179,31 @@ def lead_parts(theme: pd.DataFrame, writers: pd.Series | None = None, order: lis
         count_departments: False when the summary is of one department.
 
     Returns:
-        ``{"people", "departments" (None when not counted or unknown), "mostly" (a source kind holding
-        over half the people, or None), "tone" ("negative"/"positive"/None), "tone_share", "trend"
-        (None or (word, period))}``.
+        ``{"people", "departments" (None when not counted or unknown), "mostly" (the source kind of over
+        half the people, or None), "tone" ("negative"/"positive"/None: the sentiment of at least half the
+        statements), "tone_share", "trend" (None or (word, period))}``.
     """
-    people = int(theme[anonymity.PERSON].nunique())
+    people = theme[anonymity.PERSON].nunique()
     depts = theme["department"].dropna().nunique() if count_departments and "department" in theme else 0
     by_kind = theme.groupby("kind")[anonymity.PERSON].nunique()
-    mostly = by_kind.idxmax() if len(by_kind) and by_kind.max() > people / 2 and len(by_kind) > 1 else None
-    if len(by_kind) == 1:
-        mostly = by_kind.index[0]
     sent = theme["sentiment"].value_counts(normalize=True) if "sentiment" in theme else pd.Series(dtype=float)
-    tone = max(("negative", "positive"), key=lambda s: sent.get(s, 0.0))
-    share = float(sent.get(tone, 0.0))
-    trend = _trend(theme, writers, order or []) if writers is not None else None
-    return {"people": people, "departments": int(depts) or None, "mostly": mostly,
-            "tone": tone if share >= 0.5 else None, "tone_share": share, "trend": trend}
+    raised = theme.groupby("period")[anonymity.PERSON].nunique()
+    trend = _trend(raised, writers, order or []) if writers is not None else None
+    return _parts(people, depts, by_kind, sent, trend)
+
+
+def _lead_table(u: pd.DataFrame, writers: pd.Series, order: list) -> dict[int, dict]:
+    """:func:`lead_parts` of every theme at once (grouped, not theme by theme: 100,000 statements)."""
+    t = u[u["theme_id"] >= 0]
+    people = t.groupby("theme_id")[anonymity.PERSON].nunique()
+    depts = t.groupby("theme_id")["department"].nunique()
+    kinds = t.groupby(["theme_id", "kind"])[anonymity.PERSON].nunique().unstack(fill_value=0)
+    sent = t.groupby("theme_id")["sentiment"].value_counts(normalize=True).unstack(fill_value=0.0)
+    raised = t.groupby(["theme_id", "period"])[anonymity.PERSON].nunique().unstack(fill_value=0)
+    empty = pd.Series(dtype=float)
+    return {int(tid): _parts(n, depts.get(tid, 0), kinds.loc[tid], sent.loc[tid] if tid in sent.index else empty,
+                             _trend(raised.loc[tid] if tid in raised.index else empty, writers, order))
+            for tid, n in people.items()}
 
 
 def lead_line(parts: dict, lang: str = "en") -> str:
@@ -238,20 +270,29 @@ def summarise_themes(units: pd.DataFrame, vectors: np.ndarray, threshold: int, k
         vectors: one embedding per row of ``units`` (NaN rows where none is stored).
     """
     u, v = _prepared(units, vectors)
+    threshold = anonymity.check_threshold(threshold)
     writers = u.dropna(subset=["period"]).groupby("period")[anonymity.PERSON].nunique()
-    writers = writers[writers >= anonymity.check_threshold(threshold)]
-    order = period_order(u)
-    out = {}
+    parts = _lead_table(u, writers[writers >= threshold], period_order(u))
+    keep = {tid for tid, p in parts.items() if p["people"] >= threshold}
+    return {tid: Summary(tid, parts[tid], ids) for tid, ids in _quotes_by_theme(u, v, keep, k).items()}
+
+
+def _quotes_by_theme(u: pd.DataFrame, v: np.ndarray, themes: set, k: int) -> dict[int, tuple[int, ...]]:
+    """The quoted unit ids of each theme in ``themes`` (:func:`pick_quotes` on its rows with a vector)."""
+    from threadpoolctl import threadpool_limits
+
+    persons, ids, has = pd.factorize(u[anonymity.PERSON])[0], u["unit_id"].to_numpy(), ~np.isnan(v[:, 0])
     tids = u["theme_id"].to_numpy()
     sort = np.argsort(tids, kind="stable")
-    bounds = np.flatnonzero(np.diff(tids[sort])) + 1
-    for rows in np.split(sort, bounds):
-        tid = int(tids[rows[0]]) if len(rows) else -1
-        if tid < 0:
-            continue
-        s = summarise(u.iloc[rows], v[rows], threshold, theme_id=tid, writers=writers, order=order, k=k)
-        if s is not None:
-            out[tid] = s
+    out = {}
+    # one theme's products are small: BLAS threads only wait for each other (seconds on a busy machine)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for rows in np.split(sort, np.flatnonzero(np.diff(tids[sort])) + 1):
+            tid = int(tids[rows[0]]) if len(rows) else -1
+            if tid in themes:
+                rows = rows[has[rows]]
+                picked = pick_quotes(v[rows], persons[rows], k=k) if len(rows) else []
+                out[tid] = tuple(int(i) for i in ids[rows][picked])
     return out
 
 
