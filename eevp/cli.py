@@ -14,8 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from eevp.analytics import customers, reports, summaries
+from eevp.analytics import customers, digest, reports, summaries
 from eevp.bootstrap import load_demo, open_database
+from eevp.delivery import send_digest
 from eevp.errors import EevpError, InputError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
 from eevp.pipeline import run_all
@@ -186,6 +187,20 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_digest(args) -> int:
+    settings, engine = _engine(args)
+    if not args.html and not args.send:
+        raise InputError("Say what to do with the digest: --html FILE to write it, --send to deliver it, or both.")
+    page, sections = digest.build(engine, settings, since=args.since, lang=args.lang)
+    if args.html:
+        Path(args.html).write_text(page, encoding="utf-8")
+    sent = send_digest(page, settings) if args.send else []
+    _emit(args, {"file": args.html, "sections": sections, "sent": sent},
+          f"Digest: {len(sections)} sections" + (f", written to {args.html}" if args.html else "")
+          + (f", sent ({', '.join(sent)})" if sent else "") + ".")
+    return 0
+
+
 def cmd_export(args) -> int:
     _, engine = _engine(args)
     rows = export_texts(engine, CLI_USER)
@@ -301,6 +316,14 @@ def _add_analysis_commands(sub, common) -> None:
     r.add_argument("--wave")
     r.add_argument("--source", choices=["survey", "exit", "focus"], help="themes: one source only")
     r.set_defaults(fn=cmd_report)
+
+    dg = sub.add_parser("digest", parents=[common], help="the leadership digest: one printable HTML page")
+    dg.add_argument("--html", metavar="FILE", help="write the page to FILE")
+    dg.add_argument("--since", metavar="WAVE", help="compare with this survey wave (default: the wave before)")
+    dg.add_argument("--lang", choices=["en", "ru", "uk"], default="en")
+    dg.add_argument("--send", action="store_true",
+                    help="deliver it (EEVP_DIGEST_SMTP and EEVP_DIGEST_TO, or EEVP_DIGEST_WEBHOOK; off by default)")
+    dg.set_defaults(fn=cmd_digest)
 
     e = sub.add_parser("export", parents=[common], help="export stored data (admin)")
     e.add_argument("what", choices=["texts"])

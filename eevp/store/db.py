@@ -297,6 +297,16 @@ audit_log = Table(
 )
 
 
+# What changed at each analysis run (new and rising themes, customer themes turning systemic): Home lists
+# the latest ("since the last upload"); see eevp.analytics.alerts.
+alert_snapshots = Table(
+    "alert_snapshots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("payload_json", Text, nullable=False),
+)
+
+
 def _create_v1(conn) -> None:
     metadata.create_all(conn)
 
@@ -321,8 +331,13 @@ def _lens_classes_v3(conn) -> None:
     conn.execute(theme_models.update().where(theme_models.c.scope == "customers").values(stale=True))
 
 
+def _alert_snapshots_v4(conn) -> None:
+    """alert_snapshots (the alerts of each analysis run); a database created at v1 since has it already."""
+    alert_snapshots.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
-MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3)]
+MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _alert_snapshots_v4)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
