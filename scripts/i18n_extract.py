@@ -47,7 +47,7 @@ CATALOG_DIR = Path("eevp") / "resources" / "i18n"
 #: Names that translate their first argument (besides aliases found in the code, e.g. ``t = ui.t``).
 T_NAMES = {"t", "translate"}
 #: ``module.attr`` calls that translate their first argument.
-T_ATTRS = {("ui", "t"), ("i18n", "translate")}
+T_ATTRS = {("ui", "t"), ("i18n", "translate"), ("ctx", "t")}  # ctx.t: the digest's sections
 #: ``ui.<helper>`` calls that translate one of their arguments: helper → (position, keyword).
 UI_HELPERS = {"chart": (1, "how_to_read"), "table": (2, "caption"), "stop_if_empty": (1, "message"),
               "page": (0, "title")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eevp.analytics import customers, reports, summaries
+from eevp.analytics import alerts, customers, digest, reports, summaries
 from eevp.analytics.theme_views import reportable, with_person
 from eevp.errors import EevpError
 from eevp.pipeline import run_all
@@ -127,6 +127,24 @@ def group_summary(key: tuple, theme_id: int, dim: str, value, scope: str = "all"
     s = summaries.summarise_group(units, _unit_vectors(key, scope), theme_id, dim, value,
                                   get_settings().min_comment_group)
     return s, summaries.quotes_of(get_engine(), s)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def home_alerts(key: tuple) -> dict:
+    """What changed since the last upload, for Home (every row: never for a viewer limited to departments):
+    the text alerts kept after the latest analysis, and the survey items dropping significantly now."""
+
+    wide, items, waves = _survey_wide(key), survey_items(key), wave_order(key)
+    drops = alerts.item_drops(wide, items, waves, get_settings().min_group_size) if len(wide) else None
+    return {"snapshot": alerts.latest_snapshot(get_engine()),
+            "items": [] if drops is None else drops.to_dict("records")}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def digest_page(key: tuple, lang: str) -> str:
+    """The leadership digest's HTML (:mod:`eevp.analytics.digest`), once per data version and language."""
+
+    return digest.build(get_engine(), get_settings(), lang=lang)[0]
 
 
 @st.cache_resource(show_spinner=False)

@@ -20,12 +20,13 @@ from sqlalchemy.engine import Engine
 from eevp.analytics import anonymity, customers, metrics, reports
 from eevp.analytics.summaries import period_order, with_period
 from eevp.analytics.theme_views import with_person
+from eevp.i18n import format_number, translate
 from eevp.store import db, queries
 from eevp.store.audit import record
 from eevp.store.auth import User, require
 from eevp.themes.read import theme_table, unit_themes
 
-__all__ = ["compute", "group_drops", "item_drops", "latest_snapshot", "periods", "save_snapshot", "systemic_turns",
+__all__ = ["alert_lines", "compute", "group_drops", "item_drops", "latest_snapshot", "periods", "save_snapshot", "systemic_turns",
            "theme_changes"]
 
 #: The item × group drops listed at most (the largest first).
@@ -192,3 +193,25 @@ def latest_snapshot(engine: Engine) -> dict | None:
     with engine.connect() as conn:
         row = conn.execute(select(a.c.created_at, a.c.payload_json).order_by(a.c.id.desc()).limit(1)).first()
     return None if row is None else {**json.loads(row.payload_json), "created_at": row.created_at}
+
+
+def _pct(share, lang: str) -> str:
+    return format_number(share * 100, lang) + "%"
+
+
+def alert_lines(themes: dict, systemic: list[dict], items: list[dict], lang: str = "en") -> list[str]:
+    """The alerts as sentences in ``lang`` (plain text: labels as stored; escape them where they are shown).
+
+    Args:
+        themes: :func:`theme_changes`; systemic: :func:`systemic_turns`; items: records of :func:`item_drops`.
+    """
+    n = lambda v: format_number(v, lang)  # noqa: E731
+    lines = [translate("New theme: {label} ({n} people)", lang, label=r["label"], n=n(r["people"]))
+             for r in themes.get("new", [])]
+    lines += [translate("Rising theme: {label} ({a} → {b} of the people who wrote)", lang, label=r["label"],
+                        a=_pct(r["previous_share"], lang), b=_pct(r["share"], lang)) for r in themes.get("rising", [])]
+    lines += [translate("Customer theme now systemic: {label} ({n} people)", lang, label=r["label"], n=n(r["reach"]))
+              for r in systemic]
+    lines += [translate("Item dropping: {item} ({a} → {b} favourable)", lang, item=r["item"],
+                        a=_pct(r["previous"], lang), b=_pct(r["current"], lang)) for r in items]
+    return lines

@@ -132,11 +132,12 @@ def svg_line(points: list[tuple[str, float]], width: int = 640, height: int = 16
 
 # --------------------------------------------------------------------------- sections
 
-def _change(ctx: Context, value, pct: bool = False) -> str:
+def _change(ctx: Context, value, pct: bool = False, worse_up: bool = False) -> str:
+    """A change as "+3" / "+1.5 pp", green when it is good news and red when bad (more exits is bad)."""
     if value is None or pd.isna(value):
         return ""
     text = f"{value * 100:+.1f} pp" if pct else f"{value:+.0f}"
-    cls = "up" if value > 0 else ("down" if value < 0 else "")
+    cls = "" if value == 0 else ("up" if (value > 0) != worse_up else "down")
     return f' <span class="change {cls}">{esc(text)}</span>'
 
 
@@ -161,7 +162,7 @@ def headline(ctx: Context) -> Section | None:
     tiles = [(ctx.t("Responses"), ctx.n(cards["responses"]), _change(ctx, cards["responses_delta"])),
              (ctx.t("eNPS"), ctx.n(cards["enps"]), _change(ctx, cards["enps_delta"])),
              (ctx.t("Engagement"), ctx.pct(cards["engagement"]), _change(ctx, cards["engagement_delta"], pct=True)),
-             (ctx.t("Exits"), ctx.n(cards.get("exits")), _change(ctx, cards.get("exits_delta"))),
+             (ctx.t("Exits"), ctx.n(cards.get("exits")), _change(ctx, cards.get("exits_delta"), worse_up=True)),
              (ctx.t("Regretted"), ctx.pct(cards.get("regretted_share")), "")]
     body = '<div class="cards">' + "".join(
         f'<div class="card"><div class="label">{a}</div><div class="value">{b}{c}</div></div>' for a, b, c in tiles)
@@ -173,28 +174,23 @@ def headline(ctx: Context) -> Section | None:
     trend = ctx.home["trend"]
     if len(trend):
         vis = trend[~trend["suppressed"]].dropna(subset=["enps"])
-        body += svg_line([(str(w), float(v)) for w, v in zip(vis["wave"], vis["enps"])])
+        if len(vis) > 1:
+            body += f"<h3>{ctx.t('eNPS by wave')}</h3>" + svg_line([(str(w), float(v)) for w, v in zip(vis["wave"],
+                                                                                                      vis["enps"])])
     return Section("headline", ctx.t("Headline numbers"), body)
 
 
 def since_last_upload(ctx: Context) -> Section:
     """The alerts: new and rising themes, customer themes turning systemic, items dropping significantly."""
-    ch = ctx.theme_changes
-    cu = ctx.customer[0]
+    units, ranked = ctx.customer
     wide, items, waves = ctx.survey
-    thr = ctx.settings.min_group_size
-    lines = [ctx.t("New theme: {label} ({n} people)", label=r["label"], n=ctx.n(r["people"])) for r in ch["new"]]
-    lines += [ctx.t("Rising theme: {label} ({a} → {b} of the people who wrote)", label=r["label"],
-                    a=ctx.pct(r["previous_share"]), b=ctx.pct(r["share"])) for r in ch["rising"]]
-    lines += [ctx.t("Customer theme now systemic: {label} ({n} people)", label=r["label"], n=ctx.n(r["reach"]))
-              for r in alerts.systemic_turns(cu, customers.theme_labels(ctx.engine), ctx.settings.min_comment_group,
-                                             ctx.since, now=ctx.customer[1])]
-    drops = alerts.item_drops(wide, items, waves, thr, ctx.since) if len(wide) else pd.DataFrame()
-    lines += [ctx.t("Item dropping: {item} ({a} → {b} favourable)", item=r.item, a=ctx.pct(r.previous),
-                    b=ctx.pct(r.current)) for r in drops.itertuples()]
-    if not lines:
-        lines = [ctx.t("Nothing changed significantly since the last upload.")]
-    return Section("alerts", ctx.t("Since the last upload"), "<ul>" + "".join(f"<li>{x}</li>" for x in lines) + "</ul>")
+    systemic = alerts.systemic_turns(units, customers.theme_labels(ctx.engine), ctx.settings.min_comment_group,
+                                     ctx.since, now=ranked)
+    drops = alerts.item_drops(wide, items, waves, ctx.settings.min_group_size, ctx.since) if len(wide) else None
+    lines = alerts.alert_lines(ctx.theme_changes, systemic, [] if drops is None else drops.to_dict("records"),
+                               ctx.lang)
+    body = "".join(f"<li>{esc(x)}</li>" for x in lines) or f"<li>{ctx.t('Nothing changed significantly.')}</li>"
+    return Section("alerts", ctx.t("Since the last upload"), f"<ul>{body}</ul>")
 
 
 def group_drops(ctx: Context) -> Section | None:
