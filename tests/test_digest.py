@@ -208,3 +208,32 @@ def test_group_drops_are_significant_and_never_of_a_hidden_group(stored):
     assert np.allclose(drops["delta"], -0.8)
     assert "Driver" not in set(drops["group"]) and "Logistics" not in set(drops["group"])
     assert alerts.item_drops(wide, items, waves, 5)["item"].tolist() == ["Career growth"]
+
+
+def test_alerts_are_kept_after_an_analysis_for_home_and_audited(stored, settings):
+    from sqlalchemy import select
+
+    from eevp.errors import AccessDenied
+    from eevp.store import db
+    from eevp.store.auth import CLI_USER, User
+
+    assert alerts.latest_snapshot(stored) is None
+    with pytest.raises(AccessDenied):
+        alerts.save_snapshot(stored, settings, actor=User("v", "viewer"))
+    snap = alerts.save_snapshot(stored, settings, actor=CLI_USER)
+    kept = alerts.latest_snapshot(stored)
+    assert kept["themes"] == snap["themes"] and kept["systemic"] == [] and kept["created_at"] is not None
+    with stored.connect() as conn:
+        actions = conn.execute(select(db.audit_log.c.action)).scalars().all()
+        db._alert_snapshots_v4(conn)  # the migration again: nothing to do, no error
+    assert actions.count("alerts") == 1
+
+
+def test_alert_lines_in_the_interface_language():
+    themes = {"new": [{"label": "Parking", "people": 12}],
+              "rising": [{"label": "Pay", "previous_share": 0.1, "share": 0.25}]}
+    lines = alerts.alert_lines(themes, [{"label": "Hotline", "reach": 40}],
+                               [{"item": "Career growth", "previous": 0.44, "current": 0.31}])
+    assert lines == ["New theme: Parking (12 people)", "Rising theme: Pay (10% → 25% of the people who wrote)",
+                     "Customer theme now systemic: Hotline (40 people)", "Item dropping: Career growth (44% → 31% favourable)"]
+    assert alerts.alert_lines(themes, [], [], "uk")[0] == "Нова тема: Parking (людей: 12)"
