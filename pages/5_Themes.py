@@ -7,7 +7,6 @@ import webui as ui
 from eevp import charts
 from eevp.analytics import theme_views
 from eevp.analytics.customers import search_quotes
-from eevp.analytics.summaries import summary_groups
 from eevp.errors import EevpError
 from eevp.themes.read import search_units
 from eevp.themes.run import rename_theme
@@ -111,7 +110,7 @@ with tab_quotes:
         a, b = st.columns(2)
         tid = a.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)),
                           key="quote_theme")
-        groups = summary_groups(units, tid, theme_views.THEME_DIMS, cthr)
+        groups = ui.summary_groups(key, int(tid))
         group = b.selectbox(t("Who"), [None, *groups], key="quote_group",
                             format_func=lambda g: t("Everyone") if g is None else f"{ui.seg_label(g[0])}: {g[1]}")
         st.caption(t("The statements most typical of the theme and different from each other, one per person "

@@ -164,3 +164,27 @@ def test_each_page_declares_the_icon_and_permission_of_its_navigation_entry():
         calls = [n for n in ast.walk(ast.parse((root / script).read_text(encoding="utf-8")))
                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "page"]
         assert [[a.value for a in c.args[1:]] for c in calls] == [[icon, permission]], script
+
+
+def test_home_lists_what_changed_and_prepares_the_digest(run_page):
+    at = run_page("app.py")
+    assert not at.exception, [e.value for e in at.exception]
+    text = _text(at)
+    assert "Since the last upload" in text and "Leadership digest" in text
+    at.button(key="digest_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = at.session_state["digest_html"]
+    assert "<h2>Headline numbers</h2>" in page and "<script" not in page
+
+
+def test_a_viewer_gets_neither_alerts_nor_the_digest(run_page):
+    at = run_page("app.py", role="viewer")
+    text = _text(at)
+    assert "Since the last upload" not in text and "Leadership digest" not in text
+
+
+def test_themes_quotes_tab_shows_the_summary_of_the_theme(run_page):
+    at = run_page(PAGES["themes"])
+    assert not at.exception, [e.value for e in at.exception]
+    leads = [m.value for m in at.markdown if m.value.startswith("**") and " people" in m.value]
+    assert leads, _text(at)

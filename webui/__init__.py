@@ -36,6 +36,7 @@ from webui.data import (
     home_alerts,
     home_summary,
     run_analysis,
+    summary_groups,
     survey_items,
     survey_population,
     survey_wide,
@@ -65,7 +66,7 @@ __all__ = [
     "data_key", "digest_page", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
     "gate", "get_engine", "get_settings", "group_summary", "guarded", "home_alerts", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
-    "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
+    "show_error", "stop_if_empty", "summary_groups", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
     "theme_summaries", "theme_summary", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from eevp.analytics import alerts, customers, digest, reports, summaries
-from eevp.analytics.theme_views import reportable, with_person
+from eevp.analytics.theme_views import THEME_DIMS, reportable, with_person
 from eevp.errors import EevpError
 from eevp.pipeline import run_all
 from eevp.store import queries
@@ -117,6 +117,14 @@ def theme_summaries(key: tuple, scope: str = "all", kind: str | None = None) -> 
 def _unit_vectors(key: tuple, scope: str):
     _, units = themes_and_units(key, scope)
     return summaries.unit_vectors(get_engine(), units["unit_id"], scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def summary_groups(key: tuple, theme_id: int, scope: str = "all") -> list:
+    """The groups of one theme that may have a summary (:func:`eevp.analytics.summaries.summary_groups`)."""
+
+    _, units = themes_and_units(key, scope)
+    return summaries.summary_groups(units, theme_id, THEME_DIMS, get_settings().min_comment_group)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
