@@ -231,10 +231,7 @@ def themes(ctx: Context) -> Section | None:
         sizes = units[units["theme_id"] >= 0].groupby("theme_id")["person"].nunique().sort_values(ascending=False)
         picked, title = [(tid, "") for tid in sizes.index[:TOP]], ctx.t("The largest themes")
     picked = picked[:TOP]
-    sums = summaries.summarise_themes(units[units["theme_id"].isin([p[0] for p in picked])],
-                                      summaries.unit_vectors(ctx.engine, units.loc[units["theme_id"].isin(
-                                          [p[0] for p in picked]), "unit_id"], "all"),
-                                      ctx.settings.min_comment_group)
+    sums = summaries.theme_summaries(ctx.engine, units, ctx.settings.min_comment_group)  # trends need every theme
     labels = table.set_index("theme_id")["label"]
     body = ""
     for tid, tag in picked:
@@ -255,8 +252,7 @@ def customer_themes(ctx: Context) -> Section | None:
     if systemic.empty:
         return Section("customers", ctx.t("Systemic customer themes"),
                        "<p>" + ctx.t("No customer theme is systemic at present.") + "</p>")
-    sums = summaries.theme_summaries(ctx.engine, units[units["theme_id"].isin(systemic["theme_id"])],
-                                     ctx.settings.min_comment_group, scope="customers")
+    sums = summaries.theme_summaries(ctx.engine, units, ctx.settings.min_comment_group, scope="customers")
     body = svg_bars([(r.label, float(r.reach)) for r in systemic.itertuples()])
     for r in systemic.itertuples():
         s = sums.get(r.theme_id)

@@ -335,7 +335,7 @@ def unit_vectors(engine: Engine, unit_ids, scope: str = "all", model_id: str | N
             model_id = None if current is None else current.model_id
         rows = [] if model_id is None else conn.execute(
             select(t.c.id, e.c.vector).join(e, and_(e.c.text_hash == t.c.text_hash, e.c.model_id == model_id))
-            .where(t.c.id.in_(ids.tolist()) if len(ids) < 500 else t.c.id >= int(ids.min(initial=0)))).all()
+            .where(t.c.id.in_(ids.tolist()) if len(ids) < 500 else t.c.id >= int(ids.min()))).all()
     return _aligned(ids, rows)
 
 
