@@ -8,6 +8,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
+from eevp.analytics.alerts import alert_lines
 
 t = ui.t
 esc = ui.escape
@@ -75,6 +76,39 @@ def home() -> None:
     with right:
         _weakest_and_drops(summary)
     _look_next(summary["hints"])
+    if _sees_everything():
+        _since_last_upload(key)
+        _digest(key)
+
+
+def _sees_everything() -> bool:
+    """Alerts and the digest quote text and count every row: for roles with themes, not limited to departments."""
+    user = ui.current_user()
+    return ui.allowed("view_themes") and ui.allowed("view_dashboards") and not (user and user.departments)
+
+
+def _since_last_upload(key: tuple) -> None:
+    st.subheader(t("Since the last upload"))
+    found = ui.home_alerts(key)
+    snap = found["snapshot"] or {}
+    lines = alert_lines(snap.get("themes", {}), snap.get("systemic", []), found["items"], ui.lang())
+    if not lines:
+        st.caption(t("Nothing changed significantly."))
+    for line in lines:
+        st.markdown("- " + esc(line))
+    if snap.get("created_at"):
+        st.caption(t("Text alerts as of the analysis of {when}.", when=str(snap["created_at"])[:16]))
+
+
+def _digest(key: tuple) -> None:
+    st.subheader(t("Leadership digest"))
+    st.caption(t("One printable page with the headline numbers, what changed, themes and customer problems "
+                 "(open it in a browser and print to PDF)."))
+    if st.button(t("Prepare the digest"), key="digest_prepare"):
+        st.session_state["digest_html"] = ui.digest_page(key, ui.lang())
+    if st.session_state.get("digest_html"):
+        st.download_button(t("Download the digest (HTML)"), st.session_state["digest_html"].encode("utf-8"),
+                           "eevp-digest.html", "text/html")
 
 
 def _cards(c: dict) -> None:

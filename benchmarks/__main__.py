@@ -39,6 +39,7 @@ NAMES = {
     "dashboards": "benchmarks.bench_dashboards",
     "groups": "benchmarks.bench_groups",
     "themes": "benchmarks.bench_themes",
+    "summaries": "benchmarks.bench_summaries",
     "theme_sizes": "benchmarks.bench_theme_sizes",
     "analysis": "benchmarks.bench_analysis",
 }

@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 from eevp.actions import register as actions
-from eevp.analytics import customers, reports, theme_views
+from eevp.analytics import customers, digest, reports, summaries, theme_views
 from eevp.bootstrap import load_demo, open_database
+from eevp.delivery import send_digest
 from eevp.errors import EevpError, InputError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
 from eevp.pipeline import run_all
@@ -181,10 +182,24 @@ def cmd_report(args) -> int:
     elif args.what == "exits":
         payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
     elif args.what == "themes":
-        payload = theme_views.themes_report(engine, settings, source=args.source)
+        payload = summaries.themes_report(engine, settings, source=args.source)
     else:
         payload = customers.report(engine, settings)
     _emit(args, payload)
+    return 0
+
+
+def cmd_digest(args) -> int:
+    settings, engine = _engine(args)
+    if not args.html and not args.send:
+        raise InputError("Say what to do with the digest: --html FILE to write it, --send to deliver it, or both.")
+    page, sections = digest.build(engine, settings, since=args.since, lang=args.lang)
+    if args.html:
+        Path(args.html).write_text(page, encoding="utf-8")
+    sent = send_digest(page, settings) if args.send else []
+    _emit(args, {"file": args.html, "sections": sections, "sent": sent},
+          f"Digest: {len(sections)} sections" + (f", written to {args.html}" if args.html else "")
+          + (f", sent ({', '.join(sent)})" if sent else "") + ".")
     return 0
 
 
@@ -326,6 +341,14 @@ def _add_analysis_commands(sub, common) -> None:
     r.add_argument("--wave")
     r.add_argument("--source", choices=["survey", "exit", "focus"], help="themes: one source only")
     r.set_defaults(fn=cmd_report)
+
+    dg = sub.add_parser("digest", parents=[common], help="the leadership digest: one printable HTML page")
+    dg.add_argument("--html", metavar="FILE", help="write the page to FILE")
+    dg.add_argument("--since", metavar="WAVE", help="compare with this survey wave (default: the wave before)")
+    dg.add_argument("--lang", choices=["en", "ru", "uk"], default="en")
+    dg.add_argument("--send", action="store_true",
+                    help="deliver it (EEVP_DIGEST_SMTP and EEVP_DIGEST_TO, or EEVP_DIGEST_WEBHOOK; off by default)")
+    dg.set_defaults(fn=cmd_digest)
 
     e = sub.add_parser("export", parents=[common], help="export stored data (admin)")
     e.add_argument("what", choices=["texts"])

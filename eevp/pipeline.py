@@ -10,6 +10,7 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
+from eevp.analytics.alerts import save_snapshot
 from eevp.analytics.customers import tag_units
 from eevp.errors import TooFewUnitsError
 from eevp.settings import Settings
@@ -109,4 +110,7 @@ def _run_all(engine: Engine, settings: Settings, actor: User, *, refit: bool, em
         out["customer_themes"] = 0
         notes.append(str(exc))
     out["notes"] = notes
+    progress("alerts", 0, 1)
+    save_snapshot(engine, settings, actor=actor)  # Home's "since the last upload"
+    progress("alerts", 1, 1)
     return out

@@ -28,6 +28,8 @@ class Settings:
         min_comment_group: anonymity threshold for text and quotes (never below ``min_group_size``).
         embedder: name of the embedding backend (see ``eevp.themes.embeddings``).
         upload_limit_mb: the largest file accepted for ingest.
+        digest_smtp, digest_to, digest_from, digest_webhook: where ``digest --send`` delivers the
+            leadership digest (:mod:`eevp.delivery`; nothing is sent when neither relay nor webhook is set).
     """
 
     database_url: str = ""
@@ -37,6 +39,10 @@ class Settings:
     embedder: str = "use-multilingual"
     upload_limit_mb: int = 50
     seed: int = 42
+    digest_smtp: str = ""
+    digest_to: tuple[str, ...] = ()
+    digest_from: str = "eevp@localhost"
+    digest_webhook: str = ""
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -62,6 +68,12 @@ class Settings:
                 kwargs[name] = int(env[key])
         if env.get("EEVP_EMBEDDER"):
             kwargs["embedder"] = env["EEVP_EMBEDDER"]
+        for key, name in [("EEVP_DIGEST_SMTP", "digest_smtp"), ("EEVP_DIGEST_FROM", "digest_from"),
+                          ("EEVP_DIGEST_WEBHOOK", "digest_webhook")]:
+            if env.get(key):
+                kwargs[name] = env[key].strip()
+        if env.get("EEVP_DIGEST_TO"):
+            kwargs["digest_to"] = tuple(a.strip() for a in env["EEVP_DIGEST_TO"].split(",") if a.strip())
         kwargs.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**kwargs)
 

@@ -64,6 +64,15 @@ with tab_text:
                  "Leavers who raised each theme; a dark row across many groups is a company-wide reason.")
     else:
         st.info(t("Too few leavers per group to show themes by {by}.", by=ui.seg_label(by).lower()))
+    if ui.allowed("view_quotes"):
+        st.subheader(t("What leavers say, theme by theme"))
+        sums, quoted = ui.theme_summaries(key, "all", "exit")
+        shown = [tid for tid in labels.index if tid in sums]
+        if shown:
+            tid = st.selectbox(t("Theme"), shown, format_func=lambda i: labels.get(i, str(i)), key="exit_summary")
+            ui.theme_summary(sums[tid], quoted.get(tid, []))
+        else:
+            st.info(t("No exit theme is raised by {n} leavers or more yet.", n=cthr))
     st.subheader(t("Regretted leavers against the others"))
     cmp = theme_views.compare_groups(ex, ex["regretted"] == True, ex["regretted"] == False, cthr,  # noqa: E712
                                      labels)

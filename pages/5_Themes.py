@@ -6,7 +6,7 @@ import streamlit as st
 import webui as ui
 from eevp import charts
 from eevp.analytics import theme_views
-from eevp.analytics.customers import quotes, search_quotes
+from eevp.analytics.customers import search_quotes
 from eevp.errors import EevpError
 from eevp.themes.read import search_units
 from eevp.themes.run import rename_theme
@@ -107,13 +107,20 @@ with tab_quotes:
     if not ui.allowed("view_quotes"):
         st.info(t("Your role does not include quotes."))
     else:
-        tid = st.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)),
-                           key="quote_theme")
+        a, b = st.columns(2)
+        tid = a.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)),
+                          key="quote_theme")
         ui.action_button("theme", labels.get(tid, str(tid)), theme_id=tid)
-        ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
-        st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
-        for q in quotes(engine, ids, n=6, min_people=cthr):
-            ui.quote(q["text"], q.get("comment"))
+        groups = ui.summary_groups(key, int(tid))
+        group = b.selectbox(t("Who"), [None, *groups], key="quote_group",
+                            format_func=lambda g: t("Everyone") if g is None else f"{ui.seg_label(g[0])}: {g[1]}")
+        st.caption(t("The statements most typical of the theme and different from each other, one per person "
+                     "(redacted); only for themes and groups of at least {n} people.", n=cthr))
+        sums, quoted = ui.theme_summaries(key)
+        if group is None:
+            ui.theme_summary(sums.get(tid), quoted.get(tid, []))
+        else:
+            ui.theme_summary(*ui.group_summary(key, int(tid), group[0], group[1]))
 
 with tab_search:
     query = st.text_input(t("Search all text (words or a sentence)"))

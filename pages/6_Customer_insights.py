@@ -5,7 +5,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import customers
+from eevp.analytics import customers, summaries
 from webui import review
 
 t = ui.t
@@ -24,12 +24,11 @@ def load(key, language: str):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def stats_and_quotes(key, min_reach: int, language: str):
-    """What does not depend on the systemic/local rule: per-theme figures and quotes (once per data version)."""
+    """What does not depend on the systemic/local rule: per-theme figures and summaries (once per data version)."""
     units, labels = load(key, language)
     stats = customers.theme_stats(units, labels, min_reach)
-    quotes = {tid: customers.quotes(engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=3,
-                                    min_people=min_reach) for tid in stats["theme_id"]}
-    return stats, quotes
+    sums = summaries.theme_summaries(engine, units, min_reach, scope="customers")
+    return stats, sums, {tid: summaries.quotes_of(engine, s) for tid, s in sums.items()}
 
 
 units, labels = load(key, ui.lang())
@@ -50,7 +49,7 @@ rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
 _text, _values = rule.explain_parts()
 st.caption(t(_text, **_values))
 
-stats, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang())
+stats, theme_sums, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang())
 ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule, stats=stats)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("Customer statements"), ui.num(len(units)), border=True)
@@ -86,8 +85,7 @@ with tab_rank:
             b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))
             with b:
                 ui.action_button("customer_theme", r.label, theme_id=r.theme_id)
-            for q in theme_quotes.get(r.theme_id, []):
-                ui.quote(q["text"], q.get("comment"))
+            ui.theme_summary(theme_sums.get(r.theme_id), theme_quotes.get(r.theme_id, []))
 
 with tab_map:
     sm = customers.theme_stage_matrix(units, ranked, settings.min_comment_group)
@@ -121,7 +119,7 @@ with tab_review:
 with tab_brief:
     quotes_by = {r.theme_id: theme_quotes.get(r.theme_id, []) for r in ranked.itertuples()}
     md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"),
-                                  lang=ui.lang())
+                                  lang=ui.lang(), leads={k: v.lead(ui.lang()) for k, v in theme_sums.items()})
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
                        "text/markdown")
     table = ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(

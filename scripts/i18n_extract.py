@@ -47,7 +47,7 @@ CATALOG_DIR = Path("eevp") / "resources" / "i18n"
 #: Names that translate their first argument (besides aliases found in the code, e.g. ``t = ui.t``).
 T_NAMES = {"t", "translate"}
 #: ``module.attr`` calls that translate their first argument.
-T_ATTRS = {("ui", "t"), ("i18n", "translate")}
+T_ATTRS = {("ui", "t"), ("i18n", "translate"), ("ctx", "t")}  # ctx.t: the digest's sections
 #: ``ui.<helper>`` calls that translate one of their arguments: helper → (position, keyword).
 UI_HELPERS = {"chart": (1, "how_to_read"), "table": (2, "caption"), "stop_if_empty": (1, "message"),
               "page": (0, "title")}
@@ -191,6 +191,7 @@ KNOWN_DYNAMIC = {
     ("pages/6_Customer_insights.py", "_text"): "METHODS: SystemicRule.explain_parts",
     ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
     ("eevp/analytics/customers.py", "text"): "brief_markdown's own t(): the literals it is called with are collected",
+    ("eevp/analytics/digest.py", "text"): "Context.t: the literals of ctx.t(...) are collected (T_ATTRS)",
     ("eevp/analytics/customers.py", "rule_text"): "METHODS: SystemicRule.explain_parts",
     ("eevp/analytics/customers.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
     ("pages/7_CX_maturity.py", "d.name"): "CALL_ARGS: Dimension",

@@ -240,6 +240,21 @@ def test_embed_fills_the_cache_once_and_analyze_then_embeds_nothing(cli, tmp_pat
     assert rc == 0 and out["embedded_new"] == 0 and out["themes"] >= 1
 
 
+def test_report_themes_gives_each_theme_a_summary_quoting_its_own_statements(cli, tmp_path):
+    hotline = [f"Customers wait {i} minutes on the hotline before anyone answers." for i in range(20)]
+    crm = [f"The new CRM loses order {i} every week." for i in range(20)]
+    csv = "wave,role,Comment\n" + "".join(f"2026-Q1,Agent,{c}\n" for c in hotline + crm)
+    assert ingest(cli, tmp_path, "survey", csv, {"wave": "wave", "role": "role", "text": ["Comment"]}, "c.csv")[0] == 0
+    assert cli("analyze")[0] == 0
+    rc, out, _ = cli("report", "themes")
+    assert rc == 0 and out["themes"]
+    for theme in out["themes"]:
+        summary = theme["summary"]
+        assert summary["lead"].startswith(f"{theme['people']} people")
+        assert 3 <= len(summary["quotes"]) <= 5 and len(set(summary["quotes"])) == len(summary["quotes"])
+        assert set(summary["quotes"]) <= set(hotline) or set(summary["quotes"]) <= set(crm)
+
+
 def test_russian_export_maps_enps_and_tenure_by_itself(cli, tmp_path, engine):
     path = tmp_path / "опрос.csv"
     path.write_bytes(_ru_export(RU_ROWS))

@@ -73,6 +73,14 @@ def test_brief_is_text_not_markup():
     assert "<b>" not in md and "\\[wait\\]" in md
 
 
+def test_brief_puts_each_theme_summary_under_its_heading():
+    ranked = rank_themes(_units([(0, "Sales", "Agent", 10, "sales", 1)]), LABELS, 10)
+    md = brief_markdown(ranked, {}, SystemicRule(), leads={0: "10 people, mostly leavers, *90%* negative"})
+    lines = md.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("## 1."))
+    assert lines[heading + 1] == "*10 people, mostly leavers, \\*90%\\* negative*"
+
+
 def test_a_stray_mention_does_not_count_a_department():
     # 12 people in Support raise it, and one person in each of four other departments: one department in
     # earnest, so not systemic, although five of the ten departments "mention" it.

@@ -212,3 +212,27 @@ def test_the_survey_page_offers_create_action_to_hr_not_to_viewers(run_page):
     viewer = run_page(PAGES["survey"], role="viewer")
     assert [b for b in hr.button if b.label == "Create action"]
     assert not [b for b in viewer.button if b.label == "Create action"]
+
+
+def test_home_lists_what_changed_and_prepares_the_digest(run_page):
+    at = run_page("app.py")
+    assert not at.exception, [e.value for e in at.exception]
+    text = _text(at)
+    assert "Since the last upload" in text and "Leadership digest" in text
+    at.button(key="digest_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = at.session_state["digest_html"]
+    assert "<h2>Headline numbers</h2>" in page and "<script" not in page
+
+
+def test_a_viewer_gets_neither_alerts_nor_the_digest(run_page):
+    at = run_page("app.py", role="viewer")
+    text = _text(at)
+    assert "Since the last upload" not in text and "Leadership digest" not in text
+
+
+def test_themes_quotes_tab_shows_the_summary_of_the_theme(run_page):
+    at = run_page(PAGES["themes"])
+    assert not at.exception, [e.value for e in at.exception]
+    leads = [m.value for m in at.markdown if m.value.startswith("**") and " people" in m.value]
+    assert leads, _text(at)

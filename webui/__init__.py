@@ -27,15 +27,20 @@ from webui.core import (
 )
 from webui.data import (
     data_key,
+    digest_page,
     embedder,
     evp_frames,
     exits_frame,
     exits_population,
+    group_summary,
+    home_alerts,
     home_summary,
     run_analysis,
+    summary_groups,
     survey_items,
     survey_population,
     survey_wide,
+    theme_summaries,
     themes_and_units,
     wave_order,
 )
@@ -54,14 +59,15 @@ from webui.widgets import (
     stop_if_empty,
     survey_filters,
     table,
+    theme_summary,
 )
 
 __all__ = [
     "PAGES", "action_button", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
-    "data_key", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
-    "gate", "get_engine", "get_settings", "guarded", "home_summary",
+    "data_key", "digest_page", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
+    "gate", "get_engine", "get_settings", "group_summary", "guarded", "home_alerts", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
-    "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
-    "themes_and_units",
+    "show_error", "stop_if_empty", "summary_groups", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
+    "theme_summaries", "theme_summary", "themes_and_units",
     "to_csv_bytes", "username", "wave_order",
 ]

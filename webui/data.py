@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eevp.analytics import customers, reports
-from eevp.analytics.theme_views import reportable, with_person
+from eevp.analytics import alerts, customers, digest, reports, summaries
+from eevp.analytics.theme_views import THEME_DIMS, reportable, with_person
 from eevp.errors import EevpError
 from eevp.pipeline import run_all
 from eevp.store import queries
@@ -105,6 +105,60 @@ def themes_and_units(key: tuple, scope: str = "all"):
 def _themes_and_units(key: tuple, scope: str, language: str):
     return (theme_table(get_engine(), scope=scope, language=language),
             with_person(unit_themes(get_engine(), scope=scope)))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def theme_summaries(key: tuple, scope: str = "all", kind: str | None = None) -> tuple[dict, dict]:
+    """The summary of every theme of a scope (of one source kind's statements when ``kind``) and its
+    quotes: ``({theme_id: Summary}, {theme_id: [{"text", "kind", "language"}]})``."""
+
+    _, units = themes_and_units(key, scope)
+    if kind:
+        units = units[units["kind"] == kind]
+    sums = summaries.theme_summaries(get_engine(), units, get_settings().min_comment_group, scope)
+    return sums, {tid: summaries.quotes_of(get_engine(), s) for tid, s in sums.items()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _unit_vectors(key: tuple, scope: str):
+    _, units = themes_and_units(key, scope)
+    return summaries.unit_vectors(get_engine(), units["unit_id"], scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def summary_groups(key: tuple, theme_id: int, scope: str = "all") -> list:
+    """The groups of one theme that may have a summary (:func:`eevp.analytics.summaries.summary_groups`)."""
+
+    _, units = themes_and_units(key, scope)
+    return summaries.summary_groups(units, theme_id, THEME_DIMS, get_settings().min_comment_group)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def group_summary(key: tuple, theme_id: int, dim: str, value, scope: str = "all") -> tuple:
+    """The summary of one theme within one group (None when the group may not have one) and its quotes."""
+
+    _, units = themes_and_units(key, scope)
+    s = summaries.summarise_group(units, _unit_vectors(key, scope), theme_id, dim, value,
+                                  get_settings().min_comment_group)
+    return s, summaries.quotes_of(get_engine(), s)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def home_alerts(key: tuple) -> dict:
+    """What changed since the last upload, for Home (every row: never for a viewer limited to departments):
+    the text alerts kept after the latest analysis, and the survey items dropping significantly now."""
+
+    wide, items, waves = _survey_wide(key), survey_items(key), wave_order(key)
+    drops = alerts.item_drops(wide, items, waves, get_settings().min_group_size) if len(wide) else None
+    return {"snapshot": alerts.latest_snapshot(get_engine()),
+            "items": [] if drops is None else drops.to_dict("records")}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def digest_page(key: tuple, lang: str) -> str:
+    """The leadership digest's HTML (:mod:`eevp.analytics.digest`), once per data version and language."""
+
+    return digest.build(get_engine(), get_settings(), lang=lang)[0]
 
 
 @st.cache_resource(show_spinner=False)

@@ -35,6 +35,17 @@ def quote(text: str, comment: str | None = None) -> None:
             st.markdown(escape_markdown(comment).replace("\n", " "))
 
 
+def theme_summary(summary, quotes: list[dict]) -> None:
+    """A theme's summary (:class:`eevp.analytics.summaries.Summary`): its lead line in the user's language
+    and its quotes, as text; a note instead when too few people raised it to quote them."""
+    if summary is None:
+        st.caption(t("No summary: fewer than {n} people raised this.", n=get_settings().min_comment_group))
+        return
+    st.markdown("**" + escape_markdown(summary.lead(lang())) + "**")
+    for q in quotes:
+        quote(q["text"], q.get("comment"))
+
+
 PERCENT_COLUMNS = {"favourable", "share", "regretted_share", "engagement", "diff", "delta", "previous", "current",
                    "promoters", "detractors", "participation", "share_a", "share_b"}
 

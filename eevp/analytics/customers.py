@@ -524,8 +524,10 @@ def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dic
 
 
 def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]], rule: SystemicRule,
-                   title: str = "What our staff tell us about customers", lang: str = "en") -> str:
-    """An insight brief a CX lead can send on as it is, written in ``lang`` (labels and quotes as stored).
+                   title: str = "What our staff tell us about customers", lang: str = "en",
+                   leads: dict[int, str] | None = None) -> str:
+    """An insight brief a CX lead can send on as it is, written in ``lang`` (labels and quotes as stored);
+    ``leads``: each theme's summary line (:mod:`eevp.analytics.summaries`), put under its heading.
 
     Markdown: what people wrote is escaped (it reads as text when rendered), counts are bold.
     """
@@ -541,6 +543,8 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
     lines = [f"# {title}", "", f"*{t(rule_text, **rule_values)}*", ""]
     for i, r in enumerate(ranked.itertuples(), 1):
         lines.append(f"## {i}. {_md_plain(r.label)} — {t(_BADGES[r.systemic]).upper()}")
+        if (leads or {}).get(r.theme_id):
+            lines.append(f"*{_md_plain(leads[r.theme_id])}*")
         lines.append("- " + t("Raised by **{reach}** people in {d} departments and {ro} roles ({s} statements, "
                               "{i} concrete incidents).", reach=n(r.reach), d=n(r.departments), ro=n(r.roles),
                               s=n(r.statements), i=n(r.incidents)))

@@ -349,6 +349,16 @@ audit_log = Table(
 )
 
 
+# What changed at each analysis run (new and rising themes, customer themes turning systemic): Home lists
+# the latest ("since the last upload"); see eevp.analytics.alerts.
+alert_snapshots = Table(
+    "alert_snapshots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("payload_json", Text, nullable=False),
+)
+
+
 def _create_v1(conn) -> None:
     metadata.create_all(conn)
 
@@ -392,9 +402,14 @@ def _actions_v6(conn) -> None:
     metadata.create_all(conn, tables=[actions, action_notes])
 
 
+def _alert_snapshots_v7(conn) -> None:
+    """alert_snapshots (the alerts of each analysis run); a database created at v1 since has it already."""
+    alert_snapshots.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
 MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _embed_claims_v4),
-              (5, _theme_languages_v5), (6, _actions_v6)]
+              (5, _theme_languages_v5), (6, _actions_v6), (7, _alert_snapshots_v7)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
