@@ -410,7 +410,8 @@ def _texts_and_identifiers(kind: str, df: pd.DataFrame, m: dict, out: pd.DataFra
 def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
     """Normalise and validate a frame; nothing is stored. Every problem is collected."""
     if kind not in _KIND_STEPS:
-        raise InputError(f"Unknown kind '{kind}'. Use one of: {', '.join(_KIND_STEPS)}.")
+        kinds = ", ".join(_KIND_STEPS)
+        raise InputError(f"Unknown kind '{kind}'. Use one of: {kinds}.")
     df = df.reset_index(drop=True)
     lo, hi = _scale(mapping)
     w = _Work(df, mapping, pd.DataFrame(index=df.index), [], {k: v for k, v in mapping.items() if isinstance(v, str)},
