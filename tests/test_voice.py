@@ -167,7 +167,7 @@ def steps():
     return {"reducer": FunctionTransformer(), "clusterer": ByMarker()}
 
 
-def fake_lens(texts, languages=None, sentiment=None, embeddings=None, embed=None):
+def fake_lens(texts, languages=None, sentiment=None, embeddings=None, embed=None, customer_voice=False):
     """The rules tagger of the lens (no embeddings): fast and deterministic."""
     return lens.rule_tags(texts, list(languages or ["en"] * len(texts)), lens.lexicon_sentiment)
 

@@ -93,7 +93,7 @@ def tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: i
         part = todo[start:start + chunk]
         texts = [r.text for r in part]
         tags = tag_statements(texts, [r.language or "en" for r in part],
-                              embed=lambda t: embed_cached(engine, heads_embedder(), t)[0])
+                              embed=lambda t: embed_cached(engine, heads_embedder(), t)[0], customer_voice=True)
         rows = [{"sid": r.id, "b_stage": g.stage if isinstance(g.stage, str) else None, "b_sent": g.sentiment,
                  "b_cls": g.cls} for r, g in zip(part, tags.itertuples())]
         stmt = update(cs).where(cs.c.id == bindparam("sid")).values(

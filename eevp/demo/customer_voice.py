@@ -78,8 +78,7 @@ def customer_feedback(seed: int = 42, n: int = 400) -> pd.DataFrame:
         rows.append({"date": (_START + timedelta(days=int(rng.integers(_DAYS)))).isoformat(),
                      "channel": data["channels"][int(rng.integers(len(data["channels"])))],
                      "nps": int(rng.integers(lo, hi)), "product": data["products"][int(rng.integers(4))],
-                     "location": location, "comment": text, "customer_name": name, "email": email,
-                     "planted_subject": subject})
+                     "location": location, "comment": text, "customer_name": name, "email": email})
     return pd.DataFrame(rows)
 
 
