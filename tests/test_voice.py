@@ -21,6 +21,7 @@ from eevp.intake.ingest import ingest_file
 from eevp.settings import Settings
 from eevp.store import db
 from eevp.store.auth import CLI_USER
+from eevp.store.batches import delete_batch
 from eevp.store.db import connect
 from eevp.text import lens
 from eevp.themes.run import analyze
@@ -76,6 +77,13 @@ def test_star_scale_is_declared_and_checked(engine, settings):
     with pytest.raises(ValidationFailed) as exc:
         ingest_file(engine, settings, "customer_feedback", data.encode(), "s.csv", mapping, actor=CLI_USER)
     assert [e["row"] for e in exc.value.errors] == [3]
+
+
+def test_deleting_a_customer_batch_removes_its_comments_and_statements(engine, settings):
+    res = ingest_file(engine, settings, "customer_feedback", FEEDBACK.encode(), "reviews.csv", actor=CLI_USER)
+    counts = delete_batch(engine, res.batch_id, actor=CLI_USER)
+    assert counts["customer_comments"] == 3 and counts["customer_statements"] == 5
+    assert count(engine, db.customer_comments) == count(engine, db.customer_statements) == 0
 
 
 def test_customers_never_count_as_staff_people(engine, settings):
