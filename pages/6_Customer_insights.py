@@ -35,7 +35,8 @@ def stats_and_quotes(key, min_reach: int):
 @st.cache_data(show_spinner=False, max_entries=4)
 def voices(key, min_people: int):
     """Staff and customers: the subjects, each voice's quotes, the journey with both (once per data version)."""
-    table = voice.subjects(engine, settings)
+    units, _ = load(key)
+    table = voice.subjects(engine, settings, units=units, stats=stats_and_quotes(key, min_people)[0])
     said = {k: (customers.quotes(engine, u, n=2, min_people=min_people), voice.customer_quotes(engine, s, n=2))
             for k, u, s in zip(table["key"], table["unit_ids"], table["statement_ids"])}
     return table, said, voice.journey(table)

@@ -111,17 +111,24 @@ def _customer_side(c: pd.DataFrame, periods: list[str], rule: VoiceRule) -> dict
             "stage": str(stages.idxmax()) if len(stages) and stages.max() >= rule.min_comments else None}
 
 
-def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule()) -> pd.DataFrame:
+def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: pd.DataFrame | None = None,
+             stats: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per subject raised by staff or customers, ranked by their combined share.
 
+    ``units`` and ``stats``: :func:`~eevp.analytics.customers.customer_units` and its
+    :func:`~eevp.analytics.customers.theme_stats` at the comment threshold, when the caller has them.
+
     Columns: ``key`` ("staff:<theme>" or "own:<theme>"), ``label``, ``stage``, ``status``, ``staff_people``
-    (None below the comment threshold), ``customer_comments`` (None when 1 to ``min_comments`` - 1),
+    (a staff theme is a subject only when at least the comment threshold of people raise it, as on the
+    Customer insights page; 0 for the customers' own themes), ``customer_comments`` (None when 1 to
+    ``min_comments`` - 1),
     ``detractor_share``, ``trend`` ({"periods", "staff", "customers"}), ``unit_ids`` and ``statement_ids``
     (for quotes).
     """
-    units, cust = customer_units(engine), customer_frame(engine)
-    min_people = settings.min_comment_group
-    stats = theme_stats(units, theme_labels(engine), min_people) if len(units) else pd.DataFrame()
+    units = customer_units(engine) if units is None else units
+    cust, min_people = customer_frame(engine), settings.min_comment_group
+    if stats is None:
+        stats = theme_stats(units, theme_labels(engine), min_people) if len(units) else pd.DataFrame()
     staff_periods = set(units["period"].dropna()) if len(units) else set()
     periods = sorted(staff_periods | set(cust["period"].dropna()))
     staff_total = int(units["person"].nunique()) if len(units) else 0

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from eevp.errors import TooFewUnitsError
@@ -36,24 +36,36 @@ NO_MODEL = -1
 class MatchRule:
     """How a customer statement joins a staff theme.
 
-    The similarity cut-off is chosen on the staff statements: halfway between how close they are to
-    their own theme's centroid (its ``own_quantile``) and how close they come to the nearest other
-    theme's (its ``other_quantile``), never above the first; with a single theme, the first. A customer
-    statement then joins a theme when it is as close as a staff statement of it, and clearly closer than
-    the statements of other themes come. ``min_own`` is the fewest unmatched statements the own themes
-    are fitted on (fewer: no own themes, the statements stay -1).
+    The similarity cut-off is chosen on the data. Customers write in other words than staff ("I waited
+    40 minutes" against "customers wait 40 minutes"), so a staff statement's closeness to its own theme is
+    too strict a bar. The customer statements' closeness to their nearest staff theme falls in two groups
+    (those on a staff subject and the rest); the cut-off splits them where they separate best (Otsu's
+    method over ``bins``), kept between how close staff statements come to the themes they are not in
+    (the median) and to their own (the ``own_quantile``). ``min_own`` is the fewest unmatched statements
+    the own themes are fitted on (fewer: no own themes, the statements stay -1).
     """
 
     own_quantile: float = 0.05
-    other_quantile: float = 0.95
+    bins: int = 50
     min_own: int = 20
 
-    def threshold(self, own: np.ndarray, other: np.ndarray) -> float:
-        """The cut-off from the staff statements' similarities to their own and nearest other centroid."""
-        low_own = float(np.quantile(own, self.own_quantile))
-        if not len(other):
-            return low_own
-        return min(low_own, (low_own + float(np.quantile(other, self.other_quantile))) / 2)
+    def threshold(self, best: np.ndarray, own: np.ndarray, other: np.ndarray) -> float:
+        """The cut-off from the customer statements' best similarities and the staff statements' to their
+        own and to the other centroids."""
+        high = float(np.quantile(own, self.own_quantile))
+        low = float(np.median(other)) if len(other) else 0.0
+        return float(np.clip(otsu(best, self.bins), min(low, high), high))
+
+
+def otsu(values: np.ndarray, bins: int = 50) -> float:
+    """The value that splits ``values`` into two groups of the largest between-group variance."""
+    counts, edges = np.histogram(values, bins=bins)
+    mids = (edges[:-1] + edges[1:]) / 2
+    w0, w1 = np.cumsum(counts)[:-1], np.cumsum(counts[::-1])[::-1][1:]
+    s0, s1 = np.cumsum(counts * mids)[:-1], np.cumsum((counts * mids)[::-1])[::-1][1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = w0 * w1 * (s0 / w0 - s1 / w1) ** 2
+    return float(edges[1:-1][int(np.nanargmax(between))]) if np.isfinite(between).any() else float(np.median(values))
 
 
 def _noop(step: str, done: int, total: int) -> None:
@@ -107,11 +119,12 @@ def tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: i
 
 # --------------------------------------------------------------------------- matching
 
-def staff_centroids(engine: Engine, embedder, rule: MatchRule = MatchRule()):
-    """The current staff customer themes as ``(model_row, theme_ids, centroids, threshold)``, or None.
+def staff_centroids(engine: Engine, embedder):
+    """The current staff customer themes as ``(model_row, theme_ids, centroids, own, other)``, or None.
 
-    Centroids are the mean (unit) embedding of each theme's statements with ``embedder`` (the cache
-    holds them after the analysis); the threshold is chosen on them (see :class:`MatchRule`).
+    Centroids are the mean (unit) embedding of each theme's statements with ``embedder`` (the cache holds
+    them after the analysis); ``own`` and ``other`` are the staff statements' similarities to their own
+    theme's centroid and to the others', for the cut-off (see :class:`MatchRule`).
     """
     t, a = db.text_units, db.theme_assignments
     with engine.connect() as conn:
@@ -125,38 +138,48 @@ def staff_centroids(engine: Engine, embedder, rule: MatchRule = MatchRule()):
     emb, _ = embed_cached(engine, embedder, staff["text"].tolist())
     topics = staff["theme_id"].to_numpy(dtype=np.int64)
     ids, cents = centroids_for(emb, topics)
-    col = np.searchsorted(ids, topics)
     sims = (emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)) @ cents.T
-    own = sims[np.arange(len(sims)), col]
-    sims[np.arange(len(sims)), col] = -np.inf
-    other = sims.max(axis=1) if len(ids) > 1 else np.zeros(0)
-    return int(model.id), ids, cents, rule.threshold(own, other)
+    mine = np.zeros(sims.shape, dtype=bool)
+    mine[np.arange(len(sims)), np.searchsorted(ids, topics)] = True
+    return int(model.id), ids, cents, sims[mine], sims[~mine]
 
 
 def match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -> tuple[int, float | None]:
-    """Match every customer statement not matched against the current staff model (all of them
-    after a refit of the staff themes). Returns (how many, the threshold used or None)."""
+    """Match the customer statements to the current staff themes when any is new or was matched against
+    another model: all of them, since the cut-off is chosen on all (their vectors are cached). Returns
+    (how many were new, the cut-off or None)."""
     cs = db.customer_statements
     with engine.connect() as conn:
         model = current_model(conn, "customers")
         model_row = NO_MODEL if model is None else int(model.id)
-        todo = conn.execute(select(cs.c.id, cs.c.text).where(
-            (cs.c.matched_model.is_(None)) | (cs.c.matched_model != model_row))).all()
+        new = conn.execute(select(cs.c.id).where((cs.c.matched_model.is_(None)) | (cs.c.matched_model != model_row))
+                           .limit(1)).first()
+        todo = conn.execute(select(cs.c.id, cs.c.text)).all() if new else []
     if not todo:
         return 0, None
-    staff = staff_centroids(engine, embedder, rule)
+    pending = _count_pending(engine, model_row)
+    staff = staff_centroids(engine, embedder)
+    cut = None
     if staff is None:
         themes, sims, model_row = np.full(len(todo), -1), np.zeros(len(todo)), NO_MODEL
     else:
         emb, _ = embed_cached(engine, embedder, [r.text for r in todo])
         best, sims = nearest(emb, staff[2])
-        themes = np.where(sims >= staff[3], staff[1][best], -1)
+        cut = rule.threshold(sims, staff[3], staff[4])
+        themes = np.where(sims >= cut, staff[1][best], -1)
     rows = [{"sid": r.id, "theme": int(th), "sim": float(s)} for r, th, s in zip(todo, themes, sims)]
     stmt = update(cs).where(cs.c.id == bindparam("sid")).values(
         matched_model=model_row, staff_theme=bindparam("theme"), similarity=bindparam("sim"), own_theme=None)
     with engine.begin() as conn:
         conn.execute(stmt, rows)
-    return len(rows), None if staff is None else staff[3]
+    return pending, cut
+
+
+def _count_pending(engine: Engine, model_row: int) -> int:
+    cs = db.customer_statements
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(cs).where(
+            (cs.c.matched_model.is_(None)) | (cs.c.matched_model != model_row))).scalar_one())
 
 
 # --------------------------------------------------------------------------- own themes
