@@ -34,11 +34,11 @@ def stats_and_quotes(key, min_reach: int):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def voices(key, min_people: int):
-    """Staff and customers: the subjects, each voice's quotes, the journey with both (once per data version)."""
+    """Staff and customers: the subjects, the customers' quotes, the journey with both (once per data
+    version; the staff's quotes are the ranked themes' own)."""
     units, _ = load(key)
     table = voice.subjects(engine, settings, units=units, stats=stats_and_quotes(key, min_people)[0])
-    said = {k: (customers.quotes(engine, u, n=2, min_people=min_people), voice.customer_quotes(engine, s, n=2))
-            for k, u, s in zip(table["key"], table["unit_ids"], table["statement_ids"])}
+    said = {k: voice.customer_quotes(engine, s, n=2) for k, s in zip(table["key"], table["statement_ids"])}
     return table, said, voice.journey(table)
 
 
@@ -142,12 +142,11 @@ with tab_voice:
             a, b = st.columns(2)
             a.markdown("**" + t("Staff say") + "**")
             b.markdown("**" + t("Customers say") + "**")
-            staff_q, customer_q = said.get(r.key, ([], []))
             with a:
-                for q in staff_q:
+                for q in theme_quotes.get(r.staff_theme, [])[:2]:
                     ui.quote(q["text"], q.get("comment"))
             with b:
-                for q in customer_q:
+                for q in said.get(r.key, []):
                     ui.quote(q["text"])
     if len(journey):
         ui.chart(charts.compare_bars(journey, t("Staff"), t("Customers"), t("The journey, by both voices"),
@@ -162,7 +161,7 @@ with tab_brief:
     md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"),
                                   lang=ui.lang())
     if len(subjects):
-        md += "\n" + voice.brief_markdown(engine, settings, subjects, lang=ui.lang())
+        md += "\n" + voice.brief_markdown(subjects, settings, theme_quotes, said, lang=ui.lang())
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
                        "text/markdown")
     table = ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(

@@ -281,9 +281,23 @@ def test_the_three_planted_statuses_of_the_demo(demo):
 def test_report_voice_json_from_the_cli(demo, capsys):
     settings, _ = demo
     assert main(["report", "voice", "--db", settings.database_url, "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
+    raw = capsys.readouterr().out
+    assert "NaN" not in raw  # plain JSON: a hidden or missing figure is null
+    out = json.loads(raw)
     assert {s["status"] for s in out["subjects"]} == {"confirmed", "early_warning", "blind_spot"}
     first = out["subjects"][0]
     assert set(first) == {"label", "stage", "status", "staff_people", "customer_comments", "detractor_share", "trend"}
     assert set(first["trend"]) == {"periods", "staff", "customers"}
+    assert all(isinstance(s["customer_comments"], int | None) for s in out["subjects"])
     assert first["trend"]["periods"] == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+
+
+def test_the_brief_names_each_subject_with_its_status_in_the_reader_language(demo):
+    settings, engine = demo
+    table = voice.subjects(engine, settings)
+    said = {k: voice.customer_quotes(engine, s, n=1) for k, s in zip(table["key"], table["statement_ids"])}
+    md = voice.brief_markdown(table, settings, {}, said, lang="ru")
+    assert md.startswith("## Сотрудники и клиенты")
+    assert md.count("\n### ") == len(table)
+    assert "СЛЕПАЯ ЗОНА" in md and "ПОДТВЕРЖДЕНО" in md and "РАННЕЕ ПРЕДУПРЕЖДЕНИЕ" in md
+    assert md.count("\n> ") == sum(1 for q in said.values() if q)

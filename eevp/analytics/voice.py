@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
-from eevp.analytics.customers import customer_units, quotes, theme_labels, theme_stats
+from eevp.analytics.customers import customer_units, theme_labels, theme_stats
 from eevp.i18n import format_number, translate
 from eevp.safe import escape_markdown
 from eevp.store import db
@@ -123,7 +123,7 @@ def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: 
     Customer insights page; 0 for the customers' own themes), ``customer_comments`` (None when 1 to
     ``min_comments`` - 1),
     ``detractor_share``, ``trend`` ({"periods", "staff", "customers"}), ``unit_ids`` and ``statement_ids``
-    (for quotes).
+    (for quotes), ``staff_theme`` (the customer theme of staff, -1 for an own theme).
     """
     units = customer_units(engine) if units is None else units
     cust, min_people = customer_frame(engine), settings.min_comment_group
@@ -145,13 +145,18 @@ def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: 
     out["status"] = [rule.status(p, staff_total, n, comments_total, neg)
                      for p, n, neg in zip(out["_people"], out["_n"], out["_negative"])]
     out = out[out["status"].notna()].copy()
+    out["stage"] = pd.Series([v if isinstance(v, str) else None for v in out["stage"]], index=out.index, dtype=object)
+    out["customer_comments"] = pd.Series([None if pd.isna(v) else int(v) for v in out["customer_comments"]],
+                                         index=out.index, dtype=object)
+    out["detractor_share"] = pd.Series([None if pd.isna(v) else float(v) for v in out["detractor_share"]],
+                                       index=out.index, dtype=object)
     out["_rank"] = out["_people"] / max(staff_total, 1) + out["_n"] / max(comments_total, 1)
     return out.sort_values("_rank", ascending=False, kind="stable").drop(
         columns=["_n", "_people", "_negative", "_rank"]).reset_index(drop=True)
 
 
 SUBJECT_COLUMNS = ["key", "label", "stage", "status", "staff_people", "customer_comments", "detractor_share", "trend",
-                   "unit_ids", "statement_ids"]
+                   "unit_ids", "statement_ids", "staff_theme"]
 
 
 def _row(key, label, stage, staff_people, staff_trend, c, periods, rule, unit_ids) -> dict:
@@ -161,7 +166,9 @@ def _row(key, label, stage, staff_people, staff_trend, c, periods, rule, unit_id
             "customer_comments": side["shown"], "detractor_share": side["detractor_share"],
             "trend": {"periods": periods, "staff": {p: (staff_trend or {}).get(p) for p in periods},
                       "customers": side["trend"]},
-            "unit_ids": unit_ids, "statement_ids": c["id"].tolist(), "_n": side["n"], "_people": int(staff_people),
+            "unit_ids": unit_ids, "statement_ids": c["id"].tolist(),
+            "staff_theme": int(key.split(":")[1]) if key.startswith("staff:") else -1,
+            "_n": side["n"], "_people": int(staff_people),
             "_negative": side["negative"]}
 
 
@@ -204,10 +211,11 @@ def report(engine: Engine, settings, rule: VoiceRule = VoiceRule()) -> dict:
 
 # --------------------------------------------------------------------------- the brief
 
-def brief_markdown(engine: Engine, settings, table: pd.DataFrame, rule: VoiceRule = VoiceRule(),
-                   lang: str = "en") -> str:
-    """The "Staff and customers" section of the insight brief, in ``lang``: each subject with its
-    status, counts and a quote of each voice (escaped: what people wrote reads as text)."""
+def brief_markdown(table: pd.DataFrame, settings, staff_quotes: dict[int, list[dict]],
+                   customer_said: dict[str, list[dict]], rule: VoiceRule = VoiceRule(), lang: str = "en") -> str:
+    """The "Staff and customers" section of the insight brief, in ``lang``: each subject with its status,
+    counts and a quote of each voice (``staff_quotes`` by staff theme, ``customer_said`` by subject key, both
+    already through their thresholds; escaped: what people wrote reads as text)."""
 
     def t(text: str, **values) -> str:
         return translate(text, lang, **values)
@@ -219,8 +227,7 @@ def brief_markdown(engine: Engine, settings, table: pd.DataFrame, rule: VoiceRul
         shown = "—" if r["customer_comments"] is None else format_number(r["customer_comments"], lang)
         lines.append("- " + t("Staff: **{p}** people; customers: **{c}** comments.",
                               p=format_number(r["staff_people"], lang), c=shown))
-        for q in (quotes(engine, r["unit_ids"], n=1, min_people=settings.min_comment_group)
-                  + customer_quotes(engine, r["statement_ids"], n=1, min_comments=rule.min_comments)):
+        for q in staff_quotes.get(r["staff_theme"], [])[:1] + customer_said.get(r["key"], [])[:1]:
             lines += ["", f"> {_plain(q['text'])}"]
         lines.append("")
     return "\n".join(lines)
