@@ -34,6 +34,7 @@ NAMES = {
     "sentiment": "benchmarks.bench_sentiment",
     "insights": "benchmarks.bench_insights",
     "lens": "benchmarks.bench_lens",
+    "voice": "benchmarks.bench_voice",
     "embeddings": "benchmarks.bench_embeddings",
     "throughput": "benchmarks.bench_throughput",
     "dashboards": "benchmarks.bench_dashboards",

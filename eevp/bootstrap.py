@@ -13,13 +13,14 @@ from eevp.store.auth import DEMO_USER, User
 from eevp.store.batches import is_empty_of_data
 from eevp.store.db import connect
 
-DEMO_ORDER = ("evp_catalog", "evp_ratings", "survey", "exit", "focus")
+DEMO_ORDER = ("evp_catalog", "evp_ratings", "survey", "exit", "focus", "customer_feedback")
 DEMO_NAMES = {
     "survey": "Demo: engagement survey, 4 waves",
     "exit": "Demo: exit interviews",
     "focus": "Demo: focus-group notes",
     "evp_catalog": "Demo: EVP benefit catalogue",
     "evp_ratings": "Demo: EVP benefit ratings",
+    "customer_feedback": "Demo: customer feedback",
 }
 
 

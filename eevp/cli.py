@@ -15,11 +15,12 @@ import time
 from pathlib import Path
 
 from eevp.actions import register as actions
-from eevp.analytics import customers, digest, reports, summaries, theme_views
+from eevp.analytics import customers, digest, reports, summaries, theme_views, voice
 from eevp.bootstrap import load_demo, open_database
 from eevp.delivery import send_digest
 from eevp.errors import EevpError, InputError, ValidationFailed
 from eevp.intake.ingest import IngestResult, ingest_file
+from eevp.intake.mapping import KINDS
 from eevp.pipeline import run_all
 from eevp.safe import tsv_line
 from eevp.settings import Settings
@@ -183,6 +184,8 @@ def cmd_report(args) -> int:
         payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
     elif args.what == "themes":
         payload = summaries.themes_report(engine, settings, source=args.source)
+    elif args.what == "voice":
+        payload = voice.report(engine, settings)
     else:
         payload = customers.report(engine, settings)
     _emit(args, payload)
@@ -309,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     dl.add_argument("batch_id", type=int)
     dl.set_defaults(fn=cmd_delete)
     ig = sub.add_parser("ingest", parents=[common], help="store a file of one source kind")
-    ig.add_argument("kind", choices=["survey", "exit", "focus", "evp_catalog", "evp_ratings"])
+    ig.add_argument("kind", choices=list(KINDS))
     ig.add_argument("file")
     ig.add_argument("--mapping", help="JSON file: canonical field → source column")
     ig.add_argument("--name")
@@ -336,7 +339,7 @@ def _add_analysis_commands(sub, common) -> None:
     em.set_defaults(fn=cmd_embed)
 
     r = sub.add_parser("report", parents=[common], help="aggregates with the anonymity rule (JSON with --json)")
-    r.add_argument("what", choices=["survey", "evp", "exits", "themes", "customers"])
+    r.add_argument("what", choices=["survey", "evp", "exits", "themes", "customers", "voice"])
     r.add_argument("--by", help="role, department, location, tenure, wave or a segment column")
     r.add_argument("--wave")
     r.add_argument("--source", choices=["survey", "exit", "focus"], help="themes: one source only")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from eevp.analytics.alerts import save_snapshot
 from eevp.analytics.customers import tag_units
+from eevp.analytics.voice_match import analyze_voice
 from eevp.errors import TooFewUnitsError
 from eevp.settings import Settings
 from eevp.store.auth import User, require
@@ -75,17 +76,21 @@ def _reporting(settings: Settings, progress: Progress | None) -> Progress:
 
 
 def run_all(engine: Engine, settings: Settings, *, actor: User, refit: bool = False, embedder=None,
-            progress: Progress | None = None) -> dict:
+            progress: Progress | None = None, steps: dict | None = None) -> dict:
     """Analyse all text, then tag statements and build the customer themes, as ``actor`` (whose
     role must allow the analysis, or a refit when ``refit``: AccessDenied otherwise, before anything
     is written).
 
-    Returns the CLI's JSON: units, embedded_new, themes, outlier_share, customer_themes, notes.
+    ``steps``: the injected reducer / clusterer / vectorizer of every fit (see :func:`eevp.themes.run.analyze`).
+
+    Returns the CLI's JSON: units, embedded_new, themes, outlier_share, customer_themes, customer_feedback
+    (see :func:`eevp.analytics.voice_match.analyze_voice`), notes.
     """
     require(actor, "refit" if refit else "analyze")
     _write_status(settings, state="running", step="starting", done=0, total=1)
     try:
-        out = _run_all(engine, settings, actor, refit=refit, embedder=embedder, progress=_reporting(settings, progress))
+        out = _run_all(engine, settings, actor, refit=refit, embedder=embedder, progress=_reporting(settings, progress),
+                       steps=steps)
     except BaseException as exc:  # also a cancel (the app stops its script) or Ctrl+C
         state = "failed" if isinstance(exc, Exception) else "cancelled"
         _write_status(settings, state=state, step=str(exc)[:300], done=0, total=1)
@@ -94,21 +99,25 @@ def run_all(engine: Engine, settings: Settings, *, actor: User, refit: bool = Fa
     return out
 
 
-def _run_all(engine: Engine, settings: Settings, actor: User, *, refit: bool, embedder, progress: Progress) -> dict:
+def _run_all(engine: Engine, settings: Settings, actor: User, *, refit: bool, embedder, progress: Progress,
+             steps: dict | None = None) -> dict:
     notes = []
     try:
-        out = analyze(engine, settings, actor=actor, refit=refit, embedder=embedder, progress=progress, scope="all")
+        out = analyze(engine, settings, actor=actor, refit=refit, embedder=embedder, progress=progress, scope="all",
+                      steps=steps)
     except TooFewUnitsError as exc:
         out = {"units": 0, "embedded_new": 0, "themes": 0, "outlier_share": 0.0}
         notes.append(str(exc))
     tag_units(engine, actor=actor, progress=progress)
     try:
         cust = analyze(engine, settings, actor=actor, refit=refit, embedder=embedder, progress=progress,
-                       scope="customers")
+                       scope="customers", steps=steps)
         out["customer_themes"] = cust["themes"]
     except TooFewUnitsError as exc:
         out["customer_themes"] = 0
         notes.append(str(exc))
+    out["customer_feedback"] = analyze_voice(engine, settings, actor=actor, embedder=embedder, steps=steps,
+                                             progress=progress)
     out["notes"] = notes
     progress("alerts", 0, 1)
     save_snapshot(engine, settings, actor=actor)  # Home's "since the last upload"

@@ -15,6 +15,7 @@ KIND_LABELS = {
     "focus": "Focus-group notes",
     "evp_catalog": "EVP: benefit catalogue",
     "evp_ratings": "EVP: benefit ratings",
+    "customer_feedback": "Customer feedback (reviews, complaints, NPS comments)",
 }
 LIST_KEYS = {"items": "Rating items", "text": "Free-text questions", "segments": "Extra segment columns",
              "identifiers": "Identifiers (names, e-mails, phones: never stored in clear)",
@@ -47,7 +48,7 @@ def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
         if isinstance(suggested.get(key), str):
             default = [suggested[key]]
         chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}")
-    if kind in ("survey", "exit"):
+    if kind in ("survey", "exit", "customer_feedback"):
         sc = suggested.get("scale") or {"min": 1, "max": 5}
         c1, c2 = st.columns(2)
         chosen["scale"] = {"min": c1.number_input(t("Rating scale from"), value=int(sc["min"]), step=1),

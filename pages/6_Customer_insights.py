@@ -5,7 +5,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import customers, summaries
+from eevp.analytics import customers, summaries, voice
 from webui import review
 
 t = ui.t
@@ -29,6 +29,16 @@ def stats_and_quotes(key, min_reach: int, language: str):
     stats = customers.theme_stats(units, labels, min_reach)
     sums = summaries.theme_summaries(engine, units, min_reach, scope="customers")
     return stats, sums, {tid: summaries.quotes_of(engine, s) for tid, s in sums.items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def voices(key, min_people: int, language: str):
+    """Staff and customers: the subjects, the customers' quotes, the journey with both (once per data
+    version; the staff's quotes are the ranked themes' own)."""
+    units, _ = load(key, language)
+    table = voice.subjects(engine, settings, units=units, stats=stats_and_quotes(key, min_people, language)[0])
+    said = {k: voice.customer_quotes(engine, s, n=2) for k, s in zip(table["key"], table["statement_ids"])}
+    return table, said, voice.journey(table)
 
 
 units, labels = load(key, ui.lang())
@@ -68,8 +78,9 @@ if ranked.empty:
 
 BADGE = {"systemic": ("🔴", "Systemic"), "local": ("🟡", "Local"), "spread": ("🔵", "Spread"),
          "unknown": ("⚪", "Systemic or local: unknown (no departments in the data)"), "praise": ("🟢", "Praise")}
-tab_rank, tab_map, tab_trend, tab_review, tab_brief = st.tabs(
-    [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Review tags"), t("Insight brief")])
+tab_rank, tab_map, tab_trend, tab_voice, tab_review, tab_brief = st.tabs(
+    [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Staff and customers"), t("Review tags"),
+     t("Insight brief")])
 
 with tab_rank:
     for r in ui.page_of(ranked, "rank_page", size=10).itertuples():
@@ -113,6 +124,35 @@ with tab_trend:
         ui.chart(charts.trend(trend, x="period", y="people", color="label", title=t("People raising each theme")),
                  "Periods with fewer than the comment threshold are left out.")
 
+STATUS = {"confirmed": "🔴", "early_warning": "🟠", "blind_spot": "🟣"}
+subjects, said, journey = voices(key, settings.min_comment_group, ui.lang())
+with tab_voice:
+    _text, _values = voice.VoiceRule().explain_parts(settings.min_comment_group)
+    st.caption(t(_text, **_values))
+    if subjects.empty:
+        st.info(t("No customer feedback compared yet. Upload customer feedback and run the analysis."))
+    for r in ui.page_of(subjects, "voice_page", size=10).itertuples():
+        with st.container(border=True):
+            st.markdown(f"#### {STATUS[r.status]} {ui.escape(r.label)}")
+            st.caption(f"{t(voice.STATUS_NAMES[r.status])} · " + t(
+                "staff: {p} people · customers: {c} comments · detractors: {d} · stage: {stage}",
+                p=ui.num(r.staff_people), c="—" if r.customer_comments is None else ui.num(r.customer_comments),
+                d="—" if r.detractor_share is None else f"{r.detractor_share:.0%}",
+                stage=t(r.stage) if isinstance(r.stage, str) else "—"))
+            a, b = st.columns(2)
+            a.markdown("**" + t("Staff say") + "**")
+            b.markdown("**" + t("Customers say") + "**")
+            with a:
+                for q in theme_quotes.get(r.staff_theme, [])[:2]:
+                    ui.quote(q["text"], q.get("comment"))
+            with b:
+                for q in said.get(r.key, []):
+                    ui.quote(q["text"])
+    if len(journey):
+        ui.chart(charts.compare_bars(journey, t("Staff"), t("Customers"), t("The journey, by both voices"),
+                                     label_col="stage"),
+                 "Each stage's share of the staff people and of the customer comments of the subjects above.")
+
 with tab_review:
     review.render(engine, settings)
 
@@ -120,6 +160,8 @@ with tab_brief:
     quotes_by = {r.theme_id: theme_quotes.get(r.theme_id, []) for r in ranked.itertuples()}
     md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"),
                                   lang=ui.lang(), leads={k: v.lead(ui.lang()) for k, v in theme_sums.items()})
+    if len(subjects):
+        md += "\n" + voice.brief_markdown(subjects, settings, theme_quotes, said, lang=ui.lang())
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
                        "text/markdown")
     table = ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(

@@ -160,6 +160,7 @@ MESSAGE_FILES = ("eevp/intake/ingest.py", "eevp/intake/validate.py", "eevp/intak
 METHODS = (
     ("eevp/analytics/customers.py", "SystemicRule.explain"),        # st.caption(t(rule.explain()))
     ("eevp/analytics/customers.py", "SystemicRule.explain_parts"),  # text, values = rule.explain_parts(); t(text, **values)
+    ("eevp/analytics/voice.py", "VoiceRule.explain_parts"),  # the same, on the Staff and customers tab and the brief
 )
 
 #: Progress steps reported by the analysis and shown as ``t(step)`` (ui.run_analysis).
@@ -194,6 +195,9 @@ KNOWN_DYNAMIC = {
     ("eevp/analytics/digest.py", "text"): "Context.t: the literals of ctx.t(...) are collected (T_ATTRS)",
     ("eevp/analytics/customers.py", "rule_text"): "METHODS: SystemicRule.explain_parts",
     ("eevp/analytics/customers.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
+    ("pages/6_Customer_insights.py", "r.stage"): "journey stages (eevp.analytics.customers.STAGES)",
+    ("eevp/analytics/voice.py", "text"): "brief_markdown's own t(): the literals it is called with are collected",
+    ("eevp/analytics/voice.py", "rule_text"): "METHODS: VoiceRule.explain_parts",
     ("pages/7_CX_maturity.py", "d.name"): "CALL_ARGS: Dimension",
     ("pages/7_CX_maturity.py", "d.description"): "CALL_ARGS: Dimension",
     ("pages/7_CX_maturity.py", "text"): "CALL_ARGS: Dimension levels",

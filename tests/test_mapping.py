@@ -43,7 +43,7 @@ def singles(mapping: dict) -> dict:
 # --------------------------------------------------------------------------- declarations
 
 def test_kinds_and_required_fields():
-    assert KINDS == ("survey", "exit", "focus", "evp_catalog", "evp_ratings")
+    assert KINDS == ("survey", "exit", "focus", "evp_catalog", "evp_ratings", "customer_feedback")
     required = {k: sorted(n for n, f in FIELDS[k].items() if f.required) for k in KINDS}
     assert required == {
         "survey": ["wave"],
@@ -51,6 +51,7 @@ def test_kinds_and_required_fields():
         "focus": ["notes", "session_date"],
         "evp_catalog": ["benefit", "roles_offered"],
         "evp_ratings": ["benefit", "importance", "role", "satisfaction", "wave"],
+        "customer_feedback": ["comment", "date"],
     }
     assert list(FIELDS["survey"]) == ["respondent_id", "wave", "role", "department", "location", "tenure", "enps"]
     assert list(FIELDS["exit"]) == ["respondent_id", "exit_date", "role", "department", "location", "tenure",

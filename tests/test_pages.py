@@ -34,6 +34,7 @@ def _steps(k):
 def demo_dir(tmp_path_factory):
     """A data folder with the demo organisation, analysed (themes, customer tags, customer themes)."""
     from eevp.analytics import customers
+    from eevp.analytics.voice_match import analyze_voice
     from eevp.themes.run import analyze
     from eevp.bootstrap import load_demo
     from eevp.store.db import connect
@@ -47,6 +48,7 @@ def demo_dir(tmp_path_factory):
     analyze(engine, settings, embedder=emb, steps=_steps(8), scope="all", actor=CLI_USER)
     customers.tag_units(engine, actor=CLI_USER)
     analyze(engine, settings, embedder=emb, steps=_steps(6), scope="customers", actor=CLI_USER)
+    analyze_voice(engine, settings, embedder=emb, steps=_steps(3), actor=CLI_USER)
     engine.dispose()
     return folder
 
@@ -96,6 +98,15 @@ def test_exits_text_tab_shows_themes_and_customer_part(run_page):
     assert "Regretted leavers against the others" in text
     assert "What leavers tell us about customers" in text, text
     assert "No customer statements from leavers yet." not in text
+
+
+def test_customer_page_compares_staff_and_customers(run_page):
+    at = run_page(PAGES["customers"])
+    assert not at.exception
+    text = _text(at)
+    assert "Staff say" in text and "Customers say" in text
+    assert "staff: " in text and " comments · detractors: " in text
+    assert any(word in text for word in ("Confirmed", "Early warning", "Blind spot"))
 
 
 def test_customer_page_shows_ranked_themes_with_badges(run_page):

@@ -44,6 +44,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from eevp.demo.customer_voice import MAPPING as CUSTOMER_MAPPING
+from eevp.demo.customer_voice import customer_feedback
 from eevp.errors import InputError
 
 __all__ = ["EXIT_ITEMS", "ITEMS", "PLANTED", "WAVES", "DemoData", "generate"]
@@ -249,6 +251,7 @@ class DemoData:
         survey, exit, focus, evp_catalog, evp_ratings: the frames.
         mappings: per kind, the column mapping (the JSON shape the ingest step takes).
         headcount: employees on the books at each survey wave (for response rates).
+        customer_feedback: what customers write (:mod:`eevp.demo.customer_voice`, its own random stream).
     """
 
     survey: pd.DataFrame
@@ -258,6 +261,7 @@ class DemoData:
     evp_ratings: pd.DataFrame
     mappings: dict[str, dict]
     headcount: dict[str, int] = field(default_factory=dict)
+    customer_feedback: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -682,6 +686,7 @@ def _mappings() -> dict[str, dict]:
         "evp_ratings": {"respondent_id": "respondent_id", "wave": "wave", "role": "role",
                         "department": "department", "benefit": "benefit", "importance": "importance",
                         "satisfaction": "satisfaction"},
+        "customer_feedback": dict(CUSTOMER_MAPPING),
     }
 
 
@@ -705,4 +710,5 @@ def generate(seed: int = 42, n_employees: int = 2000) -> DemoData:
     exits = _exits(rng, people)
     focus = _focus(rng)
     return DemoData(survey=survey, exit=exits, focus=focus, evp_catalog=_evp_catalog(),
-                    evp_ratings=_evp_ratings(rng, survey), mappings=_mappings(), headcount=headcount)
+                    evp_ratings=_evp_ratings(rng, survey), mappings=_mappings(), headcount=headcount,
+                    customer_feedback=customer_feedback(seed))

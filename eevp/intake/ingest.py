@@ -30,6 +30,8 @@ from sqlalchemy.exc import IntegrityError
 
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
+from eevp.intake.feedback import store_feedback
+from eevp.intake.mapping import NPS_SCALE
 from eevp.intake.readers import read_table, reading_notes
 from eevp.intake.redact import Redactor
 from eevp.intake.statements import split_statements
@@ -292,6 +294,9 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         ids = insert_rows(conn, db.survey_responses, rows, with_ids=True)
         _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
         return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="wave_date")
+    if kind == "customer_feedback":  # kept apart from staff text: no text units
+        store_feedback(conn, keep, batch_id, redaction.result(), prep.mapping.get("scale") or NPS_SCALE, record_no)
+        return []
     records = list(zip(record_no, keep.to_dict("records")))
     if kind == "exit":
         rows = _exit_rows(batch_id, records, _clean_reasons(redaction.redactor, keep))

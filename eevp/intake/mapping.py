@@ -47,8 +47,10 @@ __all__ = [
     "tenure_in_months",
 ]
 
-KINDS = ("survey", "exit", "focus", "evp_catalog", "evp_ratings")
+KINDS = ("survey", "exit", "focus", "evp_catalog", "evp_ratings", "customer_feedback")
 DEFAULT_SCALE = {"min": 1, "max": 5}
+#: Customer scores are NPS answers unless the mapping declares stars (``{"min": 1, "max": 5}``).
+NPS_SCALE = {"min": 0, "max": 10}
 _SAMPLE_ROWS = 2000
 #: Most rating items one batch may declare: storing and validating is per item, and a file with
 #: thousands of numeric columns is a data dump rather than a survey.
@@ -124,6 +126,13 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         _f("benefit", "text", True, "Benefit name (as in the catalogue).", "evp_ratings.benefit"),
         _f("importance", "score", True, "How important the benefit is, 1–5."),
         _f("satisfaction", "score", True, "How satisfied with the benefit, 1–5."))},
+    "customer_feedback": {f.name: f for f in (
+        _f("date", "date", True, "When the customer wrote it (any common date format).", "customer_feedback.date"),
+        _f("comment", "text", True, "What the customer wrote: a review, complaint, NPS comment or post."),
+        _f("channel", "text", False, "Where it came from: review site, complaint, NPS survey, social, call note."),
+        _f("score", "score", False, "The customer's score on the declared scale: NPS 0–10 or stars 1–5."),
+        _f("product", "text", False, "Product or category."),
+        _LOCATION)},
 }
 
 LIST_KEYS: dict[str, tuple[str, ...]] = {
@@ -132,6 +141,7 @@ LIST_KEYS: dict[str, tuple[str, ...]] = {
     "focus": ("segments", "identifiers"),
     "evp_catalog": ("identifiers",),
     "evp_ratings": ("segments", "identifiers"),
+    "customer_feedback": ("segments", "identifiers"),
 }
 #: Every list key any kind knows; an empty list under one of them is accepted for any kind.
 _ALL_LIST_KEYS = ("items", "text", "segments", "identifiers", "other_reasons")
@@ -292,6 +302,8 @@ def _empty_mapping(kind: str) -> dict:
     mapping: dict = {key: [] for key in LIST_KEYS[kind]}
     if "items" in LIST_KEYS[kind]:
         mapping["scale"] = dict(DEFAULT_SCALE)
+    if kind == "customer_feedback":
+        mapping["scale"] = dict(NPS_SCALE)
     return mapping
 
 
@@ -313,6 +325,8 @@ def _header_fits(target: str, kind: str, p: _Profile) -> bool:
     if target == "text":  # answers in words; one-word ones too under a telling header, when there are many
         return p.n == 0 or (p.numbers is None and not p.boolean and (p.median_words >= 2 or p.n_unique > 50)
                             and (p.unique_share >= 0.3 or p.n < 10))
+    if target == "score":
+        return _within(p, 0, 10, integers=False) or p.n == 0
     if target in ("importance", "satisfaction"):
         return _within(p, 1, 10, integers=False) or p.n == 0
     spec = FIELDS[kind].get(target)
@@ -371,6 +385,8 @@ def _by_values(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, u
                 target = "text"
             elif "notes" in fields and "notes" not in mapping:
                 target = "notes"
+            elif "comment" in fields and "comment" not in mapping:
+                target = "comment"
             elif "description" in fields and "description" not in mapping:
                 target = "description"
         elif _is_segment(p) and "segments" in keys:
@@ -392,13 +408,13 @@ def suggest_mapping(df: pd.DataFrame, kind: str, scale: dict | None = None) -> d
     Args:
         df: the file as read by :func:`eevp.intake.readers.read_table`.
         kind: one of :data:`KINDS`.
-        scale: the rating scale, e.g. ``{"min": 1, "max": 7}``; default 1–5.
+        scale: the rating scale, e.g. ``{"min": 1, "max": 7}``; default 1–5 (customer feedback: NPS 0–10).
 
     Returns:
         A mapping dict: mapped single fields, every list key of the kind, and ``scale`` for survey/exit.
     """
     _check_kind(kind)
-    scale = dict(scale or DEFAULT_SCALE)
+    scale = dict(scale or (NPS_SCALE if kind == "customer_feedback" else DEFAULT_SCALE))
     sample = _sample(df)
     profiles = {col: _profile(sample[col]) for col in sample.columns}
     mapping = _empty_mapping(kind)
@@ -429,6 +445,7 @@ _EXAMPLES = {
     "roles_offered": "Roles offered, Available to, Для кого, Кому доступно",
     "importance": "Importance, Важность, Важливість",
     "satisfaction": "Satisfaction, Удовлетворенность, Задоволеність",
+    "comment": "Comment, Review, Complaint, Отзыв, Відгук",
 }
 
 
@@ -654,6 +671,16 @@ _TEMPLATES: dict[str, dict[str, list]] = {
         "benefit": ["Health insurance", "Remote work", "Health insurance"],
         "importance": [5, 4, 4],
         "satisfaction": [3, 5, 2],
+    },
+    "customer_feedback": {
+        "date": ["2026-03-02", "05.03.2026", "2026-03-09"],
+        "channel": ["Review site", "Жалоба", "Опитування NPS"],
+        "score": [3, 6, 9],
+        "product": ["Home delivery", "Доставка", "Застосунок"],
+        "location": ["London", "Алматы", "Київ"],
+        "comment": ["I waited 40 minutes on the hotline and nobody called me back.",
+                    "Курьер опоздал на два дня, заказ пришёл мятым.",
+                    "Зручний застосунок, доставка вчасно."],
     },
 }
 

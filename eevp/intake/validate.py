@@ -18,13 +18,13 @@ from sqlalchemy.engine import Engine
 
 from eevp.errors import InputError
 from eevp.intake.dates import parse_date_column
-from eevp.intake.mapping import check_mapping, find_template, suggest_mapping, tenure_in_months
+from eevp.intake.mapping import NPS_SCALE, check_mapping, find_template, suggest_mapping, tenure_in_months
 from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
 
 __all__ = ["FALSE_WORDS", "ROW_OFFSET", "STATUS_SEGMENT", "TEXT_KINDS", "TRUE_WORDS", "Prepared", "prepare",
            "resolve_mapping", "source_column", "split_role"]
 
-TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes"}
+TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes", "customer_feedback": "comment"}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
 FALSE_WORDS = {"no", "n", "false", "0", "нет", "ні", "-", "non-regretted", "not regretted"}
 ROW_OFFSET = 2  # header is row 1 in a spreadsheet; first data row is row 2
@@ -331,8 +331,29 @@ def _evp_ratings(w: _Work) -> None:
     w.errors += collect_failures(evp_ratings_schema(), out, w.sources, (1, 5))
 
 
+def _customer_feedback(w: _Work) -> None:
+    """Customer feedback: date (and its quarter), comment, channel, product, score on the declared scale."""
+    df, m, out, errors = w.df, w.m, w.out, w.errors
+    out["date"] = _dates(source_column(df, m.get("date")), m.get("date", "date"), errors, True)
+    out["period"] = out["date"].map(lambda d: None if d is None else f"{d.year}-Q{(d.month - 1) // 3 + 1}")
+    out["channel"] = _cut(source_column(df, m.get("channel")), 100)
+    out["product"] = _cut(source_column(df, m.get("product")), 200)
+    lo, hi = _scale({"scale": m.get("scale") or NPS_SCALE})
+    out["score"] = _numeric(source_column(df, m.get("score")), m.get("score"), errors,
+                            f"The score must be a number from {lo:g} to {hi:g} (the declared scale).")
+    src = source_column(df, m.get("score"))
+    for idx in out.index[out["score"].notna() & ((out["score"] < lo) | (out["score"] > hi))]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get("score"), "value": str(src[idx]),
+                       "message": f"The score must be from {lo:g} to {hi:g} (the declared scale); declare "
+                                  "another scale in the mapping if this file uses one."})
+    comment = source_column(df, m.get("comment"))
+    for idx in comment.index[comment.isna()]:
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get("comment"), "value": None,
+                       "message": "The comment is empty: nothing to store for this row."})
+
+
 _KIND_STEPS = {"survey": _survey, "exit": _exit, "focus": _focus, "evp_catalog": _evp_catalog,
-               "evp_ratings": _evp_ratings}
+               "evp_ratings": _evp_ratings, "customer_feedback": _customer_feedback}
 
 
 def split_role(value: str | None) -> tuple[str | None, str | None]:
@@ -389,7 +410,8 @@ def _texts_and_identifiers(kind: str, df: pd.DataFrame, m: dict, out: pd.DataFra
 def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
     """Normalise and validate a frame; nothing is stored. Every problem is collected."""
     if kind not in _KIND_STEPS:
-        raise InputError(f"Unknown kind '{kind}'. Use one of: survey, exit, focus, evp_catalog, evp_ratings.")
+        kinds = ", ".join(_KIND_STEPS)
+        raise InputError(f"Unknown kind '{kind}'. Use one of: {kinds}.")
     df = df.reset_index(drop=True)
     lo, hi = _scale(mapping)
     w = _Work(df, mapping, pd.DataFrame(index=df.index), [], {k: v for k, v in mapping.items() if isinstance(v, str)},

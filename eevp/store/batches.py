@@ -13,7 +13,8 @@ from eevp.store.auth import User, require
 
 #: Tables that hang off a batch, children first (explicit, so no database relies on cascades).
 _DERIVED = [db.theme_assignments, db.statement_tags, db.text_units, db.survey_scores, db.survey_responses,
-            db.exit_scores, db.exits, db.focus_sessions, db.evp_benefits, db.evp_ratings]
+            db.exit_scores, db.exits, db.focus_sessions, db.evp_benefits, db.evp_ratings,
+            db.customer_statements, db.customer_comments]
 
 
 def list_batches(engine: Engine) -> pd.DataFrame:
@@ -48,6 +49,9 @@ def delete_batch(engine: Engine, batch_id: int, *, actor: User) -> dict:
             counts[table.name] = conn.execute(delete(table).where(table.c.batch_id == batch_id)).rowcount
         conn.execute(delete(db.batches).where(db.batches.c.id == batch_id))
         drop_orphan_embeddings(conn)
+        if counts[db.customer_statements.name]:  # the customers' own themes are fitted again without them
+            cs = db.customer_statements
+            conn.execute(update(cs).where(cs.c.staff_theme == -1).values(own_theme=None))
         if touched:
             conn.execute(update(db.theme_models).where(db.theme_models.c.id.in_(touched)).values(stale=True))
         record(conn, actor.username, "delete", f"batch {batch_id}")
@@ -55,9 +59,10 @@ def delete_batch(engine: Engine, batch_id: int, *, actor: User) -> dict:
 
 
 def drop_orphan_embeddings(conn) -> int:
-    """Remove cached vectors whose text no longer exists in any unit (portable NOT EXISTS)."""
-    tu = db.text_units
-    cond = ~exists(select(tu.c.id).where(tu.c.text_hash == db.embeddings.c.text_hash))
+    """Remove cached vectors whose text no longer exists in any unit or customer statement (portable NOT EXISTS)."""
+    tu, cs = db.text_units, db.customer_statements
+    cond = (~exists(select(tu.c.id).where(tu.c.text_hash == db.embeddings.c.text_hash))
+            & ~exists(select(cs.c.id).where(cs.c.text_hash == db.embeddings.c.text_hash)))
     return conn.execute(delete(db.embeddings).where(cond)).rowcount
 
 

@@ -48,7 +48,8 @@ schema_version = Table(
 batches = Table(
     "batches", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(16), nullable=False),  # survey | exit | focus | evp_catalog | evp_ratings
+    # survey | exit | focus | evp_catalog | evp_ratings | customer_feedback
+    Column("kind", String(32), nullable=False),
     Column("name", String(200), nullable=False),
     Column("filename", String(300)),
     Column("content_hash", String(64), nullable=False, unique=True),
@@ -283,11 +284,63 @@ mapping_templates = Table(
     "mapping_templates", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", String(32), nullable=False),
     Column("headers_key", String(64), nullable=False),  # hash of the sorted source headers
     Column("mapping_json", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("kind", "headers_key", name="uq_mapping_templates_headers"),
+)
+
+# Customer feedback (complaints, reviews, NPS comments, social posts): kept apart from staff text,
+# never a person of the staff anonymity rule. One row per comment, redacted before storage.
+customer_comments = Table(
+    "customer_comments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    Column("record_no", Integer, nullable=False),
+    Column("date", Date),
+    Column("period", String(16)),  # quarter of the date, "2026-Q1"
+    Column("channel", String(100)),
+    Column("score", Float),
+    Column("scale_min", Float),  # the declared scale: 0–10 (NPS) or 1–5 (stars)
+    Column("scale_max", Float),
+    Column("product", String(200)),
+    Column("location", String(200)),
+    Column("segments_json", Text),
+    Column("text", Text, nullable=False),
+    Index("ix_customer_comments_batch", "batch_id"),
+)
+
+# The statements of customer comments, tagged by the lens and matched to the customer themes of staff
+# (``staff_theme`` of theme model ``matched_model``; -1 none) or to a theme of their own (``own_theme``).
+customer_statements = Table(
+    "customer_statements", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    Column("comment_id", Integer, ForeignKey("customer_comments.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False, default=0),
+    Column("text", Text, nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("language", String(8)),
+    Column("stage", String(16)),
+    Column("sentiment", String(10)),
+    Column("cls", String(24)),
+    Column("tagger_version", String(32)),
+    Column("matched_model", Integer),
+    Column("staff_theme", Integer),
+    Column("similarity", Float),
+    Column("own_theme", Integer),
+    Index("ix_customer_statements_batch", "batch_id"),
+    Index("ix_customer_statements_comment", "comment_id"),
+)
+
+# Themes of the customer statements that match no staff theme (refitted when those change).
+customer_own_themes = Table(
+    "customer_own_themes", metadata,
+    Column("theme_id", Integer, primary_key=True),
+    Column("label", String(300)),
+    Column("keywords_json", Text),
+    Column("size", Integer),
 )
 
 cx_assessments = Table(
@@ -407,9 +460,19 @@ def _alert_snapshots_v7(conn) -> None:
     alert_snapshots.create(conn, checkfirst=True)
 
 
+def _customer_feedback_v8(conn) -> None:
+    """Customer feedback as a source: its own tables, and batch kinds of up to 32 characters
+    ("customer_feedback" has 17; SQLite does not enforce lengths)."""
+    for table in (customer_comments, customer_statements, customer_own_themes):
+        table.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        for name in ("batches", "mapping_templates"):
+            conn.execute(text(f"ALTER TABLE {name} ALTER COLUMN kind TYPE VARCHAR(32)"))
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
 MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _embed_claims_v4),
-              (5, _theme_languages_v5), (6, _actions_v6), (7, _alert_snapshots_v7)]
+              (5, _theme_languages_v5), (6, _actions_v6), (7, _alert_snapshots_v7), (8, _customer_feedback_v8)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

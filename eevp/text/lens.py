@@ -311,6 +311,7 @@ def _default_sentiment() -> SentimentFn:
 def tag_statements(
     texts: Sequence[str], languages: Sequence[str] | None = None, sentiment: SentimentFn | None = None,
     embeddings: np.ndarray | None = None, embed: Callable[[list[str]], np.ndarray] | None = None,
+    customer_voice: bool = False,
 ) -> pd.DataFrame:
     """Tag statements: language, class, about customers, journey stage, sentiment, incident, severity.
 
@@ -320,6 +321,8 @@ def tag_statements(
         sentiment: ``f(texts, languages) -> labels``; ``None`` uses
             ``eevp.text.sentiment.classify_sentiment`` when that module exists, else
             :func:`lexicon_sentiment`.
+        customer_voice: the statements are customers' own words (customer feedback): each is about
+            the customer experience, so its stage is read whatever its class.
 
     Returns:
         One row per text, in order, with columns ``language`` (str), ``cls`` (one of
@@ -353,7 +356,7 @@ def tag_statements(
     cls = ["not_about_customers" if e else c for c, e in zip(cls, empty)]
     about = [c in ABOUT_CLASSES for c in cls]
     stage_all = stage_head.predict(x)
-    stage = [st if a and st in STAGES else None for a, st in zip(about, stage_all)]
+    stage = [st if (a or customer_voice) and st in STAGES else None for a, st in zip(about, stage_all)]
     sent = (predict_sentiment(texts, langs, emb, lexicon_scores=lexicon) if sentiment is None
             else _sentiment_labels(texts, langs, sentiment))
     col = {name: k for k, name in enumerate(RULE_FEATURES)}
