@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from eevp.errors import InputError
 from eevp.intake.dates import parse_date_column
 from eevp.intake.mapping import check_mapping, find_template, suggest_mapping, tenure_in_months
+from eevp.intake.readers import file_rows
 from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
 
 __all__ = ["FALSE_WORDS", "ROW_OFFSET", "STATUS_SEGMENT", "TEXT_KINDS", "TRUE_WORDS", "Prepared", "prepare",
@@ -27,7 +28,7 @@ __all__ = ["FALSE_WORDS", "ROW_OFFSET", "STATUS_SEGMENT", "TEXT_KINDS", "TRUE_WO
 TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes"}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
 FALSE_WORDS = {"no", "n", "false", "0", "нет", "ні", "-", "non-regretted", "not regretted"}
-ROW_OFFSET = 2  # header is row 1 in a spreadsheet; first data row is row 2
+ROW_OFFSET = 2  # while validating, a row is its position + 2; prepare() turns it into the file's row number
 #: The segment that keeps a status taken off a job title ("Labourer (Former Employee)").
 STATUS_SEGMENT = "status"
 _STATUSES = {spelling.casefold(): status for status, spellings in json.loads(
@@ -47,10 +48,18 @@ class Prepared:
     items: list[dict]
     texts: list[str]
     identifier_values: list[str]
+    rows: list[int] | None = None  # each position's row in the file (as errors name it); None: position + 2
+
+    def row_of(self, position: int) -> int:
+        """The row of the file that the frame's row at ``position`` came from."""
+        return self.rows[position] if self.rows is not None else position + ROW_OFFSET
 
     @property
     def bad_rows(self) -> set[int]:
-        return {e["row"] - ROW_OFFSET for e in self.errors if e.get("row") is not None}
+        """Positions (0-based) of the rows with an error."""
+        named = [e["row"] for e in self.errors if e.get("row") is not None]
+        rows = np.asarray(self.rows) if self.rows is not None else np.arange(len(self.frame)) + ROW_OFFSET
+        return set(np.flatnonzero(np.isin(rows, named)).tolist())
 
 
 # --------------------------------------------------------------------------- helpers
@@ -399,5 +408,9 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
         _items(w)
     _KIND_STEPS[kind](w)
     text_values, id_values = _texts_and_identifiers(kind, df, mapping, w.out)
+    rows = file_rows(df).tolist()
+    for e in w.errors:  # positions → the rows of the file (skipped rows leave gaps in the numbers)
+        if e.get("row") is not None:
+            e["row"] = rows[e["row"] - ROW_OFFSET]
     w.errors.sort(key=lambda e: (e["row"] if e["row"] is not None else -1, str(e["column"])))
-    return Prepared(kind, w.out, mapping, w.errors, w.items, text_values, id_values)
+    return Prepared(kind, w.out, mapping, w.errors, w.items, text_values, id_values, rows)
