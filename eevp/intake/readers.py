@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from eevp.errors import InputError
+from eevp.intake.exports import QUALTRICS, SURVEYMONKEY, tool_header
 
 __all__ = ["DELIMITERS", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "NOTES", "detect_encoding", "file_rows",
            "list_sheets", "read_table", "reading_notes", "sniff_delimiter"]
@@ -63,6 +64,10 @@ _TOTALS = frozenset(_ROWS_DATA["totals"])
 NOTES = {
     "header": "The row repeats the header row (files joined together?); it was skipped.",
     "totals": "The row holds totals or averages, not an answer; it was skipped.",
+    SURVEYMONKEY: ("A SurveyMonkey export: its second header row (answer options, 'Response') was read into "
+                   "the column names."),
+    QUALTRICS: ("A Qualtrics export: the question texts were taken as the column names, and the question text "
+                "and ImportId rows under the header were skipped."),
     "wide": ("The row has {cells} cells where the header has {width}: a delimiter or line break inside an unquoted "
              "cell may have split or shifted it. Check this row; its extra cells are in columns without a header."),
 }
@@ -367,8 +372,11 @@ def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
     if cells.empty:
         raise InputError("The file has no data: every row is empty.")
     cells = cells.iloc[_title_rows(cells):]
-    header, body = cells.iloc[0], cells.iloc[1:]
+    tool, header, height = tool_header(cells)
+    body = cells.iloc[height:]
     skip, notes = _odd_rows(header, body)
+    if tool:
+        notes.insert(0, {"row": int(cells.index[1]) + 1, "message": NOTES[tool]})
     if skip:
         body = body.drop(index=body.index[skip])
     has_body = body.notna().any(axis=0)
