@@ -336,3 +336,12 @@ def test_statements_are_marked_with_their_language_on_the_way_in(engine, setting
     with engine.connect() as conn:
         got = conn.execute(select(db.text_units.c.language).order_by(db.text_units.c.id)).scalars().all()
     assert got == ["en", "fr", "ru"]
+
+
+def test_a_year_alone_is_the_wave_not_the_first_of_january():
+    df = pd.DataFrame({"wave": ["2012", "2013", "15.03.2014"], "enps": ["5", "7", "9"]})
+    prep = prepare("survey", df, {"wave": "wave", "enps": "enps"})
+    assert prep.errors == [] and prep.frame["wave"].tolist() == ["2012", "2013", "2014-Q1"]
+    assert prep.frame["wave_date"].tolist()[:2] == [None, None]
+    only_years = prepare("survey", df.iloc[:2], {"wave": "wave", "enps": "enps"})
+    assert only_years.frame["wave"].tolist() == ["2012", "2013"]

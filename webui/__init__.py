@@ -44,6 +44,7 @@ from webui.localise import seg_label
 from webui.login import role_name
 from webui.widgets import (
     analysis_notice,
+    answer_labels,
     chart,
     columns_left_out,
     current_filters,
@@ -53,14 +54,15 @@ from webui.widgets import (
     stop_if_empty,
     survey_filters,
     table,
+    validation_findings,
 )
 
 __all__ = [
-    "PAGES", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
+    "PAGES", "allowed", "analysis_notice", "answer_labels", "chart", "columns_left_out", "current_filters", "current_user",
     "data_key", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
     "gate", "get_engine", "get_settings", "guarded", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
     "themes_and_units",
-    "to_csv_bytes", "username", "wave_order",
+    "to_csv_bytes", "username", "validation_findings", "wave_order",
 ]

@@ -32,6 +32,7 @@ from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
 from eevp.intake.readers import file_rows, read_table, reading_notes
 from eevp.intake.redact import Redactor
+from eevp.intake.scales import conversions
 from eevp.intake.statements import split_statements
 from eevp.intake.unmapped import unmapped_columns, warnings_of
 from eevp.intake.validate import Prepared, prepare, resolve_mapping
@@ -58,6 +59,8 @@ class IngestResult:
     rejected_rows: list[int] = field(default_factory=list)
     unmapped: list[dict] = field(default_factory=list)  # see eevp.intake.unmapped.unmapped_columns
     reading_notes: list[dict] = field(default_factory=list)  # see eevp.intake.readers.reading_notes
+    labels: list[dict] = field(default_factory=list)  # items answered in words: see eevp.intake.scales.conversions
+    findings: list[dict] = field(default_factory=list)  # blanks, placeholders, years alone: eevp.intake.checks
 
     def to_json(self) -> dict:
         return {
@@ -69,6 +72,8 @@ class IngestResult:
             "mapping": self.mapping,
             "unmapped": [{k: u[k] for k in ("column", "reason", "suggestion", "warning")} for u in self.unmapped],
             "reading_notes": self.reading_notes,
+            "labels": self.labels,
+            "findings": self.findings,
         }
 
 
@@ -428,14 +433,16 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
     prep = prepare(kind, df, mapping)
     if prep.errors and not skip_invalid:
         result = IngestResult(kind=kind, rows_read=len(prep.frame), rows_rejected=len(prep.bad_rows & set(
-            prep.frame.index)), errors=prep.errors, mapping=mapping, unmapped=unmapped, reading_notes=notes)
+            prep.frame.index)), errors=prep.errors, mapping=mapping, unmapped=unmapped, reading_notes=notes,
+            labels=conversions(df, mapping), findings=prep.findings)
         result.rejected_rows = sorted(prep.row_of(p) for p in prep.bad_rows)
         raise ValidationFailed(
             f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
             "stored. Fix the file, or store the valid rows only.", prep.errors, result)
     result = _store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
                     digest=digest, is_demo=is_demo, user=actor.username)
-    result.unmapped, result.reading_notes = unmapped, notes
+    result.unmapped, result.reading_notes, result.labels = unmapped, notes, conversions(df, mapping)
+    result.findings = prep.findings
     return result
 
 
