@@ -23,6 +23,7 @@ _SCALES = {name: (s["points"], {normal: int(point) for point, words in s["labels
                                 (" ".join(w.casefold().replace("ё", "е").split()) for w in words)})
            for name, s in _DATA["scales"].items()}
 _MIN_FOR_FEWER = _DATA["min_answers_for_fewer"]
+_NO_ANSWER = frozenset(" ".join(w.casefold().split()) for w in _DATA["no_answer"])
 _COVERAGE = 0.8  # share of the answers that must be labels of the scale
 _TRAILING = re.compile(r"[\s.!,;:]+$")
 
@@ -48,7 +49,7 @@ def label_scale(values) -> dict | None:
         two different labels and 80% of the answers belong to one scale (see the resource file for the
         choice between scales that all fit).
     """
-    answers = _answers(values)
+    answers = {w: n for w, n in _answers(values).items() if w not in _NO_ANSWER}
     total = sum(answers.values())
     fits = []
     for points, words in _SCALES.values():
@@ -75,7 +76,9 @@ def to_points(values: pd.Series, scale: dict) -> tuple[pd.Series, list]:
             out.append(None)
             continue
         key = normalise_label(v)
-        if key in words:
+        if key in _NO_ANSWER:
+            out.append(None)
+        elif key in words:
             out.append(str(words[key]))
         else:
             out.append(str(v))
@@ -85,17 +88,20 @@ def to_points(values: pd.Series, scale: dict) -> tuple[pd.Series, list]:
 
 
 def conversions(df: pd.DataFrame, mapping: dict) -> list[dict]:
-    """For each item answered in words: ``{"column", "points", "converted": {label: point}, "unknown":
-    [labels no scale knows]}`` (for the report of an upload)."""
+    """For each item answered in words: ``{"column", "points", "converted": {label: point}, "no_answer":
+    [labels that mean no answer, left empty], "unknown": [labels no scale knows]}`` (for the report of
+    an upload)."""
     out = []
     for column, scale in (mapping.get("labels") or {}).items():
         if column not in df.columns:
             continue
         answers = _answers(df[column])
         words = scale.get("words", {})
-        unknown = sorted(w for w in answers if w not in words and not re.fullmatch(r"-?\d+(?:[.,]\d+)?", w))
+        unknown = sorted(w for w in answers if w not in words and w not in _NO_ANSWER
+                         and not re.fullmatch(r"-?\d+(?:[.,]\d+)?", w))
         out.append({"column": column, "points": scale.get("points"),
-                    "converted": {w: words[w] for w in sorted(answers) if w in words}, "unknown": unknown})
+                    "converted": {w: words[w] for w in sorted(answers) if w in words},
+                    "no_answer": sorted(w for w in answers if w in _NO_ANSWER), "unknown": unknown})
     return out
 
 
