@@ -4,10 +4,11 @@ turned into points; unknown words are named, and the user's numbers for them are
 import pandas as pd
 import pytest
 
-from eevp.intake.mapping import suggest_mapping
+from eevp.intake.mapping import find_template, save_template, suggest_mapping
 from eevp.intake.scales import conversions, item_labels, label_scale, to_points, with_labels
 from eevp.intake.unmapped import unmapped_columns
 from eevp.intake.validate import prepare
+from eevp.store.auth import CLI_USER
 from tests.test_cli import cli, ingest  # noqa: F401 - cli is a fixture
 
 EN5 = ["Strongly agree", "Agree", "Neutral", "Disagree", "Strongly disagree"]
@@ -101,3 +102,13 @@ def test_an_unmapped_column_of_scale_words_is_a_warning():
     df = _survey(EN5 * 2)
     (left,) = unmapped_columns(df, {"wave": "wave", "department": "Department", "items": []}, "survey")
     assert left["warning"] and left["suggestion"] == "items" and "5-point rating scale" in left["reason"]
+
+
+def test_a_saved_template_keeps_the_labels_of_its_items(engine):
+    df = _survey(EN5 * 2 + ["Sorta"])
+    m = with_labels(suggest_mapping(df, "survey"), {"I would stay here for two years": {"Sorta": 3}})
+    save_template(engine, "words", "survey", list(df.columns), m, actor=CLI_USER)
+    respelled = df.rename(columns={"I would stay here for two years": "I would stay here for two  YEARS"})
+    found = find_template(engine, "survey", list(respelled.columns))
+    assert found["labels"]["I would stay here for two  YEARS"]["words"]["sorta"] == 3
+    assert prepare("survey", respelled, found).errors == []

@@ -606,6 +606,8 @@ def _rename_to(mapping: dict, columns) -> dict:
             return actual.get(_template_header(value), value)
         if isinstance(value, list):
             return [fix(v) for v in value]
+        if isinstance(value, dict):  # labels: keyed by the item column
+            return {fix(c): scale for c, scale in value.items()}
         return value
 
     return {k: (v if k == "scale" else fix(v)) for k, v in mapping.items()}

@@ -25,6 +25,7 @@ _SCALES = {name: (s["points"], {normal: int(point) for point, words in s["labels
 _MIN_FOR_FEWER = _DATA["min_answers_for_fewer"]
 _NO_ANSWER = frozenset(" ".join(w.casefold().split()) for w in _DATA["no_answer"])
 _COVERAGE = 0.8  # share of the answers that must be labels of the scale
+_HEAD = 1000  # answers looked at first
 _TRAILING = re.compile(r"[\s.!,;:]+$")
 
 
@@ -34,7 +35,12 @@ def normalise_label(value: str) -> str:
 
 
 def _answers(values) -> Counter:
-    return Counter(normalise_label(v) for v in values if not _missing(v))
+    """Each normalised answer and how often it is given (counted over the distinct values: fast)."""
+    counts: Counter = Counter()
+    for value, n in pd.Series(values, dtype=object).value_counts(dropna=True).items():
+        if not _missing(value):
+            counts[normalise_label(value)] += int(n)
+    return counts
 
 
 def _missing(value) -> bool:
@@ -49,6 +55,9 @@ def label_scale(values) -> dict | None:
         two different labels and 80% of the answers belong to one scale (see the resource file for the
         choice between scales that all fit).
     """
+    head = _answers(pd.Series(values, dtype=object).dropna().iloc[:_HEAD])
+    if not any(w in words for w in head for _, words in _SCALES.values()):
+        return None  # no label among the first answers: numbers, names or text (a quick no on big files)
     answers = {w: n for w, n in _answers(values).items() if w not in _NO_ANSWER}
     total = sum(answers.values())
     fits = []
