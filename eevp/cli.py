@@ -131,6 +131,9 @@ def _unmapped_text(res) -> str:
     lines = [f"\n  column {u['column']!r} not mapped: {u['reason']}"
              + (f" (suggestion: {u['suggestion']})" if u["suggestion"] else "") for u in res.unmapped]
     lines += [f"\n  row {n['row']}: {n['message']}" for n in res.reading_notes]
+    lines += [f"\n  {f['message']}" for f in res.findings]
+    lines += [f"\n  column {c['column']!r}: answers in words read as points {c['converted']}"
+              + (f"; not known: {c['unknown']}" if c["unknown"] else "") for c in res.labels]
     return "".join(lines)
 
 

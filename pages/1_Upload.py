@@ -5,7 +5,7 @@ import streamlit as st
 
 import webui as ui
 from eevp.errors import DuplicateBatchError, EevpError, ValidationFailed
-from eevp.intake import ingest, readers, unmapped
+from eevp.intake import ingest, readers, scales, unmapped
 from eevp.intake import mapping as mp
 from eevp.store import batches
 
@@ -56,6 +56,13 @@ def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
     return chosen
 
 
+def choose_mapping(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
+    """The mapping widgets, with the items answered in words read as points (and the user's numbers for
+    the words no scale knows)."""
+    chosen = scales.item_labels(df, mapping_widgets(kind, df, suggested), suggested.get("labels"))
+    return scales.with_labels(chosen, ui.answer_labels(scales.conversions(df, chosen), key=f"labels_{kind}"))
+
+
 def new_batch() -> None:
     kind = st.selectbox(t("What are you uploading?"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]))
     st.download_button(t("Download a template for this kind (CSV)"),
@@ -96,7 +103,7 @@ def new_batch() -> None:
     else:
         st.caption(t("Suggested from the headers and values. Correct anything that is wrong."))
 
-    chosen = mapping_widgets(kind, df, suggested)
+    chosen = choose_mapping(kind, df, suggested)
 
     template_name = st.text_input(t("Save this mapping as a template (optional name)"), value="")
 
@@ -125,8 +132,7 @@ def new_batch() -> None:
         st.download_button(t("Download the rejected rows"), ui.to_csv_bytes(ingest.rejected_frame(df, prep.errors)),
                            file_name="eevp-rejected-rows.csv", mime="text/csv")
         skip = st.checkbox(t("Store the valid rows only ({n} rows)", n=len(df) - bad))
-    else:
-        st.success(t("No problems found."))
+    acknowledged = ui.validation_findings(prep.findings, bool(prep.errors), key=f"findings_{kind}") and acknowledged
 
     name = st.text_input(t("Batch name"), value=upload.name)
     if st.button(t("Store"), type="primary", disabled=bool(prep.errors) and not skip or not acknowledged):

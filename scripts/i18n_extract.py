@@ -118,6 +118,7 @@ CONTAINERS = (
     Container("eevp/intake/schemas.py", "_MESSAGES"),                    # validation problems (see MESSAGE_FILES)
     Container("eevp/intake/unmapped.py", "REASONS"),                     # why a column is not mapped
     Container("eevp/intake/readers.py", "NOTES"),                        # rows skipped or odd on reading
+    Container("eevp/intake/checks.py", "FINDINGS"),                      # blanks, placeholders, years alone
     Container("webui/widgets.py", "SUGGESTIONS"),                        # t(SUGGESTIONS[name])
 )
 
@@ -188,6 +189,7 @@ KNOWN_DYNAMIC = {
     ("webui/widgets.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
     ("webui/widgets.py", "u['reason']"): "REASONS (eevp/intake/unmapped.py)",
     ("webui/widgets.py", "n['message']"): "NOTES (eevp/intake/readers.py)",
+    ("webui/widgets.py", "f['message']"): "FINDINGS (eevp/intake/checks.py)",
     ("pages/6_Customer_insights.py", "rule.explain()"): "METHODS: SystemicRule.explain",
     ("pages/6_Customer_insights.py", "_text"): "METHODS: SystemicRule.explain_parts",
     ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",

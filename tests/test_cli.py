@@ -48,7 +48,7 @@ RATINGS_MAPPING = {"respondent_id": "respondent_id", "wave": "wave", "role": "ro
                    "importance": "importance", "satisfaction": "satisfaction"}
 
 RESULT_KEYS = {"batch_id", "rows_read", "rows_stored", "rows_rejected", "errors", "mapping", "unmapped",
-               "reading_notes"}
+               "reading_notes", "labels", "findings"}
 
 # A Windows-1251 survey export as HR tools write it: Russian questions, ';' and day-first dates.
 RU_HEADER = ("Дата опроса;Должность;Отдел;Стаж (мес.);Вероятность рекомендации (0-10);Оценка руководителя (1-5);"

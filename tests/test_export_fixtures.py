@@ -30,7 +30,7 @@ def _ru_hr_system() -> bytes:
 def test_russian_hr_system_export():
     df = read_table(_ru_hr_system(), "опрос.csv")
     assert len(df) == 15 and df.columns[0] == "Дата опроса"
-    assert [n["row"] for n in reading_notes(df)] == [17]  # the totals row, named
+    assert [n["row"] for n in reading_notes(df)] == [18]  # the totals row, named as in the file (title on row 1)
     m = suggest_mapping(df, "survey")
     assert (m["wave"], m["role"], m["department"], m["tenure"]) == ("Дата опроса", "Должность", "Отдел", "Стаж (мес.)")
     assert m["enps"].startswith("Насколько вероятно")

@@ -9,7 +9,8 @@ from sqlalchemy import func, select, text
 from eevp.store import db
 from eevp.store.batches import delete_batch, list_batches
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
-from eevp.intake.ingest import ingest_file, ingest_frame, prepare
+from eevp.intake.ingest import ingest_file, ingest_frame, prepare, rejected_frame
+from eevp.intake.readers import read_table
 from eevp.intake.validate import split_role
 from eevp.store.auth import CLI_USER
 
@@ -229,6 +230,33 @@ def test_prepare_collects_row_numbers_as_a_spreadsheet_shows_them():
     assert [(e["row"], e["column"], e["value"]) for e in prep.errors] == [(3, "enps", "ten")]
 
 
+JOINED_CSV = ("Engagement survey January and February\n"  # row 1: a title line
+              "wave,role,enps\n"  # row 2: the header
+              "2026-01,Engineer,9\n"  # row 3
+              "\n"  # row 4: blank
+              "wave,role,enps\n"  # row 5: the header again (files joined)
+              "2026-02,Engineer,ten\n"  # row 6
+              "2026-02,Analyst,7\n"  # row 7
+              "2026-02,Analyst,\"eleven\n(typo)\"\n"  # row 8: one record over two lines, as a spreadsheet shows it
+              "2026-02,Analyst,8\n")  # row 9
+
+
+def test_rows_are_numbered_as_in_the_file_after_skipped_rows(engine, settings):
+    mapping = {"wave": "wave", "role": "role", "enps": "enps"}
+    with pytest.raises(ValidationFailed) as exc:
+        ingest_file(engine, settings, "survey", JOINED_CSV.encode(), "joined.csv", mapping, actor=CLI_USER)
+    assert [(e["row"], e["value"]) for e in exc.value.errors] == [(6, "ten"), (8, "eleven\n(typo)")]
+    assert exc.value.result.rejected_rows == [6, 8]
+    assert [n["row"] for n in exc.value.result.reading_notes] == [5]
+    frame = rejected_frame(read_table(JOINED_CSV.encode(), "joined.csv"), exc.value.errors)
+    assert frame[["row", "enps"]].values.tolist() == [[6, "ten"], [8, "eleven\n(typo)"]]
+    res = ingest_file(engine, settings, "survey", JOINED_CSV.encode(), "joined.csv", mapping, actor=CLI_USER,
+                      skip_invalid=True)
+    with engine.connect() as conn:
+        stored = conn.execute(select(db.survey_responses.c.record_no).order_by(db.survey_responses.c.record_no))
+        assert [r.record_no for r in stored] == [3, 7, 9] and res.rows_stored == 3
+
+
 def _long_scores(engine) -> dict[tuple[int, str], float]:
     s = db.survey_scores
     with engine.connect() as conn:
@@ -308,3 +336,12 @@ def test_statements_are_marked_with_their_language_on_the_way_in(engine, setting
     with engine.connect() as conn:
         got = conn.execute(select(db.text_units.c.language).order_by(db.text_units.c.id)).scalars().all()
     assert got == ["en", "fr", "ru"]
+
+
+def test_a_year_alone_is_the_wave_not_the_first_of_january():
+    df = pd.DataFrame({"wave": ["2012", "2013", "15.03.2014"], "enps": ["5", "7", "9"]})
+    prep = prepare("survey", df, {"wave": "wave", "enps": "enps"})
+    assert prep.errors == [] and prep.frame["wave"].tolist() == ["2012", "2013", "2014-Q1"]
+    assert prep.frame["wave_date"].tolist()[:2] == [None, None]
+    only_years = prepare("survey", df.iloc[:2], {"wave": "wave", "enps": "enps"})
+    assert only_years.frame["wave"].tolist() == ["2012", "2013"]

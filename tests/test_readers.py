@@ -13,6 +13,7 @@ import pytest
 
 from eevp.errors import InputError
 from eevp.intake import readers
+from eevp.i18n import translate
 from eevp.intake.readers import detect_encoding, list_sheets, read_table, reading_notes, sniff_delimiter
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -307,6 +308,7 @@ def test_xlsx_declaring_every_cell_is_read_in_little_memory():
 @pytest.mark.parametrize("cap,value,rows_,message", [
     ("MAX_ROWS", 3, [["a"], ["1"], ["2"], ["3"]], "more than 3 rows.*cap on rows"),
     ("MAX_COLUMNS", 2, [["a", "b", "c"], ["1", "2", "3"]], "more than 2 columns.*cap on columns"),
+    ("_MAX_CELLS", 5, [["a", "b"], ["1", "2"], ["3", "4"]], "more than 5 cells.*cap on cells"),
     ("MAX_CELL_CHARS", 5, [["a"], ["123456"]], "row 2.*more than 5 characters, the cap on cell size"),
 ])
 def test_xlsx_caps_give_an_error_naming_the_cap(monkeypatch, cap, value, rows_, message):
@@ -319,8 +321,27 @@ def test_xlsx_caps_give_an_error_naming_the_cap(monkeypatch, cap, value, rows_, 
     wb.save(buf)
     read_table(buf.getvalue(), "book.xlsx")  # within the default caps
     monkeypatch.setattr(readers, cap, value)
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as exc:
         read_table(buf.getvalue(), "book.xlsx")
+    for lang, word in (("ru", "листа"), ("uk", "аркуша")):  # translated like the other errors, the numbers kept
+        said = translate(str(exc.value), lang).casefold()
+        assert word in said and f" {value} " in said and "'sheet'" in said, said
+
+
+def test_xlsx_rows_are_numbered_as_in_the_sheet():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A2"], ws["B2"] = "role", "enps"  # row 1 empty, the header on row 2
+    ws["A3"], ws["B3"] = "Engineer", "9"
+    ws["A4"], ws["B4"] = "role", "enps"  # the header again
+    ws["A6"], ws["B6"] = "Analyst", "7"  # row 5 empty
+    buf = io.BytesIO()
+    wb.save(buf)
+    df = read_table(buf.getvalue(), "book.xlsx")
+    assert rows(df) == [["Engineer", "9"], ["Analyst", "7"]]
+    assert readers.file_rows(df).tolist() == [3, 6] and [n["row"] for n in reading_notes(df)] == [4]
 
 
 def test_xlsx_sheets_and_cells():

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from eevp.intake.ingest import ingest_file
 from eevp.intake.mapping import suggest_mapping
 from eevp.intake.readers import read_table
+from eevp.intake.scales import conversions
 from eevp.intake.unmapped import mapped_columns, unmapped_columns
 from eevp.store import db
 from eevp.store.auth import CLI_USER
@@ -26,7 +27,7 @@ DETE_FLAGS = ["Career move to public sector", "Career move to private sector", "
               "Lack of recognition", "Lack of job security", "Work location", "Employment conditions",
               "Maternity/family", "Relocation", "Study/Travel", "Ill Health", "Traumatic incident",
               "Work life balance", "Workload", "None of the above"]
-# Agreement answers in words (SA/A/N/D/SD/M): eevp stores rating items as numbers, so they are groups.
+# Agreement answers in words (SA/A/N/D/SD, and M): rating items, the words turned into points 1-5.
 DETE_VIEWS = ["Professional Development", "Opportunities for promotion", "Staff morale", "Workplace issue",
               "Physical environment", "Worklife balance", "Stress and pressure support", "Performance of supervisor",
               "Peer support", "Initiative", "Skills", "Coach", "Career Aspirations", "Feedback", "Further PD",
@@ -47,7 +48,7 @@ REAL = {
     "dete": (("qld-dete-tafe-exit-surveys", "dete_survey.csv"), "exit", {
         "respondent_id": "ID", "reason": "SeparationType", "exit_date": "Cease Date", "role": "Position",
         "location": "Region", "department": "Business Unit", "other_reasons": DETE_FLAGS,
-        "segments": DETE_PEOPLE + DETE_VIEWS}),
+        "items": DETE_VIEWS, "segments": DETE_PEOPLE}),
     "ru_answers": (("ru-exit-survey-comments", "employee_answers.csv"), "exit", {
         "text": ["q1", "q2", "q3", "q4", "q5"]}),
     "ru_hr": (("ru-exit-survey-comments", "hr_comments.csv"), "exit", {"text": RU_HR}),
@@ -64,7 +65,7 @@ def targets(mapping: dict) -> dict[str, str]:
     """Column → the field or list key it is mapped to."""
     out = {}
     for key, value in mapping.items():
-        if key != "scale" and value:
+        if key not in ("scale", "labels") and value:
             for col in [value] if isinstance(value, str) else value:
                 out[col] = key
     return out
@@ -147,3 +148,13 @@ def test_real_ingest_json_lists_the_unmapped_columns(engine, settings, name, unm
     got = res.to_json()["unmapped"]
     assert [u["column"] for u in got] == unmapped
     assert all(u["reason"] and set(u) == {"column", "reason", "suggestion", "warning"} for u in got)
+
+
+def test_dete_agreement_words_are_read_as_points():
+    _, df, kind, _ = _read("dete")
+    auto = suggest_mapping(df, kind)
+    assert set(DETE_VIEWS) <= set(auto["labels"])
+    report = {c["column"]: c for c in conversions(df, auto)}["Staff morale"]
+    assert report["converted"] == {"sd": 1, "d": 2, "n": 3, "a": 4, "sa": 5}
+    assert report["no_answer"] == ["n/a"] and report["unknown"] == ["m"]  # M is not explained by the source
+

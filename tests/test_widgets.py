@@ -56,3 +56,55 @@ def test_an_enps_like_column_must_be_acknowledged(monkeypatch, tmp_path):
     assert at.dataframe[0].value["row"].tolist() == [9]  # the reading notes come first
     at.checkbox[0].check().run()
     assert at.markdown[-1].value == "may store: True"
+
+
+def _findings_app():
+    import streamlit as st
+
+    from webui.widgets import answer_labels, validation_findings
+
+    ok = validation_findings(st.session_state.get("found", []), st.session_state.get("errors", False), key="f")
+    given = answer_labels(st.session_state.get("labels", []), key="l")
+    st.write(f"may store: {ok}; given: {given}")
+
+
+def _run_findings(monkeypatch, tmp_path, found=(), errors=False, labels=()):
+    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_function(_findings_app, default_timeout=60)
+    at.session_state["found"], at.session_state["errors"] = list(found), errors
+    at.session_state["labels"] = list(labels)
+    return at.run()
+
+
+YEARS = {"column": "Cease Date", "field": "exit_date", "code": "year_only", "count": 3, "warning": True,
+         "message": "3 dates in 'Cease Date' give only the year (2012): they will be stored as 1 January of that "
+                    "year, so months and quarters will be wrong for them. Write the full dates in the file, or "
+                    "confirm that the year is enough."}
+BLANKS = {"column": "Position", "field": "role", "code": "blank", "count": 2, "warning": False,
+          "message": "2 of 9 rows have no value in 'Position' (a group column): they are in no group there."}
+
+
+def test_no_findings_and_no_errors_say_so(monkeypatch, tmp_path):
+    at = _run_findings(monkeypatch, tmp_path)
+    assert [s.value for s in at.success] == ["No problems found."] and at.markdown[-1].value.startswith("may store: True")
+    assert not _run_findings(monkeypatch, tmp_path, errors=True).success
+
+
+def test_blanks_are_shown_and_years_alone_must_be_acknowledged(monkeypatch, tmp_path):
+    at = _run_findings(monkeypatch, tmp_path, [BLANKS])
+    assert not at.success and [i.value for i in at.info] == [BLANKS["message"]]
+    assert at.markdown[-1].value.startswith("may store: True")
+    at = _run_findings(monkeypatch, tmp_path, [BLANKS, YEARS])
+    assert at.markdown[-1].value.startswith("may store: False")
+    at.checkbox[0].check().run()
+    assert at.markdown[-1].value.startswith("may store: True")
+
+
+def test_unknown_scale_words_take_a_number(monkeypatch, tmp_path):
+    report = [{"column": "Morale", "points": 5, "converted": {"agree": 4, "sa": 5}, "no_answer": [], "unknown": ["m"]}]
+    at = _run_findings(monkeypatch, tmp_path, labels=report)
+    assert "agree = 4, sa = 5" in at.caption[0].value and "Morale" in at.warning[0].value
+    assert at.markdown[-1].value.endswith("given: {'Morale': {'m': None}}")
+    at.number_input[0].set_value(3).run()
+    assert at.markdown[-1].value.endswith("given: {'Morale': {'m': 3}}")

@@ -50,6 +50,7 @@ from webui.login import role_name
 from webui.widgets import (
     action_button,
     analysis_notice,
+    answer_labels,
     chart,
     columns_left_out,
     current_filters,
@@ -60,14 +61,15 @@ from webui.widgets import (
     survey_filters,
     table,
     theme_summary,
+    validation_findings,
 )
 
 __all__ = [
-    "PAGES", "action_button", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
-    "data_key", "digest_page", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
-    "gate", "get_engine", "get_settings", "group_summary", "guarded", "home_alerts", "home_summary",
+    "PAGES", "action_button", "allowed", "analysis_notice", "answer_labels", "chart", "columns_left_out", "current_filters",
+    "current_user", "data_key", "digest_page", "embedder", "escape", "evp_frames", "exits_frame", "exits_population",
+    "file_uploader", "frame", "gate", "get_engine", "get_settings", "group_summary", "guarded", "home_alerts", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
-    "show_error", "stop_if_empty", "summary_groups", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
-    "theme_summaries", "theme_summary", "themes_and_units",
-    "to_csv_bytes", "username", "wave_order",
+    "show_error", "stop_if_empty", "summary_groups", "survey_filters", "survey_items", "survey_population", "survey_wide",
+    "t", "table", "theme_summaries", "theme_summary", "themes_and_units",
+    "to_csv_bytes", "username", "validation_findings", "wave_order",
 ]

@@ -186,6 +186,46 @@ def _suggestion(name: str | None) -> str:
     return t(SUGGESTIONS[name]) if name in SUGGESTIONS else t(name.replace("_", " ").capitalize())
 
 
+def answer_labels(report: list[dict], key: str) -> dict:
+    """The items answered in words: the words read as points, and a number to give each word no scale
+    knows (see ``eevp.intake.scales.conversions``).
+
+    Returns:
+        ``{column: {word: number or None}}`` for the unknown words.
+    """
+    given: dict = {}
+    for entry in report:
+        points = ", ".join(f"{w} = {n}" for w, n in entry["converted"].items())
+        st.caption(t("'{column}' is answered in words, read as points: {points}.", column=entry["column"],
+                     points=points))
+        if entry["unknown"]:
+            st.warning(t("'{column}': these answers are not labels of a known scale; give each a number.",
+                         column=entry["column"]))
+            given[entry["column"]] = {w: st.number_input(w, min_value=1, max_value=10, value=None, step=1,
+                                                         key=f"{key}_{entry['column']}_{w}")
+                                      for w in entry["unknown"]}
+    return given
+
+
+def validation_findings(found: list[dict], errors: bool, key: str) -> bool:
+    """What validation found that is not an error: blanks and placeholders in the group columns,
+    dates that give only a year (see ``eevp.intake.checks.findings``); "No problems found." when
+    there is nothing, and no ``errors`` either.
+
+    Returns:
+        Whether storing may go on: True unless a date gives only a year and the user has not ticked
+        that the year is enough.
+    """
+    if not found and not errors:
+        st.success(t("No problems found."))
+    for f in found:
+        (st.warning if f["warning"] else st.info)(t(f["message"]))
+    if not any(f["warning"] for f in found):
+        return True
+    return st.checkbox(t("The year is enough for these dates: store them as 1 January of that year"),
+                       key=f"{key}_years")
+
+
 def columns_left_out(unmapped: list[dict], notes: list[dict], key: str) -> bool:
     """The columns the mapping leaves out (with the reason and a suggestion) and what reading the file
     skipped or found odd, before anything is stored.

@@ -32,11 +32,12 @@ from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
 from eevp.intake.feedback import store_feedback
 from eevp.intake.mapping import NPS_SCALE
-from eevp.intake.readers import read_table, reading_notes
+from eevp.intake.readers import file_rows, read_table, reading_notes
 from eevp.intake.redact import Redactor
+from eevp.intake.scales import conversions
 from eevp.intake.statements import split_statements
 from eevp.intake.unmapped import unmapped_columns, warnings_of
-from eevp.intake.validate import ROW_OFFSET, Prepared, prepare, resolve_mapping
+from eevp.intake.validate import Prepared, prepare, resolve_mapping
 from eevp.settings import Settings
 from eevp.text.language import name_language
 from eevp.store import db
@@ -60,6 +61,8 @@ class IngestResult:
     rejected_rows: list[int] = field(default_factory=list)
     unmapped: list[dict] = field(default_factory=list)  # see eevp.intake.unmapped.unmapped_columns
     reading_notes: list[dict] = field(default_factory=list)  # see eevp.intake.readers.reading_notes
+    labels: list[dict] = field(default_factory=list)  # items answered in words: see eevp.intake.scales.conversions
+    findings: list[dict] = field(default_factory=list)  # blanks, placeholders, years alone: eevp.intake.checks
 
     def to_json(self) -> dict:
         return {
@@ -71,6 +74,8 @@ class IngestResult:
             "mapping": self.mapping,
             "unmapped": [{k: u[k] for k in ("column", "reason", "suggestion", "warning")} for u in self.unmapped],
             "reading_notes": self.reading_notes,
+            "labels": self.labels,
+            "findings": self.findings,
         }
 
 
@@ -179,7 +184,7 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
 
     values = {c: column(c) for c in text_cols}
     clean = redaction.result()
-    meta = zip(record_ids, (keep.index.to_numpy() + ROW_OFFSET).tolist(), column("respondent_key"),
+    meta = zip(record_ids, [prep.row_of(p) for p in keep.index], column("respondent_key"),
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
                [_none(v) for v in column(date_col)])
     questions = {c: c.removeprefix("text::")[:300] for c in text_cols}
@@ -239,7 +244,7 @@ def _store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, fil
     keep = _records(prep, key)
     redactor = _redactor(prep, keep)
     result = IngestResult(kind=prep.kind, rows_read=len(prep.frame), mapping=prep.mapping, errors=prep.errors)
-    result.rejected_rows = sorted(r + ROW_OFFSET for r in prep.bad_rows)
+    result.rejected_rows = sorted(prep.row_of(p) for p in prep.bad_rows)
     redaction = _Redaction(redactor, _text_values(keep))  # runs while the other rows are written
     try:
         batch_id, units = _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key)
@@ -277,7 +282,7 @@ def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redact
 def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redaction: _Redaction,
                 key: bytes) -> list[dict]:
     kind = prep.kind
-    record_no = (keep.index.to_numpy() + ROW_OFFSET).tolist()
+    record_no = [prep.row_of(p) for p in keep.index]
     if kind == "survey":  # the big one: built column by column
         n = len(keep)
         col = {c: keep[c].tolist() for c in keep.columns if not c.startswith(("item::", "text::"))}
@@ -433,14 +438,16 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
     prep = prepare(kind, df, mapping)
     if prep.errors and not skip_invalid:
         result = IngestResult(kind=kind, rows_read=len(prep.frame), rows_rejected=len(prep.bad_rows & set(
-            prep.frame.index)), errors=prep.errors, mapping=mapping, unmapped=unmapped, reading_notes=notes)
-        result.rejected_rows = sorted(r + ROW_OFFSET for r in prep.bad_rows)
+            prep.frame.index)), errors=prep.errors, mapping=mapping, unmapped=unmapped, reading_notes=notes,
+            labels=conversions(df, mapping), findings=prep.findings)
+        result.rejected_rows = sorted(prep.row_of(p) for p in prep.bad_rows)
         raise ValidationFailed(
             f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
             "stored. Fix the file, or store the valid rows only.", prep.errors, result)
     result = _store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
                     digest=digest, is_demo=is_demo, user=actor.username)
-    result.unmapped, result.reading_notes = unmapped, notes
+    result.unmapped, result.reading_notes, result.labels = unmapped, notes, conversions(df, mapping)
+    result.findings = prep.findings
     return result
 
 
@@ -469,8 +476,9 @@ def rejected_frame(df: pd.DataFrame, errors: list[dict]) -> pd.DataFrame:
         if e.get("row") is not None:
             col = f"{e['column']}: " if e.get("column") else ""
             by_row.setdefault(e["row"], []).append(col + e["message"])
-    rows = sorted(by_row)
-    out = df.reset_index(drop=True).iloc[[r - ROW_OFFSET for r in rows]].copy()
+    position = {int(r): p for p, r in enumerate(file_rows(df))}
+    rows = sorted(r for r in by_row if r in position)
+    out = df.reset_index(drop=True).iloc[[position[r] for r in rows]].copy()
     out.insert(0, "problems", ["; ".join(by_row[r]) for r in rows])
     out.insert(0, "row", rows)
     return out

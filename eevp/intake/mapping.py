@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eevp.errors import InputError
 from eevp.intake.dates import parse_date_column
+from eevp.intake.scales import label_scale
 from eevp.store import db
 from eevp.store.auth import User, require
 
@@ -395,6 +396,21 @@ def _by_values(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, u
             used.add(col)
 
 
+def _by_scales(df: pd.DataFrame, kind: str, profiles: dict, mapping: dict, used: set) -> None:
+    """Columns answered in the words of a scale ("Strongly agree", "Скорее согласен") are rating items,
+    not segments; their labels and points go in ``mapping["labels"]`` (looked up in the whole column)."""
+    if "items" not in LIST_KEYS[kind]:
+        return
+    for col in df.columns:
+        if profiles[col].numbers is not None or (col in used and col not in mapping["items"]):
+            continue
+        if (found := label_scale(df[col])) is not None:
+            if col not in used:
+                mapping["items"].append(col)
+                used.add(col)
+            mapping.setdefault("labels", {})[col] = found
+
+
 def suggest_mapping(df: pd.DataFrame, kind: str, scale: dict | None = None) -> dict:
     """Suggest a mapping from the headers (en/ru/uk synonyms) and the values.
 
@@ -422,6 +438,7 @@ def suggest_mapping(df: pd.DataFrame, kind: str, scale: dict | None = None) -> d
         mapping["scale"] = scale
     used: set = set()
     _by_headers(sample, kind, profiles, mapping, used)
+    _by_scales(df, kind, profiles, mapping, used)
     _date_fallback(sample, kind, profiles, mapping, used)
     _by_values(sample, kind, profiles, mapping, used, scale)
     return mapping
@@ -475,6 +492,22 @@ def _scale_problems(scale) -> list[str]:
     return [] if lo < hi else [f"The rating scale runs from {lo:g} to {hi:g}; 'min' must be below 'max'."]
 
 
+def _label_problems(labels, items: list) -> list[str]:
+    """``labels``: {item column: {"points": k, "words": {label: point}}} (see eevp.intake.scales)."""
+    if not isinstance(labels, dict):
+        return ["'labels' must look like {\"Q1\": {\"points\": 5, \"words\": {\"agree\": 4}}}."]
+    problems = []
+    for col, scale in labels.items():
+        words = scale.get("words") if isinstance(scale, dict) else None
+        if col not in items:
+            problems.append(f"'labels' names the column '{col}', which is not a rating item; map it in 'items' "
+                            "or leave it out of 'labels'.")
+        elif not isinstance(words, dict) or not all(isinstance(n, int) and n >= 1 for n in words.values()):
+            problems.append(f"The labels of '{col}' must give each word a whole number from 1, like "
+                            "{\"words\": {\"agree\": 4}}.")
+    return problems
+
+
 def _item_problems(items, keys) -> list[str]:
     if "items" not in keys or not _is_columns(items):
         return []
@@ -509,6 +542,8 @@ def check_mapping(mapping: dict, columns: list[str], kind: str) -> None:
     for key, value in mapping.items():
         if key == "scale":
             problems += _scale_problems(value)
+        elif key == "labels" and "items" in keys:
+            problems += _label_problems(value, _as_list(mapping.get("items")))
         elif key in fields:
             if value in (None, ""):
                 continue
@@ -588,6 +623,8 @@ def _rename_to(mapping: dict, columns) -> dict:
             return actual.get(_template_header(value), value)
         if isinstance(value, list):
             return [fix(v) for v in value]
+        if isinstance(value, dict):  # labels: keyed by the item column
+            return {fix(c): scale for c, scale in value.items()}
         return value
 
     return {k: (v if k == "scale" else fix(v)) for k, v in mapping.items()}

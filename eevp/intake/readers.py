@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from eevp.errors import InputError
+from eevp.intake.exports import QUALTRICS, SURVEYMONKEY, tool_header
 
-__all__ = ["DELIMITERS", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "NOTES", "detect_encoding", "list_sheets",
-           "read_table", "reading_notes", "sniff_delimiter"]
+__all__ = ["DELIMITERS", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "NOTES", "detect_encoding", "file_rows",
+           "list_sheets", "read_table", "reading_notes", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAVE_HINT = "Save it from Excel as 'CSV UTF-8' or .xlsx and try again."
@@ -53,7 +54,7 @@ MAX_ROWS = 1_000_000
 MAX_COLUMNS = 12_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell: a longer one is a damaged or crafted file
 _MAX_CELLS = 20_000_000
-_ROW_OFFSET = 2  # the header is row 1; the first data row is row 2 (as in eevp.intake.validate)
+_ROW_OFFSET = 2  # a frame not read here: the header is row 1, the first data row row 2 (as in eevp.intake.validate)
 _CR_MARK = "\ue000"  # stands for a bare carriage return inside a cell while the rows are split
 _BARE_CR = re.compile(r"\r(?!\n)")
 _ROWS_DATA = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "rows.json")
@@ -63,6 +64,10 @@ _TOTALS = frozenset(_ROWS_DATA["totals"])
 NOTES = {
     "header": "The row repeats the header row (files joined together?); it was skipped.",
     "totals": "The row holds totals or averages, not an answer; it was skipped.",
+    SURVEYMONKEY: ("A SurveyMonkey export: its second header row (answer options, 'Response') was read into "
+                   "the column names."),
+    QUALTRICS: ("A Qualtrics export: the question texts were taken as the column names, and the question text "
+                "and ImportId rows under the header were skipped."),
     "wide": ("The row has {cells} cells where the header has {width}: a delimiter or line break inside an unquoted "
              "cell may have split or shifted it. Check this row; its extra cells are in columns without a header."),
 }
@@ -324,19 +329,21 @@ def _repeated_headers(header: pd.Series, body: pd.DataFrame) -> list[int]:
 
 
 def _odd_rows(header: pd.Series, body: pd.DataFrame) -> tuple[list[int], list[dict]]:
-    """Rows to skip (repeated headers, totals at the end) and a note for each odd row, by position."""
+    """Rows to skip (repeated headers, totals at the end) by position, and a note for each odd row
+    (its number in the file: ``body``'s index is the 0-based row of the file)."""
+    row = (body.index.to_numpy() + 1).tolist()
     skip = _repeated_headers(header, body)
-    notes = [{"row": pos + _ROW_OFFSET, "message": NOTES["header"]} for pos in skip]
+    notes = [{"row": row[pos], "message": NOTES["header"]} for pos in skip]
     width = max((j + 1 for j in header.index if header[j] is not None), default=0)
     filled = body.notna().to_numpy()
     for pos in np.flatnonzero(filled[:, width:].any(axis=1)) if len(body) else []:
         if pos not in skip:
             last = int(filled[pos].nonzero()[0].max()) + 1
-            notes.append({"row": int(pos) + _ROW_OFFSET, "message": NOTES["wide"].format(cells=last, width=width)})
+            notes.append({"row": row[pos], "message": NOTES["wide"].format(cells=last, width=width)})
     tail = len(body) - 1
     while tail >= 0 and tail not in skip and _is_totals(body.iloc[tail]) and len(body) - tail <= 3:
         skip.append(tail)
-        notes.append({"row": tail + _ROW_OFFSET, "message": NOTES["totals"]})
+        notes.append({"row": row[tail], "message": NOTES["totals"]})
         tail -= 1
     return skip, sorted(notes, key=lambda n: n["row"])
 
@@ -360,13 +367,16 @@ def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
     """
     # One vectorised pass over all cells: a per-column loop made a 10,000-column file take seconds.
     values = raw.to_numpy(dtype=object)
-    cells = pd.DataFrame(_clean_cells(values) if values.size else values, dtype=object)
+    cells = pd.DataFrame(_clean_cells(values) if values.size else values, index=raw.index, dtype=object)
     cells = cells[cells.notna().any(axis=1)]
     if cells.empty:
         raise InputError("The file has no data: every row is empty.")
     cells = cells.iloc[_title_rows(cells):]
-    header, body = cells.iloc[0], cells.iloc[1:]
+    tool, header, height = tool_header(cells)
+    body = cells.iloc[height:]
     skip, notes = _odd_rows(header, body)
+    if tool:
+        notes.insert(0, {"row": int(cells.index[1]) + 1, "message": NOTES[tool]})
     if skip:
         body = body.drop(index=body.index[skip])
     has_body = body.notna().any(axis=0)
@@ -376,13 +386,35 @@ def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
     out.columns = names
     out = out.astype(object)
     out.attrs["reading_notes"] = notes
+    out.attrs["file_rows"] = _runs(body.index.to_numpy() + 1)
     return out
 
 
 def reading_notes(df: pd.DataFrame) -> list[dict]:
-    """What :func:`read_table` skipped or found odd: ``[{"row", "message"}]`` (rows as in the file's
-    data rows, the header being row 1); empty for a clean file."""
+    """What :func:`read_table` skipped or found odd: ``[{"row", "message"}]`` (rows numbered as in
+    the file, as a spreadsheet shows it); empty for a clean file."""
     return list(df.attrs.get("reading_notes", []))
+
+
+def _runs(rows: np.ndarray) -> list[list[int]]:
+    """Row numbers as runs ``[[first, count], ...]``: small in frame attrs (pandas copies them often)."""
+    if not len(rows):
+        return []
+    starts = np.flatnonzero(np.diff(rows) != 1) + 1
+    bounds = np.concatenate([[0], starts, [len(rows)]])
+    return [[int(rows[a]), int(b - a)] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def file_rows(df: pd.DataFrame) -> np.ndarray:
+    """The row of the file (as a spreadsheet numbers it, the header on row 1 when it is the first)
+    that each row of a frame from :func:`read_table` came from: skipped rows (blank lines, title
+    lines, repeated headers, extra header rows of survey tools) leave gaps. A frame made otherwise,
+    or with rows added or removed since, is numbered 2, 3, ... (header on row 1)."""
+    runs = df.attrs.get("file_rows")
+    rows = np.concatenate([np.arange(a, a + n) for a, n in runs]) if runs else np.zeros(0, dtype=int)
+    if len(rows) != len(df):
+        return np.arange(len(df)) + _ROW_OFFSET
+    return rows
 
 
 def _padded(rows: list[list]) -> pd.DataFrame:
@@ -399,23 +431,26 @@ def _csv_fast(text: str, delim: str) -> pd.DataFrame | None:
     """pandas' C parser (quotes and multi-line cells handled); None when rows are ragged."""
     try:
         return pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=object, keep_default_na=False,
-                           na_filter=False, skip_blank_lines=True, engine="c")
+                           na_filter=False, skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, ValueError):
         return None
 
 
-def _csv_rows(text: str, delim: str) -> list[list[str]]:
+def _csv_rows(text: str, delim: str, blank: bool = False) -> list[list[str]]:
+    """The rows of cells; blank rows kept (``blank``: the rows keep their numbers) or left out."""
     csv.field_size_limit(max(csv.field_size_limit(), 50 * 1024 * 1024))  # long comments are fine
     try:
-        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if any(c.strip() for c in r)]
+        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+                if blank or any(c.strip() for c in r)]
     except csv.Error as exc:
         raise InputError(f"Could not read this file as CSV or Excel: {exc}. {_SAVE_HINT}") from None
 
 
 def _parse(text: str, delim: str) -> pd.DataFrame:
-    """Raw cells: pandas' C parser, or Python's csv (rows padded) when the rows are ragged."""
+    """Raw cells, one row per row of the file: pandas' C parser, or Python's csv (rows padded) when
+    the rows are ragged."""
     fast = _csv_fast(text, delim)
-    return fast if fast is not None else _padded(_csv_rows(text, delim))
+    return fast if fast is not None else _padded(_csv_rows(text, delim, blank=True))
 
 
 def _fit(text: str, delim: str) -> float:
@@ -451,31 +486,37 @@ def _workbook(raw: bytes):
                          f"{_SAVE_HINT}") from None
 
 
-def _over_cap(title: str, what: str, cap: int) -> InputError:
-    return InputError(f"The sheet '{title}' has more than {cap:,} {what}, the most eevp reads from one sheet "
-                      f"(cap on {what}). Keep the columns and rows you need, or split the file.")
+def _check_caps(title: str, n: int, width: int, cells: int) -> None:
+    """Stop at the caps on one sheet (rows, columns, cells): each message says which was passed."""
+    if n > MAX_ROWS:
+        raise InputError(f"The sheet '{title}' has more than {MAX_ROWS:,} rows, the most eevp reads from one "
+                         "sheet (the cap on rows). Keep the rows you need, or split the file.")
+    if width > MAX_COLUMNS:
+        raise InputError(f"The sheet '{title}' has more than {MAX_COLUMNS:,} columns, the most eevp reads from "
+                         "one sheet (the cap on columns). Keep the columns you need, or split the file.")
+    if cells > _MAX_CELLS:
+        raise InputError(f"The sheet '{title}' has more than {_MAX_CELLS:,} cells, the most eevp reads from one "
+                         "sheet (the cap on cells). Keep the columns and rows you need, or split the file.")
 
 
-def _sheet_rows(ws) -> list[list]:
-    """The sheet's non-empty rows as text, streamed: the declared size is ignored (it may be huge)."""
+def _sheet_rows(ws) -> tuple[list[list], list[int]]:
+    """The sheet's non-empty rows as text and their row numbers (0-based), streamed: the declared
+    size is ignored (it may be huge)."""
     ws.reset_dimensions()  # otherwise every row is padded to the declared width, and empty rows added
-    rows, cells = [], 0
+    rows, numbers, cells = [], [], 0
     for n, r in enumerate(ws.iter_rows(values_only=True), start=1):
-        if n > MAX_ROWS:
-            raise _over_cap(ws.title, "rows", MAX_ROWS)
+        _check_caps(ws.title, n, len(r or ()), cells)
         if not r or all(v is None for v in r):
             continue
-        if len(r) > MAX_COLUMNS:
-            raise _over_cap(ws.title, "columns", MAX_COLUMNS)
         cells += len(r)
-        if cells > _MAX_CELLS:
-            raise _over_cap(ws.title, "cells", _MAX_CELLS)
+        _check_caps(ws.title, n, len(r), cells)
         row = [_cell_text(v) for v in r]
         if any(v is not None and len(v) > MAX_CELL_CHARS for v in row):
             raise InputError(f"A cell in row {n} of the sheet '{ws.title}' holds more than {MAX_CELL_CHARS:,} "
                              f"characters, the cap on cell size (Excel's own limit); the file may be damaged.")
         rows.append(row)
-    return rows
+        numbers.append(n - 1)
+    return rows, numbers
 
 
 def _read_xlsx(raw: bytes, sheet: str | int | None) -> pd.DataFrame:
@@ -493,7 +534,7 @@ def _read_xlsx(raw: bytes, sheet: str | int | None) -> pd.DataFrame:
         else:
             raise InputError(f"The workbook has no sheet '{sheet}'. Choose one of: {', '.join(names)}.")
         try:
-            rows = _sheet_rows(ws)
+            rows, numbers = _sheet_rows(ws)
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged sheet; the person gets the fix, not a traceback
@@ -503,7 +544,7 @@ def _read_xlsx(raw: bytes, sheet: str | int | None) -> pd.DataFrame:
         wb.close()
     if not rows:
         raise InputError(f"The sheet '{ws.title}' is empty. Choose another sheet or check the file.")
-    return _tidy(_padded(rows))
+    return _tidy(_padded(rows).set_axis(numbers))
 
 
 def _bytes(data: bytes | BinaryIO) -> bytes:

@@ -23,13 +23,16 @@ def _in_range(lo: float, hi: float) -> pa.Check:
     return pa.Check(lambda s: s.isna() | ((s >= lo) & (s <= hi)), element_wise=False, name=f"range_{lo}_{hi}")
 
 
-def survey_schema(items: list[str], lo: float, hi: float, required: list[str]) -> pa.DataFrameSchema:
+def survey_schema(items: list[str], lo: float, hi: float, required: list[str],
+                  ranges: dict | None = None) -> pa.DataFrameSchema:
+    """The survey/exit frame; ``ranges`` gives the items on a scale of their own ``{item: (lo, hi)}``."""
     cols = {
         "enps": pa.Column(float, [_in_range(0, 10), pa.Check(lambda s: s.isna() | (s % 1 == 0), name="whole")],
                           nullable=True, required=False),
     }
     for item in items:
-        cols[f"item::{item}"] = pa.Column(float, _in_range(lo, hi), nullable=True, required=False)
+        cols[f"item::{item}"] = pa.Column(float, _in_range(*(ranges or {}).get(item, (lo, hi))), nullable=True,
+                                          required=False)
     for name in required:
         cols[name] = pa.Column(object, nullable=False, required=False)
     return pa.DataFrameSchema(cols, strict=False, coerce=False)

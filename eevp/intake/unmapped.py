@@ -26,6 +26,7 @@ from eevp.intake.mapping import (
     _synonym_table,
     _within,
 )
+from eevp.intake.scales import label_scale
 
 __all__ = ["REASONS", "mapped_columns", "unmapped_columns", "warnings_of"]
 
@@ -38,6 +39,7 @@ REASONS = {
     "enps": "Looks like eNPS (whole numbers 0–10) but the header was not recognised.",
     "rating": "Looks like a rating item (whole numbers {lo}–{hi}) outside the rating scale {smin}–{smax}.",
     "rating_unused": "Looks like a rating item (whole numbers {lo}–{hi}) that is not mapped.",
+    "rating_words": "Answers in the words of a {points}-point rating scale ('{example}'…) that are not mapped.",
     "constant": "The same value in every row: nothing to compare.",
     "dates": "Dates, but the date field is already mapped to another column.",
     "numbers": "Numbers outside any rating scale (amounts, counts or codes): not a rating or eNPS.",
@@ -49,7 +51,7 @@ REASONS = {
     "groups": "A small set of groups, but files of this kind keep no extra segment columns.",
     "other": "Not recognised from the header or the values.",
 }
-_WARNINGS = {"enps", "enps_values", "rating", "rating_unused"}
+_WARNINGS = {"enps", "enps_values", "rating", "rating_unused", "rating_words"}
 #: Where rating scales end (1–4, 1–5, 1–7, 0–10...); counts such as 0–9 or 0–6 are not taken for ratings.
 _SCALE_TOPS = (4, 5, 7, 10)
 
@@ -111,6 +113,8 @@ def _by_values(col: str, kind: str, p: _Profile, values: pd.Series, mapping: dic
                       smin=scale["min"], smax=scale["max"])
     if p.numbers is not None:
         return _entry(col, "numbers", None)
+    if "items" in keys and (words := label_scale(values)) is not None:
+        return _entry(col, "rating_words", "items", points=words["points"], example=next(iter(words["words"])))
     if p.median_words <= 4 and _dates_share(values) >= 0.8:
         return _entry(col, "dates", None)
     if _is_text(p):

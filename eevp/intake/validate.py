@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +17,11 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from eevp.errors import InputError
+from eevp.intake.checks import findings as group_and_date_findings
 from eevp.intake.dates import parse_date_column
 from eevp.intake.mapping import NPS_SCALE, check_mapping, find_template, suggest_mapping, tenure_in_months
+from eevp.intake.readers import file_rows
+from eevp.intake.scales import item_labels, to_points
 from eevp.intake.schemas import collect_failures, evp_ratings_schema, survey_schema
 
 __all__ = ["FALSE_WORDS", "ROW_OFFSET", "STATUS_SEGMENT", "TEXT_KINDS", "TRUE_WORDS", "Prepared", "prepare",
@@ -27,7 +30,7 @@ __all__ = ["FALSE_WORDS", "ROW_OFFSET", "STATUS_SEGMENT", "TEXT_KINDS", "TRUE_WO
 TEXT_KINDS = {"survey": "text", "exit": "text", "focus": "notes", "customer_feedback": "comment"}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "так", "regretted", "regrettable", "сожалеем", "+"}
 FALSE_WORDS = {"no", "n", "false", "0", "нет", "ні", "-", "non-regretted", "not regretted"}
-ROW_OFFSET = 2  # header is row 1 in a spreadsheet; first data row is row 2
+ROW_OFFSET = 2  # while validating, a row is its position + 2; prepare() turns it into the file's row number
 #: The segment that keeps a status taken off a job title ("Labourer (Former Employee)").
 STATUS_SEGMENT = "status"
 _STATUSES = {spelling.casefold(): status for status, spellings in json.loads(
@@ -47,10 +50,19 @@ class Prepared:
     items: list[dict]
     texts: list[str]
     identifier_values: list[str]
+    rows: list[int] | None = None  # each position's row in the file (as errors name it); None: position + 2
+    findings: list[dict] = field(default_factory=list)  # not errors: see eevp.intake.checks.findings
+
+    def row_of(self, position: int) -> int:
+        """The row of the file that the frame's row at ``position`` came from."""
+        return self.rows[position] if self.rows is not None else position + ROW_OFFSET
 
     @property
     def bad_rows(self) -> set[int]:
-        return {e["row"] - ROW_OFFSET for e in self.errors if e.get("row") is not None}
+        """Positions (0-based) of the rows with an error."""
+        named = [e["row"] for e in self.errors if e.get("row") is not None]
+        rows = np.asarray(self.rows) if self.rows is not None else np.arange(len(self.frame)) + ROW_OFFSET
+        return set(np.flatnonzero(np.isin(rows, named)).tolist())
 
 
 # --------------------------------------------------------------------------- helpers
@@ -121,16 +133,21 @@ def _wave_from(series: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     """A wave column may hold labels ("2026-Q1", "Spring pulse") or dates.
 
     When every non-empty value reads as a date, the wave label becomes the quarter
-    ("2026-Q1") and the date is kept; otherwise labels are kept as written.
+    ("2026-Q1") and the date is kept; otherwise labels are kept as written (years and quarters
+    among them: a wave "2012" is the year 2012, without a date).
     """
 
     values = series.reset_index(drop=True)
-    if values.notna().sum() and not values.dropna().map(lambda s: bool(re.fullmatch(r"\d{4}-?Q[1-4]", str(s)))).all():
+    # A year alone ("2012") is the period itself: the wave is the year, never a made-up 1 January.
+    labels_only = r"\d{4}-?Q[1-4]|(?:19|20)\d\d"
+    if values.notna().sum() and not values.dropna().map(lambda s: bool(re.fullmatch(labels_only, str(s)))).all():
         parsed, bad = parse_date_column(values)
         if not bad:
-            dates = pd.Series(list(parsed), index=series.index, dtype=object)
-            labels = dates.map(lambda d: None if d is None else f"{d.year}-Q{(d.month - 1) // 3 + 1}")
-            return labels.astype(object), dates
+            years = [v is not None and bool(re.fullmatch(r"(?:19|20)\d\d", str(v))) for v in values]
+            dates = pd.Series([None if y else d for d, y in zip(parsed, years)], index=series.index, dtype=object)
+            labels = [str(v) if y else (None if d is None else f"{d.year}-Q{(d.month - 1) // 3 + 1}")
+                      for v, d, y in zip(values, parsed, years)]
+            return pd.Series(labels, index=series.index, dtype=object), dates
     return series.astype(object), pd.Series([None] * len(series), index=series.index, dtype=object)
 
 
@@ -182,12 +199,15 @@ def _scale(mapping: dict) -> tuple[float, float]:
 # --------------------------------------------------------------------------- prepare
 
 def resolve_mapping(engine: Engine | None, kind: str, df: pd.DataFrame, mapping: dict | None) -> dict:
-    """The mapping to use: the given one, else a saved template for these headers, else a suggestion."""
+    """The mapping to use: the given one, else a saved template for these headers, else a suggestion;
+    items answered in the words of a known scale get their labels (``mapping["labels"]``)."""
 
     if mapping is None and engine is not None:
         mapping = find_template(engine, kind, list(df.columns))
     if mapping is None:
         mapping = suggest_mapping(df, kind)
+    elif "items" in mapping:  # items answered in the words of a known scale are converted without asking
+        mapping = item_labels(df, mapping)
     check_mapping(mapping, list(df.columns), kind)
     return mapping
 
@@ -212,11 +232,31 @@ def _items(w: _Work) -> None:
     df, m, out, errors, lo, hi = w.df, w.m, w.out, w.errors, w.lo, w.hi
     if m.get("enps"):
         out["enps"] = _numeric(source_column(df, m["enps"]), m["enps"], errors, "eNPS must be a whole number from 0 to 10.")
+    labels = m.get("labels") or {}
     for item in m.get("items", []):
-        out[f"item::{item}"] = _numeric(source_column(df, item), item, errors,
-                                        f"Rating must be a number between {lo:g} and {hi:g}.")
+        values, top = source_column(df, item), w.hi
+        if item in labels:  # answers in words: their points on the item's own scale (1..points)
+            values, top = _points(values, item, labels[item], errors), labels[item].get("points") or w.hi
+        out[f"item::{item}"] = _numeric(values, item, errors, _rating_message(lo, top))
         w.sources[f"item::{item}"] = item
-        w.items.append({"item": item, "min": lo, "max": hi})
+        w.items.append({"item": item, "min": lo if item not in labels else 1, "max": top})
+
+
+def _rating_message(lo: float, hi: float) -> str:
+    return f"Rating must be a number between {lo:g} and {hi:g}."
+
+
+def _points(values: pd.Series, item: str, scale: dict, errors: list[dict]) -> pd.Series:
+    """Labels of a scale → their points; a word the scale does not know is an error naming the fix
+    (and left out of the numbers, so that it is reported once)."""
+    points, unknown = to_points(values, scale)
+    for pos in unknown:
+        idx = values.index[pos]
+        errors.append({"row": int(idx) + ROW_OFFSET, "column": item, "value": str(values[idx]),
+                       "message": "This answer is not a label of the item's scale. Give it a number on the Upload "
+                                  "page (or in the mapping's 'labels'), or write the number in the file."})
+        points[idx] = None
+    return points
 
 
 def _wave(w: _Work) -> pd.Series:
@@ -235,7 +275,7 @@ def _survey(w: _Work) -> None:
     for idx in wave_src.index[wave_src.isna()]:
         errors.append({"row": int(idx) + ROW_OFFSET, "column": m.get("wave"), "value": None,
                        "message": "The wave (survey date or label) is required but the cell is empty."})
-    schema = survey_schema([i["item"] for i in w.items], w.lo, w.hi, [])
+    schema = survey_schema([i["item"] for i in w.items], w.lo, w.hi, [], _ranges(w))
     w.errors += collect_failures(schema, out, w.sources, (w.lo, w.hi))
     if "respondent_id" in out:
         dup = out["respondent_id"].notna() & out.duplicated(["respondent_id", "wave"], keep="first")
@@ -257,6 +297,11 @@ def _survey(w: _Work) -> None:
                        "message": "The row has no answers (no eNPS, ratings or comments)."})
 
 
+def _ranges(w: _Work) -> dict:
+    """Items on a scale of their own (answered in words): their range."""
+    return {i["item"]: (i["min"], i["max"]) for i in w.items if (i["min"], i["max"]) != (w.lo, w.hi)}
+
+
 def _exit(w: _Work) -> None:
     """Exit: date, reasons, regretted, schema."""
     df, m, out, errors = w.df, w.m, w.out, w.errors
@@ -271,7 +316,7 @@ def _exit(w: _Work) -> None:
     else:
         out["other_reasons"] = [[] for _ in range(len(df))]
     out["regretted"] = _bool(source_column(df, m.get("regretted")), m.get("regretted", "regretted"), errors)
-    schema = survey_schema([i["item"] for i in w.items], w.lo, w.hi, [])
+    schema = survey_schema([i["item"] for i in w.items], w.lo, w.hi, [], _ranges(w))
     w.errors += collect_failures(schema, out, w.sources, (w.lo, w.hi))
 
 
@@ -421,5 +466,10 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
         _items(w)
     _KIND_STEPS[kind](w)
     text_values, id_values = _texts_and_identifiers(kind, df, mapping, w.out)
+    rows = file_rows(df).tolist()
+    for e in w.errors:  # positions → the rows of the file (skipped rows leave gaps in the numbers)
+        if e.get("row") is not None:
+            e["row"] = rows[e["row"] - ROW_OFFSET]
     w.errors.sort(key=lambda e: (e["row"] if e["row"] is not None else -1, str(e["column"])))
-    return Prepared(kind, w.out, mapping, w.errors, w.items, text_values, id_values)
+    return Prepared(kind, w.out, mapping, w.errors, w.items, text_values, id_values, rows,
+                    group_and_date_findings(df, mapping))

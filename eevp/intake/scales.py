@@ -1,0 +1,145 @@
+"""Answer scales written as words ("Strongly agree", "Скорее согласен", "SA"): recognised, and turned
+into their points (1 = lowest), so that such a column is a rating item and not a segment.
+
+The scales are data (``eevp/resources/mapping/scales.json``). In a mapping, ``labels`` holds one entry
+per item column answered in words: ``{"points": 5, "words": {"strongly agree": 5, ...}}`` (words as
+:func:`normalise_label` writes them); the user may add a number for a word no scale knows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["conversions", "item_labels", "label_scale", "normalise_label", "to_points", "with_labels"]
+
+_DATA = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "scales.json")
+                   .read_text(encoding="utf-8"))
+_SCALES = {name: (s["points"], {normal: int(point) for point, words in s["labels"].items() for normal in
+                                (" ".join(w.casefold().replace("ё", "е").split()) for w in words)})
+           for name, s in _DATA["scales"].items()}
+_MIN_FOR_FEWER = _DATA["min_answers_for_fewer"]
+_NO_ANSWER = frozenset(" ".join(w.casefold().split()) for w in _DATA["no_answer"])
+_COVERAGE = 0.8  # share of the answers that must be labels of the scale
+_HEAD = 1000  # answers looked at first
+_TRAILING = re.compile(r"[\s.!,;:]+$")
+
+
+def normalise_label(value: str) -> str:
+    """A label as compared: case-folded, spaces collapsed, ё as е, trailing punctuation dropped."""
+    return _TRAILING.sub("", " ".join(str(value).casefold().replace("ё", "е").split()))
+
+
+def _answers(values) -> Counter:
+    """Each normalised answer and how often it is given (counted over the distinct values: fast)."""
+    counts: Counter = Counter()
+    for value, n in pd.Series(values, dtype=object).value_counts(dropna=True).items():
+        if not _missing(value):
+            counts[normalise_label(value)] += int(n)
+    return counts
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def label_scale(values) -> dict | None:
+    """The scale of a column answered in words, or None.
+
+    Returns:
+        ``{"points": k, "words": {label: point}}`` for the labels found in the column, when at least
+        two different labels and 80% of the answers belong to one scale (see the resource file for the
+        choice between scales that all fit).
+    """
+    head = _answers(pd.Series(values, dtype=object).dropna().iloc[:_HEAD])
+    if not any(w in words for w in head for _, words in _SCALES.values()):
+        return None  # no label among the first answers: numbers, names or text (a quick no on big files)
+    answers = {w: n for w, n in _answers(values).items() if w not in _NO_ANSWER}
+    total = sum(answers.values())
+    fits = []
+    for points, words in _SCALES.values():
+        known = {w: words[w] for w in answers if w in words}
+        share = sum(answers[w] for w in known) / total if total else 0.0
+        if len(known) >= 2 and share >= _COVERAGE and not all(w.isdigit() for w in known):
+            fits.append((share, points, known))
+    if not fits:
+        return None
+    best = max(share for share, _, _ in fits)
+    fits = [f for f in fits if f[0] == best]
+    fewer = total >= _MIN_FOR_FEWER
+    share, points, known = min(fits, key=lambda f: (f[1] if fewer else (f[1] != 5, f[1])))
+    return {"points": points, "words": known}
+
+
+def to_points(values: pd.Series, scale: dict) -> tuple[pd.Series, list]:
+    """Labels → points (numbers kept as they are); returns the converted values and the positions of
+    words the scale does not know."""
+    words = scale.get("words", {})
+    out, unknown = [], []
+    for pos, v in enumerate(values):
+        if _missing(v):
+            out.append(None)
+            continue
+        key = normalise_label(v)
+        if key in _NO_ANSWER:
+            out.append(None)
+        elif key in words:
+            out.append(str(words[key]))
+        else:
+            out.append(str(v))
+            if not re.fullmatch(r"-?\d+(?:[.,]\d+)?", str(v).strip()):
+                unknown.append(pos)
+    return pd.Series(out, index=values.index, dtype=object), unknown
+
+
+def conversions(df: pd.DataFrame, mapping: dict) -> list[dict]:
+    """For each item answered in words: ``{"column", "points", "converted": {label: point}, "no_answer":
+    [labels that mean no answer, left empty], "unknown": [labels no scale knows]}`` (for the report of
+    an upload)."""
+    out = []
+    for column, scale in (mapping.get("labels") or {}).items():
+        if column not in df.columns:
+            continue
+        answers = _answers(df[column])
+        words = scale.get("words", {})
+        unknown = sorted(w for w in answers if w not in words and w not in _NO_ANSWER
+                         and not re.fullmatch(r"-?\d+(?:[.,]\d+)?", w))
+        out.append({"column": column, "points": scale.get("points"),
+                    "converted": {w: words[w] for w in sorted(answers) if w in words},
+                    "no_answer": sorted(w for w in answers if w in _NO_ANSWER), "unknown": unknown})
+    return out
+
+
+def item_labels(df: pd.DataFrame, mapping: dict, suggested: dict | None = None) -> dict:
+    """A copy of ``mapping`` whose ``labels`` cover the item columns answered in words: the suggested
+    labels for the items kept, the scale found for items the user added."""
+    labels = {}
+    for col in mapping.get("items") or []:
+        if col in (suggested or {}):
+            labels[col] = suggested[col]
+        elif col in (mapping.get("labels") or {}):
+            labels[col] = mapping["labels"][col]
+        elif col in df.columns and (found := label_scale(df[col])) is not None:
+            labels[col] = found
+    out = {k: v for k, v in mapping.items() if k != "labels"}
+    return {**out, "labels": labels} if labels else out
+
+
+def with_labels(mapping: dict, numbers: dict) -> dict:
+    """A copy of ``mapping`` with the user's numbers for words no scale knows added to its labels.
+
+    Args:
+        mapping: a mapping (its ``labels`` as :func:`label_scale` gives them).
+        numbers: ``{column: {label: point or None}}``; a None (not answered yet) is left out.
+    """
+    labels = {c: {"points": s.get("points"), "words": dict(s.get("words", {}))}
+              for c, s in (mapping.get("labels") or {}).items()}
+    for column, given in numbers.items():
+        scale = labels.setdefault(column, {"points": None, "words": {}})
+        scale["words"].update({normalise_label(w): int(n) for w, n in given.items() if n is not None})
+        scale["points"] = max([scale["points"] or 0, *scale["words"].values()]) or None
+    return {**mapping, "labels": labels} if labels else dict(mapping)

@@ -1,0 +1,46 @@
+"""What validation finds that is not an error: blanks and placeholders in group columns, years alone."""
+
+import pandas as pd
+import pytest
+
+from eevp.errors import ValidationFailed
+from eevp.intake.checks import findings
+from eevp.intake.ingest import ingest_frame
+from eevp.intake.validate import prepare
+from eevp.store.auth import CLI_USER
+
+
+def _exits() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Cease Date": ["2012", "05/2012", "2013", "14.02.2013", "2012", "01.03.2014"],
+        "Position": ["Teacher", "Anonymous Employee", None, "N/A", "-", "Teacher"],
+        "Department": ["Education"] * 6,
+        "Reason": ["Pay"] * 6})
+
+
+def test_placeholders_blanks_and_years_alone_are_counted():
+    found = {(f["field"], f["code"]): f for f in findings(_exits(), {"exit_date": "Cease Date", "role": "Position",
+                                                                    "department": "Department"})}
+    assert set(found) == {("role", "blank"), ("role", "placeholder"), ("exit_date", "year_only")}
+    assert found["role", "blank"]["count"] == 1 and not found["role", "blank"]["warning"]
+    assert found["role", "placeholder"]["count"] == 3
+    assert "'Anonymous Employee' 1" in found["role", "placeholder"]["message"]
+    years = found["exit_date", "year_only"]
+    assert (years["count"], years["warning"]) == (3, True) and "(2012)" in years["message"]
+
+
+def test_a_clean_file_has_no_findings():
+    df = pd.DataFrame({"wave": ["2026-Q1"] * 3, "role": ["Analyst", "Engineer", "Analyst"], "enps": ["1", "2", "3"]})
+    assert prepare("survey", df, {"wave": "wave", "role": "role", "enps": "enps"}).findings == []
+
+
+def test_findings_reach_the_result_of_an_ingest(engine, settings):
+    df = _exits()
+    mapping = {"exit_date": "Cease Date", "role": "Position", "reason": "Reason"}
+    res = ingest_frame(engine, settings, "exit", df, mapping, actor=CLI_USER)
+    assert [(f["field"], f["code"], f["count"]) for f in res.to_json()["findings"]] == [
+        ("role", "blank", 1), ("role", "placeholder", 3), ("exit_date", "year_only", 3)]
+    bad = df.assign(**{"Cease Date": ["2012", "someday"] + ["2013"] * 4})
+    with pytest.raises(ValidationFailed) as exc:
+        ingest_frame(engine, settings, "exit", bad, mapping, actor=CLI_USER)
+    assert exc.value.result.findings[-1]["count"] == 5  # shown with the errors too
