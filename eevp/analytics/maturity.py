@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -87,77 +89,21 @@ class Fact:
     params: dict = field(default_factory=dict)
 
 
-ANSWERS = {0: "No", 1: "Partly", 2: "Yes"}
-LEVEL_NAMES = {1: "Initial", 2: "Developing", 3: "Defined", 4: "Managed", 5: "Leading"}
+#: The checklist and the maturity model, as data (English; Russian and Ukrainian in the i18n files).
+CHECKLIST_PATH = Path(__file__).resolve().parents[1] / "resources" / "maturity" / "checklist.json"
 
-CHECKLIST: tuple[Question, ...] = (
-    Question("strategy", "Do we have a CX strategy with KPIs that leaders review?",
-             "A written CX strategy with a few KPIs (e.g. NPS, churn, complaints) reviewed by leadership.",
-             "ownership"),
-    Question("customers", "Do we know our customers and what they go through?",
-             "Segments and journey maps based on research, customer data and what staff hear.",
-             "customer_knowledge"),
-    Question("staff", "Are staff involved in improving the customer experience?",
-             "Employees know their part in CX, are asked what customers tell them, and see action taken.",
-             "people"),
-    Question("voice", "Do we listen to the voice of the customer and act on it?",
-             "Feedback is collected at each stage, analysed by theme and closed with the customer.",
-             "voice"),
-    Question("technology", "Does technology support CX work?",
-             "Customer data and feedback sit in shared systems and are analysed with tools, not by hand.",
-             "technology"),
-    Question("management", "Is CX managed regularly?",
-             "A fixed cycle of measuring, reviewing and improving, with owners and deadlines.",
-             "management"),
-)
 
-DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("ownership", "Ownership", "Who owns the customer experience and how it is governed.", (
-        "No one owns CX; customer issues are handled case by case.",
-        "Someone cares about CX, without a mandate, goals or budget.",
-        "A named owner has CX goals and KPIs agreed with leadership.",
-        "Leaders review CX KPIs regularly; every department has CX goals.",
-        "CX is part of the strategy; leadership decisions and rewards take it into account.",
-    )),
-    Dimension("customer_knowledge", "Customer knowledge and journey maps",
-              "How well the company knows its customers and the journey they take.", (
-                  "No shared view of customers; knowledge sits with individuals.",
-                  "Basic segments exist; journeys are described informally.",
-                  "Journey maps exist for the main segments, built with customer and staff input.",
-                  "Journey maps are kept up to date and used to set priorities.",
-                  "Journey maps are living tools, linked to data and owned across functions.",
-              )),
-    Dimension("people", "People and HR–CX sync",
-              "Whether people practice supports CX across the lifecycle, from hiring to exit.", (
-                  "HR and CX work apart; customer focus plays no part in people processes.",
-                  "Customer focus appears in some job profiles or training, unevenly.",
-                  "Hiring, onboarding and training cover customer skills; exit interviews ask about customers.",
-                  "Reviews, rewards and engagement surveys include CX; HR and CX share findings each cycle.",
-                  "Employee and customer experience are managed together, from hiring to exit.",
-              )),
-    Dimension("voice", "Voice of the customer",
-              "How feedback from customers, and what staff hear from them, is collected and acted on.", (
-                  "Feedback arrives by chance; complaints are handled one by one.",
-                  "Surveys or complaint logs exist, but results are rarely analysed.",
-                  "Customer and staff feedback is collected regularly and analysed by theme.",
-                  "Insights reach the owners of the problems; actions are tracked to closure.",
-                  "The loop is closed at every stage; customer and staff insight are combined.",
-              )),
-    Dimension("technology", "Technology", "Whether systems support CX work.", (
-        "Spreadsheets and e-mail; customer data is scattered.",
-        "A CRM or feedback tool exists and some teams use it.",
-        "Core systems share customer data; feedback is analysed with tools.",
-        "Integrated data and text analytics give timely insight to the teams that need it.",
-        "Systems anticipate needs and trigger action on customer signals as they arrive.",
-    )),
-    Dimension("management", "CX management", "Whether CX is managed as a regular cycle.", (
-        "CX work happens as one-off projects.",
-        "Some measures are tracked, without a fixed rhythm.",
-        "A regular cycle of measure, review and act, on a set calendar.",
-        "The cycle is tied to planning and budgets; results go to leadership.",
-        "Continuous improvement is routine, and the cycle itself is reviewed.",
-    )),
-)
+@lru_cache(maxsize=1)
+def _checklist_data() -> dict:
+    """The checklist file, read once."""
+    return json.loads(CHECKLIST_PATH.read_text(encoding="utf-8"))
+
+
+ANSWERS: dict[int, str] = {int(k): v for k, v in _checklist_data()["answers"].items()}
+LEVEL_NAMES: dict[int, str] = {int(k): v for k, v in _checklist_data()["level_names"].items()}
+CHECKLIST: tuple[Question, ...] = tuple(Question(**q) for q in _checklist_data()["checklist"])
+DIMENSIONS: tuple[Dimension, ...] = tuple(Dimension(d["key"], d["name"], d["description"], tuple(d["levels"]))
+                                          for d in _checklist_data()["dimensions"])
 
 _QUESTION_KEYS = tuple(q.key for q in CHECKLIST)
 _DIMENSION_KEYS = tuple(d.key for d in DIMENSIONS)
