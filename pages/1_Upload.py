@@ -132,7 +132,7 @@ def new_batch() -> None:
         try:
             with st.status(t("Storing…"), expanded=False) as status:
                 result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,
-                                            skip_invalid=skip, actor=ui.current_user())
+                                            skip_invalid=skip, actor=ui.current_user(), prepared=prep)
                 if template_name.strip():
                     mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen,
                                      actor=ui.current_user())
