@@ -31,7 +31,8 @@ LOCAL_IMPORTS_KEPT = {
 
 #: Layer of each part of ``eevp`` (the first name below ``eevp``); modules not listed are the core.
 LAYER_OF = {"store": "store", "text": "text", "demo": "demo", "intake": "intake", "themes": "themes",
-            "analytics": "analytics", "pipeline": "app", "bootstrap": "app", "cli": "app", "__main__": "app",
+            "analytics": "analytics", "pipeline": "app", "bootstrap": "app", "cli": "app", "commands": "app",
+            "__main__": "app",
             "insights": "app", "embeddings": "app", "sentiment": "app"}
 #: The layers each layer may import (besides itself). ``app`` is the top: it may import any of them.
 ALLOWED = {
