@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO
@@ -460,6 +461,12 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
                         digest=digest, skip_invalid=skip_invalid, actor=actor, strict=strict, prepared=prepared)
 
 
+def errors_frame(errors: list[dict], translate: Callable[[str], str] = str) -> pd.DataFrame:
+    """The validation problems as a table (row, column, value, message), each message through ``translate``."""
+    table = pd.DataFrame(errors, columns=["row", "column", "value", "message"])
+    return table.assign(message=table["message"].map(translate))
+
+
 def rejected_frame(df: pd.DataFrame, errors: list[dict]) -> pd.DataFrame:
     """The rejected source rows with their problems, for download."""
     by_row: dict[int, list[str]] = {}
@@ -479,5 +486,5 @@ def count_rows(engine: Engine, table) -> int:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-__all__ = ["IngestResult", "Prepared", "ingest_file", "ingest_frame", "prepare", "rejected_frame", "asdict",
+__all__ = ["IngestResult", "Prepared", "errors_frame", "ingest_file", "ingest_frame", "prepare", "rejected_frame", "asdict",
            "keyed_hash", "content_hash", "text_hash"]
