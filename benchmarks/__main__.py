@@ -31,6 +31,7 @@ NAMES = {
     "ingest": "benchmarks.bench_ingest",
     "readers": "benchmarks.bench_readers",
     "redact": "benchmarks.bench_redact",
+    "language": "benchmarks.bench_language",
     "sentiment": "benchmarks.bench_sentiment",
     "insights": "benchmarks.bench_insights",
     "lens": "benchmarks.bench_lens",

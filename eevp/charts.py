@@ -160,12 +160,31 @@ def heatmap(
     data["shown"] = [suppressed_label if h else _fmt(v, pct) for v, h in zip(data[value], hidden)]
     data["cell"] = ["–" if h else _fmt(v, pct) for v, h in zip(data[value], hidden)]
     data["hidden"] = hidden.to_numpy()
-    colour_field = diff_col or value
+    fmt = ".0%" if pct else ("d" if _whole(data[value]) and not diff_col else ".2f")
+    tooltip = _heatmap_tooltip(data, x, y, value, diff_col, fmt, x_title, y_title)
+    base = alt.Chart(_plain(data)).encode(
+        x=alt.X(f"{x}:N", title=x_title or x, sort=x_sort, axis=_ACROSS),
+        y=alt.Y(f"{y}:N", title=y_title or y, sort=y_sort, axis=_LABELS),
+    )
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.condition("datum.hidden", alt.value(GREY), _heatmap_colour(diff_col or value, diff_col, scheme, fmt)),
+        tooltip=tooltip,
+    )
+    text = base.mark_text(fontSize=11).encode(text="cell:N", tooltip=tooltip)
+    return (rect + text).properties(title=_title(title))
+
+
+def _heatmap_colour(field: str, diff_col: str | None, scheme: str | None, fmt: str) -> alt.Color:
+    """Diverging around 0 (orange below, blue above) for a difference, else sequential."""
     if diff_col:
         scale = alt.Scale(scheme=scheme or "blueorange", domainMid=0, reverse=scheme is None)
     else:
         scale = alt.Scale(scheme=scheme or "viridis")
-    fmt = ".0%" if pct else ("d" if _whole(data[value]) and not diff_col else ".2f")
+    return alt.Color(f"{field}:Q", title=field, scale=scale, legend=alt.Legend(format=fmt))
+
+
+def _heatmap_tooltip(data: pd.DataFrame, x: str, y: str, value: str, diff_col: str | None, fmt: str,
+                     x_title: str | None, y_title: str | None) -> list:
     tooltip = [
         alt.Tooltip(f"{y}:N", title=y_title or y),
         alt.Tooltip(f"{x}:N", title=x_title or x),
@@ -175,20 +194,7 @@ def heatmap(
         tooltip.append(alt.Tooltip(f"{diff_col}:Q", title=diff_col, format="+" + fmt))
     if "n" in data.columns:
         tooltip.append(alt.Tooltip("n:Q", title="n"))
-    base = alt.Chart(_plain(data)).encode(
-        x=alt.X(f"{x}:N", title=x_title or x, sort=x_sort, axis=_ACROSS),
-        y=alt.Y(f"{y}:N", title=y_title or y, sort=y_sort, axis=_LABELS),
-    )
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.condition(
-            "datum.hidden",
-            alt.value(GREY),
-            alt.Color(f"{colour_field}:Q", title=colour_field, scale=scale, legend=alt.Legend(format=fmt)),
-        ),
-        tooltip=tooltip,
-    )
-    text = base.mark_text(fontSize=11).encode(text="cell:N", tooltip=tooltip)
-    return (rect + text).properties(title=_title(title))
+    return tooltip
 
 
 # --------------------------------------------------------------------------- bars

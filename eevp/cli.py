@@ -2,295 +2,27 @@
 
 Domain errors (:class:`eevp.errors.EevpError`) are turned into messages here, once.
 Exit codes: 0 done; 2 input rejected (nothing stored); 1 any other failure.
+
+The commands live in :mod:`eevp.commands`, imported by name once the command line is parsed: the
+parser itself needs nothing heavy, so ``--help`` and a mistyped command answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
+import importlib
 import os
 import sys
 import time
-from pathlib import Path
 
-from eevp.actions import register as actions
-from eevp.analytics import customers, digest, reports, summaries, theme_views, voice
-from eevp.bootstrap import load_demo, open_database
-from eevp.delivery import send_digest
-from eevp.errors import EevpError, InputError, ValidationFailed
-from eevp.intake.ingest import IngestResult, ingest_file
-from eevp.intake.mapping import KINDS
-from eevp.pipeline import run_all
-from eevp.safe import tsv_line
-from eevp.settings import Settings
-from eevp.store import queries
-from eevp.store.auth import CLI_USER, add_user, ensure_admin, users_path
-from eevp.store.batches import clear_demo, delete_batch, has_demo, is_empty_of_data, list_batches
-from eevp.store.db import current_version
-from eevp.store.lifecycle import backup, erase_respondent, export_texts, restore
-from eevp.themes.embeddings import SentenceTransformerEmbedder, get_embedder
-from eevp.themes.run import embed_all
+from eevp.errors import EevpError
 
-
-def _progress_line(step: str, done: int, total: int) -> None:
-    """A one-line progress indicator on stderr (the CLI's progress bar)."""
-    width = 24
-    filled = int(width * done / total) if total else width
-    sys.stderr.write(f"\r{step[:40]:<40} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if total and done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def _emit(args, payload, text: str | None = None) -> None:
-    if args.json:
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(text if text is not None else json.dumps(payload, ensure_ascii=False, indent=2, default=str))
-
-
-def _engine(args):
-    settings = Settings.from_env(database_url=args.db)
-    return settings, open_database(settings)
-
-
-# --------------------------------------------------------------------------- commands
-
-def cmd_init(args) -> int:
-    settings, engine = _engine(args)
-    password = ensure_admin(settings)
-    if password:
-        print(f"First run: created the account 'admin' with the password  {password}  (shown once; "
-              f"accounts are in {users_path(settings)}).", file=sys.stderr)
-    _emit(args, {"database": engine.url.render_as_string(hide_password=True), "schema_version": current_version(engine)},
-          f"Database ready: {engine.url.render_as_string(hide_password=True)} (schema v{current_version(engine)})")
-    return 0
-
-
-def cmd_demo(args) -> int:
-    settings, engine = _engine(args)
-    if args.clear:
-        n = clear_demo(engine, actor=CLI_USER)
-        _emit(args, {"deleted_batches": n}, f"Demo data cleared ({n} batches deleted).")
-        return 0
-    if args.if_empty:
-        if not is_empty_of_data(engine):
-            _emit(args, {"batches": {}}, "The database already holds data; demo not loaded.")
-            return 0
-    elif has_demo(engine):
-        clear_demo(engine, actor=CLI_USER)
-    ids = load_demo(engine, settings, seed=args.seed, progress=None if args.json else _progress_line,
-                    actor=CLI_USER)
-    _emit(args, {"batches": ids}, "Demo loaded: " + ", ".join(f"{k} → batch {v}" for k, v in ids.items()))
-    return 0
-
-
-def cmd_batches(args) -> int:
-    _, engine = _engine(args)
-    df = list_batches(engine)
-    _emit(args, {"batches": df.to_dict("records")}, df.to_string(index=False) if len(df) else "No batches stored.")
-    return 0
-
-
-def cmd_delete(args) -> int:
-    _, engine = _engine(args)
-    counts = delete_batch(engine, args.batch_id, actor=CLI_USER)
-    _emit(args, {"deleted": args.batch_id, "rows": counts}, f"Batch {args.batch_id} deleted.")
-    return 0
-
-
-def cmd_ingest(args) -> int:
-    settings, engine = _engine(args)
-    mapping = None
-    if args.mapping:
-        try:
-            mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise EevpError(f"Could not read the mapping file {args.mapping}: {exc}. It must be JSON like "
-                            '{"role": "job_title", "items": ["..."], "text": ["..."]}.') from exc
-    path = Path(args.file)
-    if not path.exists():
-        raise EevpError(f"No such file: {path}")
-    try:
-        result = ingest_file(engine, settings, args.kind, path.read_bytes(), path.name, mapping,
-                             name=args.name, sheet=args.sheet, skip_invalid=args.skip_invalid, actor=CLI_USER,
-                             strict=args.strict)
-    except ValidationFailed as exc:
-        res: IngestResult = exc.result
-        _emit(args, res.to_json(), _errors_text(res, str(exc)))
-        return 2
-    _emit(args, result.to_json(),
-          f"Stored batch {result.batch_id}: {result.rows_stored} of {result.rows_read} rows "
-          f"({result.rows_rejected} rejected), {result.text_units} text units." + _unmapped_text(result))
-    return 0
-
-
-def _unmapped_text(res) -> str:
-    """The columns left out and the reading notes, one line each (empty when there are none)."""
-    lines = [f"\n  column {u['column']!r} not mapped: {u['reason']}"
-             + (f" (suggestion: {u['suggestion']})" if u["suggestion"] else "") for u in res.unmapped]
-    lines += [f"\n  row {n['row']}: {n['message']}" for n in res.reading_notes]
-    lines += [f"\n  {f['message']}" for f in res.findings]
-    lines += [f"\n  column {c['column']!r}: answers in words read as points {c['converted']}"
-              + (f"; not known: {c['unknown']}" if c["unknown"] else "") for c in res.labels]
-    return "".join(lines)
-
-
-def _errors_text(res, headline: str) -> str:
-    lines = [headline + _unmapped_text(res)]
-    for e in res.errors[:50]:
-        lines.append(f"  row {e['row']}, column {e['column']!r}, value {e['value']!r}: {e['message']}")
-    if len(res.errors) > 50:
-        lines.append(f"  … and {len(res.errors) - 50} more (use --json for all).")
-    return "\n".join(lines)
-
-
-def cmd_analyze(args) -> int:
-    settings, engine = _engine(args)
-    start = time.perf_counter()
-    out = run_all(engine, settings, actor=CLI_USER, refit=args.refit, progress=None if args.json else _progress_line)
-    out["seconds"] = round(time.perf_counter() - start, 2)
-    _emit(args, out, (f"{out['units']} text units, {out['embedded_new']} newly embedded, {out['themes']} themes "
-                      f"({out['outlier_share']:.0%} unassigned), {out['customer_themes']} customer themes, "
-                      f"in {out['seconds']}s."))
-    return 0
-
-
-def cmd_embed(args) -> int:
-    settings, engine = _engine(args)
-    embedder = get_embedder(args.embedder or settings.embedder, models_dir=settings.models_dir)
-    if args.batch_size:
-        embedder.batch_size = args.batch_size
-    if args.device and isinstance(embedder, SentenceTransformerEmbedder):
-        embedder.device = args.device
-        embedder._model = None  # loaded again on that device
-    if embedder.fallback_reason:
-        print(embedder.fallback_reason, file=sys.stderr)
-    out = embed_all(engine, settings, actor=CLI_USER, embedder=embedder, worker=args.worker,
-                    progress=None if args.json else _progress_line)
-    _emit(args, out, f"{out['units']} text units, {out['embedded_new']} newly embedded with {out['model_id']} "
-                     f"({out['embedded_here']} by this worker, {out['worker']}), in {out['seconds']}s.")
-    return 0
-
-
-def cmd_report(args) -> int:
-    settings, engine = _engine(args)
-    threshold = settings.min_group_size
-    if args.what == "survey":
-        payload = reports.survey_report(queries.survey_wide(engine), queries.survey_items(engine), args.by or "role",
-                                        threshold, wave=args.wave)
-    elif args.what == "evp":
-        payload = reports.evp_report(queries.evp_ratings(engine), queries.evp_catalog(engine), threshold,
-                                     by=args.by or "role")
-    elif args.what == "exits":
-        payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
-    elif args.what == "themes":
-        payload = summaries.themes_report(engine, settings, source=args.source)
-    elif args.what == "voice":
-        payload = voice.report(engine, settings)
-    else:
-        payload = customers.report(engine, settings)
-    _emit(args, payload)
-    return 0
-
-
-def cmd_digest(args) -> int:
-    settings, engine = _engine(args)
-    if not args.html and not args.send:
-        raise InputError("Say what to do with the digest: --html FILE to write it, --send to deliver it, or both.")
-    page, sections = digest.build(engine, settings, since=args.since, lang=args.lang)
-    if args.html:
-        Path(args.html).write_text(page, encoding="utf-8")
-    sent = send_digest(page, settings) if args.send else []
-    _emit(args, {"file": args.html, "sections": sections, "sent": sent},
-          f"Digest: {len(sections)} sections" + (f", written to {args.html}" if args.html else "")
-          + (f", sent ({', '.join(sent)})" if sent else "") + ".")
-    return 0
-
-
-def cmd_export(args) -> int:
-    _, engine = _engine(args)
-    rows = export_texts(engine, CLI_USER)
-    if args.json:
-        print(json.dumps({"texts": rows}, ensure_ascii=False, indent=2, default=str))
-    else:
-        for r in rows:
-            print(tsv_line((r["id"], r["kind"], r["text"])))
-    return 0
-
-
-def cmd_backup(args) -> int:
-    _, engine = _engine(args)
-    counts = backup(engine, args.file, CLI_USER)
-    _emit(args, {"file": args.file, "rows": counts}, f"Backup written to {args.file} ({sum(counts.values())} rows).")
-    return 0
-
-
-def cmd_restore(args) -> int:
-    _, engine = _engine(args)
-    counts = restore(engine, args.file, CLI_USER)
-    _emit(args, {"file": args.file, "rows": counts}, f"Restored {sum(counts.values())} rows from {args.file}.")
-    return 0
-
-
-def cmd_erase(args) -> int:
-    settings, engine = _engine(args)
-    counts = erase_respondent(engine, settings, CLI_USER, args.respondent_id)
-    _emit(args, {"erased": counts}, f"Erased {sum(counts.values())} rows of this respondent.")
-    return 0
-
-
-def _password(args) -> str:
-    """The new account's password: --password, --password-file ("-" for standard input), else a prompt on
-    the terminal; without a terminal, the first line of standard input."""
-    if args.password:
-        return args.password
-    if args.password_file:
-        try:
-            path = args.password_file
-            text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise InputError(f"Cannot read the password file {args.password_file}: {exc.strerror}.") from exc
-        return text.splitlines()[0] if text.strip() else ""
-    if sys.stdin.isatty():
-        return getpass.getpass(f"Password for {args.username}: ")
-    line = sys.stdin.readline().rstrip("\r\n")
-    if not line:
-        raise InputError("No password given and no terminal to ask for one. Pass --password-file FILE, "
-                         "or the password on standard input "
-                         "(echo ... | python -m eevp user NAME --role ROLE).")
-    return line
-
-
-def cmd_user(args) -> int:
-    settings, _ = _engine(args)
-    password = _password(args)
-    user = add_user(settings, CLI_USER, args.username, password, args.role, tuple(args.department or ()))
-    _emit(args, {"username": user.username, "role": user.role}, f"Account {user.username} ({user.role}) saved.")
-    return 0
-
-
-def cmd_action(args) -> int:
-    """``action add`` / ``action list`` / ``action update``: the register of actions (as the CLI user)."""
-    settings, engine = _engine(args)
-    if args.action_command == "add":
-        new_id = actions.create_action(engine, settings, args.target, args.title, args.owner, args.due, actor=CLI_USER)
-        shown = actions.get_action(engine, new_id, actor=CLI_USER)
-        _emit(args, shown, f"Action {new_id} created on {shown['target']} (owner {shown['owner']}).")
-    elif args.action_command == "list":
-        table = actions.list_actions(engine, actor=CLI_USER, status=args.status, owner=args.owner, kind=args.kind)
-        rows = actions.records(table.drop(columns=["model_row"]))
-        _emit(args, {"actions": rows}, "\n".join(_action_line(r) for r in rows) or "No actions.")
-    else:
-        shown = actions.update_action(engine, args.id, actor=CLI_USER, status=args.status, note=args.note)
-        _emit(args, shown, f"Action {args.id}: {shown['status']}.")
-    return 0
-
-
-def _action_line(r: dict) -> str:
-    flags = "".join([" OVERDUE" if r["overdue"] else "", " TARGET GONE" if r["target_gone"] else ""])
-    return tsv_line((r["id"], r["status"] + flags, r["due"] or "", r["owner"], r["target"], r["title"]))
+#: The module holding ``cmd_NAME`` for each command (imported after parsing).
+COMMANDS_MODULE = "eevp.commands"
+#: The source kinds and action statuses the parser offers (the library's ``KINDS`` and ``STATUSES``,
+#: written out so that parsing imports nothing; a test keeps them equal).
+KIND_CHOICES = ("survey", "exit", "focus", "evp_catalog", "evp_ratings", "customer_feedback")
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 
 
 # --------------------------------------------------------------------------- parser
@@ -304,18 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
                                 parents=[common])
     sub = p.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("init", parents=[common], help="create or upgrade the database").set_defaults(fn=cmd_init)
+    sub.add_parser("init", parents=[common], help="create or upgrade the database").set_defaults(fn="cmd_init")
     d = sub.add_parser("demo", parents=[common], help="load the demo organisation (replaces earlier demo data)")
     d.add_argument("--seed", type=int, default=42)
     d.add_argument("--clear", action="store_true", help="delete the demo data instead")
     d.add_argument("--if-empty", action="store_true", help="load only into an empty database")
-    d.set_defaults(fn=cmd_demo)
-    sub.add_parser("batches", parents=[common], help="list stored batches").set_defaults(fn=cmd_batches)
+    d.set_defaults(fn="cmd_demo")
+    sub.add_parser("batches", parents=[common], help="list stored batches").set_defaults(fn="cmd_batches")
     dl = sub.add_parser("delete", parents=[common], help="delete a batch and everything derived from it")
     dl.add_argument("batch_id", type=int)
-    dl.set_defaults(fn=cmd_delete)
+    dl.set_defaults(fn="cmd_delete")
     ig = sub.add_parser("ingest", parents=[common], help="store a file of one source kind")
-    ig.add_argument("kind", choices=list(KINDS))
+    ig.add_argument("kind", choices=list(KIND_CHOICES))
     ig.add_argument("file")
     ig.add_argument("--mapping", help="JSON file: canonical field → source column")
     ig.add_argument("--name")
@@ -323,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     ig.add_argument("--skip-invalid", action="store_true", help="store the valid rows and reject the rest")
     ig.add_argument("--strict", action="store_true",
                     help="refuse the file when an unmapped column looks like eNPS or a rating item")
-    ig.set_defaults(fn=cmd_ingest)
+    ig.set_defaults(fn="cmd_ingest")
     _add_analysis_commands(sub, common)
     return p
 
@@ -332,21 +64,21 @@ def _add_analysis_commands(sub, common) -> None:
     """Analysis, reports and the data lifecycle."""
     a = sub.add_parser("analyze", parents=[common], help="languages, sentiment, embeddings, themes, customer tags")
     a.add_argument("--refit", action="store_true", help="fit the themes anew instead of adding to them")
-    a.set_defaults(fn=cmd_analyze)
+    a.set_defaults(fn="cmd_analyze")
 
     em = sub.add_parser("embed", parents=[common], help="only fill the embedding cache (e.g. on a GPU machine)")
     em.add_argument("--embedder", help="model name or folder (default: the setting EEVP_EMBEDDER)")
     em.add_argument("--device", help="cpu, cuda, cuda:1... (sentence-transformers models; default: GPU if seen)")
     em.add_argument("--batch-size", type=int, help="texts per forward pass")
     em.add_argument("--worker", help="this worker's name when several share the database (default: host:pid)")
-    em.set_defaults(fn=cmd_embed)
+    em.set_defaults(fn="cmd_embed")
 
     r = sub.add_parser("report", parents=[common], help="aggregates with the anonymity rule (JSON with --json)")
     r.add_argument("what", choices=["survey", "evp", "exits", "themes", "customers", "voice"])
     r.add_argument("--by", help="role, department, location, tenure, wave or a segment column")
     r.add_argument("--wave")
     r.add_argument("--source", choices=["survey", "exit", "focus"], help="themes: one source only")
-    r.set_defaults(fn=cmd_report)
+    r.set_defaults(fn="cmd_report")
 
     dg = sub.add_parser("digest", parents=[common], help="the leadership digest: one printable HTML page")
     dg.add_argument("--html", metavar="FILE", help="write the page to FILE")
@@ -354,22 +86,22 @@ def _add_analysis_commands(sub, common) -> None:
     dg.add_argument("--lang", choices=["en", "ru", "uk"], default="en")
     dg.add_argument("--send", action="store_true",
                     help="deliver it (EEVP_DIGEST_SMTP and EEVP_DIGEST_TO, or EEVP_DIGEST_WEBHOOK; off by default)")
-    dg.set_defaults(fn=cmd_digest)
+    dg.set_defaults(fn="cmd_digest")
 
     e = sub.add_parser("export", parents=[common], help="export stored data (admin)")
     e.add_argument("what", choices=["texts"])
-    e.set_defaults(fn=cmd_export)
+    e.set_defaults(fn="cmd_export")
 
     b = sub.add_parser("backup", parents=[common], help="write the whole database to a file")
     b.add_argument("file")
-    b.set_defaults(fn=cmd_backup)
+    b.set_defaults(fn="cmd_backup")
     rs = sub.add_parser("restore", parents=[common], help="replace the database with a backup")
     rs.add_argument("file")
-    rs.set_defaults(fn=cmd_restore)
+    rs.set_defaults(fn="cmd_restore")
 
     er = sub.add_parser("erase", parents=[common], help="erase one respondent everywhere (right to erasure)")
     er.add_argument("respondent_id")
-    er.set_defaults(fn=cmd_erase)
+    er.set_defaults(fn="cmd_erase")
 
     u = sub.add_parser("user", parents=[common], help="add or update a local account")
     u.add_argument("username")
@@ -378,7 +110,7 @@ def _add_analysis_commands(sub, common) -> None:
     u.add_argument("--password-file",
                    help="read the password from this file's first line ('-': standard input)")
     u.add_argument("--department", action="append", help="viewer: limit to this department (repeatable)")
-    u.set_defaults(fn=cmd_user)
+    u.set_defaults(fn="cmd_user")
     _add_action_commands(sub, common)
 
 
@@ -394,14 +126,14 @@ def _add_action_commands(sub, common) -> None:
     add.add_argument("--owner", required=True, help="an account's username")
     add.add_argument("--due", help="YYYY-MM-DD")
     ls = verbs.add_parser("list", parents=[common], help="list actions (overdue ones flagged)")
-    ls.add_argument("--status", choices=list(actions.STATUSES))
+    ls.add_argument("--status", choices=list(ACTION_STATUSES))
     ls.add_argument("--owner")
     ls.add_argument("--kind")
     up = verbs.add_parser("update", parents=[common], help="set an action's status and/or add a note")
     up.add_argument("id", type=int)
-    up.add_argument("--status", choices=list(actions.STATUSES))
+    up.add_argument("--status", choices=list(ACTION_STATUSES))
     up.add_argument("--note")
-    act.set_defaults(fn=cmd_action)
+    act.set_defaults(fn="cmd_action")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -409,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        return args.fn(args)
+        return getattr(importlib.import_module(COMMANDS_MODULE), args.fn)(args)
     except EevpError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if args.command == "ingest" else 1

@@ -7,7 +7,7 @@ import webui as ui
 from eevp.errors import DuplicateBatchError, EevpError, ValidationFailed
 from eevp.intake import ingest, readers, scales, unmapped
 from eevp.intake import mapping as mp
-from eevp.store import batches
+from webui import actions
 
 KIND_LABELS = {
     "survey": "Survey batch (eNPS, ratings, comments)",
@@ -63,23 +63,19 @@ def choose_mapping(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
     return scales.with_labels(chosen, ui.answer_labels(scales.conversions(df, chosen), key=f"labels_{kind}"))
 
 
-def new_batch() -> None:
-    kind = st.selectbox(t("What are you uploading?"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]))
-    st.download_button(t("Download a template for this kind (CSV)"),
-                       ui.to_csv_bytes(mp.template_frame(kind)), file_name=f"eevp-template-{kind}.csv",
-                       mime="text/csv")
-
+def _read_upload(kind: str):
+    """The uploaded file read into a frame: (upload, raw bytes, sheet, frame), or None (a message shown)."""
     upload = ui.file_uploader(t("File (CSV or Excel .xlsx; any encoding, any delimiter)"), ["csv", "txt", "tsv", "xlsx"],
                               key=f"file_{kind}")
     if upload is None:
         st.info(t("Choose a file. Headers in English, Russian or Ukrainian are recognised; you can correct the mapping."))
-        return
+        return None
 
     raw = upload.getvalue()
     if len(raw) > settings.upload_limit_mb * 1024 * 1024:
         st.error(t("The file is larger than the limit of {mb} MB. Split it into smaller files.",
                    mb=settings.upload_limit_mb))
-        return
+        return None
 
     sheet = None
     try:
@@ -89,8 +85,76 @@ def new_batch() -> None:
         df = readers.read_table(raw, upload.name, sheet=sheet)
     except EevpError as exc:
         st.error(t(str(exc)))
-        return
+        return None
+    return upload, raw, sheet, df
 
+
+def _check(kind: str, df: pd.DataFrame, chosen: dict):
+    """Step 3: validation, the columns left out, the problems; (prepared, store valid rows only?,
+    columns acknowledged?), or None when the mapping itself is wrong (a message shown)."""
+    try:
+        mp.check_mapping(chosen, list(df.columns), kind)
+        prep = ingest.prepare(kind, df, chosen)
+    except EevpError as exc:
+        st.error(t(str(exc)))
+        return None
+    acknowledged = ui.columns_left_out(unmapped.unmapped_columns(df, chosen, kind), readers.reading_notes(df),
+                                       key=f"left_out_{kind}")
+
+    bad = len(prep.bad_rows)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("Rows read"), ui.num(len(df)))
+    c2.metric(t("Valid rows"), ui.num(len(df) - bad))
+    c3.metric(t("Rows with problems"), ui.num(bad))
+    skip = False
+    if prep.errors:
+        st.warning(t("{n} problem(s) found. Nothing is stored unless you choose to store the valid rows only.",
+                     n=len(prep.errors)))
+        ui.table(ingest.errors_frame(prep.errors, t), key="validation_errors", filename="eevp-problems.csv",
+                 height=260)
+        st.download_button(t("Download the rejected rows"), ui.to_csv_bytes(ingest.rejected_frame(df, prep.errors)),
+                           file_name="eevp-rejected-rows.csv", mime="text/csv")
+        skip = st.checkbox(t("Store the valid rows only ({n} rows)", n=len(df) - bad))
+    acknowledged = ui.validation_findings(prep.findings, bool(prep.errors), key=f"findings_{kind}") and acknowledged
+    return prep, skip, acknowledged
+
+
+def _store(kind: str, upload, raw: bytes, sheet, df: pd.DataFrame, chosen: dict, prep, skip: bool, name: str,
+           template_name: str) -> None:
+    """Store the batch (validated once, in :func:`_check`), save the mapping template, then analyse."""
+    try:
+        with st.status(t("Storing…"), expanded=False) as status:
+            result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,
+                                        skip_invalid=skip, actor=ui.current_user(), prepared=prep)
+            if template_name.strip():
+                mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen,
+                                 actor=ui.current_user())
+            status.update(label=t("Stored"), state="complete")
+        st.success(t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
+                     id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
+                     units=ui.num(result.text_units)))
+    except DuplicateBatchError as exc:
+        st.warning(t(str(exc)))
+    except EevpError as exc:
+        st.error(t(str(exc)))
+    else:
+        if result.text_units:
+            # New text joins the existing themes at once (a full refit stays an admin's choice).
+            ui.run_analysis(refit=False)
+        else:
+            st.cache_data.clear()
+
+
+def new_batch() -> None:
+    kind = st.selectbox(t("What are you uploading?"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]))
+    st.download_button(t("Download a template for this kind (CSV)"),
+                       ui.to_csv_bytes(mp.template_frame(kind)), file_name=f"eevp-template-{kind}.csv",
+                       mime="text/csv")
+
+    read = _read_upload(kind)
+    if read is None:
+        return
+    upload, raw, sheet, df = read
     st.subheader(t("1. Preview"))
     st.caption(t("{rows} rows, {cols} columns", rows=ui.num(len(df)), cols=len(df.columns)))
     st.dataframe(df.head(20), hide_index=True, width="stretch")
@@ -108,63 +172,21 @@ def new_batch() -> None:
     template_name = st.text_input(t("Save this mapping as a template (optional name)"), value="")
 
     st.subheader(t("3. Check"))
-    try:
-        mp.check_mapping(chosen, list(df.columns), kind)
-        prep = ingest.prepare(kind, df, chosen)
-    except EevpError as exc:
-        st.error(t(str(exc)))
+    checked = _check(kind, df, chosen)
+    if checked is None:
         return
-    acknowledged = ui.columns_left_out(unmapped.unmapped_columns(df, chosen, kind), readers.reading_notes(df),
-                                       key=f"left_out_{kind}")
-
-    bad = len(prep.bad_rows)
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("Rows read"), ui.num(len(df)))
-    c2.metric(t("Valid rows"), ui.num(len(df) - bad))
-    c3.metric(t("Rows with problems"), ui.num(bad))
-    skip = False
-    if prep.errors:
-        st.warning(t("{n} problem(s) found. Nothing is stored unless you choose to store the valid rows only.",
-                     n=len(prep.errors)))
-        errors_df = pd.DataFrame(prep.errors, columns=["row", "column", "value", "message"])
-        errors_df["message"] = errors_df["message"].map(t)
-        ui.table(errors_df, key="validation_errors", filename="eevp-problems.csv", height=260)
-        st.download_button(t("Download the rejected rows"), ui.to_csv_bytes(ingest.rejected_frame(df, prep.errors)),
-                           file_name="eevp-rejected-rows.csv", mime="text/csv")
-        skip = st.checkbox(t("Store the valid rows only ({n} rows)", n=len(df) - bad))
-    acknowledged = ui.validation_findings(prep.findings, bool(prep.errors), key=f"findings_{kind}") and acknowledged
-
+    prep, skip, acknowledged = checked
     name = st.text_input(t("Batch name"), value=upload.name)
     if st.button(t("Store"), type="primary", disabled=bool(prep.errors) and not skip or not acknowledged):
-        try:
-            with st.status(t("Storing…"), expanded=False) as status:
-                result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,
-                                            skip_invalid=skip, actor=ui.current_user())
-                if template_name.strip():
-                    mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen,
-                                     actor=ui.current_user())
-                status.update(label=t("Stored"), state="complete")
-            st.success(t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
-                         id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
-                         units=ui.num(result.text_units)))
-        except DuplicateBatchError as exc:
-            st.warning(t(str(exc)))
-        except EevpError as exc:
-            st.error(t(str(exc)))
-        else:
-            if result.text_units:
-                # New text joins the existing themes at once (a full refit stays an admin's choice).
-                ui.run_analysis(refit=False)
-            else:
-                st.cache_data.clear()
+        _store(kind, upload, raw, sheet, df, chosen, prep, skip, name, template_name)
 
 
 def stored_batches() -> None:
-    listing = batches.list_batches(engine)
+    listing = actions.batch_list(lambda k: t(KIND_LABELS[k]) if k in KIND_LABELS else k)
     if listing.empty:
         st.info(t("No batches yet."))
     else:
-        st.dataframe(listing.assign(kind=listing["kind"].map(lambda k: t(KIND_LABELS[k]) if k in KIND_LABELS else k)), hide_index=True,
+        st.dataframe(listing, hide_index=True,
                      width="stretch",
                      column_config={"id": t("Batch"), "kind": t("Kind"), "name": t("Name"), "filename": t("File"),
                                     "created_at": t("Stored at"), "created_by": t("Stored by"),
@@ -175,11 +197,11 @@ def stored_batches() -> None:
             target = c1.selectbox(t("Batch to delete"), listing["id"].tolist())
             confirm = c2.checkbox(t("Yes, delete batch {id} and everything derived from it", id=target))
             if c2.button(t("Delete batch"), disabled=not confirm):
-                batches.delete_batch(engine, int(target), actor=ui.current_user())
+                actions.delete_batch(int(target))
                 st.success(t("Batch {id} deleted.", id=target))
                 st.rerun()
-            if batches.has_demo(engine) and st.button(t("Clear the demo data")):
-                n = batches.clear_demo(engine, actor=ui.current_user())
+            if actions.has_demo() and st.button(t("Clear the demo data")):
+                n = actions.clear_demo()
                 st.success(t("Demo data cleared ({n} batches).", n=n))
                 st.rerun()
 

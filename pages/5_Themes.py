@@ -87,15 +87,11 @@ with tab_who:
              "People who raised each theme; cells with fewer than the comment threshold are hidden.")
 
 with tab_trend:
-    per = "wave" if units["wave"].notna().mean() > 0.5 else "quarter"
-    u = units.assign(quarter=pd.to_datetime(units["date"], errors="coerce").dt.to_period("Q").astype(str))
-    tr = theme_views.theme_trend(u, per, cthr, labels)
-    vis = tr[~tr["suppressed"]]
-    ranked_labels = vis.groupby("label")["people"].sum().sort_values(ascending=False).index.tolist()
+    per, vis, ranked_labels = theme_views.trend_view(units, cthr, labels)
     chosen = st.multiselect(t("Themes"), ranked_labels, default=ranked_labels[:TREND_TOP], key="trend_themes",
                             placeholder=t("Choose options"),
                             help=t("The most raised themes are shown at first; add or remove any."))
-    vis = vis[vis["label"].isin(chosen)]
+    vis = theme_views.with_labels(vis, chosen)
     if len(vis):
         ui.chart(charts.trend(vis, x=per, y="people", color="label", title=t("People raising each theme over time"),
                               color_title=t("Theme")),
@@ -160,8 +156,7 @@ with tab_compare:
     if cmp.empty:
         st.info(t("Each group needs at least {n} people who wrote something.", n=cthr))
     else:
-        cmp = cmp.assign(_gap=(cmp["share_a"].fillna(0) - cmp["share_b"].fillna(0)).abs()).sort_values(
-            "_gap", ascending=False).drop(columns="_gap")  # the largest differences first, page by page
+        cmp = theme_views.by_gap(cmp)  # the largest differences first, page by page
         ui.chart(charts.compare_bars(ui.page_of(cmp, "compare_page"), a_label=fmt(ga), b_label=fmt(gb),
                                      title=t("Themes: group A against B")),
                  "Bars show the share of each group's people who raised the theme.")

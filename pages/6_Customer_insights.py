@@ -1,11 +1,10 @@
 """Customer insights: what staff and leavers say about customers, on the journey, systemic or local."""
 
-import pandas as pd
 import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import customers, summaries, voice
+from eevp.analytics import customers, summaries, theme_views, voice
 from webui import review
 
 t = ui.t
@@ -112,14 +111,12 @@ with tab_map:
              "A theme spread across many departments is systemic; one concentrated in one column is local.")
 
 with tab_trend:
-    src = customers.theme_by(units.assign(source=units["kind"]), ranked, "source", settings.min_comment_group)
+    src = customers.theme_by(units, ranked, "source", settings.min_comment_group)
     ui.chart(charts.heatmap(src, x="source", y="label", value="people", title=t("Where it comes from"),
                             suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
                             scheme="blues"),
              "Survey comments, exit interviews and focus groups.")
-    trend = pd.DataFrame([{"label": r.label, "period": p, "people": v} for r in ranked.itertuples()
-                          for p, v in r.trend.items()])
-    trend = trend[trend["people"] >= settings.min_comment_group] if len(trend) else trend
+    trend = theme_views.ranked_trend(ranked, settings.min_comment_group)
     if len(trend):
         ui.chart(charts.trend(trend, x="period", y="people", color="label", title=t("People raising each theme")),
                  "Periods with fewer than the comment threshold are left out.")
@@ -164,8 +161,7 @@ with tab_brief:
         md += "\n" + voice.brief_markdown(subjects, settings, theme_quotes, said, lang=ui.lang())
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
                        "text/markdown")
-    table = ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(
-        stages=ranked["stages"].map(str), sources=ranked["sources"].map(str))
+    table = theme_views.ranked_csv_table(ranked)
     st.download_button(t("Download the themes (CSV)"), ui.to_csv_bytes(table), "eevp-customer-themes.csv", "text/csv")
     with st.container(border=True):
         st.markdown(md)

@@ -1,25 +1,21 @@
 """Admin: accounts, the audit log, erasure of one respondent, a full refit, backup and settings."""
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 import webui as ui
 from eevp.errors import EevpError
-from eevp.store import audit, auth, lifecycle
+from webui import actions
 
 t = ui.t
 ui.page("Administration", "🛠️", "users")
 settings = ui.get_settings()
-engine = ui.get_engine()
 me = ui.current_user()
 
 tab_users, tab_audit, tab_erase, tab_models, tab_settings = st.tabs(
     [t("Accounts"), t("Audit log"), t("Erase a respondent"), t("Themes and backup"), t("Settings")])
 
 with tab_users:
-    users = auth.list_users(settings, me)
+    users = actions.list_accounts()
     st.dataframe([{**u, "role": ui.role_name(u["role"])} for u in users], hide_index=True, width="stretch",
                  column_config={"username": t("Username"), "role": t("Role"), "departments": t("Departments")})
     st.caption(t("Administrator: everything · HR analyst: dashboards and upload · CX lead: themes and customer "
@@ -28,14 +24,13 @@ with tab_users:
         st.markdown("**" + t("Add or update an account") + "**")
         c1, c2, c3 = st.columns(3)
         name = c1.text_input(t("Username"))
-        role = c2.selectbox(t("Role"), list(auth.ROLES), format_func=ui.role_name)
+        role = c2.selectbox(t("Role"), list(actions.ROLES), format_func=ui.role_name)
         password = c3.text_input(t("Password (at least 10 characters)"), type="password")
         departments = st.text_input(t("Viewer: limit to departments (comma-separated, optional)"))
         if st.form_submit_button(t("Save account"), type="primary"):
             try:
                 deps = tuple(d.strip() for d in departments.split(",") if d.strip())
-                auth.add_user(settings, me, name, password, role, deps)
-                audit.record(engine, me.username, "user_saved", f"{name.strip()} ({role})")
+                actions.save_account(name, password, role, deps)
                 st.success(t("Account {name} saved.", name=name.strip()))
             except EevpError as exc:
                 st.error(t(str(exc)))
@@ -44,12 +39,11 @@ with tab_users:
         c1, c2 = st.columns([2, 1])
         gone = c1.selectbox(t("Remove an account"), others)
         if c2.button(t("Remove"), key="remove_user"):
-            auth.remove_user(settings, me, gone)
-            audit.record(engine, me.username, "user_removed", gone)
+            actions.remove_account(gone)
             st.rerun()
 
 with tab_audit:
-    log = audit.read_log(engine, me)
+    log = actions.audit_log()
     if log.empty:
         st.info(t("Nothing recorded yet."))
     else:
@@ -65,7 +59,7 @@ with tab_erase:
     confirm = st.checkbox(t("I understand that this cannot be undone"))
     if st.button(t("Erase"), disabled=not (rid.strip() and confirm), type="primary"):
         try:
-            counts = lifecycle.erase_respondent(engine, settings, me, rid.strip())
+            counts = actions.erase_respondent(rid.strip())
             st.success(t("Erased {n} rows.", n=sum(counts.values())))
             st.cache_data.clear()
         except EevpError as exc:
@@ -82,10 +76,7 @@ with tab_models:
     st.caption(t("A complete copy of the database as one ZIP file (`JSON Lines` per table); restore it with "
                  "`python -m eevp restore FILE`."))
     if st.button(t("Prepare a backup")):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "eevp-backup.zip"
-            lifecycle.backup(engine, path, me)
-            st.session_state["backup_bytes"] = path.read_bytes()
+        st.session_state["backup_bytes"] = actions.backup_bytes()
     if st.session_state.get("backup_bytes"):
         st.download_button(t("Download the backup"), st.session_state["backup_bytes"], file_name="eevp-backup.zip",
                            mime="application/zip")

@@ -59,7 +59,7 @@ OPTION_WIDGETS = {"selectbox": 1, "radio": 1, "multiselect": 1, "segmented_contr
 ERRORS = {"EevpError", "InputError", "ValidationFailed", "DuplicateBatchError", "NotFoundError",
           "TooFewUnitsError", "AccessDenied"}
 #: Modules whose messages are for the command line only (English by design).
-CLI_ONLY = {"eevp/cli.py", "eevp/__main__.py"}
+CLI_ONLY = {"eevp/cli.py", "eevp/commands.py", "eevp/__main__.py"}
 
 #: Tokens that read the same in every language; a text made only of these (plus digits, punctuation
 #: and placeholders) may keep its English form in a translation.
@@ -112,8 +112,6 @@ CONTAINERS = (
     Container("pages/6_Customer_insights.py", "BADGE", _item(1)),  # t(word)
     Container("eevp/analytics/customers.py", "STAGES", _all),               # format_func=t, t(r.main_stage)
     Container("eevp/store/queries.py", "SEGMENTS", _all, _capitalised),  # t(seg), t(name.capitalize())
-    Container("eevp/analytics/maturity.py", "ANSWERS"),                     # t(maturity.ANSWERS[v])
-    Container("eevp/analytics/maturity.py", "LEVEL_NAMES"),                 # t(maturity.LEVEL_NAMES[v])
     Container("eevp/analytics/maturity.py", "HISTORY_COLUMNS"),             # {k: t(v) ...}
     Container("eevp/intake/schemas.py", "_MESSAGES"),                    # validation problems (see MESSAGE_FILES)
     Container("eevp/intake/unmapped.py", "REASONS"),                     # why a column is not mapped
@@ -141,8 +139,6 @@ def _field_label(name: str) -> str:
 
 
 CALL_ARGS = (
-    CallArgs("eevp/analytics/maturity.py", "Question", ("text", "yes_means")),
-    CallArgs("eevp/analytics/maturity.py", "Dimension", ("name", "description", "levels")),
     CallArgs("eevp/analytics/maturity.py", "Fact", ("label",)),              # t(f.label, **f.params)
     CallArgs("eevp/analytics/maturity.py", "_people", ("label",)),
     CallArgs("eevp/intake/mapping.py", "_f", ("description",)),           # help=t(spec.description)
@@ -200,11 +196,14 @@ KNOWN_DYNAMIC = {
     ("pages/6_Customer_insights.py", "r.stage"): "journey stages (eevp.analytics.customers.STAGES)",
     ("eevp/analytics/voice.py", "text"): "brief_markdown's own t(): the literals it is called with are collected",
     ("eevp/analytics/voice.py", "rule_text"): "METHODS: VoiceRule.explain_parts",
-    ("pages/7_CX_maturity.py", "d.name"): "CALL_ARGS: Dimension",
-    ("pages/7_CX_maturity.py", "d.description"): "CALL_ARGS: Dimension",
-    ("pages/7_CX_maturity.py", "text"): "CALL_ARGS: Dimension levels",
-    ("pages/7_CX_maturity.py", "q.text"): "CALL_ARGS: Question",
-    ("pages/7_CX_maturity.py", "q.yes_means"): "CALL_ARGS: Question",
+    ("pages/7_CX_maturity.py", "d.name"): "MATURITY_DATA (the checklist file)",
+    ("pages/7_CX_maturity.py", "d.description"): "MATURITY_DATA (the checklist file)",
+    ("pages/7_CX_maturity.py", "text"): "MATURITY_DATA (the checklist file)",
+    ("pages/7_CX_maturity.py", "q.text"): "MATURITY_DATA (the checklist file)",
+    ("pages/7_CX_maturity.py", "q.yes_means"): "MATURITY_DATA (the checklist file)",
+    ("pages/7_CX_maturity.py", "maturity.ANSWERS[v]"): "MATURITY_DATA (the checklist file)",
+    ("pages/7_CX_maturity.py", "maturity.LEVEL_NAMES[v]"): "MATURITY_DATA (the checklist file)",
+    ("pages/7_CX_maturity.py", "maturity.LEVEL_NAMES[i]"): "MATURITY_DATA (the checklist file)",
     ("pages/7_CX_maturity.py", "f.label"): "CALL_ARGS: Fact, _people",
 }
 
@@ -791,6 +790,22 @@ def scan_progress(root: Path, found: Found) -> None:
                 found.add(text, f"{rel}:{node.lineno}")
 
 
+#: The maturity checklist and model, as data: every text in it is shown through ``t()``.
+MATURITY_DATA = "eevp/resources/maturity/checklist.json"
+
+
+def scan_maturity_data(root: Path, found: Found) -> None:
+    path = root / MATURITY_DATA
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    texts = [*data["answers"].values(), *data["level_names"].values()]
+    texts += [q[k] for q in data["checklist"] for k in ("text", "yes_means")]
+    texts += [x for d in data["dimensions"] for x in (d["name"], d["description"], *d["levels"])]
+    for text in texts:
+        found.add(text, MATURITY_DATA)
+
+
 def collect(root: Path = ROOT) -> Found:
     """Every interface string (with where it comes from) and the non-literal ``t()`` calls."""
     found = Found()
@@ -801,6 +816,7 @@ def collect(root: Path = ROOT) -> Found:
     scan_errors(root, found)
     scan_messages(root, found)
     scan_progress(root, found)
+    scan_maturity_data(root, found)
     for text, why in EXTRA.items():
         found.add(text, why)
     return found

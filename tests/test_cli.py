@@ -331,3 +331,12 @@ def test_user_without_a_terminal_reads_the_password_from_stdin_or_a_file(tmp_pat
     s = settings.__class__(data_dir=tmp_path, database_url=settings.database_url)
     assert authenticate(s, "hr-anna", "s3cret-Passw0rd!").role == "hr"
     assert authenticate(s, "cx-bob", "an0ther-Passw0rd!").role == "cx"
+
+
+def test_help_loads_no_command_and_nothing_heavy():
+    """``python -m eevp --help`` parses only: the commands (pandas, SQLAlchemy, the models) load after."""
+    code = ("import sys\nfrom eevp.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'sqlalchemy', 'sklearn', 'eevp.commands') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -345,3 +345,31 @@ def test_a_year_alone_is_the_wave_not_the_first_of_january():
     assert prep.frame["wave_date"].tolist()[:2] == [None, None]
     only_years = prepare("survey", df.iloc[:2], {"wave": "wave", "enps": "enps"})
     assert only_years.frame["wave"].tolist() == ["2012", "2013"]
+
+
+def _notes_frame(second: str) -> pd.DataFrame:
+    return pd.DataFrame({"session_date": ["2026-02-10", "2026-02-11"], "role": ["Agents", "Couriers"],
+                         "notes": ["Customers wait too long on the hotline", second]})
+
+
+NOTES_MAP = {"session_date": "session_date", "role": "role", "notes": "notes"}
+
+
+def test_ingest_takes_the_validation_the_page_already_made(engine, settings, monkeypatch):
+    df = _notes_frame("Routes change every day")
+    prepared = prepare("focus", df, NOTES_MAP)
+    calls = []
+    monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a: calls.append(a) or prepare(*a))
+    res = ingest_frame(engine, settings, "focus", df, dict(NOTES_MAP), actor=CLI_USER, prepared=prepared)
+    assert res.text_units == 2 and calls == []  # validated once, by the caller
+
+
+@pytest.mark.parametrize("change", ["value", "kind_mapping"])
+def test_a_validation_of_something_else_is_not_trusted(engine, settings, monkeypatch, change):
+    prepared = prepare("focus", _notes_frame("Routes change every day"), NOTES_MAP)
+    df = _notes_frame("Routes change every day" if change == "kind_mapping" else "A different note")
+    mapping = {"session_date": "session_date", "notes": "notes"} if change == "kind_mapping" else dict(NOTES_MAP)
+    calls = []
+    monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a: calls.append(a) or prepare(*a))
+    ingest_frame(engine, settings, "focus", df, mapping, actor=CLI_USER, prepared=prepared)
+    assert len(calls) == 1  # validated again: what was stored was what ingest itself checked

@@ -89,3 +89,28 @@ def test_detect_languages_keeps_order_and_length():
 def test_name_language_names_the_other_latin_languages(text, expected):
     assert name_language(text) == expected
     assert detect_language(text) == (expected if expected in ("en", "ru", "uk") else "other")
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Short Ukrainian without і/ї/є/ґ: the letter rules called these Russian ("нас" is written by both).
+    ("Добрий день, Людмила.", "uk"),
+    ("Ваша думка важлива для нас.", "uk"),
+    # Retweets: the handle and "RT" are not words of the text (the letter count called some English).
+    ("RT @sber_help: Сбербанк опять не работает", "ru"),
+    ("RT @mts_ru: спасибо, все хорошо http://t.co/abc123 #mts", "ru"),
+    # Short Russian both languages could write stays Russian; a Russian-only word decides.
+    ("Не знаю", "ru"),
+    ("Нет. В отделе нет перспектив.", "ru"),
+    ("Дзякуй, усё добра, праца цікавая", "be"),
+    ("il y a des hauts et des bas mais c'est correct", "fr"),
+    ("Poor", "en"),
+    ("Meh", "en"),
+    ("Management are a bit distant", "en"),
+])
+def test_the_cases_the_letter_rules_got_wrong(text, expected):
+    assert name_language(text) == expected
+
+
+def test_a_named_language_outside_the_three_is_other_for_detect_language():
+    assert detect_language("Дзякуй, усё добра, праца цікавая") == "other"
+    assert detect_language("il y a des hauts et des bas mais c'est correct") == "other"

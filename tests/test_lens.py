@@ -148,3 +148,16 @@ def test_the_shipped_class_head_is_what_the_training_script_makes():
     fresh = tm.fit_lens(x, df["cls"], xa, aux, config)
     probe = x[:300]
     assert (np.array(fresh.predict(probe)) == np.array(shipped.predict(probe))).mean() >= 0.99
+
+
+def test_a_text_in_another_language_gets_no_english_cues_and_no_lexicon_sentiment():
+    english = "The customers wait for hours on the hotline and the delivery is late"
+    french = "Les clients attendent des heures au téléphone et la livraison est en retard"
+    cues = lens.rule_features([english, french, french], ["en", "fr", "other"])
+    assert cues[0].sum() > 0  # the English lexicon finds customers and a process in English
+    assert not cues[1:].any()  # no lexicon of ours reads French: a row of zeros, not English rules
+    tags = rule_tags([english, french], ["en", "fr"], sentiment=lambda t, l: ["negative"] * len(t))
+    assert tags["about_customers"].tolist() == [True, False]
+    assert tags["stage"].iloc[1] is None and tags["language"].tolist() == ["en", "fr"]
+    # "excellent" is an English lexicon word; in a French text it is not read as one.
+    assert lens.lexicon_sentiment(["Le service est excellent"] * 2, ["en", "fr"]) == ["positive", "neutral"]

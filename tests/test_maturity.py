@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from tests.conftest import give_account
+from eevp import i18n
 from eevp.store import db
 from eevp.analytics import maturity
 from eevp.store.auth import User
@@ -106,6 +108,17 @@ def test_checklist_and_model_are_complete():
     assert [d.key for d in maturity.DIMENSIONS] == list(LEVELS)
     assert all(len(d.levels) == 5 and all(d.levels) for d in maturity.DIMENSIONS)
     assert {q.dimension for q in maturity.CHECKLIST} == set(LEVELS)
+
+
+def test_checklist_is_read_from_its_data_file_with_every_text_translated():
+    data = json.loads(maturity.CHECKLIST_PATH.read_text(encoding="utf-8"))
+    assert [q["text"] for q in data["checklist"]] == [q.text for q in maturity.CHECKLIST]
+    assert [d["levels"] for d in data["dimensions"]] == [list(d.levels) for d in maturity.DIMENSIONS]
+    texts = [*maturity.ANSWERS.values(), *maturity.LEVEL_NAMES.values()]
+    texts += [x for q in maturity.CHECKLIST for x in (q.text, q.yes_means)]
+    texts += [x for d in maturity.DIMENSIONS for x in (d.name, d.description, *d.levels)]
+    for lang in ("ru", "uk"):
+        assert [x for x in texts if i18n._catalog(lang).get(x) is None] == [], lang
 
 
 def test_package_does_not_import_streamlit():

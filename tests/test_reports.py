@@ -65,3 +65,13 @@ def test_an_empty_selection_gives_no_groups_with_the_columns_callers_read():
     items = pd.DataFrame({"item": pd.Series(dtype=object), "min": pd.Series(dtype=float), "max": pd.Series(dtype=float)})
     table = segment_summary(wide, items, "role", 5)
     assert table.empty and {"group", "n", "suppressed"} <= set(table.columns)
+
+
+def test_trend_long_has_one_row_per_shown_wave_and_measure_named_as_asked():
+    trend = pd.DataFrame({"wave": ["W1", "W2", "W3"], "enps": [10.0, np.nan, -5.0], "engagement": [0.5, np.nan, 0.75],
+                          "suppressed": [False, True, False]})
+    long = reports.trend_long(trend, {"enps": "eNPS", "engagement_pct": "Engagement, %"})
+    assert long.to_dict("records") == [
+        {"wave": "W1", "measure": "eNPS", "value": 10.0}, {"wave": "W3", "measure": "eNPS", "value": -5.0},
+        {"wave": "W1", "measure": "Engagement, %", "value": 50.0},
+        {"wave": "W3", "measure": "Engagement, %", "value": 75.0}]

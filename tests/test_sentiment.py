@@ -7,7 +7,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from eevp.text.sentiment import classify_sentiment, guess_language, label_for, sentiment_scores
+from eevp.text.sentiment import classify_sentiment, label_for, sentiment_scores
 
 EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
 
@@ -61,10 +61,14 @@ def test_scores_are_bounded_float32_and_empty_is_zero():
     assert scores[2] == 0 and scores[3] == 0
 
 
-def test_language_guess_and_explicit_languages():
-    assert [guess_language(t) for t in ["hello", "привет", "привіт", "ґанок"]] == ["en", "ru", "uk", "uk"]
-    # An unknown language code falls back to guessing.
-    assert classify_sentiment(["Это отлично"], ["xx"]) == ["positive"]
+def test_languages_detected_where_not_given_and_other_languages_left_neutral():
+    # No language (or an empty one): detected by eevp.text.language.
+    assert classify_sentiment(["Это отлично", "Це чудово"], [None, ""]) == ["positive", "positive"]
+    # Another language, given or detected, has no lexicon here: no score rather than English rules.
+    assert classify_sentiment(["Это отлично"], ["fr"]) == ["neutral"]
+    french = "Le salaire est excellent et l'équipe est super, j'adore travailler ici"
+    assert classify_sentiment([french]) == ["neutral"]
+    assert classify_sentiment([french], ["en"]) == ["positive"]  # the English lexicon would read "excellent"
     with pytest.raises(ValueError):
         sentiment_scores(["a", "b"], ["en"])
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eevp.analytics.theme_views import compare_groups, exit_units, theme_cross, theme_overview, with_person
+from eevp.analytics.theme_views import (by_gap, compare_groups, exit_units, ranked_trend, theme_cross, theme_overview,
+                                        trend_view, with_labels, with_person)
 
 
 def _units(rows):
@@ -112,3 +113,21 @@ def test_trim_drops_rows_and_columns_with_nothing_shown():
     assert sorted(set(out["label"])) == ["a", "c"]
     assert sorted(set(out["role"])) == ["x", "z"]
     assert trim(cross, "role", top=1)["label"].unique().tolist() == ["c"]
+
+
+def test_trend_view_picks_quarters_when_few_units_have_a_wave_and_ranks_by_people():
+    rows = [(f"p{i}", 0, None, "2026-01-15") for i in range(12)] + [(f"q{i}", 1, None, "2026-04-15") for i in range(15)]
+    rows += [(f"r{i}", 1, "W1", "2026-04-20") for i in range(2)]  # 2 of 29 units have a wave: quarters
+    units = pd.DataFrame(rows, columns=["person", "theme_id", "wave", "date"]).assign(kind="survey")
+    per, shown, ranked = trend_view(units, 10, pd.Series({0: "Pay", 1: "Hotline"}))
+    assert per == "quarter"
+    assert ranked == ["Hotline", "Pay"]  # 17 people against 12
+    assert set(shown["quarter"]) == {"2026Q1", "2026Q2"} and not shown["suppressed"].any()
+    assert with_labels(shown, ["Pay"])["label"].tolist() == ["Pay"]
+
+
+def test_by_gap_puts_the_largest_difference_first_and_ranked_trend_drops_small_periods():
+    cmp = pd.DataFrame({"label": ["a", "b", "c"], "share_a": [0.1, 0.5, None], "share_b": [0.2, 0.1, 0.3]})
+    assert by_gap(cmp)["label"].tolist() == ["b", "c", "a"]
+    ranked = pd.DataFrame({"label": ["Hotline"], "trend": [{"2026Q1": 4, "2026Q2": 12}]})
+    assert ranked_trend(ranked, 10).to_dict("records") == [{"label": "Hotline", "period": "2026Q2", "people": 12}]

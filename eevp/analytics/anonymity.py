@@ -238,21 +238,32 @@ def suppress(
     """
     threshold = check_threshold(threshold)
     group_cols = list(group_cols or [])
-    missing = [c for c in [n_col, *group_cols, *(value_cols or [])] if c not in table.columns]
-    if missing:
-        raise ValueError(f"suppress(): column(s) {missing} not in the table (has {list(table.columns)}).")
+    _require_columns(table, [n_col, *group_cols, *(value_cols or [])])
     out = table.copy()
-    n = pd.to_numeric(out[n_col], errors="coerce").to_numpy(dtype=float)
-    mask = _primary(n, threshold)
-    if hide is not None:
-        mask |= np.asarray(hide, dtype=bool)
-    if complementary and len(out):
-        mask = _complement_partitions(out, n, mask, group_cols[:-1], threshold, pooled)
+    mask = _suppression_mask(out, n_col, threshold, group_cols, hide, complementary, pooled)
     if value_cols is None:
         value_cols = [c for c in out.columns if c not in {*group_cols, n_col, "suppressed"}]
     _blank(out, [n_col, *value_cols], mask)
     out["suppressed"] = mask
     return out
+
+
+def _require_columns(table: pd.DataFrame, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"suppress(): column(s) {missing} not in the table (has {list(table.columns)}).")
+
+
+def _suppression_mask(table: pd.DataFrame, n_col: str, threshold: int, group_cols: list[str], hide,
+                      complementary: bool, pooled: bool) -> np.ndarray:
+    """Rules 1 and 2 of :func:`suppress`: the rows to hide."""
+    n = pd.to_numeric(table[n_col], errors="coerce").to_numpy(dtype=float)
+    mask = _primary(n, threshold)
+    if hide is not None:
+        mask |= np.asarray(hide, dtype=bool)
+    if complementary and len(table):
+        mask = _complement_partitions(table, n, mask, group_cols[:-1], threshold, pooled)
+    return mask
 
 
 def _complement_partitions(

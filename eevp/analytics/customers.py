@@ -433,8 +433,10 @@ def theme_stage_matrix(units: pd.DataFrame, ranked: pd.DataFrame, threshold: int
 
 
 def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold: int) -> pd.DataFrame:
-    """Theme × segment (role, department, kind): people per cell, with matrix suppression."""
-
+    """Theme × segment (role, department, or ``source``: the kind of source): people per cell, with
+    matrix suppression."""
+    if segment == "source" and "source" not in units:
+        units = units.assign(source=units["kind"])
     u = units[units["theme_id"].isin(ranked["theme_id"])]
     return theme_cross(u, segment, threshold, ranked.set_index("theme_id")["label"])
 

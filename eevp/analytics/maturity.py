@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -87,77 +89,21 @@ class Fact:
     params: dict = field(default_factory=dict)
 
 
-ANSWERS = {0: "No", 1: "Partly", 2: "Yes"}
-LEVEL_NAMES = {1: "Initial", 2: "Developing", 3: "Defined", 4: "Managed", 5: "Leading"}
+#: The checklist and the maturity model, as data (English; Russian and Ukrainian in the i18n files).
+CHECKLIST_PATH = Path(__file__).resolve().parents[1] / "resources" / "maturity" / "checklist.json"
 
-CHECKLIST: tuple[Question, ...] = (
-    Question("strategy", "Do we have a CX strategy with KPIs that leaders review?",
-             "A written CX strategy with a few KPIs (e.g. NPS, churn, complaints) reviewed by leadership.",
-             "ownership"),
-    Question("customers", "Do we know our customers and what they go through?",
-             "Segments and journey maps based on research, customer data and what staff hear.",
-             "customer_knowledge"),
-    Question("staff", "Are staff involved in improving the customer experience?",
-             "Employees know their part in CX, are asked what customers tell them, and see action taken.",
-             "people"),
-    Question("voice", "Do we listen to the voice of the customer and act on it?",
-             "Feedback is collected at each stage, analysed by theme and closed with the customer.",
-             "voice"),
-    Question("technology", "Does technology support CX work?",
-             "Customer data and feedback sit in shared systems and are analysed with tools, not by hand.",
-             "technology"),
-    Question("management", "Is CX managed regularly?",
-             "A fixed cycle of measuring, reviewing and improving, with owners and deadlines.",
-             "management"),
-)
 
-DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("ownership", "Ownership", "Who owns the customer experience and how it is governed.", (
-        "No one owns CX; customer issues are handled case by case.",
-        "Someone cares about CX, without a mandate, goals or budget.",
-        "A named owner has CX goals and KPIs agreed with leadership.",
-        "Leaders review CX KPIs regularly; every department has CX goals.",
-        "CX is part of the strategy; leadership decisions and rewards take it into account.",
-    )),
-    Dimension("customer_knowledge", "Customer knowledge and journey maps",
-              "How well the company knows its customers and the journey they take.", (
-                  "No shared view of customers; knowledge sits with individuals.",
-                  "Basic segments exist; journeys are described informally.",
-                  "Journey maps exist for the main segments, built with customer and staff input.",
-                  "Journey maps are kept up to date and used to set priorities.",
-                  "Journey maps are living tools, linked to data and owned across functions.",
-              )),
-    Dimension("people", "People and HR–CX sync",
-              "Whether people practice supports CX across the lifecycle, from hiring to exit.", (
-                  "HR and CX work apart; customer focus plays no part in people processes.",
-                  "Customer focus appears in some job profiles or training, unevenly.",
-                  "Hiring, onboarding and training cover customer skills; exit interviews ask about customers.",
-                  "Reviews, rewards and engagement surveys include CX; HR and CX share findings each cycle.",
-                  "Employee and customer experience are managed together, from hiring to exit.",
-              )),
-    Dimension("voice", "Voice of the customer",
-              "How feedback from customers, and what staff hear from them, is collected and acted on.", (
-                  "Feedback arrives by chance; complaints are handled one by one.",
-                  "Surveys or complaint logs exist, but results are rarely analysed.",
-                  "Customer and staff feedback is collected regularly and analysed by theme.",
-                  "Insights reach the owners of the problems; actions are tracked to closure.",
-                  "The loop is closed at every stage; customer and staff insight are combined.",
-              )),
-    Dimension("technology", "Technology", "Whether systems support CX work.", (
-        "Spreadsheets and e-mail; customer data is scattered.",
-        "A CRM or feedback tool exists and some teams use it.",
-        "Core systems share customer data; feedback is analysed with tools.",
-        "Integrated data and text analytics give timely insight to the teams that need it.",
-        "Systems anticipate needs and trigger action on customer signals as they arrive.",
-    )),
-    Dimension("management", "CX management", "Whether CX is managed as a regular cycle.", (
-        "CX work happens as one-off projects.",
-        "Some measures are tracked, without a fixed rhythm.",
-        "A regular cycle of measure, review and act, on a set calendar.",
-        "The cycle is tied to planning and budgets; results go to leadership.",
-        "Continuous improvement is routine, and the cycle itself is reviewed.",
-    )),
-)
+@lru_cache(maxsize=1)
+def _checklist_data() -> dict:
+    """The checklist file, read once."""
+    return json.loads(CHECKLIST_PATH.read_text(encoding="utf-8"))
+
+
+ANSWERS: dict[int, str] = {int(k): v for k, v in _checklist_data()["answers"].items()}
+LEVEL_NAMES: dict[int, str] = {int(k): v for k, v in _checklist_data()["level_names"].items()}
+CHECKLIST: tuple[Question, ...] = tuple(Question(**q) for q in _checklist_data()["checklist"])
+DIMENSIONS: tuple[Dimension, ...] = tuple(Dimension(d["key"], d["name"], d["description"], tuple(d["levels"]))
+                                          for d in _checklist_data()["dimensions"])
 
 _QUESTION_KEYS = tuple(q.key for q in CHECKLIST)
 _DIMENSION_KEYS = tuple(d.key for d in DIMENSIONS)
@@ -430,86 +376,123 @@ def evidence(engine: Engine, settings: Settings, as_of: date | None = None, revi
         Dimension key → list of :class:`Fact`, in the order of :data:`DIMENSIONS`.
     """
     threshold = settings.min_comment_group
-    q_start, q_end, q_label = last_quarter(as_of or date.today())
     units = customers.customer_units(engine)
     ranked = customers.rank_themes(units, customers.theme_labels(engine), threshold,
                                    rule or customers.SystemicRule())
-    sources = _source_counts(engine)
-    store = _store_facts(engine)
-    review = customers.review_stats(engine)
-    waves = wave_order(engine)
-    tagged = int(sources["tagged"].sum())
+    d = _EvidenceData(units, ranked, _source_counts(engine), _store_facts(engine), customers.review_stats(engine),
+                      wave_order(engine), threshold, last_quarter(as_of or date.today()), review_share)
+    return {"ownership": _ownership(d), "customer_knowledge": _customer_knowledge(d), "people": _people_facts(d),
+            "voice": _voice(d), "technology": _technology(d), "management": _management(d)}
 
-    exits = units[units["kind"] == "exit"]
+
+@dataclass(frozen=True)
+class _EvidenceData:
+    """What :func:`evidence` reads once and each dimension's facts are made from."""
+
+    units: pd.DataFrame  # customer statements
+    ranked: pd.DataFrame  # customer themes
+    sources: pd.DataFrame
+    store: dict
+    review: dict
+    waves: list
+    threshold: int
+    quarter: tuple  # (start, end, label)
+    review_share: float
+
+    @property
+    def tagged(self) -> int:
+        return int(self.sources["tagged"].sum())
+
+    def themes_fact(self) -> Fact:
+        return Fact("customer_themes", "Customer themes (raised by {n} or more people)", len(self.ranked),
+                    params={"n": self.threshold})
+
+
+def _ownership(d: _EvidenceData) -> list[Fact]:
+    return [
+        Fact("reviewed", "Tagged statements reviewed by a CX lead", int(d.review["reviewed"])),
+        Fact("reviewers", "People who have reviewed tags", int(d.store["reviewers"])),
+        Fact("latest_review", "Latest review", _as_date(d.store["latest_review"]), "date"),
+        Fact("edited_labels", "Customer theme labels edited by a person", int(d.store["edited_labels"] or 0)),
+    ]
+
+
+def _customer_knowledge(d: _EvidenceData) -> list[Fact]:
+    units = d.units
+    return [
+        Fact("customer_statements", "Statements about customers", len(units)),
+        Fact("staged_share", "Share of customer statements placed on a journey stage",
+             _share(int(units["stage"].notna().sum()), len(units)), "share"),
+        Fact("stages_covered", "Journey stages with customer statements (of {n})",
+             int(units["stage"].nunique()), params={"n": len(customers.STAGES)}),
+        d.themes_fact(),
+    ]
+
+
+def _people_facts(d: _EvidenceData) -> list[Fact]:
+    q_start, q_end, q_label = d.quarter
+    exits = d.units[d.units["kind"] == "exit"]
     exit_dates = pd.to_datetime(exits["date"], errors="coerce").dt.date
     in_quarter = exits[(exit_dates >= q_start) & (exit_dates <= q_end)]
-    leavers_total = int(store["leavers"])
+    leavers_total = int(d.store["leavers"])
     leavers_customers = int(exits["person"].nunique())
-    leavers_shown = not (0 < leavers_total < threshold)
-    staged = int(units["stage"].notna().sum())
+    leavers_shown = not (0 < leavers_total < d.threshold)
+    return [
+        Fact("exit_statements_quarter", "Customer statements from exit interviews in {quarter}",
+             len(in_quarter), params={"quarter": q_label}),
+        Fact("exit_statements_total", "Customer statements from exit interviews, all time", len(exits)),
+        _people("leavers", "Leavers with an exit interview stored", leavers_total, d.threshold),
+        _people("leavers_customers", "Leavers who spoke about customers", leavers_customers, d.threshold,
+                within=leavers_total if leavers_shown else None),
+        _people("leavers_customers_quarter", "Leavers who spoke about customers in {quarter}",
+                int(in_quarter["person"].nunique()), d.threshold, within=leavers_customers, quarter=q_label),
+        Fact("customer_share_survey", "Share of survey comments about customers",
+             _share_of(d.sources, "survey"), "share"),
+        Fact("customer_share_exit", "Share of exit-interview statements about customers",
+             _share_of(d.sources, "exit"), "share"),
+        Fact("customer_share_focus", "Share of focus-group statements about customers",
+             _share_of(d.sources, "focus"), "share"),
+    ]
 
-    return {
-        "ownership": [
-            Fact("reviewed", "Tagged statements reviewed by a CX lead", int(review["reviewed"])),
-            Fact("reviewers", "People who have reviewed tags", int(store["reviewers"])),
-            Fact("latest_review", "Latest review", _as_date(store["latest_review"]), "date"),
-            Fact("edited_labels", "Customer theme labels edited by a person", int(store["edited_labels"] or 0)),
-        ],
-        "customer_knowledge": [
-            Fact("customer_statements", "Statements about customers", len(units)),
-            Fact("staged_share", "Share of customer statements placed on a journey stage",
-                 _share(staged, len(units)), "share"),
-            Fact("stages_covered", "Journey stages with customer statements (of {n})",
-                 int(units["stage"].nunique()), params={"n": len(customers.STAGES)}),
-            Fact("customer_themes", "Customer themes (raised by {n} or more people)", len(ranked),
-                 params={"n": threshold}),
-        ],
-        "people": [
-            Fact("exit_statements_quarter", "Customer statements from exit interviews in {quarter}",
-                 len(in_quarter), params={"quarter": q_label}),
-            Fact("exit_statements_total", "Customer statements from exit interviews, all time", len(exits)),
-            _people("leavers", "Leavers with an exit interview stored", leavers_total, threshold),
-            _people("leavers_customers", "Leavers who spoke about customers", leavers_customers, threshold,
-                    within=leavers_total if leavers_shown else None),
-            _people("leavers_customers_quarter", "Leavers who spoke about customers in {quarter}",
-                    int(in_quarter["person"].nunique()), threshold, within=leavers_customers, quarter=q_label),
-            Fact("customer_share_survey", "Share of survey comments about customers",
-                 _share_of(sources, "survey"), "share"),
-            Fact("customer_share_exit", "Share of exit-interview statements about customers",
-                 _share_of(sources, "exit"), "share"),
-            Fact("customer_share_focus", "Share of focus-group statements about customers",
-                 _share_of(sources, "focus"), "share"),
-        ],
-        "voice": [
-            Fact("customer_themes", "Customer themes (raised by {n} or more people)", len(ranked),
-                 params={"n": threshold}),
-            Fact("systemic_themes", "Of these, systemic (across the company)",
-                 int((ranked["systemic"] == "systemic").sum()) if len(ranked) else 0),
-            Fact("new_themes", "Of these, new since the last batch", int(ranked["new"].sum()) if len(ranked) else 0),
-            Fact("incidents", "Concrete incidents customers met (statements)", int(units["incident"].sum())),
-            Fact("negative_share", "Share of customer statements that are negative",
-                 _share(int((units["sentiment"] == "negative").sum()), len(units)), "share"),
-        ],
-        "technology": [
-            Fact("tagged_share", "Share of staff statements tagged automatically",
-                 _share(tagged, int(sources["units"].sum())), "share"),
-            Fact("review_sample", "Review sample ({share} of tagged statements)",
-                 max(1, round(tagged * review_share)) if tagged else 0, params={"share": f"{review_share:.0%}"}),
-            Fact("reviewed", "Statements reviewed", int(review["reviewed"])),
-            Fact("precision", "Measured precision of the customer tag on your data", review["precision"], "share"),
-            Fact("model_built", "Customer themes last built", _as_date(store["model_built"]), "date"),
-        ],
-        "management": [
-            Fact("survey_waves", "Survey waves", int(store["waves"])),
-            Fact("latest_wave", "Latest survey wave", waves[-1] if waves else None, "text"),
-            Fact("latest_wave_date", "Date of the latest dated wave", _as_date(store["latest_wave"]), "date"),
-            Fact("focus_sessions", "Focus-group sessions", int(store["focus_sessions"])),
-            Fact("latest_focus", "Latest focus group", _as_date(store["latest_focus"]), "date"),
-            Fact("latest_exit", "Latest exit interview", _as_date(store["latest_exit"]), "date"),
-            Fact("latest_upload", "Latest upload of survey, exit or focus data",
-                 _as_date(store["latest_upload"]), "date"),
-        ],
-    }
+
+def _voice(d: _EvidenceData) -> list[Fact]:
+    ranked, units = d.ranked, d.units
+    return [
+        d.themes_fact(),
+        Fact("systemic_themes", "Of these, systemic (across the company)",
+             int((ranked["systemic"] == "systemic").sum()) if len(ranked) else 0),
+        Fact("new_themes", "Of these, new since the last batch", int(ranked["new"].sum()) if len(ranked) else 0),
+        Fact("incidents", "Concrete incidents customers met (statements)", int(units["incident"].sum())),
+        Fact("negative_share", "Share of customer statements that are negative",
+             _share(int((units["sentiment"] == "negative").sum()), len(units)), "share"),
+    ]
+
+
+def _technology(d: _EvidenceData) -> list[Fact]:
+    tagged = d.tagged
+    return [
+        Fact("tagged_share", "Share of staff statements tagged automatically",
+             _share(tagged, int(d.sources["units"].sum())), "share"),
+        Fact("review_sample", "Review sample ({share} of tagged statements)",
+             max(1, round(tagged * d.review_share)) if tagged else 0, params={"share": f"{d.review_share:.0%}"}),
+        Fact("reviewed", "Statements reviewed", int(d.review["reviewed"])),
+        Fact("precision", "Measured precision of the customer tag on your data", d.review["precision"], "share"),
+        Fact("model_built", "Customer themes last built", _as_date(d.store["model_built"]), "date"),
+    ]
+
+
+def _management(d: _EvidenceData) -> list[Fact]:
+    store = d.store
+    return [
+        Fact("survey_waves", "Survey waves", int(store["waves"])),
+        Fact("latest_wave", "Latest survey wave", d.waves[-1] if d.waves else None, "text"),
+        Fact("latest_wave_date", "Date of the latest dated wave", _as_date(store["latest_wave"]), "date"),
+        Fact("focus_sessions", "Focus-group sessions", int(store["focus_sessions"])),
+        Fact("latest_focus", "Latest focus group", _as_date(store["latest_focus"]), "date"),
+        Fact("latest_exit", "Latest exit interview", _as_date(store["latest_exit"]), "date"),
+        Fact("latest_upload", "Latest upload of survey, exit or focus data",
+             _as_date(store["latest_upload"]), "date"),
+    ]
 
 
 def format_value(fact: Fact, lang: str = "en", suppressed: str = "hidden") -> str:

@@ -317,6 +317,14 @@ def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: l
     return t.sort_values("order").drop(columns="order").reset_index(drop=True)
 
 
+def trend_long(trend: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """:func:`wave_trend`'s shown waves as long rows (wave, measure, value) for one line per measure:
+    eNPS and engagement in percent, each measure called by ``names`` (``enps``, ``engagement_pct``)."""
+    shown = trend[~trend["suppressed"]].assign(engagement_pct=lambda d: d["engagement"] * 100)
+    long = shown.melt(id_vars=["wave"], value_vars=["enps", "engagement_pct"], var_name="measure", value_name="value")
+    return long.assign(measure=long["measure"].map(lambda m: (names or {}).get(m, m)))
+
+
 def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int, *,
                      population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
     """Per item: favourability in the last two waves the wave table shows, the change, and whether it is

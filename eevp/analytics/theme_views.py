@@ -73,6 +73,47 @@ def theme_trend(units: pd.DataFrame, period_col: str, threshold: int, labels: pd
     return out
 
 
+def trend_view(units: pd.DataFrame, threshold: int, labels: pd.Series | None = None) -> tuple[str, pd.DataFrame, list]:
+    """The theme trend as the Themes page draws it.
+
+    Returns:
+        The period column (``wave`` when most units have one, else ``quarter`` of their date), the
+        cells shown (:func:`theme_trend` without the suppressed ones) and the theme labels ranked by
+        people, most raised first.
+    """
+    per = "wave" if units["wave"].notna().mean() > 0.5 else "quarter"
+    u = units.assign(quarter=pd.to_datetime(units["date"], errors="coerce").dt.to_period("Q").astype(str))
+    shown = theme_trend(u, per, threshold, labels)
+    shown = shown[~shown["suppressed"]]
+    ranked = shown.groupby("label")["people"].sum().sort_values(ascending=False).index.tolist()
+    return per, shown, ranked
+
+
+def with_labels(table: pd.DataFrame, labels: list) -> pd.DataFrame:
+    """The rows of ``table`` whose ``label`` is one of ``labels`` (the themes a user picked)."""
+    return table[table["label"].isin(labels)]
+
+
+def by_gap(compared: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_groups` rows, the largest difference between the groups' shares first."""
+    gap = (compared["share_a"].fillna(0) - compared["share_b"].fillna(0)).abs()
+    return compared.assign(_gap=gap).sort_values("_gap", ascending=False).drop(columns="_gap")
+
+
+def ranked_trend(ranked: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """People per theme label and period from ranked customer themes' ``trend`` (period → people),
+    periods with fewer than ``threshold`` people left out."""
+    rows = [{"label": r.label, "period": p, "people": v} for r in ranked.itertuples() for p, v in r.trend.items()]
+    trend = pd.DataFrame(rows, columns=["label", "period", "people"])
+    return trend[trend["people"] >= threshold]
+
+
+def ranked_csv_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Ranked customer themes as a flat table for a CSV download (lists written out as text)."""
+    return ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(
+        stages=ranked["stages"].map(str), sources=ranked["sources"].map(str))
+
+
 def compare_groups(units: pd.DataFrame, in_a: pd.Series, in_b: pd.Series, threshold: int,
                    labels: pd.Series | None = None) -> pd.DataFrame:
     """Which themes are over-represented in group A against group B.

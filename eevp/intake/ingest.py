@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO
@@ -410,12 +411,15 @@ def _strict_failure(kind: str, rows: int, mapping: dict, unmapped: list[dict]) -
 
 def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame, mapping: dict | None = None, *,
                  actor: User, name: str | None = None, filename: str | None = None, digest: str | None = None,
-                 skip_invalid: bool = False, is_demo: bool = False, strict: bool = False) -> IngestResult:
+                 skip_invalid: bool = False, is_demo: bool = False, strict: bool = False,
+                 prepared: Prepared | None = None) -> IngestResult:
     """Validate and store a frame of one source kind, as ``actor`` (whose role must allow uploads).
 
     Every column is accounted for: the result lists the mapping used and the columns it leaves out
     (``unmapped``, with reasons). With ``strict``, an unmapped column that looks like eNPS or a rating
-    item refuses the batch.
+    item refuses the batch. ``prepared``: the result of :func:`prepare` on this very frame, kind and
+    mapping (the Upload page's preview), used instead of validating again; one made from anything
+    else (another frame, kind or mapping) is ignored and the frame is validated here.
 
     Raises:
         AccessDenied: ``actor``'s role may not upload.
@@ -435,7 +439,7 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
     if digest is None:
         digest = content_hash((kind + "\n" + df.to_csv(index=False)).encode())
     _check_duplicate(engine, digest)
-    prep = prepare(kind, df, mapping)
+    prep = prepared if prepared is not None and prepared.fits(kind, df, mapping) else prepare(kind, df, mapping)
     if prep.errors and not skip_invalid:
         result = IngestResult(kind=kind, rows_read=len(prep.frame), rows_rejected=len(prep.bad_rows & set(
             prep.frame.index)), errors=prep.errors, mapping=mapping, unmapped=unmapped, reading_notes=notes,
@@ -453,8 +457,8 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
 
 def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | BinaryIO, filename: str,
                 mapping: dict | None = None, *, actor: User, name: str | None = None, sheet=None,
-                skip_invalid: bool = False, strict: bool = False) -> IngestResult:
-    """Read a CSV/XLSX file and ingest it as ``actor`` (see :func:`ingest_frame`)."""
+                skip_invalid: bool = False, strict: bool = False, prepared: Prepared | None = None) -> IngestResult:
+    """Read a CSV/XLSX file and ingest it as ``actor`` (see :func:`ingest_frame`, also for ``prepared``)."""
     require(actor, "upload")
 
     raw = data if isinstance(data, bytes) else data.read()
@@ -466,7 +470,13 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
     _check_duplicate(engine, digest)
     df = read_table(raw, filename, sheet=sheet)
     return ingest_frame(engine, settings, kind, df, mapping, name=name or filename, filename=filename,
-                        digest=digest, skip_invalid=skip_invalid, actor=actor, strict=strict)
+                        digest=digest, skip_invalid=skip_invalid, actor=actor, strict=strict, prepared=prepared)
+
+
+def errors_frame(errors: list[dict], translate: Callable[[str], str] = str) -> pd.DataFrame:
+    """The validation problems as a table (row, column, value, message), each message through ``translate``."""
+    table = pd.DataFrame(errors, columns=["row", "column", "value", "message"])
+    return table.assign(message=table["message"].map(translate))
 
 
 def rejected_frame(df: pd.DataFrame, errors: list[dict]) -> pd.DataFrame:
@@ -489,5 +499,5 @@ def count_rows(engine: Engine, table) -> int:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-__all__ = ["IngestResult", "Prepared", "ingest_file", "ingest_frame", "prepare", "rejected_frame", "asdict",
+__all__ = ["IngestResult", "Prepared", "errors_frame", "ingest_file", "ingest_frame", "prepare", "rejected_frame", "asdict",
            "keyed_hash", "content_hash", "text_hash"]

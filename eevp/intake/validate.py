@@ -7,6 +7,7 @@ segments, free text) and lists each failure as ``{row, column, value, message}``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Prepared:
     def row_of(self, position: int) -> int:
         """The row of the file that the frame's row at ``position`` came from."""
         return self.rows[position] if self.rows is not None else position + ROW_OFFSET
+    source: str = ""  # fingerprint of the frame validated (:func:`frame_fingerprint`)
 
     @property
     def bad_rows(self) -> set[int]:
@@ -63,6 +65,25 @@ class Prepared:
         named = [e["row"] for e in self.errors if e.get("row") is not None]
         rows = np.asarray(self.rows) if self.rows is not None else np.arange(len(self.frame)) + ROW_OFFSET
         return set(np.flatnonzero(np.isin(rows, named)).tolist())
+
+    def fits(self, kind: str, df: pd.DataFrame, mapping: dict) -> bool:
+        """Whether this is the validation of ``df`` as ``kind`` with ``mapping``, so that it need not
+        run again (the Upload page validates for its preview and hands the result to ingest)."""
+        return (self.kind == kind and self.mapping == mapping and bool(self.source)
+                and self.source == frame_fingerprint(df))
+
+
+def frame_fingerprint(df: pd.DataFrame) -> str:
+    """A digest of a frame's column names and values (the row order counts; the index does not).
+
+    Returns "" when the values cannot be hashed, which matches nothing.
+    """
+    try:
+        values = pd.util.hash_pandas_object(df.reset_index(drop=True), index=False).to_numpy()
+    except TypeError:
+        return ""
+    head = json.dumps([str(c) for c in df.columns]).encode()
+    return hashlib.sha256(head + values.tobytes()).hexdigest()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -472,4 +493,4 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
             e["row"] = rows[e["row"] - ROW_OFFSET]
     w.errors.sort(key=lambda e: (e["row"] if e["row"] is not None else -1, str(e["column"])))
     return Prepared(kind, w.out, mapping, w.errors, w.items, text_values, id_values, rows,
-                    group_and_date_findings(df, mapping))
+                    group_and_date_findings(df, mapping), source=frame_fingerprint(df))

@@ -34,7 +34,7 @@ import pandas as pd
 
 from eevp.errors import InputError
 from eevp.hashing import text_hash
-from eevp.text.language import detect_languages
+from eevp.text.language import detect_language, detect_languages
 from eevp.text.lens_model import decide, shipped_head
 from eevp.text.sentiment import sentiment_scores
 from eevp.text.sentiment_model import predict_sentiment
@@ -283,16 +283,15 @@ def lexicon_sentiment(texts: list[str], languages: list[str]) -> list[str]:
 
     Args:
         texts: Statements.
-        languages: Their languages (``en``, ``ru``, ``uk``; anything else uses English words).
+        languages: Their languages (``en``, ``ru``, ``uk``; a text in another language is neutral).
 
     Returns:
         ``"positive"``, ``"neutral"`` or ``"negative"`` per text.
     """
     langs, _ = _lexicon()
     out = []
-    for t, lang in zip(texts, languages):
-        key = lang if lang in langs else "en"
-        score = _polarity(_analyse(t, key), langs[key])
+    for t, key in zip(texts, languages):
+        score = _polarity(_analyse(t, key), langs[key]) if key in langs else 0
         out.append("positive" if score > 0 else "negative" if score < 0 else "neutral")
     return out
 
@@ -335,6 +334,7 @@ def tag_statements(
     langs = list(languages) if languages is not None else detect_languages(texts)
     if len(langs) != len(texts):
         raise InputError(f"{len(texts)} texts but {len(langs)} languages were given; pass one per text.")
+    langs = [lang or detect_language(t) for t, lang in zip(texts, langs)]
     if not texts:
         return _frame([], [], [], [], [], [], [])
     head, stage_head = shipped_head("lens/class"), shipped_head("lens/stage")
@@ -383,8 +383,9 @@ def rule_tags(texts: Sequence[str], languages: Sequence[str], sentiment: Sentime
     lexicons, priority = _lexicon()
     about, stage, incident = [], [], []
     for text, lang, s in zip(texts, langs, sent):
-        key = lang if lang in lexicons else "en"
-        a, st, inc = _tag_one(_analyse(text, key), lexicons[key], key, priority, s)
+        # Another language than ours: no lexicon reads it, so no rule finds customers in it.
+        a, st, inc = (_tag_one(_analyse(text, lang), lexicons[lang], lang, priority, s) if lang in lexicons
+                      else (False, None, False))
         about.append(a)
         stage.append(st)
         incident.append(inc)
@@ -423,12 +424,14 @@ def customer_cue(features: np.ndarray) -> np.ndarray:
 def rule_features(texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
     """The lexicon's cues per statement, as numbers for the learned lens (columns :data:`RULE_FEATURES`).
 
-    Cue counts are capped at 3; the rules only feed the model, they never decide a class alone.
+    Cue counts are capped at 3; the rules only feed the model, they never decide a class alone. A text
+    in another language than English, Russian or Ukrainian has no cues (a row of zeros).
     """
     lexicons, _ = _lexicon()
     out = np.zeros((len(texts), len(RULE_FEATURES)), dtype=np.float32)
-    for k, (text, lang) in enumerate(zip(texts, languages)):
-        key = lang if lang in lexicons else "en"
+    for k, (text, key) in enumerate(zip(texts, languages)):
+        if key not in lexicons:
+            continue  # another language than ours: no cues (a row of zeros), not English rules
         lex, doc = lexicons[key], _analyse(text, key)
         valid, trapped, single = _mentions(doc, lex, key)
         hay = doc.hay if lex.ignore is None else lex.ignore.sub(" ", doc.hay)

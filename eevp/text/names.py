@@ -24,6 +24,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from eevp.text.language import detect_language, letters_language
 from eevp.text.morph import analyzer
 
 __all__ = ["TITLES", "cyrillic_spellings", "find_names", "is_common_word", "is_name_keyword", "latin_spellings",
@@ -167,17 +168,17 @@ def is_common_word(form: str, lang: str = "any") -> bool:
 
 
 def text_lang(text: str) -> str:
-    """``"uk"`` / ``"ru"`` from letters only one of the two alphabets has, else ``"any"``.
+    """``"uk"`` / ``"ru"`` where the language is sure, else ``"any"`` (a name check then accepts
+    either language's reading).
 
-    Ukrainian text nearly always has an ``і`` (one of its most frequent letters), so Cyrillic text
-    without any of ``іїєґ`` is taken as Russian (``ы`` and ``э`` are missing from many short ones).
+    Sure means decided by letters only one of the two alphabets has, or found by
+    :func:`eevp.text.language.detect_language` in a text of 30 Cyrillic letters or more: in a
+    shorter one without those letters a wrong guess would hide a name.
     """
-    lowered = text.lower()
-    if any(ch in lowered for ch in "іїєґ"):
-        return "uk"
-    if any(ch in lowered for ch in "ыэъё") or len(re.findall("[а-я]", lowered)) >= 30:
-        return "ru"
-    return "any"
+    found = letters_language(text)
+    if found is None and len(re.findall("[а-я]", text.lower())) >= 30:
+        found = detect_language(text)
+    return found if found in ("ru", "uk") else "any"
 
 
 @lru_cache(maxsize=100_000)

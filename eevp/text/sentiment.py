@@ -25,11 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
+from eevp.text.language import detect_language
+
 __all__ = [
     "LANGUAGES",
     "NEUTRAL_BAND",
     "classify_sentiment",
-    "guess_language",
     "label_for",
     "sentiment_scores",
     "without_courtesy",
@@ -64,8 +65,6 @@ _TOKEN = re.compile(
     rf"(?P<emo>(?<![^\s(\[])(?:{_EMOTICON_RE}))|(?P<smile>\){{2,}})|(?P<frown>\({{2,}})"
     r"|(?P<word>[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*)|(?P<stop>[.!?;…]+)|(?P<comma>[,:])"
 )
-_UK_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
-_CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
 
 
 @dataclass
@@ -136,15 +135,6 @@ def _english_base(word: str) -> str:
         if word.endswith(suffix) and len(word) > len(suffix) + 2 and word[: -len(suffix)] + repl in lex:
             return word[: -len(suffix)] + repl
     return word
-
-
-def guess_language(text: str) -> str:
-    """Language by letters: Ukrainian letters → "uk", other Cyrillic → "ru", else "en"."""
-    if _UK_LETTERS.search(text):
-        return "uk"
-    if _CYRILLIC.search(text):
-        return "ru"
-    return "en"
 
 
 # --------------------------------------------------------------------------- scoring
@@ -284,8 +274,9 @@ def _raw_score(text: str, lang: str) -> float:
 
 
 def _clean_language(lang: str | None, text: str) -> str:
-    lang = (lang or "").lower()[:2]
-    return lang if lang in LANGUAGES else guess_language(text)
+    """"en", "ru" or "uk", or "" for a text in another language (no lexicon of ours fits it)."""
+    lang = (lang or "").lower()[:2] or detect_language(text)
+    return lang if lang in LANGUAGES else ""
 
 
 def sentiment_scores(texts: list[str], languages: list[str] | None = None) -> np.ndarray:
@@ -293,7 +284,9 @@ def sentiment_scores(texts: list[str], languages: list[str] | None = None) -> np
 
     Args:
         texts: text units.
-        languages: "en" / "ru" / "uk" per text; ``None`` (or another value) guesses by letters.
+        languages: a language per text ("en", "ru", "uk", or another code such as "fr"); ``None`` (or an
+            empty entry) detects it (:mod:`eevp.text.language`). A text in another language scores 0:
+            the lexicons are English, Russian and Ukrainian.
 
     Returns:
         float32 array of ``len(texts)`` scores.
@@ -305,7 +298,10 @@ def sentiment_scores(texts: list[str], languages: list[str] | None = None) -> np
     for k, (text, lang) in enumerate(zip(texts, langs)):
         if not isinstance(text, str) or not text.strip():
             continue
-        s = _raw_score(text, _clean_language(lang, text))
+        lang = _clean_language(lang, text)
+        if not lang:
+            continue
+        s = _raw_score(text, lang)
         out[k] = s / math.sqrt(s * s + _ALPHA)
     return out
 
@@ -324,7 +320,7 @@ def classify_sentiment(texts: list[str], languages: list[str] | None = None) -> 
 
     Args:
         texts: text units.
-        languages: "en" / "ru" / "uk" per text, or ``None`` to guess by letters.
+        languages: a language per text, or ``None`` to detect them (see :func:`sentiment_scores`).
 
     Returns:
         One label per text.

@@ -18,13 +18,13 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from eevp.hashing import text_hash
+from eevp.text.language import detect_language
 from eevp.text.morph import analyzer
 
 __all__ = [
     "BOILERPLATE",
     "BOILERPLATE_VERSION",
     "LemmaTokenizer",
-    "guess_language",
     "is_boilerplate",
     "is_too_short",
     "lemma",
@@ -60,7 +60,6 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _UK_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
 _RU_ONLY = re.compile(r"[ыэъё]", re.IGNORECASE)
-_UK_MARKERS = frozenset(["що", "та", "але", "або", "як", "чи", "немає", "нема", "дуже", "щоб", "його", "вона", "вони", "було", "були", "буде", "також", "тому", "який", "яка", "яке", "які", "мене", "ми", "ви", "наш", "цей", "ця", "ці"])
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -121,21 +120,10 @@ def prepare(texts, min_words: int = 3) -> pd.DataFrame:
 # --------------------------------------------------------------------------- language and lemmas
 
 
-def guess_language(text: str) -> str:
-    """A cheap guess for lemmatisation: "en", "ru" or "uk" (script and a few letters/words).
-
-    ``eevp.text.language.detect_language`` is the careful detector; this one only picks the analyser.
-    """
-    text = str(text or "")
-    cyr = len(_CYRILLIC.findall(text))
-    if cyr == 0 or cyr < sum(c.isascii() and c.isalpha() for c in text):
-        return "en"
-    if _UK_ONLY.search(text):
-        return "uk"
-    if _RU_ONLY.search(text):
-        return "ru"
-    words = {w.lower() for w in _WORD.findall(text)}
-    return "uk" if words & _UK_MARKERS else "ru"
+def _lemma_language(text: str, language: str | None) -> str:
+    """"en", "ru" or "uk" for the analyser, or "" for a text in another language (kept as written)."""
+    lang = language or detect_language(text)
+    return lang if lang in LANGUAGES else ""
 
 
 def tokenize(text: str) -> list[str]:
@@ -145,6 +133,8 @@ def tokenize(text: str) -> list[str]:
 
 @lru_cache(maxsize=300_000)
 def _lemma(word: str, lang: str) -> str:
+    if lang not in LANGUAGES:  # another language: no lemmatiser of ours fits it
+        return word
     if lang == "en":
         return _english_lemma(word)
     if not _CYRILLIC.search(word):
@@ -152,7 +142,7 @@ def _lemma(word: str, lang: str) -> str:
     # A word's own letters override the document's language (a Russian word in a Ukrainian note).
     if _UK_ONLY.search(word):
         lang = "uk"
-    elif _RU_ONLY.search(word) or lang not in ("ru", "uk"):
+    elif _RU_ONLY.search(word):
         lang = "ru"
     else:
         # BERTopic joins all texts of a theme into one document, so the document's language is only
@@ -187,12 +177,13 @@ def lemmatize_tokens(text: str, language: str | None = None) -> list[str]:
 
     Args:
         text: one text.
-        language: "en", "ru" or "uk"; None or anything else guesses from the text.
+        language: "en", "ru" or "uk"; None detects it; another code ("fr", "other") keeps the words
+            as written (no lemmatiser of ours fits them).
 
     Returns:
         Lemmas in order, lower-case; Russian "ё" is written "е".
     """
-    lang = language if language in LANGUAGES else guess_language(text)
+    lang = _lemma_language(text, language)
     return [_lemma(w, lang) for w in tokenize(text)]
 
 
@@ -222,7 +213,7 @@ class LemmaTokenizer:
 
     def __call__(self, text: str) -> list[str]:
         stops = stop_words()
-        lang = guess_language(text)
+        lang = _lemma_language(text, None)
         out = []
         for word in tokenize(text):
             if word in stops or len(word) < self.min_length:

@@ -21,9 +21,9 @@ import re
 from collections import Counter
 from itertools import islice
 
-from eevp.text.language import written_in
+from eevp.text.language import name_language, written_in
 from eevp.text.sentiment import without_courtesy
-from eevp.text.textprep import guess_language, lemma, stop_words
+from eevp.text.textprep import lemma, stop_words
 
 __all__ = ["distinct_by_language", "distinct_labels", "label_languages", "labels_by_language", "make_label",
            "phrase_label"]
@@ -99,7 +99,7 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     stride = max(1, len(texts) // (2 * sample))
     # Distinct comments only: one person's comment repeated (several waves, several questions) counts once.
     distinct = dict.fromkeys(t.strip() for t in texts[::stride] if isinstance(t, str) and t.strip())
-    docs = list(islice((t for t in distinct if guess_language(t) == language), sample))
+    docs = list(islice((t for t in distinct if name_language(t) == language), sample))
     counts: Counter = Counter()
     covers: dict[str, frozenset] = {}
     for text in docs:

@@ -32,8 +32,9 @@ from scipy.sparse import csr_matrix
 from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
+from eevp.text.language import detect_language, detect_languages
 from eevp.text.names import is_name_keyword
-from eevp.text.textprep import LemmaTokenizer, guess_language, make_vectorizer
+from eevp.text.textprep import LemmaTokenizer, make_vectorizer
 from eevp.themes.cluster import HierarchySplit, split_by_polarity
 from eevp.themes.labels import distinct_by_language, distinct_labels, labels_by_language, make_label
 
@@ -432,8 +433,8 @@ def _check_inputs(texts: list[str], embeddings: np.ndarray) -> np.ndarray:
 
 def _languages(texts: list[str], languages) -> list[str]:
     if languages is None:
-        return [guess_language(t) for t in texts]
-    langs = [lang if lang in ("en", "ru", "uk") else guess_language(t) for t, lang in zip(texts, languages)]
+        return detect_languages(texts)
+    langs = [lang or detect_language(t) for t, lang in zip(texts, languages)]
     if len(langs) != len(texts):
         raise InputError("Expected one language per text.")
     return langs
@@ -446,7 +447,7 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
     Args:
         texts: the texts (boilerplate already removed, see ``eevp.text.textprep.prepare``).
         embeddings: (n, d) float embeddings, one row per text.
-        languages: "en"/"ru"/"uk" per text for labels (guessed when None).
+        languages: a language code per text for labels (detected when None or empty).
         config: pipeline settings (defaults when None).
         reducer: dimensionality reduction with ``fit``/``transform``; None = (PCA →) UMAP.
         clusterer: clustering with ``fit`` and ``labels_``; None = HDBSCAN.

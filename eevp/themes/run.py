@@ -38,7 +38,7 @@ from eevp.settings import Settings
 from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame
-from eevp.text.language import detect_languages
+from eevp.text.language import detect_languages, name_language
 from eevp.text.lens import customer_words
 from eevp.text.sentiment_model import predict_sentiment
 from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate, word_count
@@ -95,7 +95,8 @@ def _fill_column(engine: Engine, column: str, compute, progress: Progress, step:
 
 
 def _detect(texts: list[str]) -> list[str]:
-    return list(detect_languages(texts))
+    """Each text's language as ingest stores it: "en", "ru", "uk", another code ("fr") or "other"."""
+    return [name_language(t) for t in texts]
 
 
 def _sentiment(engine: Engine, texts: list[str]) -> list[str]:
