@@ -296,6 +296,15 @@ audit_log = Table(
     Column("detail", Text),
 )
 
+#: Failed password logins (the login limit of :mod:`eevp.store.auth`): kept here so that a restart does not
+#: reset it. ``at_s`` is seconds since the epoch; rows older than the window are deleted as new ones come.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, index=True),
+    Column("at_s", Float, nullable=False),
+)
+
 
 def _create_v1(conn) -> None:
     metadata.create_all(conn)
@@ -321,8 +330,13 @@ def _lens_classes_v3(conn) -> None:
     conn.execute(theme_models.update().where(theme_models.c.scope == "customers").values(stale=True))
 
 
+def _login_failures_v4(conn) -> None:
+    """login_failures: the login limit outlives a restart (it was counted in memory)."""
+    login_failures.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
-MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3)]
+MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _login_failures_v4)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
