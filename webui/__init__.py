@@ -29,6 +29,7 @@ from webui.data import (
     data_key,
     embedder,
     evp_frames,
+    evp_population,
     exits_frame,
     exits_population,
     home_summary,
@@ -57,7 +58,7 @@ from webui.widgets import (
 
 __all__ = [
     "PAGES", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
-    "data_key", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
+    "data_key", "embedder", "escape", "evp_frames", "evp_population", "exits_frame", "exits_population", "file_uploader", "frame",
     "gate", "get_engine", "get_settings", "guarded", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",

@@ -43,6 +43,7 @@ __all__ = [
     "check_threshold",
     "filter_allowed",
     "hidden_by_filter",
+    "hidden_in_view",
     "people",
     "safe_total",
     "suppress",
@@ -544,6 +545,33 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
             if _straddles(set(line.index[line.to_numpy()]), selected):
                 hidden_groups.add(None if group == _MISSING else group)
     return hidden_groups
+
+
+def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold, shown_hidden=()) -> set:
+    """Cells of a table by ``keys`` that a filtered view (a viewer's department scope) must hide so
+    that it agrees with the same table computed on every row (the company's, which others see).
+
+    A cell is hidden when the unfiltered table hides it (``shown_hidden``: the filtered figure would
+    give that hidden value back) or when its filtered and unfiltered figures differ by a small group
+    (:func:`hidden_by_filter` with the cell as the group). Without ``population`` or ``selections``
+    the view is the unfiltered table: nothing more to hide.
+
+    Args:
+        population: every row (one per person, or with a :data:`PERSON` column).
+        selections: ``{column: values}`` of the view.
+        keys: the columns whose values name a cell (one key: a group of a one-way table).
+        threshold: anonymity threshold.
+        shown_hidden: the cells the unfiltered table hides (tuples, one value per key).
+
+    Returns:
+        Cells as tuples (one value per key; a missing value as None).
+    """
+    if population is None or not selections or population.empty:
+        return set()
+    keys = list(keys)
+    cell = pd.Series(list(zip(*(population[k].astype(object).where(population[k].notna(), None) for k in keys))),
+                     index=population.index, dtype=object)
+    return set(shown_hidden) | hidden_by_filter(population.assign(_cell=cell), selections, "_cell", threshold)
 
 
 # --------------------------------------------------------------------------- several one-way tables
