@@ -111,7 +111,7 @@ with tab_quotes:
                            key="quote_theme")
         ids = units.loc[units["theme_id"] == tid, "id" if "id" in units else "unit_id"].tolist()
         st.caption(t("Redacted statements; shown only for themes raised by at least {n} people.", n=cthr))
-        for q in quotes(engine, ids, n=6, min_people=cthr):
+        for q in quotes(engine, ids, n=6, min_people=cthr, actor=ui.current_user()):
             ui.quote(q["text"], q.get("comment"))
 
 with tab_search:
@@ -124,7 +124,8 @@ with tab_search:
         except EevpError as exc:
             st.error(t(str(exc)))
             hits = pd.DataFrame(columns=["unit_id", "score"])
-        found = search_quotes(engine, hits["unit_id"].tolist() if len(hits) else [], settings)
+        found = search_quotes(engine, hits["unit_id"].tolist() if len(hits) else [], settings,
+                              actor=ui.current_user())
         if not found:
             st.info(t("Nothing to show: no statement matches, or fewer than {n} people wrote the ones that do.",
                       n=cthr))

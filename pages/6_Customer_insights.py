@@ -23,12 +23,13 @@ def load(key):
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def stats_and_quotes(key, min_reach: int):
-    """What does not depend on the systemic/local rule: per-theme figures and quotes (once per data version)."""
+def stats_and_quotes(key, min_reach: int, actor):
+    """What does not depend on the systemic/local rule: per-theme figures and quotes (once per data version
+    and reader: the library checks that ``actor`` may read quotes)."""
     units, labels = load(key)
     stats = customers.theme_stats(units, labels, min_reach)
     quotes = {tid: customers.quotes(engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=3,
-                                    min_people=min_reach) for tid in stats["theme_id"]}
+                                    min_people=min_reach, actor=actor) for tid in stats["theme_id"]}
     return stats, quotes
 
 
@@ -50,7 +51,7 @@ rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
 _text, _values = rule.explain_parts()
 st.caption(t(_text, **_values))
 
-stats, theme_quotes = stats_and_quotes(key, settings.min_comment_group)
+stats, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.current_user())
 ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule, stats=stats)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("Customer statements"), ui.num(len(units)), border=True)

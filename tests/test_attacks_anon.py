@@ -386,8 +386,8 @@ def test_attack9_search_shows_no_quote_of_fewer_than_ten_people_and_says_nothing
 
     hits = search_units(engine, "depot heating", actor=CLI_USER)
     assert len(hits) == 6  # six people wrote it: at the score threshold (5) they were quoted
-    assert customers.search_quotes(engine, hits["unit_id"].tolist(), settings) == []
-    assert len(customers.search_quotes(engine, search_units(engine, "fine day", actor=CLI_USER)["unit_id"].tolist(), settings)) > 0
+    assert customers.search_quotes(engine, hits["unit_id"].tolist(), settings, actor=CLI_USER) == []
+    assert len(customers.search_quotes(engine, search_units(engine, "fine day", actor=CLI_USER)["unit_id"].tolist(), settings, actor=CLI_USER)) > 0
     # The page says one thing for "nothing matched" and "too few people wrote it".
     page = (Path(__file__).resolve().parents[1] / "pages" / "5_Themes.py").read_text(encoding="utf-8")
     assert "Fewer than {n} people wrote this" not in page and "min_group_size" not in page
