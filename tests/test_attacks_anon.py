@@ -688,3 +688,30 @@ def test_the_regretted_and_other_leavers_never_show_one_side_of_a_small_split():
                                      TEXT_THRESHOLD).set_index("theme_id")
     assert cmp.loc[0, ["people_a", "people_b", "share_a", "share_b"]].isna().all()
     assert cmp.loc[1, "people_a"] == 12 and cmp.loc[1, "people_b"] == 25
+
+
+# --------------------------------------------------------------------------- three views, generated
+
+#: Generated organisations for the three-view test (recorded in SECURITY.md). Each case computes the ~20 views
+#: of :func:`views_of` and tries every three of them together with the total (~1,500 combinations).
+THREE_VIEW_CASES = int(os.environ.get("EEVP_PROPERTY_CASES", "12"))
+
+
+@hsettings(max_examples=THREE_VIEW_CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(spec=org)
+def test_no_three_views_recover_a_small_group(spec):
+    # The total, a table by A, and the same table within one value of B (a filter, or a viewer's scope), and
+    # every other three views a user can ask for: no linear combination gives a group under the threshold.
+    wide = wide_frame([(w, role, dept, n) for role, dept, n1, n2 in spec for w, n in (("W1", n1), ("W2", n2))])
+    if len(wide) < THRESHOLD:
+        return
+    views = views_of(wide)
+    everyone = set(map(tuple, wide[["wave", "role", "department"]].drop_duplicates().to_numpy()))
+    at = {"wave": 0, "role": 1, "department": 2}
+    small = [(group, n, {a for a in everyone if all(a[at[c]] == v for c, v in group.items())})
+             for group, n in small_groups(wide, ["wave", "role", "department"], THRESHOLD, pairs=False)]
+    for trio in itertools.combinations(sorted(views), 3):
+        published = [everyone, *(figure for view in trio for figure in views[view])]
+        for group, n, target in small:
+            assert not recoverable(published, target), (trio, group, n)
+
