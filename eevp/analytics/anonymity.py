@@ -548,24 +548,10 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
 
 
 def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold, shown_hidden=()) -> set:
-    """Cells of a table by ``keys`` that a filtered view (a viewer's department scope) must hide so
-    that it agrees with the same table computed on every row (the company's, which others see).
-
-    A cell is hidden when the unfiltered table hides it (``shown_hidden``: the filtered figure would
-    give that hidden value back) or when its filtered and unfiltered figures differ by a small group
-    (:func:`hidden_by_filter` with the cell as the group). Without ``population`` or ``selections``
-    the view is the unfiltered table: nothing more to hide.
-
-    Args:
-        population: every row (one per person, or with a :data:`PERSON` column).
-        selections: ``{column: values}`` of the view.
-        keys: the columns whose values name a cell (one key: a group of a one-way table).
-        threshold: anonymity threshold.
-        shown_hidden: the cells the unfiltered table hides (tuples, one value per key).
-
-    Returns:
-        Cells as tuples (one value per key; a missing value as None).
-    """
+    """Cells (tuples of ``keys`` values, a missing value as None) that a view filtered by ``selections``
+    (a viewer's department scope) hides to agree with the table of every row in ``population``: those
+    the unfiltered table hides (``shown_hidden``), and those whose filtered and unfiltered figures differ
+    by a small group (:func:`hidden_by_filter`, the cell as the group). Nothing without a filter."""
     if population is None or not selections or population.empty:
         return set()
     keys = list(keys)

@@ -123,8 +123,7 @@ def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None,
 
 
 def _view_cells(table: pd.DataFrame, keys: list[str], population, selections, threshold: int, company) -> set:
-    """Cells a scoped view of ``table`` (by ``keys``) hides so that it agrees with the company's table:
-    ``company()`` is that table computed on ``population`` (with a ``suppressed`` column)."""
+    """Cells a scoped view of ``table`` hides to agree with ``company()``, the table of ``population``."""
     if population is None or not selections:
         return set()
     shown = company()
@@ -649,10 +648,9 @@ def exits_by(exits: pd.DataFrame, by: str, threshold: int, *, population: pd.Dat
              selections: dict | None = None) -> pd.DataFrame:
     """Per group: n, regretted share, exit eNPS, reasons (suppressed groups carry nothing).
 
-    ``reasons`` holds the group's row of :func:`reason_role_matrix` (hidden cells as None), so the
-    CLI, this table and the reason × group heatmap hide the same cells. For a viewer's scope pass
-    every leaver as ``population`` and the scope as ``selections`` (as for :func:`evp_gaps`).
-    """
+    ``reasons`` holds the group's row of :func:`reason_role_matrix` (hidden cells as None), so the CLI, this
+    table and the heatmap hide the same cells. A viewer's scope: ``population`` and ``selections`` as for
+    :func:`evp_gaps`."""
     if exits.empty:
         return pd.DataFrame(columns=[by, "n", "regretted_share", "enps", "suppressed"])
     matrix = reason_role_matrix(exits, threshold, by=by, population=population, selections=selections)
