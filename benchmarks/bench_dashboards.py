@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from eevp.store.auth import CLI_USER  # noqa: E402 (after the path above: quotes and the review sample need a reader)
+
 CACHE = Path(tempfile.gettempdir()) / "eevp-bench-dash"
 BUILD_VERSION = 1
 THRESHOLD, COMMENT_THRESHOLD = 5, 10
@@ -87,7 +89,6 @@ def _synthetic_themes(engine, scope: str, n_themes: int, seed: int) -> None:
 
 def build(path: Path, n_employees: int, progress=print) -> dict:
     """Generate, ingest, tag and theme a scaled demo organisation into a new SQLite file."""
-    from eevp.store.auth import CLI_USER
     from eevp.themes.run import annotate
     from eevp.bootstrap import DEMO_ORDER
     from eevp.analytics.customers import tag_units
@@ -193,7 +194,8 @@ class Pages:
         units, labels = customers.customer_units(self.engine), customers.theme_labels(self.engine)
         # Cached by the page once per data version: what does not depend on the systemic/local rule.
         stats = customers.theme_stats(units, labels, COMMENT_THRESHOLD)
-        quotes = {tid: customers.quotes(self.engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=3)
+        quotes = {tid: customers.quotes(self.engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=3,
+                                        actor=CLI_USER)
                   for tid in stats["theme_id"]}
         return {"units": units, "labels": labels, "stats": stats, "quotes": quotes}
 
@@ -270,7 +272,7 @@ class Pages:
         theme_views.theme_cross(units, seg, COMMENT_THRESHOLD, labels)
         theme_views.theme_trend(units, "wave", COMMENT_THRESHOLD, labels)
         tid = themes["theme_id"].iloc[k % len(themes)]
-        quotes(self.engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=6)
+        quotes(self.engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=6, actor=CLI_USER)
         roles = sorted(units["role"].dropna().unique())
         theme_views.compare_groups(units, units["kind"] == "exit", units["role"] == roles[k % len(roles)],
                                    COMMENT_THRESHOLD, labels)
@@ -288,7 +290,7 @@ class Pages:
         customers.theme_by(units, ranked, "department", COMMENT_THRESHOLD)
         customers.theme_by(units.assign(source=units["kind"]), ranked, "source", COMMENT_THRESHOLD)
         customers.review_stats(self.engine)
-        customers.review_queue(self.engine, share=0.10, limit=5)
+        customers.review_queue(self.engine, share=0.10, limit=5, actor=CLI_USER)
         customers.brief_markdown(ranked, quotes_by, rule, title="brief")
 
     PAGES = {"home": ("load_home_summary", "home"), "survey": ("load_home", "survey"), "evp": ("load_evp", "evp"),

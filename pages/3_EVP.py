@@ -12,6 +12,7 @@ settings = ui.get_settings()
 threshold = settings.min_group_size
 key = ui.data_key()
 catalog, ratings = ui.evp_frames(key)
+everyone, scope = ui.evp_population(key)  # for the anonymity checks only: never drawn
 ui.stop_if_empty(catalog, "No EVP catalogue yet. Upload the benefit catalogue on the Upload page.")
 waves = ui.wave_order(key)
 offered = {r for ro in catalog["roles_offered"] if ro != "all" for r in ro}
@@ -20,13 +21,14 @@ roles = sorted(set(ratings["role"].dropna().unique()) | offered)
 tab_gap, tab_matrix, tab_missing, tab_pillars = st.tabs(
     [t("Expectation minus reality"), t("Offered by role"), t("Valued but not offered"), t("Pillars and exits")])
 
-gaps = reports.evp_gaps(ratings, catalog, threshold, by="role")
+gaps = reports.evp_gaps(ratings, catalog, threshold, by="role", population=everyone, selections=scope)
 with tab_gap:
     st.caption(t("Gap = importance − satisfaction (both 1–5). A large gap is a promise staff value but do not "
                  "feel kept."))
     role = st.selectbox(t("Role"), [t("All roles")] + roles, key="evp_role")
     if role == t("All roles"):
-        overall = reports.evp_gaps(ratings.assign(scope="all"), catalog, threshold, by="scope")
+        overall = reports.evp_gaps(ratings.assign(scope="all"), catalog, threshold, by="scope",
+                                   population=everyone.assign(scope="all"), selections=scope)
         view = overall
     else:
         view = gaps[gaps["role"] == role]
@@ -55,14 +57,15 @@ with tab_missing:
         st.success(t("No role rates an unoffered benefit as highly important (4 of 5 or more)."))
 
 with tab_pillars:
-    pt = reports.pillar_trend(ratings, catalog, threshold, waves)
+    pt = reports.pillar_trend(ratings, catalog, threshold, waves, population=everyone, selections=scope)
     visible = pt[~pt["suppressed"]]
     if len(visible):
         ui.chart(charts.trend(visible, x="wave", y="satisfaction", color="pillar", sort=waves,
                               title=t("Satisfaction by EVP pillar and wave")),
                  "Mean satisfaction (1–5) with the benefits of each pillar.")
     exits = ui.exits_frame(key)
-    ep = reports.exit_pillars(exits, threshold)
+    leavers, leaver_scope = ui.exits_population(key)
+    ep = reports.exit_pillars(exits, threshold, population=leavers, selections=leaver_scope)
     if len(ep):
         st.subheader(t("Leavers' reasons mapped to pillars"))
         ui.chart(charts.share_bars(ep[~ep["suppressed"]], category="pillar", value="share",

@@ -13,6 +13,7 @@ threshold = settings.min_group_size
 key = ui.data_key()
 exits = ui.exits_frame(key)
 ui.stop_if_empty(exits, "No exit interviews yet. Upload them on the Upload page.")
+everyone, scope = ui.exits_population(key)  # for the anonymity checks only: never drawn
 
 by = st.segmented_control(t("Group by"), ["role", "department", "location", "tenure"], default="role",
                           format_func=ui.seg_label, key="exit_by") or "role"
@@ -20,7 +21,7 @@ tab_reasons, tab_time, tab_groups, tab_text = st.tabs(
     [t("Reasons"), t("Over time"), t("By group"), t("What leavers say")])
 
 with tab_reasons:
-    m = reports.reason_role_matrix(exits, threshold, by=by)
+    m = reports.reason_role_matrix(exits, threshold, by=by, population=everyone, selections=scope)
     ui.chart(charts.heatmap(m.rename(columns={"n": "leavers"}), x=by, y="reason", value="leavers",
                             title=t("Leavers by reason and {by}", by=ui.seg_label(by).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold), scheme="blues"),
@@ -30,15 +31,15 @@ with tab_reasons:
     ui.action_button("exit_reason", reason, reason=reason)
 
 with tab_time:
-    ot = reports.exits_over_time(exits, threshold)
+    ot = reports.exits_over_time(exits, threshold, population=everyone, selections=scope)
     ui.chart(charts.trend(ot[~ot["suppressed"]], x="quarter", y="n", title=t("Leavers per quarter")),
              "Number of exit interviews per quarter.")
-    tn = reports.tenure_at_exit(exits, threshold)
+    tn = reports.tenure_at_exit(exits, threshold, population=everyone, selections=scope)
     ui.chart(charts.share_bars(tn[~tn["suppressed"]], category="tenure", value="n",
                                title=t("Tenure at exit")), "How long leavers had been with the company.")
 
 with tab_groups:
-    g = reports.exits_by(exits, by, threshold)
+    g = reports.exits_by(exits, by, threshold, population=everyone, selections=scope)
     show = g.drop(columns=["reasons"])
     ui.chart(charts.share_bars(show[~show["suppressed"]], category=by, value="regretted_share",
                                title=t("Regretted share by {by}", by=ui.seg_label(by).lower()), percent=True),
@@ -49,7 +50,6 @@ with tab_text:
     cthr = settings.min_comment_group
     themes, units = ui.themes_and_units(key, "all")
     ex = theme_views.exit_units(units, exits)  # the leavers this user may see
-    everyone, scope = ui.exits_population(key)  # for the anonymity checks only: never drawn
     ex_all = theme_views.exit_units(units, everyone)
     if themes.empty or ex.empty:
         st.info(t("Exit text themes appear here once exit interviews with comments are analysed."))

@@ -128,7 +128,8 @@ with tab_search:
         except EevpError as exc:
             st.error(t(str(exc)))
             hits = pd.DataFrame(columns=["unit_id", "score"])
-        found = search_quotes(engine, hits["unit_id"].tolist() if len(hits) else [], settings)
+        found = search_quotes(engine, hits["unit_id"].tolist() if len(hits) else [], settings,
+                              actor=ui.current_user())
         if not found:
             st.info(t("Nothing to show: no statement matches, or fewer than {n} people wrote the ones that do.",
                       n=cthr))

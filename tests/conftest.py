@@ -48,8 +48,14 @@ def give_account(data_dir, user) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_login_limits():
-    """Failed logins are counted per process: each test starts with none."""
-    from eevp.store import auth
+    """Failed logins are stored in the database: on a shared PostgreSQL test database each test starts
+    with none (a SQLite database is new in every test's folder)."""
+    url = os.environ.get("EEVP_TEST_DATABASE_URL")
+    if url:
+        from eevp.store.db import connect, login_failures
 
-    auth._failures.clear()
+        eng = connect(url)
+        with eng.begin() as conn:
+            conn.execute(login_failures.delete())
+        eng.dispose()
     yield

@@ -435,17 +435,17 @@ def test_theme_by_stage_matrix_hides_small_cells():
 def test_quotes_of_a_small_group_are_withheld(engine, settings):
     spec = [("2026-Q1", "Engineer", "IT", 12), ("2026-Q1", "Driver", "Field", 3)]
     ingest(engine, settings, "survey", survey_rows(spec), SURVEY_MAPPING, "c.csv")
-    units = queries.text_units_frame(engine)
+    units = queries.text_units_frame(engine, actor=CLI_USER)
     drivers = units.loc[units["role"] == "Driver", "id"].tolist()
     everyone = units["id"].tolist()
     assert len(drivers) == 3
-    assert quotes(engine, drivers, n=3, min_people=settings.min_comment_group) == []
-    got = quotes(engine, everyone, n=3, min_people=settings.min_comment_group)
+    assert quotes(engine, drivers, n=3, min_people=settings.min_comment_group, actor=CLI_USER) == []
+    got = quotes(engine, everyone, n=3, min_people=settings.min_comment_group, actor=CLI_USER)
     assert len(got) == 3 and all(q["text"].startswith("Comment ") for q in got)
     # Nine people are fewer than the comment threshold of ten.
     eng = units.loc[units["role"] == "Engineer", "id"].tolist()
-    assert quotes(engine, eng[:9], n=3, min_people=10) == []
-    assert len(quotes(engine, eng[:10], n=3, min_people=10)) == 3
+    assert quotes(engine, eng[:9], n=3, min_people=10, actor=CLI_USER) == []
+    assert len(quotes(engine, eng[:10], n=3, min_people=10, actor=CLI_USER)) == 3
 
 
 def test_cli_customer_report_has_no_small_counts(cli, engine, settings, monkeypatch):

@@ -386,8 +386,8 @@ def test_attack9_search_shows_no_quote_of_fewer_than_ten_people_and_says_nothing
 
     hits = search_units(engine, "depot heating", actor=CLI_USER)
     assert len(hits) == 6  # six people wrote it: at the score threshold (5) they were quoted
-    assert customers.search_quotes(engine, hits["unit_id"].tolist(), settings) == []
-    assert len(customers.search_quotes(engine, search_units(engine, "fine day", actor=CLI_USER)["unit_id"].tolist(), settings)) > 0
+    assert customers.search_quotes(engine, hits["unit_id"].tolist(), settings, actor=CLI_USER) == []
+    assert len(customers.search_quotes(engine, search_units(engine, "fine day", actor=CLI_USER)["unit_id"].tolist(), settings, actor=CLI_USER)) > 0
     # The page says one thing for "nothing matched" and "too few people wrote it".
     page = (Path(__file__).resolve().parents[1] / "pages" / "5_Themes.py").read_text(encoding="utf-8")
     assert "Fewer than {n} people wrote this" not in page and "min_group_size" not in page
@@ -566,3 +566,152 @@ def test_theme_tables_reveal_no_count_under_ten_authors(spec, scope):
             continue  # a group of people, not of authors of a theme
         target = {a for a in atoms if all(a[at[c]] == v for c, v in group.items())}
         assert not recoverable(published, target), (group, n)
+
+
+# --------------------------------------------------------------------------- 5 and 11 on Exits and EVP
+
+def agrees(company: pd.DataFrame, viewer: pd.DataFrame, keys: list, n: str = "n", threshold: int = THRESHOLD):
+    """The cells a scoped viewer sees never give a small group back against the company's table: none shows a
+    cell the company's table hides, and none differs from the company's cell by 1..threshold-1 people."""
+    shown = company.set_index(keys)
+    for row in viewer[~viewer["suppressed"].astype(bool)].itertuples(index=False):
+        key = tuple(getattr(row, k) for k in keys)
+        key = key[0] if len(keys) == 1 else key
+        if key not in shown.index:
+            continue
+        assert not shown.loc[key, "suppressed"], ("shows what the company hides", key)
+        left = shown.loc[key, n] - getattr(row, n)
+        assert not 0 < left < threshold, ("company − viewer is a small group", key, left)
+
+
+def scoped_exits() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Analysts: 6 in Sales and 2 in IT; they all left in 2026-Q1 after a year. The viewer is limited to Sales."""
+    cells = {("Analyst", "Sales", "Pay"): 6, ("Analyst", "IT", "Pay"): 2, ("Rep", "Sales", "Pay"): 9,
+             ("Rep", "Sales", "Growth"): 7, ("Dev", "IT", "Pay"): 12, ("Dev", "IT", "Growth"): 8}
+    exits = exit_frame(cells)
+    analyst = exits["role"] == "Analyst"
+    exits = exits.assign(quarter=np.where(analyst, "2026-Q1", "2026-Q2"), tenure=np.where(analyst, "1-2 years", "5+"),
+                         exit_date=np.where(analyst, pd.Timestamp("2026-02-10"), pd.Timestamp("2026-05-10")),
+                         other_reasons=[[] for _ in range(len(exits))])
+    seen = exits[exits["department"] == "Sales"]  # eevp.store.auth.restrict for User("v", "viewer", ("Sales",))
+    return exits, seen, reports.scope_of(seen, exits)
+
+
+@pytest.mark.parametrize("table,keys", [
+    (lambda e, **kw: reports.reason_role_matrix(e, THRESHOLD, by="role", **kw), ["role", "reason"]),
+    (lambda e, **kw: reports.exits_by(e, "role", THRESHOLD, **kw), ["role"]),
+    (lambda e, **kw: reports.exits_over_time(e, THRESHOLD, **kw), ["quarter"]),
+    (lambda e, **kw: reports.tenure_at_exit(e, THRESHOLD, **kw), ["tenure"]),
+], ids=["reasons", "exits_by", "over_time", "tenure"])
+def test_attack5_a_viewer_limited_to_sales_gets_exit_tables_that_agree_with_the_company(table, keys):
+    exits, seen, scope = scoped_exits()
+    company = table(exits)
+    assert not company.set_index(keys)["suppressed"].all()  # the company's table says something
+    alone = table(seen)  # what the Exits page computed for the viewer before: their rows only
+    with pytest.raises(AssertionError):
+        agrees(company, alone, keys)  # the attack: 8 analysts (company) − 6 (viewer) = the 2 in IT
+    agrees(company, table(seen, population=exits, selections=scope), keys)
+
+
+def test_attack5_exit_cards_on_home_agree_with_the_company_quarters():
+    exits, seen, scope = scoped_exits()
+    company = reports.exit_cards(exits, THRESHOLD)
+    assert company["exits_quarter"] == "2026-Q2" and company["exits_delta"] == 28  # Q1 (8) is shown
+    viewer = reports.exit_cards(seen, THRESHOLD, population=exits, selections=scope)
+    assert viewer["exits_delta"] is None  # Sales's Q1 (6) against the company's 8 would leave the 2 in IT
+
+
+def test_attack5_exit_pillars_for_a_viewer_agree_with_the_company():
+    exits = exit_frame({("Rep", "Sales", "Pay"): 15, ("Dev", "IT", "Pay"): 2, ("Dev", "IT", "Career growth"): 9})
+    exits["other_reasons"] = [[] for _ in range(len(exits))]
+    seen = exits[exits["department"] == "Sales"]
+    company = reports.exit_pillars(exits, THRESHOLD)
+    assert company.set_index("pillar").loc["Pay & reward", "n"] == 17
+    with pytest.raises(AssertionError):
+        agrees(company, reports.exit_pillars(seen, THRESHOLD), ["pillar"])
+    agrees(company, reports.exit_pillars(seen, THRESHOLD, population=exits, selections=reports.scope_of(seen, exits)),
+           ["pillar"])
+
+
+def test_attack5_evp_tables_for_a_viewer_agree_with_the_company():
+    ratings = evp_ratings([("Analyst", "Sales", 6), ("Analyst", "IT", 2), ("Rep", "Sales", 9), ("Lead", "Sales", 7),
+                           ("Dev", "IT", 12)])
+    seen = ratings[ratings["department"] == "Sales"]
+    scope = reports.scope_of(seen, ratings)
+    company = reports.evp_gaps(ratings, CATALOG, THRESHOLD, "role")
+    assert not company.set_index(["role", "benefit"]).loc[("Analyst", "Pension"), "suppressed"]
+    with pytest.raises(AssertionError):
+        agrees(company, reports.evp_gaps(seen, CATALOG, THRESHOLD, "role"), ["role", "benefit"])
+    viewer = reports.evp_gaps(seen, CATALOG, THRESHOLD, "role", population=ratings, selections=scope)
+    agrees(company, viewer, ["role", "benefit"])
+    # every rep is in Sales: shown (the analysts hidden, and the leads as their complement in the viewer's table)
+    assert not viewer.set_index(["role", "benefit"]).loc[("Rep", "Pension"), "suppressed"]
+    report = reports.evp_report(seen, CATALOG, THRESHOLD, "role", population=ratings, selections=scope)
+    assert {r["role"] for r in report["rows"] if not r["suppressed"]} == {"Rep"}
+
+
+def test_attack5_the_pillar_trend_for_a_viewer_agrees_with_the_company():
+    ratings = evp_ratings([("Rep", "Sales", 15), ("Dev", "IT", 2)])
+    seen = ratings[ratings["department"] == "Sales"]
+    company = reports.pillar_trend(ratings, CATALOG, THRESHOLD, ["W1"])
+    assert not company["suppressed"].any()
+    with pytest.raises(AssertionError):
+        agrees(company, reports.pillar_trend(seen, CATALOG, THRESHOLD, ["W1"]), ["wave", "pillar"])
+    agrees(company, reports.pillar_trend(seen, CATALOG, THRESHOLD, ["W1"], population=ratings,
+                                         selections=reports.scope_of(seen, ratings)), ["wave", "pillar"])
+
+
+def test_attack11_a_heatmap_cell_the_company_hides_stays_hidden_for_a_scoped_viewer():
+    # Theme 0 by role: 14 recruiters (all in HR) and 3 drivers. The company hides the drivers and, as their
+    # complement, the recruiters; the HR viewer's own 14 would give the company's hidden cell back.
+    exits = exit_frame({("Recruiter", "HR", "Pay"): 14, ("Driver", "Field", "Pay"): 3,
+                        ("Driver", "Field", "Growth"): 20, ("Clerk", "HR", "Growth"): 12})
+    themes = np.where(exits["reason"] == "Pay", 0, 1)
+    units = theme_views.with_person(pd.DataFrame({
+        "id": range(len(exits)), "theme_id": themes, "kind": "exit", "record_id": exits["id"], "respondent_key": None,
+        "role": exits["role"], "department": exits["department"]}))
+    company = theme_views.theme_cross(units, "role", TEXT_THRESHOLD)
+    assert company.set_index(["theme_id", "role"]).loc[(0, "Recruiter"), "suppressed"]
+    hr_exits = exits[exits["department"] == "HR"]
+    viewer = theme_views.theme_cross(theme_views.exit_units(units, hr_exits), "role", TEXT_THRESHOLD,
+                                     population=units, selections=reports.scope_of(hr_exits, exits))
+    agrees(company, viewer, ["theme_id", "role"], n="people", threshold=TEXT_THRESHOLD)
+
+
+def test_the_regretted_and_other_leavers_never_show_one_side_of_a_small_split():
+    # Theme 0: 3 regretted leavers and 20 others raised it; its total (23) is on the heatmap. Showing the 20
+    # would give the 3 back, so neither side is shown.
+    units = theme_views.with_person(pd.DataFrame({
+        "id": range(60), "theme_id": [0] * 3 + [1] * 12 + [0] * 20 + [1] * 25, "kind": "exit",
+        "record_id": range(60), "respondent_key": None, "regretted": [True] * 15 + [False] * 45}))
+    cmp = theme_views.compare_groups(units, units["regretted"] == True, units["regretted"] == False,  # noqa: E712
+                                     TEXT_THRESHOLD).set_index("theme_id")
+    assert cmp.loc[0, ["people_a", "people_b", "share_a", "share_b"]].isna().all()
+    assert cmp.loc[1, "people_a"] == 12 and cmp.loc[1, "people_b"] == 25
+
+
+# --------------------------------------------------------------------------- three views, generated
+
+#: Generated organisations for the three-view test (recorded in SECURITY.md). Each case computes the ~20 views
+#: of :func:`views_of` and tries every three of them together with the total (~1,500 combinations).
+THREE_VIEW_CASES = int(os.environ.get("EEVP_PROPERTY_CASES", "12"))
+
+
+@hsettings(max_examples=THREE_VIEW_CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(spec=org)
+def test_no_three_views_recover_a_small_group(spec):
+    # The total, a table by A, and the same table within one value of B (a filter, or a viewer's scope), and
+    # every other three views a user can ask for: no linear combination gives a group under the threshold.
+    wide = wide_frame([(w, role, dept, n) for role, dept, n1, n2 in spec for w, n in (("W1", n1), ("W2", n2))])
+    if len(wide) < THRESHOLD:
+        return
+    views = views_of(wide)
+    everyone = set(map(tuple, wide[["wave", "role", "department"]].drop_duplicates().to_numpy()))
+    at = {"wave": 0, "role": 1, "department": 2}
+    small = [(group, n, {a for a in everyone if all(a[at[c]] == v for c, v in group.items())})
+             for group, n in small_groups(wide, ["wave", "role", "department"], THRESHOLD, pairs=False)]
+    for trio in itertools.combinations(sorted(views), 3):
+        published = [everyone, *(figure for view in trio for figure in views[view])]
+        for group, n, target in small:
+            assert not recoverable(published, target), (trio, group, n)
+

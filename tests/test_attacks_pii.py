@@ -28,9 +28,11 @@ from eevp.intake.mapping import save_template
 from eevp.intake.redact import Redactor
 from eevp.pipeline import run_all
 from eevp.safe import to_csv_bytes
-from eevp.store import auth, db
+from eevp.settings import Settings
+from eevp.store import auth, db, queries
 from eevp.store.auth import CLI_USER, User
 from eevp.store.batches import clear_demo, delete_batch
+from eevp.analytics import customers
 from eevp.analytics.customers import tag_units
 from eevp.themes.model import _themes_frame
 from eevp.themes.read import search_units
@@ -239,6 +241,7 @@ NO_ACTOR_NEEDED = {
     "eevp/store/audit.py:record": "the audit log itself, written by checked functions",
     "eevp/store/auth.py:ensure_admin": "first start: creates the admin, whose password goes to the terminal",
     "eevp/store/auth.py:save_language": "a user's own interface language",
+    "eevp/store/auth.py:authenticate": "stores a failed login (the login limit): no one is logged in yet",
     "eevp/store/bulk.py:insert_rows": "a step inside a checked transaction (takes an open connection)",
     "eevp/store/batches.py:drop_orphan_embeddings": "a step inside a checked transaction (takes a connection)",
     "eevp/themes/embeddings.py:embed_cached": "the vector cache, filled by checked analysis functions",
@@ -264,13 +267,25 @@ _WRITES = _WRITE_FUNCTIONS | {"." + m for m in _WRITE_METHODS}
 def _writers(root: Path) -> dict[str, ast.FunctionDef]:
     """``file:function`` → definition, for every module-level function of ``eevp`` that writes: itself,
     through a private helper of its own module, or through a public writer of any module (by name)."""
+    return _functions_that(root, lambda node, called: bool(called & _WRITES))
+
+
+def _reads_text(node: ast.AST, called: set) -> bool:
+    """Selects the ``text`` column of a table (``t.c.text``): statements as people wrote them."""
+    return any(isinstance(a, ast.Attribute) and a.attr == "text" and isinstance(a.value, ast.Attribute)
+               and a.value.attr == "c" for a in ast.walk(node))
+
+
+def _functions_that(root: Path, does) -> dict[str, ast.FunctionDef]:
+    """``file:function`` → definition of every module-level function of ``eevp`` for which ``does(node,
+    called names)`` holds, or that calls one (a private one of its own module, a public one by name)."""
     funcs = {}
     for path in sorted((root / "eevp").rglob("*.py")):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef):
                 funcs[f"{path.relative_to(root).as_posix()}:{node.name}"] = node
     calls = {key: _called(node) for key, node in funcs.items()}
-    writes = {key for key in funcs if calls[key] & _WRITES}
+    writes = {key for key in funcs if does(funcs[key], calls[key])}
     while True:
         public = {k.split(":")[1] for k in writes if not k.split(":")[1].startswith("_")}
         private = {k for k in writes if k.split(":")[1].startswith("_")}
@@ -301,6 +316,48 @@ def unchecked_writers(root: Path) -> list[str]:
 
 def test_attack16_every_public_function_that_writes_checks_the_actor():
     assert unchecked_writers(ROOT) == []
+
+
+def unchecked_text_readers(root: Path) -> list[str]:
+    """``file:function`` of each public function of ``eevp`` that reveals text (reads the statements' text
+    itself or through another function) but does not check an actor (issue 14 item 4)."""
+    return [key for key, node in sorted(_functions_that(root, _reads_text).items())
+            if not node.name.startswith("_") and Path(key.split(":")[0]).name not in ("cli.py", "__main__.py")
+            and not _checks_actor(node)]
+
+
+def test_every_public_function_that_reveals_text_checks_the_actor():
+    readers = _functions_that(ROOT, _reads_text)
+    # the scan finds what a user reads: quotes, whole comments, search, the export, the review sample
+    assert {"eevp/analytics/customers.py:quotes", "eevp/analytics/customers.py:search_quotes",
+            "eevp/analytics/customers.py:whole_comments", "eevp/analytics/customers.py:review_queue",
+            "eevp/themes/read.py:search_units", "eevp/store/lifecycle.py:export_texts",
+            "eevp/store/queries.py:text_units_frame"} <= set(readers)
+    assert unchecked_text_readers(ROOT) == []
+
+
+def test_a_text_reader_without_the_check_is_found(tmp_path):
+    pkg = tmp_path / "eevp"
+    pkg.mkdir()
+    (pkg / "mod.py").write_text(
+        "def peek(engine):\n    return _rows(engine)\n\n"
+        "def _rows(engine):\n    return engine.execute(select(t.c.text))\n\n"
+        "def show(engine, *, actor):\n    require(actor, 'view_quotes')\n    return _rows(engine)\n\n"
+        "def brief(engine, actor):\n    return peek(engine)\n\n"
+        "def counts(engine):\n    return engine.execute(select(t.c.id))\n", encoding="utf-8")
+    assert unchecked_text_readers(tmp_path) == ["eevp/mod.py:brief", "eevp/mod.py:peek"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda e, u: customers.quotes(e, [1], actor=u), lambda e, u: customers.whole_comments(e, [], actor=u),
+    lambda e, u: customers.review_queue(e, actor=u), lambda e, u: queries.text_units_frame(e, actor=u),
+    lambda e, u: customers.search_quotes(e, [1], Settings(), actor=u),
+], ids=["quotes", "whole_comments", "review_queue", "text_units_frame", "search_quotes"])
+def test_a_viewer_reads_no_text_through_the_library(engine, call):
+    with pytest.raises(AccessDenied):
+        call(engine, User("v", "viewer"))
+    with pytest.raises(AccessDenied):
+        call(engine, None)
 
 
 def test_the_writer_check_can_fail(tmp_path):

@@ -1,9 +1,11 @@
 import json
 
 import pytest
+from sqlalchemy import func, select
 
 from eevp.store import auth
 from eevp.errors import AccessDenied, InputError
+from eevp.store.db import connect, login_failures
 
 
 def test_first_run_creates_admin_with_generated_password(settings, monkeypatch):
@@ -97,3 +99,51 @@ def test_a_session_token_logs_the_user_in_again_until_it_expires_or_the_password
     assert auth.user_from_token(settings, None) is None
     auth.add_user(settings, auth.CLI_USER, "анна", "Passw0rd-anna-2", "hr")  # a new password
     assert auth.user_from_token(settings, token, now=1000.0) is None
+
+
+def test_the_login_limit_outlives_a_restart_and_ends_with_its_window(settings, engine, monkeypatch):
+    # Issue 14 item 4: the failures were counted in memory, so restarting the app reset the limit.
+    monkeypatch.setenv("EEVP_ADMIN_PASSWORD", "the-right-password")
+    auth.ensure_admin(settings)
+    start = 1_000_000.0
+    for i in range(auth.MAX_FAILED_LOGINS):
+        with pytest.raises(AccessDenied, match="Wrong username or password"):
+            auth.authenticate(settings, "admin", "a-guess", engine, now=start + i)
+    engine.dispose()  # a restart: nothing kept in the process counts; the database does
+    again = connect(settings.database_url)
+    with pytest.raises(AccessDenied, match="Too many failed logins.*15 minutes"):
+        auth.authenticate(settings, " Admin ", "the-right-password", again, now=start + 10)
+    # the first failure leaves the window: one more guess is allowed, and the right password works
+    after = start + auth.LOGIN_WINDOW_S + 0.5
+    assert auth.authenticate(settings, "admin", "the-right-password", again, now=after).role == "admin"
+    with again.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(login_failures)).scalar() == auth.MAX_FAILED_LOGINS
+    again.dispose()
+
+
+def test_failed_logins_are_counted_per_account(settings, engine, monkeypatch):
+    monkeypatch.setenv("EEVP_ADMIN_PASSWORD", "the-right-password")
+    auth.ensure_admin(settings)
+    for _ in range(auth.MAX_FAILED_LOGINS - 1):
+        with pytest.raises(AccessDenied, match="Wrong"):
+            auth.authenticate(settings, "someone", "a-guess", engine)
+    assert auth.authenticate(settings, "admin", "the-right-password", engine).role == "admin"
+    with pytest.raises(AccessDenied, match="Wrong"):
+        auth.authenticate(settings, "someone", "a-guess", engine)  # the fifth failure
+    with pytest.raises(AccessDenied, match="Too many"):
+        auth.authenticate(settings, "someone", "a-guess", engine)
+
+
+def test_an_oidc_user_sees_nothing_until_an_admin_gives_a_role(settings):
+    # Issue 14 item 4: "OIDC users without a local role see nothing until an admin gives them one".
+    import pandas as pd
+
+    frame = pd.DataFrame({"department": ["Sales", "IT"], "enps": [9, 3]})
+    stranger = auth.user_for_oidc(settings, "ann@example.com")
+    assert stranger.role == auth.NO_ROLE and auth.restrict(stranger, frame).empty
+    with pytest.raises(AccessDenied):
+        auth.require(stranger, "view_dashboards")
+    auth.add_user(settings, auth.CLI_USER, "ann@example.com", "a-long-password", "viewer", ("Sales",))
+    ann = auth.refresh(settings, stranger)  # the next run of a page maps her again
+    assert ann.role == "viewer" and ann.source == "oidc"
+    assert auth.restrict(ann, frame)["department"].tolist() == ["Sales"]

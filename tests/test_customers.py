@@ -235,10 +235,10 @@ def test_a_quote_is_the_statement_with_its_whole_comment_on_demand(engine, setti
     ingest_frame(engine, settings, "survey", pd.DataFrame(rows), {
         "respondent_id": "respondent_id", "wave": "wave", "role": "role", "department": "department",
         "text": ["Comment"]}, name="q.csv", actor=CLI_USER)
-    units = queries.text_units_frame(engine)
+    units = queries.text_units_frame(engine, actor=CLI_USER)
     queues = units.loc[units["text"].str.startswith("Checkout"), "id"].tolist()
     assert len(queues) == 12  # each comment was split into its two statements
-    got = quotes(engine, queues, n=3, min_people=10)
+    got = quotes(engine, queues, n=3, min_people=10, actor=CLI_USER)
     assert len(got) == 3
     for q in got:
         i = q["text"].split("day ")[1].rstrip(".")

@@ -68,7 +68,9 @@ def test_compare_groups_shows_nothing_that_gives_back_a_small_count():
     # share_a × 20 agents would be 3 again, and so would lift or z with share_b known: all hidden.
     assert np.isnan(row["people_a"]) and np.isnan(row["share_a"])
     assert np.isnan(row["lift"]) and np.isnan(row["z"])
-    assert row["share_b"] == pytest.approx(0.3)
+    # and the other side with it: the theme's total (15) minus the drivers' 12 would be the 3 agents
+    assert np.isnan(row["people_b"]) and np.isnan(row["share_b"])
+    assert cmp.loc[0, "people_b"] == 40  # a row without a small side keeps both
 
 
 def test_compare_groups_needs_enough_people_in_each_group():

@@ -72,6 +72,13 @@ def exits_frame(key: tuple):
     return restrict(current_user(), _exits_frame(key))
 
 
+def evp_population(key: tuple) -> tuple:
+    """Every EVP rating and the current user's scope in them (see :func:`survey_population`). Never drawn."""
+
+    full = _evp_frames(key)[1]
+    return full, reports.scope_of(restrict(current_user(), full), full)
+
+
 def evp_frames(key: tuple):
     catalog, ratings = _evp_frames(key)
     return catalog, restrict(current_user(), ratings)
@@ -80,9 +87,10 @@ def evp_frames(key: tuple):
 @st.cache_data(show_spinner=False, max_entries=8)
 def _home_summary(key: tuple, user, threshold: int) -> dict:
     full = _survey_wide(key)
-    wide, exits = restrict(user, full), restrict(user, _exits_frame(key))
+    all_exits = _exits_frame(key)
+    wide, exits = restrict(user, full), restrict(user, all_exits)
     return reports.home_summary(wide, survey_items(key), exits, wave_order(key), threshold, population=full,
-                                selections=reports.scope_of(wide, full))
+                                selections=reports.scope_of(wide, full), exit_population=all_exits)
 
 
 def home_summary(key: tuple, threshold: int) -> dict:

@@ -79,7 +79,7 @@ def require_login() -> None:
         submitted = st.form_submit_button(t("Log in"), type="primary")
     if submitted:
         try:
-            user = auth.authenticate(settings, username, password)
+            user = auth.authenticate(settings, username, password, get_engine())
         except AccessDenied as exc:
             audit.record(get_engine(), username[:100], "login_failed", "")
             st.error(t(str(exc)))

@@ -19,7 +19,7 @@ def render(engine, settings) -> None:
         return
     st.caption(t("A random 10% sample of tagged statements. Confirm or correct the tag: the same statement elsewhere "
                  "takes your tag at once, and new statements that say nearly the same take it when they are tagged."))
-    queue = customers.review_queue(engine, share=0.10, limit=5)
+    queue = customers.review_queue(engine, share=0.10, limit=5, actor=current_user())
     if queue.empty:
         st.success(t("Nothing left to review in the sample."))
         return

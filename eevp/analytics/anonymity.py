@@ -43,6 +43,7 @@ __all__ = [
     "check_threshold",
     "filter_allowed",
     "hidden_by_filter",
+    "hidden_in_view",
     "people",
     "safe_total",
     "suppress",
@@ -555,6 +556,19 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
             if _straddles(set(line.index[line.to_numpy()]), selected):
                 hidden_groups.add(None if group == _MISSING else group)
     return hidden_groups
+
+
+def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold, shown_hidden=()) -> set:
+    """Cells (tuples of ``keys`` values, a missing value as None) that a view filtered by ``selections``
+    (a viewer's department scope) hides to agree with the table of every row in ``population``: those
+    the unfiltered table hides (``shown_hidden``), and those whose filtered and unfiltered figures differ
+    by a small group (:func:`hidden_by_filter`, the cell as the group). Nothing without a filter."""
+    if population is None or not selections or population.empty:
+        return set()
+    keys = list(keys)
+    cell = pd.Series(list(zip(*(population[k].astype(object).where(population[k].notna(), None) for k in keys))),
+                     index=population.index, dtype=object)
+    return set(shown_hidden) | hidden_by_filter(population.assign(_cell=cell), selections, "_cell", threshold)
 
 
 # --------------------------------------------------------------------------- several one-way tables

@@ -441,14 +441,16 @@ def theme_by(units: pd.DataFrame, ranked: pd.DataFrame, segment: str, threshold:
     return theme_cross(u, segment, threshold, ranked.set_index("theme_id")["label"])
 
 
-def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_people: int = 10) -> list[dict]:
+def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_people: int = 10, *,
+           actor: User) -> list[dict]:
     """Up to ``n`` redacted statements (text only, with source kind and language; no names, no role),
     each with ``comment``, the whole comment it was split from, when that comment holds more than it.
 
     Nothing is returned when the statements come from fewer than ``min_people`` people (the
     comment threshold; pass ``settings.min_comment_group``): a quote from a small group is
-    that group's own words.
+    that group's own words. ``actor``'s role must allow quotes (AccessDenied otherwise).
     """
+    require(actor, "view_quotes")
     if not unit_ids:
         return []
     t = db.text_units
@@ -472,7 +474,7 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
             out.append({"text": r.text, "kind": r.kind, "language": r.language,
                         "_answer": (r.id, r.batch_id, r.record_no, r.question)})
     out = out[:n]
-    comments = whole_comments(engine, [q["_answer"] for q in out])
+    comments = whole_comments(engine, [q["_answer"] for q in out], actor=actor)
     for q in out:
         whole = comments.get(q.pop("_answer")[1:])
         if whole and whole != q["text"]:
@@ -484,16 +486,18 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
 ANSWER_SPAN = 500
 
 
-def whole_comments(engine: Engine, answers: list[tuple]) -> dict[tuple, str]:
+def whole_comments(engine: Engine, answers: list[tuple], *, actor: User) -> dict[tuple, str]:
     """The whole (redacted) comment each statement was split from: its answer's statements in order.
 
     Args:
         answers: ``(unit_id, batch_id, record_no, question)`` of each statement.
+        actor: who reads; the role must allow quotes (AccessDenied otherwise).
 
     Returns:
         ``(batch_id, record_no, question)`` → the comment, for answers of more than one statement. The
         search is bounded by unit id (the primary key) around the statement, never a scan of its batch.
     """
+    require(actor, "view_quotes")
     t = db.text_units
     out: dict[tuple, list[str]] = {}
     with engine.connect() as conn:
@@ -505,11 +509,11 @@ def whole_comments(engine: Engine, answers: list[tuple]) -> dict[tuple, str]:
     return {k: " ".join(v) for k, v in out.items() if len(v) > 1}
 
 
-def search_quotes(engine: Engine, unit_ids: list[int], settings, n: int = 20) -> list[dict]:
+def search_quotes(engine: Engine, unit_ids: list[int], settings, n: int = 20, *, actor: User) -> list[dict]:
     """Quotes for a search's hits: :func:`quotes` at the comment threshold (``settings.min_comment_group``),
     never the score threshold. When it returns nothing, a page says the same words whether nothing
     matched or too few people wrote what did (telling them apart would confirm that 1–9 people did)."""
-    return quotes(engine, unit_ids, n=n, min_people=settings.min_comment_group)
+    return quotes(engine, unit_ids, n=n, min_people=settings.min_comment_group, actor=actor)
 
 
 def report(engine: Engine, settings, rule: SystemicRule = SystemicRule()) -> dict:
@@ -575,12 +579,14 @@ def _md_plain(text: str) -> str:
 
 # --------------------------------------------------------------------------- review by a CX lead
 
-def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int = 20) -> pd.DataFrame:
+def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int = 20, *,
+                 actor: User) -> pd.DataFrame:
     """A reproducible random sample (``share`` of all tagged statements) not yet reviewed.
 
     The sample is drawn over the ids of the tagged statements (in id order); only the ``limit``
-    statements shown are read with their text.
+    statements shown are read with their text. ``actor``'s role must allow reviewing tags.
     """
+    require(actor, "review_tags")
     t, s, r = db.text_units, db.statement_tags, db.tag_reviews
     columns = ["unit_id", "text", "text_hash", "about_customers", "stage"]
     with engine.connect() as conn:

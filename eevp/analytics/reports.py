@@ -122,6 +122,19 @@ def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None,
     return hide
 
 
+def _view_cells(table: pd.DataFrame, keys: list[str], population, selections, threshold: int, company) -> set:
+    """Cells a scoped view of ``table`` hides to agree with ``company()``, the table of ``population``."""
+    if population is None or not selections:
+        return set()
+    shown = company()
+    hidden = {tuple(_key(v) for v in cell) for cell in shown.loc[shown["suppressed"], keys].itertuples(index=False)}
+    return anonymity.hidden_in_view(population, selections, keys, threshold, hidden)
+
+
+def _cell_mask(table: pd.DataFrame, keys: list[str], cells: set) -> list[bool]:
+    return [tuple(_key(v) for v in cell) in cells for cell in table[keys].itertuples(index=False)]
+
+
 def _people(frame: pd.DataFrame) -> int:
     """Distinct people in ``frame`` (rows, without a person column): the ``n`` of every table."""
     return int(frame[anonymity.PERSON].nunique()) if anonymity.PERSON in frame else len(frame)
@@ -394,11 +407,13 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
 
 
 def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, waves: list[str],
-                 threshold: int, *, population: pd.DataFrame | None = None, selections: dict | None = None) -> dict:
+                 threshold: int, *, population: pd.DataFrame | None = None, selections: dict | None = None,
+                 exit_population: pd.DataFrame | None = None) -> dict:
     """Headline cards, the trend, weakest items, largest drops, and where to look next.
 
     For a viewer's scope pass the company's rows as ``population`` and the scope as ``selections``
-    (:func:`scope_of`): the waves are then hidden as in the company's view filtered to the scope.
+    (:func:`scope_of`): the waves are then hidden as in the company's view filtered to the scope; and
+    every leaver as ``exit_population``, for the quarters of the exit cards.
     """
     selections = selections or None
     trend = (wave_trend(wide, items, threshold, waves, population=population if selections else None,
@@ -421,7 +436,8 @@ def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, w
         "engagement": None if cur is None else cur.get("engagement"),
         "engagement_delta": delta("engagement"),
     }
-    cards.update(exit_cards(exits, threshold))
+    exit_scope = scope_of(exits, exit_population) if exit_population is not None else None
+    cards.update(exit_cards(exits, threshold, population=exit_population, selections=exit_scope))
     cur_wide = wide[wide["wave"] == cards["wave"]] if cards["wave"] is not None else wide.iloc[0:0]
     fav = fav_frame(cur_wide, item_scales(items))
     counts = fav.notna().sum()
@@ -435,14 +451,18 @@ def home_summary(wide: pd.DataFrame, items: pd.DataFrame, exits: pd.DataFrame, w
             "hints": look_next(wide, items, waves, threshold)}
 
 
-def exit_cards(exits: pd.DataFrame, threshold: int) -> dict:
+def exit_cards(exits: pd.DataFrame, threshold: int, *, population: pd.DataFrame | None = None,
+               selections: dict | None = None) -> dict:
+    """The latest visible quarter's leavers, its change and regretted share; quarters hidden as on the
+    Exits page (:func:`exits_over_time`, with the same ``population`` and ``selections``)."""
     if exits is None or exits.empty:
         return {"exits": None, "exits_delta": None, "regretted_share": None, "exits_quarter": None}
     exits = _with_people(exits)
     q = exits.dropna(subset=["exit_date"]).groupby("quarter").agg(
         n=(anonymity.PERSON, "nunique"), regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
     # The same quarters as the Exits page hides (the total of leavers is known, so complements too).
-    hide = _exit_hidden(exits, "quarter", threshold)
+    over_time = exits_over_time(exits, threshold, population=population, selections=selections)
+    hide = {_key(x) for x in over_time.loc[over_time["suppressed"], "quarter"]}
     q = anonymity.suppress(q, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
                            hide=[_in(x, hide) for x in q["quarter"]])
     q = q[~q["suppressed"]].sort_values("quarter")
@@ -500,8 +520,14 @@ def evp_matrix(catalog: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["benefit", "pillar", "role", "offered"])
 
 
-def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: str = "role") -> pd.DataFrame:
-    """Per group × benefit: importance, satisfaction, gap (importance − satisfaction), offered, n."""
+def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: str = "role", *,
+             population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Per group × benefit: importance, satisfaction, gap (importance − satisfaction), offered, n.
+
+    For a viewer's scope pass every rating as ``population`` and the scope as ``selections``
+    (:func:`scope_of`): the viewer's table then agrees with the company's (no cell of it differs
+    from the company's by a small group, none shows what the company's hides).
+    """
     if ratings.empty:
         return pd.DataFrame(columns=[by, "benefit", "pillar", "importance", "satisfaction", "gap", "n", "offered",
                                      "suppressed"])
@@ -512,9 +538,14 @@ def evp_gaps(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: s
     counts = g.pivot(index=by, columns="benefit", values="n").fillna(0)
     # The tables by role and by department describe the same people: a group either hides is hidden
     # in every row of its benefits (a department minus its other role is the hidden role).
-    hide = _hidden(ratings, by, threshold, [d for d in EVP_DIMS if d in ratings])
+    hide = _hidden(ratings, by, threshold, [d for d in EVP_DIMS if d in ratings], population, selections)
     rows = np.array([_in(x, hide) for x in counts.index], dtype=bool)
-    mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
+    cells = _view_cells(g, [by, "benefit"], population, selections, threshold,
+                        lambda: evp_gaps(population, catalog, threshold, by))
+    extra = pd.Series(_cell_mask(g, [by, "benefit"], cells), index=pd.MultiIndex.from_frame(g[[by, "benefit"]]))
+    extra = extra.unstack(fill_value=False).reindex(index=counts.index, columns=counts.columns, fill_value=False)
+    hide_cells = np.repeat(rows[:, None], counts.shape[1], axis=1) | extra.to_numpy(dtype=bool)
+    mask = anonymity.suppress_matrix(counts, threshold, hide=hide_cells)
     g["suppressed"] = anonymity.hidden_cells(mask, g[by], g["benefit"])
     g.loc[g["suppressed"], ["importance", "satisfaction", "n"]] = np.nan
     g["gap"] = g["importance"] - g["satisfaction"]
@@ -534,16 +565,20 @@ def valued_not_offered(gaps: pd.DataFrame, min_importance: float = 4.0) -> pd.Da
     return out.sort_values("importance", ascending=False)
 
 
-def pillar_trend(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, waves: list[str]) -> pd.DataFrame:
-    """Mean satisfaction per pillar per wave."""
+def pillar_trend(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, waves: list[str], *,
+                 population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Mean satisfaction per pillar per wave; ``population`` and ``selections`` as for :func:`evp_gaps`."""
     if ratings.empty or catalog.empty:
         return pd.DataFrame(columns=["wave", "pillar", "satisfaction", "importance", "n", "suppressed"])
     df = ratings.merge(catalog[["benefit", "pillar"]], on="benefit", how="left")
     df = _with_people(df)
     g = df.groupby(["wave", "pillar"]).agg(satisfaction=("satisfaction", "mean"), importance=("importance", "mean"),
                                            n=(anonymity.PERSON, "nunique")).reset_index()
+    pop = None if population is None else population.merge(catalog[["benefit", "pillar"]], on="benefit", how="left")
+    cells = _view_cells(g, ["wave", "pillar"], None if pop is None else _with_people(pop), selections, threshold,
+                        lambda: pillar_trend(population, catalog, threshold, waves))
     g = anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["wave", "pillar"],
-                           value_cols=["satisfaction", "importance"])
+                           value_cols=["satisfaction", "importance"], hide=_cell_mask(g, ["wave", "pillar"], cells))
     order = {w: i for i, w in enumerate(waves)}
     g["order"] = g["wave"].map(order).fillna(len(order))
     return g.sort_values(["order", "pillar"]).drop(columns="order")
@@ -572,24 +607,34 @@ def reason_pillar(reason: str) -> str | None:
     return None
 
 
-def exit_pillars(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """How many leavers name a reason that maps to each pillar (primary or other reasons)."""
-    if exits is None or exits.empty:
-        return pd.DataFrame(columns=["pillar", "n", "share", "suppressed"])
+def _leaver_pillars(exits: pd.DataFrame) -> pd.DataFrame:
+    """One row per leaver and pillar their reasons (primary or other) point to, with the person."""
     pillar_of = functools.lru_cache(maxsize=None)(reason_pillar)  # few distinct reasons, many leavers
     pillars = []
     for reason, other in zip(exits["reason"].tolist(), exits["other_reasons"].tolist()):
         names = {pillar_of(reason)} | {pillar_of(x) for x in (other if isinstance(other, list) else [])}
         pillars.append(sorted(p for p in names if p))
-    s = pd.Series(pillars).explode().dropna()
-    counts = s.value_counts().rename_axis("pillar").reset_index(name="n")
-    counts["share"] = counts["n"] / len(exits)
+    return _with_people(exits).assign(pillar=pillars).explode("pillar").dropna(subset=["pillar"])
+
+
+def exit_pillars(exits: pd.DataFrame, threshold: int, *, population: pd.DataFrame | None = None,
+                 selections: dict | None = None) -> pd.DataFrame:
+    """How many leavers name a reason that maps to each pillar (primary or other reasons);
+    ``population`` and ``selections`` as for :func:`evp_gaps` (every leaver and the viewer's scope)."""
+    if exits is None or exits.empty:
+        return pd.DataFrame(columns=["pillar", "n", "share", "suppressed"])
+    counts = anonymity.people(_leaver_pillars(exits), "pillar").rename_axis("pillar").reset_index(name="n")
+    counts = counts.sort_values(["n", "pillar"], ascending=[False, True]).reset_index(drop=True)
+    counts["share"] = counts["n"] / _people(exits)
+    cells = _view_cells(counts, ["pillar"], None if population is None else _leaver_pillars(population), selections,
+                        threshold, lambda: exit_pillars(population, threshold))
     return anonymity.suppress(counts, n_col="n", threshold=threshold, group_cols=["pillar"], value_cols=["share"],
-                              complementary=False)
+                              complementary=False, hide=_cell_mask(counts, ["pillar"], cells))
 
 
-def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: str = "role") -> dict:
-    gaps = evp_gaps(ratings, catalog, threshold, by=by)
+def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by: str = "role", *,
+               population: pd.DataFrame | None = None, selections: dict | None = None) -> dict:
+    gaps = evp_gaps(ratings, catalog, threshold, by=by, population=population, selections=selections)
     rows = []
     for r in gaps.to_dict("records"):
         sup = bool(r["suppressed"])
@@ -603,19 +648,20 @@ def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by:
 
 # --------------------------------------------------------------------------- exits
 
-def _exit_hidden(exits: pd.DataFrame, by: str, threshold: int) -> set:
-    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits])
+def _exit_hidden(exits: pd.DataFrame, by: str, threshold: int, population=None, selections=None) -> set:
+    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits], population, selections)
 
 
-def exits_by(exits: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
+def exits_by(exits: pd.DataFrame, by: str, threshold: int, *, population: pd.DataFrame | None = None,
+             selections: dict | None = None) -> pd.DataFrame:
     """Per group: n, regretted share, exit eNPS, reasons (suppressed groups carry nothing).
 
-    ``reasons`` holds the group's row of :func:`reason_role_matrix` (hidden cells as None), so the
-    CLI, this table and the reason × group heatmap hide the same cells.
-    """
+    ``reasons`` holds the group's row of :func:`reason_role_matrix` (hidden cells as None), so the CLI, this
+    table and the heatmap hide the same cells. A viewer's scope: ``population`` and ``selections`` as for
+    :func:`evp_gaps`."""
     if exits.empty:
         return pd.DataFrame(columns=[by, "n", "regretted_share", "enps", "suppressed"])
-    matrix = reason_role_matrix(exits, threshold, by=by)
+    matrix = reason_role_matrix(exits, threshold, by=by, population=population, selections=selections)
     matrix = matrix[(matrix["n"] > 0) | matrix["suppressed"]]
     rows = []
     for group, sub in exits.groupby(by):
@@ -626,13 +672,14 @@ def exits_by(exits: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
         rows.append({by: group, "n": _people(sub), "regretted_share": float(reg.astype(float).mean()) if len(reg) else None,
                      "enps": e["enps"], "reasons": reasons})
     t = pd.DataFrame(rows)
-    hide = _exit_hidden(exits, by, threshold)
+    hide = _exit_hidden(exits, by, threshold, population, selections)
     return anonymity.suppress(t, n_col="n", threshold=threshold, group_cols=[by],
                               value_cols=["regretted_share", "enps", "reasons"], hide=[_in(g, hide) for g in t[by]])
 
 
-def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
-    t = exits_by(exits, by, threshold)
+def exits_report(exits: pd.DataFrame, by: str, threshold: int, *, population: pd.DataFrame | None = None,
+                 selections: dict | None = None) -> dict:
+    t = exits_by(exits, by, threshold, population=population, selections=selections)
     groups = []
     for r in t.to_dict("records"):
         sup = bool(r["suppressed"])
@@ -645,7 +692,9 @@ def exits_report(exits: pd.DataFrame, by: str, threshold: int) -> dict:
     return {"by": by, "threshold": threshold, "groups": groups}
 
 
-def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") -> pd.DataFrame:
+def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role", *,
+                       population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Leavers (people) by ``by`` × main reason; ``population`` and ``selections`` as for :func:`exits_by`."""
     if exits.empty:
         return pd.DataFrame(columns=[by, "reason", "n", "suppressed"])
     g = anonymity.people(exits, [by, "reason"]).rename("n").reset_index()
@@ -653,8 +702,9 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") ->
     # The tables by every dimension and reason are audited together (a role nested in a department,
     # reason by reason), and the groups' totals that the group tables hide are hidden whole.
     crossed = anonymity.suppress_crossed(exits, [d for d in EXIT_DIMS if d in exits] + [by], "reason", threshold)
-    groups = _exit_hidden(exits, by, threshold)
-    cells = crossed.get(by, set())
+    groups = _exit_hidden(exits, by, threshold, population, selections)
+    cells = crossed.get(by, set()) | _view_cells(g, [by, "reason"], population, selections, threshold,
+                                                 lambda: reason_role_matrix(population, threshold, by))
     hide = np.array([[_in(a, groups) or (_key(a), _key(r)) in cells for r in counts.columns] for a in counts.index],
                     dtype=bool).reshape(counts.shape)
     mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
@@ -664,29 +714,35 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role") ->
     return full
 
 
-def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None) -> pd.DataFrame:
+def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None, *,
+                    population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Leavers per quarter (per ``by`` and quarter); ``population`` and ``selections`` as for :func:`exits_by`."""
     df = _with_people(exits).dropna(subset=["exit_date"])
     keys = ["quarter"] + ([by] if by else [])
     g = df.groupby(keys).agg(n=(anonymity.PERSON, "nunique"), regretted=("regretted", lambda s: s.dropna().astype(float).sum())
                              ).reset_index()
-    quarters = _exit_hidden(exits, "quarter", threshold)
+    quarters = _exit_hidden(exits, "quarter", threshold, population, selections)
+    cells = _view_cells(g, keys, population, selections, threshold,
+                        lambda: exits_over_time(population, threshold, by))
     if by:
         counts = g.pivot(index=by, columns="quarter", values="n").fillna(0)
-        groups = _exit_hidden(exits, by, threshold)
-        hide = np.array([[_in(a, groups) or _in(q, quarters) for q in counts.columns] for a in counts.index],
-                        dtype=bool).reshape(counts.shape)
+        groups = _exit_hidden(exits, by, threshold, population, selections)
+        hide = np.array([[_in(a, groups) or _in(q, quarters) or (_key(q), _key(a)) in cells for q in counts.columns]
+                         for a in counts.index], dtype=bool).reshape(counts.shape)
         mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
         g["suppressed"] = anonymity.hidden_cells(mask, g[by], g["quarter"])
         g.loc[g["suppressed"], ["n", "regretted"]] = np.nan
         return g
     # The total of leavers is shown elsewhere (sum of the groups), so complements are needed here too.
     return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["quarter"], value_cols=["regretted"],
-                              hide=[_in(q, quarters) for q in g["quarter"]])
+                              hide=[_in(q, quarters) or (_key(q),) in cells for q in g["quarter"]])
 
 
-def tenure_at_exit(exits: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def tenure_at_exit(exits: pd.DataFrame, threshold: int, *, population: pd.DataFrame | None = None,
+                   selections: dict | None = None) -> pd.DataFrame:
+    """Leavers by tenure; ``population`` and ``selections`` as for :func:`exits_by`."""
     g = _with_people(exits).groupby("tenure").agg(n=(anonymity.PERSON, "nunique"),
                                     regretted=("regretted", lambda s: s.dropna().astype(float).mean())).reset_index()
-    hide = _exit_hidden(exits, "tenure", threshold)
+    hide = _exit_hidden(exits, "tenure", threshold, population, selections)
     return anonymity.suppress(g, n_col="n", threshold=threshold, group_cols=["tenure"], value_cols=["regretted"],
                               hide=[_in(x, hide) for x in g["tenure"]])

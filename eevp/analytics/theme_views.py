@@ -50,8 +50,11 @@ def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Se
                     dtype=bool).reshape(counts.shape)
     if population is not None and selections:
         pop = population[population["theme_id"] >= 0]
-        cell = pd.Series(list(zip(pop["theme_id"], pop[segment])), index=pop.index, dtype=object)
-        hidden = anonymity.hidden_by_filter(pop.assign(_cell=cell), selections, "_cell", threshold)
+        company = theme_cross(pop, segment, threshold)  # a cell the company's heatmap hides stays hidden here
+        shown_hidden = set(zip(company.loc[company["suppressed"], "theme_id"],
+                               company.loc[company["suppressed"], segment].astype(object).where(
+                                   company.loc[company["suppressed"], segment].notna(), None)))
+        hidden = anonymity.hidden_in_view(pop, selections, ["theme_id", segment], threshold, shown_hidden)
         hide |= np.array([[(t, v) in hidden for v in counts.columns] for t in counts.index],
                          dtype=bool).reshape(counts.shape)
     mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
@@ -139,11 +142,11 @@ def compare_groups(units: pd.DataFrame, in_a: pd.Series, in_b: pd.Series, thresh
     se = np.sqrt(p * (1 - p) * (1 / na + 1 / nb))
     df["z"] = np.where(se > 0, (df["share_a"] - df["share_b"]) / se, 0.0)
     # A side under the threshold shows nothing: its share (with the group size known elsewhere) would give
-    # the count back, and so would the lift or the z statistic.
-    small_a, small_b = df["people_a"] < threshold, df["people_b"] < threshold
-    df.loc[small_a, ["people_a", "share_a"]] = np.nan
-    df.loc[small_b, ["people_b", "share_b"]] = np.nan
-    df.loc[small_a | small_b, ["lift", "z"]] = np.nan
+    # the count back, and so would the lift or the z statistic. The other side is hidden with it: the two
+    # groups are the two values of one cut (regretted or not) and the theme's total is published
+    # elsewhere, so "total minus the shown side" would be the small one. An empty side describes nobody.
+    small = ((df["people_a"] > 0) & (df["people_a"] < threshold)) | ((df["people_b"] > 0) & (df["people_b"] < threshold))
+    df.loc[small, ["people_a", "share_a", "people_b", "share_b", "lift", "z"]] = np.nan
     df["label"] = df["theme_id"].map(labels) if labels is not None else df["theme_id"].astype(str)
     return df.sort_values("z", ascending=False, na_position="last")[cols].reset_index(drop=True)
 

@@ -16,17 +16,18 @@ import hmac
 import json
 import os
 import secrets
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Engine
 
 from eevp.errors import AccessDenied, InputError
 from eevp.settings import Settings
+from eevp.store.db import connect, login_failures
 
 ROLES = ("admin", "hr", "cx", "viewer")
 #: The role of someone who logged in through OIDC and has no local account yet: no permission at all.
@@ -180,35 +181,50 @@ def save_language(settings: Settings, username: str, language: str) -> None:
         _save(settings, data)
 
 
-_failures: dict[str, deque] = {}
-_failures_lock = threading.Lock()
+def _name_key(username: str) -> str:
+    return username.strip().casefold()[:100]
 
 
-def _refuse_if_locked(username: str) -> None:
+def _refuse_if_locked(conn, username: str, now: float) -> None:
     """AccessDenied while ``username`` has :data:`MAX_FAILED_LOGINS` failures in the window."""
-    now = time.monotonic()
-    with _failures_lock:
-        recent = _failures.setdefault(username.casefold(), deque())
-        while recent and now - recent[0] > LOGIN_WINDOW_S:
-            recent.popleft()
-        if len(recent) >= MAX_FAILED_LOGINS:
-            wait = int(LOGIN_WINDOW_S - (now - recent[0])) // 60 + 1
-            raise AccessDenied(f"Too many failed logins for this account. Try again in {wait} minutes.")
+    recent = select(login_failures.c.at_s).where(login_failures.c.username == _name_key(username),
+                                                 login_failures.c.at_s > now - LOGIN_WINDOW_S)
+    times = sorted(conn.execute(recent).scalars())
+    if len(times) >= MAX_FAILED_LOGINS:
+        oldest = times[-MAX_FAILED_LOGINS]
+        wait = int(LOGIN_WINDOW_S - (now - oldest)) // 60 + 1
+        raise AccessDenied(f"Too many failed logins for this account. Try again in {wait} minutes.")
 
 
-def _count_failure(username: str) -> None:
-    with _failures_lock:
-        _failures.setdefault(username.casefold(), deque()).append(time.monotonic())
+def _count_failure(conn, username: str, now: float) -> None:
+    """Store one failed login (and forget this account's failures older than the window)."""
+    key = _name_key(username)
+    conn.execute(delete(login_failures).where(login_failures.c.username == key,
+                                              login_failures.c.at_s <= now - LOGIN_WINDOW_S))
+    conn.execute(insert(login_failures).values(username=key, at_s=now))
 
 
-def authenticate(settings: Settings, username: str, password: str) -> User:
+def authenticate(settings: Settings, username: str, password: str, engine: Engine | None = None,
+                 now: float | None = None) -> User:
     """The user for these credentials; AccessDenied (same message either way) otherwise.
 
     After :data:`MAX_FAILED_LOGINS` failures for one username in :data:`LOGIN_WINDOW_S` seconds,
-    every attempt is refused without checking the password (guessing stops there).
+    every attempt is refused without checking the password (guessing stops there). The failures
+    are stored in the database (``login_failures``): a restart does not reset the limit.
+
+    Args:
+        engine: the database (default: the one ``settings`` names, opened for this call).
+        now: seconds since the epoch (default: the clock); for tests of the window.
     """
-    username = username.strip()
-    _refuse_if_locked(username)
+    if engine is None:
+        engine = connect(settings.database_url)
+        try:
+            return authenticate(settings, username, password, engine, now)
+        finally:
+            engine.dispose()
+    username, now = username.strip(), time.time() if now is None else now
+    with engine.begin() as conn:
+        _refuse_if_locked(conn, username, now)
     record = _load(settings)["users"].get(username)
     try:
         if record is None:
@@ -216,7 +232,8 @@ def authenticate(settings: Settings, username: str, password: str) -> User:
             raise VerifyMismatchError
         _hasher.verify(record["hash"], password)
     except (VerifyMismatchError, InvalidHashError):
-        _count_failure(username)
+        with engine.begin() as conn:
+            _count_failure(conn, username, now)
         raise AccessDenied("Wrong username or password.") from None
     return User(username, record["role"], tuple(record.get("departments") or ()))
 

@@ -401,6 +401,15 @@ audit_log = Table(
     Column("detail", Text),
 )
 
+#: Failed password logins (the login limit of :mod:`eevp.store.auth`): kept here so that a restart does not
+#: reset it. ``at_s`` is seconds since the epoch; rows older than the window are deleted as new ones come.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, index=True),
+    Column("at_s", Float, nullable=False),
+)
+
 
 # What changed at each analysis run (new and rising themes, customer themes turning systemic): Home lists
 # the latest ("since the last upload"); see eevp.analytics.alerts.
@@ -470,9 +479,15 @@ def _customer_feedback_v8(conn) -> None:
             conn.execute(text(f"ALTER TABLE {name} ALTER COLUMN kind TYPE VARCHAR(32)"))
 
 
+def _login_failures_v9(conn) -> None:
+    """login_failures: the login limit outlives a restart (it was counted in memory)."""
+    login_failures.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: (version, function(connection)). Append; never edit an applied one.
 MIGRATIONS = [(1, _create_v1), (2, _packed_scores_v2), (3, _lens_classes_v3), (4, _embed_claims_v4),
-              (5, _theme_languages_v5), (6, _actions_v6), (7, _alert_snapshots_v7), (8, _customer_feedback_v8)]
+              (5, _theme_languages_v5), (6, _actions_v6), (7, _alert_snapshots_v7), (8, _customer_feedback_v8),
+              (9, _login_failures_v9)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
 from eevp.store import db
+from eevp.store.auth import User, require
 
 SEGMENTS = ("role", "department", "location", "tenure")
 
@@ -318,8 +319,13 @@ def evp_ratings(engine: Engine) -> pd.DataFrame:
     return df.drop(columns=["batch_id"])
 
 
-def text_units_frame(engine: Engine, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Text units with their metadata (text included: callers must apply the comment threshold)."""
+def text_units_frame(engine: Engine, kinds: tuple[str, ...] = (), *, actor: User) -> pd.DataFrame:
+    """Text units with their metadata (text included: callers must apply the comment threshold).
+
+    Each row is one person's statement with their role and department: ``actor``'s role must allow
+    per-respondent records (``view_records``; AccessDenied otherwise).
+    """
+    require(actor, "view_records")
     t = db.text_units
     stmt = select(t.c.id, t.c.batch_id, t.c.kind, t.c.record_id, t.c.respondent_key, t.c.question, t.c.seq,
                   t.c.role, t.c.department, t.c.location, t.c.tenure, t.c.wave, t.c.date, t.c.text,
