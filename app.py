@@ -106,7 +106,7 @@ def _digest(key: tuple) -> None:
     st.caption(t("One printable page with the headline numbers, what changed, themes and customer problems "
                  "(open it in a browser and print to PDF)."))
     if st.button(t("Prepare the digest"), key="digest_prepare"):
-        st.session_state["digest_html"] = ui.digest_page(key, ui.lang())
+        st.session_state["digest_html"] = ui.digest_page(key, ui.lang(), ui.current_user())
     if st.session_state.get("digest_html"):
         st.download_button(t("Download the digest (HTML)"), st.session_state["digest_html"].encode("utf-8"),
                            "eevp-digest.html", "text/html")

@@ -182,7 +182,7 @@ def cmd_report(args) -> int:
     elif args.what == "exits":
         payload = reports.exits_report(queries.exits_frame(engine), args.by or "role", threshold)
     elif args.what == "themes":
-        payload = summaries.themes_report(engine, settings, source=args.source)
+        payload = summaries.themes_report(engine, settings, source=args.source, actor=CLI_USER)
     elif args.what == "voice":
         payload = voice.report(engine, settings)
     else:
@@ -195,7 +195,7 @@ def cmd_digest(args) -> int:
     settings, engine = _engine(args)
     if not args.html and not args.send:
         raise InputError("Say what to do with the digest: --html FILE to write it, --send to deliver it, or both.")
-    page, sections = digest.build(engine, settings, since=args.since, lang=args.lang)
+    page, sections = digest.build(engine, settings, since=args.since, lang=args.lang, actor=CLI_USER)
     if args.html:
         Path(args.html).write_text(page, encoding="utf-8")
     sent = send_digest(page, settings) if args.send else []

@@ -66,7 +66,7 @@ with tab_text:
         st.info(t("Too few leavers per group to show themes by {by}.", by=ui.seg_label(by).lower()))
     if ui.allowed("view_quotes"):
         st.subheader(t("What leavers say, theme by theme"))
-        sums, quoted = ui.theme_summaries(key, "all", "exit")
+        sums, quoted = ui.theme_summaries(key, "all", "exit", actor=ui.current_user())
         shown = [tid for tid in labels.index if tid in sums]
         if shown:
             tid = st.selectbox(t("Theme"), shown, format_func=lambda i: labels.get(i, str(i)), key="exit_summary")

@@ -112,11 +112,11 @@ with tab_quotes:
                             format_func=lambda g: t("Everyone") if g is None else f"{ui.seg_label(g[0])}: {g[1]}")
         st.caption(t("The statements most typical of the theme and different from each other, one per person "
                      "(redacted); only for themes and groups of at least {n} people.", n=cthr))
-        sums, quoted = ui.theme_summaries(key)
+        sums, quoted = ui.theme_summaries(key, actor=ui.current_user())
         if group is None:
             ui.theme_summary(sums.get(tid), quoted.get(tid, []))
         else:
-            ui.theme_summary(*ui.group_summary(key, int(tid), group[0], group[1]))
+            ui.theme_summary(*ui.group_summary(key, int(tid), group[0], group[1], actor=ui.current_user()))
 
 with tab_search:
     query = st.text_input(t("Search all text (words or a sentence)"))

@@ -22,21 +22,21 @@ def load(key, language: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def stats_and_quotes(key, min_reach: int, language: str):
+def stats_and_quotes(key, min_reach: int, language: str, actor):
     """What does not depend on the systemic/local rule: per-theme figures and summaries (once per data version)."""
     units, labels = load(key, language)
     stats = customers.theme_stats(units, labels, min_reach)
     sums = summaries.theme_summaries(engine, units, min_reach, scope="customers")
-    return stats, sums, {tid: summaries.quotes_of(engine, s) for tid, s in sums.items()}
+    return stats, sums, {tid: summaries.quotes_of(engine, s, actor=actor) for tid, s in sums.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def voices(key, min_people: int, language: str):
+def voices(key, min_people: int, language: str, actor):
     """Staff and customers: the subjects, the customers' quotes, the journey with both (once per data
     version; the staff's quotes are the ranked themes' own)."""
     units, _ = load(key, language)
-    table = voice.subjects(engine, settings, units=units, stats=stats_and_quotes(key, min_people, language)[0])
-    said = {k: voice.customer_quotes(engine, s, n=2) for k, s in zip(table["key"], table["statement_ids"])}
+    table = voice.subjects(engine, settings, units=units, stats=stats_and_quotes(key, min_people, language, actor)[0])
+    said = {k: voice.customer_quotes(engine, s, n=2, actor=actor) for k, s in zip(table["key"], table["statement_ids"])}
     return table, said, voice.journey(table)
 
 
@@ -58,7 +58,7 @@ rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
 _text, _values = rule.explain_parts()
 st.caption(t(_text, **_values))
 
-stats, theme_sums, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang())
+stats, theme_sums, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang(), ui.current_user())
 ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule, stats=stats)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("Customer statements"), ui.num(len(units)), border=True)
@@ -122,7 +122,7 @@ with tab_trend:
                  "Periods with fewer than the comment threshold are left out.")
 
 STATUS = {"confirmed": "🔴", "early_warning": "🟠", "blind_spot": "🟣"}
-subjects, said, journey = voices(key, settings.min_comment_group, ui.lang())
+subjects, said, journey = voices(key, settings.min_comment_group, ui.lang(), ui.current_user())
 with tab_voice:
     _text, _values = voice.VoiceRule().explain_parts(settings.min_comment_group)
     st.caption(t(_text, **_values))

@@ -263,7 +263,7 @@ def test_units_marked_with_older_boilerplate_lists_are_marked_again(fitted_db, e
     out, ids, emb = fitted_db
     t, a = db.text_units, db.theme_assignments
     answer, content = ids[-1], ids[0]  # "No comment" (boilerplate) and a themed comment
-    assert remark_boilerplate(engine) == 0  # lists unchanged since the analysis: nothing read again
+    assert remark_boilerplate(engine, actor=CLI_USER) == 0  # lists unchanged since the analysis: nothing read again
     with engine.begin() as conn:  # a database marked by older lists: the answer themed, the comment not
         conn.execute(t.update().where(t.c.id == answer).values(is_boilerplate=False))
         conn.execute(insert(a).values(model_row=out["model_row"], unit_id=answer, theme_id=0,

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from eevp.store.auth import CLI_USER
 from eevp.analytics import alerts, digest
 from eevp.cli import main
 from eevp.delivery import send_digest
@@ -80,7 +81,7 @@ def stored(cli, tmp_path, engine):
 
 
 def test_the_digest_shows_the_drop_of_a_large_group_and_nothing_of_a_small_one(stored, settings):
-    page, sections = digest.build(stored, settings)
+    page, sections = digest.build(stored, settings, actor=CLI_USER)
     assert {"headline", "alerts", "drops", "evp"} <= set(sections)
     drops = page[page.index('id="drops"'):page.index("</section>", page.index('id="drops"'))]
     assert "R&amp;D &lt;IT&gt;" in drops and "Career growth" in drops
@@ -94,7 +95,7 @@ def test_the_digest_shows_the_drop_of_a_large_group_and_nothing_of_a_small_one(s
 
 
 def test_the_digest_escapes_what_files_bring_and_fetches_nothing(stored, settings):
-    page, _ = digest.build(stored, settings)
+    page, _ = digest.build(stored, settings, actor=CLI_USER)
     assert RND not in page and "R&amp;D &lt;IT&gt;" in page
     assert "<script" not in page.lower() and "<link" not in page.lower()
     assert not re.search(r"(src|href)\s*=", page, re.I) and "http://" not in page and "https://" not in page
@@ -105,7 +106,7 @@ def test_a_section_builder_added_to_the_list_appears_in_the_digest(stored, setti
     def actions(ctx):
         return digest.Section("actions", ctx.t("Open and overdue actions"), "<p>none</p>")
 
-    _, sections = digest.build(stored, settings, builders=[*digest.SECTION_BUILDERS[:1], actions])
+    _, sections = digest.build(stored, settings, builders=[*digest.SECTION_BUILDERS[:1], actions], actor=CLI_USER)
     assert sections == ["headline", "actions"]
 
 

@@ -116,7 +116,7 @@ def _themes_and_units(key: tuple, scope: str, language: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def theme_summaries(key: tuple, scope: str = "all", kind: str | None = None) -> tuple[dict, dict]:
+def theme_summaries(key: tuple, scope: str = "all", kind: str | None = None, *, actor) -> tuple[dict, dict]:
     """The summary of every theme of a scope (of one source kind's statements when ``kind``) and its
     quotes: ``({theme_id: Summary}, {theme_id: [{"text", "kind", "language"}]})``."""
 
@@ -124,7 +124,7 @@ def theme_summaries(key: tuple, scope: str = "all", kind: str | None = None) -> 
     if kind:
         units = units[units["kind"] == kind]
     sums = summaries.theme_summaries(get_engine(), units, get_settings().min_comment_group, scope)
-    return sums, {tid: summaries.quotes_of(get_engine(), s) for tid, s in sums.items()}
+    return sums, {tid: summaries.quotes_of(get_engine(), s, actor=actor) for tid, s in sums.items()}
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -142,13 +142,13 @@ def summary_groups(key: tuple, theme_id: int, scope: str = "all") -> list:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def group_summary(key: tuple, theme_id: int, dim: str, value, scope: str = "all") -> tuple:
+def group_summary(key: tuple, theme_id: int, dim: str, value, scope: str = "all", *, actor) -> tuple:
     """The summary of one theme within one group (None when the group may not have one) and its quotes."""
 
     _, units = themes_and_units(key, scope)
     s = summaries.summarise_group(units, _unit_vectors(key, scope), theme_id, dim, value,
                                   get_settings().min_comment_group)
-    return s, summaries.quotes_of(get_engine(), s)
+    return s, summaries.quotes_of(get_engine(), s, actor=actor)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -163,10 +163,10 @@ def home_alerts(key: tuple) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def digest_page(key: tuple, lang: str) -> str:
+def digest_page(key: tuple, lang: str, actor) -> str:
     """The leadership digest's HTML (:mod:`eevp.analytics.digest`), once per data version and language."""
 
-    return digest.build(get_engine(), get_settings(), lang=lang)[0]
+    return digest.build(get_engine(), get_settings(), lang=lang, actor=actor)[0]
 
 
 @st.cache_resource(show_spinner=False)

@@ -34,6 +34,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from eevp.analytics.cellgraph import bridges, reach
 from eevp.errors import InputError
 from eevp.settings import MIN_ALLOWED_THRESHOLD
 
@@ -346,67 +347,6 @@ def _stable_lines(n: np.ndarray, mask: np.ndarray, threshold: int) -> np.ndarray
     return mask
 
 
-def _reach(mask: np.ndarray, start: tuple[str, int], skip: tuple[int, int]) -> set:
-    """Rows and columns linked to ``start`` through hidden cells, not using the cell ``skip``."""
-    seen, todo = {start}, [start]
-    while todo:
-        kind, k = todo.pop()
-        cells = (
-            [(k, j) for j in np.flatnonzero(mask[k, :])]
-            if kind == "r"
-            else [(i, k) for i in np.flatnonzero(mask[:, k])]
-        )
-        for i, j in cells:
-            if (i, j) == skip:
-                continue
-            node = ("c", j) if kind == "r" else ("r", i)
-            if node not in seen:
-                seen.add(node)
-                todo.append(node)
-    return seen
-
-
-def _bridges(mask: np.ndarray) -> set[tuple[int, int]]:
-    """Hidden cells on no cycle of hidden cells (Tarjan's bridge search, iterative).
-
-    Nodes are rows ``0..R-1`` and columns ``R..R+C-1``; each hidden cell is an edge.
-    """
-    n_rows = mask.shape[0]
-    adj: dict[int, list[tuple[int, tuple[int, int]]]] = {}
-    for i, j in zip(*np.nonzero(mask)):
-        cell = (int(i), int(j))
-        adj.setdefault(cell[0], []).append((n_rows + cell[1], cell))
-        adj.setdefault(n_rows + cell[1], []).append((cell[0], cell))
-    order: dict[int, int] = {}
-    low: dict[int, int] = {}
-    found: set[tuple[int, int]] = set()
-    for root, root_edges in adj.items():
-        if root in order:
-            continue
-        order[root] = low[root] = len(order)
-        stack = [(root, None, iter(root_edges))]
-        while stack:
-            node, via, edges = stack[-1]
-            step = next(edges, None)
-            if step is None:
-                stack.pop()
-                if stack:
-                    parent = stack[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                    if low[node] > order[parent]:
-                        found.add(via)
-                continue
-            nxt, cell = step
-            if cell == via:
-                continue
-            if nxt in order:
-                low[node] = min(low[node], order[nxt])
-            else:
-                order[nxt] = low[nxt] = len(order)
-                stack.append((nxt, cell, iter(adj[nxt])))
-    return found
-
-
 def _break_bridge(n: np.ndarray, mask: np.ndarray, primary: np.ndarray) -> tuple[int, int] | None:
     """One more cell to hide when a small hidden cell could be worked out from the margins.
 
@@ -420,9 +360,9 @@ def _break_bridge(n: np.ndarray, mask: np.ndarray, primary: np.ndarray) -> tuple
     """
     mass = np.nan_to_num(n, nan=0.0)
     carrier = mask & ((mass > 0) | np.isnan(n))
-    for i, j in sorted(c for c in _bridges(carrier) if primary[c]):
-        side_r = _reach(carrier, ("r", i), (i, j))
-        side_c = _reach(carrier, ("c", j), (i, j))
+    for i, j in sorted(c for c in bridges(carrier) if primary[c]):
+        side_r = reach(carrier, ("r", i), (i, j))
+        side_c = reach(carrier, ("c", j), (i, j))
         candidates = [
             (a, b) for kind_a, a in side_r if kind_a == "r" for kind_b, b in side_c if kind_b == "c"
         ]

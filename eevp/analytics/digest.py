@@ -24,6 +24,7 @@ from eevp.errors import InputError
 from eevp.i18n import format_number, translate
 from eevp.store import queries
 from eevp.themes.read import theme_table, unit_themes
+from eevp.store.auth import User
 
 __all__ = ["SECTION_BUILDERS", "Context", "Section", "build", "render"]
 
@@ -43,8 +44,8 @@ class Section:
 class Context:
     """What the section builders read: the stored data, loaded once, and the options of the digest."""
 
-    def __init__(self, engine: Engine, settings, since: str | None = None, lang: str = "en"):
-        self.engine, self.settings, self.since, self.lang = engine, settings, since, lang
+    def __init__(self, engine: Engine, settings, since: str | None = None, lang: str = "en", *, actor: User):
+        self.engine, self.settings, self.since, self.lang, self.actor = engine, settings, since, lang, actor
 
     def t(self, text: str, **values) -> str:
         """``text`` translated, escaped for HTML (values too)."""
@@ -239,7 +240,7 @@ def themes(ctx: Context) -> Section | None:
             continue
         badge = f' <span class="badge">{tag}</span>' if tag else ""
         body += (f'<div class="theme"><h3>{esc(labels.get(tid, tid))}{badge}</h3>'
-                 + _summary_html(ctx, sums[tid], summaries.quotes_of(ctx.engine, sums[tid])) + "</div>")
+                 + _summary_html(ctx, sums[tid], summaries.quotes_of(ctx.engine, sums[tid], actor=ctx.actor)) + "</div>")
     return Section("themes", title, body) if body else None
 
 
@@ -257,7 +258,7 @@ def customer_themes(ctx: Context) -> Section | None:
     for r in systemic.itertuples():
         s = sums.get(r.theme_id)
         body += (f'<div class="theme"><h3>{esc(r.label)}</h3>'
-                 + _summary_html(ctx, s, summaries.quotes_of(ctx.engine, s)[:3]) + "</div>")
+                 + _summary_html(ctx, s, summaries.quotes_of(ctx.engine, s, actor=ctx.actor)[:3]) + "</div>")
     return Section("customers", ctx.t("Systemic customer themes"), body)
 
 
@@ -315,7 +316,7 @@ def render(sections: list[Section], lang: str = "en", title: str = "Leadership d
 
 
 def build(engine: Engine, settings, since: str | None = None, lang: str = "en",
-          builders: list[Callable[[Context], Section | None]] | None = None) -> tuple[str, list[str]]:
+          builders: list[Callable[[Context], Section | None]] | None = None, *, actor: User) -> tuple[str, list[str]]:
     """The digest's HTML and the keys of the sections it holds.
 
     Args:
@@ -325,7 +326,7 @@ def build(engine: Engine, settings, since: str | None = None, lang: str = "en",
     """
     if since is not None and since not in (waves := queries.wave_order(engine)):
         raise InputError(f"There is no survey wave {since!r}; pass one of: {', '.join(waves) or '(none stored)'}.")
-    ctx = Context(engine, settings, since, lang)
+    ctx = Context(engine, settings, since, lang, actor=actor)
     sections = [s for s in (b(ctx) for b in (builders or SECTION_BUILDERS)) if s is not None]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     note = translate("Groups of fewer than {n} people are never shown, and text only from {m} people or more.",

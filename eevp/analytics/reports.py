@@ -8,7 +8,9 @@ stops recovery by subtraction. Inputs are the respondent-level frames of :mod:`e
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -584,24 +586,15 @@ def pillar_trend(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, w
     return g.sort_values(["order", "pillar"]).drop(columns="order")
 
 
-#: Words in exit reasons that point to an EVP pillar (English, Russian, Ukrainian).
-PILLAR_WORDS = {
-    "Pay & reward": ["pay", "salary", "money", "compensation", "bonus", "better offer", "зарплат", "оплат", "деньг",
-                     "гроші", "грош", "преми"],
-    "Growth": ["career", "growth", "promotion", "development", "learning", "карьер", "кар'єр", "рост", "зрост",
-               "развит", "розвит", "повышен", "підвищ"],
-    "Flexibility": ["flexib", "remote", "hybrid", "work life", "work-life", "worklife", "relocation", "гибк",
-                    "гнучк", "удален", "віддален"],
-    "Wellbeing": ["workload", "stress", "health", "burnout", "нагрузк", "навантаж", "стресс", "стрес", "выгоран",
-                  "вигоран"],
-    "Culture": ["management", "manager", "culture", "colleague", "conflict", "руковод", "керівн", "менеджер",
-                "культур", "коллег", "колег"],
-}
+@functools.cache
+def pillar_words() -> dict[str, list[str]]:
+    """Words in exit reasons that point to an EVP pillar (English, Russian, Ukrainian; word beginnings)."""
+    return json.loads((Path(__file__).parents[1] / "resources/evp/pillar_words.json").read_text(encoding="utf-8"))
 
 
 def reason_pillar(reason: str) -> str | None:
     s = (reason or "").lower()
-    for pillar, words in PILLAR_WORDS.items():
+    for pillar, words in pillar_words().items():
         if any(w in s for w in words):
             return pillar
     return None

@@ -28,6 +28,7 @@ from eevp.i18n import format_number, translate
 from eevp.store import db
 from eevp.store.queries import current_model
 from eevp.themes.read import theme_table, unit_themes
+from eevp.store.auth import User, require
 
 __all__ = ["Summary", "lead_line", "lead_parts", "pick_quotes", "summarise", "summarise_themes",
            "summary_groups", "themes_report", "unit_vectors", "with_period"]
@@ -353,8 +354,9 @@ def _aligned(ids: np.ndarray, rows) -> np.ndarray:
     return out
 
 
-def quote_texts(engine: Engine, unit_ids) -> dict[int, dict]:
-    """The stored (redacted) text, source kind and language of these units."""
+def quote_texts(engine: Engine, unit_ids, *, actor: User) -> dict[int, dict]:
+    """The stored (redacted) text, source kind and language of these units (``actor`` may read quotes)."""
+    require(actor, "view_quotes")
     t = db.text_units
     ids = [int(i) for i in unit_ids]
     if not ids:
@@ -364,11 +366,11 @@ def quote_texts(engine: Engine, unit_ids) -> dict[int, dict]:
     return {int(r.id): {"text": r.text, "kind": r.kind, "language": r.language} for r in rows}
 
 
-def quotes_of(engine: Engine, summary: Summary | None) -> list[dict]:
+def quotes_of(engine: Engine, summary: Summary | None, *, actor: User) -> list[dict]:
     """The quotes of a summary as ``{"text", "kind", "language"}``, in the order chosen."""
     if summary is None:
         return []
-    texts = quote_texts(engine, summary.quote_ids)
+    texts = quote_texts(engine, summary.quote_ids, actor=actor)
     return [texts[i] for i in summary.quote_ids if i in texts]
 
 
@@ -379,14 +381,14 @@ def theme_summaries(engine: Engine, units: pd.DataFrame, threshold: int, scope: 
     return summarise_themes(units, unit_vectors(engine, units["unit_id"], scope), threshold)
 
 
-def payload(engine: Engine, summaries: dict[int, Summary], lang: str = "en") -> dict[int, dict]:
+def payload(engine: Engine, summaries: dict[int, Summary], lang: str = "en", *, actor: User) -> dict[int, dict]:
     """``{theme_id: {"lead", "quotes": [text, …]}}``: the JSON of ``report themes`` and the brief."""
-    texts = quote_texts(engine, [i for s in summaries.values() for i in s.quote_ids])
+    texts = quote_texts(engine, [i for s in summaries.values() for i in s.quote_ids], actor=actor)
     return {tid: {"lead": s.lead(lang), "quotes": [texts[i]["text"] for i in s.quote_ids if i in texts]}
             for tid, s in summaries.items()}
 
 
-def themes_report(engine: Engine, settings, source: str | None = None, lang: str = "en") -> dict:
+def themes_report(engine: Engine, settings, source: str | None = None, lang: str = "en", *, actor: User) -> dict:
     """``report themes``: :func:`eevp.analytics.theme_views.themes_payload` with a ``summary`` per theme
     (``{"lead", "quotes"}``; ``{"lead": None, "quotes": []}`` where no summary may be shown)."""
     table = theme_table(engine, scope="all", kinds=(source,) if source else None)
@@ -394,7 +396,7 @@ def themes_report(engine: Engine, settings, source: str | None = None, lang: str
     out = themes_payload(table, units, settings.min_comment_group, source)
     if source:
         units = units[units["kind"] == source]
-    sums = payload(engine, theme_summaries(engine, units, settings.min_comment_group), lang)
+    sums = payload(engine, theme_summaries(engine, units, settings.min_comment_group), lang, actor=actor)
     for theme in out["themes"]:
         theme["summary"] = sums.get(theme["id"], {"lead": None, "quotes": []})
     return out

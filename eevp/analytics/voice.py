@@ -22,6 +22,7 @@ from eevp.i18n import format_number, translate
 from eevp.safe import escape_markdown
 from eevp.store import db
 from eevp.store.queries import fetch_frame
+from eevp.store.auth import User, require
 
 STATUSES = ("confirmed", "early_warning", "blind_spot")
 
@@ -73,10 +74,11 @@ def detractor_cut(lo: float, hi: float) -> float:
 
 
 def customer_frame(engine: Engine) -> pd.DataFrame:
-    """Customer statements with their comment's period, score and scale, matched and own theme."""
+    """Customer statements (not their text) with their comment's period, score and scale, matched and own
+    theme."""
     cs, cc = db.customer_statements, db.customer_comments
     with engine.connect() as conn:
-        df = fetch_frame(conn, select(cs.c.id, cs.c.comment_id, cs.c.text, cs.c.language, cs.c.stage,
+        df = fetch_frame(conn, select(cs.c.id, cs.c.comment_id, cs.c.language, cs.c.stage,
                                       cs.c.sentiment, cs.c.staff_theme, cs.c.own_theme, cc.c.period, cc.c.score,
                                       cc.c.scale_min, cc.c.scale_max).join(cc, cc.c.id == cs.c.comment_id))
     cut = [detractor_cut(lo, hi) for lo, hi in zip(df["scale_min"], df["scale_max"])]
@@ -185,9 +187,10 @@ def journey(subject_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def customer_quotes(engine: Engine, statement_ids: list[int], n: int = 3, min_comments: int = 5,
-                    seed: int = 0) -> list[dict]:
+                    seed: int = 0, *, actor: User) -> list[dict]:
     """Up to ``n`` redacted customer statements (text and language), none when they come from fewer
     than ``min_comments`` comments."""
+    require(actor, "view_quotes")
     cs = db.customer_statements
     if not statement_ids:
         return []

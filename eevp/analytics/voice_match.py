@@ -87,15 +87,15 @@ def analyze_voice(engine: Engine, settings: Settings, *, actor: User, embedder=N
     progress = progress or _noop
     if embedder is None:
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
-    tagged = tag_customer_statements(engine, progress)
-    matched, threshold = match_statements(engine, embedder, rule)
-    own = fit_own_themes(engine, settings, embedder, steps or {}, rule) if matched or _pending_own(engine) else None
+    tagged = _tag_customer_statements(engine, progress)
+    matched, threshold = _match_statements(engine, embedder, rule)
+    own = _fit_own_themes(engine, settings, embedder, steps or {}, rule) if matched or _pending_own(engine) else None
     return {"tagged": tagged, "matched": matched, "threshold": threshold, "own_themes": own}
 
 
 # --------------------------------------------------------------------------- tagging
 
-def tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: int = 2000) -> int:
+def _tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: int = 2000) -> int:
     """Stage, sentiment and class of every customer statement not tagged yet (the same lens as staff)."""
     cs = db.customer_statements
     with engine.connect() as conn:
@@ -119,7 +119,7 @@ def tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: i
 
 # --------------------------------------------------------------------------- matching
 
-def staff_centroids(engine: Engine, embedder):
+def _staff_centroids(engine: Engine, embedder):
     """The current staff customer themes as ``(model_row, theme_ids, centroids, own, other)``, or None.
 
     Centroids are the mean (unit) embedding of each theme's statements with ``embedder`` (the cache holds
@@ -144,7 +144,7 @@ def staff_centroids(engine: Engine, embedder):
     return int(model.id), ids, cents, sims[mine], sims[~mine]
 
 
-def match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -> tuple[int, float | None]:
+def _match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -> tuple[int, float | None]:
     """Match the customer statements to the current staff themes when any is new or was matched against
     another model: all of them, since the cut-off is chosen on all (their vectors are cached). Returns
     (how many were new, the cut-off or None)."""
@@ -158,7 +158,7 @@ def match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) ->
     if not todo:
         return 0, None
     pending = _count_pending(engine, model_row)
-    staff = staff_centroids(engine, embedder)
+    staff = _staff_centroids(engine, embedder)
     cut = None
     if staff is None:
         themes, sims, model_row = np.full(len(todo), -1), np.zeros(len(todo)), NO_MODEL
@@ -191,7 +191,7 @@ def _pending_own(engine: Engine) -> bool:
                             .limit(1)).first() is not None
 
 
-def fit_own_themes(engine: Engine, settings: Settings, embedder, steps: dict, rule: MatchRule = MatchRule()) -> int:
+def _fit_own_themes(engine: Engine, settings: Settings, embedder, steps: dict, rule: MatchRule = MatchRule()) -> int:
     """Theme the customer statements that match no staff theme (the same fitting, the same injected
     steps as the staff themes). Returns the number of own themes (0 when too few statements)."""
     cs = db.customer_statements

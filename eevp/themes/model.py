@@ -408,14 +408,17 @@ def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[s
 
 def _keywords_of(model, top_n: int):
     """``keywords_of(texts)``: the c-TF-IDF keywords of some texts against the fitted model's vocabulary
-    and word weights (the keywords of one language's statements in a theme)."""
-    vectorizer, ctfidf = model.vectorizer_model, model.ctfidf_model
-    vocab = vectorizer.get_feature_names_out()
+    and word weights (the keywords of one language's statements in a theme). The vocabulary is read at
+    the first call: themes in one language never need it."""
+    vocab: list = []
 
     def keywords_of(texts: list[str]) -> list[str]:
+        vectorizer, ctfidf = model.vectorizer_model, model.ctfidf_model
+        if not vocab:
+            vocab.append(vectorizer.get_feature_names_out())
         weights = ctfidf.transform(csr_matrix(vectorizer.transform(texts).sum(axis=0))).toarray()[0]
         best = np.argsort(-weights, kind="stable")[:2 * top_n]
-        return [str(vocab[i]) for i in best if weights[i] > 0 and not is_name_keyword(str(vocab[i]))][:top_n]
+        return [str(vocab[0][i]) for i in best if weights[i] > 0 and not is_name_keyword(str(vocab[0][i]))][:top_n]
 
     return keywords_of
 

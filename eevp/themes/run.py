@@ -120,7 +120,7 @@ def annotate(engine: Engine, *, actor: User, progress: Progress | None = None) -
     ``actor``'s role must allow the analysis (AccessDenied otherwise)."""
     require(actor, "analyze")
     progress = progress or _noop
-    remark_boilerplate(engine)
+    remark_boilerplate(engine, actor=actor)
     return {
         "language": _fill_column(engine, "language", _detect, progress, "detecting languages"),
         "is_boilerplate": _fill_column(engine, "is_boilerplate", lambda ts: [is_boilerplate(x) for x in ts],
@@ -129,12 +129,13 @@ def annotate(engine: Engine, *, actor: User, progress: Progress | None = None) -
     }
 
 
-def remark_boilerplate(engine: Engine) -> int:
+def remark_boilerplate(engine: Engine, *, actor: User) -> int:
     """Mark boilerplate again when the lists in ``resources/boilerplate`` changed since the units were
     marked (``annotation_versions``; a database from before it has no version stored): "no cons"
     answers and spreadsheet errors were themes until the lists knew them. A unit that becomes
     boilerplate leaves its themes (sizes are recounted by the analysis); one that stops being
     boilerplate is analysed as new. Returns the number of units whose mark changed."""
+    require(actor, "analyze")
     t, v = db.text_units, db.annotation_versions
     with engine.connect() as conn:
         if conn.execute(select(v.c.version).where(v.c.name == "boilerplate")).scalar() == BOILERPLATE_VERSION:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from eevp.store import db
 from eevp.store.audit import record
-from eevp.store.auth import User
+from eevp.store.auth import User, require
 
 #: The action kind of the themes of each scope (``eevp.themes.read.SCOPES``).
 ACTION_KIND = {"all": "theme", "customers": "customer_theme"}
@@ -52,6 +52,7 @@ def move_theme_actions(engine: Engine, old_row: int, new_row: int, scope: str, *
     Returns:
         ``{"moved": n, "gone": n}``.
     """
+    require(actor, "analyze")  # a refit, or an analysis that replaces a stale model
     act = db.actions
     counts = {"moved": 0, "gone": 0}
     now = db.now()
