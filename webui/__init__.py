@@ -44,6 +44,7 @@ from webui.localise import seg_label
 from webui.login import role_name
 from webui.widgets import (
     analysis_notice,
+    analysis_running,
     chart,
     columns_left_out,
     current_filters,
@@ -56,7 +57,7 @@ from webui.widgets import (
 )
 
 __all__ = [
-    "PAGES", "allowed", "analysis_notice", "chart", "columns_left_out", "current_filters", "current_user",
+    "PAGES", "allowed", "analysis_notice", "analysis_running", "chart", "columns_left_out", "current_filters", "current_user",
     "data_key", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
     "gate", "get_engine", "get_settings", "guarded", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",

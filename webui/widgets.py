@@ -1,10 +1,11 @@
 """Widgets shared by the pages: tables with a CSV download, charts with translated titles, quotes,
-the survey filters in the sidebar, and the analysis notice.
+the survey filters in the sidebar, and the analysis notice and status line.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import replace
 
 import pandas as pd
@@ -14,6 +15,7 @@ from eevp.pipeline import read_status
 from eevp.safe import escape_markdown, to_csv_bytes
 from eevp.store.queries import SEGMENTS, Filters, extra_segments
 from webui.core import get_settings, lang, t
+from webui.data import data_key, shown_theme_counts
 from webui.localise import chart_spec, col_label, seg_label, table_view, value_label
 
 
@@ -158,6 +160,50 @@ def analysis_notice() -> bool:
         st.cache_data.clear()
         st.rerun()
     return True
+
+
+#: How long the sidebar says how the last analysis ended (seconds).
+ENDED_SHOWN_FOR = 3600
+
+
+def analysis_running() -> bool:
+    """Whether the text analysis is running now (in any session, or started from the command line)."""
+    status = read_status(get_settings())
+    return bool(status) and status.get("state") == "running"
+
+
+def analysis_status() -> None:
+    """The background analysis in the sidebar of every page: its step and progress while it runs
+    (read again every 2 s), then how it ended; when it ends the whole page runs again with the new themes."""
+
+    with st.sidebar:
+        st.fragment(_analysis_line, run_every=2 if analysis_running() else None)()
+
+
+def _analysis_line() -> None:
+    status = read_status(get_settings()) or {}
+    state, before = status.get("state"), st.session_state.get("_analysis_state")
+    st.session_state["_analysis_state"] = state
+    if before == "running" and state != "running":
+        if state == "done":
+            st.session_state["_analysis_counts"] = shown_theme_counts(data_key())
+        st.rerun()  # the whole page, with the new themes (and no more reading every 2 s)
+    if state == "running":
+        total = max(int(status.get("total") or 1), 1)
+        st.caption("⏳ " + t("Text analysis running: {step} ({done} of {total})", step=t(str(status.get("step"))),
+                     done=status.get("done"), total=total))
+        st.progress(min(int(status.get("done") or 0) / total, 1.0))
+    elif state and time.time() - float(status.get("at") or 0) < ENDED_SHOWN_FOR:
+        _analysis_ended(state, status)
+
+
+def _analysis_ended(state: str, status: dict) -> None:
+    if state == "done":
+        counts = st.session_state.get("_analysis_counts")
+        st.caption("✅ " + (t("Done: {n} themes ({k} of them candidates), {c} customer themes", **counts) if counts
+                           else t("The text analysis has finished.")))
+    else:  # failed, interrupted (its process is gone), cancelled
+        st.error(t("The text analysis stopped: {why}", why=t(str(status.get("step") or state))), icon="⚠️")
 
 
 #: How the Upload page names the lists a column may go to (the same labels as its mapping widgets).
