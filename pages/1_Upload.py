@@ -46,7 +46,8 @@ def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
         default = [c for c in (suggested.get(key) or []) if c in df.columns]
         if isinstance(suggested.get(key), str):
             default = [suggested[key]]
-        chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}")
+        chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}",
+                                     placeholder=t("Choose options"))
     if kind in ("survey", "exit"):
         sc = suggested.get("scale") or {"min": 1, "max": 5}
         c1, c2 = st.columns(2)

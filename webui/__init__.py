@@ -49,6 +49,7 @@ from webui.widgets import (
     columns_left_out,
     current_filters,
     file_uploader,
+    groups_in_chart,
     page_of,
     quote,
     stop_if_empty,
@@ -59,7 +60,7 @@ from webui.widgets import (
 __all__ = [
     "PAGES", "allowed", "analysis_notice", "analysis_running", "chart", "columns_left_out", "current_filters", "current_user",
     "data_key", "embedder", "escape", "evp_frames", "exits_frame", "exits_population", "file_uploader", "frame",
-    "gate", "get_engine", "get_settings", "guarded", "home_summary",
+    "gate", "get_engine", "get_settings", "groups_in_chart", "guarded", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "survey_filters", "survey_items", "survey_population", "survey_wide", "t", "table",
     "themes_and_units",

@@ -107,6 +107,26 @@ def file_uploader(label: str, types: list[str], key: str):
     return st.file_uploader(label, type=types, key=key)
 
 
+#: More columns than this make a heatmap unreadable: the ones that matter first, the rest on demand.
+MANY_GROUPS = 30
+
+
+def groups_in_chart(table: pd.DataFrame, column: str, first, key: str) -> pd.DataFrame:
+    """The rows of ``table`` to draw: all of them, or with more than :data:`MANY_GROUPS` groups in ``column``,
+    the groups ``first`` (a list, or a function of the table giving one: the groups that matter) and any
+    other the user picks. The table under the chart keeps them all."""
+    groups = table[column].dropna().unique().tolist()
+    if len(groups) <= MANY_GROUPS:
+        return table
+    first = first(table) if callable(first) else first
+    chosen = st.multiselect(t("Groups in the chart"), sorted(groups, key=str), default=first, key=key,
+                            placeholder=t("Choose options"),
+                            help=t("At first the largest groups and those most different from the whole; type "
+                                   "to find any other."))
+    st.caption(t("{k} of {n} groups in the chart; the table below has them all.", k=len(chosen), n=len(groups)))
+    return table[table[column].isin(chosen)]
+
+
 def survey_filters(wide, items, waves):
     """Sidebar filters shared across pages (kept in the session). Returns (filtered frame, segment names)."""
 
@@ -203,7 +223,7 @@ def _analysis_ended(state: str, status: dict) -> None:
         st.caption("✅ " + (t("Done: {n} themes ({k} of them candidates), {c} customer themes", **counts) if counts
                            else t("The text analysis has finished.")))
     else:  # failed, interrupted (its process is gone), cancelled
-        st.error(t("The text analysis stopped: {why}", why=t(str(status.get("step") or state))), icon="⚠️")
+        st.error(t("The text analysis stopped: {why}", why=t(str(status.get("step")))), icon="⚠️")
 
 
 #: How the Upload page names the lists a column may go to (the same labels as its mapping widgets).

@@ -29,7 +29,9 @@ as a last resort, to give a lone suppressed cell a partner when no non-empty sib
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -303,18 +305,55 @@ def suppress_matrix(counts: pd.DataFrame, threshold, hide=None) -> pd.DataFrame:
         A boolean DataFrame with the same index and columns: True where the cell is hidden.
     """
     threshold = check_threshold(threshold)
-    n = counts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    numeric = all(pd.api.types.is_numeric_dtype(t) for t in counts.dtypes)
+    n = (counts if numeric else counts.apply(pd.to_numeric, errors="coerce")).to_numpy(dtype=float)
     primary = _primary(n, threshold)
     if hide is not None:
         primary |= np.asarray(hide, dtype=bool)
+    mask = _remembered(("matrix", threshold, n, primary), lambda: _matrix_mask(n, primary, threshold))
+    return pd.DataFrame(mask.copy(), index=counts.index, columns=counts.columns)
+
+
+def _matrix_mask(n: np.ndarray, primary: np.ndarray, threshold: int) -> np.ndarray:
     mask = primary.copy()
     while True:
         mask = _stable_lines(n, mask, threshold)
         extra = _break_bridge(n, mask, primary)
         if extra is None:
-            break
+            return mask
         mask[extra] = True
-    return pd.DataFrame(mask, index=counts.index, columns=counts.columns)
+
+
+#: Audits already made, by the numbers they were made on (see :func:`_remembered`).
+_AUDITS: OrderedDict = OrderedDict()
+AUDITS_KEPT = 256
+
+
+def _remembered(parts: tuple, compute):
+    """The audit ``compute()`` of ``parts`` (numbers and arrays only), made once.
+
+    A page asks for the same audit several times (the heatmap and the eNPS table share their groups;
+    the trend and the theme tables do not change with a filter), and each costs up to a second with a
+    thousand groups. The audits are pure functions of these counts, so they are kept by a digest of
+    the counts themselves: any change of the data gives another key. Callers must not change what
+    they get back (copy it).
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            digest.update(repr((part.shape, part.dtype.str)).encode())
+            part = np.ascontiguousarray(part).tobytes()
+        digest.update(part if isinstance(part, bytes) else repr(part).encode())
+        digest.update(b"\x1e")
+    key = digest.digest()
+    if key in _AUDITS:
+        _AUDITS.move_to_end(key)
+        return _AUDITS[key]
+    value = compute()
+    _AUDITS[key] = value
+    while len(_AUDITS) > AUDITS_KEPT:
+        _AUDITS.popitem(last=False)
+    return value
 
 
 def _stable_lines(n: np.ndarray, mask: np.ndarray, threshold: int) -> np.ndarray:
@@ -433,6 +472,19 @@ def _keyed(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), _MISSING)
 
 
+def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(_keyed(values), sort=True)``: the same codes and labels, without copying every row
+    to an object column first when the values are strings (the missing sentinel sorts before them all)."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if not all(isinstance(u, str) and u > _MISSING for u in uniques):
+        codes, uniques = pd.factorize(_keyed(values), sort=True)
+        return codes, np.asarray(uniques, dtype=object)
+    if (codes < 0).any():
+        return codes + 1, np.concatenate([np.array([_MISSING], dtype=object), uniques])
+    return codes, uniques
+
+
 def _back(value):
     """A keyed value (:func:`_keyed`) as the caller names it: the missing sentinel becomes None."""
     return None if value == _MISSING else value
@@ -540,9 +592,10 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
             extra = np.array([[(_back(c), _back(b)) in crossed for c in counts.columns] for b in counts.index],
                              dtype=bool).reshape(counts.shape)
             mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
-        for group, line in mask.iterrows():
-            if _straddles(set(line.index[line.to_numpy()]), selected):
-                hidden_groups.add(None if group == _MISSING else group)
+        # a group whose hidden cells the selection takes some but not all of (_straddles, row by row at once)
+        m, taken = mask.to_numpy(), np.array([c in selected for c in mask.columns], dtype=bool)
+        straddle = (m & taken).any(axis=1) & (m & ~taken).any(axis=1)
+        hidden_groups |= {_back(group) for group in mask.index[straddle]}
     return hidden_groups
 
 
@@ -578,7 +631,7 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     dims = [d for d in dict.fromkeys(dims) if d in frame.columns]
     codes, labels = {}, {}
     for d in dims:
-        codes[d], labels[d] = pd.factorize(_keyed(frame[d]), sort=True)
+        codes[d], labels[d] = _factorized(frame[d])
     counts = {d: _people_by_codes(frame, codes[d], len(labels[d])) for d in dims}
     hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
     cells = {}
@@ -587,15 +640,21 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
             nb = len(labels[b])
             flat = np.bincount(codes[a] * nb + codes[b], minlength=len(labels[a]) * nb)
             cells[(a, b)] = flat.reshape(len(labels[a]), nb) > 0
+    parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])], *cells.values())
+    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, threshold))
+    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+
+
+def _audit_dimensions(dims, counts, hidden, cells, threshold) -> dict[str, np.ndarray]:
+    """Hide table rows until no small hidden row can be solved for (:func:`suppress_dimensions`)."""
     while True:
         leak = _first_leak(dims, counts, hidden, cells, threshold)
         if leak is None:
-            break
+            return hidden
         extra = _stopper(dims, counts, hidden, cells, threshold, leak)
         if extra is None:
-            break  # every row that could be hidden is hidden
+            return hidden  # every row that could be hidden is hidden
         hidden[extra[0]][extra[1]] = True
-    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
 
 
 #: Above this many non-empty cells in all the crossed tables together, :func:`suppress_crossed` audits the
