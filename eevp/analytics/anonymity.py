@@ -29,14 +29,13 @@ as a last resort, to give a lone suppressed cell a partner when no non-empty sib
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
 
 from eevp.errors import InputError
+from eevp.hashing import remembered as _remembered
 from eevp.settings import MIN_ALLOWED_THRESHOLD
 
 __all__ = [
@@ -324,38 +323,6 @@ def _matrix_mask(n: np.ndarray, primary: np.ndarray, threshold: int) -> np.ndarr
         mask[extra] = True
 
 
-#: Audits already made, by the numbers they were made on (see :func:`_remembered`).
-_AUDITS: OrderedDict = OrderedDict()
-AUDITS_KEPT = 256
-
-
-def _remembered(parts: tuple, compute):
-    """The audit ``compute()`` of ``parts`` (numbers and arrays only), made once.
-
-    A page asks for the same audit several times (the heatmap and the eNPS table share their groups;
-    the trend and the theme tables do not change with a filter), and each costs up to a second with a
-    thousand groups. The audits are pure functions of these counts, so they are kept by a digest of
-    the counts themselves: any change of the data gives another key. Callers must not change what
-    they get back (copy it).
-    """
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        if isinstance(part, np.ndarray):
-            digest.update(repr((part.shape, part.dtype.str)).encode())
-            part = np.ascontiguousarray(part).tobytes()
-        digest.update(part if isinstance(part, bytes) else repr(part).encode())
-        digest.update(b"\x1e")
-    key = digest.digest()
-    if key in _AUDITS:
-        _AUDITS.move_to_end(key)
-        return _AUDITS[key]
-    value = compute()
-    _AUDITS[key] = value
-    while len(_AUDITS) > AUDITS_KEPT:
-        _AUDITS.popitem(last=False)
-    return value
-
-
 def _stable_lines(n: np.ndarray, mask: np.ndarray, threshold: int) -> np.ndarray:
     """Apply the line rule to every row and column until nothing changes."""
     mask = mask.copy()
@@ -473,16 +440,12 @@ def _keyed(values: pd.Series) -> pd.Series:
 
 
 def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize(_keyed(values), sort=True)``: the same codes and labels, without copying every row
-    to an object column first when the values are strings (the missing sentinel sorts before them all)."""
+    """``pd.factorize(_keyed(values), sort=True)`` without an object copy of every row (strings: missing first)."""
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
     if not all(isinstance(u, str) and u > _MISSING for u in uniques):
-        codes, uniques = pd.factorize(_keyed(values), sort=True)
-        return codes, np.asarray(uniques, dtype=object)
-    if (codes < 0).any():
-        return codes + 1, np.concatenate([np.array([_MISSING], dtype=object), uniques])
-    return codes, uniques
+        return pd.factorize(_keyed(values), sort=True)
+    missing = (codes < 0).any()
+    return codes + missing, np.array([_MISSING] * missing + list(uniques), dtype=object)
 
 
 def _back(value):
@@ -592,7 +555,6 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
             extra = np.array([[(_back(c), _back(b)) in crossed for c in counts.columns] for b in counts.index],
                              dtype=bool).reshape(counts.shape)
             mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
-        # a group whose hidden cells the selection takes some but not all of (_straddles, row by row at once)
         m, taken = mask.to_numpy(), np.array([c in selected for c in mask.columns], dtype=bool)
         straddle = (m & taken).any(axis=1) & (m & ~taken).any(axis=1)
         hidden_groups |= {_back(group) for group in mask.index[straddle]}
