@@ -444,7 +444,7 @@ def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     if not all(isinstance(u, str) and u > _MISSING for u in uniques):
         return pd.factorize(_keyed(values), sort=True)
-    missing = (codes < 0).any()
+    missing = int((codes < 0).any())
     return codes + missing, np.array([_MISSING] * missing + list(uniques), dtype=object)
 
 
