@@ -64,6 +64,7 @@ def _add_analysis_commands(sub, common) -> None:
     """Analysis, reports and the data lifecycle."""
     a = sub.add_parser("analyze", parents=[common], help="languages, sentiment, embeddings, themes, customer tags")
     a.add_argument("--refit", action="store_true", help="fit the themes anew instead of adding to them")
+    a.add_argument("--as-user", help="act as this account (the app's background worker; default: the CLI's admin)")
     a.set_defaults(fn="cmd_analyze")
 
     em = sub.add_parser("embed", parents=[common], help="only fill the embedding cache (e.g. on a GPU machine)")

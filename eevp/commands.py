@@ -21,7 +21,7 @@ from eevp.pipeline import run_all
 from eevp.safe import tsv_line
 from eevp.settings import Settings
 from eevp.store import queries
-from eevp.store.auth import CLI_USER, add_user, ensure_admin, users_path
+from eevp.store.auth import CLI_USER, User, add_user, ensure_admin, refresh, require, user_for_oidc, users_path
 from eevp.store.batches import clear_demo, delete_batch, has_demo, is_empty_of_data, list_batches
 from eevp.store.db import current_version
 from eevp.store.lifecycle import backup, erase_respondent, export_texts, restore
@@ -145,12 +145,20 @@ def _errors_text(res, headline: str) -> str:
 def cmd_analyze(args) -> int:
     settings, engine = _engine(args)
     start = time.perf_counter()
-    out = run_all(engine, settings, actor=CLI_USER, refit=args.refit, progress=None if args.json else _progress_line)
+    actor = _account(settings, args.as_user) if args.as_user else CLI_USER
+    out = run_all(engine, settings, actor=actor, refit=args.refit, progress=None if args.json else _progress_line)
     out["seconds"] = round(time.perf_counter() - start, 2)
     _emit(args, out, (f"{out['units']} text units, {out['embedded_new']} newly embedded, {out['themes']} themes "
                       f"({out['outlier_share']:.0%} unassigned), {out['customer_themes']} customer themes, "
                       f"in {out['seconds']}s."))
     return 0
+
+
+def _account(settings, name: str) -> User:
+    """The account ``name`` as it is now (local, else mapped by e-mail); AccessDenied for none."""
+    user = refresh(settings, User(name, "")) or user_for_oidc(settings, name)
+    require(user, "analyze")
+    return user
 
 
 def cmd_embed(args) -> int:

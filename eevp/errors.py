@@ -38,3 +38,7 @@ class TooFewUnitsError(EevpError):
 
 class AccessDenied(EevpError):
     """The current user's role may not do this."""
+
+
+class AnalysisRunning(EevpError):
+    """A second analysis was asked for while one is running."""

@@ -47,7 +47,8 @@ def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
         default = [c for c in (suggested.get(key) or []) if c in df.columns]
         if isinstance(suggested.get(key), str):
             default = [suggested[key]]
-        chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}")
+        chosen[key] = st.multiselect(t(label), list(df.columns), default=default, key=f"map_{kind}_{key}",
+                                     placeholder=t("Choose options"))
     if kind in ("survey", "exit", "customer_feedback"):
         sc = suggested.get("scale") or {"min": 1, "max": 5}
         c1, c2 = st.columns(2)
@@ -130,18 +131,19 @@ def _store(kind: str, upload, raw: bytes, sheet, df: pd.DataFrame, chosen: dict,
                 mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen,
                                  actor=ui.current_user())
             status.update(label=t("Stored"), state="complete")
-        st.success(t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
-                     id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
-                     units=ui.num(result.text_units)))
+        stored = t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
+                   id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
+                   units=ui.num(result.text_units))
     except DuplicateBatchError as exc:
         st.warning(t(str(exc)))
     except EevpError as exc:
         st.error(t(str(exc)))
     else:
         if result.text_units:
-            # New text joins the existing themes at once (a full refit stays an admin's choice).
-            ui.run_analysis(refit=False)
+            # New text joins the existing themes in the background (a full refit stays an admin's choice).
+            ui.run_analysis(refit=False, note=stored)
         else:
+            st.success(stored)
             st.cache_data.clear()
 
 
@@ -206,6 +208,21 @@ def stored_batches() -> None:
                 st.rerun()
 
 
+def demo_offer() -> None:
+    """Once real data is stored beside the demo organisation: offer to remove the demo (admin and hr)."""
+    if not ui.allowed("clear_demo") or not actions.demo_beside_real_data():
+        return
+    st.warning(t("Your data is shown together with the demo organisation's. Remove the demo so that every chart "
+                 "shows your data alone."), icon="🧪")
+    busy = ui.analysis_running()
+    if st.button(t("Remove the demo data"), type="primary", disabled=busy, key="remove_demo",
+                 help=t("Wait until the text analysis has finished.") if busy else None):
+        n = actions.clear_demo()
+        # the themes built with the demo's text are stale now: the analysis builds them again
+        ui.run_analysis(note=t("Demo data cleared ({n} batches).", n=n))
+
+
+ui.guarded(demo_offer)
 tab_new, tab_stored = st.tabs([t("New upload"), t("Stored batches")])
 with tab_stored:
     ui.guarded(stored_batches)

@@ -10,7 +10,6 @@ t = ui.t
 ui.page("Survey results", "📋", "view_dashboards")
 settings = ui.get_settings()
 threshold = settings.min_group_size
-MANY_GROUPS = 30  # more columns than this make the heatmap unreadable
 key = ui.data_key()
 wide_all = ui.survey_wide(key)
 ui.stop_if_empty(wide_all, "No survey data yet. Upload a survey batch on the Upload page.")
@@ -35,16 +34,8 @@ tab_heat, tab_enps, tab_dist, tab_drivers, tab_waves = st.tabs(
 with tab_heat:
     seg = st.selectbox(t("Compare by"), segments, format_func=ui.seg_label, key="heat_seg")
     heat = reports.heatmap_table(wide, items, seg, threshold, population=population, selections=selections)
-    drawn = heat
-    groups = heat[seg].dropna().unique().tolist()
-    if len(groups) > MANY_GROUPS:  # hundreds of columns are unreadable: the ones that matter, the rest on demand
-        first = reports.groups_that_matter(heat, seg)
-        chosen = st.multiselect(t("Groups in the chart"), sorted(groups, key=str), default=first,
-                                key=f"heat_groups_{seg}", placeholder=t("Choose options"),
-                                help=t("At first the largest groups and those most different from the whole; type "
-                                       "to find any other."))
-        st.caption(t("{k} of {n} groups in the chart; the table below has them all.", k=len(chosen), n=len(groups)))
-        drawn = heat[heat[seg].isin(chosen)]
+    # hundreds of columns are unreadable: the ones that matter, the rest on demand
+    drawn = ui.groups_in_chart(heat, seg, lambda h: reports.groups_that_matter(h, seg), key=f"heat_groups_{seg}")
     ui.chart(charts.heatmap(drawn, x=seg, y="item", value="favourable", diff_col="diff", x_title=ui.seg_label(seg),
                             title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold)),

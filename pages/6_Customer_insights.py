@@ -104,11 +104,17 @@ with tab_map:
                             scheme="blues", x_sort=list(customers.STAGES)),
              "Each cell counts people who raised the theme at this stage of the customer journey.")
     by_dept = customers.theme_by(units, ranked, "department", settings.min_comment_group)
-    ui.chart(charts.heatmap(by_dept, x="department", y="label", value="people",
+    trimmed = theme_views.trim(by_dept, "department", top=25)
+    drawn = ui.groups_in_chart(trimmed, "department", lambda c: theme_views.columns_that_matter(c, "department"),
+                               key="dept_groups")
+    ui.chart(charts.heatmap(drawn, x="department", y="label", value="people",
                             title=t("Who raises each theme: departments"),
                             suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
                             scheme="blues"),
              "A theme spread across many departments is systemic; one concentrated in one column is local.")
+    if drawn is not trimmed:  # some departments are left out of the chart: all of them in a table
+        ui.table(by_dept, key="themes_by_department", filename="eevp-customer-themes-by-department.csv",
+                 segments=("department",))
 
 with tab_trend:
     src = customers.theme_by(units, ranked, "source", settings.min_comment_group)

@@ -57,7 +57,7 @@ OPTION_WIDGETS = {"selectbox": 1, "radio": 1, "multiselect": 1, "segmented_contr
 
 #: Exceptions of :mod:`eevp.errors` whose messages reach users.
 ERRORS = {"EevpError", "InputError", "ValidationFailed", "DuplicateBatchError", "NotFoundError",
-          "TooFewUnitsError", "AccessDenied"}
+          "TooFewUnitsError", "AccessDenied", "AnalysisRunning"}
 #: Modules whose messages are for the command line only (English by design).
 CLI_ONLY = {"eevp/cli.py", "eevp/commands.py", "eevp/__main__.py"}
 

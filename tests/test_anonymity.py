@@ -298,3 +298,13 @@ def test_matrix_margins_never_pin_a_small_cell(cells, threshold):
     small_line = (n.sum(axis=1, keepdims=True) < threshold) | (n.sum(axis=0, keepdims=True) < threshold)
     pinned = [(i, j) for i, j in _determined_small_cells(n, mask, threshold) if not small_line[i, j]]
     assert pinned == []
+
+
+@pytest.mark.parametrize("values", [["b", None, "a", "b", np.nan], ["b", "a"], [3, None, 1], ["x", 2, None], [None]])
+def test_group_codes_are_those_of_the_keyed_values(values):
+    from eevp.analytics.anonymity import _factorized, _keyed
+
+    codes, labels = _factorized(pd.Series(values, dtype=object))
+    want_codes, want_labels = pd.factorize(_keyed(pd.Series(values, dtype=object)), sort=True)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(labels) == list(want_labels)

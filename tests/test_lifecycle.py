@@ -308,3 +308,44 @@ def test_export_texts_refused_for_other_roles(engine, stored, role):
     with pytest.raises(AccessDenied):
         export_texts(engine, User("someone", role))
     assert count(engine, db.audit_log, db.audit_log.c.action == "export") == 0
+
+
+# --------------------------------------------------------------------------- the demo beside real data
+
+def _demo_batch(engine, settings):
+    """A small batch marked as demo (the survey above under another name, so it is not a duplicate)."""
+    from eevp.intake.ingest import ingest_frame
+    from eevp.intake.readers import read_table
+
+    frame = read_table(SURVEY.replace("r1", "d1").encode(), "demo.csv")
+    return ingest_frame(engine, settings, "survey", frame, MAPPING, name="demo", filename="demo.csv", is_demo=True,
+                        actor=CLI_USER).batch_id
+
+
+def test_the_demo_beside_real_data_is_noticed_and_hr_may_remove_it(engine, settings):
+    from eevp.store.audit import read_log
+    from eevp.store.batches import clear_demo, demo_beside_real_data, has_demo, list_batches
+
+    demo = _demo_batch(engine, settings)
+    assert not demo_beside_real_data(engine)  # the demo alone: nothing to offer
+    real = ingest_file(engine, settings, "survey", SURVEY.encode(), "survey.csv", MAPPING, actor=CLI_USER).batch_id
+    assert demo_beside_real_data(engine)
+    assert clear_demo(engine, actor=User("hanna", "hr")) == 1
+    assert list_batches(engine)["id"].tolist() == [real] and not has_demo(engine)
+    assert not demo_beside_real_data(engine)
+    assert count(engine, db.text_units, db.text_units.c.batch_id == demo) == 0
+    assert count(engine, db.text_units, db.text_units.c.batch_id == real) > 0
+    log = read_log(engine, CLI_USER)
+    assert ((log["username"] == "hanna") & (log["detail"] == f"batch {demo}")).any()
+
+
+@pytest.mark.parametrize("role", ["viewer", "cx"])
+def test_other_roles_may_not_remove_the_demo(engine, settings, role):
+    from eevp.store.batches import clear_demo, has_demo
+
+    _demo_batch(engine, settings)
+    with pytest.raises(AccessDenied):
+        clear_demo(engine, actor=User("someone", role))
+    assert has_demo(engine)
+    with pytest.raises(AccessDenied):  # deleting one batch stays an admin's
+        delete_batch(engine, 1, actor=User("hanna", "hr"))

@@ -5,6 +5,7 @@ sees only what it may."""
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
@@ -247,3 +248,58 @@ def test_themes_quotes_tab_shows_the_summary_of_the_theme(run_page):
     assert not at.exception, [e.value for e in at.exception]
     leads = [m.value for m in at.markdown if m.value.startswith("**") and " people" in m.value]
     assert leads, _text(at)
+
+
+@pytest.fixture
+def demo_and_real(tmp_path):
+    """A data folder with a (tiny) demo batch and a real upload beside it."""
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    rows = [{"wave": "2026-Q1", "role": "Agent", "enps": str(i % 11), "comment": f"Answer {i} from {who}"}
+            for i in range(6) for who in ("demo", "us")]
+    mapping = {"wave": "wave", "role": "role", "enps": "enps", "text": ["comment"]}
+    for is_demo in (True, False):
+        frame = pd.DataFrame([r for r in rows if (r["comment"].endswith("demo")) == is_demo])
+        ingest_frame(engine, settings, "survey", frame, mapping, name="b", filename="b.csv", is_demo=is_demo,
+                     actor=CLI_USER)
+    engine.dispose()
+    return tmp_path
+
+
+@pytest.mark.parametrize("role", ["hr", "admin"])
+def test_after_a_real_upload_the_demo_can_be_removed(demo_and_real, monkeypatch, role):
+    import webui.data
+    from eevp.store.batches import has_demo
+    from eevp.store.db import connect
+
+    started = []
+    monkeypatch.setattr(webui.data, "start_analysis", lambda settings, **kw: started.append(kw) or 1)
+    monkeypatch.setenv("EEVP_DATA_DIR", str(demo_and_real))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{demo_and_real / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / PAGES["upload"]), default_timeout=120)
+    at.session_state["user"] = User(f"test-{role}", role)
+    give_account(demo_and_real, at.session_state["user"])
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any("together with the demo" in w.value for w in at.warning)
+    at.button(key="remove_demo").click().run()
+    assert not at.exception
+    engine = connect(f"sqlite:///{demo_and_real / 'eevp.db'}")
+    assert not has_demo(engine)
+    engine.dispose()
+    assert [kw["actor"].role for kw in started] == [role]  # the themes are built again without the demo
+    assert "Demo data cleared (1 batches)." in [s.value for s in at.success]
+    assert not any("together with the demo" in w.value for w in at.warning)  # offered no more
+
+
+def test_the_demo_alone_is_not_offered_for_removal(run_page):
+    at = run_page(PAGES["upload"], role="hr")
+    assert not at.exception
+    assert not any("together with the demo" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == "remove_demo"]

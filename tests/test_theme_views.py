@@ -133,3 +133,20 @@ def test_by_gap_puts_the_largest_difference_first_and_ranked_trend_drops_small_p
     assert by_gap(cmp)["label"].tolist() == ["b", "c", "a"]
     ranked = pd.DataFrame({"label": ["Hotline"], "trend": [{"2026Q1": 4, "2026Q2": 12}]})
     assert ranked_trend(ranked, 10).to_dict("records") == [{"label": "Hotline", "period": "2026Q2", "people": 12}]
+
+
+def test_columns_that_matter_are_the_largest_then_the_most_different():
+    from eevp.analytics.theme_views import columns_that_matter
+
+    rows = []
+    for i in range(40):  # 40 departments of 10 + i people, the same mix of two themes …
+        rows += [{"department": f"D{i:02d}", "label": "A", "people": 5 + i, "suppressed": False},
+                 {"department": f"D{i:02d}", "label": "B", "people": 5, "suppressed": False}]
+    rows += [{"department": "Odd", "label": "A", "people": 0, "suppressed": False},  # … but one: only theme B
+             {"department": "Odd", "label": "B", "people": 12, "suppressed": False},
+             {"department": "Hidden", "label": "A", "people": 3, "suppressed": True}]
+    cross = pd.DataFrame(rows)
+    first = columns_that_matter(cross, "department", largest=3, different=1)
+    assert first[:3] == ["D39", "D38", "D37"]  # largest first
+    assert first[3] == "Odd"  # its theme mix is the furthest from the whole table's
+    assert "Hidden" not in columns_that_matter(cross, "department", largest=50, different=50)

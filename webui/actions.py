@@ -32,6 +32,11 @@ def has_demo() -> bool:
     return batches.has_demo(get_engine())
 
 
+def demo_beside_real_data() -> bool:
+    """Whether real batches are stored beside the demo organisation's."""
+    return batches.demo_beside_real_data(get_engine())
+
+
 def clear_demo() -> int:
     """Delete the demo batches; returns how many."""
     return batches.clear_demo(get_engine(), actor=current_user())

@@ -1,5 +1,5 @@
 """Everything the pages read, cached (``st.cache_data`` keyed on the data version, ``st.cache_resource``
-for the engine and the embedder), with the current user's row restrictions; and the analysis run.
+for the engine and the embedder), with the current user's row restrictions; and the start of the analysis.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import streamlit as st
 from eevp.analytics import alerts, customers, digest, reports, summaries
 from eevp.analytics.theme_views import THEME_DIMS, reportable, with_person
 from eevp.errors import EevpError
-from eevp.pipeline import run_all
+from eevp.pipeline import start_analysis
 from eevp.store import queries
 from eevp.store.auth import User, restrict
 from eevp.themes.embeddings import get_embedder
@@ -189,29 +189,23 @@ def shown_theme_counts(key: tuple) -> dict:
     return {"n": len(shown), "k": int(shown["is_candidate"].sum()) if len(shown) else 0, "c": len(ranked)}
 
 
-def run_analysis(refit: bool = False) -> dict | None:
-    """Run the text analysis (new units into existing themes; everything when ``refit``) with a progress bar."""
+def run_analysis(refit: bool = False, note: str | None = None) -> None:
+    """Start the text analysis in a worker process (new units into existing themes; everything when
+    ``refit``): it goes on when the user opens another page, and every page shows its progress in the
+    sidebar. A second start while one runs is refused with a message.
 
-    with st.status(t("Analysing text…"), expanded=True) as status:
-        # Any click stops a running script in Streamlit: this button is the way to cancel. Work already
-        # stored (embeddings) is kept; the themes stay as they were.
-        st.button(t("Cancel"), key="cancel_analysis", help=t("Stops the analysis; the themes stay as they were."))
-        bar = st.progress(0.0)
+    Args:
+        refit: rebuild every theme.
+        note: a message (already translated) shown above the page after the start, which runs the page again.
+    """
 
-        def progress(step: str, done: int, total: int) -> None:
-            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{t(step)}: {done}/{total}")
-
-        try:
-            out = run_all(get_engine(), get_settings(), actor=current_user(), refit=refit, embedder=embedder(),
-                          progress=progress)
-        except EevpError as exc:
-            status.update(label=t(str(exc)), state="error")
-            return None
-        st.cache_data.clear()
-        shown = shown_theme_counts(data_key())
-        status.update(label=t("Done: {n} themes ({k} of them candidates), {c} customer themes", **shown),
-                      state="complete", expanded=False)
-        for note in out.get("notes", []):
-            st.info(t(note))  # TooFewUnitsError messages, in the catalogue
-    st.cache_data.clear()
-    return out
+    try:
+        start_analysis(get_settings(), actor=current_user(), refit=refit)
+    except EevpError as exc:
+        if note:
+            st.success(note)
+        st.warning(t(str(exc)))
+        return
+    st.session_state["_analysis_state"] = "running"
+    st.session_state["_note"] = note
+    st.rerun()  # the sidebar line shows the run from now on

@@ -14,6 +14,7 @@ from eevp.errors import EevpError
 from eevp.store.batches import has_demo
 from webui.core import allowed, current_user, get_engine, lang, remember_language, require_permission, t
 from webui.login import require_login, restore_session
+from webui.widgets import analysis_status
 
 #: The pages in the sidebar: (script, title, icon, permission needed to see it, url path).
 PAGES = [
@@ -54,6 +55,7 @@ def gate() -> None:
         st.stop()
     if has_demo(engine):
         st.sidebar.info(t("You are looking at demo data. An admin can clear it on the Upload page."), icon="🧪")
+    analysis_status()
 
 
 def navigation(home) -> "st.navigation":
@@ -104,3 +106,5 @@ def page(title: str, icon: str, permission: str) -> None:
         gate()
     st.title(t(title))
     require_permission(permission)
+    if st.session_state.get("_note"):  # left by the run before this one (ui.run_analysis)
+        st.success(st.session_state.pop("_note"))

@@ -1,10 +1,11 @@
 """Widgets shared by the pages: tables with a CSV download, charts with translated titles, quotes,
-the survey filters in the sidebar, and the analysis notice.
+the survey filters in the sidebar, and the analysis notice and status line.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import replace
 
 import pandas as pd
@@ -17,6 +18,7 @@ from eevp.safe import escape_markdown, to_csv_bytes
 from eevp.store.auth import account_names
 from eevp.store.queries import SEGMENTS, Filters, extra_segments
 from webui.core import allowed, current_user, get_engine, get_settings, guarded, lang, t
+from webui.data import data_key, shown_theme_counts
 from webui.localise import chart_spec, col_label, seg_label, table_view, value_label
 
 
@@ -119,6 +121,26 @@ def file_uploader(label: str, types: list[str], key: str):
     return st.file_uploader(label, type=types, key=key)
 
 
+#: More columns than this make a heatmap unreadable: the ones that matter first, the rest on demand.
+MANY_GROUPS = 30
+
+
+def groups_in_chart(table: pd.DataFrame, column: str, first, key: str) -> pd.DataFrame:
+    """The rows of ``table`` to draw: all of them, or with more than :data:`MANY_GROUPS` groups in ``column``,
+    the groups ``first`` (a list, or a function of the table giving one: the groups that matter) and any
+    other the user picks. The table under the chart keeps them all."""
+    groups = table[column].dropna().unique().tolist()
+    if len(groups) <= MANY_GROUPS:
+        return table
+    first = first(table) if callable(first) else first
+    chosen = st.multiselect(t("Groups in the chart"), sorted(groups, key=str), default=first, key=key,
+                            placeholder=t("Choose options"),
+                            help=t("At first the largest groups and those most different from the whole; type "
+                                   "to find any other."))
+    st.caption(t("{k} of {n} groups in the chart; the table below has them all.", k=len(chosen), n=len(groups)))
+    return table[table[column].isin(chosen)]
+
+
 def survey_filters(wide, items, waves):
     """Sidebar filters shared across pages (kept in the session). Returns (filtered frame, segment names)."""
 
@@ -172,6 +194,50 @@ def analysis_notice() -> bool:
         st.cache_data.clear()
         st.rerun()
     return True
+
+
+#: How long the sidebar says how the last analysis ended (seconds).
+ENDED_SHOWN_FOR = 3600
+
+
+def analysis_running() -> bool:
+    """Whether the text analysis is running now (in any session, or started from the command line)."""
+    status = read_status(get_settings())
+    return bool(status) and status.get("state") == "running"
+
+
+def analysis_status() -> None:
+    """The background analysis in the sidebar of every page: its step and progress while it runs
+    (read again every 2 s), then how it ended; when it ends the whole page runs again with the new themes."""
+
+    with st.sidebar:
+        st.fragment(_analysis_line, run_every=2 if analysis_running() else None)()
+
+
+def _analysis_line() -> None:
+    status = read_status(get_settings()) or {}
+    state, before = status.get("state"), st.session_state.get("_analysis_state")
+    st.session_state["_analysis_state"] = state
+    if before == "running" and state != "running":
+        if state == "done":
+            st.session_state["_analysis_counts"] = shown_theme_counts(data_key())
+        st.rerun()  # the whole page, with the new themes (and no more reading every 2 s)
+    if state == "running":
+        total = max(int(status.get("total") or 1), 1)
+        st.caption("⏳ " + t("Text analysis running: {step} ({done} of {total})", step=t(str(status.get("step"))),
+                     done=status.get("done"), total=total))
+        st.progress(min(int(status.get("done") or 0) / total, 1.0))
+    elif state and time.time() - float(status.get("at") or 0) < ENDED_SHOWN_FOR:
+        _analysis_ended(state, status)
+
+
+def _analysis_ended(state: str, status: dict) -> None:
+    if state == "done":
+        counts = st.session_state.get("_analysis_counts")
+        st.caption("✅ " + (t("Done: {n} themes ({k} of them candidates), {c} customer themes", **counts) if counts
+                           else t("The text analysis has finished.")))
+    else:  # failed, interrupted (its process is gone), cancelled
+        st.error(t("The text analysis stopped: {why}", why=t(str(status.get("step")))), icon="⚠️")
 
 
 #: How the Upload page names the lists a column may go to (the same labels as its mapping widgets).

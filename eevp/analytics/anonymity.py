@@ -36,6 +36,7 @@ import pandas as pd
 
 from eevp.analytics.cellgraph import bridges, reach
 from eevp.errors import InputError
+from eevp.hashing import remembered as _remembered
 from eevp.settings import MIN_ALLOWED_THRESHOLD
 
 __all__ = [
@@ -316,18 +317,23 @@ def suppress_matrix(counts: pd.DataFrame, threshold, hide=None) -> pd.DataFrame:
         A boolean DataFrame with the same index and columns: True where the cell is hidden.
     """
     threshold = check_threshold(threshold)
-    n = counts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    numeric = all(pd.api.types.is_numeric_dtype(t) for t in counts.dtypes)
+    n = (counts if numeric else counts.apply(pd.to_numeric, errors="coerce")).to_numpy(dtype=float)
     primary = _primary(n, threshold)
     if hide is not None:
         primary |= np.asarray(hide, dtype=bool)
+    mask = _remembered(("matrix", threshold, n, primary), lambda: _matrix_mask(n, primary, threshold))
+    return pd.DataFrame(mask.copy(), index=counts.index, columns=counts.columns)
+
+
+def _matrix_mask(n: np.ndarray, primary: np.ndarray, threshold: int) -> np.ndarray:
     mask = primary.copy()
     while True:
         mask = _stable_lines(n, mask, threshold)
         extra = _break_bridge(n, mask, primary)
         if extra is None:
-            break
+            return mask
         mask[extra] = True
-    return pd.DataFrame(mask, index=counts.index, columns=counts.columns)
 
 
 def _stable_lines(n: np.ndarray, mask: np.ndarray, threshold: int) -> np.ndarray:
@@ -383,6 +389,15 @@ _MISSING = "\x00missing"  # stands for a missing value as a group or filter valu
 def _keyed(values: pd.Series) -> pd.Series:
     """Values usable as dict keys: missing values (None, NaN) become one sentinel."""
     return values.astype(object).where(values.notna(), _MISSING)
+
+
+def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(_keyed(values), sort=True)`` without an object copy of every row (strings: missing first)."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    if not all(isinstance(u, str) and u > _MISSING for u in uniques):
+        return pd.factorize(_keyed(values), sort=True)
+    missing = int((codes < 0).any())
+    return codes + missing, np.array([_MISSING] * missing + list(uniques), dtype=object)
 
 
 def _back(value):
@@ -492,9 +507,9 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
             extra = np.array([[(_back(c), _back(b)) in crossed for c in counts.columns] for b in counts.index],
                              dtype=bool).reshape(counts.shape)
             mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
-        for group, line in mask.iterrows():
-            if _straddles(set(line.index[line.to_numpy()]), selected):
-                hidden_groups.add(None if group == _MISSING else group)
+        m, taken = mask.to_numpy(), np.array([c in selected for c in mask.columns], dtype=bool)
+        straddle = (m & taken).any(axis=1) & (m & ~taken).any(axis=1)
+        hidden_groups |= {_back(group) for group in mask.index[straddle]}
     return hidden_groups
 
 
@@ -543,7 +558,7 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     dims = [d for d in dict.fromkeys(dims) if d in frame.columns]
     codes, labels = {}, {}
     for d in dims:
-        codes[d], labels[d] = pd.factorize(_keyed(frame[d]), sort=True)
+        codes[d], labels[d] = _factorized(frame[d])
     counts = {d: _people_by_codes(frame, codes[d], len(labels[d])) for d in dims}
     hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
     cells = {}
@@ -552,15 +567,21 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
             nb = len(labels[b])
             flat = np.bincount(codes[a] * nb + codes[b], minlength=len(labels[a]) * nb)
             cells[(a, b)] = flat.reshape(len(labels[a]), nb) > 0
+    parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])], *cells.values())
+    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, threshold))
+    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+
+
+def _audit_dimensions(dims, counts, hidden, cells, threshold) -> dict[str, np.ndarray]:
+    """Hide table rows until no small hidden row can be solved for (:func:`suppress_dimensions`)."""
     while True:
         leak = _first_leak(dims, counts, hidden, cells, threshold)
         if leak is None:
-            break
+            return hidden
         extra = _stopper(dims, counts, hidden, cells, threshold, leak)
         if extra is None:
-            break  # every row that could be hidden is hidden
+            return hidden  # every row that could be hidden is hidden
         hidden[extra[0]][extra[1]] = True
-    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
 
 
 #: Above this many non-empty cells in all the crossed tables together, :func:`suppress_crossed` audits the

@@ -217,6 +217,22 @@ def trim(cross: pd.DataFrame, x: str, y: str = "label", top: int | None = 15) ->
     return cross[cross[y].isin(rows.index) & cross[x].isin(cols)].reset_index(drop=True)
 
 
+def columns_that_matter(cross: pd.DataFrame, x: str, y: str = "label", largest: int = 12, different: int = 8) -> list:
+    """The columns (groups of ``x``) of a theme × segment table worth a first look when there are too many
+    to draw: the ``largest`` by people, then the ``different`` whose theme mix differs most from the whole
+    table's (mean absolute difference of shares). Only shown cells count. Largest first."""
+    shown = cross[~cross["suppressed"].astype(bool) & (cross["people"].fillna(0) > 0)]
+    if shown.empty:
+        return []
+    grid = shown.pivot_table(index=x, columns=y, values="people", aggfunc="sum", fill_value=0)
+    size = grid.sum(axis=1)
+    gap = (grid.div(size, axis=0) - grid.sum() / grid.to_numpy().sum()).abs().mean(axis=1)
+    per = pd.DataFrame({"n": size, "gap": gap})
+    big = per.sort_values(["n", "gap"], ascending=False).index[:largest].tolist()
+    odd = per.drop(index=big).sort_values("gap", ascending=False).index[:different].tolist()
+    return big + odd
+
+
 def themes_payload(table: pd.DataFrame, units: pd.DataFrame, threshold: int, source: str | None = None) -> dict:
     """The CLI's ``report themes`` JSON from the theme table and its units: only themes raised by at least
     ``threshold`` distinct people (the comment threshold), never by text units (:func:`reportable`)."""

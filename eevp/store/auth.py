@@ -42,10 +42,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "delete",
                         "erase", "analyze", "refit", "settings", "users", "audit", "export", "review_tags",
                         "cx_assess", "view_records", "rename_themes", "export_texts", "manage_actions",
-                        "view_actions"}),
+                        "view_actions", "clear_demo"}),
     # "analyze": bring new text into the existing themes (what an upload does); "refit": rebuild them all.
+    # "clear_demo": remove the demo organisation that a first real upload is mixed into.
     "hr": frozenset({"view_dashboards", "view_themes", "view_customers", "view_quotes", "upload", "analyze", "export",
-                     "rename_themes", "view_records", "manage_actions", "view_actions"}),
+                     "rename_themes", "view_records", "manage_actions", "view_actions", "clear_demo"}),
     "cx": frozenset({"view_themes", "view_customers", "view_quotes", "review_tags", "cx_assess", "export",
                      "rename_themes", "manage_actions", "view_actions"}),
     # "manage_actions": create actions and change them; "view_actions": read those on what the role sees.

@@ -38,6 +38,10 @@ def delete_batch(engine: Engine, batch_id: int, *, actor: User) -> dict:
         NotFoundError: no such batch.
     """
     require(actor, "delete")
+    return _delete(engine, batch_id, actor)
+
+
+def _delete(engine: Engine, batch_id: int, actor: User) -> dict:
     with engine.begin() as conn:
         found = conn.execute(select(db.batches.c.id).where(db.batches.c.id == batch_id)).first()
         if not found:
@@ -67,13 +71,21 @@ def drop_orphan_embeddings(conn) -> int:
 
 
 def clear_demo(engine: Engine, *, actor: User) -> int:
-    """Delete every batch marked as demo data. Returns how many were deleted."""
-    require(actor, "delete")
+    """Delete every batch marked as demo data (roles with ``clear_demo``: admin and hr, who upload the
+    real data the demo is mixed into). Returns how many were deleted; each deletion is audited."""
+    require(actor, "clear_demo")
     with engine.connect() as conn:
         ids = [r[0] for r in conn.execute(select(db.batches.c.id).where(db.batches.c.is_demo.is_(True)))]
     for batch_id in ids:
-        delete_batch(engine, batch_id, actor=actor)
+        _delete(engine, batch_id, actor)
     return len(ids)
+
+
+def demo_beside_real_data(engine: Engine) -> bool:
+    """True when the demo organisation is stored beside real data: every chart mixes the two."""
+    with engine.connect() as conn:
+        kinds = {r[0] for r in conn.execute(select(db.batches.c.is_demo).distinct())}
+    return {True, False} <= {bool(k) for k in kinds}
 
 
 def has_demo(engine: Engine) -> bool:
