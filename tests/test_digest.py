@@ -226,7 +226,7 @@ def test_alerts_are_kept_after_an_analysis_for_home_and_audited(stored, settings
     assert kept["themes"] == snap["themes"] and kept["systemic"] == [] and kept["created_at"] is not None
     with stored.connect() as conn:
         actions = conn.execute(select(db.audit_log.c.action)).scalars().all()
-        db._alert_snapshots_v4(conn)  # the migration again: nothing to do, no error
+        db._alert_snapshots_v7(conn)  # the migration again: nothing to do, no error
     assert actions.count("alerts") == 1
 
 

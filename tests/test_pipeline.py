@@ -63,7 +63,7 @@ from eevp.settings import Settings
 from eevp.store.auth import User
 
 go = Path(sys.argv[1])
-def fake(engine, settings, actor, *, refit, embedder, progress):
+def fake(engine, settings, actor, *, refit, embedder, progress, steps=None):
     progress("embedding", 1, 2)
     while not go.exists():
         time.sleep(0.05)

@@ -101,6 +101,19 @@ class Server:
         finally:
             engine.dispose()
 
+    def wait_for_analysis(self, timeout: float = 300) -> dict:
+        """Wait until the background analysis an upload started has ended; its last status."""
+        import time
+
+        from eevp.pipeline import read_status
+
+        deadline = time.monotonic() + timeout
+        while True:
+            status = read_status(self.settings) or {}
+            if status.get("state") not in ("running", None) or time.monotonic() > deadline:
+                return status
+            time.sleep(0.5)
+
 
 _server_log: Path | None = None
 _build_seconds: dict = {}

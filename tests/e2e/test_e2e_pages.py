@@ -12,14 +12,15 @@ def stored_texts(server) -> list[str]:
 
 
 def labels(server, scope: str) -> set[str]:
-    return {
-        r[0]
-        for r in server.query(
-            "SELECT t.label FROM themes t JOIN theme_models m ON m.id = t.model_row "
-            "WHERE m.scope = :s AND m.is_current",
-            s=scope,
-        )
-    }
+    """Every label of the current themes of ``scope``: the main one and one per language."""
+    import json
+
+    rows = server.query(
+        "SELECT t.label, t.labels_json FROM themes t JOIN theme_models m ON m.id = t.model_row "
+        "WHERE m.scope = :s AND m.is_current",
+        s=scope,
+    )
+    return {r[0] for r in rows} | {label for r in rows for label in json.loads(r[1] or "{}").values()}
 
 
 def in_stored(quote: str, texts: list[str]) -> bool:

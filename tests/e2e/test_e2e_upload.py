@@ -50,7 +50,8 @@ def test_russian_cp1251_survey_is_mapped_stored_and_shown(app, server):
         "SELECT wave, count(*) FROM survey_responses WHERE batch_id = :b GROUP BY wave", b=batch[0][0]
     )
     assert waves == [(NEW_WAVE, ROWS)]
-    # The upload ran the analysis: the new comments joined the existing themes.
+    # The upload started the analysis in the background: the new comments joined the existing themes.
+    assert server.wait_for_analysis()["state"] == "done"
     assigned = server.query(
         "SELECT count(*), sum(CASE WHEN a.theme_id >= 0 THEN 1 ELSE 0 END) FROM theme_assignments a "
         "JOIN theme_models m ON m.id = a.model_row WHERE a.batch_id = :b AND m.scope = 'all' AND m.is_current",
