@@ -217,3 +217,5 @@ def test_home_after_an_upload_of_older_waves_shows_the_newest_wave(app, server):
     app.shot("home-after-older-upload")
     assert f"Latest survey wave: {newest}" in app.main_text()
     assert app.metric("eNPS") not in ("nan", "")
+    # The upload started the analysis in the background; the tests after this one read the themes it writes.
+    assert server.wait_for_analysis()["state"] == "done"
