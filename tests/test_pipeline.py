@@ -183,3 +183,22 @@ def test_the_real_worker_runs_the_cli_as_the_account(settings, engine):
     status = _wait_for(settings, lambda s: s["state"] not in ("running",), seconds=120)
     assert status["state"] == "done", (settings.data_dir / "analyze.log").read_text()
     assert status["actor"] == "ann"
+
+
+def test_the_apps_cache_key_changes_when_a_run_ends_not_while_it_runs(settings, engine, monkeypatch):
+    """A run updates theme sizes and assignments in place: a page drawn half-way must not keep them."""
+    import webui.data
+    from eevp.pipeline import _write_status
+
+    monkeypatch.setattr(webui.data, "get_settings", lambda: settings)
+    monkeypatch.setattr(webui.data, "get_engine", lambda: engine)
+    before = webui.data.data_key()
+    _write_status(settings, state="running", step="embedding", done=1, total=3)
+    running = webui.data.data_key()
+    assert running == before  # progress alone does not empty the caches
+    _write_status(settings, state="running", step="themes", done=2, total=3)
+    assert webui.data.data_key() == running
+    _write_status(settings, state="done", step="done", done=3, total=3)
+    ended = webui.data.data_key()
+    assert ended != running
+    assert webui.data.data_key() == ended  # stable until the next run ends

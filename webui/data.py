@@ -9,7 +9,7 @@ import streamlit as st
 from eevp.analytics import alerts, customers, digest, reports, summaries
 from eevp.analytics.theme_views import THEME_DIMS, reportable, with_person
 from eevp.errors import EevpError
-from eevp.pipeline import start_analysis
+from eevp.pipeline import read_status, start_analysis
 from eevp.store import queries
 from eevp.store.auth import User, restrict
 from eevp.themes.embeddings import get_embedder
@@ -18,8 +18,13 @@ from webui.core import current_user, get_engine, get_settings, lang, t
 
 
 def data_key() -> tuple:
-    """Changes whenever stored data changes (or the database is another one): pass it to cached loaders."""
-    return (get_settings().database_url, *queries.data_version(get_engine()))
+    """Changes whenever stored data changes (or the database is another one): pass it to cached loaders.
+
+    The end of an analysis run is part of it: a run updates theme sizes and assignments in place, and a
+    page drawn while it ran must not keep what it read half-way."""
+    status = read_status(get_settings()) or {}
+    ended = None if status.get("state") == "running" else status.get("at")
+    return (get_settings().database_url, *queries.data_version(get_engine()), ended)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
