@@ -117,3 +117,16 @@ def test_theme_by_phrase_takes_the_largest_match_and_skips_outliers():
                            "is_candidate": [False, False, False, False]})
     assert theme_by_phrase(themes, "hotline|callback") == 2
     assert theme_by_phrase(themes, "delivery") is None
+
+
+def test_clearing_the_demo_takes_its_actions_and_keeps_those_of_people(demo):
+    """Last in this file: it clears the module's demo."""
+    from eevp.store.batches import clear_demo
+
+    settings, engine, _ = demo
+    mine = register.create_action(engine, settings, "exit_reason:Career growth", "Mine", "hanna", actor=ADMIN)
+    clear_demo(engine, actor=User("hanna", "hr"))
+    assert register.list_actions(engine, actor=ADMIN)["id"].tolist() == [mine]
+    with engine.connect() as conn:
+        details = conn.execute(select(db.audit_log.c.detail).where(db.audit_log.c.action == "action_delete")).scalars()
+        assert list(details) == ["the demo's actions 1, 2, 3, 4, 5"]

@@ -330,3 +330,14 @@ def test_no_open_action_says_so(stored, settings):
 
     section = action_digest.actions_section(Context(stored, settings, actor=CLI_USER))
     assert section.body == "<p>No open action.</p>"
+
+
+def test_an_action_whose_target_left_the_data_does_not_break_the_digest(with_actions, settings):
+    from eevp.actions import digest as action_digest
+    from eevp.analytics.digest import Context
+    from eevp.store.batches import delete_batch, list_batches
+
+    for batch_id in list_batches(with_actions).query("kind == 'survey'")["id"]:
+        delete_batch(with_actions, int(batch_id), actor=CLI_USER)
+    section = action_digest.actions_section(Context(with_actions, settings, actor=CLI_USER))
+    assert section.body.count("The target of this action is no longer in the data.") == 3
