@@ -1,7 +1,8 @@
 """Actions on the demo's planted problems, so that a first look at the demo shows the loop closed.
 
 The plan is data (``eevp/resources/demo/actions.json``): a title, a target, a due date counted from
-the day it is seeded, a status and a note. Survey items, EVP gaps and exit reasons exist once the demo
+the day it is seeded, a status, a note, and the wave the action answers (``since``: its figure then is
+the action's starting point, so that "since the action" shows a change on the demo). Survey items, EVP gaps and exit reasons exist once the demo
 is stored; customer themes only after the analysis, so :func:`seed_demo_actions` is called after both
 (:func:`eevp.bootstrap.load_demo` and :func:`eevp.pipeline.run_all`) and creates only what is missing:
 an action whose title is in the register already is left as it is. A customer theme is found by the
@@ -24,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from eevp.actions import register
 from eevp.actions.targets import THEME_SCOPE, Target, make_target, parse_target
-from eevp.errors import NotFoundError
+from eevp.errors import InputError, NotFoundError
 from eevp.settings import Settings
 from eevp.store.auth import User, account_names, require
 from eevp.themes.read import theme_table
@@ -61,6 +62,17 @@ def _target(engine: Engine, planned: dict, taken: set) -> Target | None:
     return None if theme_id is None else make_target(planned["kind"], theme_id=theme_id)
 
 
+def _create(engine: Engine, settings: Settings, target: Target, planned: dict, owner: str, today: date,
+            actor: User) -> int:
+    """Create one planned action, from the planned period's figure when the target has one (else the latest)."""
+    due = today + timedelta(days=planned["due_in_days"])
+    try:
+        return register.create_action(engine, settings, target, planned["title"], owner, due, actor=actor,
+                                      baseline_period=planned.get("since"))
+    except InputError:  # no figure for that period (hidden, or a demo of another shape)
+        return register.create_action(engine, settings, target, planned["title"], owner, due, actor=actor)
+
+
 def seed_demo_actions(engine: Engine, settings: Settings, *, actor: User, today: date | None = None) -> list[int]:
     """Create the planned demo actions that are not in the register yet and whose target the data holds.
 
@@ -86,8 +98,7 @@ def seed_demo_actions(engine: Engine, settings: Settings, *, actor: User, today:
         if target is None:
             continue
         try:
-            new = register.create_action(engine, settings, target, planned["title"], owners[i % len(owners)],
-                                         today + timedelta(days=planned["due_in_days"]), actor=actor)
+            new = _create(engine, settings, target, planned, owners[i % len(owners)], today, actor)
         except NotFoundError:  # a target the data does not hold (a demo of another shape): leave it out
             continue
         status = None if planned["status"] == "open" else planned["status"]
