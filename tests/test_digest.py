@@ -285,7 +285,7 @@ def test_open_actions_are_listed_with_the_overdue_one_flagged_first(with_actions
     assert "Open: 3; overdue: 1." in part
     career = _row_of(part, "Career talks")
     assert "hanna" in career and "2020-01-31" in career and "open" in career
-    assert "Survey item: Career growth · department=R&amp;D &lt;IT&gt;" in career
+    assert "Survey item: Career growth · Department: R&amp;D &lt;IT&gt;" in career
     assert "When created (2026-Q2): 0.2, 15 people." in career  # 3 of 15 favourable
     assert "in progress" in _row_of(part, "Coach the support leads")
 
@@ -321,6 +321,7 @@ def test_the_actions_section_in_russian_and_ukrainian(with_actions, settings):
     assert ru.title == "Открытые и просроченные действия" and uk.title == "Відкриті та прострочені дії"
     assert "Просрочено" in ru.body and "Срок" in ru.body and "31.01.2020" in ru.body
     assert "Прострочено" in uk.body and "Термін" in uk.body and "у роботі" in uk.body
+    assert "Вопрос опроса: Manager support · Подразделение: Support" in ru.body
     assert "Overdue" not in ru.body + uk.body and "When created" not in ru.body + uk.body
 
 

@@ -19,12 +19,13 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from eevp.actions import register
-from eevp.actions.targets import THEME_SCOPE
+from eevp.actions.targets import THEME_SCOPE, parse_target
 from eevp.analytics import digest
 from eevp.analytics.digest import Context, Section, esc
 from eevp.errors import NotFoundError
 from eevp.i18n import format_date
 from eevp.store.auth import User
+from eevp.store.queries import SEGMENTS
 from eevp.themes.read import theme_table
 
 __all__ = ["BUILDERS", "actions_section", "build"]
@@ -46,11 +47,16 @@ def target_text(ctx: Context, kind: str, target: str, labels: dict) -> str:
     """What an action points at, for the page: the kind in the reader's language and the theme's label
     (or the item, group, benefit and role, or reason), escaped."""
     key = target.split(":", 1)[1]
+    parts = parse_target(target).parts
     if kind in THEME_SCOPE:
-        name = labels.get((kind, int(key)), f"#{key}")
+        name = esc(labels.get((kind, int(key)), f"#{key}"))
+    elif kind == "item" and parts["dimension"]:
+        dim = parts["dimension"]  # a segment's name in the reader's language; an upload's own column as it is
+        shown = ctx.t(dim.capitalize()) if dim in SEGMENTS else esc(dim)
+        name = f"{esc(parts['item'])} · {shown}: {esc(parts['value'])}"
     else:
-        name = key.replace("|", " · ")
-    return f"{ctx.t(register.KIND_LABELS[kind])}: {esc(name)}"
+        name = esc(key.replace("|", " · "))
+    return f"{ctx.t(register.KIND_LABELS[kind])}: {name}"
 
 
 def since_text(ctx: Context, action_id: int) -> str:
