@@ -42,6 +42,7 @@ NAMES = {
     "groups": "benchmarks.bench_groups",
     "themes": "benchmarks.bench_themes",
     "summaries": "benchmarks.bench_summaries",
+    "summary_quotes": "benchmarks.bench_summary_quotes",
     "theme_sizes": "benchmarks.bench_theme_sizes",
     "analysis": "benchmarks.bench_analysis",
 }

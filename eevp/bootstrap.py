@@ -6,6 +6,7 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
+from eevp.actions.demo import seed_demo_actions
 from eevp.demo.generator import generate
 from eevp.intake.ingest import ingest_frame
 from eevp.settings import Settings
@@ -25,11 +26,14 @@ DEMO_NAMES = {
 
 
 def load_demo(engine: Engine, settings: Settings, seed: int = 42,
-              progress: Callable[[str, int, int], None] | None = None, *, actor: User) -> dict[str, int]:
+              progress: Callable[[str, int, int], None] | None = None, *, actor: User,
+              n_employees: int = 2000) -> dict[str, int]:
     """Generate the demo organisation and store it, marked as demo, as ``actor`` (whose role must
-    allow uploads). Returns batch ids by kind."""
+    allow uploads), with actions on its planted problems where accounts exist to own them (those on
+    customer themes come after the analysis: :func:`eevp.actions.demo.seed_demo_actions`). Returns
+    batch ids by kind."""
 
-    data = generate(seed=seed)
+    data = generate(seed=seed, n_employees=n_employees)
     ids = {}
     for i, kind in enumerate(DEMO_ORDER):
         if progress:
@@ -38,6 +42,7 @@ def load_demo(engine: Engine, settings: Settings, seed: int = 42,
         result = ingest_frame(engine, settings, kind, frame, data.mappings[kind], name=DEMO_NAMES[kind],
                               filename=f"demo-{kind}-seed{seed}.csv", is_demo=True, actor=actor)
         ids[kind] = result.batch_id
+    seed_demo_actions(engine, settings, actor=DEMO_USER)
     if progress:
         progress("done", len(DEMO_ORDER), len(DEMO_ORDER))
     return ids

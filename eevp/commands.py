@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from eevp.actions import digest as action_digest
 from eevp.actions import register as actions
-from eevp.analytics import customers, digest, reports, summaries, voice
+from eevp.analytics import customers, reports, summaries, voice
 from eevp.bootstrap import load_demo, open_database
 from eevp.delivery import send_digest
 from eevp.errors import EevpError, InputError, ValidationFailed
@@ -203,7 +204,7 @@ def cmd_digest(args) -> int:
     settings, engine = _engine(args)
     if not args.html and not args.send:
         raise InputError("Say what to do with the digest: --html FILE to write it, --send to deliver it, or both.")
-    page, sections = digest.build(engine, settings, since=args.since, lang=args.lang, actor=CLI_USER)
+    page, sections = action_digest.build(engine, settings, since=args.since, lang=args.lang, actor=CLI_USER)
     if args.html:
         Path(args.html).write_text(page, encoding="utf-8")
     sent = send_digest(page, settings) if args.send else []

@@ -14,12 +14,14 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
+from eevp.actions.demo import seed_demo_actions
 from eevp.analytics.alerts import save_snapshot
 from eevp.analytics.customers import tag_units
 from eevp.analytics.voice_match import analyze_voice
 from eevp.errors import AnalysisRunning, TooFewUnitsError
 from eevp.settings import Settings
-from eevp.store.auth import User, require
+from eevp.store.auth import DEMO_USER, User, require
+from eevp.store.batches import has_demo
 from eevp.themes.run import analyze
 
 Progress = Callable[[str, int, int], None]
@@ -141,6 +143,8 @@ def _run_all(engine: Engine, settings: Settings, actor: User, *, refit: bool, em
     progress("alerts", 0, 1)
     save_snapshot(engine, settings, actor=actor)  # Home's "since the last upload"
     progress("alerts", 1, 1)
+    if has_demo(engine):  # the demo's actions on its planted customer themes, which exist only now
+        seed_demo_actions(engine, settings, actor=DEMO_USER)
     return out
 
 

@@ -191,6 +191,8 @@ KNOWN_DYNAMIC = {
     ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
     ("eevp/analytics/customers.py", "text"): "brief_markdown's own t(): the literals it is called with are collected",
     ("eevp/analytics/digest.py", "text"): "Context.t: the literals of ctx.t(...) are collected (T_ATTRS)",
+    ("eevp/actions/digest.py", "action['status']"): "STATUSES (eevp/actions/register.py), format_func=t on the Actions page",
+    ("eevp/actions/digest.py", "dim.capitalize()"): "SEGMENTS (eevp/store/queries.py), collected capitalised",
     ("eevp/analytics/customers.py", "rule_text"): "METHODS: SystemicRule.explain_parts",
     ("eevp/analytics/customers.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
     ("pages/6_Customer_insights.py", "r.stage"): "journey stages (eevp.analytics.customers.STAGES)",

@@ -95,6 +95,19 @@ def test_since_the_action_is_the_favourable_share_then_and_now_with_its_test(sur
     assert list(since["series"]["period"]) == ["2026-Q1", "2026-Q2"]
 
 
+def test_an_action_recorded_later_starts_from_the_wave_it_answers(survey, people):
+    engine, settings = survey, people
+    add_wave(engine, "2026-Q2", {"Sales": (20, 14), "Ops": (20, 10)})
+    new_id = register.create_action(engine, settings, "item:Workload|department=Sales", "Fewer tickets", "hanna",
+                                    actor=CLI_USER, baseline_period="2026-Q1")
+    since = register.since_action(engine, settings, new_id, actor=CLI_USER)
+    assert (since["then"]["period"], since["then"]["value"], since["now"]["value"]) == ("2026-Q1", 0.3, 0.7)
+    assert since["delta"] == pytest.approx(0.4)
+    with pytest.raises(InputError, match="2026-Q1, 2026-Q2"):
+        register.create_action(engine, settings, "item:Workload", "T", "hanna", actor=CLI_USER,
+                               baseline_period="1999-Q1")
+
+
 def test_enps_since_the_action_uses_the_enps_test(survey, people):
     engine, settings = survey, people
     new_id = register.create_action(engine, settings, "item:enps|department=Ops", "Listen", "hanna", actor=CLI_USER)

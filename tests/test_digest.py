@@ -238,3 +238,107 @@ def test_alert_lines_in_the_interface_language():
     assert lines == ["New theme: Parking (12 people)", "Rising theme: Pay (10% → 25% of the people who wrote)",
                      "Customer theme now systemic: Hotline (40 people)", "Item dropping: Career growth (44% → 31% favourable)"]
     assert alerts.alert_lines(themes, [], [], "uk")[0] == "Нова тема: Parking (людей: 12)"
+
+
+# --------------------------------------------------------------------------- the actions section (eevp.actions.digest)
+
+@pytest.fixture
+def with_actions(stored, settings):
+    """Open actions on the engineers' department (overdue), the Support department and the 3 drivers of
+    Logistics (a hidden group), and a done one on the agents' EVP gap."""
+    from eevp.actions import register
+    from eevp.store.auth import add_user
+
+    add_user(settings, CLI_USER, "hanna", "a-test-password", "hr")
+    ids = {}
+    for name, target, due in (("Career talks", f"item:Career growth|department={RND}", "2020-01-31"),
+                              ("Coach the support leads", "item:Manager support|department=Support", "2999-01-01"),
+                              ("Drivers' manager", "item:Manager support|department=Logistics", "2999-01-01"),
+                              ("Remote days <agents>", "evp_gap:Remote work|Agent", "2999-01-01")):
+        ids[name] = register.create_action(stored, settings, target, name, "hanna", due, actor=CLI_USER)
+    register.update_action(stored, ids["Remote days <agents>"], actor=CLI_USER, status="done", note="Done.")
+    register.update_action(stored, ids["Coach the support leads"], actor=CLI_USER, status="in progress")
+    return stored
+
+
+def _actions_part(page: str) -> str:
+    start = page.index('id="actions"')
+    return page[start:page.index("</section>", start)]
+
+
+def _row_of(part: str, title: str) -> str:
+    start = part.index(title)
+    return part[start:part.index("</tr>", start)]
+
+
+def test_open_actions_are_listed_with_the_overdue_one_flagged_first(with_actions, settings):
+    from eevp.actions import digest as action_digest
+
+    page, sections = action_digest.build(with_actions, settings, actor=CLI_USER)
+    assert sections[-1] == "actions"
+    part = _actions_part(page)
+    assert "Remote days" not in part  # done: not open
+    titles = [x.strip() for x in re.findall(r"<tr><td>([^<]+)", part)]
+    assert titles == ["Career talks", "Coach the support leads", "Drivers&#x27; manager"]
+    assert _row_of(part, "Career talks").count('class="badge overdue">Overdue') == 1
+    assert "Overdue" not in _row_of(part, "Coach the support leads")
+    assert "Open: 3; overdue: 1." in part
+    career = _row_of(part, "Career talks")
+    assert "hanna" in career and "2020-01-31" in career and "open" in career
+    assert "Survey item: Career growth · Department: R&amp;D &lt;IT&gt;" in career
+    assert "When created (2026-Q2): 0.2, 15 people." in career  # 3 of 15 favourable
+    assert "in progress" in _row_of(part, "Coach the support leads")
+
+
+def test_no_value_of_a_group_under_the_threshold(with_actions, settings):
+    from eevp.actions import digest as action_digest
+
+    part = _actions_part(action_digest.build(with_actions, settings, actor=CLI_USER)[0])
+    drivers = _row_of(part, "Drivers&#x27; manager")
+    since = drivers.split("<td>")[-1]
+    assert "suppressed (too few people to show)" in since
+    assert not re.search(r"\d", since)  # neither a share nor a count of the 3 drivers
+
+
+def test_a_viewer_sees_only_the_actions_of_their_departments(with_actions, settings):
+    from eevp.actions import digest as action_digest
+    from eevp.analytics.digest import Context
+    from eevp.store.auth import User
+
+    viewer = User("v", "viewer", ("Support",))
+    section = action_digest.actions_section(Context(with_actions, settings, actor=viewer))
+    assert [x.strip() for x in re.findall(r"<tr><td>([^<]+)", section.body)] == ["Coach the support leads"]
+    assert "Career" not in section.body and "Drivers" not in section.body
+    assert action_digest.actions_section(Context(with_actions, settings, actor=User("n", "none"))) is None
+
+
+def test_the_actions_section_in_russian_and_ukrainian(with_actions, settings):
+    from eevp.actions import digest as action_digest
+    from eevp.analytics.digest import Context
+
+    ru = action_digest.actions_section(Context(with_actions, settings, lang="ru", actor=CLI_USER))
+    uk = action_digest.actions_section(Context(with_actions, settings, lang="uk", actor=CLI_USER))
+    assert ru.title == "Открытые и просроченные действия" and uk.title == "Відкриті та прострочені дії"
+    assert "Просрочено" in ru.body and "Срок" in ru.body and "31.01.2020" in ru.body
+    assert "Прострочено" in uk.body and "Термін" in uk.body and "у роботі" in uk.body
+    assert "Вопрос опроса: Manager support · Подразделение: Support" in ru.body
+    assert "Overdue" not in ru.body + uk.body and "When created" not in ru.body + uk.body
+
+
+def test_no_open_action_says_so(stored, settings):
+    from eevp.actions import digest as action_digest
+    from eevp.analytics.digest import Context
+
+    section = action_digest.actions_section(Context(stored, settings, actor=CLI_USER))
+    assert section.body == "<p>No open action.</p>"
+
+
+def test_an_action_whose_target_left_the_data_does_not_break_the_digest(with_actions, settings):
+    from eevp.actions import digest as action_digest
+    from eevp.analytics.digest import Context
+    from eevp.store.batches import delete_batch, list_batches
+
+    for batch_id in list_batches(with_actions).query("kind == 'survey'")["id"]:
+        delete_batch(with_actions, int(batch_id), actor=CLI_USER)
+    section = action_digest.actions_section(Context(with_actions, settings, actor=CLI_USER))
+    assert section.body.count("The target of this action is no longer in the data.") == 3

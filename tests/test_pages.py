@@ -235,6 +235,7 @@ def test_home_lists_what_changed_and_prepares_the_digest(run_page):
     assert not at.exception, [e.value for e in at.exception]
     page = at.session_state["digest_html"]
     assert "<h2>Headline numbers</h2>" in page and "<script" not in page
+    assert "<h2>Open and overdue actions</h2>" in page  # the digest with its actions (eevp.actions.digest)
 
 
 def test_a_viewer_gets_neither_alerts_nor_the_digest(run_page):

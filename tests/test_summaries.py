@@ -129,3 +129,29 @@ def test_groups_of_a_theme_need_ten_people_and_are_not_recoverable():
     assert all(v != "IT" for _, v in groups)
     s = summaries.summarise_group(units, _vectors(len(units)), 0, "department", "IT", 10)
     assert s is None
+
+
+# --------------------------------------------------------------------------- the benchmark against random quotes
+
+def test_the_benchmark_measures_typicality_redundancy_people_and_length():
+    from benchmarks.bench_summary_quotes import measure, random_quotes
+
+    unit = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    units = pd.DataFrame({"person": ["a", "b", "a"], "text": ["abcd", "ab", "abcdef"]})
+    got = measure([0, 1, 2], unit, np.array([1.0, 0.0]), units)
+    assert got == {"typicality": pytest.approx(2 / 3), "redundancy": pytest.approx(1 / 3), "people": 2,
+                   "length": pytest.approx(4.0)}
+    texts = pd.Series(["Same words", "same  WORDS", "a much longer statement", "short"])
+    picked = random_quotes(np.arange(4), texts, 2)
+    assert picked[0] == 2 and set(picked) <= {0, 1, 2, 3} and not {0, 1} <= set(picked)
+
+
+def test_the_benchmark_takes_ten_themes_of_ten_people_along_the_ranking():
+    from benchmarks.bench_summary_quotes import pick_themes
+
+    units = pd.DataFrame({"theme_id": np.repeat(np.arange(-1, 20), 30),
+                          "person": [f"p{i % (10 + t)}" for t in range(-1, 20) for i in range(30)]})
+    units.loc[units["theme_id"] == 19, "person"] = "one"  # a theme of one person is never taken
+    picked = pick_themes(units)
+    assert len(picked) == 10 and 19 not in picked and -1 not in picked
+    assert picked[0] == 18 and picked[-1] == 0  # the most people first, the fewest last

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eevp.analytics import alerts, customers, digest, reports, summaries
+from eevp.actions import digest as action_digest
+from eevp.analytics import alerts, customers, reports, summaries
 from eevp.analytics.theme_views import THEME_DIMS, reportable, with_person
 from eevp.errors import EevpError
 from eevp.pipeline import read_status, start_analysis
@@ -169,9 +170,9 @@ def home_alerts(key: tuple) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def digest_page(key: tuple, lang: str, actor) -> str:
-    """The leadership digest's HTML (:mod:`eevp.analytics.digest`), once per data version and language."""
-
-    return digest.build(get_engine(), get_settings(), lang=lang, actor=actor)[0]
+    """The leadership digest's HTML with its actions (:mod:`eevp.actions.digest`), once per data version,
+    language and reader."""
+    return action_digest.build(get_engine(), get_settings(), lang=lang, actor=actor)[0]
 
 
 @st.cache_resource(show_spinner=False)

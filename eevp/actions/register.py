@@ -77,16 +77,31 @@ def _require_kind(actor: User | None, kind: str) -> None:
     require(actor, VIEW_PERMISSION[kind])
 
 
+def _baseline(table: pd.DataFrame, period: str | None) -> dict:
+    """The figure an action starts from: the latest period's, or ``period``'s."""
+    if period is None:
+        return effect.latest(table)
+    rows = table[table["period"].astype(str) == str(period)]
+    if rows.empty:
+        known = ", ".join(map(str, table["period"])) or "-"
+        raise InputError(f"The target has no figure for the period '{period}'. Use one of: {known}.")
+    return effect.figure(rows.iloc[0])
+
+
 def create_action(engine: Engine, settings: Settings, target, title: str, owner: str, due=None, *,
-                  actor: User) -> int:
+                  actor: User, baseline_period: str | None = None) -> int:
     """Store a new action on ``target`` (a :class:`Target` or ``KIND:ID``) with the target's figure now.
+
+    Args:
+        baseline_period: the period whose figure the action starts from (default: the latest), for an
+            action decided after an earlier wave and recorded later.
 
     Returns:
         The new action's id.
 
     Raises:
         AccessDenied: the role may not manage actions or see the target's page.
-        InputError: a bad target, title, owner (not an account) or due date.
+        InputError: a bad target, title, owner (not an account), due date or baseline period.
         NotFoundError: the target is not in the data.
     """
     require(actor, "manage_actions")
@@ -94,7 +109,7 @@ def create_action(engine: Engine, settings: Settings, target, title: str, owner:
     _require_kind(actor, target.kind)
     values = {"title": _title(title), "owner": _owner(settings, owner), "due": _due(due)}
     model_row = _model_row(engine, target)
-    baseline = effect.latest(effect.series(engine, settings, target, model_row))
+    baseline = _baseline(effect.series(engine, settings, target, model_row), baseline_period)
     now = db.now()
     with engine.begin() as conn:
         new_id = conn.execute(insert(db.actions).values(

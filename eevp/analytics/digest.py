@@ -26,7 +26,7 @@ from eevp.store import queries
 from eevp.themes.read import theme_table, unit_themes
 from eevp.store.auth import User
 
-__all__ = ["SECTION_BUILDERS", "Context", "Section", "build", "render"]
+__all__ = ["SECTION_BUILDERS", "Context", "Section", "build", "html_table", "render"]
 
 #: Themes, customer themes and EVP gaps listed at most in their sections.
 TOP = 6
@@ -204,10 +204,10 @@ def group_drops(ctx: Context) -> Section | None:
     segments = {"role": ctx.t("Role"), "department": ctx.t("Department")}
     rows = [[f"{segments.get(r.segment, esc(r.segment))}: {esc(r.group)}", esc(r.item), ctx.pct(r.previous), ctx.pct(r.current),
              esc(f"{r.delta * 100:+.0f} pp")] for r in drops.itertuples()]
-    return Section("drops", ctx.t("Significant drops by group"), _table(head, rows))
+    return Section("drops", ctx.t("Significant drops by group"), html_table(head, rows))
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
+def html_table(head: list[str], rows: list[list[str]]) -> str:
     """An HTML table of cells already escaped."""
     return ("<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
             + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</tbody></table>")
@@ -274,11 +274,11 @@ def evp_gaps(ctx: Context) -> Section | None:
     head = [ctx.t("Role"), ctx.t("Benefit"), ctx.t("Importance"), ctx.t("Satisfaction"), ctx.t("Gap")]
     rows = [[esc(r.role), esc(r.benefit), ctx.n(r.importance, 1), ctx.n(r.satisfaction, 1), ctx.n(r.gap, 2)]
             for r in gaps.itertuples()]
-    return Section("evp", ctx.t("Largest EVP gaps by role"), _table(head, rows))
+    return Section("evp", ctx.t("Largest EVP gaps by role"), html_table(head, rows))
 
 
-#: The sections of the digest, in order. Open and overdue actions (issue 17, item 1) come as one more
-#: builder here: ``SECTION_BUILDERS.insert(<position>, actions_section)`` with the same signature.
+#: The sections of the digest, in order. Open and overdue actions are one more builder, in the layer of
+#: the actions above this one: :data:`eevp.actions.digest.BUILDERS` is this list with it at the end.
 SECTION_BUILDERS: list[Callable[[Context], Section | None]] = [
     headline, since_last_upload, group_drops, themes, customer_themes, evp_gaps,
 ]
@@ -297,6 +297,7 @@ min-width:120px}.card .label{font-size:.85em;color:#5a6272}.card .value{font-siz
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e2e6ee;padding:4px 6px;text-align:left}
 blockquote{margin:4px 0 4px 12px;padding-left:10px;border-left:3px solid #c9d3e3;color:#333}
 .lead{font-weight:600}.badge{font-size:.7em;background:#eef3fb;border-radius:4px;padding:1px 6px}
+.badge.overdue{background:#fbe9e7;color:#b3261e;font-weight:600}
 svg.chart{font-size:11px;display:block;margin:8px 0}svg text{fill:#1d2330}
 @media print{body{margin:0;max-width:none}section,.theme,table,svg{page-break-inside:avoid;break-inside:avoid}
 h2{page-break-after:avoid;break-after:avoid}a{color:inherit;text-decoration:none}}

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from eevp.errors import NotFoundError
 from eevp.store import db
 from eevp.store.audit import record
-from eevp.store.auth import User, require
+from eevp.store.auth import DEMO_USER, User, require
 
 #: Tables that hang off a batch, children first (explicit, so no database relies on cascades).
 _DERIVED = [db.theme_assignments, db.statement_tags, db.text_units, db.survey_scores, db.survey_responses,
@@ -78,7 +78,20 @@ def clear_demo(engine: Engine, *, actor: User) -> int:
         ids = [r[0] for r in conn.execute(select(db.batches.c.id).where(db.batches.c.is_demo.is_(True)))]
     for batch_id in ids:
         _delete(engine, batch_id, actor)
+    _delete_demo_actions(engine, actor)
     return len(ids)
+
+
+def _delete_demo_actions(engine: Engine, actor: User) -> None:
+    """The actions the demo seeded on its own problems (created by :data:`DEMO_USER`) go with it: their
+    targets (the demo's roles, benefits, themes) are gone. Actions people created stay."""
+    a, notes = db.actions, db.action_notes
+    with engine.begin() as conn:
+        ids = conn.execute(select(a.c.id).where(a.c.created_by == DEMO_USER.username)).scalars().all()
+        if ids:
+            conn.execute(delete(notes).where(notes.c.action_id.in_(ids)))
+            conn.execute(delete(a).where(a.c.id.in_(ids)))
+            record(conn, actor.username, "action_delete", f"the demo's actions {', '.join(map(str, ids))}")
 
 
 def demo_beside_real_data(engine: Engine) -> bool:

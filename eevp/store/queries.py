@@ -346,9 +346,9 @@ _ROW_CHANGES = ("erase", "restore")
 def data_version(engine: Engine) -> tuple:
     """A cheap key that changes whenever data changes (for the app's caches).
 
-    Batches, theme models, tags, edited labels (count and last edit) and reviews, plus the last
-    erasure or restore: an erasure run from the command line while the app is up must not leave
-    the erased person's answers in the app's cached frames.
+    Batches, theme models, tags, edited labels (count and last edit) and reviews, actions (count and
+    last change: the digest lists them), plus the last erasure or restore: an erasure run from the
+    command line while the app is up must not leave the erased person's answers in the app's cached frames.
     """
     al = db.audit_log
     with engine.connect() as conn:
@@ -358,9 +358,10 @@ def data_version(engine: Engine) -> tuple:
         tl = db.theme_labels
         lab = conn.execute(select(func.count(tl.c.id), func.max(tl.c.edited_at))).first()
         rv = conn.execute(select(func.count(db.tag_reviews.c.id))).scalar()
+        act = conn.execute(select(func.count(db.actions.c.id), func.max(db.actions.c.updated_at))).first()
         changed = conn.execute(select(func.count(al.c.id), func.max(al.c.id))
                                .where(al.c.action.in_(_ROW_CHANGES))).first()
-    return tuple(b) + tuple(m) + (t,) + tuple(lab) + (rv,) + tuple(changed)
+    return tuple(b) + tuple(m) + (t,) + tuple(lab) + (rv,) + tuple(act) + tuple(changed)
 
 
 def current_model(conn, scope: str):
