@@ -30,13 +30,16 @@ ui.stop_if_empty(shown, "No action matches these filters.")
 
 pick = st.selectbox(t("Action"), shown["id"].tolist(), key="act_pick",
                     format_func=lambda i: register.headline(shown[shown["id"] == i].iloc[0]))
-since = register.since_action(engine, settings, int(pick), actor=user)
+since = register.since_or_none(engine, settings, int(pick), actor=user)
 st.subheader(t("Since the action"))
-if since["target_gone"]:
+if since is None:
+    st.warning(t("The target of this action is no longer in the data."))
+elif since["target_gone"]:
     st.warning(t("The theme of this action is gone after a refit: no new theme holds enough of its statements."))
-for line, values in register.since_lines(since):
-    st.markdown(ui.escape(t(register.SINCE_TEXTS[line], **values)))
-ui.table(since["series"], key="act_series", filename="eevp-action-series.csv", percent=[])
+if since is not None:
+    for line, values in register.since_lines(since):
+        st.markdown(ui.escape(t(register.SINCE_TEXTS[line], **values)))
+    ui.table(since["series"], key="act_series", filename="eevp-action-series.csv", percent=[])
 st.subheader(t("Notes"))
 ui.table(register.notes(engine, int(pick), actor=user), key="act_notes", filename="eevp-action-notes.csv")
 if ui.allowed("manage_actions"):

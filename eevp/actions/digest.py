@@ -22,7 +22,6 @@ from eevp.actions import register
 from eevp.actions.targets import THEME_SCOPE, parse_target
 from eevp.analytics import digest
 from eevp.analytics.digest import Context, Section, esc
-from eevp.errors import NotFoundError
 from eevp.i18n import format_date
 from eevp.store.auth import User
 from eevp.store.queries import SEGMENTS
@@ -61,9 +60,8 @@ def target_text(ctx: Context, kind: str, target: str, labels: dict) -> str:
 
 def since_text(ctx: Context, action_id: int) -> str:
     """"Since the action" in a few sentences (then, now, the change), translated and escaped."""
-    try:
-        since = register.since_action(ctx.engine, ctx.settings, action_id, actor=ctx.actor)
-    except NotFoundError:  # its item, group, benefit or reason is no longer in the data (a batch deleted)
+    since = register.since_or_none(ctx.engine, ctx.settings, action_id, actor=ctx.actor)
+    if since is None:  # its item, group, benefit or reason is no longer in the data (a batch deleted)
         return ctx.t("The target of this action is no longer in the data.")
     if since["target_gone"]:
         return ctx.t("The theme of this action is gone after a refit: no new theme holds enough of its statements.")

@@ -250,6 +250,15 @@ def since_action(engine: Engine, settings: Settings, action_id: int, *, actor: U
     return {**out, "series": table[effect.SERIES_COLUMNS], "target_gone": False}
 
 
+def since_or_none(engine: Engine, settings: Settings, action_id: int, *, actor: User) -> dict | None:
+    """:func:`since_action`, or None when the target is no longer in the data (its batch deleted)."""
+    get_action(engine, action_id, actor=actor)  # an unknown action or a reader out of scope still fails
+    try:
+        return since_action(engine, settings, action_id, actor=actor)
+    except NotFoundError:
+        return None
+
+
 def overview(frame: pd.DataFrame) -> pd.DataFrame:
     """The columns the Actions page's table shows (no stored internals)."""
     return frame[["id", "title", "target", "owner", "due", "status", "overdue", "target_gone"]]

@@ -24,11 +24,10 @@ from eevp.safe import escape_markdown
 from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
-from eevp.text.lens import TAGGER_VERSION, apply_corrections, customer_words, tag_statements
+from eevp.text.lens import STAGES, TAGGER_VERSION, apply_corrections, customer_words, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
 from eevp.themes.read import distinct_labels, label_in
 
-STAGES = ("marketing", "sales", "onboarding", "delivery", "support", "billing", "retention")
 SOURCES = ("survey", "exit", "focus")
 
 
