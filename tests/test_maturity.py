@@ -349,6 +349,6 @@ def test_page_for_hr_has_no_form(page_env):
 
 
 def test_latest_notes_are_the_newest_assessments_notes():
-    assessments = pd.DataFrame({"id": [1, 2], "notes": ["first look", None]})
-    assert maturity.latest_notes(assessments) is None
+    assessments = pd.DataFrame({"id": [1, 2], "notes": ["first look", "second look"]})
+    assert maturity.latest_notes(assessments) == "second look"
     assert maturity.latest_notes(assessments.iloc[:1]) == "first look"

@@ -229,7 +229,7 @@ def latest_change(assessments: pd.DataFrame) -> dict:
 
 
 def latest_notes(assessments: pd.DataFrame) -> str | None:
-    """The notes of the newest assessment (None or empty when it has none)."""
+    """The notes of the newest assessment (as stored: empty or missing when it has none)."""
     return assessments["notes"].iloc[-1]
 
 
