@@ -67,11 +67,10 @@ _RU_GROUPS = re.compile(r"\bчт|ие\b|ия\b|ого\b|ться\b")
 _DICT_MIN_LETTERS = 3
 _APOSTROPHES = re.compile("[’ʼ]")
 #: Lingua's Ukrainian must reach this confidence over Russian: short texts both languages could
-#: have written ("не знаю") stay Russian, the more frequent of the two online.
+#: have written ("не знаю") stay Russian, the more frequent of the two online. Where lingua only
+#: leans Ukrainian, a word only the Ukrainian dictionary knows decides ("Мало платять": lingua 0.63,
+#: and "платять" is no Russian word): two signals that agree.
 _UK_FLOOR = 0.65
-#: ... or only lean Ukrainian where a word of the text is one only the Ukrainian dictionary knows
-#: ("Мало платять": lingua 0.63, and "платять" is no Russian word): two signals that agree.
-_UK_FLOOR_WITH_WORD = 0.5
 _EN_WORDS = frozenset("""
 the and of to a in is it that was for on are with as i be at by this have from or not but they we
 you he she our my their has had were will would there can all an been no so what when who which
@@ -137,19 +136,19 @@ def _cyrillic(low: str) -> str:
     # Belarusian writes і beside ы and э, and ў; Kazakh has letters of its own.
     be = bool(_BE_LETTERS.search(low)) or (by_letters is None and bool(_UK_ONLY.search(low)))
     codes = ("ru", "uk") + ("be",) * be + ("kk",) * bool(_KK_LETTERS.search(low))
-    uk_floor = _UK_FLOOR
     if len(codes) == 2:
         if by_letters:
             return by_letters
         evidence = _ru_uk_evidence(low)
         if abs(evidence) >= 1:
             return "uk" if evidence > 0 else "ru"
-        if _dictionary_evidence(low) >= 1:
-            uk_floor = _UK_FLOOR_WITH_WORD
     values = _detector(codes).compute_language_confidence_values(low)
     conf = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
     best = max(conf, key=conf.get)
-    return best if best != "uk" or conf["uk"] >= uk_floor else "ru"
+    if best != "uk" or conf["uk"] >= _UK_FLOOR:
+        return best
+    # Lingua leans Ukrainian without reaching the bar: a word only Ukrainian writes settles it.
+    return "uk" if len(codes) == 2 and _dictionary_evidence(low) >= 1 else "ru"
 
 
 def _ru_uk_evidence(low: str) -> float:
@@ -161,7 +160,7 @@ def _ru_uk_evidence(low: str) -> float:
 
 def _dictionary_evidence(low: str) -> int:
     """Words only one of the two dictionaries (pymorphy3's Ukrainian and Russian) knows: Ukrainian ones
-    count +1, Russian ones -1. Asked only when letters and the word lists leave the text to lingua."""
+    count +1, Russian ones -1. Asked only when lingua leans Ukrainian without reaching :data:`_UK_FLOOR`."""
     score = 0
     for word in _WORD.findall(_APOSTROPHES.sub("'", low)):
         if len(word) >= _DICT_MIN_LETTERS:
