@@ -124,7 +124,7 @@ def test_a_ukrainian_only_word_lowers_the_bar_for_ukrainian(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [("мало платять", 1), ("мало платят", -1), ("не знаю", 0),
-                                           ("пам’ять", 1), ("нрб тт", 0)])
+                                           ("пам’ять", 1), ("зсу аа", 0)])
 def test_dictionary_evidence_counts_words_only_one_dictionary_knows(text, expected):
     assert language._dictionary_evidence(text) == expected
 

@@ -63,7 +63,7 @@ _UK_WORDS = frozenset("""
 _RU_WORDS, _UK_WORDS = _RU_WORDS - _UK_WORDS, _UK_WORDS - _RU_WORDS
 _UK_GROUPS = re.compile(r"[зцс]ьк|ння\b|\bзі\b")
 _RU_GROUPS = re.compile(r"\bчт|ие\b|ия\b|ого\b|ться\b")
-#: Words shorter than this say nothing in :func:`_dictionary_evidence` ("тт", "вв": typing, not words).
+#: Words shorter than this say nothing in :func:`_dictionary_evidence` ("ок", "аа": typing, not words).
 _DICT_MIN_LETTERS = 3
 _APOSTROPHES = re.compile("[’ʼ]")
 #: Lingua's Ukrainian must reach this confidence over Russian: short texts both languages could
@@ -171,7 +171,7 @@ def _dictionary_evidence(low: str) -> int:
 @lru_cache(maxsize=65_536)
 def _dictionary_side(word: str) -> int:
     """+1 for a word only the Ukrainian dictionary knows, -1 for one only the Russian knows, else 0.
-    Abbreviations ("нрб") are left out: they say nothing of the language around them."""
+    Abbreviations ("ЗСУ") are left out: they say nothing of the language around them."""
     uk, ru = analyzer("uk").word_is_known(word), analyzer("ru").word_is_known(word)
     if uk == ru or (uk and "Abbr" in analyzer("uk").parse(word)[0].tag):
         return 0
