@@ -4,7 +4,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import reports
+from eevp.analytics import report_views, reports
 
 t = ui.t
 ui.page("Survey results", "📋", "view_dashboards")
@@ -46,7 +46,7 @@ with tab_heat:
 with tab_enps:
     seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
     table = reports.enps_by(wide, seg, threshold, population=population, selections=selections)
-    visible = table[~table["suppressed"]]
+    visible = report_views.unsuppressed(table)
     if len(visible):
         ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower()),
                                  group_title=ui.seg_label(seg)),
@@ -57,7 +57,7 @@ with tab_dist:
     item = st.selectbox(t("Item"), items["item"].tolist(), key="dist_item")
     dist = reports.distribution(wide, item, threshold)
     if len(dist):
-        scale = items.set_index("item").loc[item, ["min", "max"]].tolist()
+        scale = reports.item_scales(items)[item]
         ui.chart(charts.distribution(dist, item, title=t("How people answered: {item}", item=item), scale=scale),
                  "Share of each answer from 1 (strongly disagree) to 5 (strongly agree).")
     else:
@@ -70,7 +70,7 @@ with tab_drivers:
         ui.chart(charts.driver_scatter(drv, title=t("What moves eNPS: score against impact")),
                  "Right = more favourable; up = stronger link with eNPS. 'Fix first' items are weak and matter "
                  "most.")
-        fix = drv[drv["quadrant"] == "Fix first"]["item"].tolist()
+        fix = report_views.fix_first(drv)
         if fix:
             st.markdown("**" + t("Fix first") + ":** " + ", ".join(fix))
         ui.table(drv, key="drivers", filename="eevp-drivers.csv")
@@ -81,7 +81,7 @@ with tab_waves:
     st.caption(t("This tab compares waves, so it uses every wave with the other filters."))
     seg = st.selectbox(t("Segment"), segments, format_func=ui.seg_label, key="wave_seg")
     item = st.selectbox(t("Item"), items["item"].tolist(), key="wave_item")
-    group = st.selectbox(t("Group"), [None, *sorted(wide_all[seg].dropna().unique(), key=str)], key="act_group",
+    group = st.selectbox(t("Group"), [None, *report_views.distinct_values(wide_all, seg)], key="act_group",
                          format_func=lambda g: t("Everyone") if g is None else str(g))
     ui.action_button("item", item if group is None else f"{item} · {group}", item=item, dimension=seg, value=group)
     view = reports.wave_view(population, ui.current_filters(), threshold, scope)
@@ -92,7 +92,7 @@ with tab_waves:
     tr = reports.segment_item_trend(across, items, seg, item, threshold, waves, population=population,
                                     selections=across_sel)
     if len(tr):
-        ui.chart(charts.trend(tr[~tr["suppressed"]], x="wave", y="favourable", color=seg, sort=waves,
+        ui.chart(charts.trend(report_views.unsuppressed(tr), x="wave", y="favourable", color=seg, sort=waves,
                               color_title=ui.seg_label(seg),
                               title=t("{item}: favourable by wave and {seg}", item=item, seg=ui.seg_label(seg).lower()), percent=True),
                  "Each line is one group; a falling line is a group losing confidence.")

@@ -4,7 +4,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import reports
+from eevp.analytics import report_views, reports
 
 t = ui.t
 ui.page("Employer value proposition", "🎁", "view_dashboards")
@@ -15,8 +15,7 @@ catalog, ratings = ui.evp_frames(key)
 everyone, scope = ui.evp_population(key)  # for the anonymity checks only: never drawn
 ui.stop_if_empty(catalog, "No EVP catalogue yet. Upload the benefit catalogue on the Upload page.")
 waves = ui.wave_order(key)
-offered = {r for ro in catalog["roles_offered"] if ro != "all" for r in ro}
-roles = sorted(set(ratings["role"].dropna().unique()) | offered)
+roles = report_views.evp_roles(catalog, ratings)
 
 tab_gap, tab_matrix, tab_missing, tab_pillars = st.tabs(
     [t("Expectation minus reality"), t("Offered by role"), t("Valued but not offered"), t("Pillars and exits")])
@@ -27,14 +26,12 @@ with tab_gap:
                  "feel kept."))
     role = st.selectbox(t("Role"), [t("All roles")] + roles, key="evp_role")
     if role == t("All roles"):
-        overall = reports.evp_gaps(ratings.assign(scope="all"), catalog, threshold, by="scope",
-                                   population=everyone.assign(scope="all"), selections=scope)
-        view = overall
+        view = report_views.evp_company_gaps(ratings, catalog, threshold, population=everyone, selections=scope)
     else:
-        view = gaps[gaps["role"] == role]
+        view = report_views.rows_with(gaps, "role", role)
         benefit = st.selectbox(t("Benefit"), view["benefit"].tolist(), key="evp_act_benefit")
         ui.action_button("evp_gap", f"{benefit} · {role}", benefit=benefit, role=role)
-    visible = view[~view["suppressed"]]
+    visible = report_views.unsuppressed(view)
     if len(visible):
         ui.chart(charts.gap_bars(visible, title=t("Importance vs satisfaction, ranked by gap")),
                  "Each bar runs from satisfaction to importance; the longer it is, the larger the gap.")
@@ -58,7 +55,7 @@ with tab_missing:
 
 with tab_pillars:
     pt = reports.pillar_trend(ratings, catalog, threshold, waves, population=everyone, selections=scope)
-    visible = pt[~pt["suppressed"]]
+    visible = report_views.unsuppressed(pt)
     if len(visible):
         ui.chart(charts.trend(visible, x="wave", y="satisfaction", color="pillar", sort=waves,
                               title=t("Satisfaction by EVP pillar and wave")),
@@ -68,6 +65,6 @@ with tab_pillars:
     ep = reports.exit_pillars(exits, threshold, population=leavers, selections=leaver_scope)
     if len(ep):
         st.subheader(t("Leavers' reasons mapped to pillars"))
-        ui.chart(charts.share_bars(ep[~ep["suppressed"]], category="pillar", value="share",
+        ui.chart(charts.share_bars(report_views.unsuppressed(ep), category="pillar", value="share",
                                    title=t("Share of leavers naming a reason in each pillar")),
                  "A leaver may name several reasons; shares do not add up to 100%.")

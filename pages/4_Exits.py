@@ -4,7 +4,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import reports, theme_views
+from eevp.analytics import report_views, reports, theme_views
 
 t = ui.t
 ui.page("Exit interviews", "🚪", "view_dashboards")
@@ -22,26 +22,26 @@ tab_reasons, tab_time, tab_groups, tab_text = st.tabs(
 
 with tab_reasons:
     m = reports.reason_role_matrix(exits, threshold, by=by, population=everyone, selections=scope)
-    ui.chart(charts.heatmap(m.rename(columns={"n": "leavers"}), x=by, y="reason", value="leavers",
+    ui.chart(charts.heatmap(report_views.leavers_matrix(m), x=by, y="reason", value="leavers",
                             title=t("Leavers by reason and {by}", by=ui.seg_label(by).lower()),
                             suppressed_label=t("fewer than {n} responses", n=threshold), scheme="blues"),
              "Each cell counts leavers who gave this main reason; grey cells are too small to show.")
     ui.table(m, key="exit_reasons", filename="eevp-exit-reasons.csv")
-    reason = st.selectbox(t("Reason"), sorted(exits["reason"].dropna().unique()), key="exit_act_reason")
+    reason = st.selectbox(t("Reason"), report_views.distinct_values(exits, "reason"), key="exit_act_reason")
     ui.action_button("exit_reason", reason, reason=reason)
 
 with tab_time:
     ot = reports.exits_over_time(exits, threshold, population=everyone, selections=scope)
-    ui.chart(charts.trend(ot[~ot["suppressed"]], x="quarter", y="n", title=t("Leavers per quarter")),
+    ui.chart(charts.trend(report_views.unsuppressed(ot), x="quarter", y="n", title=t("Leavers per quarter")),
              "Number of exit interviews per quarter.")
     tn = reports.tenure_at_exit(exits, threshold, population=everyone, selections=scope)
-    ui.chart(charts.share_bars(tn[~tn["suppressed"]], category="tenure", value="n",
+    ui.chart(charts.share_bars(report_views.unsuppressed(tn), category="tenure", value="n",
                                title=t("Tenure at exit")), "How long leavers had been with the company.")
 
 with tab_groups:
     g = reports.exits_by(exits, by, threshold, population=everyone, selections=scope)
-    show = g.drop(columns=["reasons"])
-    ui.chart(charts.share_bars(show[~show["suppressed"]], category=by, value="regretted_share",
+    show = report_views.exit_groups_table(g)
+    ui.chart(charts.share_bars(report_views.unsuppressed(show), category=by, value="regretted_share",
                                title=t("Regretted share by {by}", by=ui.seg_label(by).lower()), percent=True),
              "Share of leavers the company wanted to keep.")
     ui.table(show, key="exit_groups", filename="eevp-exits-by-group.csv")
@@ -54,7 +54,7 @@ with tab_text:
     if themes.empty or ex.empty:
         st.info(t("Exit text themes appear here once exit interviews with comments are analysed."))
         st.stop()
-    labels = themes.set_index("theme_id")["label"]
+    labels = theme_views.labels_of(themes)
     st.caption(t("Themes of what leavers wrote. Cells with fewer than {n} people are hidden.", n=cthr))
     cross = theme_views.trim(theme_views.theme_cross(ex, by, cthr, labels, population=ex_all, selections=scope), by)
     if len(cross) and cross["people"].notna().any():
@@ -74,10 +74,9 @@ with tab_text:
         else:
             st.info(t("No exit theme is raised by {n} leavers or more yet.", n=cthr))
     st.subheader(t("Regretted leavers against the others"))
-    cmp = theme_views.compare_groups(ex, ex["regretted"] == True, ex["regretted"] == False, cthr,  # noqa: E712
-                                     labels)
+    cmp = theme_views.compare_regretted(ex, cthr, labels)
     if cmp["share_a"].notna().any() and cmp["share_b"].notna().any():
-        ui.chart(charts.compare_bars(cmp.dropna(subset=["share_a", "share_b"]).head(12),
+        ui.chart(charts.compare_bars(theme_views.compared_in_both(cmp, top=12),
                                      a_label=t("Regretted"), b_label=t("Not regretted"),
                                      title=t("Themes regretted leavers raise more often")),
                  "Share of each group's leavers who raised the theme; top rows are over-represented among the "
@@ -90,7 +89,7 @@ with tab_text:
     if cthemes.empty or cex.empty:
         st.info(t("No customer statements from leavers yet."))
     else:
-        clabels = cthemes.set_index("theme_id")["label"]
+        clabels = theme_views.labels_of(cthemes)
         ccross = theme_views.trim(theme_views.theme_cross(cex, by, cthr, clabels, population=theme_views.exit_units(
             cunits, everyone), selections=scope), by)
         if len(ccross) and ccross["people"].notna().any():

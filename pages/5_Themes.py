@@ -5,7 +5,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import theme_views
+from eevp.analytics import report_views, theme_views
 from eevp.analytics.customers import search_quotes
 from eevp.errors import EevpError
 from eevp.themes.read import search_units
@@ -35,13 +35,13 @@ if themes.empty:
     st.stop()
 
 themes = theme_views.reportable(themes, units, cthr)
-labels = themes.set_index("theme_id")["label"]
-units = units[units["theme_id"].isin(themes["theme_id"]) | (units["theme_id"] < 0)]
-assigned = int((units["theme_id"] >= 0).sum())
+labels = theme_views.labels_of(themes)
+units = theme_views.in_themes(units, themes)
+assigned, outside = theme_views.unit_counts(units)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("Themes"), ui.num(len(themes)), border=True)
 c2.metric(t("Text units in themes"), ui.num(assigned), border=True)
-c3.metric(t("Not in any theme"), ui.num(int((units["theme_id"] < 0).sum())), border=True)
+c3.metric(t("Not in any theme"), ui.num(outside), border=True)
 
 tab_list, tab_who, tab_trend, tab_quotes, tab_search, tab_compare = st.tabs(
     [t("Themes"), t("Who raises them"), t("Trend"), t("Quotes"), t("Search"), t("Compare groups")])
@@ -54,12 +54,12 @@ with tab_list:
                      g=len(groups)))
         ui.chart(charts.theme_bars(groups, title=t("Theme groups: size and sentiment")),
                  "Bar length = number of text units in the group's themes; colours show the sentiment mix.")
-        names = groups.set_index("group")
+        names = theme_views.group_names(groups)
         pick = st.selectbox(t("Theme group"), [None] + groups["group"].tolist(), key="theme_group",
                             format_func=lambda g: t("All themes") if g is None else t(
-                                "{label} ({n} themes)", label=names.at[g, "label"], n=int(names.at[g, "themes"])))
+                                "{label} ({n} themes)", label=names[g][0], n=names[g][1]))
         if pick is not None:
-            shown = themes[themes["group"] == pick]
+            shown = report_views.rows_with(themes, "group", pick)
     ui.chart(charts.theme_bars(shown, title=t("Theme size and sentiment")),
              "Bar length = number of text units; colours show the sentiment mix.")
     if themes["is_candidate"].any():
@@ -74,7 +74,7 @@ with tab_list:
             tid = a.selectbox(t("Theme"), themes["theme_id"].tolist(), format_func=lambda i: labels.get(i, str(i)))
             new = b.text_input(t("New label"))
             if st.form_submit_button(t("Rename")) and new.strip():
-                rename_theme(engine, int(themes.loc[themes["theme_id"] == tid, "model_row"].iloc[0]), int(tid),
+                rename_theme(engine, theme_views.model_row(themes, tid), int(tid),
                              new.strip(), actor=ui.current_user())
                 st.cache_data.clear()
                 st.rerun()
@@ -140,20 +140,13 @@ with tab_compare:
     st.caption(t("Which themes one group raises more often than another (share of the people in each group)."))
     a, b = st.columns(2)
     choices = {"leavers": t("Leavers (exit interviews)"), "stayers": t("Staff (survey comments)")}
-    roles = sorted(units["role"].dropna().unique())
+    roles = report_views.distinct_values(units, "role")
     opts = list(choices) + [f"role:{r}" for r in roles]
     fmt = lambda o: choices.get(o, o.replace("role:", t("Role") + ": "))  # noqa: E731
     ga = a.selectbox(t("Group A"), opts, index=0, format_func=fmt)
     gb = b.selectbox(t("Group B"), opts, index=1, format_func=fmt)
-
-    def mask(o):
-        if o == "leavers":
-            return units["kind"] == "exit"
-        if o == "stayers":
-            return units["kind"] == "survey"
-        return units["role"] == o[5:]
-
-    cmp = theme_views.compare_groups(units, mask(ga), mask(gb), cthr, labels)
+    cmp = theme_views.compare_groups(units, theme_views.unit_group(units, ga), theme_views.unit_group(units, gb),
+                                     cthr, labels)
     if cmp.empty:
         st.info(t("Each group needs at least {n} people who wrote something.", n=cthr))
     else:

@@ -89,7 +89,7 @@ with tab_results:
     ui.chart(maturity.maturity_chart(frame, title=t("CX maturity: latest assessment against the previous one"),
                                      level_title=t("level (1–5)"), dimension_title=t("dimension")),
              "Each bar is a level from 1 (initial) to 5 (leading); pairs compare the last two assessments.")
-    latest_notes = assessments["notes"].iloc[-1]
+    latest_notes = maturity.latest_notes(assessments)
     if latest_notes:
         st.caption(t("Notes of the latest assessment"))
         st.text(latest_notes)

@@ -5,6 +5,7 @@ import streamlit as st
 import webui as ui
 from eevp.actions import register
 from eevp.actions.targets import KINDS
+from eevp.analytics import report_views
 
 t = ui.t
 ui.page("Actions", "✅", "view_actions")
@@ -16,20 +17,20 @@ ui.stop_if_empty(everything, "No actions yet. Create one beside a theme, a surve
 c1, c2, c3 = st.columns(3)
 status = c1.multiselect(t("Status"), list(register.STATUSES), format_func=t, placeholder=t("Choose options"),
                         key="act_status")
-owner = c2.multiselect(t("Owner"), sorted(everything["owner"].unique()), placeholder=t("Choose options"),
+owner = c2.multiselect(t("Owner"), report_views.distinct_values(everything, "owner"), placeholder=t("Choose options"),
                        key="act_owner")
 kind = c3.multiselect(t("Target"), list(KINDS), format_func=lambda k: t(register.KIND_LABELS[k]),
                       placeholder=t("Choose options"), key="act_kind")
 shown = register.list_actions(engine, actor=user, status=status, owner=owner, kind=kind)
 m1, m2, m3 = st.columns(3)
 m1.metric(t("Actions"), ui.num(len(shown)), border=True)
-m2.metric(t("Open"), ui.num(int(shown["status"].isin(register.OPEN).sum())), border=True)
+m2.metric(t("Open"), ui.num(register.count_open(shown)), border=True)
 m3.metric(t("Overdue"), ui.num(int(shown["overdue"].sum())), border=True)
 ui.table(register.overview(shown), key="actions", filename="eevp-actions.csv")
 ui.stop_if_empty(shown, "No action matches these filters.")
 
 pick = st.selectbox(t("Action"), shown["id"].tolist(), key="act_pick",
-                    format_func=lambda i: register.headline(shown[shown["id"] == i].iloc[0]))
+                    format_func=lambda i: register.headline(register.action_row(shown, i)))
 since = register.since_or_none(engine, settings, int(pick), actor=user)
 st.subheader(t("Since the action"))
 if since is None:
@@ -44,7 +45,7 @@ st.subheader(t("Notes"))
 ui.table(register.notes(engine, int(pick), actor=user), key="act_notes", filename="eevp-action-notes.csv")
 if ui.allowed("manage_actions"):
     with st.form("act_update", clear_on_submit=True):
-        current = shown[shown["id"] == pick].iloc[0]["status"]
+        current = register.action_row(shown, pick)["status"]
         new_status = st.selectbox(t("Status"), list(register.STATUSES), format_func=t,
                                   index=list(register.STATUSES).index(current))
         note = st.text_area(t("Note"))

@@ -6,6 +6,7 @@ import math
 import uuid
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import insert, select
 from test_analysis import add_units, steps
@@ -275,3 +276,9 @@ def test_cli_adds_lists_and_updates_actions(survey, people, monkeypatch, capsys)
     assert rc == 1 and "has no account" in err
     assert run("action", "list", "--status", "open")[1] == {"actions": []}
     assert date.fromisoformat(run("action", "list")[1]["actions"][0]["due"]) == date(2020, 1, 31)
+
+
+def test_count_open_and_action_row_read_a_list_of_actions():
+    frame = pd.DataFrame({"id": [4, 7, 9], "status": ["open", "done", "in progress"]})
+    assert register.count_open(frame) == 2
+    assert register.action_row(frame, 7)["status"] == "done"

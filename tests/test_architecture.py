@@ -305,6 +305,58 @@ def test_a_page_importing_the_store_is_found(broken):
     assert page_store_imports(broken) == ["pages/1_X.py imports eevp.store.db", "pages/1_X.py imports eevp.store.audit"]
 
 
+#: Pandas methods that shape a frame (filter, reshape, rename, aggregate): a page calls eevp or webui for
+#: them, so that the shaping is tested once, away from Streamlit (STYLE.md, habit 1).
+FRAME_SHAPING = frozenset({"agg", "aggregate", "apply", "assign", "drop", "drop_duplicates", "dropna", "explode",
+                           "fillna", "groupby", "isin", "melt", "merge", "nlargest", "nsmallest", "pivot",
+                           "pivot_table", "query", "rename", "reset_index", "set_index", "sort_index",
+                           "sort_values", "stack", "unique", "unstack", "value_counts"})
+#: Pandas indexers (``frame.loc[...]`` and the like): look-ups a page leaves to eevp or webui too.
+FRAME_INDEXERS = frozenset({"at", "iat", "iloc", "loc"})
+
+
+def _is_mask(node: ast.AST) -> bool:
+    """Whether a subscript's index is a boolean mask: ``f[f["x"] == 1]``, ``f[~f["hidden"]]``, ``f[a | b]``."""
+    return (isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert))
+            or (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr))))
+
+
+def page_frame_shaping(root: Path) -> list[str]:
+    """Frame shaping in ``app.py`` or a page: pandas shaping methods, indexers and boolean masks."""
+    found = []
+    for path in sorted((root / "pages").glob("*.py")) + sorted(root.glob("app.py")):
+        rel = path.relative_to(root).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FRAME_SHAPING:
+                found.append((rel, node.lineno, f"calls .{node.func.attr}()"))
+            elif isinstance(node, ast.Attribute) and node.attr in FRAME_INDEXERS:
+                found.append((rel, node.lineno, f"uses .{node.attr}[]"))
+            elif isinstance(node, ast.Subscript) and _is_mask(node.slice):
+                found.append((rel, node.lineno, "filters rows with a boolean mask"))
+    return [f"{rel}:{line} {what}" for rel, line, what in sorted(found)]
+
+
+def test_pages_leave_frame_shaping_to_eevp():
+    assert page_frame_shaping(ROOT) == []
+
+
+def test_frame_shaping_in_a_page_is_found(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "1_X.py").write_text(
+        "import webui as ui\n"
+        "labels = themes.set_index('theme_id')['label']\n"
+        "shown = table[~table['suppressed']]\n"
+        "row = themes.loc[themes['theme_id'] == 3, 'model_row'].iloc[0]\n"
+        "st.markdown(', '.join(words))\n")
+    (tmp_path / "app.py").write_text("roles = sorted(units['role'].dropna().unique())\n")
+    assert page_frame_shaping(tmp_path) == [
+        "app.py:1 calls .dropna()", "app.py:1 calls .unique()",
+        "pages/1_X.py:2 calls .set_index()",
+        "pages/1_X.py:3 filters rows with a boolean mask",
+        "pages/1_X.py:4 uses .iloc[]", "pages/1_X.py:4 uses .loc[]",
+    ]
+
+
 # --------------------------------------------------------------------------- the documents match the tree
 
 def test_architecture_md_names_every_module_and_the_readme_every_folder():

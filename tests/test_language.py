@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from eevp.text import language
 from eevp.text.language import detect_language, detect_languages, name_language
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -109,6 +110,23 @@ def test_name_language_names_the_other_latin_languages(text, expected):
 ])
 def test_the_cases_the_letter_rules_got_wrong(text, expected):
     assert name_language(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # lingua leans Ukrainian (0.63, under the 0.65 bar) and "платять" is a word only Ukrainian writes.
+    ("Мало платять", "uk"),
+    # Both languages could write it, no word only one dictionary knows: the bar stays, Russian.
+    ("Зарплата нормальна", "ru"),
+    ("не знаю", "ru"),
+])
+def test_a_ukrainian_only_word_lowers_the_bar_for_ukrainian(text, expected):
+    assert name_language(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [("мало платять", 1), ("мало платят", -1), ("не знаю", 0),
+                                           ("пам’ять", 1), ("зсу аа", 0)])
+def test_dictionary_evidence_counts_words_only_one_dictionary_knows(text, expected):
+    assert language._dictionary_evidence(text) == expected
 
 
 def test_a_named_language_outside_the_three_is_other_for_detect_language():

@@ -5,6 +5,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import insert, select
 
@@ -345,3 +346,9 @@ def test_page_for_hr_has_no_form(page_env):
     assert not at.exception
     assert len(at.radio) == 0 and len(at.select_slider) == 0
     assert at.info[0].value.startswith("CX leads and admins record assessments.")
+
+
+def test_latest_notes_are_the_newest_assessments_notes():
+    assessments = pd.DataFrame({"id": [1, 2], "notes": ["first look", "second look"]})
+    assert maturity.latest_notes(assessments) == "second look"
+    assert maturity.latest_notes(assessments.iloc[:1]) == "first look"

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from eevp.analytics import theme_views
 from eevp.analytics.theme_views import (by_gap, compare_groups, exit_units, ranked_trend, theme_cross, theme_overview,
                                         trend_view, with_labels, with_person)
 
@@ -150,3 +151,41 @@ def test_columns_that_matter_are_the_largest_then_the_most_different():
     assert first[:3] == ["D39", "D38", "D37"]  # largest first
     assert first[3] == "Odd"  # its theme mix is the furthest from the whole table's
     assert "Hidden" not in columns_that_matter(cross, "department", largest=50, different=50)
+
+
+def test_labels_of_and_model_row_look_a_theme_up_by_id():
+    themes = pd.DataFrame({"theme_id": [3, 5], "label": ["pay", "shifts"], "model_row": [1, 2]})
+    assert theme_views.labels_of(themes).to_dict() == {3: "pay", 5: "shifts"}
+    assert theme_views.model_row(themes, 5) == 2
+
+
+def test_in_themes_keeps_the_units_of_the_themes_and_those_in_none():
+    units = _units([("a", 0, "A", "survey"), ("b", 1, "A", "survey"), ("c", -1, "A", "survey")])
+    kept = theme_views.in_themes(units, pd.DataFrame({"theme_id": [1]}))
+    assert kept["person"].tolist() == ["b", "c"]
+    assert theme_views.unit_counts(kept) == (1, 1)
+
+
+def test_group_names_give_each_group_its_label_and_theme_count():
+    groups = pd.DataFrame({"group": [0, 4], "label": ["pay & shifts", "tools"], "themes": [3, 2]})
+    assert theme_views.group_names(groups) == {0: ("pay & shifts", 3), 4: ("tools", 2)}
+
+
+@pytest.mark.parametrize("group, expected", [("leavers", ["b"]), ("stayers", ["a", "c"]), ("role:Driver", ["c"]),
+                                             ("role:leavers", [])])
+def test_unit_group_is_a_mask_of_the_group(group, expected):
+    units = _units([("a", 0, "Agent", "survey"), ("b", 0, "Agent", "exit"), ("c", 0, "Driver", "survey")])
+    assert units[theme_views.unit_group(units, group)]["person"].tolist() == expected
+
+
+def test_compare_regretted_puts_the_regretted_leavers_in_group_a():
+    rows = _people("r", 12, 0, "A", "exit") + _people("o", 12, 1, "A", "exit")
+    leavers = _units(rows).assign(regretted=[True] * 12 + [False] * 12)
+    cmp = theme_views.compare_regretted(leavers, 10).set_index("theme_id")
+    assert cmp.loc[0, ["share_a", "share_b"]].tolist() == [1.0, 0.0]
+    assert cmp.loc[1, ["share_a", "share_b"]].tolist() == [0.0, 1.0]
+
+
+def test_compared_in_both_keeps_rows_with_both_shares_up_to_top():
+    cmp = pd.DataFrame({"theme_id": [1, 2, 3, 4], "share_a": [0.5, None, 0.2, 0.1], "share_b": [0.1, 0.3, 0.2, 0.4]})
+    assert theme_views.compared_in_both(cmp, top=2)["theme_id"].tolist() == [1, 3]

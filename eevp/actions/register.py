@@ -264,6 +264,16 @@ def overview(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["id", "title", "target", "owner", "due", "status", "overdue", "target_gone"]]
 
 
+def count_open(frame: pd.DataFrame) -> int:
+    """How many actions of a list are still open (:data:`OPEN`)."""
+    return int(frame["status"].isin(OPEN).sum())
+
+
+def action_row(frame: pd.DataFrame, action_id: int) -> pd.Series:
+    """One action of a list (:func:`list_actions`) by its id."""
+    return frame[frame["id"] == action_id].iloc[0]
+
+
 def headline(action) -> str:
     """One line naming an action: id, title, status and flags (a list's row or :func:`get_action`)."""
     flags = (" ⚠" if action["overdue"] else "") + (" ✖" if action["target_gone"] else "")
@@ -296,5 +306,5 @@ def since_lines(since: dict) -> list[tuple]:
     return lines
 
 
-__all__ = ["KIND_LABELS", "STATUSES", "headline", "overview", "since_lines", "add_note", "create_action", "get_action", "list_actions", "notes",
+__all__ = ["KIND_LABELS", "STATUSES", "action_row", "count_open", "headline", "overview", "since_lines", "add_note", "create_action", "get_action", "list_actions", "notes",
            "since_action", "update_action"]

@@ -44,6 +44,7 @@ __all__ = [
     "history_table",
     "last_quarter",
     "latest_change",
+    "latest_notes",
     "latest_scores",
     "list_assessments",
     "maturity_chart",
@@ -225,6 +226,11 @@ def latest_change(assessments: pd.DataFrame) -> dict:
         "mean_level": float(last["mean_level"]),
         "level_change": None if prev is None else float(last["mean_level"] - prev["mean_level"]),
     }
+
+
+def latest_notes(assessments: pd.DataFrame) -> str | None:
+    """The notes of the newest assessment (as stored: empty or missing when it has none)."""
+    return assessments["notes"].iloc[-1]
 
 
 def history_table(assessments: pd.DataFrame, names: dict[str, str] | None = None,

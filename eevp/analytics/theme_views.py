@@ -204,6 +204,54 @@ def reportable(themes: pd.DataFrame, units: pd.DataFrame, threshold: int) -> pd.
     return out[out["people"] >= threshold].reset_index(drop=True)
 
 
+def labels_of(themes: pd.DataFrame) -> pd.Series:
+    """Each theme's label, indexed by ``theme_id``."""
+    return themes.set_index("theme_id")["label"]
+
+
+def model_row(themes: pd.DataFrame, theme_id: int) -> int:
+    """The row of the stored model a theme belongs to (what a rename needs beside the theme)."""
+    return int(themes.loc[themes["theme_id"] == theme_id, "model_row"].iloc[0])
+
+
+def in_themes(units: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+    """The units of ``themes`` and the units in no theme (``theme_id`` below 0)."""
+    return units[units["theme_id"].isin(themes["theme_id"]) | (units["theme_id"] < 0)]
+
+
+def unit_counts(units: pd.DataFrame) -> tuple[int, int]:
+    """How many units are in a theme and how many in none."""
+    return int((units["theme_id"] >= 0).sum()), int((units["theme_id"] < 0).sum())
+
+
+def group_names(groups: pd.DataFrame) -> dict[int, tuple[str, int]]:
+    """Each :func:`theme_groups` group's label and number of themes, by group."""
+    return {g: (label, int(n)) for g, label, n in zip(groups["group"], groups["label"], groups["themes"])}
+
+
+#: What :func:`unit_group` understands besides "role:<role>".
+UNIT_GROUPS = {"leavers": "exit", "stayers": "survey"}
+
+
+def unit_group(units: pd.DataFrame, group: str) -> pd.Series:
+    """Which units belong to ``group``: "leavers" (exit interviews), "stayers" (survey comments) or
+    "role:<role>"; a mask for :func:`compare_groups`."""
+    if group in UNIT_GROUPS:
+        return units["kind"] == UNIT_GROUPS[group]
+    return units["role"] == group.removeprefix("role:")
+
+
+def compare_regretted(leavers: pd.DataFrame, threshold: int, labels: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`compare_groups` of regretted leavers (A) against the others (B), from :func:`exit_units`."""
+    return compare_groups(leavers, leavers["regretted"] == True, leavers["regretted"] == False,  # noqa: E712
+                          threshold, labels)
+
+
+def compared_in_both(compared: pd.DataFrame, top: int = 12) -> pd.DataFrame:
+    """The first ``top`` :func:`compare_groups` rows with a share shown for both groups."""
+    return compared.dropna(subset=["share_a", "share_b"]).head(top)
+
+
 def trim(cross: pd.DataFrame, x: str, y: str = "label", top: int | None = 15) -> pd.DataFrame:
     """A theme × segment table without the rows and columns whose every cell is hidden (they only say
     "too few", which the hidden cells already say), and at most ``top`` rows, the most-raised first."""

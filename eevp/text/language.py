@@ -2,10 +2,12 @@
 
 Fast paths decide most texts without a model: Cyrillic text with letters only Ukrainian writes
 (і ї є ґ) and none only Russian writes (ы э ъ ё), or the reverse; Cyrillic text with words only one of
-the two writes; ASCII text with English function words and none of other languages. Everything else goes to `lingua <https://github.com/pemistahl/lingua-py>`_, built once,
+the two writes (short lists of frequent words); ASCII text with English function words and none of other languages. Everything else goes to `lingua <https://github.com/pemistahl/lingua-py>`_, built once,
 restricted to the languages employee comments here come in (:data:`CANDIDATES`). Latin-script text is
 English unless lingua is clearly sure of another language: a short or ambiguous comment in this product
-is far more often English than Polish or Dutch. Links, e-mail addresses, @handles and a leading "RT"
+is far more often English than Polish or Dutch. Cyrillic text lingua gives to Ukrainian with little
+confidence stays Russian, unless a word of it is one only the Ukrainian dictionary knows (pymorphy3's
+Ukrainian and Russian dictionaries, through :mod:`eevp.text.morph`). Links, e-mail addresses, @handles and a leading "RT"
 are left out before deciding ("RT @user: <Russian text>" is Russian).
 """
 
@@ -16,6 +18,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+from eevp.text.morph import analyzer
 
 __all__ = ["CANDIDATES", "LANGUAGES", "detect_language", "detect_languages", "letters_language", "name_language",
            "written_in"]
@@ -59,8 +63,13 @@ _UK_WORDS = frozenset("""
 _RU_WORDS, _UK_WORDS = _RU_WORDS - _UK_WORDS, _UK_WORDS - _RU_WORDS
 _UK_GROUPS = re.compile(r"[зцс]ьк|ння\b|\bзі\b")
 _RU_GROUPS = re.compile(r"\bчт|ие\b|ия\b|ого\b|ться\b")
+#: Words shorter than this say nothing in :func:`_dictionary_evidence` ("ок", "аа": typing, not words).
+_DICT_MIN_LETTERS = 3
+_APOSTROPHES = re.compile("[’ʼ]")
 #: Lingua's Ukrainian must reach this confidence over Russian: short texts both languages could
-#: have written ("не знаю") stay Russian, the more frequent of the two online.
+#: have written ("не знаю") stay Russian, the more frequent of the two online. Where lingua only
+#: leans Ukrainian, a word only the Ukrainian dictionary knows decides ("Мало платять": lingua 0.63,
+#: and "платять" is no Russian word): two signals that agree.
 _UK_FLOOR = 0.65
 _EN_WORDS = frozenset("""
 the and of to a in is it that was for on are with as i be at by this have from or not but they we
@@ -136,7 +145,10 @@ def _cyrillic(low: str) -> str:
     values = _detector(codes).compute_language_confidence_values(low)
     conf = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
     best = max(conf, key=conf.get)
-    return best if best != "uk" or conf["uk"] >= _UK_FLOOR else "ru"
+    if best != "uk" or conf["uk"] >= _UK_FLOOR:
+        return best
+    # Lingua leans Ukrainian without reaching the bar: a word only Ukrainian writes settles it.
+    return "uk" if len(codes) == 2 and _dictionary_evidence(low) >= 1 else "ru"
 
 
 def _ru_uk_evidence(low: str) -> float:
@@ -144,6 +156,26 @@ def _ru_uk_evidence(low: str) -> float:
     words = _WORD.findall(low)
     score = sum(w in _UK_WORDS for w in words) - sum(w in _RU_WORDS for w in words)
     return score + len(_UK_GROUPS.findall(low)) - 0.5 * len(_RU_GROUPS.findall(low))
+
+
+def _dictionary_evidence(low: str) -> int:
+    """Words only one of the two dictionaries (pymorphy3's Ukrainian and Russian) knows: Ukrainian ones
+    count +1, Russian ones -1. Asked only when lingua leans Ukrainian without reaching :data:`_UK_FLOOR`."""
+    score = 0
+    for word in _WORD.findall(_APOSTROPHES.sub("'", low)):
+        if len(word) >= _DICT_MIN_LETTERS:
+            score += _dictionary_side(word)
+    return score
+
+
+@lru_cache(maxsize=65_536)
+def _dictionary_side(word: str) -> int:
+    """+1 for a word only the Ukrainian dictionary knows, -1 for one only the Russian knows, else 0.
+    Abbreviations ("ЗСУ") are left out: they say nothing of the language around them."""
+    uk, ru = analyzer("uk").word_is_known(word), analyzer("ru").word_is_known(word)
+    if uk == ru or (uk and "Abbr" in analyzer("uk").parse(word)[0].tag):
+        return 0
+    return 1 if uk else -1
 
 
 def _latin(low: str) -> str:
