@@ -13,9 +13,11 @@ are left out before deciding ("RT @user: <Russian text>" is Russian).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -46,21 +48,7 @@ _UK_ONLY = re.compile(r"[іїєґ]")
 _RU_ONLY = re.compile(r"[ыэъё]")
 _BE_LETTERS = re.compile(r"ў")
 _KK_LETTERS = re.compile(r"[әғқңөұүһ]")
-#: Words one of Russian and Ukrainian writes and the other does not (a word both write, such as "нас",
-#: "так" or "до", is in neither list), and letter groups frequent in one of them.
-_RU_WORDS = frozenset("""
-и что как это он она они был была были было из мне меня его её ее но да нет есть очень уже ещё еще
-только когда где если чтобы или мы вы от о об при сейчас здесь почему потому который которые
-которая этот эта эти этого этом том тот тоже можно надо нужно хорошо плохо работа работать
-всё же бы ли с со всегда никогда просто много ничего спасибо
-""".split())
-_UK_WORDS = frozenset("""
-і й що як це він вона вони був була були було з із зі від але та ні немає є дуже вже ще лише
-тільки коли де якщо щоб або ми ви мені мене його її про бо чому який яка які яке цей ця ці цього
-також теж можна треба добре погано робота працювати зараз тут й їм їх завжди ніколи
-просто багато нічого чи ж би дякую будь ласка нема тому зовсім гарно звісно
-""".split())
-_RU_WORDS, _UK_WORDS = _RU_WORDS - _UK_WORDS, _UK_WORDS - _RU_WORDS
+#: Letter groups frequent in one of Russian and Ukrainian (the word lists are in resources/language/words.json).
 _UK_GROUPS = re.compile(r"[зцс]ьк|ння\b|\bзі\b")
 _RU_GROUPS = re.compile(r"\bчт|ие\b|ия\b|ого\b|ться\b")
 #: Words shorter than this say nothing in :func:`_dictionary_evidence` ("ок", "аа": typing, not words).
@@ -71,18 +59,18 @@ _APOSTROPHES = re.compile("[’ʼ]")
 #: leans Ukrainian, a word only the Ukrainian dictionary knows decides ("Мало платять": lingua 0.63,
 #: and "платять" is no Russian word): two signals that agree.
 _UK_FLOOR = 0.65
-_EN_WORDS = frozenset("""
-the and of to a in is it that was for on are with as i be at by this have from or not but they we
-you he she our my their has had were will would there can all an been no so what when who which
-do does did very too also than then just never always about because out up more get lot lots
-""".split())
-#: Frequent words of the other Latin-script languages: an ASCII text with any of them goes to the model.
-_NOT_EN_WORDS = frozenset("""
-der die das und ist nicht mit ein eine ich sie wir auch auf den dem zu von sehr aber le la les et est pas
-une des du de en au aux ne qui sont dans que pour avec sur ce je nous vous tres mais il el los las y es por con para del muy pero lo
-se al como di che non sono della gli per molto anche nao um com os mais muito em een het van niet zijn wij
-ook maar jest nie na jak ale bardzo przez bir ve bu da çok ama
-""".split())
+
+
+_WORDS_FILE = Path(__file__).resolve().parents[1] / "resources" / "language" / "words.json"
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset]:
+    """The word lists, loaded once: ``ru`` and ``uk`` (words one of the two writes and the other does
+    not: a word both write, such as "нас", "так" or "до", is in neither), ``en`` and ``not_en``."""
+    raw = json.loads(_WORDS_FILE.read_text(encoding="utf-8"))
+    ru, uk = frozenset(raw["ru"]), frozenset(raw["uk"])
+    return {"ru": ru - uk, "uk": uk - ru, "en": frozenset(raw["en"]), "not_en": frozenset(raw["not_en"])}
 
 
 def detect_language(text: str | None) -> str:
@@ -153,8 +141,8 @@ def _cyrillic(low: str) -> str:
 
 def _ru_uk_evidence(low: str) -> float:
     """Words and letter groups only one of the two writes: above 0 for Ukrainian, below for Russian."""
-    words = _WORD.findall(low)
-    score = sum(w in _UK_WORDS for w in words) - sum(w in _RU_WORDS for w in words)
+    words, lists = _WORD.findall(low), _words()
+    score = sum(w in lists["uk"] for w in words) - sum(w in lists["ru"] for w in words)
     return score + len(_UK_GROUPS.findall(low)) - 0.5 * len(_RU_GROUPS.findall(low))
 
 
@@ -183,7 +171,8 @@ def _latin(low: str) -> str:
     if low.isascii():
         if len(set(words)) <= _SHORT_WORDS:
             return "en"
-        if not any(w in _NOT_EN_WORDS for w in words) and any(w in _EN_WORDS for w in words):
+        lists = _words()
+        if not any(w in lists["not_en"] for w in words) and any(w in lists["en"] for w in words):
             return "en"
     values = _detector(LATIN_CANDIDATES).compute_language_confidence_values(low)
     conf = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
