@@ -21,6 +21,10 @@ from eevp.text.textprep import (
     "n/a", "N/A", "NA", "none", "None.", "No comment", "nothing", "-", "...", "  ", "", None, "123", "5/10", "?!",
     "нет", "Ничего", "Нет комментариев.", "немає", "нічого", "Без коментарів", "—", "N.A.", "Нечего добавить.",
     "нема чого додати", "Nothing else to add",
+    # "no cons" with the hedges people add, repeated non-answers, and "no cons" followed only by praise
+    "No cons right now, honestly", "None that I can think of at the moment", "Nothing I have seen so far",
+    "No downsides from what I've seen", "none none none", "Nothing, nothing, nothing", "None. Lovely team to work with",
+    "Can't think of any, I enjoy it a lot", "No cons for this employer", "None in my opinion",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -29,6 +33,10 @@ def test_boilerplate(text):
 @pytest.mark.parametrize("text", [
     "Pay", "No training at all", "Нет обучения", "Немає навчання", "Nothing works here", "None of the managers listen",
     "ok pay", "Нечего добавить к зарплате", "Нічого додати до зарплати не можуть",
+    # a complaint after the "no cons" head, or praise that is not praise, is kept
+    "None of the shifts are good", "Nothing good to say about the rota", "No cons but the pay is low",
+    "None really, apart from the great distance to travel", "No cons at the moment, though parking is not good",
+    "No breaks on a long shift", "Not enough staff at the weekend",
 ])
 def test_not_boilerplate(text):
     assert not is_boilerplate(text)
