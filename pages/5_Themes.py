@@ -87,15 +87,18 @@ with tab_who:
              "People who raised each theme; cells with fewer than the comment threshold are hidden.")
 
 with tab_trend:
-    per, vis, ranked_labels = theme_views.trend_view(units, cthr, labels)
+    per, vis, ranked_labels, periods = theme_views.trend_view(units, cthr, labels)
     chosen = st.multiselect(t("Themes"), ranked_labels, default=ranked_labels[:TREND_TOP], key="trend_themes",
                             placeholder=t("Choose options"),
                             help=t("The most raised themes are shown at first; add or remove any."))
     vis = theme_views.with_labels(vis, chosen)
     if len(vis):
-        ui.chart(charts.trend(vis, x=per, y="people", color="label", title=t("People raising each theme over time"),
-                              color_title=t("Theme")),
-                 "Growing lines are themes on the rise.")
+        ui.chart(charts.trend(vis, x=per, y="share", color="label", sort=periods, percent=True,
+                              title=t("Share of people raising each theme over time"),
+                              x_title=t("Wave") if per == "wave" else t("Quarter"),
+                              y_title=t("Share of people who wrote"), color_title=t("Theme")),
+                 "Each point is the share of the people who wrote in that period who raised the theme, so a period "
+                 "with more answers does not lift every line. Growing lines are themes on the rise.")
     else:
         st.info(t("Not enough text per period to show a trend."))
 

@@ -122,11 +122,35 @@ def test_trend_view_picks_quarters_when_few_units_have_a_wave_and_ranks_by_peopl
     rows = [(f"p{i}", 0, None, "2026-01-15") for i in range(12)] + [(f"q{i}", 1, None, "2026-04-15") for i in range(15)]
     rows += [(f"r{i}", 1, "W1", "2026-04-20") for i in range(2)]  # 2 of 29 units have a wave: quarters
     units = pd.DataFrame(rows, columns=["person", "theme_id", "wave", "date"]).assign(kind="survey")
-    per, shown, ranked = trend_view(units, 10, pd.Series({0: "Pay", 1: "Hotline"}))
+    per, shown, ranked, periods = trend_view(units, 10, pd.Series({0: "Pay", 1: "Hotline"}))
     assert per == "quarter"
     assert ranked == ["Hotline", "Pay"]  # 17 people against 12
     assert set(shown["quarter"]) == {"2026Q1", "2026Q2"} and not shown["suppressed"].any()
+    assert periods == ["2026Q1", "2026Q2"]
+    # a share of everyone who wrote in the period: 12 of 12 in Q1, 17 of 17 in Q2
+    assert shown.set_index(["label", "quarter"])["share"].to_dict() == {("Pay", "2026Q1"): 1.0,
+                                                                         ("Hotline", "2026Q2"): 1.0}
     assert with_labels(shown, ["Pay"])["label"].tolist() == ["Pay"]
+
+
+def test_trend_periods_run_in_time_order_and_shares_do_not_grow_with_the_number_of_answers():
+    """Waves named in no sortable way run by their dates; a wave with three times the answers does not
+    triple the theme's point."""
+    rows = []
+    for wave, date, writers, raising in [("Pulse A", "2024-04-01", 20, 10), ("Pulse B", "2023-10-01", 60, 12),
+                                         ("Pulse C", "2025-01-10", 30, 15)]:
+        rows += [(f"{wave}{i}", 0 if i < raising else -1, wave, date) for i in range(writers)]
+    units = pd.DataFrame(rows, columns=["person", "theme_id", "wave", "date"]).assign(kind="survey")
+    per, shown, _, periods = trend_view(units, 10, pd.Series({0: "Queues"}))
+    assert per == "wave" and periods == ["Pulse B", "Pulse A", "Pulse C"]
+    assert shown.set_index("wave")["share"].round(2).to_dict() == {"Pulse B": 0.2, "Pulse A": 0.5, "Pulse C": 0.5}
+
+
+def test_period_order_reads_period_labels_when_there_are_no_dates():
+    from eevp.analytics.theme_views import period_order
+
+    units = pd.DataFrame({"wave": ["2026-Q1", "2025-H2", "Q3 2024", "2026-Q1"], "date": [None] * 4})
+    assert period_order(units, "wave") == ["Q3 2024", "2025-H2", "2026-Q1"]
 
 
 def test_by_gap_puts_the_largest_difference_first_and_ranked_trend_drops_small_periods():

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
-from eevp.store.queries import person_ids
+from eevp.store.queries import person_ids, wave_period
 from eevp.themes.read import theme_table, unit_themes
 
 
@@ -76,20 +76,38 @@ def theme_trend(units: pd.DataFrame, period_col: str, threshold: int, labels: pd
     return out
 
 
-def trend_view(units: pd.DataFrame, threshold: int, labels: pd.Series | None = None) -> tuple[str, pd.DataFrame, list]:
+def trend_view(units: pd.DataFrame, threshold: int,
+               labels: pd.Series | None = None) -> tuple[str, pd.DataFrame, list, list]:
     """The theme trend as the Themes page draws it.
 
     Returns:
-        The period column (``wave`` when most units have one, else ``quarter`` of their date), the
-        cells shown (:func:`theme_trend` without the suppressed ones) and the theme labels ranked by
-        people, most raised first.
+        The period column (``wave`` when most units have one, else ``quarter`` of their date); the
+        cells shown (:func:`theme_trend` without the suppressed ones) with ``share``: the theme's people
+        over everyone who wrote in that period (a period with many more answers lifts every count, not
+        every share); the theme labels ranked by people, most raised first; the periods in time order.
     """
     per = "wave" if units["wave"].notna().mean() > 0.5 else "quarter"
-    u = units.assign(quarter=pd.to_datetime(units["date"], errors="coerce").dt.to_period("Q").astype(str))
-    shown = theme_trend(u, per, threshold, labels)
+    dates = pd.to_datetime(units["date"], errors="coerce")
+    u = units.assign(quarter=dates.dt.to_period("Q").astype(str).where(dates.notna()))
+    order = period_order(u, per)
+    shown = theme_trend(u, per, threshold, labels, order=order)
     shown = shown[~shown["suppressed"]]
+    writers = u.dropna(subset=[per]).groupby(per)["person"].nunique()
+    shown = shown.assign(share=shown["people"] / shown[per].map(writers))
     ranked = shown.groupby("label")["people"].sum().sort_values(ascending=False).index.tolist()
-    return per, shown, ranked
+    return per, shown, ranked, [p for p in order if p in set(shown[per])]
+
+
+def period_order(units: pd.DataFrame, column: str) -> list:
+    """The values of ``column`` (waves or quarters) from the earliest to the latest: by their units'
+    first date, else by the period a label names ("2026-Q1", "2025-H2"), else by name."""
+    u = units.dropna(subset=[column])
+    if u.empty:
+        return []
+    first = pd.to_datetime(u["date"], errors="coerce").groupby(u[column]).min()
+    named = pd.to_datetime(pd.Series([wave_period(p) for p in first.index], index=first.index), errors="coerce")
+    when = first.fillna(named)
+    return sorted(first.index, key=lambda p: (pd.isna(when[p]), when[p] if pd.notna(when[p]) else pd.Timestamp(0), str(p)))
 
 
 def with_labels(table: pd.DataFrame, labels: list) -> pd.DataFrame:
