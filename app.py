@@ -149,7 +149,7 @@ def _weakest_and_drops(summary: dict) -> None:
     if len(drops) == 0:
         st.caption(t("No item fell since the previous wave."))
     for r in drops.itertuples():
-        flag = " ⚠️ " + t("significant") if r.significant else ""
+        flag = " ⚠️ " + t("significant") if r.significant else " · " + t("within chance (not significant)")
         change = t("{v} pp", v=f"{r.delta * 100:+.0f}")
         st.markdown(f"**{esc(r.item)}**: {r.previous * 100:.0f}% → {r.current * 100:.0f}% ({change}){flag}")
 
