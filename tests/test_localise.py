@@ -37,9 +37,21 @@ def test_tenure_bands_keep_their_order_and_a_segment_keeps_its_name(russian):
 
 
 def test_tables_write_numbers_as_russian_does(russian):
-    shown, formats = localise.table_view(
-        pd.DataFrame({"share": [0.4821, None], "n": [1555.0, 3.0], "group": ["negative", None]}), ["share"])
-    assert formats == {}
+    shown = localise.table_view(
+        pd.DataFrame({"share": [0.4821, None], "n": [1555.0, 3.0], "group": ["negative", None],
+                      "diff": [-0.2335, 0.05]}), ["share", "diff"], ("diff",))
     assert shown["share"].tolist() == ["48,2\u00a0%", ""]
+    assert shown["diff"].tolist() == ["−23,4 п. п.", "+5,0 п. п."]
     assert shown["n"].tolist() == ["1\u00a0555", "3"]
     assert shown["group"].tolist() == ["Негативные", ""]
+
+
+def test_english_tables_have_one_number_of_decimals_per_column_and_no_none(monkeypatch):
+    monkeypatch.setattr(localise, "lang", lambda: "en")
+    monkeypatch.setattr(localise, "t", lambda text, **kw: text.format(**kw))
+    shown = localise.table_view(
+        pd.DataFrame({"favourable": [0.1719, 0.913, 0.5, None], "responses": [1555.0, 6.0, None, 12.0],
+                      "diff": [-0.2335, 0.0, None, 0.012]}), ["favourable", "diff"], ("diff",))
+    assert shown["favourable"].tolist() == ["17.2%", "91.3%", "50.0%", ""]
+    assert shown["responses"].tolist() == ["1,555", "6", "", "12"]
+    assert shown["diff"].tolist() == ["−23.4 pp", "0.0 pp", "", "+1.2 pp"]

@@ -4,8 +4,9 @@ order of ordinal categories, and numbers as the language writes them.
 
 The chart builders in :mod:`eevp.charts` write English words; :func:`chart_spec` translates the finished
 Vega-Lite spec (titles, data values, scale domains and sorts alike, so colours still match), and
-:func:`table_view` formats a table's numbers for ru/uk (the table widget formats with the browser's
-locale, not the user's choice).
+:func:`table_view` writes a table's numbers as text in the user's language, one number of decimals per
+column (the table widget would format with the browser's locale, not the user's choice, and print
+"None" for a hidden value).
 """
 
 from __future__ import annotations
@@ -153,29 +154,40 @@ def chart_spec(spec: dict) -> dict:
     return out
 
 
-def _number_text(value, percent: bool, whole: bool) -> str:
+#: Numbers that name a row or a record: shown as they are.
+ID_COLUMNS = frozenset({"row", "id", "batch", "batch_id", "record_id", "year"})
+
+
+def _number_text(value, kind: str) -> str:
+    """A number as the reader's language writes it; ``kind``: "percent" (a share), "points" (a difference
+    of shares, in percentage points), "whole" or "decimal"."""
     if value is None or pd.isna(value):
         return ""
-    if percent:
-        return format_number(value * 100, lang(), 1) + "\u00a0%"
-    return format_number(value, lang(), 0 if whole else 2)
+    if kind == "percent":
+        return format_number(value * 100, lang(), 1) + ("%" if lang() == "en" else "\u00a0%")
+    if kind == "points":
+        sign = "+" if value > 0 else ("−" if value < 0 else "")
+        return t("{v} pp", v=sign + format_number(abs(value) * 100, lang(), 1))
+    return format_number(value, lang(), 0 if kind == "whole" else 2)
 
 
-def table_view(df: pd.DataFrame, percent: list[str]) -> tuple[pd.DataFrame, dict]:
-    """(the table to show, its number formats by column): in English the widget formats numbers; in ru/uk
-    they become text written as the language writes them ("48,2 %", "1 555")."""
+def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The table to show: numbers written as the reader's language writes them ("48.2%" / "48,2 %",
+    "1,555" / "1 555"), differences of shares (``points``) in percentage points, one number of decimals
+    per column, missing values blank (never "None")."""
     shown = df.copy()
-    formats = {}
     for col in shown.columns:
+        if col in ID_COLUMNS:
+            continue  # a row number or an id is a name, not a quantity: "1555", never "1,555"
         if col in percent:
-            formats[col] = "percent"
+            kind = "points" if col in points else "percent"
         elif pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col]):
-            formats[col] = "%d" if bool((shown[col].dropna() % 1 == 0).all()) else "%.2f"
+            kind = "whole" if bool((shown[col].dropna() % 1 == 0).all()) else "decimal"
         elif pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col]):
             shown[col] = shown[col].astype(object).map(
                 lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else value_label(v))
-    if lang() == "en":
-        return shown, formats
-    for col, fmt in formats.items():
-        shown[col] = [_number_text(v, fmt == "percent", fmt == "%d") for v in shown[col]]
-    return shown, {}
+            continue
+        else:
+            continue
+        shown[col] = [_number_text(v, kind) for v in shown[col]]
+    return shown

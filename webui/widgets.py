@@ -50,6 +50,8 @@ def theme_summary(summary, quotes: list[dict]) -> None:
 
 PERCENT_COLUMNS = {"favourable", "share", "regretted_share", "engagement", "diff", "delta", "previous", "current",
                    "promoters", "detractors", "participation", "share_a", "share_b"}
+#: Percent columns that are differences of two shares: shown in percentage points ("−23.4 pp").
+POINTS_COLUMNS = ("diff", "delta")
 
 
 def table(df, key: str, caption: str | None = None, filename: str | None = None, height: int | None = None,
@@ -64,12 +66,11 @@ def table(df, key: str, caption: str | None = None, filename: str | None = None,
     if caption:
         st.caption(t(caption))
     pct = [c for c in (percent if percent is not None else PERCENT_COLUMNS) if c in df.columns and c not in segments]
-    shown, formats = table_view(df, pct)
+    shown = table_view(df, pct, POINTS_COLUMNS)
     config = {}
     for col in shown.columns:
         label = seg_label(col) if col in segments else col_label(col)
-        fmt = formats.get(col)
-        config[col] = st.column_config.NumberColumn(label, format=fmt) if fmt else st.column_config.Column(label)
+        config[col] = st.column_config.Column(label)
     if "suppressed" in shown.columns:
         hidden = df["suppressed"].fillna(False).astype(bool)
         if hidden.any():
