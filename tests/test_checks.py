@@ -40,7 +40,28 @@ def test_findings_reach_the_result_of_an_ingest(engine, settings):
     res = ingest_frame(engine, settings, "exit", df, mapping, actor=CLI_USER)
     assert [(f["field"], f["code"], f["count"]) for f in res.to_json()["findings"]] == [
         ("role", "blank", 1), ("role", "placeholder", 3), ("exit_date", "year_only", 3)]
+    # the placeholders are stored as no role, like the blank: "Anonymous Employee" is no group
+    roles = engine_roles(engine)
+    assert roles == {"Teacher": 2, None: 4}
     bad = df.assign(**{"Cease Date": ["2012", "someday"] + ["2013"] * 4})
     with pytest.raises(ValidationFailed) as exc:
         ingest_frame(engine, settings, "exit", bad, mapping, actor=CLI_USER)
     assert exc.value.result.findings[-1]["count"] == 5  # shown with the errors too
+
+
+def engine_roles(engine) -> dict:
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from eevp.store import db
+
+    with engine.connect() as conn:
+        return dict(Counter(r for (r,) in conn.execute(select(db.exits.c.role))))
+
+
+def test_a_placeholder_is_no_group_but_a_real_value_like_it_is_kept():
+    df = pd.DataFrame({"wave": ["2026-Q1"] * 4, "role": ["Anonymous Employee", "n/a", "Anonymous Employees Union rep",
+                                                         "Analyst"], "enps": ["1", "2", "3", "4"]})
+    out = prepare("survey", df, {"wave": "wave", "role": "role", "enps": "enps"}).frame
+    assert out["role"].tolist() == [None, None, "Anonymous Employees Union rep", "Analyst"]

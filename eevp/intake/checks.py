@@ -1,5 +1,6 @@
 """What validation finds that is not an error, to show before storing: blank cells and placeholders
-("Anonymous Employee", "N/A", "-") in the group columns, and dates that give only a year.
+("Anonymous Employee", "N/A", "-") in the group columns (stored as no value: a placeholder is no group),
+and dates that give only a year.
 
 A year alone in a wave column is the wave itself (see :func:`eevp.intake.validate.prepare`); in a
 date column (the exit date, the session date) a day is needed, so the date is stored as 1 January of
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FINDINGS", "GROUP_FIELDS", "findings"]
+__all__ = ["FINDINGS", "GROUP_FIELDS", "findings", "is_placeholder"]
 
 _DATA = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "rows.json")
                    .read_text(encoding="utf-8"))
@@ -28,7 +29,7 @@ _DATE_FIELDS = ("exit_date", "session_date")
 FINDINGS = {
     "blank": "{count} of {rows} rows have no value in '{column}' (a group column): they are in no group there.",
     "placeholder": ("{count} of {rows} rows hold a placeholder in '{column}' instead of a group ({words}): they are "
-                    "counted as a group of their own."),
+                    "stored with no value there, like a blank, and are in no group."),
     "year_only": ("{count} dates in '{column}' give only the year ({example}): they will be stored as 1 January of "
                   "that year, so months and quarters will be wrong for them. Write the full dates in the file, or "
                   "confirm that the year is enough."),
@@ -37,6 +38,12 @@ FINDINGS = {
 
 def _key(value) -> str:
     return " ".join(str(value).casefold().split())
+
+
+def is_placeholder(value) -> bool:
+    """Whether a group value is a placeholder some exports write instead of a group ("Anonymous Employee",
+    "N/A", "-"; ``resources/mapping/rows.json``): it names no role, department or location."""
+    return value is not None and not (isinstance(value, float) and value != value) and _key(value) in _PLACEHOLDERS
 
 
 def _missing(value) -> bool:

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from eevp.errors import InputError
-from eevp.intake.checks import findings as group_and_date_findings
+from eevp.intake.checks import findings as group_and_date_findings, is_placeholder
 from eevp.intake.dates import parse_date_column
 from eevp.intake.mapping import NPS_SCALE, check_mapping, find_template, suggest_mapping, tenure_in_months
 from eevp.intake.readers import file_rows
@@ -435,7 +435,10 @@ def split_role(value: str | None) -> tuple[str | None, str | None]:
 def _common(df: pd.DataFrame, m: dict, out: pd.DataFrame) -> None:
     """The columns every kind may have: role, department, location, tenure, respondent, segments."""
     for name in ("role", "department", "location"):
-        out[name] = _cut(source_column(df, m.get(name)), 200)
+        # a placeholder ("Anonymous Employee") names no group: stored as no value, and said so before storing
+        values = source_column(df, m.get(name))
+        out[name] = _cut(pd.Series([None if is_placeholder(v) else v for v in values], index=values.index,
+                                   dtype=object), 200)
     roles = [split_role(v) for v in out["role"]]
     out["role"] = pd.Series([r for r, _ in roles], index=out.index, dtype=object)
     statuses = [s for _, s in roles]
