@@ -64,18 +64,23 @@ with tab_dist:
         st.info(t("Too few answers to show."))
 
 with tab_drivers:
-    outcome = "enps"
-    drv = reports.drivers(wide, items, threshold, outcome=outcome)
+    outcomes = reports.driver_outcomes(wide, items)
+    outcome = st.selectbox(t("Outcome to explain"), outcomes, key="drv_outcome",
+                           format_func=lambda o: t("eNPS") if o == "enps" else o,
+                           help=t("eNPS when the survey asks it; any item can be the outcome instead."))
+    drv = reports.drivers(wide, items, threshold, outcome=outcome or "enps")
+    name = t("eNPS") if outcome in (None, "enps") else outcome
     if len(drv):
-        ui.chart(charts.driver_scatter(drv, title=t("What moves eNPS: score against impact")),
-                 "Right = more favourable; up = stronger link with eNPS. 'Fix first' items are weak and matter "
-                 "most.")
+        ui.chart(charts.driver_scatter(drv, title=t("What moves {outcome}: score against impact", outcome=name)),
+                 t("Right = more favourable; up = stronger link with {outcome}. 'Fix first' items are weak and "
+                   "matter most.", outcome=name))
         fix = report_views.fix_first(drv)
         if fix:
             st.markdown("**" + t("Fix first") + ":** " + ", ".join(fix))
         ui.table(drv, key="drivers", filename="eevp-drivers.csv")
     else:
-        st.info(t("Key drivers need at least 30 complete responses and two items in the selection."))
+        st.info(t("Key drivers need at least 30 responses that answer the outcome and every other item, and two "
+                  "items besides the outcome, in the selection."))
 
 with tab_waves:
     st.caption(t("This tab compares waves, so it uses every wave with the other filters."))

@@ -75,3 +75,22 @@ def test_trend_long_has_one_row_per_shown_wave_and_measure_named_as_asked():
         {"wave": "W1", "measure": "eNPS", "value": 10.0}, {"wave": "W3", "measure": "eNPS", "value": -5.0},
         {"wave": "W1", "measure": "Engagement, %", "value": 50.0},
         {"wave": "W3", "measure": "Engagement, %", "value": 75.0}]
+
+
+def test_key_drivers_explain_an_item_when_the_survey_has_no_enps():
+    """A file without an eNPS question (a review site's star ratings) still has drivers of its overall rating."""
+    import numpy as np
+
+    from eevp.analytics.reports import driver_outcomes, drivers
+
+    rng = np.random.default_rng(0)
+    pay, boss, desk = (rng.integers(1, 6, 60).astype(float) for _ in range(3))
+    overall = np.clip(np.round(0.8 * pay + 0.2 * boss + rng.normal(0, 0.3, 60)), 1, 5)
+    wide = pd.DataFrame({"enps": np.nan, "Pay": pay, "Manager": boss, "Desk": desk, "Overall": overall})
+    items = pd.DataFrame({"item": ["Pay", "Manager", "Desk", "Overall"], "min": 1, "max": 5})
+    assert driver_outcomes(wide, items) == ["Pay", "Manager", "Desk", "Overall"]  # no eNPS answered
+    assert drivers(wide, items, 10).empty  # eNPS, the default, has no answers
+    out = drivers(wide, items, 10, outcome="Overall")
+    assert sorted(out["item"]) == ["Desk", "Manager", "Pay"]  # the outcome is not its own driver
+    assert out.iloc[0]["item"] == "Pay"
+    assert driver_outcomes(wide.assign(enps=5.0), items)[0] == "enps"

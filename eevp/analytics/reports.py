@@ -311,8 +311,19 @@ def distribution(wide: pd.DataFrame, item: str, threshold: int) -> pd.DataFrame:
     return pd.DataFrame({"score": counts.index, "count": counts.values, "share": counts.values / counts.sum()})
 
 
+def driver_outcomes(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
+    """What key drivers can explain: eNPS when the selection has answers to it, then every item (a file
+    without an eNPS question still has an overall rating or a satisfaction item to explain)."""
+    names = [i for i in items["item"] if i in wide and wide[i].notna().any()]
+    return (["enps"] if "enps" in wide and wide["enps"].notna().any() else []) + names
+
+
 def drivers(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, outcome: str = "enps") -> pd.DataFrame:
-    names = [i for i in items["item"] if i in wide]
+    """Key drivers of ``outcome`` (eNPS or an item) among the other items; empty when fewer than
+    ``max(threshold, 30)`` responses answer them all or fewer than two items are left."""
+    names = [i for i in items["item"] if i in wide and i != outcome]
+    if outcome not in wide:
+        return pd.DataFrame()
     data = wide[names + [outcome]].dropna()
     if len(data) < max(threshold, 30) or len(names) < 2:
         return pd.DataFrame()
