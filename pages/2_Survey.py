@@ -44,14 +44,18 @@ with tab_heat:
     ui.table(heat, key="heatmap", filename="eevp-heatmap.csv", segments=(seg,))
 
 with tab_enps:
-    seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
-    table = reports.enps_by(wide, seg, threshold, population=population, selections=selections)
-    visible = report_views.unsuppressed(table)
-    if len(visible):
-        ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower()),
-                                 group_title=ui.seg_label(seg)),
-                 "Bars show eNPS (−100 to 100); the whiskers are the 95% confidence interval.")
-    ui.table(table, key="enps_by", filename="eevp-enps.csv", segments=(seg,))
+    if not reports.has_enps(wide):
+        st.info(t("No response in this selection answers the eNPS question (how likely, 0–10, to recommend the "
+                  "company as a place to work)."))
+    else:
+        seg = st.selectbox(t("Group by"), segments, format_func=ui.seg_label, key="enps_seg")
+        table = reports.enps_by(wide, seg, threshold, population=population, selections=selections)
+        visible = report_views.unsuppressed(table)
+        if len(visible):
+            ui.chart(charts.bar_enps(visible, seg, title=t("eNPS by {seg}", seg=ui.seg_label(seg).lower()),
+                                     group_title=ui.seg_label(seg)),
+                     "Bars show eNPS (−100 to 100); the whiskers are the 95% confidence interval.")
+        ui.table(table, key="enps_by", filename="eevp-enps.csv", segments=(seg,))
 
 with tab_dist:
     item = st.selectbox(t("Item"), items["item"].tolist(), key="dist_item")

@@ -94,3 +94,14 @@ def test_key_drivers_explain_an_item_when_the_survey_has_no_enps():
     assert sorted(out["item"]) == ["Desk", "Manager", "Pay"]  # the outcome is not its own driver
     assert out.iloc[0]["item"] == "Pay"
     assert driver_outcomes(wide.assign(enps=5.0), items)[0] == "enps"
+
+
+def test_the_trend_draws_no_enps_line_for_a_survey_without_the_question():
+    from eevp.analytics.reports import has_enps, trend_long
+
+    trend = pd.DataFrame({"wave": ["2026-Q1", "2026-Q2"], "enps": [float("nan")] * 2, "engagement": [0.5, 0.6],
+                          "suppressed": [False, False]})
+    long = trend_long(trend, {"enps": "eNPS", "engagement_pct": "Engagement, %"})
+    assert long["measure"].unique().tolist() == ["Engagement, %"]
+    assert long["value"].tolist() == [50.0, 60.0]
+    assert not has_enps(trend) and has_enps(trend.assign(enps=[10.0, None]))

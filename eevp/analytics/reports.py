@@ -311,11 +311,16 @@ def distribution(wide: pd.DataFrame, item: str, threshold: int) -> pd.DataFrame:
     return pd.DataFrame({"score": counts.index, "count": counts.values, "share": counts.values / counts.sum()})
 
 
+def has_enps(wide: pd.DataFrame) -> bool:
+    """Whether any response of the selection answers the eNPS question."""
+    return "enps" in wide and bool(wide["enps"].notna().any())
+
+
 def driver_outcomes(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
     """What key drivers can explain: eNPS when the selection has answers to it, then every item (a file
     without an eNPS question still has an overall rating or a satisfaction item to explain)."""
     names = [i for i in items["item"] if i in wide and wide[i].notna().any()]
-    return (["enps"] if "enps" in wide and wide["enps"].notna().any() else []) + names
+    return (["enps"] if has_enps(wide) else []) + names
 
 
 def drivers(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, outcome: str = "enps") -> pd.DataFrame:
@@ -348,6 +353,7 @@ def trend_long(trend: pd.DataFrame, names: dict[str, str] | None = None) -> pd.D
     eNPS and engagement in percent, each measure called by ``names`` (``enps``, ``engagement_pct``)."""
     shown = trend[~trend["suppressed"]].assign(engagement_pct=lambda d: d["engagement"] * 100)
     long = shown.melt(id_vars=["wave"], value_vars=["enps", "engagement_pct"], var_name="measure", value_name="value")
+    long = long.dropna(subset=["value"])  # a survey without an eNPS question draws no eNPS line, nor its legend
     return long.assign(measure=long["measure"].map(lambda m: (names or {}).get(m, m)))
 
 
