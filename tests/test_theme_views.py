@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eevp.analytics.theme_views import (by_gap, compare_groups, exit_units, ranked_trend, theme_cross, theme_overview,
-                                        trend_view, with_labels, with_person)
+from eevp.analytics.theme_views import (by_gap, compare_groups, exit_units, of_themes, ranked_trend, theme_cross,
+                                        theme_overview, trend_view, with_labels, with_person)
 
 
 def _units(rows):
@@ -150,3 +150,12 @@ def test_columns_that_matter_are_the_largest_then_the_most_different():
     assert first[:3] == ["D39", "D38", "D37"]  # largest first
     assert first[3] == "Odd"  # its theme mix is the furthest from the whole table's
     assert "Hidden" not in columns_that_matter(cross, "department", largest=50, different=50)
+
+
+def test_of_themes_keeps_the_rows_of_the_themes_on_the_page():
+    cross = pd.DataFrame({"theme_id": [1, 1, 2, 3], "department": ["A", "B", "A", "A"], "people": [12, 0, 15, 20],
+                          "suppressed": [False, True, False, False], "label": ["x", "x", "y", "z"]})
+    page = pd.DataFrame({"theme_id": [3, 1], "label": ["z", "x"]})
+    assert of_themes(cross, page).to_dict("list") == {
+        "theme_id": [1, 1, 3], "department": ["A", "B", "A"], "people": [12, 0, 20],
+        "suppressed": [False, True, False], "label": ["x", "x", "z"]}

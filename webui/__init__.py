@@ -49,6 +49,7 @@ from webui.frame import PAGES, frame, gate, navigation, page
 from webui.localise import seg_label
 from webui.login import role_name
 from webui.widgets import (
+    THEMES_PER_PAGE,
     action_button,
     analysis_notice,
     analysis_running,
@@ -68,7 +69,7 @@ from webui.widgets import (
 )
 
 __all__ = [
-    "PAGES", "action_button", "allowed", "analysis_notice", "analysis_running", "answer_labels", "chart",
+    "PAGES", "THEMES_PER_PAGE", "action_button", "allowed", "analysis_notice", "analysis_running", "answer_labels", "chart",
     "columns_left_out", "current_filters", "current_user", "data_key", "digest_page", "embedder", "escape", "evp_frames",
     "evp_population", "exits_frame", "exits_population", "file_uploader", "frame", "gate", "get_engine", "get_settings",
     "group_summary", "groups_in_chart", "guarded", "home_alerts", "home_summary",

@@ -104,6 +104,11 @@ def page_of(rows, key: str, size: int = 15):
     return rows[(n - 1) * size:n * size]
 
 
+#: Themes per page of a theme heatmap or trend (the most raised first; the picker of :func:`page_of` shows the
+#: others): a chart of every customer theme grew taller than a screen.
+THEMES_PER_PAGE = 15
+
+
 def file_uploader(label: str, types: list[str], key: str):
     """``st.file_uploader`` with its own texts ("Upload", "50MB per file • CSV…") in the user's language:
     Streamlit writes them in English only, so in ru/uk they are hidden and drawn from the catalogue."""
