@@ -43,3 +43,11 @@ def test_tables_write_numbers_as_russian_does(russian):
     assert shown["share"].tolist() == ["48,2\u00a0%", ""]
     assert shown["n"].tolist() == ["1\u00a0555", "3"]
     assert shown["group"].tolist() == ["Негативные", ""]
+
+
+def test_a_plain_table_keeps_its_text_as_it_is(russian):
+    shown, formats = localise.table_view(pd.DataFrame({"name": ["survey", "exit"], "rows": [12000, 7]}), [],
+                                         categories=False)
+    assert formats == {}
+    assert shown["name"].tolist() == ["survey", "exit"]
+    assert shown["rows"].tolist() == ["12\u00a0000", "7"]

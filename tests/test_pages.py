@@ -143,6 +143,19 @@ def test_customer_heatmaps_show_a_page_of_themes_at_a_time(run_page, monkeypatch
     assert second and not second & first
 
 
+def test_upload_and_admin_tables_write_numbers_and_dates_as_the_language_does(run_page):
+    """The cards write 1 555 in Russian: so do the stored batches' counts, and dates read 03.12.2026."""
+    at = run_page(PAGES["upload"], lang="ru")
+    assert not at.exception
+    listing = next(d.value for d in at.dataframe if "rows_read" in d.value.columns)
+    big = [v for v in listing["rows_read"] if len(v) > 3]
+    assert big and all(v.replace("\u00a0", "").isdigit() and "\u00a0" in v for v in big), big
+    at = run_page(PAGES["admin"], lang="ru")
+    assert not at.exception
+    log = next(d for d in at.dataframe if "detail" in d.value.columns)
+    assert json.loads(log.proto.columns)["at"]["type_config"]["format"] == "DD.MM.YYYY HH:mm"
+
+
 def test_theme_labels_follow_the_interface_language(run_page):
     """The demo's customer themes hold English, Russian and Ukrainian statements: each reader sees them
     named in their own language (a theme without statements in it keeps its main label)."""

@@ -161,9 +161,10 @@ def _number_text(value, percent: bool, whole: bool) -> str:
     return format_number(value, lang(), 0 if whole else 2)
 
 
-def table_view(df: pd.DataFrame, percent: list[str]) -> tuple[pd.DataFrame, dict]:
+def table_view(df: pd.DataFrame, percent: list[str], categories: bool = True) -> tuple[pd.DataFrame, dict]:
     """(the table to show, its number formats by column): in English the widget formats numbers; in ru/uk
-    they become text written as the language writes them ("48,2 %", "1 555")."""
+    they become text written as the language writes them ("48,2 %", "1 555"). ``categories``: text cells
+    that are category words are shown translated (False: text is data, such as names and files, shown as it is)."""
     shown = df.copy()
     formats = {}
     for col in shown.columns:
@@ -171,7 +172,7 @@ def table_view(df: pd.DataFrame, percent: list[str]) -> tuple[pd.DataFrame, dict
             formats[col] = "percent"
         elif pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col]):
             formats[col] = "%d" if bool((shown[col].dropna() % 1 == 0).all()) else "%.2f"
-        elif pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col]):
+        elif categories and (pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col])):
             shown[col] = shown[col].astype(object).map(
                 lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else value_label(v))
     if lang() == "en":
