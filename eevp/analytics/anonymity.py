@@ -648,11 +648,11 @@ def _stopper(system: Equations, counts, hidden, threshold, leak) -> tuple[str, i
     candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
                         if counts[e][i] > 0 and len(counts[e]) > 1)
     start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in dims})
-    at, size = system.offset[d] + k, STOPPER_TRIALS
+    at = system.offset[d] + k
     used = set(system.proof(start, at).tolist())  # a row outside one way of solving the leak cannot stop it
-    tried = [c for c in candidates if system.offset[c[3]] + c[2] in used]
-    for first in range(0, len(tried), size):  # the trials in order, a batch at a time
-        batch = tried[first:first + size]
+    tried, first, size = [c for c in candidates if system.offset[c[3]] + c[2] in used], 0, 1
+    while first < len(tried):  # the trials in order, in batches growing from one (the first often stops it)
+        batch, first, size = tried[first:first + size], first + size, min(2 * size, STOPPER_TRIALS)
         trials = np.repeat(start[None, :], len(batch), axis=0)
         trials[np.arange(len(batch)), [system.offset[e] + i for _, _, i, e in batch]] = False
         stopped = np.flatnonzero(~system.solve(trials)[:, at])
