@@ -72,8 +72,8 @@ def theme_stats(units: pd.DataFrame, labels: pd.DataFrame, min_reach: int) -> pd
             "incidents": int(f["incidents"]),
             "trend": shown["trend"].get(theme, {}), "new": bool(f["new"]),
             "_per_dept": core_dept,
-            "_dept_share": _top_share(pd.Series(core_dept, dtype=float), f["core_reach"]),
-            "_role_share": _top_share(pd.Series(core_role, dtype=float), f["core_reach"]),
+            "_dept_share": _top_share(core_dept, f["core_reach"]),
+            "_role_share": _top_share(core_role, f["core_reach"]),
             "_known_share": float(f["core_known"] / f["core_reach"]), "_praise": bool(f["praise"]),
             "severity": f["severity"],
         })
@@ -192,10 +192,10 @@ def _cores(u: pd.DataFrame, min_reach: int) -> tuple[dict, dict, dict]:
     return mains, visible[0], visible[1]
 
 
-def _top_share(per: pd.Series, reach: int) -> float:
+def _top_share(per: dict, reach: int) -> float:
     """The largest named group's share of the people (0 when no group is named)."""
-    named = per.drop(NOT_GIVEN, errors="ignore")
-    return float(named.max() / reach) if len(named) else 0.0  # no named group visible: nothing concentrated
+    named = [v for k, v in per.items() if k != NOT_GIVEN]
+    return float(max(named) / reach) if named else 0.0  # no named group visible: nothing concentrated
 
 
 def _safe_counts(u: pd.DataFrame, col: str, threshold: int, people: bool = False, index=None,
