@@ -40,6 +40,17 @@ def voices(key, min_people: int, language: str, actor):
     return table, said, voice.journey(table)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def heat_tables(key, min_people: int, language: str, actor):
+    """Theme × stage, × department and × source (the systemic/local rule changes none of them: they are
+    the ranked themes' tables, built from their figures), once per data version."""
+    units, _ = load(key, language)
+    stats = stats_and_quotes(key, min_people, language, actor)[0]
+    return (customers.theme_stage_matrix(units, stats, min_people),
+            customers.theme_by(units, stats, "department", min_people),
+            customers.theme_by(units, stats, "source", min_people))
+
+
 units, labels = load(key, ui.lang())
 if units.empty and ui.analysis_notice():
     st.stop()
@@ -101,12 +112,11 @@ hidden_text = t("fewer than {n} responses", n=settings.min_comment_group)
 
 with tab_map:
     shown = ui.page_of(ranked, "map_page", size=ui.THEMES_PER_PAGE)
-    sm = customers.theme_stage_matrix(units, ranked, settings.min_comment_group)
+    sm, by_dept, src = heat_tables(key, settings.min_comment_group, ui.lang(), ui.current_user())
     ui.chart(charts.heatmap(theme_views.of_themes(sm, shown), x="stage", y="label", value="people",
                             title=t("Customer themes on the journey"), suppressed_label=hidden_text, scheme="blues",
                             x_sort=list(customers.STAGES), y_sort=shown["label"].tolist()),
              "Each cell counts people who raised the theme at this stage of the customer journey.")
-    by_dept = customers.theme_by(units, ranked, "department", settings.min_comment_group)
     trimmed = theme_views.trim(theme_views.of_themes(by_dept, shown), "department", top=None)
     drawn = ui.groups_in_chart(trimmed, "department", lambda c: theme_views.columns_that_matter(c, "department"),
                                key="dept_groups")
@@ -120,7 +130,6 @@ with tab_map:
 
 with tab_trend:
     shown = ui.page_of(ranked, "source_page", size=ui.THEMES_PER_PAGE)
-    src = customers.theme_by(units, ranked, "source", settings.min_comment_group)
     ui.chart(charts.heatmap(theme_views.of_themes(src, shown), x="source", y="label", value="people",
                             title=t("Where it comes from"), suppressed_label=hidden_text, scheme="blues",
                             y_sort=shown["label"].tolist()),
