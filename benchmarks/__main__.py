@@ -39,6 +39,7 @@ NAMES = {
     "embeddings": "benchmarks.bench_embeddings",
     "throughput": "benchmarks.bench_throughput",
     "dashboards": "benchmarks.bench_dashboards",
+    "customers": "benchmarks.bench_customers",
     "groups": "benchmarks.bench_groups",
     "themes": "benchmarks.bench_themes",
     "summaries": "benchmarks.bench_summaries",

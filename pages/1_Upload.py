@@ -188,12 +188,9 @@ def stored_batches() -> None:
     if listing.empty:
         st.info(t("No batches yet."))
     else:
-        st.dataframe(listing, hide_index=True,
-                     width="stretch",
-                     column_config={"id": t("Batch"), "kind": t("Kind"), "name": t("Name"), "filename": t("File"),
-                                    "created_at": t("Stored at"), "created_by": t("Stored by"),
-                                    "rows_read": t("Rows read"), "rows_stored": t("Rows stored"),
-                                    "rows_rejected": t("Rows rejected"), "is_demo": t("Demo")})
+        ui.plain_table(listing, {"id": "Batch", "kind": "Kind", "name": "Name", "filename": "File",
+                                 "created_at": "Stored at", "created_by": "Stored by", "rows_read": "Rows read",
+                                 "rows_stored": "Rows stored", "rows_rejected": "Rows rejected", "is_demo": "Demo"})
         if ui.allowed("delete"):
             c1, c2 = st.columns([1, 3])
             target = c1.selectbox(t("Batch to delete"), listing["id"].tolist())

@@ -40,6 +40,17 @@ def voices(key, min_people: int, language: str, actor):
     return table, said, voice.journey(table)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def heat_tables(key, min_people: int, language: str, actor):
+    """Theme × stage, × department and × source (the systemic/local rule changes none of them: they are
+    the ranked themes' tables, built from their figures), once per data version."""
+    units, _ = load(key, language)
+    stats = stats_and_quotes(key, min_people, language, actor)[0]
+    return (customers.theme_stage_matrix(units, stats, min_people),
+            customers.theme_by(units, stats, "department", min_people),
+            customers.theme_by(units, stats, "source", min_people))
+
+
 units, labels = load(key, ui.lang())
 if units.empty and ui.analysis_notice():
     st.stop()
@@ -97,32 +108,33 @@ with tab_rank:
                 ui.action_button("customer_theme", r.label, theme_id=r.theme_id)
             ui.theme_summary(theme_sums.get(r.theme_id), theme_quotes.get(r.theme_id, []))
 
+hidden_text = t("fewer than {n} responses", n=settings.min_comment_group)
+
 with tab_map:
-    sm = customers.theme_stage_matrix(units, ranked, settings.min_comment_group)
-    ui.chart(charts.heatmap(sm, x="stage", y="label", value="people", title=t("Customer themes on the journey"),
-                            suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
-                            scheme="blues", x_sort=list(customers.STAGES)),
+    shown = ui.page_of(ranked, "map_page", size=ui.THEMES_PER_PAGE)
+    sm, by_dept, src = heat_tables(key, settings.min_comment_group, ui.lang(), ui.current_user())
+    ui.chart(charts.heatmap(theme_views.of_themes(sm, shown), x="stage", y="label", value="people",
+                            title=t("Customer themes on the journey"), suppressed_label=hidden_text, scheme="blues",
+                            x_sort=list(customers.STAGES), y_sort=shown["label"].tolist()),
              "Each cell counts people who raised the theme at this stage of the customer journey.")
-    by_dept = customers.theme_by(units, ranked, "department", settings.min_comment_group)
-    trimmed = theme_views.trim(by_dept, "department", top=25)
+    trimmed = theme_views.trim(theme_views.of_themes(by_dept, shown), "department", top=None)
     drawn = ui.groups_in_chart(trimmed, "department", lambda c: theme_views.columns_that_matter(c, "department"),
                                key="dept_groups")
     ui.chart(charts.heatmap(drawn, x="department", y="label", value="people",
-                            title=t("Who raises each theme: departments"),
-                            suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
-                            scheme="blues"),
+                            title=t("Who raises each theme: departments"), suppressed_label=hidden_text,
+                            scheme="blues", y_sort=shown["label"].tolist()),
              "A theme spread across many departments is systemic; one concentrated in one column is local.")
     if drawn is not trimmed:  # some departments are left out of the chart: all of them in a table
         ui.table(by_dept, key="themes_by_department", filename="eevp-customer-themes-by-department.csv",
                  segments=("department",))
 
 with tab_trend:
-    src = customers.theme_by(units, ranked, "source", settings.min_comment_group)
-    ui.chart(charts.heatmap(src, x="source", y="label", value="people", title=t("Where it comes from"),
-                            suppressed_label=t("fewer than {n} responses", n=settings.min_comment_group),
-                            scheme="blues"),
+    shown = ui.page_of(ranked, "source_page", size=ui.THEMES_PER_PAGE)
+    ui.chart(charts.heatmap(theme_views.of_themes(src, shown), x="source", y="label", value="people",
+                            title=t("Where it comes from"), suppressed_label=hidden_text, scheme="blues",
+                            y_sort=shown["label"].tolist()),
              "Survey comments, exit interviews and focus groups.")
-    trend = theme_views.ranked_trend(ranked, settings.min_comment_group)
+    trend = theme_views.ranked_trend(shown, settings.min_comment_group)
     if len(trend):
         ui.chart(charts.trend(trend, x="period", y="people", color="label", title=t("People raising each theme")),
                  "Periods with fewer than the comment threshold are left out.")

@@ -16,8 +16,8 @@ tab_users, tab_audit, tab_erase, tab_models, tab_settings = st.tabs(
 
 with tab_users:
     users = actions.list_accounts()
-    st.dataframe([{**u, "role": ui.role_name(u["role"])} for u in users], hide_index=True, width="stretch",
-                 column_config={"username": t("Username"), "role": t("Role"), "departments": t("Departments")})
+    ui.plain_table([{**u, "role": ui.role_name(u["role"])} for u in users],
+                   {"username": "Username", "role": "Role", "departments": "Departments"})
     st.caption(t("Administrator: everything · HR analyst: dashboards and upload · CX lead: themes and customer "
                  "insights, no single records · viewer: dashboards only, optionally limited to departments."))
     with st.form("add_user", clear_on_submit=True):
@@ -48,9 +48,7 @@ with tab_audit:
         st.info(t("Nothing recorded yet."))
     else:
         st.caption(t("Who did what and when (latest first)."))
-        st.dataframe(log, hide_index=True, width="stretch",
-                     column_config={"at": t("When"), "username": t("Username"), "action": t("Action"),
-                                    "detail": t("Detail")})
+        ui.plain_table(log, {"at": "When", "username": "Username", "action": "Action", "detail": "Detail"})
 
 with tab_erase:
     st.caption(t("Right to erasure: removes every answer, comment, embedding and theme assignment of one "
@@ -83,10 +81,10 @@ with tab_models:
 
 with tab_settings:
     st.caption(t("Settings come from environment variables (`EEVP_*`) and are read at start."))
-    st.dataframe(column_config={"setting": t("Setting"), "value": t("Value")}, data=[
+    ui.plain_table([
         {"setting": t("Database"), "value": settings.database_url.split("@")[-1]},
-        {"setting": t("Smallest group shown (scores)"), "value": str(settings.min_group_size)},
-        {"setting": t("Smallest group for quotes and themes"), "value": str(settings.min_comment_group)},
+        {"setting": t("Smallest group shown (scores)"), "value": ui.num(settings.min_group_size)},
+        {"setting": t("Smallest group for quotes and themes"), "value": ui.num(settings.min_comment_group)},
         {"setting": t("Embedding model"), "value": settings.embedder},
-        {"setting": t("Upload limit, MB"), "value": str(settings.upload_limit_mb)},
-    ], hide_index=True, width="stretch")
+        {"setting": t("Upload limit, MB"), "value": ui.num(settings.upload_limit_mb)},
+    ], {"setting": "Setting", "value": "Value"})

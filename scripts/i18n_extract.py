@@ -50,7 +50,7 @@ T_NAMES = {"t", "translate"}
 T_ATTRS = {("ui", "t"), ("i18n", "translate"), ("ctx", "t")}  # ctx.t: the digest's sections
 #: ``ui.<helper>`` calls that translate one of their arguments: helper → (position, keyword).
 UI_HELPERS = {"chart": (1, "how_to_read"), "table": (2, "caption"), "stop_if_empty": (1, "message"),
-              "page": (0, "title")}
+              "page": (0, "title"), "plain_table": (1, "labels")}
 #: Streamlit widgets whose options are shown through ``format_func``: the options' position.
 OPTION_WIDGETS = {"selectbox": 1, "radio": 1, "multiselect": 1, "segmented_control": 1, "pills": 1,
                   "select_slider": 1}
@@ -170,6 +170,7 @@ KNOWN_DYNAMIC = {
     ("webui/widgets.py", "message"): "ui.stop_if_empty: callers' messages are collected",
     ("webui/widgets.py", "caption"): "ui.table: callers' captions are collected",
     ("webui/widgets.py", "how_to_read"): "ui.chart: callers' captions are collected",
+    ("webui/widgets.py", "labels[col]"): "ui.plain_table: callers' header labels are collected",
     ("webui/data.py", "step"): "PROGRESS_FILES",
     ("webui/widgets.py", "str(status.get('step'))"): "PROGRESS_FILES",
     ("*", "str(exc)"): "error messages of eevp.errors",

@@ -55,3 +55,10 @@ def test_english_tables_have_one_number_of_decimals_per_column_and_no_none(monke
     assert shown["favourable"].tolist() == ["17.2%", "91.3%", "50.0%", ""]
     assert shown["responses"].tolist() == ["1,555", "6", "", "12"]
     assert shown["diff"].tolist() == ["−23.4 pp", "0.0 pp", "", "+1.2 pp"]
+
+
+def test_a_plain_table_keeps_its_text_as_it_is(russian):
+    shown = localise.table_view(pd.DataFrame({"name": ["survey", "exit"], "rows": [12000, 7]}), [],
+                                categories=False)
+    assert shown["name"].tolist() == ["survey", "exit"]
+    assert shown["rows"].tolist() == ["12\u00a0000", "7"]

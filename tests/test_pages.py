@@ -2,10 +2,12 @@
 embedder and PCA/KMeans so that it takes seconds): no exception, the expected content, and each role
 sees only what it may."""
 
+import json
 import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
@@ -114,6 +116,44 @@ def test_customer_page_shows_ranked_themes_with_badges(run_page):
     at = run_page(PAGES["customers"])
     text = _text(at)
     assert "Systemic" in text or "Local" in text
+
+
+def _chart_rows(at: AppTest, title: str) -> list[dict]:
+    """The data rows of the chart titled ``title`` (its spec as the page sent it)."""
+    for element in at.main:
+        if getattr(element, "type", None) == "vega_lite_chart":
+            spec = json.loads(element.proto.spec)
+            if title in json.dumps(spec.get("title", ""), ensure_ascii=False):
+                tables = [pa.ipc.open_stream(d.data.data).read_all() for d in element.proto.datasets]
+                return [row for table in tables for row in table.to_pylist()]
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_customer_heatmaps_show_a_page_of_themes_at_a_time(run_page, monkeypatch):
+    import webui
+
+    monkeypatch.setattr(webui, "THEMES_PER_PAGE", 2)
+    at = run_page(PAGES["customers"])
+    assert not at.exception
+    first = {r["label"] for r in _chart_rows(at, "Customer themes on the journey")}
+    sources = {r["label"] for r in _chart_rows(at, "Where it comes from")}
+    assert 0 < len(first) <= 2 and 0 < len(sources) <= 2
+    at.selectbox(key="map_page").set_value(2).run()
+    second = {r["label"] for r in _chart_rows(at, "Customer themes on the journey")}
+    assert second and not second & first
+
+
+def test_upload_and_admin_tables_write_numbers_and_dates_as_the_language_does(run_page):
+    """The cards write 1 555 in Russian: so do the stored batches' counts, and dates read 03.12.2026."""
+    at = run_page(PAGES["upload"], lang="ru")
+    assert not at.exception
+    listing = next(d.value for d in at.dataframe if "rows_read" in d.value.columns)
+    big = [v for v in listing["rows_read"] if len(v) > 3]
+    assert big and all(v.replace("\u00a0", "").isdigit() and "\u00a0" in v for v in big), big
+    at = run_page(PAGES["admin"], lang="ru")
+    assert not at.exception
+    log = next(d for d in at.dataframe if "detail" in d.value.columns)
+    assert json.loads(log.proto.columns)["at"]["type_config"]["format"] == "DD.MM.YYYY HH:mm"
 
 
 def test_theme_labels_follow_the_interface_language(run_page):

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from eevp.analytics import theme_views
-from eevp.analytics.theme_views import (by_gap, compare_groups, exit_units, ranked_trend, theme_cross, theme_overview,
-                                        trend_view, with_labels, with_person)
+from eevp.analytics.theme_views import (by_gap, compare_groups, exit_units, of_themes, ranked_trend, theme_cross,
+                                        theme_overview, trend_view, with_labels, with_person)
 
 
 def _units(rows):
@@ -213,3 +213,12 @@ def test_compare_regretted_puts_the_regretted_leavers_in_group_a():
 def test_compared_in_both_keeps_rows_with_both_shares_up_to_top():
     cmp = pd.DataFrame({"theme_id": [1, 2, 3, 4], "share_a": [0.5, None, 0.2, 0.1], "share_b": [0.1, 0.3, 0.2, 0.4]})
     assert theme_views.compared_in_both(cmp, top=2)["theme_id"].tolist() == [1, 3]
+
+
+def test_of_themes_keeps_the_rows_of_the_themes_on_the_page():
+    cross = pd.DataFrame({"theme_id": [1, 1, 2, 3], "department": ["A", "B", "A", "A"], "people": [12, 0, 15, 20],
+                          "suppressed": [False, True, False, False], "label": ["x", "x", "y", "z"]})
+    page = pd.DataFrame({"theme_id": [3, 1], "label": ["z", "x"]})
+    assert of_themes(cross, page).to_dict("list") == {
+        "theme_id": [1, 1, 3], "department": ["A", "B", "A"], "people": [12, 0, 20],
+        "suppressed": [False, True, False], "label": ["x", "x", "z"]}

@@ -116,13 +116,17 @@ def _statements(periods: list[str], scores: list[float]) -> pd.DataFrame:
                          "sentiment": "negative"})
 
 
+def _side(statements: pd.DataFrame, periods: list[str], rule: VoiceRule) -> dict:
+    """The customer side of one subject holding every statement."""
+    return voice._customer_sides(statements, pd.Series("s", index=statements.index), ["s"], periods, rule)["s"]
+
+
 def test_customer_counts_below_their_threshold_are_hidden():
-    few = voice._customer_side(_statements(["2026-Q1"] * 3 + ["2026-Q2"] * 1, [1, 2, 9, 3]),
-                               ["2026-Q1", "2026-Q2"], VoiceRule())
+    few = _side(_statements(["2026-Q1"] * 3 + ["2026-Q2"] * 1, [1, 2, 9, 3]), ["2026-Q1", "2026-Q2"], VoiceRule())
     assert few["shown"] is None and few["detractor_share"] is None and few["stage"] is None
     assert few["trend"] == {"2026-Q1": None, "2026-Q2": None}
-    many = voice._customer_side(_statements(["2026-Q1"] * 6 + ["2026-Q2"] * 2, [1, 2, 9, 3, 4, 10, 0, 8]),
-                                ["2026-Q1", "2026-Q2"], VoiceRule())
+    many = _side(_statements(["2026-Q1"] * 6 + ["2026-Q2"] * 2, [1, 2, 9, 3, 4, 10, 0, 8]),
+                 ["2026-Q1", "2026-Q2"], VoiceRule())
     assert many["shown"] == 8 and many["detractor_share"] == pytest.approx(5 / 8, abs=1e-3)
     # Q2 (2 comments) is hidden, and so is Q1: the total minus Q1 would give Q2.
     assert many["trend"] == {"2026-Q1": None, "2026-Q2": None}
@@ -310,3 +314,18 @@ def test_the_brief_names_each_subject_with_its_status_in_the_reader_language(dem
     assert md.count("\n### ") == len(table)
     assert "СЛЕПАЯ ЗОНА" in md and "ПОДТВЕРЖДЕНО" in md and "РАННЕЕ ПРЕДУПРЕЖДЕНИЕ" in md
     assert md.count("\n> ") == sum(1 for q in said.values() if q)
+
+
+def test_each_subject_is_hidden_on_its_own_counts():
+    """All subjects at once give what each subject alone gives: one subject's small period hides its
+    own trend only."""
+    a = _statements(["2026-Q1"] * 6 + ["2026-Q2"] * 6, [1] * 12)
+    b = _statements(["2026-Q1"] * 6 + ["2026-Q2"] * 2, [9] * 8).assign(comment_id=lambda d: d["comment_id"] + 100)
+    both = pd.concat([a, b], ignore_index=True)
+    subject = pd.Series(["a"] * len(a) + ["b"] * len(b))
+    sides = voice._customer_sides(both, subject, ["a", "b", "c"], ["2026-Q1", "2026-Q2"], VoiceRule())
+    assert sides["a"]["trend"] == {"2026-Q1": 6, "2026-Q2": 6}
+    assert sides["b"]["trend"] == {"2026-Q1": None, "2026-Q2": None}
+    assert (sides["a"]["detractor_share"], sides["b"]["detractor_share"]) == (1.0, 0.0)
+    assert sides["c"] == {"n": 0, "shown": 0, "negative": 0.0, "detractor_share": None,
+                          "trend": {"2026-Q1": 0, "2026-Q2": 0}, "stage": None}

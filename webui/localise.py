@@ -171,10 +171,12 @@ def _number_text(value, kind: str) -> str:
     return format_number(value, lang(), 0 if kind == "whole" else 2)
 
 
-def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = ()) -> pd.DataFrame:
+def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = (),
+               categories: bool = True) -> pd.DataFrame:
     """The table to show: numbers written as the reader's language writes them ("48.2%" / "48,2 %",
     "1,555" / "1 555"), differences of shares (``points``) in percentage points, one number of decimals
-    per column, missing values blank (never "None")."""
+    per column, missing values blank (never "None"). ``categories``: text cells that are category words
+    are shown translated (False: text is data, such as names and files, shown as it is)."""
     shown = df.copy()
     for col in shown.columns:
         if col in ID_COLUMNS:
@@ -183,7 +185,7 @@ def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = (
             kind = "points" if col in points else "percent"
         elif pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col]):
             kind = "whole" if bool((shown[col].dropna() % 1 == 0).all()) else "decimal"
-        elif pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col]):
+        elif categories and (pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col])):
             shown[col] = shown[col].astype(object).map(
                 lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else value_label(v))
             continue

@@ -85,6 +85,25 @@ def table(df, key: str, caption: str | None = None, filename: str | None = None,
                        mime="text/csv", key=f"dl_{key}")
 
 
+#: Dates and times in a table as each language writes them (moment.js patterns, as ``format_date`` does).
+DATE_TIME = {"en": "YYYY-MM-DD HH:mm", "ru": "DD.MM.YYYY HH:mm", "uk": "DD.MM.YYYY HH:mm"}
+
+
+def plain_table(df, labels: dict[str, str]) -> None:
+    """A table to read, without a download (accounts, stored batches, the audit log, settings): headers from
+    ``labels`` (interface strings), numbers and dates as the user's language writes them (as the cards do:
+    "1 555" in ru/uk), text as it is."""
+    shown = table_view(pd.DataFrame(df), [], categories=False)
+    config = {}
+    for col in shown.columns:
+        label = t(labels[col]) if col in labels else col_label(col)
+        if pd.api.types.is_datetime64_any_dtype(shown[col]):
+            config[col] = st.column_config.DatetimeColumn(label, format=DATE_TIME.get(lang(), DATE_TIME["en"]))
+        else:
+            config[col] = st.column_config.Column(label)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+
+
 def chart(ch, how_to_read: str | None = None) -> None:
     """An Altair chart as the user reads it (:func:`webui.localise.chart_spec`) with its one-line "how to
     read this"."""
@@ -103,6 +122,11 @@ def page_of(rows, key: str, size: int = 15):
                      format_func=lambda i: t("{a}–{b} of {n}", a=(i - 1) * size + 1, b=min(i * size, len(rows)),
                                              n=len(rows)))
     return rows[(n - 1) * size:n * size]
+
+
+#: Themes per page of a theme heatmap or trend (the most raised first; the picker of :func:`page_of` shows the
+#: others): a chart of every customer theme grew taller than a screen.
+THEMES_PER_PAGE = 15
 
 
 def file_uploader(label: str, types: list[str], key: str):

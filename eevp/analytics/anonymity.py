@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from eevp.analytics.cellgraph import bridges, reach
+from eevp.analytics.equations import Equations
 from eevp.errors import InputError
 from eevp.hashing import remembered as _remembered
 from eevp.settings import MIN_ALLOWED_THRESHOLD
@@ -574,11 +575,12 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
 
 def _audit_dimensions(dims, counts, hidden, cells, threshold) -> dict[str, np.ndarray]:
     """Hide table rows until no small hidden row can be solved for (:func:`suppress_dimensions`)."""
+    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)  # the cells stay: built once
     while True:
-        leak = _first_leak(dims, counts, hidden, cells, threshold)
+        leak = _first_leak(system, counts, hidden, threshold)
         if leak is None:
             return hidden
-        extra = _stopper(dims, counts, hidden, cells, threshold, leak)
+        extra = _stopper(system, counts, hidden, threshold, leak)
         if extra is None:
             return hidden  # every row that could be hidden is hidden
         hidden[extra[0]][extra[1]] = True
@@ -624,38 +626,14 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[s
     return out
 
 
-def _solved_margins(dims, counts, hidden, cells) -> dict[str, np.ndarray]:
-    """Which table rows the equations pin down: peel equations with one unknown until none is left."""
-    known = {d: ~hidden[d] | (counts[d] == 0) for d in dims}
-    for d in dims:
-        if len(counts[d]) == 1:
-            known[d][:] = True  # the only row is the grand total
-    cell_known = {k: ~v for k, v in cells.items()}  # empty cells are known to be 0
-    changed = True
-    while changed:
-        changed = False
-        for d in dims:  # rows of one table add up to the grand total
-            if (~known[d]).sum() == 1:
-                known[d][:] = True
-                changed = True
-        for a, b in cells:
-            ck = cell_known[(a, b)]
-            for axis, dim in ((1, a), (0, b)):  # axis 1: the rows of a; axis 0: the columns of b
-                for k in range(len(counts[dim])):
-                    line = ck[k, :] if axis == 1 else ck[:, k]  # a view: solving a cell writes to ck
-                    unknown = np.flatnonzero(~line)
-                    if known[dim][k] and len(unknown) == 1:
-                        line[unknown[0]] = True
-                        changed = True
-                    elif not known[dim][k] and len(unknown) == 0:
-                        known[dim][k] = True
-                        changed = True
-    return known
+def _solved_margins(system: Equations, counts, hidden) -> dict[str, np.ndarray]:
+    """Which table rows the equations pin down (shown rows and empty ones are known to begin with)."""
+    return system.known_rows({d: ~hidden[d] | (counts[d] == 0) for d in system.dims})
 
 
-def _first_leak(dims, counts, hidden, cells, threshold):
-    known = _solved_margins(dims, counts, hidden, cells)
-    for d in dims:
+def _first_leak(system: Equations, counts, hidden, threshold):
+    known = _solved_margins(system, counts, hidden)
+    for d in system.dims:
         small = hidden[d] & (counts[d] > 0) & (counts[d] < threshold)
         pinned = np.flatnonzero(small & known[d])
         if len(pinned):
@@ -663,15 +641,23 @@ def _first_leak(dims, counts, hidden, cells, threshold):
     return None
 
 
-def _stopper(dims, counts, hidden, cells, threshold, leak) -> tuple[str, int] | None:
+def _stopper(system: Equations, counts, hidden, threshold, leak) -> tuple[str, int] | None:
     """The smallest visible table row whose hiding leaves the leaked small group unsolved."""
     d, k = leak
+    dims = system.dims
     candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
                         if counts[e][i] > 0 and len(counts[e]) > 1)
-    for _, _, i, e in candidates:
-        trial = {x: m.copy() for x, m in hidden.items()}
-        trial[e][i] = True
-        if not _solved_margins(dims, counts, trial, cells)[d][k]:
+    start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in dims})
+    at = system.offset[d] + k
+    used = set(system.proof(start, at).tolist())  # a row outside one way of solving the leak cannot stop it
+    tried, first, size = [c for c in candidates if system.offset[c[3]] + c[2] in used], 0, 1
+    while first < len(tried):  # the trials in order, in batches growing from one (the first often stops it)
+        batch, first, size = tried[first:first + size], first + size, min(2 * size, STOPPER_TRIALS)
+        trials = np.repeat(start[None, :], len(batch), axis=0)
+        trials[np.arange(len(batch)), [system.offset[e] + i for _, _, i, e in batch]] = False
+        stopped = np.flatnonzero(~system.solve(trials)[:, at])
+        if len(stopped):
+            _, _, i, e = batch[stopped[0]]
             return e, int(i)
     # No single row is enough: hide the smallest visible row of the leaked group's own table.
     own = [c for c in candidates if c[3] == d]
@@ -679,6 +665,10 @@ def _stopper(dims, counts, hidden, cells, threshold, leak) -> tuple[str, int] | 
         return None
     _, _, i, e = (own or candidates)[0]
     return e, int(i)
+
+
+#: How many candidate rows :func:`_stopper` tries at once (the first that works is taken, as one by one).
+STOPPER_TRIALS = 32
 
 
 def hidden_cells(mask: pd.DataFrame, rows, columns) -> np.ndarray:

@@ -129,6 +129,13 @@ def ranked_trend(ranked: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return trend[trend["people"] >= threshold]
 
 
+def of_themes(table: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a theme × something table (it has ``theme_id``) for the themes of ``themes`` (a page of a
+    ranking): a heatmap drawn a page at a time. Its cells were hidden on the whole table, so a page of it
+    tells nothing the whole does not."""
+    return table[table["theme_id"].isin(themes["theme_id"])].reset_index(drop=True)
+
+
 def ranked_csv_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """Ranked customer themes as a flat table for a CSV download (lists written out as text)."""
     return ranked.drop(columns=["keywords", "stages", "sources", "sentiment", "trend"]).assign(

@@ -95,22 +95,38 @@ def own_labels(engine: Engine) -> dict[int, str]:
 
 # --------------------------------------------------------------------------- the comparison
 
-def _customer_side(c: pd.DataFrame, periods: list[str], rule: VoiceRule) -> dict:
-    """Comments, detractor share, trend and main stage of one subject's customer statements, each
-    hidden below ``rule.min_comments`` comments."""
-    comments = c.drop_duplicates("comment_id")
-    n = int(len(comments))
-    scored = comments.dropna(subset=["score"])
-    per = comments.groupby("period")["comment_id"].nunique().reindex(periods, fill_value=0)
-    t = anonymity.suppress(pd.DataFrame({"period": per.index, "n": per.to_numpy()}), n_col="n",
-                           threshold=rule.min_comments, group_cols=["period"], value_cols=[])
-    stages = c.dropna(subset=["stage"]).groupby("stage")["comment_id"].nunique()
-    return {"n": n, "shown": n if n >= rule.min_comments or n == 0 else None,
-            "negative": float((c["sentiment"] == "negative").mean()) if len(c) else 0.0,
-            "detractor_share": round(float(scored["detractor"].mean()), 3) if len(scored) >= rule.min_comments
-            else None,
-            "trend": {p: (None if s else int(v)) for p, v, s in zip(t["period"], t["n"], t["suppressed"])},
-            "stage": str(stages.idxmax()) if len(stages) and stages.max() >= rule.min_comments else None}
+def _customer_sides(cust: pd.DataFrame, subject: pd.Series, keys: list[str], periods: list[str],
+                    rule: VoiceRule) -> dict[str, dict]:
+    """Per subject key (``subject``: each customer statement's subject, None for none): its comments, detractor
+    share, trend and main stage, each hidden below ``rule.min_comments`` comments; all subjects at once (each
+    subject's trend is its own set of siblings)."""
+    c = cust.assign(_subject=subject.to_numpy())
+    c = c[c["_subject"].notna()]
+    comments = c.drop_duplicates(["_subject", "comment_id"])
+    by = comments.groupby("_subject")
+    n = by.size()
+    scored = comments.dropna(subset=["score"]).groupby("_subject")["detractor"]
+    per = comments.groupby(["_subject", "period"])["comment_id"].nunique().reindex(
+        pd.MultiIndex.from_product([keys, periods]), fill_value=0)
+    t = anonymity.suppress(pd.DataFrame({"key": per.index.get_level_values(0), "period": per.index.get_level_values(1),
+                                         "n": per.to_numpy()}), n_col="n", threshold=rule.min_comments,
+                           group_cols=["key", "period"], value_cols=[])
+    trend: dict = {k: {} for k in keys}
+    for k, p, v, hidden in zip(t["key"], t["period"], t["n"], t["suppressed"]):
+        trend[k][p] = None if hidden else int(v)
+    negative = (c["sentiment"] == "negative").groupby(c["_subject"]).mean()
+    stages = c.dropna(subset=["stage"]).groupby(["_subject", "stage"])["comment_id"].nunique()
+    top, first = stages.groupby(level=0).max(), stages.groupby(level=0).idxmax()
+    out = {}
+    for k in keys:
+        count, scores = int(n.get(k, 0)), scored.get_group(k) if k in scored.groups else None
+        out[k] = {"n": count, "shown": count if count >= rule.min_comments or count == 0 else None,
+                  "negative": float(negative.get(k, 0.0)),
+                  "detractor_share": round(float(scores.mean()), 3) if scores is not None
+                  and len(scores) >= rule.min_comments else None,
+                  "trend": trend[k],
+                  "stage": str(first[k][1]) if k in top.index and top[k] >= rule.min_comments else None}
+    return out
 
 
 def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: pd.DataFrame | None = None,
@@ -135,14 +151,21 @@ def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: 
     periods = sorted(staff_periods | set(cust["period"].dropna()))
     staff_total = int(units["person"].nunique()) if len(units) else 0
     comments_total = int(cust["comment_id"].nunique())
+    own = sorted(own_labels(engine).items())
+    staff_keys = {int(t): f"staff:{t}" for t in stats["theme_id"]} if len(stats) else {}
+    subject = cust["staff_theme"].map(staff_keys).where(
+        cust["staff_theme"] != -1, cust["own_theme"].map({t: f"own:{t}" for t, _ in own}))
+    sides = _customer_sides(cust, subject, [*staff_keys.values(), *(f"own:{t}" for t, _ in own)], periods, rule)
+    statements = cust.groupby(subject)["id"].agg(list) if len(cust) else pd.Series(dtype=object)
+    units_of = units.groupby("theme_id")["unit_id"].agg(list) if len(units) else pd.Series(dtype=object)
     rows = []
     for r in stats.to_dict("records"):
-        c = cust[cust["staff_theme"] == r["theme_id"]]
-        rows.append(_row(f"staff:{r['theme_id']}", r["label"], r["main_stage"], r["reach"], r["trend"], c, periods,
-                         rule, units.loc[units["theme_id"] == r["theme_id"], "unit_id"].tolist()))
-    for theme, label in sorted(own_labels(engine).items()):
-        rows.append(_row(f"own:{theme}", label, None, 0, {}, cust[(cust["staff_theme"] == -1)
-                                                                   & (cust["own_theme"] == theme)], periods, rule, []))
+        key = f"staff:{r['theme_id']}"
+        rows.append(_row(key, r["label"], r["main_stage"], r["reach"], r["trend"], sides[key], periods,
+                         statements.get(key, []), units_of.get(r["theme_id"], [])))
+    for theme, label in own:
+        rows.append(_row(f"own:{theme}", label, None, 0, {}, sides[f"own:{theme}"], periods,
+                         statements.get(f"own:{theme}", []), []))
     out = pd.DataFrame(rows, columns=SUBJECT_COLUMNS + ["_n", "_people", "_negative"])
     out["status"] = [rule.status(p, staff_total, n, comments_total, neg)
                      for p, n, neg in zip(out["_people"], out["_n"], out["_negative"])]
@@ -161,14 +184,13 @@ SUBJECT_COLUMNS = ["key", "label", "stage", "status", "staff_people", "customer_
                    "unit_ids", "statement_ids", "staff_theme"]
 
 
-def _row(key, label, stage, staff_people, staff_trend, c, periods, rule, unit_ids) -> dict:
-    side = _customer_side(c, periods, rule)
+def _row(key, label, stage, staff_people, staff_trend, side, periods, statement_ids, unit_ids) -> dict:
     return {"key": key, "label": label, "stage": stage if isinstance(stage, str) else side["stage"],
             "status": None, "staff_people": int(staff_people) if staff_people else 0,
             "customer_comments": side["shown"], "detractor_share": side["detractor_share"],
             "trend": {"periods": periods, "staff": {p: (staff_trend or {}).get(p) for p in periods},
                       "customers": side["trend"]},
-            "unit_ids": unit_ids, "statement_ids": c["id"].tolist(),
+            "unit_ids": list(unit_ids), "statement_ids": list(statement_ids),
             "staff_theme": int(key.split(":")[1]) if key.startswith("staff:") else -1,
             "_n": side["n"], "_people": int(staff_people),
             "_negative": side["negative"]}

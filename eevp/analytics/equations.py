@@ -1,0 +1,127 @@
+"""The equations a reader of several tables of the same people can solve: which hidden table rows they pin.
+
+(The audit of :func:`eevp.analytics.anonymity.suppress_dimensions`.) The unknowns are the hidden rows of
+the one-way tables and the non-empty cells of every two-way table between them; the equations are
+"the rows of a table add up to the grand total" and "each row and column of a two-way table adds up to
+its table row". Solving every equation that has one unknown left, again and again, is what a person with
+the exports and a spreadsheet can do. The system is built once per audit (the cells do not change while
+rows are hidden) and solved for many sets of hidden rows; each round handles every equation at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Equations"]
+
+
+class Equations:
+    """The tables' equations over the table rows of ``dims`` and the non-empty cells of ``cells``.
+
+    Args:
+        dims: the one-way tables, in order.
+        sizes: ``{dim: number of rows}``.
+        cells: ``{(a, b): boolean matrix}``, True where the two-way table of ``a`` × ``b`` has people.
+    """
+
+    def __init__(self, dims, sizes: dict, cells: dict):
+        self.dims = list(dims)
+        self.offset, start = {}, 0
+        for d in self.dims:
+            self.offset[d], start = start, start + int(sizes[d])
+        self.n_rows = start
+        eqs, vars_, n_eqs, n_vars = [], [], 0, self.n_rows
+        for d in self.dims:  # one equation per table: its rows add up to the grand total
+            eqs.append(np.full(int(sizes[d]), n_eqs))
+            vars_.append(self.offset[d] + np.arange(int(sizes[d])))
+            n_eqs += 1
+        for (a, b), matrix in cells.items():
+            i, j = np.nonzero(matrix)
+            cell_vars = n_vars + np.arange(len(i))
+            n_vars += len(i)
+            for dim, line, size in ((a, i, matrix.shape[0]), (b, j, matrix.shape[1])):
+                eqs += [n_eqs + line, n_eqs + np.arange(size)]  # a line's cells, and its table row
+                vars_ += [cell_vars, self.offset[dim] + np.arange(size)]
+                n_eqs += size
+        self.eq = np.concatenate(eqs).astype(np.int64) if eqs else np.zeros(0, np.int64)
+        self.var = np.concatenate(vars_).astype(np.int64) if vars_ else np.zeros(0, np.int64)
+        self.n_eqs, self.n_vars = n_eqs, n_vars
+        by_eq, by_var = np.argsort(self.eq, kind="stable"), np.argsort(self.var, kind="stable")
+        self._eq_vars = np.split(self.var[by_eq], np.cumsum(np.bincount(self.eq, minlength=n_eqs))[:-1])
+        self._var_eqs = np.split(self.eq[by_var], np.cumsum(np.bincount(self.var, minlength=n_vars))[:-1])
+
+    def rows_of(self, known: dict) -> np.ndarray:
+        """``{dim: booleans}`` as one row of :meth:`solve`'s input (the dims one after another)."""
+        return np.concatenate([np.asarray(known[d], dtype=bool) for d in self.dims]) if self.dims else np.zeros(0, bool)
+
+    def known_rows(self, known: dict) -> dict:
+        """Which table rows are known once every equation with one unknown left is solved, repeatedly.
+
+        Args:
+            known: ``{dim: booleans}``, the rows known at the start (shown, or empty); the cells start
+                unknown.
+
+        Returns:
+            ``{dim: booleans}``: the rows known at the end.
+        """
+        solved = self.solve(self.rows_of(known)[None, :])[0]
+        return {d: solved[self.offset[d]:self.offset[d] + len(known[d])].copy() for d in self.dims}
+
+    def proof(self, start: np.ndarray, row: int) -> np.ndarray | None:
+        """The rows known at first that one way of solving for table row ``row`` uses (None when it is not
+        solved from ``start``, the rows known at first, dims one after another).
+
+        Hiding any other row leaves that way open, so ``row`` stays solved: only these rows can stop it.
+        """
+        found = self._rounds(start)
+        if found[row] < 0:
+            return None
+        used, todo, leaves = {row}, [row], []
+        while todo:
+            v = todo.pop()
+            if found[v] == 0:
+                leaves.append(v)
+                continue
+            # an equation that solved it: every other unknown of it was found in an earlier round
+            ways = [others for others in (self._eq_vars[e][self._eq_vars[e] != v] for e in self._var_eqs[v])
+                    if ((found[others] >= 0) & (found[others] < found[v])).all()]
+            for w in min(ways, key=len):
+                if int(w) not in used:
+                    used.add(int(w))
+                    todo.append(int(w))
+        return np.array(sorted(x for x in leaves if x < self.n_rows), dtype=np.int64)
+
+    def _rounds(self, start: np.ndarray) -> np.ndarray:
+        """For each unknown and row: the round of solving that found it (0: known at first; -1: never)."""
+        found = np.full(self.n_vars, -1, dtype=np.int64)
+        found[:self.n_rows][start] = 0
+        step = 0
+        while True:
+            step += 1
+            open_ = found[self.var] < 0
+            left = np.bincount(self.eq[open_], minlength=self.n_eqs)
+            solvable = open_ & (left[self.eq] == 1)
+            if not solvable.any():
+                return found
+            found[self.var[solvable]] = step
+
+    def solve(self, start: np.ndarray) -> np.ndarray:
+        """:meth:`known_rows` for many starting points at once (one per row of ``start``, each the table
+        rows known at first, dims one after another): the rows known at the end, in the same shape.
+
+        Solving only ever adds knowledge, so solving every solvable equation at once ends where solving
+        them one at a time would.
+        """
+        trials = start.shape[0]
+        state = np.zeros((trials, self.n_vars), dtype=bool)
+        state[:, :self.n_rows] = start
+        eq = self.eq[None, :] + (np.arange(trials) * self.n_eqs)[:, None]  # each trial its own equations
+        while True:
+            open_ = ~state[:, self.var]
+            left = np.bincount(eq[open_], minlength=trials * self.n_eqs)
+            solvable = open_ & (left[eq] == 1)
+            if not solvable.any():
+                break
+            trial, at = np.nonzero(solvable)
+            state[trial, self.var[at]] = True
+        return state[:, :self.n_rows]

@@ -1,0 +1,83 @@
+"""The tables' equations (eevp.analytics.equations): all at once gives what one equation at a time gives."""
+
+import numpy as np
+import pytest
+
+from eevp.analytics.equations import Equations
+
+
+def one_at_a_time(dims, counts, hidden, cells) -> dict:
+    """The audit's solving as it was written first: every line of every table, one by one, until nothing changes."""
+    known = {d: ~hidden[d] | (counts[d] == 0) for d in dims}
+    for d in dims:
+        if len(counts[d]) == 1:
+            known[d][:] = True
+    cell_known = {k: ~v for k, v in cells.items()}
+    changed = True
+    while changed:
+        changed = False
+        for d in dims:
+            if (~known[d]).sum() == 1:
+                known[d][:] = True
+                changed = True
+        for a, b in cells:
+            ck = cell_known[(a, b)]
+            for axis, dim in ((1, a), (0, b)):
+                for k in range(len(counts[dim])):
+                    line = ck[k, :] if axis == 1 else ck[:, k]
+                    unknown = np.flatnonzero(~line)
+                    if known[dim][k] and len(unknown) == 1:
+                        line[unknown[0]] = True
+                        changed = True
+                    elif not known[dim][k] and len(unknown) == 0:
+                        known[dim][k] = True
+                        changed = True
+    return known
+
+
+def random_tables(seed: int):
+    rng = np.random.default_rng(seed)
+    dims = ["a", "b", "c"][: rng.integers(2, 4)]
+    people = rng.integers(1, 60)
+    codes = {d: rng.integers(0, rng.integers(1, 7), people) for d in dims}
+    counts = {d: np.bincount(codes[d], minlength=codes[d].max() + 2).astype(float) for d in dims}  # one empty row
+    hidden = {d: (rng.random(len(counts[d])) < 0.4) & (counts[d] > 0) for d in dims}
+    cells = {}
+    for i, a in enumerate(dims):
+        for b in dims[i + 1:]:
+            m = np.zeros((len(counts[a]), len(counts[b])), dtype=bool)
+            m[codes[a], codes[b]] = True
+            cells[(a, b)] = m
+    return dims, counts, hidden, cells
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_all_at_once_knows_what_one_at_a_time_knows(seed):
+    dims, counts, hidden, cells = random_tables(seed)
+    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)
+    expected = one_at_a_time(dims, counts, hidden, cells)
+    actual = system.known_rows({d: ~hidden[d] | (counts[d] == 0) for d in dims})
+    assert {d: expected[d].tolist() for d in dims} == {d: actual[d].tolist() for d in dims}
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_only_a_row_of_the_proof_can_stop_a_solved_row(seed):
+    dims, counts, hidden, cells = random_tables(seed)
+    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)
+    start = system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in dims})
+    solved = system.solve(start[None, :])[0]
+    for row in np.flatnonzero(solved & ~start):
+        used = set(system.proof(start, int(row)).tolist())
+        for other in np.flatnonzero(start):
+            trial = start.copy()
+            trial[other] = False
+            if int(other) not in used:
+                assert system.solve(trial[None, :])[0][row]
+
+
+def test_a_row_no_equation_gives_has_no_proof():
+    cells = {("a", "b"): np.array([[True, True], [True, True]])}
+    system = Equations(["a", "b"], {"a": 2, "b": 2}, cells)
+    start = np.array([False, False, True, True])  # both rows of a hidden, the cells unknown
+    assert system.proof(start, 0) is None
+    assert system.solve(start[None, :])[0].tolist() == [False, False, True, True]
