@@ -84,6 +84,9 @@ if staff:
                          people=ui.num(staff["people"]), neg=f"{staff['negative_share']:.0%}"))
 if ranked.empty:
     st.info(t("No customer theme is raised by {n} or more people yet.", n=settings.min_comment_group))
+    # the statements tagged so far can still be read and corrected: the tags are what the themes grow from
+    st.subheader(t("Review tags"))
+    review.render(engine, settings)
     st.stop()
 
 BADGE = {"systemic": ("🔴", "Systemic"), "local": ("🟡", "Local"), "spread": ("🔵", "Spread"),
