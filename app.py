@@ -8,7 +8,7 @@ import streamlit as st
 
 import webui as ui
 from eevp import charts
-from eevp.analytics import reports
+from eevp.analytics import report_views
 from eevp.analytics.alerts import alert_lines
 
 t = ui.t
@@ -134,7 +134,7 @@ def _trend(trend: pd.DataFrame, waves: list[str]) -> None:
     if len(trend) == 0:
         st.caption(t("The trend appears once there are two survey waves."))
         return
-    long = reports.trend_long(trend, {"enps": t("eNPS"), "engagement_pct": t("Engagement, %")})
+    long = report_views.trend_long(trend, {"enps": t("eNPS"), "engagement_pct": t("Engagement, %")})
     ui.chart(charts.trend(long, x="wave", y="value", color="measure", title=t("eNPS and engagement by wave"),
                           sort=waves),
              "Each point is one survey wave; hover for the exact value.")

@@ -44,7 +44,7 @@ with tab_heat:
     ui.table(heat, key="heatmap", filename="eevp-heatmap.csv", segments=(seg,))
 
 with tab_enps:
-    if not reports.has_enps(wide):
+    if not report_views.has_enps(wide):
         st.info(t("No response in this selection answers the eNPS question (how likely, 0–10, to recommend the "
                   "company as a place to work)."))
     else:
@@ -68,7 +68,7 @@ with tab_dist:
         st.info(t("Too few answers to show."))
 
 with tab_drivers:
-    outcomes = reports.driver_outcomes(wide, items)
+    outcomes = report_views.driver_outcomes(wide, items)
     outcome = st.selectbox(t("Outcome to explain"), outcomes, key="drv_outcome",
                            format_func=lambda o: t("eNPS") if o == "enps" else o,
                            help=t("eNPS when the survey asks it; any item can be the outcome instead."))
@@ -76,8 +76,8 @@ with tab_drivers:
     name = t("eNPS") if outcome in (None, "enps") else outcome
     if len(drv):
         ui.chart(charts.driver_scatter(drv, title=t("What moves {outcome}: score against impact", outcome=name)),
-                 t("Right = more favourable; up = stronger link with {outcome}. 'Fix first' items are weak and "
-                   "matter most.", outcome=name))
+                 "Right = more favourable; up = stronger link with {outcome}. 'Fix first' items are weak and "
+                 "matter most.", outcome=name)
         fix = report_views.fix_first(drv)
         if fix:
             st.markdown("**" + t("Fix first") + ":** " + ", ".join(fix))

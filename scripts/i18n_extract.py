@@ -110,7 +110,7 @@ CONTAINERS = (
     Container("webui/login.py", "ROLE_NAMES"),                    # t(ROLE_NAMES[role])
     Container("pages/1_Upload.py", "LIST_KEYS"),                  # t(label)
     Container("pages/6_Customer_insights.py", "BADGE", _item(1)),  # t(word)
-    Container("eevp/analytics/customers.py", "STAGES", _all),               # format_func=t, t(r.main_stage)
+    Container("eevp/text/lens.py", "STAGES", _all),                         # format_func=t, t(r.main_stage)
     Container("eevp/store/queries.py", "SEGMENTS", _all, _capitalised),  # t(seg), t(name.capitalize())
     Container("eevp/analytics/maturity.py", "HISTORY_COLUMNS"),             # {k: t(v) ...}
     Container("eevp/intake/schemas.py", "_MESSAGES"),                    # validation problems (see MESSAGE_FILES)
@@ -177,7 +177,7 @@ KNOWN_DYNAMIC = {
     ("webui/frame.py", "title"): "ui.page: callers' titles are collected",
     ("webui/frame.py", "denied[0]"): "PAGES titles",
     ("webui/localise.py", "v"): "chart titles: CHART_WORDS, COLUMN_LABELS, or titles already passed through t()",
-    ("webui/localise.py", "value"): "journey stages (eevp.analytics.customers.STAGES)",
+    ("webui/localise.py", "value"): "journey stages (eevp.text.lens.STAGES)",
     ("webui/localise.py", "SEGMENT_LABELS[name]"): "a subset of COLUMN_LABELS",
     ("webui/data.py", "note"): "notes of eevp.pipeline.run_all: TooFewUnitsError messages of eevp.errors",
     ("app.py", "h['segment']"): "SEGMENTS (eevp/store/queries.py)",
@@ -189,14 +189,14 @@ KNOWN_DYNAMIC = {
     ("webui/widgets.py", "f['message']"): "FINDINGS (eevp/intake/checks.py)",
     ("pages/6_Customer_insights.py", "rule.explain()"): "METHODS: SystemicRule.explain",
     ("pages/6_Customer_insights.py", "_text"): "METHODS: SystemicRule.explain_parts",
-    ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
+    ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.text.lens.STAGES)",
     ("eevp/analytics/customers.py", "text"): "brief_markdown's own t(): the literals it is called with are collected",
     ("eevp/analytics/digest.py", "text"): "Context.t: the literals of ctx.t(...) are collected (T_ATTRS)",
     ("eevp/actions/digest.py", "action['status']"): "STATUSES (eevp/actions/register.py), format_func=t on the Actions page",
     ("eevp/actions/digest.py", "dim.capitalize()"): "SEGMENTS (eevp/store/queries.py), collected capitalised",
     ("eevp/analytics/customers.py", "rule_text"): "METHODS: SystemicRule.explain_parts",
-    ("eevp/analytics/customers.py", "r.main_stage"): "journey stages (eevp.analytics.customers.STAGES)",
-    ("pages/6_Customer_insights.py", "r.stage"): "journey stages (eevp.analytics.customers.STAGES)",
+    ("eevp/analytics/customers.py", "r.main_stage"): "journey stages (eevp.text.lens.STAGES)",
+    ("pages/6_Customer_insights.py", "r.stage"): "journey stages (eevp.text.lens.STAGES)",
     ("eevp/analytics/voice.py", "text"): "brief_markdown's own t(): the literals it is called with are collected",
     ("eevp/analytics/voice.py", "rule_text"): "METHODS: VoiceRule.explain_parts",
     ("pages/7_CX_maturity.py", "d.name"): "MATURITY_DATA (the checklist file)",

@@ -27,9 +27,13 @@ IBM_ITEMS = ["EnvironmentSatisfaction", "JobSatisfaction", "RelationshipSatisfac
 
 
 def raw_groups(values: pd.Series) -> pd.Series:
-    """Group labels as eevp reads them: stripped, and empty cells become "(not given)"."""
+    """Group labels as eevp reads them: stripped; empty cells and placeholders ("Anonymous Employee", the
+    list in resources/mapping/rows.json) become "(not given)"."""
+    from eevp.intake.checks import is_placeholder
+
     s = values.astype("string").str.strip()
-    return s.where(s.notna() & (s != ""), "(not given)").astype(object)
+    given = s.notna() & (s != "") & ~s.map(lambda v: pd.notna(v) and is_placeholder(v)).astype(bool)
+    return s.where(given, "(not given)").astype(object)
 
 
 def check_means(table: pd.DataFrame, raw: pd.DataFrame, by: pd.Series, items: list[str], threshold: int) -> dict:

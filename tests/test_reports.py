@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eevp.analytics import metrics, reports
+from eevp.analytics import metrics, report_views, reports
 
 THRESHOLD = 5
 
@@ -70,7 +70,7 @@ def test_an_empty_selection_gives_no_groups_with_the_columns_callers_read():
 def test_trend_long_has_one_row_per_shown_wave_and_measure_named_as_asked():
     trend = pd.DataFrame({"wave": ["W1", "W2", "W3"], "enps": [10.0, np.nan, -5.0], "engagement": [0.5, np.nan, 0.75],
                           "suppressed": [False, True, False]})
-    long = reports.trend_long(trend, {"enps": "eNPS", "engagement_pct": "Engagement, %"})
+    long = report_views.trend_long(trend, {"enps": "eNPS", "engagement_pct": "Engagement, %"})
     assert long.to_dict("records") == [
         {"wave": "W1", "measure": "eNPS", "value": 10.0}, {"wave": "W3", "measure": "eNPS", "value": -5.0},
         {"wave": "W1", "measure": "Engagement, %", "value": 50.0},
@@ -81,7 +81,8 @@ def test_key_drivers_explain_an_item_when_the_survey_has_no_enps():
     """A file without an eNPS question (a review site's star ratings) still has drivers of its overall rating."""
     import numpy as np
 
-    from eevp.analytics.reports import driver_outcomes, drivers
+    from eevp.analytics.report_views import driver_outcomes
+    from eevp.analytics.reports import drivers
 
     rng = np.random.default_rng(0)
     pay, boss, desk = (rng.integers(1, 6, 60).astype(float) for _ in range(3))
@@ -97,7 +98,8 @@ def test_key_drivers_explain_an_item_when_the_survey_has_no_enps():
 
 
 def test_the_trend_draws_no_enps_line_for_a_survey_without_the_question():
-    from eevp.analytics.reports import has_enps, trend_long
+    from eevp.analytics.report_views import has_enps
+    from eevp.analytics.report_views import trend_long
 
     trend = pd.DataFrame({"wave": ["2026-Q1", "2026-Q2"], "enps": [float("nan")] * 2, "engagement": [0.5, 0.6],
                           "suppressed": [False, False]})

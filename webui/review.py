@@ -4,6 +4,7 @@ import streamlit as st
 
 from eevp.analytics import customers
 from eevp.errors import EevpError
+from eevp.text import lens
 from webui.core import allowed, current_user, num, t
 from webui.widgets import quote
 
@@ -23,7 +24,7 @@ def render(engine, settings) -> None:
     if queue.empty:
         st.success(t("Nothing left to review in the sample."))
         return
-    stages = ["—"] + list(customers.STAGES)
+    stages = ["—"] + list(lens.STAGES)
     for r in queue.itertuples():
         with st.form(f"review_{r.unit_id}", border=True):
             quote(r.text)

@@ -104,12 +104,12 @@ def plain_table(df, labels: dict[str, str]) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
-def chart(ch, how_to_read: str | None = None) -> None:
+def chart(ch, how_to_read: str | None = None, **values) -> None:
     """An Altair chart as the user reads it (:func:`webui.localise.chart_spec`) with its one-line "how to
-    read this"."""
+    read this" (an interface string; ``values`` fill its {placeholders})."""
     st.vega_lite_chart(spec=chart_spec(ch.to_dict()), width="stretch")
     if how_to_read:
-        st.caption("ℹ️ " + t(how_to_read))
+        st.caption("ℹ️ " + t(how_to_read, **values))
 
 
 def page_of(rows, key: str, size: int = 15):

@@ -51,3 +51,24 @@ def leavers_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
 def exit_groups_table(groups: pd.DataFrame) -> pd.DataFrame:
     """:func:`eevp.analytics.reports.exits_by` without its list of reasons per group (not a table cell)."""
     return groups.drop(columns=["reasons"])
+
+
+def has_enps(wide: pd.DataFrame) -> bool:
+    """Whether any response of the selection answers the eNPS question."""
+    return "enps" in wide and bool(wide["enps"].notna().any())
+
+
+def driver_outcomes(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
+    """What key drivers can explain: eNPS when the selection has answers to it, then every item (a file
+    without an eNPS question still has an overall rating or a satisfaction item to explain)."""
+    names = [i for i in items["item"] if i in wide and wide[i].notna().any()]
+    return (["enps"] if has_enps(wide) else []) + names
+
+
+def trend_long(trend: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """:func:`wave_trend`'s shown waves as long rows (wave, measure, value) for one line per measure:
+    eNPS and engagement in percent, each measure called by ``names`` (``enps``, ``engagement_pct``)."""
+    shown = trend[~trend["suppressed"]].assign(engagement_pct=lambda d: d["engagement"] * 100)
+    long = shown.melt(id_vars=["wave"], value_vars=["enps", "engagement_pct"], var_name="measure", value_name="value")
+    long = long.dropna(subset=["value"])  # a survey without an eNPS question draws no eNPS line, nor its legend
+    return long.assign(measure=long["measure"].map(lambda m: (names or {}).get(m, m)))

@@ -311,25 +311,11 @@ def distribution(wide: pd.DataFrame, item: str, threshold: int) -> pd.DataFrame:
     return pd.DataFrame({"score": counts.index, "count": counts.values, "share": counts.values / counts.sum()})
 
 
-def has_enps(wide: pd.DataFrame) -> bool:
-    """Whether any response of the selection answers the eNPS question."""
-    return "enps" in wide and bool(wide["enps"].notna().any())
-
-
-def driver_outcomes(wide: pd.DataFrame, items: pd.DataFrame) -> list[str]:
-    """What key drivers can explain: eNPS when the selection has answers to it, then every item (a file
-    without an eNPS question still has an overall rating or a satisfaction item to explain)."""
-    names = [i for i in items["item"] if i in wide and wide[i].notna().any()]
-    return (["enps"] if has_enps(wide) else []) + names
-
-
 def drivers(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, outcome: str = "enps") -> pd.DataFrame:
     """Key drivers of ``outcome`` (eNPS or an item) among the other items; empty when fewer than
     ``max(threshold, 30)`` responses answer them all or fewer than two items are left."""
     names = [i for i in items["item"] if i in wide and i != outcome]
-    if outcome not in wide:
-        return pd.DataFrame()
-    data = wide[names + [outcome]].dropna()
+    data = wide[names + [outcome]].dropna() if outcome in wide else wide.iloc[:0]
     if len(data) < max(threshold, 30) or len(names) < 2:
         return pd.DataFrame()
     return metrics.key_drivers(data, names, outcome=outcome, threshold=threshold, scale=item_scales(items))
@@ -346,15 +332,6 @@ def wave_trend(wide: pd.DataFrame, items: pd.DataFrame, threshold: int, waves: l
     order = {w: i for i, w in enumerate(waves)}
     t["order"] = t["wave"].map(order)
     return t.sort_values("order").drop(columns="order").reset_index(drop=True)
-
-
-def trend_long(trend: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """:func:`wave_trend`'s shown waves as long rows (wave, measure, value) for one line per measure:
-    eNPS and engagement in percent, each measure called by ``names`` (``enps``, ``engagement_pct``)."""
-    shown = trend[~trend["suppressed"]].assign(engagement_pct=lambda d: d["engagement"] * 100)
-    long = shown.melt(id_vars=["wave"], value_vars=["enps", "engagement_pct"], var_name="measure", value_name="value")
-    long = long.dropna(subset=["value"])  # a survey without an eNPS question draws no eNPS line, nor its legend
-    return long.assign(measure=long["measure"].map(lambda m: (names or {}).get(m, m)))
 
 
 def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], threshold: int, *,

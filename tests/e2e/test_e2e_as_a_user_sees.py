@@ -52,9 +52,11 @@ def test_enps_by_group_is_drawn_and_its_percentages_are_shares(app):
     charts = visible_charts(app)
     assert charts and charts[0]["height"] > 50 and charts[0]["marks"] > 0, charts
     columns = table_columns(app)
-    shares = [float(v) for name in ("Promoters", "Detractors") for v in columns.get(name, []) if v]
-    # Shown with the percent format: a share of 0..1 is 0..100%, a percentage (37.6) would be 3,760%.
-    assert shares and all(0 <= v <= 1 for v in shares), columns
+    shown = [v for name in ("Promoters", "Detractors") for v in columns.get(name, []) if v]
+    # Written as percentages ("37.6%"): a share of 0..1 is 0..100%; a percentage formatted twice was "3,760.68%".
+    assert shown and all(v.endswith("%") for v in shown), columns
+    shares = [float(v.removesuffix("%").replace(",", "")) for v in shown]
+    assert all(0 <= v <= 100 for v in shares), columns
 
 
 def test_no_chart_shows_a_label_twice(app, server):
