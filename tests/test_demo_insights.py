@@ -19,17 +19,64 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("EEVP_TEST_DATABASE_URL")),
 
 
 @pytest.fixture(scope="module")
-def ranked(tmp_path_factory):
+def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo-insights")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
     engine = connect(settings.database_url)
     load_demo(engine, settings, actor=CLI_USER)
     customers.tag_units(engine, actor=CLI_USER)
     analyze(engine, settings, embedder=default_embedder(), scope="customers", actor=CLI_USER)
-    units = customers.customer_units(engine)
-    out = customers.rank_themes(units, customers.theme_labels(engine), settings.min_comment_group)
+    yield settings, engine
     engine.dispose()
-    return out
+
+
+@pytest.fixture(scope="module")
+def ranked(demo):
+    settings, engine = demo
+    units = customers.customer_units(engine)
+    return customers.rank_themes(units, customers.theme_labels(engine), settings.min_comment_group)
+
+
+#: The customer problems the demo plants (eevp/resources/demo/phrases.json).
+PLANTED = ("delivery", "oversell", "hotline", "billing", "app", "damaged", "returns")
+
+
+def _planted_patterns() -> list:
+    """Each planted sentence template as a regular expression: {a|b|} alternatives, <Cn> the customer word."""
+    import json
+    import re
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "eevp" / "resources" / "demo" / "phrases.json")
+                      .read_text(encoding="utf-8"))
+
+    def regex(template: str) -> str:
+        out, pos = "", 0
+        for m in re.finditer(r"\{([^{}]*)\}|<[^<>]+>", template):
+            out += re.escape(template[pos:m.start()])
+            out += ("(?:" + "|".join(re.escape(a) for a in m[1].split("|")) + ")") if m[0].startswith("{") else r"[\w' -]+?"
+            pos = m.end()
+        return out + re.escape(template[pos:])
+
+    return [re.compile(regex(t), re.IGNORECASE) for key in PLANTED for lang in ("en", "ru", "uk")
+            for t in data["phrases"][key].get(lang, [])]
+
+
+def test_summaries_of_the_planted_problems_quote_the_planted_sentences(demo, ranked):
+    """The quotes a CX lead reads first are the planted problems' own sentences, not the comment around them."""
+    from eevp.analytics import summaries
+
+    settings, engine = demo
+    units = customers.customer_units(engine)
+    sums = summaries.theme_summaries(engine, units, settings.min_comment_group, scope="customers")
+    patterns = _planted_patterns()
+    top = ranked[ranked["main_stage"].isin(["delivery", "support"])].head(3)
+    assert len(top) >= 2
+    for tid in top["theme_id"]:
+        quotes = [q["text"] for q in summaries.quotes_of(engine, sums.get(tid), actor=CLI_USER)]
+        assert len(quotes) >= 3, tid
+        strays = [q for q in quotes if not any(p.search(q) for p in patterns)]
+        assert strays == [], (tid, strays)
 
 
 def test_the_planted_systemic_problems_lead_with_their_stages(ranked):
