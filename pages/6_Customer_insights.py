@@ -139,7 +139,8 @@ with tab_trend:
              "Survey comments, exit interviews and focus groups.")
     trend = theme_views.ranked_trend(shown, settings.min_comment_group)
     if len(trend):
-        ui.chart(charts.trend(trend, x="period", y="people", color="label", title=t("People raising each theme")),
+        ui.chart(charts.trend(trend, x="period", y="people", color="label", title=t("People raising each theme"),
+                              sort=theme_views.period_order(trend, "period")),
                  "Periods with fewer than the comment threshold are left out.")
 
 STATUS = {"confirmed": "🔴", "early_warning": "🟠", "blind_spot": "🟣"}

@@ -151,6 +151,7 @@ def test_period_order_reads_period_labels_when_there_are_no_dates():
 
     units = pd.DataFrame({"wave": ["2026-Q1", "2025-H2", "Q3 2024", "2026-Q1"], "date": [None] * 4})
     assert period_order(units, "wave") == ["Q3 2024", "2025-H2", "2026-Q1"]
+    assert period_order(units.drop(columns="date"), "wave") == ["Q3 2024", "2025-H2", "2026-Q1"]
 
 
 def test_by_gap_puts_the_largest_difference_first_and_ranked_trend_drops_small_periods():

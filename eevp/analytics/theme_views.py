@@ -104,7 +104,8 @@ def period_order(units: pd.DataFrame, column: str) -> list:
     u = units.dropna(subset=[column])
     if u.empty:
         return []
-    first = pd.to_datetime(u["date"], errors="coerce").groupby(u[column]).min()
+    dates = u["date"] if "date" in u else pd.Series(pd.NaT, index=u.index)
+    first = pd.to_datetime(dates, errors="coerce").groupby(u[column]).min()
     named = pd.to_datetime(pd.Series([wave_period(p) for p in first.index], index=first.index), errors="coerce")
     when = first.fillna(named)
     return sorted(first.index, key=lambda p: (pd.isna(when[p]), when[p] if pd.notna(when[p]) else pd.Timestamp(0), str(p)))
