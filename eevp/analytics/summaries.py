@@ -23,7 +23,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
-from eevp.analytics.theme_views import theme_cross, themes_payload, with_person
+from eevp.analytics.theme_views import period_order as theme_period_order, theme_cross, themes_payload, with_person
 from eevp.i18n import format_number, translate
 from eevp.store import db
 from eevp.store.queries import current_model
@@ -131,14 +131,9 @@ def with_period(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def period_order(units: pd.DataFrame) -> list:
-    """Periods from the earliest to the latest (by their first date, then by name)."""
-    u = with_period(units).dropna(subset=["period"])
-    if u.empty:
-        return []
-    dates = u["date"] if "date" in u else pd.Series(pd.NaT, index=u.index)
-    first = pd.to_datetime(dates, errors="coerce").groupby(u["period"]).min()
-    frame = pd.DataFrame({"first": first}).reset_index()
-    return frame.sort_values(["first", "period"], na_position="last")["period"].tolist()
+    """Periods from the earliest to the latest (:func:`eevp.analytics.theme_views.period_order` of the
+    ``period`` column)."""
+    return theme_period_order(with_period(units), "period")
 
 
 def _trend(raised: pd.Series, writers: pd.Series, order: list) -> tuple[str, str] | None:

@@ -53,7 +53,7 @@ def _missing(value) -> bool:
 def _groups(df: pd.DataFrame, field: str, column: str) -> list[dict]:
     values = df[column].tolist()
     blank = sum(_missing(v) for v in values)
-    held = Counter(str(v).strip() for v in values if not _missing(v) and _key(v) in _PLACEHOLDERS)
+    held = Counter(str(v).strip() for v in values if not _missing(v) and is_placeholder(v))
     out = []
     if blank:
         out.append(_finding("blank", field, column, blank, rows=len(values)))

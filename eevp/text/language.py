@@ -59,8 +59,6 @@ _APOSTROPHES = re.compile("[’ʼ]")
 #: leans Ukrainian, a word only the Ukrainian dictionary knows decides ("Мало платять": lingua 0.63,
 #: and "платять" is no Russian word): two signals that agree.
 _UK_FLOOR = 0.65
-
-
 _WORDS_FILE = Path(__file__).resolve().parents[1] / "resources" / "language" / "words.json"
 
 
