@@ -33,6 +33,8 @@ __all__ = [
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 #: Fill for suppressed cells.
 GREY = "#d9d9d9"
+#: What a hidden value (a group under the anonymity threshold) shows, in every chart cell and table.
+HIDDEN_MARK = "–"
 DEFAULT_SUPPRESSED = "fewer than the minimum number of responses"
 SENTIMENT_COLOURS = {"negative": "#D55E00", "neutral": "#BBBBBB", "positive": "#0072B2"}
 #: Category axes (themes, groups, benefits): room for a theme's phrase label ("Flexibility with working
@@ -158,7 +160,7 @@ def heatmap(
     data = _blank(df[keep], [c for c in keep if c not in (x, y)], hidden)
     pct = _auto_percent(data[value]) if percent is None else percent
     data["shown"] = [suppressed_label if h else _fmt(v, pct) for v, h in zip(data[value], hidden)]
-    data["cell"] = ["–" if h else _fmt(v, pct) for v, h in zip(data[value], hidden)]
+    data["cell"] = [HIDDEN_MARK if h else _fmt(v, pct) for v, h in zip(data[value], hidden)]
     data["hidden"] = hidden.to_numpy()
     fmt = ".0%" if pct else ("d" if _whole(data[value]) and not diff_col else ".2f")
     tooltip = _heatmap_tooltip(data, x, y, value, diff_col, fmt, x_title, y_title)
@@ -508,6 +510,8 @@ def distribution(
                 title="answer",
                 sort=scores,
                 scale=alt.Scale(scheme="blueorange", reverse=True, domain=scores),
+                # below the bars, in one row: beside a single bar a column of 5+ answers is cut off
+                legend=alt.Legend(orient="bottom", direction="horizontal", columns=len(scores)),
             ),
             order=alt.Order(f"{score_col}:O"),
             tooltip=[

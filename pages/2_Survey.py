@@ -63,7 +63,8 @@ with tab_dist:
     if len(dist):
         scale = reports.item_scales(items)[item]
         ui.chart(charts.distribution(dist, item, title=t("How people answered: {item}", item=item), scale=scale),
-                 "Share of each answer from 1 (strongly disagree) to 5 (strongly agree).")
+                 "Share of each answer, from {low} (the lowest) to {high} (the highest).",
+                 low=ui.num(scale[0], 0), high=ui.num(scale[1], 0))
     else:
         st.info(t("Too few answers to show."))
 

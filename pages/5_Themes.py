@@ -143,11 +143,11 @@ with tab_compare:
     st.caption(t("Which themes one group raises more often than another (share of the people in each group)."))
     a, b = st.columns(2)
     choices = {"leavers": t("Leavers (exit interviews)"), "stayers": t("Staff (survey comments)")}
-    roles = report_views.distinct_values(units, "role")
-    opts = list(choices) + [f"role:{r}" for r in roles]
+    opts = theme_views.compare_options(units)
+    first, second = theme_views.compare_defaults(units, opts, cthr)
     fmt = lambda o: choices.get(o, o.replace("role:", t("Role") + ": "))  # noqa: E731
-    ga = a.selectbox(t("Group A"), opts, index=0, format_func=fmt)
-    gb = b.selectbox(t("Group B"), opts, index=1, format_func=fmt)
+    ga = a.selectbox(t("Group A"), opts, index=first, format_func=fmt)
+    gb = b.selectbox(t("Group B"), opts, index=second, format_func=fmt)
     cmp = theme_views.compare_groups(units, theme_views.unit_group(units, ga), theme_views.unit_group(units, gb),
                                      cthr, labels)
     if cmp.empty:

@@ -62,3 +62,14 @@ def test_a_plain_table_keeps_its_text_as_it_is(russian):
                                 categories=False)
     assert shown["name"].tolist() == ["survey", "exit"]
     assert shown["rows"].tolist() == ["12\u00a0000", "7"]
+
+
+def test_a_hidden_row_shows_the_charts_hidden_mark_and_a_missing_value_stays_blank(russian):
+    df = pd.DataFrame({"group": ["Sales", "Ops", "HR"], "favourable": [0.61, None, None], "n": [40.0, 3.0, 12.0],
+                       "suppressed": [False, True, False]})
+    shown = localise.table_view(df, ["favourable"], hidden=df["suppressed"].to_numpy())
+    assert shown["favourable"].tolist() == ["61,0\u00a0%", charts.HIDDEN_MARK, ""]
+    assert shown["n"].tolist() == ["40", "3", "12"]  # a count that is shown stays a number
+    spec = charts.heatmap(df.assign(item="Pay"), x="group", y="item", value="favourable").to_dict()
+    cells = [row["cell"] for row in spec["datasets"][next(iter(spec["datasets"]))]]
+    assert cells[1] == charts.HIDDEN_MARK

@@ -130,3 +130,11 @@ def test_a_text_in_another_language_keeps_its_words_as_written():
     assert lemmatize_tokens("Les clients attendent des heures au téléphone") == [
         "les", "clients", "attendent", "des", "heures", "au", "téléphone"]
     assert lemmatize_tokens("The clients wait for hours", "en")[1] == "client"
+
+
+def test_a_name_written_in_capitals_is_not_cut_as_a_plural():
+    tok = LemmaTokenizer()
+    assert tok("ASOS pays late and the NHS shifts are long") == ["asos", "pay", "late", "nhs", "shift", "long"]
+    assert "aso" not in tok("Working at ASOS means long hours")
+    # a text in capitals is shouting, not names: its words are read as words
+    assert lemmatize_tokens("LONG HOURS AND LOW PAYS", "en") == ["long", "hour", "and", "low", "pay"]

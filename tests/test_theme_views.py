@@ -223,3 +223,15 @@ def test_of_themes_keeps_the_rows_of_the_themes_on_the_page():
     assert of_themes(cross, page).to_dict("list") == {
         "theme_id": [1, 1, 3], "department": ["A", "B", "A"], "people": [12, 0, 20],
         "suppressed": [False, True, False], "label": ["x", "x", "z"]}
+
+
+def test_compare_opens_on_the_first_two_groups_large_enough_not_on_leavers_without_exits():
+    # staff comments only (no exit interview): leavers against staff would say "too few"
+    units = _units(_people("a", 12, 0, "Agent") + _people("d", 3, 0, "Driver") + _people("m", 15, 1, "Manager"))
+    opts = theme_views.compare_options(units)
+    assert opts == ["leavers", "stayers", "role:Agent", "role:Driver", "role:Manager"]
+    first, second = theme_views.compare_defaults(units, opts, threshold=10)
+    assert (opts[first], opts[second]) == ("stayers", "role:Agent")
+    with_exits = _units(_people("x", 10, 0, "Agent", "exit") + _people("a", 12, 0, "Agent"))
+    assert theme_views.compare_defaults(with_exits, theme_views.compare_options(with_exits), 10) == (0, 1)
+    assert theme_views.compare_defaults(_units(_people("d", 3, 0, "Driver")), ["leavers", "stayers"], 10) == (0, 1)

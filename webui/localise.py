@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from eevp.analytics.customers import STAGES
+from eevp.charts import HIDDEN_MARK
 from eevp.i18n import format_number
 from webui.core import lang, t
 
@@ -172,11 +173,13 @@ def _number_text(value, kind: str) -> str:
 
 
 def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = (),
-               categories: bool = True) -> pd.DataFrame:
+               categories: bool = True, hidden: pd.Series | None = None) -> pd.DataFrame:
     """The table to show: numbers written as the reader's language writes them ("48.2%" / "48,2 %",
     "1,555" / "1 555"), differences of shares (``points``) in percentage points, one number of decimals
-    per column, missing values blank (never "None"). ``categories``: text cells that are category words
-    are shown translated (False: text is data, such as names and files, shown as it is)."""
+    per column, missing values blank (never "None"), except in ``hidden`` rows (a row the anonymity rule
+    suppressed), where a number left out shows the mark the charts use for a hidden cell.
+    ``categories``: text cells that are category words are shown translated (False: text is data, such as
+    names and files, shown as it is)."""
     shown = df.copy()
     for col in shown.columns:
         if col in ID_COLUMNS:
@@ -192,4 +195,6 @@ def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = (
         else:
             continue
         shown[col] = [_number_text(v, kind) for v in shown[col]]
+        if hidden is not None:
+            shown[col] = [HIDDEN_MARK if h and text == "" else text for text, h in zip(shown[col], hidden)]
     return shown

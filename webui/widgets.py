@@ -66,13 +66,13 @@ def table(df, key: str, caption: str | None = None, filename: str | None = None,
     if caption:
         st.caption(t(caption))
     pct = [c for c in (percent if percent is not None else PERCENT_COLUMNS) if c in df.columns and c not in segments]
-    shown = table_view(df, pct, POINTS_COLUMNS)
+    hidden = df["suppressed"].fillna(False).astype(bool).to_numpy() if "suppressed" in df.columns else None
+    shown = table_view(df, pct, POINTS_COLUMNS, hidden=hidden)
     config = {}
     for col in shown.columns:
         label = seg_label(col) if col in segments else col_label(col)
         config[col] = st.column_config.Column(label)
-    if "suppressed" in shown.columns:
-        hidden = df["suppressed"].fillna(False).astype(bool)
+    if hidden is not None:
         if hidden.any():
             threshold = get_settings().min_group_size
             shown["suppressed"] = [t("fewer than {n} responses", n=threshold) if h else "" for h in hidden]

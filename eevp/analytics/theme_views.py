@@ -267,6 +267,20 @@ def unit_group(units: pd.DataFrame, group: str) -> pd.Series:
     return units["role"] == group.removeprefix("role:")
 
 
+def compare_options(units: pd.DataFrame) -> list[str]:
+    """The groups a user may compare on Themes: leavers, staff, then each role (as text, sorted)."""
+    return list(UNIT_GROUPS) + [f"role:{r}" for r in sorted(units["role"].dropna().unique(), key=str)]
+
+
+def compare_defaults(units: pd.DataFrame, options: list[str], threshold: int) -> tuple[int, int]:
+    """Positions in ``options`` of the two groups to compare first: the first two with at least
+    ``threshold`` writers, so that the tab opens on a comparison rather than on "too few" (e.g. leavers
+    against staff when no exit interview is stored). (0, 1) when fewer than two groups are that large."""
+    people = [units.loc[unit_group(units, o), "person"].nunique() for o in options]
+    big = [i for i, n in enumerate(people) if n >= threshold]
+    return (big[0], big[1]) if len(big) >= 2 else (0, min(1, len(options) - 1))
+
+
 def compare_regretted(leavers: pd.DataFrame, threshold: int, labels: pd.Series | None = None) -> pd.DataFrame:
     """:func:`compare_groups` of regretted leavers (A) against the others (B), from :func:`exit_units`."""
     return compare_groups(leavers, leavers["regretted"] == True, leavers["regretted"] == False,  # noqa: E712

@@ -128,7 +128,19 @@ def _lemma_language(text: str, language: str | None) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased words (letters, inner apostrophes and hyphens)."""
-    return [w.lower().replace("’", "'").replace("ʼ", "'") for w in _WORD.findall(str(text or ""))]
+    return [_lower(w) for w in _WORD.findall(str(text or ""))]
+
+
+def _lower(word: str) -> str:
+    return word.lower().replace("’", "'").replace("ʼ", "'")
+
+
+def _lemmas(text: str, lang: str) -> list[str]:
+    """Lemmas of ``text``'s words, lower-case; a word written in capitals (ASOS, NHS, ДТЭК) is a name or an
+    acronym and stays as written ("asos", not "aso"), unless most of the text is in capitals (shouting)."""
+    words = _WORD.findall(str(text or ""))
+    shouting = 2 * sum(w.isupper() for w in words) > len(words)
+    return [_lower(w) if len(w) > 1 and w.isupper() and not shouting else _lemma(_lower(w), lang) for w in words]
 
 
 @lru_cache(maxsize=300_000)
@@ -183,8 +195,7 @@ def lemmatize_tokens(text: str, language: str | None = None) -> list[str]:
     Returns:
         Lemmas in order, lower-case; Russian "ё" is written "е".
     """
-    lang = _lemma_language(text, language)
-    return [_lemma(w, lang) for w in tokenize(text)]
+    return _lemmas(text, _lemma_language(text, language))
 
 
 @lru_cache(maxsize=1)
@@ -214,14 +225,9 @@ class LemmaTokenizer:
     def __call__(self, text: str) -> list[str]:
         stops = stop_words()
         lang = _lemma_language(text, None)
-        out = []
-        for word in tokenize(text):
-            if word in stops or len(word) < self.min_length:
-                continue
-            lemma = _lemma(word, lang)
-            if lemma not in stops and len(lemma) >= self.min_length:
-                out.append(lemma)
-        return out
+        return [lemma for word, lemma in zip(tokenize(text), _lemmas(text, lang))
+                if word not in stops and len(word) >= self.min_length
+                and lemma not in stops and len(lemma) >= self.min_length]
 
     def __eq__(self, other) -> bool:
         return isinstance(other, LemmaTokenizer) and other.min_length == self.min_length
