@@ -554,7 +554,10 @@ def trend(
         "y": alt.Y(f"{y}:Q", title=y_title or y, axis=alt.Axis(format=fmt)),
     }
     if color:
-        enc["color"] = _category_colour(color, color_title or color)
+        # each series keeps its colour in every language: the colours follow the series' order in the
+        # data, not the alphabetical order of their (translated) names
+        series = list(dict.fromkeys(df[color].dropna().tolist()))
+        enc["color"] = _category_colour(color, color_title or color, domain=series)
         tooltip.insert(0, alt.Tooltip(f"{color}:N", title=color_title or color))
     if "n" in data.columns:
         tooltip.append(alt.Tooltip("n:Q", title="n"))

@@ -432,3 +432,13 @@ def test_a_fit_of_many_themes_is_grouped_and_the_groups_follow_a_rename(engine, 
     rename_theme(engine, out["model_row"], int(largest.iloc[0]["theme_id"]), "Renamed by HR", actor=CLI_USER)
     again = theme_table(engine)
     assert again.loc[again["group"] == largest.iloc[0]["group"], "group_label"].iloc[0].startswith("Renamed by HR")
+
+
+def test_too_few_customer_statements_says_it_is_about_customer_themes(fitted_db, engine, settings):
+    _, ids, emb = fitted_db
+    with engine.begin() as conn:
+        conn.execute(insert(db.statement_tags), [{"unit_id": u, "batch_id": 1, "about_customers": i < 7}
+                                                 for i, u in enumerate(ids)])
+    with pytest.raises(TooFewUnitsError, match="Customer themes need at least 30 statements about customers; "
+                                               "there are 7"):
+        analyze(engine, settings, scope="customers", embedder=emb, steps=steps(2), actor=CLI_USER)

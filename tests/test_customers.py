@@ -272,3 +272,9 @@ def test_the_brief_of_a_theme_without_a_known_stage_has_no_stage_line():
     ranked["main_stage"] = float("nan")  # as a frame gives it when no statement names a stage
     md = brief_markdown(ranked, {}, SystemicRule())
     assert "Journey stage" not in md and "nan" not in md
+
+
+def test_a_missing_department_or_role_is_not_counted_as_one_more():
+    spec = [(0, "Sales", "Agent", 6, "delivery", 1), (0, "(not given)", "(not given)", 6, "delivery", 1)]
+    ranked = rank_themes(_units(spec), LABELS, 10).set_index("label")
+    assert ranked.loc["Late deliveries", ["departments", "roles"]].tolist() == [1, 1]

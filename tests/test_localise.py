@@ -73,3 +73,14 @@ def test_a_hidden_row_shows_the_charts_hidden_mark_and_a_missing_value_stays_bla
     spec = charts.heatmap(df.assign(item="Pay"), x="group", y="item", value="favourable").to_dict()
     cells = [row["cell"] for row in spec["datasets"][next(iter(spec["datasets"]))]]
     assert cells[1] == charts.HIDDEN_MARK
+
+
+def test_a_trend_line_keeps_its_colour_in_every_language(russian):
+    # the data gives eNPS first: the colours follow that order, not the sorted translated names
+    df = pd.DataFrame({"wave": ["2026-Q1", "2026-Q2"] * 2, "measure": ["enps", "enps", "engagement", "engagement"],
+                       "value": [10.0, 12.0, 3.9, 4.0]})
+    spec = charts.trend(df, color="measure").to_dict()
+    colour = spec["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["enps", "engagement"] and colour["range"][:2] == charts.OKABE_ITO[:2]
+    shown = localise.chart_spec(spec)["encoding"]["color"]["scale"]["domain"]
+    assert shown == [localise.value_label("enps"), localise.value_label("engagement")]

@@ -90,8 +90,8 @@ def _figures(u: pd.DataFrame, units: pd.DataFrame, min_reach: int, mains: dict) 
     (``core_reach``, at least 1; ``core_known``: those with a department)."""
     by = u.groupby("theme_id")
     dept_max, top_dept = _largest(u, "department")
-    fig = pd.DataFrame({"statements": by.size(), "roles": by["role"].nunique(),
-                        "departments": by["department"].nunique(), "dept_max": dept_max, "top_department": top_dept,
+    fig = pd.DataFrame({"statements": by.size(), "roles": _named_count(u, "role"),
+                        "departments": _named_count(u, "department"), "dept_max": dept_max, "top_department": top_dept,
                         "role_max": _largest(u, "role")[0], "incidents": by["incident"].sum()})
     several = units["batch_id"].nunique() > 1
     fig["new"] = (u["batch_id"] == units["batch_id"].max()).groupby(u["theme_id"]).all() & several
@@ -107,6 +107,12 @@ def _figures(u: pd.DataFrame, units: pd.DataFrame, min_reach: int, mains: dict) 
     known = core[core["department"] != NOT_GIVEN].groupby("theme_id")["person"].nunique()
     fig["core_known"] = known.reindex(fig.index, fill_value=0)
     return fig
+
+
+def _named_count(u: pd.DataFrame, col: str) -> pd.Series:
+    """Per theme, how many distinct values of ``col`` its units name: "(not given)" is no department."""
+    named = u[u[col] != NOT_GIVEN].groupby("theme_id")[col].nunique()
+    return named.reindex(u["theme_id"].unique(), fill_value=0)
 
 
 def _largest(u: pd.DataFrame, col: str) -> tuple[pd.Series, pd.Series]:

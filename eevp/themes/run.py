@@ -32,7 +32,7 @@ import pandas as pd
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from eevp.errors import InputError, NotFoundError
+from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.hashing import text_hash
 from eevp.settings import Settings
 from eevp.store import db
@@ -270,7 +270,6 @@ def analyze(engine: Engine, settings: Settings, *, actor: User, refit: bool = Fa
     if config is None:
         config = ThemeConfig(seed=settings.seed)
         if scope == "customers":  # every customer theme is about customers: the word says nothing there
-
             config = replace(config, label_skip=customer_words())
     if embedder is None:
         embedder = get_embedder(settings.embedder, models_dir=settings.models_dir)
@@ -297,6 +296,10 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
     """Fit, save and store a new model; its outliers are clustered into candidate themes at once
     (what the next incremental run would do first; here the models and the JIT are already warm)."""
 
+    if scope == "customers" and len(kept) < config.min_units:  # say which themes: the others may exist
+        raise TooFewUnitsError(
+            f"Customer themes need at least {config.min_units} statements about customers; there are {len(kept)}. "
+            f"They appear once more of what staff write is about customers.")
     params_for_size(len(kept), config)  # fail early, before embedding, when there is too little text
     texts = kept["text"].tolist()
     emb, n_new = _embed(engine, embedder, texts, progress)
