@@ -34,7 +34,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from eevp.analytics.cellgraph import bridges, reach
+from eevp.analytics.cellgraph import bridge_sides
 from eevp.analytics.equations import Equations
 from eevp.errors import InputError
 from eevp.hashing import remembered as _remembered
@@ -367,18 +367,14 @@ def _break_bridge(n: np.ndarray, mask: np.ndarray, primary: np.ndarray) -> tuple
     """
     mass = np.nan_to_num(n, nan=0.0)
     carrier = mask & ((mass > 0) | np.isnan(n))
-    for i, j in sorted(c for c in bridges(carrier) if primary[c]):
-        side_r = reach(carrier, ("r", i), (i, j))
-        side_c = reach(carrier, ("c", j), (i, j))
-        candidates = [
-            (a, b) for kind_a, a in side_r if kind_a == "r" for kind_b, b in side_c if kind_b == "c"
-        ]
-        candidates += [
-            (a, b) for kind_a, a in side_c if kind_a == "r" for kind_b, b in side_r if kind_b == "c"
-        ]
-        candidates = [c for c in candidates if not mask[c] and mass[c] > 0]
-        if candidates:
-            return min(candidates, key=lambda c: (mass[c], c))
+    graph = bridge_sides(carrier)
+    rows, cols = np.nonzero(~mask & (mass > 0))  # the cells that could close a cycle, row by row
+    for bridge in sorted(c for c in graph.child if primary[c]):
+        ok = graph.separates(bridge, rows, cols)
+        if ok.any():
+            r, c = rows[ok], cols[ok]
+            best = np.lexsort((c, r, mass[r, c]))[0]  # the smallest; then the first row, the first column
+            return int(r[best]), int(c[best])
     return None
 
 

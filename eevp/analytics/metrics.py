@@ -401,12 +401,14 @@ def key_drivers(
     ):
         return pd.DataFrame(columns=cols)
     weights = relative_weights(data[varying], data[outcome])
+    # every item's correlation with the outcome at once (pandas' per-pair corr took 8 ms each)
+    r = np.corrcoef(data[[*varying, outcome]].to_numpy(dtype=float), rowvar=False)[-1, :-1]
     out = pd.DataFrame(
         {
             "item": varying,
-            "mean": [float(data[i].mean()) for i in varying],
+            "mean": data[varying].mean().to_numpy(dtype=float),
             "impact": weights.to_numpy(),
-            "r": [float(data[i].corr(data[outcome])) for i in varying],
+            "r": r,
         }
     )
     out["score"] = (

@@ -276,7 +276,10 @@ def compare_defaults(units: pd.DataFrame, options: list[str], threshold: int) ->
     """Positions in ``options`` of the two groups to compare first: the first two with at least
     ``threshold`` writers, so that the tab opens on a comparison rather than on "too few" (e.g. leavers
     against staff when no exit interview is stored). (0, 1) when fewer than two groups are that large."""
-    people = [units.loc[unit_group(units, o), "person"].nunique() for o in options]
+    by_kind = units.groupby("kind")["person"].nunique()
+    by_role = units.groupby("role")["person"].nunique()
+    people = [by_kind.get(UNIT_GROUPS[o], 0) if o in UNIT_GROUPS else by_role.get(o.removeprefix("role:"), 0)
+              for o in options]
     big = [i for i, n in enumerate(people) if n >= threshold]
     return (big[0], big[1]) if len(big) >= 2 else (0, min(1, len(options) - 1))
 
