@@ -1,6 +1,6 @@
 """Theme labels from a phrase the theme's comments share (eevp.themes.labels)."""
 
-from eevp.themes.labels import distinct_by_language, label_languages, labels_by_language, phrase_label
+from eevp.themes.labels import distinct_by_language, distinct_labels, label_languages, labels_by_language, phrase_label
 from eevp.text.textprep import lemmatize_tokens
 
 
@@ -103,3 +103,10 @@ def test_a_courtesy_formula_is_no_label():
     texts = [f"Будь ласка, {x} колектив дружний" for x in ("весь", "увесь", "наш", "мій")]
     label = phrase_label(texts, ["ласка", "колектив", "дружний"], "uk")
     assert label == "Колектив дружний"  # never "Будь ласка"
+
+
+def test_labels_that_say_the_same_in_other_words_are_told_apart():
+    labels = ["Staff members", "Members of staff", "Staff room", "Рабочие смены", "Смена рабочая"]
+    words = [["staff", "rota"], ["member", "break"], ["room"], ["смена", "график"], ["смена", "ночь"]]
+    assert distinct_labels(labels, words) == ["Staff members · rota", "Members of staff · break", "Staff room",
+                                              "Рабочие смены · график", "Смена рабочая · ночь"]

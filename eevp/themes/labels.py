@@ -43,6 +43,7 @@ _CLAUSE = re.compile(r"\[[A-Z_]+\]|[.!?;:()\[\]\"«»“”\n\r\t]+|,\s*|\s[-–
 #: Words and numbers (a number breaks a phrase: "wait 40 minutes" must not read "wait minutes").
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*")
 #: Words that join two thoughts: a phrase across one ("online and end calling") says neither.
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _JOINERS = frozenset("and or but nor и или но а та і й або але чи".split())
 
 
@@ -144,12 +145,14 @@ def _best_phrase(counts: Counter, covers: dict, weights: dict, need: int, need_o
 def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
     """Labels made unique within one model: a label shared by several themes gets, for each, its
     first keyword not already in the label in any form ("Place to work · management", "Place to work ·
-    hours"); where keywords cannot tell them apart, a number (the first keeps the plain label)."""
-    seen = Counter(str(label).casefold() for label in labels)
+    hours"); where keywords cannot tell them apart, a number (the first keeps the plain label). Labels
+    alike count as shared whatever their word order and word forms ("Staff members", "Members of staff")."""
+    senses = [_sense(str(label)) for label in labels]
+    seen = Counter(senses)
     out = []
-    for label, words in zip(labels, keywords):
+    for label, words, sense in zip(labels, keywords, senses):
         label = str(label)
-        if seen[label.casefold()] > 1:
+        if seen[sense] > 1:
             said = label.casefold().replace(",", " ").split()
             extra = next((w for w in (words or []) if w and not all(_said(part, said)
                                                                    for part in str(w).casefold().split())), None)
@@ -161,6 +164,14 @@ def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
         if rank[label.casefold()] > 1:
             out[i] = f"{label} ({rank[label.casefold()]})"
     return out
+
+
+def _sense(label: str) -> frozenset | str:
+    """What a label says: the lemmas of its words that are not stop words (the label itself when none)."""
+    stops = stop_words()
+    words = [w.casefold() for w in _TOKEN.findall(label)]
+    lemmas = frozenset(lemma(w, "ru" if _CYRILLIC.search(w) else "en") for w in words if w not in stops)
+    return lemmas - stops or label.casefold()
 
 
 def _said(word: str, label_words: list[str]) -> bool:
