@@ -161,3 +161,15 @@ def test_a_text_in_another_language_gets_no_english_cues_and_no_lexicon_sentimen
     assert tags["stage"].iloc[1] is None and tags["language"].tolist() == ["en", "fr"]
     # "excellent" is an English lexicon word; in a French text it is not read as one.
     assert lens.lexicon_sentiment(["Le service est excellent"] * 2, ["en", "fr"]) == ["positive", "neutral"]
+
+
+def test_extra_labels_train_but_are_never_measured_and_weigh_nothing_in_a_source():
+    from training import train_models as tm
+
+    df = pd.DataFrame({"source": ["gd_uk"] * 6 + ["indeed"] * 2, "group": ["gd_uk"] * 6 + ["indeed"] * 2,
+                       "stratum": ["cue", "cue", "random", "random", "extra", "extra", "cue", "random"],
+                       "pool_size": [100, 100, 100, 100, 0, 0, 50, 50], "pool_cue": [10, 10, 10, 10, 0, 0, 5, 5]})
+    assert tm.held_out_rows(df, "gd_uk").tolist() == [True] * 4 + [False] * 4
+    w = tm.natural_weights(df)
+    # the extra rows do not count as the random stratum's sample: 90 statements over the 2 random ones
+    assert w.tolist() == [5.0, 5.0, 45.0, 45.0, 1.0, 1.0, 5.0, 45.0]

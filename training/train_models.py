@@ -137,7 +137,7 @@ def select_config(df: pd.DataFrame, x: np.ndarray, xa: np.ndarray, aux: pd.DataF
     for config in LENS_CONFIGS:
         per = {tau: [] for tau in THRESHOLDS}
         for held in sorted(df["group"].unique()):
-            tr, te = (df["group"] != held).to_numpy(), (df["group"] == held).to_numpy()
+            tr, te = (df["group"] != held).to_numpy(), held_out_rows(df, held)
             if not df.loc[te, "cls"].isin(ABOUT).any():
                 continue
             head = fit_lens(x[tr], df.loc[tr, "cls"], xa, aux, config)
@@ -153,7 +153,8 @@ def select_config(df: pd.DataFrame, x: np.ndarray, xa: np.ndarray, aux: pd.DataF
 
 def sentiment_data(lens: pd.DataFrame) -> pd.DataFrame:
     """Every real text with a sentiment label: the corpora and the labelled statements."""
-    parts = [lens.assign(label=lens["sentiment"], corpus="labelled:" + lens["source"])[
+    sampled = lens[lens["stratum"] != EXTRA]  # the sentiment figures stay on the sampled statements
+    parts = [sampled.assign(label=sampled["sentiment"], corpus="labelled:" + sampled["source"])[
         ["text", "label", "language", "corpus", "group"]]]
     for name in rt.SENTIMENT_CORPORA:
         d = rt.sentiment_corpus(name)
@@ -166,6 +167,17 @@ def sentiment_data(lens: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- evaluation
 
 
+#: Labels that only train: statements with a customer cue labelled after the first rounds to give the lens
+#: more examples (a pool that the first rounds' sampling did not define, so they stand for no share of a
+#: source). They train the folds that leave another source out; no figure is measured on them.
+EXTRA = "extra"
+
+
+def held_out_rows(df: pd.DataFrame, held: str) -> np.ndarray:
+    """The rows a figure for the held-out source ``held`` is measured on: its sampled labels, not the extra."""
+    return ((df["group"] == held) & (df["stratum"] != EXTRA)).to_numpy()
+
+
 def natural_weights(df: pd.DataFrame) -> np.ndarray:
     """Inverse sampling weights: what each labelled statement stands for in its whole source.
 
@@ -173,7 +185,7 @@ def natural_weights(df: pd.DataFrame) -> np.ndarray:
     ``cue+problem`` statements are a part of that pool) and half from the rest (``random``); weighting
     by pool size over sample size turns figures on the enriched sample into figures on the source."""
     w = np.ones(len(df))
-    for src, g in df.groupby("source"):
+    for src, g in df[df["stratum"] != EXTRA].groupby("source"):
         first = g[g["stratum"].isin(["cue", "random"])]
         pool, pool_cue = int(first["pool_size"].max()), int(first["pool_cue"].max())
         cue = g["stratum"].isin(["cue", "cue+problem"])
@@ -198,7 +210,7 @@ def evaluate_lens(df: pd.DataFrame, aux: pd.DataFrame, x: np.ndarray, xa: np.nda
 
     rows = []
     for held in sorted(df["group"].unique()):
-        train, test = df["group"] != held, df["group"] == held
+        train, test = df["group"] != held, pd.Series(held_out_rows(df, held), index=df.index)
         config, tau, _ = select_config(df[train].reset_index(drop=True), x[train.to_numpy()], xa, aux)
         head = fit_lens(x[train.to_numpy()], df.loc[train, "cls"], xa, aux, config)
         xt = np.vstack([x[train], xa])
