@@ -170,11 +170,16 @@ def _look_next(hints: list[dict]) -> None:
         st.markdown("- " + t("**HR analysts**: upload the next survey wave or exit interviews on **Upload**."))
 
 
-ui.frame()
-nav = ui.navigation(home)
-ui.gate()
-st.session_state["_framed"] = True
-try:
-    nav.run()
-finally:
-    st.session_state.pop("_framed", None)
+def main() -> None:
+    """The frame, the navigation and the login; then the page chosen (Home or one of ``pages/``)."""
+    ui.frame()
+    nav = ui.navigation(home)
+    ui.gate()
+    st.session_state["_framed"] = True
+    try:
+        nav.run()
+    finally:
+        st.session_state.pop("_framed", None)
+
+
+main()

@@ -22,9 +22,6 @@ LIST_KEYS = {"items": "Rating items", "text": "Free-text questions", "segments":
              "other_reasons": "Other reasons"}
 
 t = ui.t
-ui.page("Upload data", "⬆️", "upload")
-engine = ui.get_engine()
-settings = ui.get_settings()
 
 
 def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
@@ -64,7 +61,7 @@ def choose_mapping(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
     return scales.with_labels(chosen, ui.answer_labels(scales.conversions(df, chosen), key=f"labels_{kind}"))
 
 
-def _read_upload(kind: str):
+def _read_upload(kind: str, settings):
     """The uploaded file read into a frame: (upload, raw bytes, sheet, frame), or None (a message shown)."""
     upload = ui.file_uploader(t("File (CSV or Excel .xlsx; any encoding, any delimiter)"), ["csv", "txt", "tsv", "xlsx"],
                               key=f"file_{kind}")
@@ -120,9 +117,11 @@ def _check(kind: str, df: pd.DataFrame, chosen: dict):
     return prep, skip, acknowledged
 
 
-def _store(kind: str, upload, raw: bytes, sheet, df: pd.DataFrame, chosen: dict, prep, skip: bool, name: str,
+def _store(engine, settings, kind: str, read: tuple, chosen: dict, prep, skip: bool, name: str,
            template_name: str) -> None:
-    """Store the batch (validated once, in :func:`_check`), save the mapping template, then analyse."""
+    """Store the batch (validated once, in :func:`_check`), save the mapping template, then analyse;
+    ``read`` is what :func:`_read_upload` returned."""
+    upload, raw, sheet, df = read
     try:
         with st.status(t("Storing…"), expanded=False) as status:
             result = ingest.ingest_file(engine, settings, kind, raw, upload.name, chosen, name=name, sheet=sheet,
@@ -147,13 +146,13 @@ def _store(kind: str, upload, raw: bytes, sheet, df: pd.DataFrame, chosen: dict,
             st.cache_data.clear()
 
 
-def new_batch() -> None:
+def new_batch(engine, settings) -> None:
     kind = st.selectbox(t("What are you uploading?"), list(KIND_LABELS), format_func=lambda k: t(KIND_LABELS[k]))
     st.download_button(t("Download a template for this kind (CSV)"),
                        ui.to_csv_bytes(mp.template_frame(kind)), file_name=f"eevp-template-{kind}.csv",
                        mime="text/csv")
 
-    read = _read_upload(kind)
+    read = _read_upload(kind, settings)
     if read is None:
         return
     upload, raw, sheet, df = read
@@ -180,7 +179,7 @@ def new_batch() -> None:
     prep, skip, acknowledged = checked
     name = st.text_input(t("Batch name"), value=upload.name)
     if st.button(t("Store"), type="primary", disabled=bool(prep.errors) and not skip or not acknowledged):
-        _store(kind, upload, raw, sheet, df, chosen, prep, skip, name, template_name)
+        _store(engine, settings, kind, read, chosen, prep, skip, name, template_name)
 
 
 def stored_batches() -> None:
@@ -219,9 +218,16 @@ def demo_offer() -> None:
         ui.run_analysis(note=t("Demo data cleared ({n} batches).", n=n))
 
 
-ui.guarded(demo_offer)
-tab_new, tab_stored = st.tabs([t("New upload"), t("Stored batches")])
-with tab_stored:
-    ui.guarded(stored_batches)
-with tab_new:
-    ui.guarded(new_batch)
+def main() -> None:
+    ui.page("Upload data", "⬆️", "upload")
+    engine = ui.get_engine()
+    settings = ui.get_settings()
+    ui.guarded(demo_offer)
+    tab_new, tab_stored = st.tabs([t("New upload"), t("Stored batches")])
+    with tab_stored:
+        ui.guarded(stored_batches)
+    with tab_new:
+        ui.guarded(lambda: new_batch(engine, settings))
+
+
+main()

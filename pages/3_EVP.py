@@ -1,5 +1,8 @@
 """EVP: what each role is offered, what it values, and the gap between expectation and reality."""
 
+from typing import NamedTuple
+
+import pandas as pd
 import streamlit as st
 
 import webui as ui
@@ -7,26 +10,40 @@ from eevp import charts
 from eevp.analytics import report_views, reports
 
 t = ui.t
-ui.page("Employer value proposition", "🎁", "view_dashboards")
-settings = ui.get_settings()
-threshold = settings.min_group_size
-key = ui.data_key()
-catalog, ratings = ui.evp_frames(key)
-everyone, scope = ui.evp_population(key)  # for the anonymity checks only: never drawn
-ui.stop_if_empty(catalog, "No EVP catalogue yet. Upload the benefit catalogue on the Upload page.")
-waves = ui.wave_order(key)
-roles = report_views.evp_roles(catalog, ratings)
 
-tab_gap, tab_matrix, tab_missing, tab_pillars = st.tabs(
-    [t("Expectation minus reality"), t("Offered by role"), t("Valued but not offered"), t("Pillars and exits")])
 
-gaps = reports.evp_gaps(ratings, catalog, threshold, by="role", population=everyone, selections=scope)
-with tab_gap:
+class _Page(NamedTuple):
+    """What the tabs share: the catalogue, the ratings, and the population of the anonymity checks."""
+
+    key: tuple
+    threshold: int
+    catalog: pd.DataFrame
+    ratings: pd.DataFrame
+    everyone: pd.DataFrame  # for the anonymity checks only: never drawn
+    scope: dict
+    waves: list
+    roles: list
+
+
+def _load() -> _Page:
+    """The page's data (the page stops when there is no catalogue)."""
+    settings = ui.get_settings()
+    key = ui.data_key()
+    catalog, ratings = ui.evp_frames(key)
+    everyone, scope = ui.evp_population(key)
+    ui.stop_if_empty(catalog, "No EVP catalogue yet. Upload the benefit catalogue on the Upload page.")
+    waves = ui.wave_order(key)
+    return _Page(key, settings.min_group_size, catalog, ratings, everyone, scope, waves,
+                 report_views.evp_roles(catalog, ratings))
+
+
+def _gap_tab(p: _Page, gaps: pd.DataFrame) -> None:
     st.caption(t("Gap = importance − satisfaction (both 1–5). A large gap is a promise staff value but do not "
                  "feel kept."))
-    role = st.selectbox(t("Role"), [t("All roles")] + roles, key="evp_role")
+    role = st.selectbox(t("Role"), [t("All roles")] + p.roles, key="evp_role")
     if role == t("All roles"):
-        view = report_views.evp_company_gaps(ratings, catalog, threshold, population=everyone, selections=scope)
+        view = report_views.evp_company_gaps(p.ratings, p.catalog, p.threshold, population=p.everyone,
+                                             selections=p.scope)
     else:
         view = report_views.rows_with(gaps, "role", role)
         benefit = st.selectbox(t("Benefit"), view["benefit"].tolist(), key="evp_act_benefit")
@@ -37,34 +54,59 @@ with tab_gap:
                  "Each bar runs from satisfaction to importance; the longer it is, the larger the gap.")
     ui.table(view, key="evp_gaps", filename="eevp-evp-gaps.csv")
 
-with tab_matrix:
-    matrix = reports.evp_matrix(catalog, roles)
+
+def _matrix_tab(p: _Page) -> None:
+    matrix = reports.evp_matrix(p.catalog, p.roles)
     ui.chart(charts.offer_matrix(matrix, title=t("Which benefits each role is offered")),
              "Filled = offered to the role; empty = not offered.")
     ui.table(matrix, key="evp_matrix", filename="eevp-evp-matrix.csv")
 
-with tab_missing:
+
+def _missing_tab(gaps: pd.DataFrame) -> None:
     missing = reports.valued_not_offered(gaps)
     if len(missing):
         for r in missing.itertuples():
             st.warning(t("**{role}** rates **{benefit}** at {imp} of 5 in importance, but it is not offered to "
-                         "this role.", role=ui.escape(r.role), benefit=ui.escape(r.benefit), imp=ui.num(r.importance, 1)))
+                         "this role.", role=ui.escape(r.role), benefit=ui.escape(r.benefit),
+                         imp=ui.num(r.importance, 1)))
         ui.table(missing, key="evp_missing", filename="eevp-valued-not-offered.csv")
     else:
         st.success(t("No role rates an unoffered benefit as highly important (4 of 5 or more)."))
 
-with tab_pillars:
-    pt = reports.pillar_trend(ratings, catalog, threshold, waves, population=everyone, selections=scope)
+
+def _pillars_tab(p: _Page) -> None:
+    pt = reports.pillar_trend(p.ratings, p.catalog, p.threshold, p.waves, population=p.everyone,
+                              selections=p.scope)
     visible = report_views.unsuppressed(pt)
     if len(visible):
-        ui.chart(charts.trend(visible, x="wave", y="satisfaction", color="pillar", sort=waves,
+        ui.chart(charts.trend(visible, x="wave", y="satisfaction", color="pillar", sort=p.waves,
                               title=t("Satisfaction by EVP pillar and wave")),
                  "Mean satisfaction (1–5) with the benefits of each pillar.")
-    exits = ui.exits_frame(key)
-    leavers, leaver_scope = ui.exits_population(key)
-    ep = reports.exit_pillars(exits, threshold, population=leavers, selections=leaver_scope)
+    exits = ui.exits_frame(p.key)
+    leavers, leaver_scope = ui.exits_population(p.key)
+    ep = reports.exit_pillars(exits, p.threshold, population=leavers, selections=leaver_scope)
     if len(ep):
         st.subheader(t("Leavers' reasons mapped to pillars"))
         ui.chart(charts.share_bars(report_views.unsuppressed(ep), category="pillar", value="share",
                                    title=t("Share of leavers naming a reason in each pillar")),
                  "A leaver may name several reasons; shares do not add up to 100%.")
+
+
+def main() -> None:
+    ui.page("Employer value proposition", "🎁", "view_dashboards")
+    p = _load()
+    tab_gap, tab_matrix, tab_missing, tab_pillars = st.tabs(
+        [t("Expectation minus reality"), t("Offered by role"), t("Valued but not offered"), t("Pillars and exits")])
+    gaps = reports.evp_gaps(p.ratings, p.catalog, p.threshold, by="role", population=p.everyone,
+                            selections=p.scope)
+    with tab_gap:
+        _gap_tab(p, gaps)
+    with tab_matrix:
+        _matrix_tab(p)
+    with tab_missing:
+        _missing_tab(gaps)
+    with tab_pillars:
+        _pillars_tab(p)
+
+
+main()

@@ -1,5 +1,8 @@
 """Exits: why people leave, who, when, and (with the text engine) what they say."""
 
+from typing import NamedTuple
+
+import pandas as pd
 import streamlit as st
 
 import webui as ui
@@ -7,72 +10,87 @@ from eevp import charts
 from eevp.analytics import report_views, reports, theme_views
 
 t = ui.t
-ui.page("Exit interviews", "🚪", "view_dashboards")
-settings = ui.get_settings()
-threshold = settings.min_group_size
-key = ui.data_key()
-exits = ui.exits_frame(key)
-ui.stop_if_empty(exits, "No exit interviews yet. Upload them on the Upload page.")
-everyone, scope = ui.exits_population(key)  # for the anonymity checks only: never drawn
 
-by = st.segmented_control(t("Group by"), ["role", "department", "location", "tenure"], default="role",
-                          format_func=ui.seg_label, key="exit_by") or "role"
-tab_reasons, tab_time, tab_groups, tab_text = st.tabs(
-    [t("Reasons"), t("Over time"), t("By group"), t("What leavers say")])
 
-with tab_reasons:
-    m = reports.reason_role_matrix(exits, threshold, by=by, population=everyone, selections=scope)
-    ui.chart(charts.heatmap(report_views.leavers_matrix(m), x=by, y="reason", value="leavers",
-                            title=t("Leavers by reason and {by}", by=ui.seg_label(by).lower()),
-                            suppressed_label=t("fewer than {n} responses", n=threshold), scheme="blues"),
+class _Page(NamedTuple):
+    """What the tabs share: the leavers, the population of the anonymity checks, the grouping chosen."""
+
+    key: tuple
+    threshold: int
+    cthr: int  # the smallest group for text
+    exits: pd.DataFrame
+    everyone: pd.DataFrame  # for the anonymity checks only: never drawn
+    scope: dict
+    by: str
+
+
+def _reasons_tab(p: _Page) -> None:
+    m = reports.reason_role_matrix(p.exits, p.threshold, by=p.by, population=p.everyone, selections=p.scope)
+    ui.chart(charts.heatmap(report_views.leavers_matrix(m), x=p.by, y="reason", value="leavers",
+                            title=t("Leavers by reason and {by}", by=ui.seg_label(p.by).lower()),
+                            suppressed_label=t("fewer than {n} responses", n=p.threshold), scheme="blues"),
              "Each cell counts leavers who gave this main reason; grey cells are too small to show.")
     ui.table(m, key="exit_reasons", filename="eevp-exit-reasons.csv")
-    reason = st.selectbox(t("Reason"), report_views.distinct_values(exits, "reason"), key="exit_act_reason")
+    reason = st.selectbox(t("Reason"), report_views.distinct_values(p.exits, "reason"), key="exit_act_reason")
     ui.action_button("exit_reason", reason, reason=reason)
 
-with tab_time:
-    ot = reports.exits_over_time(exits, threshold, population=everyone, selections=scope)
+
+def _time_tab(p: _Page) -> None:
+    ot = reports.exits_over_time(p.exits, p.threshold, population=p.everyone, selections=p.scope)
     ui.chart(charts.trend(report_views.unsuppressed(ot), x="quarter", y="n", title=t("Leavers per quarter")),
              "Number of exit interviews per quarter.")
-    tn = reports.tenure_at_exit(exits, threshold, population=everyone, selections=scope)
+    tn = reports.tenure_at_exit(p.exits, p.threshold, population=p.everyone, selections=p.scope)
     ui.chart(charts.share_bars(report_views.unsuppressed(tn), category="tenure", value="n",
                                title=t("Tenure at exit")), "How long leavers had been with the company.")
 
-with tab_groups:
-    g = reports.exits_by(exits, by, threshold, population=everyone, selections=scope)
+
+def _groups_tab(p: _Page) -> None:
+    g = reports.exits_by(p.exits, p.by, p.threshold, population=p.everyone, selections=p.scope)
     show = report_views.exit_groups_table(g)
-    ui.chart(charts.share_bars(report_views.unsuppressed(show), category=by, value="regretted_share",
-                               title=t("Regretted share by {by}", by=ui.seg_label(by).lower()), percent=True),
+    ui.chart(charts.share_bars(report_views.unsuppressed(show), category=p.by, value="regretted_share",
+                               title=t("Regretted share by {by}", by=ui.seg_label(p.by).lower()), percent=True),
              "Share of leavers the company wanted to keep.")
     ui.table(show, key="exit_groups", filename="eevp-exits-by-group.csv")
 
-with tab_text:
-    cthr = settings.min_comment_group
-    themes, units = ui.themes_and_units(key, "all")
-    ex = theme_views.exit_units(units, exits)  # the leavers this user may see
-    ex_all = theme_views.exit_units(units, everyone)
+
+def _text_tab(p: _Page) -> None:
+    themes, units = ui.themes_and_units(p.key, "all")
+    ex = theme_views.exit_units(units, p.exits)  # the leavers this user may see
+    ex_all = theme_views.exit_units(units, p.everyone)
     if themes.empty or ex.empty:
         st.info(t("Exit text themes appear here once exit interviews with comments are analysed."))
         st.stop()
     labels = theme_views.labels_of(themes)
-    st.caption(t("Themes of what leavers wrote. Cells with fewer than {n} people are hidden.", n=cthr))
-    cross = theme_views.trim(theme_views.theme_cross(ex, by, cthr, labels, population=ex_all, selections=scope), by)
+    st.caption(t("Themes of what leavers wrote. Cells with fewer than {n} people are hidden.", n=p.cthr))
+    cross = theme_views.trim(theme_views.theme_cross(ex, p.by, p.cthr, labels, population=ex_all,
+                                                     selections=p.scope), p.by)
     if len(cross) and cross["people"].notna().any():
-        ui.chart(charts.heatmap(cross, x=by, y="label", value="people",
-                                title=t("What leavers write about, by {by}", by=ui.seg_label(by).lower()),
-                                suppressed_label=t("fewer than {n} responses", n=cthr), scheme="blues"),
+        ui.chart(charts.heatmap(cross, x=p.by, y="label", value="people",
+                                title=t("What leavers write about, by {by}", by=ui.seg_label(p.by).lower()),
+                                suppressed_label=t("fewer than {n} responses", n=p.cthr), scheme="blues"),
                  "Leavers who raised each theme; a dark row across many groups is a company-wide reason.")
     else:
-        st.info(t("Too few leavers per group to show themes by {by}.", by=ui.seg_label(by).lower()))
+        st.info(t("Too few leavers per group to show themes by {by}.", by=ui.seg_label(p.by).lower()))
     if ui.allowed("view_quotes"):
-        st.subheader(t("What leavers say, theme by theme"))
-        sums, quoted = ui.theme_summaries(key, "all", "exit", actor=ui.current_user())
-        shown = [tid for tid in labels.index if tid in sums]
-        if shown:
-            tid = st.selectbox(t("Theme"), shown, format_func=lambda i: labels.get(i, str(i)), key="exit_summary")
-            ui.theme_summary(sums[tid], quoted.get(tid, []))
-        else:
-            st.info(t("No exit theme is raised by {n} leavers or more yet.", n=cthr))
+        _summaries(p, labels)
+    _regretted(ex, p.cthr, labels)
+    _customer_part(p)
+
+
+def _summaries(p: _Page, labels: pd.Series) -> None:
+    """What leavers say about one theme: its summary and quotes."""
+    st.subheader(t("What leavers say, theme by theme"))
+    sums, quoted = ui.theme_summaries(p.key, "all", "exit", actor=ui.current_user())
+    shown = [tid for tid in labels.index if tid in sums]
+    if shown:
+        tid = st.selectbox(t("Theme"), shown, format_func=lambda i: labels.get(i, str(i)), key="exit_summary")
+        ui.theme_summary(sums[tid], quoted.get(tid, []))
+    else:
+        st.info(t("No exit theme is raised by {n} leavers or more yet.", n=p.cthr))
+
+
+def _regretted(ex: pd.DataFrame, cthr: int, labels: pd.Series) -> None:
+    """The themes regretted leavers raise more often than the others."""
     st.subheader(t("Regretted leavers against the others"))
     cmp = theme_views.compare_regretted(ex, cthr, labels)
     if cmp["share_a"].notna().any() and cmp["share_b"].notna().any():
@@ -83,20 +101,50 @@ with tab_text:
                  "people the company wanted to keep.")
     else:
         st.info(t("Each group needs at least {n} leavers who wrote something.", n=cthr))
+
+
+def _customer_part(p: _Page) -> None:
+    """The customer problems leavers describe, by group."""
     st.subheader(t("What leavers tell us about customers"))
-    cthemes, cunits = ui.themes_and_units(key, "customers")
-    cex = theme_views.exit_units(cunits, exits) if len(cunits) else cunits
+    cthemes, cunits = ui.themes_and_units(p.key, "customers")
+    cex = theme_views.exit_units(cunits, p.exits) if len(cunits) else cunits
     if cthemes.empty or cex.empty:
         st.info(t("No customer statements from leavers yet."))
+        return
+    clabels = theme_views.labels_of(cthemes)
+    everyone = theme_views.exit_units(cunits, p.everyone)
+    ccross = theme_views.trim(theme_views.theme_cross(cex, p.by, p.cthr, clabels, population=everyone,
+                                                      selections=p.scope), p.by)
+    if len(ccross) and ccross["people"].notna().any():
+        ui.chart(charts.heatmap(ccross, x=p.by, y="label", value="people",
+                                title=t("Customer problems leavers describe, by {by}",
+                                        by=ui.seg_label(p.by).lower()),
+                                suppressed_label=t("fewer than {n} responses", n=p.cthr), scheme="oranges"),
+                 "Leavers who described each customer problem. Open Customer insights for quotes and stages.")
     else:
-        clabels = theme_views.labels_of(cthemes)
-        ccross = theme_views.trim(theme_views.theme_cross(cex, by, cthr, clabels, population=theme_views.exit_units(
-            cunits, everyone), selections=scope), by)
-        if len(ccross) and ccross["people"].notna().any():
-            ui.chart(charts.heatmap(ccross, x=by, y="label", value="people",
-                                    title=t("Customer problems leavers describe, by {by}",
-                                            by=ui.seg_label(by).lower()),
-                                    suppressed_label=t("fewer than {n} responses", n=cthr), scheme="oranges"),
-                     "Leavers who described each customer problem. Open Customer insights for quotes and stages.")
-        else:
-            st.info(t("Too few leavers per group to show customer themes by {by}.", by=ui.seg_label(by).lower()))
+        st.info(t("Too few leavers per group to show customer themes by {by}.", by=ui.seg_label(p.by).lower()))
+
+
+def main() -> None:
+    ui.page("Exit interviews", "🚪", "view_dashboards")
+    settings = ui.get_settings()
+    key = ui.data_key()
+    exits = ui.exits_frame(key)
+    ui.stop_if_empty(exits, "No exit interviews yet. Upload them on the Upload page.")
+    everyone, scope = ui.exits_population(key)
+    by = st.segmented_control(t("Group by"), ["role", "department", "location", "tenure"], default="role",
+                              format_func=ui.seg_label, key="exit_by") or "role"
+    p = _Page(key, settings.min_group_size, settings.min_comment_group, exits, everyone, scope, by)
+    tab_reasons, tab_time, tab_groups, tab_text = st.tabs(
+        [t("Reasons"), t("Over time"), t("By group"), t("What leavers say")])
+    with tab_reasons:
+        _reasons_tab(p)
+    with tab_time:
+        _time_tab(p)
+    with tab_groups:
+        _groups_tab(p)
+    with tab_text:
+        _text_tab(p)
+
+
+main()

@@ -1,5 +1,8 @@
 """Customer insights: what staff and leavers say about customers, on the journey, systemic or local."""
 
+from typing import NamedTuple
+
+import pandas as pd
 import streamlit as st
 
 import webui as ui
@@ -8,22 +11,22 @@ from eevp.analytics import customers, summaries, theme_views, voice
 from webui import review
 
 t = ui.t
-ui.page("What staff tell us about customers", "🧭", "view_customers")
-settings = ui.get_settings()
-engine = ui.get_engine()
-key = ui.data_key()
+BADGE = {"systemic": ("🔴", "Systemic"), "local": ("🟡", "Local"), "spread": ("🔵", "Spread"),
+         "unknown": ("⚪", "Systemic or local: unknown (no departments in the data)"), "praise": ("🟢", "Praise")}
+STATUS = {"confirmed": "🔴", "early_warning": "🟠", "blind_spot": "🟣"}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def load(key, language: str):
-    units = customers.customer_units(engine)
-    labels = customers.theme_labels(engine, language=language)
+    units = customers.customer_units(ui.get_engine())
+    labels = customers.theme_labels(ui.get_engine(), language=language)
     return units, labels
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def stats_and_quotes(key, min_reach: int, language: str, actor):
     """What does not depend on the systemic/local rule: per-theme figures and summaries (once per data version)."""
+    engine = ui.get_engine()
     units, labels = load(key, language)
     stats = customers.theme_stats(units, labels, min_reach)
     sums = summaries.theme_summaries(engine, units, min_reach, scope="customers")
@@ -34,8 +37,10 @@ def stats_and_quotes(key, min_reach: int, language: str, actor):
 def voices(key, min_people: int, language: str, actor):
     """Staff and customers: the subjects, the customers' quotes, the journey with both (once per data
     version; the staff's quotes are the ranked themes' own)."""
+    engine = ui.get_engine()
     units, _ = load(key, language)
-    table = voice.subjects(engine, settings, units=units, stats=stats_and_quotes(key, min_people, language, actor)[0])
+    table = voice.subjects(engine, ui.get_settings(), units=units,
+                           stats=stats_and_quotes(key, min_people, language, actor)[0])
     said = {k: voice.customer_quotes(engine, s, n=2, actor=actor) for k, s in zip(table["key"], table["statement_ids"])}
     return table, said, voice.journey(table)
 
@@ -51,102 +56,121 @@ def heat_tables(key, min_people: int, language: str, actor):
             customers.theme_by(units, stats, "source", min_people))
 
 
-units, labels = load(key, ui.lang())
-if units.empty and ui.analysis_notice():
-    st.stop()
-if units.empty:
-    st.info(t("No customer statements yet. They appear after an upload with comments and the analysis "
-              "('python -m eevp analyze')."))
-    st.stop()
+class _Page(NamedTuple):
+    """What the tabs share: the ranked themes with their summaries and quotes."""
 
-with st.expander(t("How themes are labelled systemic or local"), expanded=False):
+    key: tuple
+    settings: object
+    ranked: pd.DataFrame
+    theme_sums: dict
+    theme_quotes: dict
+    hidden_text: str  # the label of a cell too small to show
+
+
+def _units(key: tuple) -> tuple:
+    """The customer statements and the theme labels (the page stops when there are none)."""
+    units, labels = load(key, ui.lang())
+    if units.empty and ui.analysis_notice():
+        st.stop()
+    if units.empty:
+        st.info(t("No customer statements yet. They appear after an upload with comments and the analysis "
+                  "('python -m eevp analyze')."))
+        st.stop()
+    return units, labels
+
+
+def _rule() -> customers.SystemicRule:
+    """The systemic/local rule, from the sliders of the expander, and its explanation."""
+    with st.expander(t("How themes are labelled systemic or local"), expanded=False):
+        c1, c2, c3, c4 = st.columns(4)
+        dept_share = c1.slider(t("Systemic: share of departments"), 0.1, 1.0, 0.3, 0.05)
+        dept_min = c2.slider(t("…each with at least this many people"), 1, 10, 3, 1)
+        resp_share = c3.slider(t("…or share of people"), 0.02, 0.5, 0.10, 0.01)
+        conc = c4.slider(t("Local: share in one department or role"), 0.5, 1.0, 0.8, 0.05)
+    rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
+    _text, _values = rule.explain_parts()
+    st.caption(t(_text, **_values))
+    return rule
+
+
+def _counts(units: pd.DataFrame, ranked: pd.DataFrame) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    dept_share = c1.slider(t("Systemic: share of departments"), 0.1, 1.0, 0.3, 0.05)
-    dept_min = c2.slider(t("…each with at least this many people"), 1, 10, 3, 1)
-    resp_share = c3.slider(t("…or share of people"), 0.02, 0.5, 0.10, 0.01)
-    conc = c4.slider(t("Local: share in one department or role"), 0.5, 1.0, 0.8, 0.05)
-rule = customers.SystemicRule(dept_share, resp_share, conc, dept_min)
-_text, _values = rule.explain_parts()
-st.caption(t(_text, **_values))
+    c1.metric(t("Customer statements"), ui.num(len(units)), border=True)
+    c2.metric(t("People"), ui.num(units["person"].nunique()), border=True,
+              help=t("People who talk about customers"))
+    c3.metric(t("Customer themes"), ui.num(len(ranked)), border=True)
+    c4.metric(t("Concrete incidents"), ui.num(int(units["incident"].sum())), border=True)
 
-stats, theme_sums, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang(), ui.current_user())
-ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule, stats=stats)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("Customer statements"), ui.num(len(units)), border=True)
-c2.metric(t("People"), ui.num(units["person"].nunique()), border=True,
-          help=t("People who talk about customers"))
-c3.metric(t("Customer themes"), ui.num(len(ranked)), border=True)
-c4.metric(t("Concrete incidents"), ui.num(int(units["incident"].sum())), border=True)
-staff = customers.treat_staff(engine, settings.min_comment_group)
-if staff:
-    st.caption("🛡️ " + t("{people} people describe how customers treat staff ({neg} of it negative). Kept apart "
-                         "from the customer problems below: it is about staff safety, not the customer experience.",
-                         people=ui.num(staff["people"]), neg=f"{staff['negative_share']:.0%}"))
-if ranked.empty:
+
+def _staff_treatment(engine, settings) -> None:
+    """How customers treat staff: counted apart from the customer problems."""
+    staff = customers.treat_staff(engine, settings.min_comment_group)
+    if staff:
+        st.caption("🛡️ " + t("{people} people describe how customers treat staff ({neg} of it negative). Kept apart "
+                             "from the customer problems below: it is about staff safety, not the customer "
+                             "experience.", people=ui.num(staff["people"]), neg=f"{staff['negative_share']:.0%}"))
+
+
+def _no_theme_yet(engine, settings) -> None:
+    """No theme is large enough: the tags can still be reviewed (then the page stops)."""
     st.info(t("No customer theme is raised by {n} or more people yet.", n=settings.min_comment_group))
     # the statements tagged so far can still be read and corrected: the tags are what the themes grow from
     st.subheader(t("Review tags"))
     review.render(engine, settings)
     st.stop()
 
-BADGE = {"systemic": ("🔴", "Systemic"), "local": ("🟡", "Local"), "spread": ("🔵", "Spread"),
-         "unknown": ("⚪", "Systemic or local: unknown (no departments in the data)"), "praise": ("🟢", "Praise")}
-tab_rank, tab_map, tab_trend, tab_voice, tab_review, tab_brief = st.tabs(
-    [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Staff and customers"), t("Review tags"),
-     t("Insight brief")])
 
-with tab_rank:
-    for r in ui.page_of(ranked, "rank_page", size=10).itertuples():
+def _rank_tab(p: _Page) -> None:
+    for r in ui.page_of(p.ranked, "rank_page", size=10).itertuples():
         icon, word = BADGE[r.systemic]
         with st.container(border=True):
             a, b = st.columns([3, 2])
             a.markdown(f"#### {icon} {ui.escape(r.label)}")
             a.caption(f"{t(word)} · " + t("{reach} people · {d} departments · {ro} roles · stage: {stage}",
-                                          reach=r.reach, d=r.departments, ro=r.roles, stage=t(r.main_stage) if isinstance(r.main_stage, str) else "—")
+                                          reach=r.reach, d=r.departments, ro=r.roles,
+                                          stage=t(r.main_stage) if isinstance(r.main_stage, str) else "—")
                       + " · " + t("severity {s}", s=f"{r.severity:.0%}"))
             if r.new:
                 a.markdown("🆕 " + t("new since the last batch"))
             b.caption(t("Keywords") + ": " + ", ".join(r.keywords[:8]))
             with b:
                 ui.action_button("customer_theme", r.label, theme_id=r.theme_id)
-            ui.theme_summary(theme_sums.get(r.theme_id), theme_quotes.get(r.theme_id, []))
+            ui.theme_summary(p.theme_sums.get(r.theme_id), p.theme_quotes.get(r.theme_id, []))
 
-hidden_text = t("fewer than {n} responses", n=settings.min_comment_group)
 
-with tab_map:
-    shown = ui.page_of(ranked, "map_page", size=ui.THEMES_PER_PAGE)
-    sm, by_dept, src = heat_tables(key, settings.min_comment_group, ui.lang(), ui.current_user())
+def _map_tab(p: _Page, sm: pd.DataFrame, by_dept: pd.DataFrame) -> None:
+    shown = ui.page_of(p.ranked, "map_page", size=ui.THEMES_PER_PAGE)
     ui.chart(charts.heatmap(theme_views.of_themes(sm, shown), x="stage", y="label", value="people",
-                            title=t("Customer themes on the journey"), suppressed_label=hidden_text, scheme="blues",
-                            x_sort=list(customers.STAGES), y_sort=shown["label"].tolist()),
+                            title=t("Customer themes on the journey"), suppressed_label=p.hidden_text,
+                            scheme="blues", x_sort=list(customers.STAGES), y_sort=shown["label"].tolist()),
              "Each cell counts people who raised the theme at this stage of the customer journey.")
     trimmed = theme_views.trim(theme_views.of_themes(by_dept, shown), "department", top=None)
     drawn = ui.groups_in_chart(trimmed, "department", lambda c: theme_views.columns_that_matter(c, "department"),
                                key="dept_groups")
     ui.chart(charts.heatmap(drawn, x="department", y="label", value="people",
-                            title=t("Who raises each theme: departments"), suppressed_label=hidden_text,
+                            title=t("Who raises each theme: departments"), suppressed_label=p.hidden_text,
                             scheme="blues", y_sort=shown["label"].tolist()),
              "A theme spread across many departments is systemic; one concentrated in one column is local.")
     if drawn is not trimmed:  # some departments are left out of the chart: all of them in a table
         ui.table(by_dept, key="themes_by_department", filename="eevp-customer-themes-by-department.csv",
                  segments=("department",))
 
-with tab_trend:
-    shown = ui.page_of(ranked, "source_page", size=ui.THEMES_PER_PAGE)
+
+def _sources_tab(p: _Page, src: pd.DataFrame) -> None:
+    shown = ui.page_of(p.ranked, "source_page", size=ui.THEMES_PER_PAGE)
     ui.chart(charts.heatmap(theme_views.of_themes(src, shown), x="source", y="label", value="people",
-                            title=t("Where it comes from"), suppressed_label=hidden_text, scheme="blues",
+                            title=t("Where it comes from"), suppressed_label=p.hidden_text, scheme="blues",
                             y_sort=shown["label"].tolist()),
              "Survey comments, exit interviews and focus groups.")
-    trend = theme_views.ranked_trend(shown, settings.min_comment_group)
+    trend = theme_views.ranked_trend(shown, p.settings.min_comment_group)
     if len(trend):
         ui.chart(charts.trend(trend, x="period", y="people", color="label", title=t("People raising each theme"),
                               sort=theme_views.period_order(trend, "period")),
                  "Periods with fewer than the comment threshold are left out.")
 
-STATUS = {"confirmed": "🔴", "early_warning": "🟠", "blind_spot": "🟣"}
-subjects, said, journey = voices(key, settings.min_comment_group, ui.lang(), ui.current_user())
-with tab_voice:
-    _text, _values = voice.VoiceRule().explain_parts(settings.min_comment_group)
+
+def _voice_tab(p: _Page, subjects: pd.DataFrame, said: dict, journey: pd.DataFrame) -> None:
+    _text, _values = voice.VoiceRule().explain_parts(p.settings.min_comment_group)
     st.caption(t(_text, **_values))
     if subjects.empty:
         st.info(t("No customer feedback compared yet. Upload customer feedback and run the analysis."))
@@ -162,7 +186,7 @@ with tab_voice:
             a.markdown("**" + t("Staff say") + "**")
             b.markdown("**" + t("Customers say") + "**")
             with a:
-                for q in theme_quotes.get(r.staff_theme, [])[:2]:
+                for q in p.theme_quotes.get(r.staff_theme, [])[:2]:
                     ui.quote(q["text"], q.get("comment"))
             with b:
                 for q in said.get(r.key, []):
@@ -172,18 +196,53 @@ with tab_voice:
                                      label_col="stage"),
                  "Each stage's share of the staff people and of the customer comments of the subjects above.")
 
-with tab_review:
-    review.render(engine, settings)
 
-with tab_brief:
-    quotes_by = {r.theme_id: theme_quotes.get(r.theme_id, []) for r in ranked.itertuples()}
-    md = customers.brief_markdown(ranked, quotes_by, rule, title=t("What our staff tell us about customers"),
-                                  lang=ui.lang(), leads={k: v.lead(ui.lang()) for k, v in theme_sums.items()})
+def _brief_tab(p: _Page, rule: customers.SystemicRule, subjects: pd.DataFrame, said: dict) -> None:
+    quotes_by = {r.theme_id: p.theme_quotes.get(r.theme_id, []) for r in p.ranked.itertuples()}
+    md = customers.brief_markdown(p.ranked, quotes_by, rule, title=t("What our staff tell us about customers"),
+                                  lang=ui.lang(), leads={k: v.lead(ui.lang()) for k, v in p.theme_sums.items()})
     if len(subjects):
-        md += "\n" + voice.brief_markdown(subjects, settings, theme_quotes, said, lang=ui.lang())
+        md += "\n" + voice.brief_markdown(subjects, p.settings, p.theme_quotes, said, lang=ui.lang())
     st.download_button(t("Download the brief (Markdown)"), md.encode("utf-8"), "eevp-customer-brief.md",
                        "text/markdown")
-    table = theme_views.ranked_csv_table(ranked)
+    table = theme_views.ranked_csv_table(p.ranked)
     st.download_button(t("Download the themes (CSV)"), ui.to_csv_bytes(table), "eevp-customer-themes.csv", "text/csv")
     with st.container(border=True):
         st.markdown(md)
+
+
+def main() -> None:
+    ui.page("What staff tell us about customers", "🧭", "view_customers")
+    settings = ui.get_settings()
+    engine = ui.get_engine()
+    key = ui.data_key()
+    units, labels = _units(key)
+    rule = _rule()
+    stats, theme_sums, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang(), ui.current_user())
+    ranked = customers.rank_themes(units, labels, settings.min_comment_group, rule, stats=stats)
+    _counts(units, ranked)
+    _staff_treatment(engine, settings)
+    if ranked.empty:
+        _no_theme_yet(engine, settings)
+    p = _Page(key, settings, ranked, theme_sums, theme_quotes,
+              t("fewer than {n} responses", n=settings.min_comment_group))
+    tab_rank, tab_map, tab_trend, tab_voice, tab_review, tab_brief = st.tabs(
+        [t("Ranked themes"), t("Journey map"), t("Sources and trend"), t("Staff and customers"), t("Review tags"),
+         t("Insight brief")])
+    with tab_rank:
+        _rank_tab(p)
+    with tab_map:
+        sm, by_dept, src = heat_tables(key, settings.min_comment_group, ui.lang(), ui.current_user())
+        _map_tab(p, sm, by_dept)
+    with tab_trend:
+        _sources_tab(p, src)
+    subjects, said, journey = voices(key, settings.min_comment_group, ui.lang(), ui.current_user())
+    with tab_voice:
+        _voice_tab(p, subjects, said, journey)
+    with tab_review:
+        review.render(engine, settings)
+    with tab_brief:
+        _brief_tab(p, rule, subjects, said)
+
+
+main()

@@ -357,6 +357,84 @@ def test_frame_shaping_in_a_page_is_found(tmp_path):
     ]
 
 
+def _is_simple(node: ast.AST) -> bool:
+    """A constant, a name (``ui.t``) or a literal container of them: a value that runs nothing."""
+    if isinstance(node, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(node, ast.Attribute):
+        return _is_simple(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _is_simple(node.operand)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _is_simple(k) for k in node.keys) and all(map(_is_simple, node.values))
+    return isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(map(_is_simple, node.elts))
+
+
+def _calls_main(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+            and node.value.func.id == "main" and not node.value.args and not node.value.keywords)
+
+
+def _kept_at_top(node: ast.AST, first: bool) -> bool:
+    """Whether a top-level statement of a page may stay outside ``main()``."""
+    if first and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):  # the docstring
+        return True
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return True
+    if isinstance(node, ast.Assign):
+        return all(isinstance(target, ast.Name) for target in node.targets) and _is_simple(node.value)
+    return isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and (
+        node.value is None or _is_simple(node.value))
+
+
+def page_scripts(root: Path) -> list[str]:
+    """Pages (and ``app.py``) that run as scripts: each is a ``main()`` called once at the end, and at the
+    top only the docstring, imports, definitions and simple constants (``t = ui.t``, ``LIMIT = 8``)."""
+    problems = []
+    for path in sorted((root / "pages").glob("*.py")) + sorted(root.glob("app.py")):
+        rel, body = path.relative_to(root).as_posix(), ast.parse(path.read_text(encoding="utf-8")).body
+        if not any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in body):
+            problems.append(f"{rel}: no main()")
+        if not body or not _calls_main(body[-1]):
+            problems.append(f"{rel}: main() is not called at the end")
+        rest = body[:-1] if body and _calls_main(body[-1]) else body
+        problems += [f"{rel}:{n.lineno} runs at import: {ast.unparse(n).splitlines()[0]}"
+                     for i, n in enumerate(rest) if not _kept_at_top(n, i == 0)]
+    return problems
+
+
+def test_every_page_is_a_main_function():
+    assert page_scripts(ROOT) == []
+
+
+def test_a_page_written_as_a_script_is_found(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "1_Script.py").write_text(
+        '"""A page as a script."""\n'
+        "import streamlit as st\n"
+        "import webui as ui\n"
+        "t = ui.t\n"
+        "TOP = {'a': (1, -2.5), 'b': [ui.t, None]}\n"
+        "ui.page('X', 'x', 'view')\n"
+        "engine = ui.get_engine()\n"
+        "with st.sidebar:\n"
+        "    st.write(engine)\n")
+    (tmp_path / "pages" / "2_Main.py").write_text(
+        '"""A page as a main()."""\nimport webui as ui\nt = ui.t\nclass P:\n    pass\n\n'
+        "def main():\n    ui.page('Y', 'y', 'view')\n\n\nmain()\n")
+    (tmp_path / "app.py").write_text("def main():\n    pass\n\n\nmain()\nprint('after')\n")
+    assert page_scripts(tmp_path) == [
+        "pages/1_Script.py: no main()",
+        "pages/1_Script.py: main() is not called at the end",
+        "pages/1_Script.py:6 runs at import: ui.page('X', 'x', 'view')",
+        "pages/1_Script.py:7 runs at import: engine = ui.get_engine()",
+        "pages/1_Script.py:8 runs at import: with st.sidebar:",
+        "app.py: main() is not called at the end",
+        "app.py:5 runs at import: main()",
+        "app.py:6 runs at import: print('after')",
+    ]
+
+
 # --------------------------------------------------------------------------- the documents match the tree
 
 def test_architecture_md_names_every_module_and_the_readme_every_folder():
