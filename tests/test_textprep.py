@@ -25,6 +25,9 @@ from eevp.text.textprep import (
     "No cons right now, honestly", "None that I can think of at the moment", "Nothing I have seen so far",
     "No downsides from what I've seen", "none none none", "Nothing, nothing, nothing", "None. Lovely team to work with",
     "Can't think of any, I enjoy it a lot", "No cons for this employer", "None in my opinion",
+    # not yet: "I am new"; nothing bad at length; a hedge after dashes
+    "None so far as new to role", "None yet, as I have only just started", "none that I could see",
+    "Can't say anything bad about this company as there isn't anything bad to say!", "None really - - -",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -37,6 +40,8 @@ def test_boilerplate(text):
     "None of the shifts are good", "Nothing good to say about the rota", "No cons but the pay is low",
     "None really, apart from the great distance to travel", "No cons at the moment, though parking is not good",
     "No breaks on a long shift", "Not enough staff at the weekend",
+    "Cant say anything bad about the pay but the hours are long", "None as I am new but the training was poor",
+    "Way too many to list", "Work-life balance is poor",
 ])
 def test_not_boilerplate(text):
     assert not is_boilerplate(text)

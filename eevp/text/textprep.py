@@ -55,7 +55,7 @@ BOILERPLATE_PATTERN = re.compile("(?:" + "|".join(_lines("patterns.txt")) + r")\
 BOILERPLATE_VERSION = text_hash("\n".join([*sorted(BOILERPLATE), "", BOILERPLATE_PATTERN.pattern]))[:16]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
-_NORMALISE = re.compile(r"[\s\"'«»“”.,!?;:()\[\]]+")
+_NORMALISE = re.compile(r"[\s\"'«»“”.,!?;:()\[\]*/~_–—-]+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _UK_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
