@@ -190,9 +190,13 @@ def _compare_tab(p: _Page) -> None:
         st.info(t("Each group needs at least {n} people who wrote something.", n=p.cthr))
         return
     cmp = theme_views.by_gap(cmp)  # the largest differences first, page by page
-    ui.chart(charts.compare_bars(ui.page_of(cmp, "compare_page"), a_label=fmt(ga), b_label=fmt(gb),
-                                 title=t("Themes: group A against B")),
-             "Bars show the share of each group's people who raised the theme.")
+    drawn = theme_views.compared_in_both(cmp, top=len(cmp))  # a theme hidden on either side has no bars
+    if len(drawn):
+        ui.chart(charts.compare_bars(ui.page_of(drawn, "compare_page"), a_label=fmt(ga), b_label=fmt(gb),
+                                     title=t("Themes: group A against B")),
+                 "Bars show the share of each group's people who raised the theme.")
+    else:
+        st.info(t("No theme has enough people in both groups to be drawn; the table lists what can be shown."))
     ui.table(cmp, key="compare", filename="eevp-theme-comparison.csv")
 
 

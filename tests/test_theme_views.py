@@ -58,6 +58,11 @@ def test_compare_groups_shares_and_lift():
     assert cmp.loc[1, "share_b"] == pytest.approx(0.25)
     assert cmp.loc[1, "lift"] == pytest.approx(2.0)
     assert cmp.loc[0, "share_a"] == pytest.approx(1.0)
+    # a theme only group A raises has no ratio (it used to read 44,132,918.96)
+    c = _people("c", 12, 2, "Agent") + _people("d", 12, 0, "Driver")
+    only_a = compare_groups(_units(c), _units(c)["role"] == "Agent", _units(c)["role"] == "Driver", 10)
+    row = only_a.set_index("theme_id").loc[2]
+    assert row["share_b"] == 0 and np.isnan(row["lift"])
 
 
 def test_compare_groups_shows_nothing_that_gives_back_a_small_count():
@@ -225,13 +230,13 @@ def test_of_themes_keeps_the_rows_of_the_themes_on_the_page():
         "suppressed": [False, True, False], "label": ["x", "x", "z"]}
 
 
-def test_compare_opens_on_the_first_two_groups_large_enough_not_on_leavers_without_exits():
+def test_compare_opens_on_two_groups_large_enough_not_on_leavers_without_exits():
     # staff comments only (no exit interview): leavers against staff would say "too few"
     units = _units(_people("a", 12, 0, "Agent") + _people("d", 3, 0, "Driver") + _people("m", 15, 1, "Manager"))
     opts = theme_views.compare_options(units)
     assert opts == ["leavers", "stayers", "role:Agent", "role:Driver", "role:Manager"]
     first, second = theme_views.compare_defaults(units, opts, threshold=10)
-    assert (opts[first], opts[second]) == ("stayers", "role:Agent")
+    assert (opts[first], opts[second]) == ("role:Manager", "role:Agent")  # the two largest roles
     with_exits = _units(_people("x", 10, 0, "Agent", "exit") + _people("a", 12, 0, "Agent"))
     assert theme_views.compare_defaults(with_exits, theme_views.compare_options(with_exits), 10) == (0, 1)
     assert theme_views.compare_defaults(_units(_people("d", 3, 0, "Driver")), ["leavers", "stayers"], 10) == (0, 1)

@@ -163,7 +163,8 @@ def compare_groups(units: pd.DataFrame, in_a: pd.Series, in_b: pd.Series, thresh
     df = df[(df["people_a"] >= threshold) | (df["people_b"] >= threshold)].copy()
     df["share_a"] = df["people_a"] / na
     df["share_b"] = df["people_b"] / nb
-    df["lift"] = (df["share_a"] + 1e-9) / (df["share_b"] + 1e-9)
+    # share A over share B; none when B has nobody (a ratio to zero is not a number anyone can read)
+    df["lift"] = (df["share_a"] / df["share_b"]).where(df["share_b"] > 0)
     p = (df["people_a"] + df["people_b"]) / (na + nb)
     se = np.sqrt(p * (1 - p) * (1 / na + 1 / nb))
     df["z"] = np.where(se > 0, (df["share_a"] - df["share_b"]) / se, 0.0)
@@ -273,15 +274,21 @@ def compare_options(units: pd.DataFrame) -> list[str]:
 
 
 def compare_defaults(units: pd.DataFrame, options: list[str], threshold: int) -> tuple[int, int]:
-    """Positions in ``options`` of the two groups to compare first: the first two with at least
-    ``threshold`` writers, so that the tab opens on a comparison rather than on "too few" (e.g. leavers
-    against staff when no exit interview is stored). (0, 1) when fewer than two groups are that large."""
+    """Positions in ``options`` of the two groups to compare first, each with at least ``threshold``
+    writers, so that the tab opens on a comparison rather than on "too few" (e.g. leavers
+    against staff when no exit interview is stored): leavers against staff, else the two largest roles (never
+    a group against a part of it). (0, 1) when there are not two such groups."""
     by_kind = units.groupby("kind")["person"].nunique()
     by_role = units.groupby("role")["person"].nunique()
     people = [by_kind.get(UNIT_GROUPS[o], 0) if o in UNIT_GROUPS else by_role.get(o.removeprefix("role:"), 0)
               for o in options]
     big = [i for i, n in enumerate(people) if n >= threshold]
-    return (big[0], big[1]) if len(big) >= 2 else (0, min(1, len(options) - 1))
+    kinds = [i for i in big if options[i] in UNIT_GROUPS]
+    if len(kinds) == 2:
+        return kinds[0], kinds[1]
+    roles = sorted((i for i in big if options[i] not in UNIT_GROUPS), key=lambda i: -people[i])
+    # two roles, the largest: staff against one of its own roles would compare a group with a part of it
+    return (roles[0], roles[1]) if len(roles) >= 2 else (0, min(1, len(options) - 1))
 
 
 def compare_regretted(leavers: pd.DataFrame, threshold: int, labels: pd.Series | None = None) -> pd.DataFrame:
