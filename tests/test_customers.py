@@ -278,3 +278,26 @@ def test_a_missing_department_or_role_is_not_counted_as_one_more():
     spec = [(0, "Sales", "Agent", 6, "delivery", 1), (0, "(not given)", "(not given)", 6, "delivery", 1)]
     ranked = rank_themes(_units(spec), LABELS, 10).set_index("label")
     assert ranked.loc["Late deliveries", ["departments", "roles"]].tolist() == [1, 1]
+
+
+def test_the_review_queue_shows_the_statements_tagged_about_customers_first(engine, settings):
+    from sqlalchemy import insert, select
+
+    from eevp.analytics.customers import review_queue
+    from eevp.intake.ingest import ingest_file
+    from eevp.store import db
+    from eevp.store.auth import User
+
+    rows = "".join(f"2026-Q1,Agent,Comment number {k} about the canteen and the car park.\n" for k in range(40))
+    ingest_file(engine, settings, "survey", ("wave,role,Comment\n" + rows).encode(), "a.csv",
+                {"wave": "wave", "role": "role", "text": ["Comment"]}, actor=CLI_USER)
+    with engine.begin() as conn:
+        ids = conn.execute(select(db.text_units.c.id).order_by(db.text_units.c.id)).scalars().all()
+        conn.execute(insert(db.statement_tags), [{"unit_id": u, "batch_id": 1, "about_customers": k % 2 == 1}
+                                                 for k, u in enumerate(ids)])
+    queue = review_queue(engine, share=0.5, limit=20, actor=User("cx", "cx"))
+    about = queue["about_customers"].tolist()
+    assert len(queue) == 20 and True in about and False in about
+    assert about == sorted(about, reverse=True)  # every statement about customers before the others
+    firsts = queue[queue["about_customers"]]["unit_id"].tolist()
+    assert firsts == sorted(firsts)  # each part in id order
