@@ -111,9 +111,13 @@ def _staff_treatment(engine, settings) -> None:
                              "experience.", people=ui.num(staff["people"]), neg=f"{staff['negative_share']:.0%}"))
 
 
-def _no_theme_yet(engine, settings) -> None:
+def _no_theme_yet(engine, settings, statements: int) -> None:
     """No theme is large enough: the tags can still be reviewed (then the page stops)."""
-    st.info(t("No customer theme is raised by {n} or more people yet.", n=settings.min_comment_group))
+    if statements < customers.MIN_STATEMENTS:
+        st.info(t("Customer themes are built once at least {need} statements are about customers; there are "
+                  "{n} so far.", need=customers.MIN_STATEMENTS, n=ui.num(statements)))
+    else:
+        st.info(t("No customer theme is raised by {n} or more people yet.", n=settings.min_comment_group))
     # the statements tagged so far can still be read and corrected: the tags are what the themes grow from
     st.subheader(t("Review tags"))
     review.render(engine, settings)
@@ -223,7 +227,7 @@ def main() -> None:
     _counts(units, ranked)
     _staff_treatment(engine, settings)
     if ranked.empty:
-        _no_theme_yet(engine, settings)
+        _no_theme_yet(engine, settings, len(units))
     p = _Page(key, settings, ranked, theme_sums, theme_quotes,
               t("fewer than {n} responses", n=settings.min_comment_group))
     tab_rank, tab_map, tab_trend, tab_voice, tab_review, tab_brief = st.tabs(

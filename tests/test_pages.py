@@ -344,3 +344,38 @@ def test_the_demo_alone_is_not_offered_for_removal(run_page):
     assert not at.exception
     assert not any("together with the demo" in w.value for w in at.warning)
     assert not [b for b in at.button if b.key == "remove_demo"]
+
+
+def test_customer_insights_says_how_many_statements_themes_need(tmp_path, monkeypatch):
+    """26 statements about customers in 3,714 (a real upload): no customer theme can be built, and the page
+    says why rather than "no theme is raised by 10 people"."""
+    from sqlalchemy import insert, select
+
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store import db
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    frame = pd.DataFrame({"wave": "2026-Q1", "role": "Agent", "comment": [f"Comment {i} on the car park and the canteen"
+                                                                             for i in range(12)]})
+    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "role": "role", "text": ["comment"]},
+                 name="b", filename="b.csv", actor=CLI_USER)
+    with engine.begin() as conn:
+        ids = conn.execute(select(db.text_units.c.id)).scalars().all()
+        conn.execute(insert(db.statement_tags), [{"unit_id": u, "batch_id": 1, "about_customers": k < 7,
+                                                  "stage": "delivery" if k < 7 else None}
+                                                 for k, u in enumerate(ids)])
+    engine.dispose()
+    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{tmp_path / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / PAGES["customers"]), default_timeout=120)
+    at.session_state["user"] = User("test-cx", "cx")
+    give_account(tmp_path, at.session_state["user"])
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert ["Customer themes are built once at least 30 statements are about customers; there are 7 so far."] == \
+        [i.value for i in at.info]

@@ -27,9 +27,12 @@ from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.text.lens import STAGES, TAGGER_VERSION, apply_corrections, customer_words, tag_statements
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
+from eevp.themes.model import ThemeConfig
 from eevp.themes.read import distinct_labels, label_in
 
 SOURCES = ("survey", "exit", "focus")
+#: The fewest statements about customers that customer themes are built from.
+MIN_STATEMENTS = ThemeConfig.min_units
 
 
 @dataclass(frozen=True)
