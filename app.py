@@ -135,8 +135,8 @@ def _trend(trend: pd.DataFrame, waves: list[str]) -> None:
         st.caption(t("The trend appears once there are two survey waves."))
         return
     long = report_views.trend_long(trend, {"enps": t("eNPS"), "engagement_pct": t("Engagement, %")})
-    ui.chart(charts.trend(long, x="wave", y="value", color="measure", title=t("eNPS and engagement by wave"),
-                          sort=waves),
+    title = t("eNPS and engagement by wave") if report_views.has_enps(trend) else t("Engagement by wave")
+    ui.chart(charts.trend(long, x="wave", y="value", color="measure", title=title, sort=waves),
              "Each point is one survey wave; hover for the exact value.")
 
 
