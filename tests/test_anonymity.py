@@ -308,3 +308,15 @@ def test_group_codes_are_those_of_the_keyed_values(values):
     want_codes, want_labels = pd.factorize(_keyed(pd.Series(values, dtype=object)), sort=True)
     assert codes.tolist() == want_codes.tolist()
     assert list(labels) == list(want_labels)
+
+
+def test_dimensions_hide_rows_until_no_small_cell_of_two_values_is_pinned():
+    # W2 has 2 people of role r1 and the 10 of role r2, who answered only in W2: the wave table and the role
+    # table, each safe alone, pin the cell (W2, r1) as W2 − r2 (issue 14: a cell of two values).
+    frame = pd.DataFrame({"wave": ["W1"] * 20 + ["W2"] * 12, "role": ["r1"] * 22 + ["r2"] * 10})
+    assert anonymity.suppress_dimensions(frame, ["wave", "role"], 5, cell_dims=[]) == {"wave": set(), "role": set()}
+    hidden = anonymity.suppress_dimensions(frame, ["wave", "role"], 5)
+    assert hidden in ({"wave": set(), "role": {"r1", "r2"}}, {"wave": {"W1", "W2"}, "role": set()})
+    # a large cell pinned the same way is no secret: nothing hidden
+    large = pd.DataFrame({"wave": ["W1"] * 20 + ["W2"] * 16, "role": ["r1"] * 26 + ["r2"] * 10})
+    assert anonymity.suppress_dimensions(large, ["wave", "role"], 5) == {"wave": set(), "role": set()}

@@ -184,8 +184,9 @@ def test_attack4_ratings_without_respondent_ids_count_the_fewest_people(engine, 
 
 def test_attack5_a_viewer_limited_to_sales_sees_what_hr_sees_with_the_sales_filter():
     # Role Analyst: 6 in Sales, 2 in IT. HR filtering Sales sees Analyst hidden (all Analysts − Sales = 2).
+    # Devs work in both departments (with devs only in IT, IT − Dev would be the 2 analysts in IT anyway).
     full = wide_frame([("W1", "Analyst", "Sales", 6), ("W1", "Analyst", "IT", 2), ("W1", "Rep", "Sales", 9),
-                       ("W1", "Dev", "IT", 12)])
+                       ("W1", "Dev", "IT", 12), ("W1", "Dev", "Sales", 5)])
     hr = reports.enps_by(Filters(department=("Sales",)).apply(full), "role", THRESHOLD, population=full,
                          selections=reports.filter_selections(Filters(department=("Sales",))))
     assert hr.set_index("role").loc["Analyst", "suppressed"]
@@ -510,9 +511,9 @@ def test_no_pair_of_views_recovers_a_small_group(spec):
     small = [(group, n, {a for a in everyone if all(a[at[c]] == v for c, v in group.items())})
              for group, n in small_groups(wide, ["wave", "role", "department"], THRESHOLD, pairs=False)]
     # any two views a user can ask for, with the total: differencing and every linear combination.
-    # Known limit: the targets are the groups of one value (a role, a department, a wave). A cell of two
-    # (the 1 person of role r2 in wave W1, when every other role sits in one wave) can still be solved
-    # from the role table and one wave's total: suppress_dimensions audits one-way groups, not cells.
+    # Known limit: the targets are the groups of one value (a role, a department, a wave). A cell of two that
+    # the one-way tables pin is hidden (test_a_role_within_a_wave_is_not_the_wave_minus_a_role_that_answered_
+    # only_then), but a filtered table and a role's waves can still give one (the expected failure below).
     for first, second in itertools.combinations_with_replacement(sorted(views), 2):
         published = [everyone, *views[first], *views[second]]
         for group, n, target in small:
@@ -585,9 +586,11 @@ def agrees(company: pd.DataFrame, viewer: pd.DataFrame, keys: list, n: str = "n"
 
 
 def scoped_exits() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Analysts: 6 in Sales and 2 in IT; they all left in 2026-Q1 after a year. The viewer is limited to Sales."""
+    """Analysts: 6 in Sales and 2 in IT; they all left in 2026-Q1 after a year. The viewer is limited to Sales.
+    Devs left both departments (with devs only in IT, IT − Dev would be the 2 analysts in IT anyway)."""
     cells = {("Analyst", "Sales", "Pay"): 6, ("Analyst", "IT", "Pay"): 2, ("Rep", "Sales", "Pay"): 9,
-             ("Rep", "Sales", "Growth"): 7, ("Dev", "IT", "Pay"): 12, ("Dev", "IT", "Growth"): 8}
+             ("Rep", "Sales", "Growth"): 7, ("Dev", "IT", "Pay"): 12, ("Dev", "IT", "Growth"): 8,
+             ("Dev", "Sales", "Growth"): 6}
     exits = exit_frame(cells)
     analyst = exits["role"] == "Analyst"
     exits = exits.assign(quarter=np.where(analyst, "2026-Q1", "2026-Q2"), tenure=np.where(analyst, "1-2 years", "5+"),
@@ -616,7 +619,7 @@ def test_attack5_a_viewer_limited_to_sales_gets_exit_tables_that_agree_with_the_
 def test_attack5_exit_cards_on_home_agree_with_the_company_quarters():
     exits, seen, scope = scoped_exits()
     company = reports.exit_cards(exits, THRESHOLD)
-    assert company["exits_quarter"] == "2026-Q2" and company["exits_delta"] == 28  # Q1 (8) is shown
+    assert company["exits_quarter"] == "2026-Q2" and company["exits_delta"] == 42 - 8  # Q1 (8) is shown
     viewer = reports.exit_cards(seen, THRESHOLD, population=exits, selections=scope)
     assert viewer["exits_delta"] is None  # Sales's Q1 (6) against the company's 8 would leave the 2 in IT
 
@@ -690,6 +693,24 @@ def test_the_regretted_and_other_leavers_never_show_one_side_of_a_small_split():
     assert cmp.loc[1, "people_a"] == 12 and cmp.loc[1, "people_b"] == 25
 
 
+# --------------------------------------------------------------------------- a cell of two values
+
+def test_a_role_within_a_wave_is_not_the_wave_minus_a_role_that_answered_only_then():
+    # 20 people of role r1 answered in W1 and 2 in W2, with the 10 of role r2 who answered only in W2. The
+    # wave table (W2: 12) and the role table (r2: 10), each safe alone, gave the 2 of r1 in W2 as W2 − r2.
+    wide = wide_frame([("W1", "r1", "D1", 20), ("W2", "r1", "D1", 2), ("W2", "r2", "D1", 10)])
+    by_wave = reports.segment_summary(wide, ITEMS, "wave", THRESHOLD).set_index("group")
+    by_role = reports.segment_summary(wide, ITEMS, "role", THRESHOLD).set_index("group")
+    assert not (by_wave["suppressed"].all() and by_role["suppressed"].all())  # not everything hidden
+    shown = not by_wave.loc["W2", "suppressed"] and not by_role.loc["r2", "suppressed"]
+    assert not shown, "W2 − r2 is the 2 people of r1 in W2"
+    views = views_of(wide)
+    everyone = set(map(tuple, wide[["wave", "role", "department"]].drop_duplicates().to_numpy()))
+    target = {("W2", "r1", "D1")}
+    for first, second in itertools.combinations_with_replacement(sorted(views), 2):
+        assert not recoverable([everyone, *views[first], *views[second]], target), (first, second)
+
+
 # --------------------------------------------------------------------------- three views, generated
 
 #: Generated organisations for the three-view test (recorded in SECURITY.md). Each case computes the ~20 views
@@ -701,7 +722,8 @@ THREE_VIEW_CASES = int(os.environ.get("EEVP_PROPERTY_CASES", "12"))
 @given(spec=org)
 def test_no_three_views_recover_a_small_group(spec):
     # The total, a table by A, and the same table within one value of B (a filter, or a viewer's scope), and
-    # every other three views a user can ask for: no linear combination gives a group under the threshold.
+    # every other three views a user can ask for: no linear combination gives a group of one value under the
+    # threshold (cells of two values: the known limit below).
     wide = wide_frame([(w, role, dept, n) for role, dept, n1, n2 in spec for w, n in (("W1", n1), ("W2", n2))])
     if len(wide) < THRESHOLD:
         return
@@ -715,3 +737,20 @@ def test_no_three_views_recover_a_small_group(spec):
         for group, n, target in small:
             assert not recoverable(published, target), (trio, group, n)
 
+
+@pytest.mark.xfail(strict=True, reason="known limit (SECURITY.md): each view is audited with the cuts it publishes "
+                   "itself; a wave-filtered table and one role's waves together give another role in that wave")
+def test_known_limit_two_views_give_a_role_within_a_wave():
+    # Found by the property tests with cells of two values as targets. D2 holds roles r1 and r4 only. The
+    # department table under the W1 filter shows D2 in W1 (11); the wave trend, or the table by wave, filtered
+    # to r1 shows r1 in W1 (7): the difference is the 4 people of r4 in W1. Strict: it fails once the layer
+    # hides this (reading the company's audit of wave x every dimension in every wave-filtered view did, but
+    # that audit hides whole role x wave tables in small examples: tests/test_attacks.py's look_next test).
+    wide = wide_frame([(w, role, dept, n) for role, dept, n1, n2 in [("r4", "D2", 4, 2), ("r1", "D2", 7, 8),
+                                                                      ("r3", "D3", 1, 4), ("r2", "D1", 8, 3)]
+                       for w, n in (("W1", n1), ("W2", n2))])
+    views = views_of(wide)
+    everyone = set(map(tuple, wide[["wave", "role", "department"]].drop_duplicates().to_numpy()))
+    for r1_view in (("trend", "{'role': ('r1',)}"), ("wave", "{'role': ('r1',)}")):
+        published = [everyone, *views[("department", "{'wave': ('W1',)}")], *views[r1_view]]
+        assert not recoverable(published, {("W1", "r4", "D2")}), r1_view

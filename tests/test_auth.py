@@ -1,4 +1,7 @@
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -6,6 +9,8 @@ from sqlalchemy import func, select
 from eevp.store import auth
 from eevp.errors import AccessDenied, InputError
 from eevp.store.db import connect, login_failures
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_first_run_creates_admin_with_generated_password(settings, monkeypatch):
@@ -119,6 +124,37 @@ def test_the_login_limit_outlives_a_restart_and_ends_with_its_window(settings, e
     with again.connect() as conn:
         assert conn.execute(select(func.count()).select_from(login_failures)).scalar() == auth.MAX_FAILED_LOGINS
     again.dispose()
+
+
+#: A second app process: tries the right password on the same database and prints what it is told.
+_OTHER_PROCESS = """import sys
+from pathlib import Path
+from eevp.errors import AccessDenied
+from eevp.settings import Settings
+from eevp.store import auth
+try:
+    print(auth.authenticate(Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2]), "admin", sys.argv[3]).role)
+except AccessDenied as exc:
+    print(exc)
+"""
+
+
+def test_the_login_limit_is_shared_by_every_process_on_the_database(settings, engine, monkeypatch):
+    # Issue 14 item 3: two app processes (or two server replicas) on one database count the same failures,
+    # so guessing cannot be spread over them: half the failures in each engine, then a separate process.
+    monkeypatch.setenv("EEVP_ADMIN_PASSWORD", "the-right-password")
+    auth.ensure_admin(settings)
+    other = connect(settings.database_url)
+    for i in range(auth.MAX_FAILED_LOGINS):
+        with pytest.raises(AccessDenied, match="Wrong username or password"):
+            auth.authenticate(settings, "admin", "a-guess", (engine, other)[i % 2])
+    other.dispose()
+    with pytest.raises(AccessDenied, match="Too many failed logins"):
+        auth.authenticate(settings, "admin", "the-right-password", engine)
+    run = subprocess.run([sys.executable, "-c", _OTHER_PROCESS, str(settings.data_dir), settings.database_url,
+                          "the-right-password"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Too many failed logins for this account"), run.stdout
 
 
 def test_failed_logins_are_counted_per_account(settings, engine, monkeypatch):

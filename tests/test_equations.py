@@ -6,8 +6,9 @@ import pytest
 from eevp.analytics.equations import Equations
 
 
-def one_at_a_time(dims, counts, hidden, cells) -> dict:
-    """The audit's solving as it was written first: every line of every table, one by one, until nothing changes."""
+def one_at_a_time(dims, counts, hidden, cells, with_cells: bool = False):
+    """The audit's solving as it was written first: every line of every table, one by one, until nothing changes
+    (``with_cells``: also the cells known at the end, table by table)."""
     known = {d: ~hidden[d] | (counts[d] == 0) for d in dims}
     for d in dims:
         if len(counts[d]) == 1:
@@ -32,7 +33,7 @@ def one_at_a_time(dims, counts, hidden, cells) -> dict:
                     elif not known[dim][k] and len(unknown) == 0:
                         known[dim][k] = True
                         changed = True
-    return known
+    return (known, cell_known) if with_cells else known
 
 
 def random_tables(seed: int):
@@ -73,6 +74,33 @@ def test_only_a_row_of_the_proof_can_stop_a_solved_row(seed):
             trial[other] = False
             if int(other) not in used:
                 assert system.solve(trial[None, :])[0][row]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_all_at_once_knows_the_cells_one_at_a_time_knows(seed):
+    # the audit also looks for small cells of two values that the equations pin (issue 14, a role in a wave)
+    dims, counts, hidden, cells = random_tables(seed)
+    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)
+    _, cell_known = one_at_a_time(dims, counts, hidden, cells, with_cells=True)
+    expected = np.concatenate([cell_known[k][cells[k]] for k in cells]) if cells else np.zeros(0, bool)
+    start = system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in dims})
+    assert system.solve(start[None, :], cells=True)[0][system.n_rows:].tolist() == expected.tolist()
+    assert [system.pairs[t] for t in system.cell_table] == [k for k in cells for _ in range(int(cells[k].sum()))]
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_only_a_row_of_the_proof_can_stop_a_solved_cell(seed):
+    dims, counts, hidden, cells = random_tables(seed)
+    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)
+    start = system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in dims})
+    solved = system.solve(start[None, :], cells=True)[0]
+    for cell in system.n_rows + np.flatnonzero(solved[system.n_rows:]):
+        used = set(system.proof(start, int(cell)).tolist())
+        for other in np.flatnonzero(start):
+            if int(other) not in used:
+                trial = start.copy()
+                trial[other] = False
+                assert system.solve(trial[None, :], cells=True)[0][cell]
 
 
 def test_a_row_no_equation_gives_has_no_proof():

@@ -102,12 +102,21 @@ def people(frame: pd.DataFrame, keys) -> pd.Series:
     return frame.groupby(by, dropna=False).size()
 
 
-def _people_by_codes(frame: pd.DataFrame, codes: np.ndarray, size: int) -> np.ndarray:
-    """Distinct people per integer code 0..size-1."""
+def _people_by_codes(frame: pd.DataFrame, codes: np.ndarray, size: int,
+                     persons: np.ndarray | None = None) -> np.ndarray:
+    """Distinct people per integer code 0..size-1 (``persons``: :func:`_person_codes` of ``frame``, when
+    several counts share them)."""
     if PERSON not in frame.columns:
         return np.bincount(codes, minlength=size).astype(float)
-    pairs = pd.DataFrame({"c": codes, "p": frame[PERSON].to_numpy()}).drop_duplicates()
-    return np.bincount(pairs["c"].to_numpy(), minlength=size).astype(float)
+    persons = _person_codes(frame) if persons is None else persons
+    span = int(persons.max(initial=0)) + 1
+    pairs = pd.unique(codes.astype(np.int64) * span + persons)
+    return np.bincount(pairs // span, minlength=size).astype(float)
+
+
+def _person_codes(frame: pd.DataFrame) -> np.ndarray:
+    """The :data:`PERSON` column as integers 1.. (rows with no person count as one person together)."""
+    return pd.factorize(frame[PERSON])[0].astype(np.int64) + 1
 
 
 def suppressed_label(threshold) -> str:
@@ -525,7 +534,7 @@ def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold,
 
 # --------------------------------------------------------------------------- several one-way tables
 
-def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
+def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None) -> dict[str, set]:
     """Groups to hide in the one-way tables of ``frame`` by each of ``dims``, taken together.
 
     Each table alone follows :func:`suppress` (small groups plus complements). But the tables
@@ -535,8 +544,9 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     visible rows, the grand total and the empty cells are known; each row and column of a two-way
     table sums to its table rows. Solving the equations that have one unknown left, again and
     again (what a person with the CSV exports and a spreadsheet can do), must never give a small
-    group. When it does, the smallest visible row whose hiding stops it is hidden too, and the
-    audit repeats. The result depends on ``dims``, not on which table is asked for, so every
+    group, nor a small cell of two values (a role within one wave: filters and the wave tab publish
+    those cuts too). When it does, the smallest visible row whose hiding stops it is hidden too, and
+    the audit repeats. The result depends on ``dims``, not on which table is asked for, so every
     table computed with the same ``dims`` agrees.
 
     Limits: this follows chains of single-unknown equations, not every linear combination (a
@@ -547,6 +557,7 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
         dims: the columns whose one-way tables may be shown (columns absent from ``frame`` are
             left out).
         threshold: anonymity threshold (clamped by :func:`check_threshold`).
+        cell_dims: the dims whose two-way cells are published groups (default: all of ``dims``).
 
     Returns:
         ``{dim: values to hide}``; a missing value appears as None.
@@ -556,24 +567,40 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold) -> dict[str, set]:
     codes, labels = {}, {}
     for d in dims:
         codes[d], labels[d] = _factorized(frame[d])
-    counts = {d: _people_by_codes(frame, codes[d], len(labels[d])) for d in dims}
+    persons = _person_codes(frame) if PERSON in frame.columns else None
+    counts = {d: _people_by_codes(frame, codes[d], len(labels[d]), persons) for d in dims}
     hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
-    cells = {}
-    for i, a in enumerate(dims):
-        for b in dims[i + 1:]:
-            nb = len(labels[b])
-            flat = np.bincount(codes[a] * nb + codes[b], minlength=len(labels[a]) * nb)
-            cells[(a, b)] = flat.reshape(len(labels[a]), nb) > 0
-    parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])], *cells.values())
-    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, threshold))
+    targets = dims if cell_dims is None else cell_dims
+    cells, small = _two_way_cells(frame, dims, codes, labels, threshold, targets, persons)
+    parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])],
+             *cells.values(), small)
+    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold))
     return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
 
 
-def _audit_dimensions(dims, counts, hidden, cells, threshold) -> dict[str, np.ndarray]:
-    """Hide table rows until no small hidden row can be solved for (:func:`suppress_dimensions`)."""
+def _two_way_cells(frame: pd.DataFrame, dims, codes, labels, threshold: int, targets,
+                   persons) -> tuple[dict, np.ndarray]:
+    """The non-empty cells of every two-way table dims × dims (``{(a, b): booleans}``), and which of them,
+    in the order of their unknowns (:class:`Equations`), hold 1..threshold-1 people in a table of two
+    ``targets`` (a published cut: a role within a wave is a filter and a table away)."""
+    cells, small, targets = {}, [], set(targets)
+    for i, a in enumerate(dims):
+        for b in dims[i + 1:]:
+            size, nb = len(labels[a]) * len(labels[b]), len(labels[b])
+            flat = codes[a] * nb + codes[b]
+            n = (_people_by_codes(frame, flat, size, persons) if a in targets and b in targets
+                 else np.bincount(flat, minlength=size).astype(float) * threshold)
+            cells[(a, b)] = n.reshape(len(labels[a]), nb) > 0
+            small.append((n[n > 0] < threshold))
+    return cells, np.concatenate(small) if small else np.zeros(0, dtype=bool)
+
+
+def _audit_dimensions(dims, counts, hidden, cells, small, threshold) -> dict[str, np.ndarray]:
+    """Hide table rows until no small hidden row or small two-way cell can be solved for
+    (:func:`suppress_dimensions`)."""
     system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)  # the cells stay: built once
     while True:
-        leak = _first_leak(system, counts, hidden, threshold)
+        leak = _first_leak(system, counts, hidden, threshold, small)
         if leak is None:
             return hidden
         extra = _stopper(system, counts, hidden, threshold, leak)
@@ -615,48 +642,56 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[s
         return {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
     pairs = {f"{d}\x1f{inner}": pd.Series(list(zip(_keyed(frame[d]), _keyed(frame[inner]))), index=frame.index,
                                            dtype=object) for d in dims}
-    hidden = suppress_dimensions(frame.assign(**pairs), [*dims, inner, *pairs], threshold)
+    hidden = suppress_dimensions(frame.assign(**pairs), [*dims, inner, *pairs], threshold,
+                                 cell_dims=[*dims, inner])
     out = {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
     for d in dims:
         out[d] = {tuple(None if v == _MISSING else v for v in cell) for cell in hidden[f"{d}\x1f{inner}"]}
     return out
 
 
-def _solved_margins(system: Equations, counts, hidden) -> dict[str, np.ndarray]:
-    """Which table rows the equations pin down (shown rows and empty ones are known to begin with)."""
-    return system.known_rows({d: ~hidden[d] | (counts[d] == 0) for d in system.dims})
-
-
-def _first_leak(system: Equations, counts, hidden, threshold):
-    known = _solved_margins(system, counts, hidden)
+def _first_leak(system: Equations, counts, hidden, threshold, small):
+    """The first unknown the equations pin that must stay unknown: a small hidden table row, else a small
+    two-way cell (a cell of two values: the 2 people of role r1 in wave W2 as "W2 minus role r2", when r2
+    answered only in W2). None when there is none."""
+    start = system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in system.dims})
+    known = system.solve(start[None, :], cells=True)[0]
     for d in system.dims:
-        small = hidden[d] & (counts[d] > 0) & (counts[d] < threshold)
-        pinned = np.flatnonzero(small & known[d])
+        at = system.offset[d]
+        rows = known[at:at + len(counts[d])]
+        pinned = np.flatnonzero(hidden[d] & (counts[d] > 0) & (counts[d] < threshold) & rows)
         if len(pinned):
-            return d, int(pinned[0])
-    return None
+            return at + int(pinned[0])
+    pinned = np.flatnonzero(small & known[system.n_rows:])
+    return system.n_rows + int(pinned[0]) if len(pinned) else None
 
 
-def _stopper(system: Equations, counts, hidden, threshold, leak) -> tuple[str, int] | None:
-    """The smallest visible table row whose hiding leaves the leaked small group unsolved."""
-    d, k = leak
+def _owners(system: Equations, at: int) -> set:
+    """The tables an unknown belongs to: a table row's table, or a cell's two tables."""
+    if at >= system.n_rows:
+        return set(system.pairs[system.cell_table[at - system.n_rows]])
+    return {max((d for d in system.dims if system.offset[d] <= at), key=system.offset.get)}
+
+
+def _stopper(system: Equations, counts, hidden, threshold, at: int) -> tuple[str, int] | None:
+    """The smallest visible table row whose hiding leaves the leaked unknown ``at`` unsolved."""
     dims = system.dims
     candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
                         if counts[e][i] > 0 and len(counts[e]) > 1)
     start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in dims})
-    at = system.offset[d] + k
     used = set(system.proof(start, at).tolist())  # a row outside one way of solving the leak cannot stop it
     tried, first, size = [c for c in candidates if system.offset[c[3]] + c[2] in used], 0, 1
     while first < len(tried):  # the trials in order, in batches growing from one (the first often stops it)
         batch, first, size = tried[first:first + size], first + size, min(2 * size, STOPPER_TRIALS)
         trials = np.repeat(start[None, :], len(batch), axis=0)
         trials[np.arange(len(batch)), [system.offset[e] + i for _, _, i, e in batch]] = False
-        stopped = np.flatnonzero(~system.solve(trials)[:, at])
+        stopped = np.flatnonzero(~system.solve(trials, cells=True)[:, at])
         if len(stopped):
             _, _, i, e = batch[stopped[0]]
             return e, int(i)
-    # No single row is enough: hide the smallest visible row of the leaked group's own table.
-    own = [c for c in candidates if c[3] == d]
+    # No single row is enough: hide the smallest visible row of the leaked unknown's own table(s).
+    owners = _owners(system, at)
+    own = [c for c in candidates if c[3] in owners]
     if not (own or candidates):
         return None
     _, _, i, e = (own or candidates)[0]

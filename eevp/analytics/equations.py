@@ -31,6 +31,7 @@ class Equations:
             self.offset[d], start = start, start + int(sizes[d])
         self.n_rows = start
         eqs, vars_, n_eqs, n_vars = [], [], 0, self.n_rows
+        self.pairs, owners = list(cells), []  # owners: the two-way table of each cell unknown, in order
         for d in self.dims:  # one equation per table: its rows add up to the grand total
             eqs.append(np.full(int(sizes[d]), n_eqs))
             vars_.append(self.offset[d] + np.arange(int(sizes[d])))
@@ -39,6 +40,7 @@ class Equations:
             i, j = np.nonzero(matrix)
             cell_vars = n_vars + np.arange(len(i))
             n_vars += len(i)
+            owners.append(np.full(len(i), len(owners)))
             for dim, line, size in ((a, i, matrix.shape[0]), (b, j, matrix.shape[1])):
                 eqs += [n_eqs + line, n_eqs + np.arange(size)]  # a line's cells, and its table row
                 vars_ += [cell_vars, self.offset[dim] + np.arange(size)]
@@ -46,6 +48,7 @@ class Equations:
         self.eq = np.concatenate(eqs).astype(np.int64) if eqs else np.zeros(0, np.int64)
         self.var = np.concatenate(vars_).astype(np.int64) if vars_ else np.zeros(0, np.int64)
         self.n_eqs, self.n_vars = n_eqs, n_vars
+        self.cell_table = np.concatenate(owners).astype(np.int64) if owners else np.zeros(0, np.int64)
         by_eq, by_var = np.argsort(self.eq, kind="stable"), np.argsort(self.var, kind="stable")
         self._eq_vars = np.split(self.var[by_eq], np.cumsum(np.bincount(self.eq, minlength=n_eqs))[:-1])
         self._var_eqs = np.split(self.eq[by_var], np.cumsum(np.bincount(self.var, minlength=n_vars))[:-1])
@@ -68,8 +71,9 @@ class Equations:
         return {d: solved[self.offset[d]:self.offset[d] + len(known[d])].copy() for d in self.dims}
 
     def proof(self, start: np.ndarray, row: int) -> np.ndarray | None:
-        """The rows known at first that one way of solving for table row ``row`` uses (None when it is not
-        solved from ``start``, the rows known at first, dims one after another).
+        """The rows known at first that one way of solving for unknown ``row`` (a table row, or a cell:
+        ``n_rows`` and above) uses (None when it is not solved from ``start``, the rows known at first, dims
+        one after another).
 
         Hiding any other row leaves that way open, so ``row`` stays solved: only these rows can stop it.
         """
@@ -105,9 +109,10 @@ class Equations:
                 return found
             found[self.var[solvable]] = step
 
-    def solve(self, start: np.ndarray) -> np.ndarray:
+    def solve(self, start: np.ndarray, cells: bool = False) -> np.ndarray:
         """:meth:`known_rows` for many starting points at once (one per row of ``start``, each the table
-        rows known at first, dims one after another): the rows known at the end, in the same shape.
+        rows known at first, dims one after another): the rows known at the end, in the same shape (with
+        ``cells``, followed by the two-way cells known at the end, in the order of their unknowns).
 
         Solving only ever adds knowledge, so solving every solvable equation at once ends where solving
         them one at a time would.
@@ -124,4 +129,4 @@ class Equations:
                 break
             trial, at = np.nonzero(solvable)
             state[trial, self.var[at]] = True
-        return state[:, :self.n_rows]
+        return state if cells else state[:, :self.n_rows]
