@@ -102,6 +102,6 @@ def test_the_card_paragraph_is_replaced_not_repeated(tmp_path):
     vs.write_card_section(setting, dict(figures, voice_decision=0.9), card)
     text = card.read_text(encoding="utf-8")
     assert text.count("**Customers' own words.**") == 1
-    assert "| customer voice | 0.90 |" in text
+    assert "| customer voice | 0.900 |" in text
     assert text.index("**Customers' own words.**") < text.index("**Limits.**")
 

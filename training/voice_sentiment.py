@@ -127,7 +127,7 @@ def store_setting(setting: dict, folder=HEADS_DIR / "sentiment_model") -> None:
 
 def card_section(setting: dict, figures: dict) -> str:
     """The model card's paragraph on customers' own words."""
-    f = {k: f"{v:.2f}" if isinstance(v, float) else v for k, v in figures.items()}
+    f = {k: f"{v:.3f}" if isinstance(v, float) else v for k, v in figures.items()}
     return f"""**Customers' own words.** Customer feedback is labelled with the lexicon weighing
 {setting['lexicon_weight']:g} in the negative-or-positive decision and neutral only where the head is at
 least {setting['neutral_min']} sure (`eevp.text.sentiment_model.voice_labels`), both chosen by
