@@ -359,8 +359,7 @@ def tag_statements(
     stage_all = stage_head.predict(x)
     stage = [st if (a or customer_voice) and st in STAGES else None for a, st in zip(about, stage_all)]
     sent = (predict_sentiment(texts, langs, emb, lexicon_scores=lexicon, customer_voice=customer_voice)
-            if sentiment is None
-            else _sentiment_labels(texts, langs, sentiment))
+            if sentiment is None else _sentiment_labels(texts, langs, sentiment))
     col = {name: k for k, name in enumerate(RULE_FEATURES)}
     incident = [s == "negative" and bool(f[col["time_marker"]] or (a and f[col["one_customer"]] and f[col["past_tense"]]))
                 for s, a, f in zip(sent, about, cues)]
