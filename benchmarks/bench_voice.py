@@ -101,7 +101,7 @@ def airline_sentiment_held_out() -> list[dict]:
     sd, xs = sentiment_matrix()
     f = airline_figures(heldout_probabilities(sd, xs, (sd["corpus"] == HELD_OUT).to_numpy()), setting)
     held = "the airline tweets (sentiment head trained without them)"
-    name = f"voice: airline tweets, sentiment (n={f['n_polar']}; held out: {held})"
+    name = f"voice: airline tweets, sentiment (n={f['n_polar']} polar, {f['n']} in all; held out: {held})"
     return [_sentiment_row(name, held, metric, f[key], "head alone " + f"{f[base]:.3f}") for metric, key, base in (
         ("balanced accuracy of eevp's labels (neutral counts wrong)", "voice_labels", "head_labels"),
         ("balanced accuracy, negative vs positive decision", "voice_decision", "head_decision"),
