@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -323,11 +324,21 @@ def train_all(save: bool = True, evaluate: bool = True) -> dict:
         save_head(fit_head(xall[rows], list(stages[rows]), STAGE_CLASSES, w[rows], card), "stage", HEADS_DIR / "lens")
         scard = {"embedder": embedder.model_id, "features": ["embedding"] * 512 + ["lexicon_sentiment"], "C": C,
                  "trained_on": sd["corpus"].value_counts().to_dict(), "script": "training/train_models.py"}
+        scard.update(_kept_voice_setting())
         save_head(fit_head(xs, sd["label"].tolist(), SENTIMENTS, None, scard), "sentiment", HEADS_DIR / "sentiment_model")
     return summary
 
 
+def _kept_voice_setting() -> dict:
+    """The customer-voice setting of the shipped sentiment card (chosen by ``training.voice_sentiment``)."""
+    path = HEADS_DIR / "sentiment_model" / "sentiment.json"
+    card = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {"customer_voice": card["customer_voice"]} if "customer_voice" in card else {}
+
+
 CARD = HEADS_DIR / "lens" / "MODEL_CARD.md"
+#: The card's paragraph on customers' own words, written by ``training.voice_sentiment`` and kept here.
+VOICE_SECTION = re.compile(r"\*\*Customers' own words\.\*\*.*?(?=\*\*Limits\.\*\*)", re.S)
 
 
 def _table(rows: list[dict], cols: list[str]) -> str:
@@ -399,6 +410,9 @@ precision. Marketplace reviews written by customers (Rozetka) are unlike anythin
 the lens barely finds them when they are left out. Use the in-app review to correct tags: corrections
 apply to the same and near-identical statements.
 """
+    kept = VOICE_SECTION.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if kept:
+        text = text.replace("**Limits.**", kept.group(0) + "**Limits.**")
     path.write_text(text, encoding="utf-8")
 
 

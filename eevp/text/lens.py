@@ -321,7 +321,8 @@ def tag_statements(
             ``eevp.text.sentiment.classify_sentiment`` when that module exists, else
             :func:`lexicon_sentiment`.
         customer_voice: the statements are customers' own words (customer feedback): each is about
-            the customer experience, so its stage is read whatever its class.
+            the customer experience, so its stage is read whatever its class, and its sentiment with
+            the sentiment head's customer-voice setting (:func:`eevp.text.sentiment_model.voice_labels`).
 
     Returns:
         One row per text, in order, with columns ``language`` (str), ``cls`` (one of
@@ -357,8 +358,8 @@ def tag_statements(
     about = [c in ABOUT_CLASSES for c in cls]
     stage_all = stage_head.predict(x)
     stage = [st if (a or customer_voice) and st in STAGES else None for a, st in zip(about, stage_all)]
-    sent = (predict_sentiment(texts, langs, emb, lexicon_scores=lexicon) if sentiment is None
-            else _sentiment_labels(texts, langs, sentiment))
+    sent = (predict_sentiment(texts, langs, emb, lexicon_scores=lexicon, customer_voice=customer_voice)
+            if sentiment is None else _sentiment_labels(texts, langs, sentiment))
     col = {name: k for k, name in enumerate(RULE_FEATURES)}
     incident = [s == "negative" and bool(f[col["time_marker"]] or (a and f[col["one_customer"]] and f[col["past_tense"]]))
                 for s, a, f in zip(sent, about, cues)]

@@ -4,6 +4,11 @@ The head (``eevp/resources/sentiment_model/sentiment.*``) was trained by
 ``training/train_models.py`` on real labelled text: Glassdoor pros and cons, US airline tweets,
 Russian bank and telecom tweets, Russian restaurant reviews and eevp's labelled real statements.
 Its figures on held-out sources are in the model card beside the weights and in the README.
+
+Customers' own words (``customer_voice=True``) are read with the card's ``customer_voice`` setting:
+the lexicon's score weighs more in the negative-or-positive decision, and a text is neutral only when
+the head is at least that sure of it. Both numbers were chosen by the training script on other
+customers' texts (Russian tweets and reviews, Rozetka) with heads that never saw the airline tweets.
 """
 
 from __future__ import annotations
@@ -17,13 +22,13 @@ from eevp.text.language import detect_languages
 from eevp.text.lens_model import shipped_head
 from eevp.text.sentiment import classify_sentiment, sentiment_scores
 
-__all__ = ["predict_sentiment"]
+__all__ = ["predict_sentiment", "voice_labels"]
 
 
 def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = None,
                       embeddings: np.ndarray | None = None,
                       embed: Callable[[list[str]], np.ndarray] | None = None,
-                      lexicon_scores: np.ndarray | None = None) -> list[str]:
+                      lexicon_scores: np.ndarray | None = None, customer_voice: bool = False) -> list[str]:
     """``negative`` / ``neutral`` / ``positive`` per text.
 
     Args:
@@ -33,6 +38,8 @@ def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = No
             :func:`eevp.themes.embeddings.heads_embedder`).
         embed: ``f(texts) -> vectors`` of that embedder, used when ``embeddings`` is ``None``.
         lexicon_scores: the texts' :func:`eevp.text.sentiment.sentiment_scores`, when the caller has them.
+        customer_voice: the texts are customers' own words: decided by :func:`voice_labels` with the
+            head card's ``customer_voice`` setting (the head's own argmax when the card has none).
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     langs = list(languages) if languages is not None else detect_languages(texts)
@@ -44,5 +51,21 @@ def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = No
     emb = np.asarray(embed(texts) if embeddings is None else embeddings)
     scores = sentiment_scores(texts, langs) if lexicon_scores is None else np.asarray(lexicon_scores)
     x = np.hstack([emb, scores[:, None]])
-    out = head.predict(x)
+    setting = head.card.get("customer_voice") if customer_voice else None
+    out = (voice_labels(head.predict_proba(x), head.classes, scores, **setting) if setting
+           else head.predict(x))
     return ["neutral" if not t.strip() else s for t, s in zip(texts, out)]
+
+
+def voice_labels(proba: np.ndarray, classes: Sequence[str], lexicon: np.ndarray, lexicon_weight: float,
+                 neutral_min: float | None) -> list[str]:
+    """Labels of customers' own words from the head's probabilities and the lexicon's scores.
+
+    Negative or positive by ``log(P(positive) / P(negative)) + lexicon_weight * lexicon``; neutral
+    instead where ``P(neutral) >= neutral_min`` (``None``: where neutral is the head's likeliest class).
+    """
+    p = np.clip(np.asarray(proba, dtype=np.float64), 1e-12, None)
+    neg, pos, neu = (list(classes).index(k) for k in ("negative", "positive", "neutral"))
+    polar = np.log(p[:, pos] / p[:, neg]) + lexicon_weight * np.asarray(lexicon, dtype=np.float64)
+    neutral = p.argmax(axis=1) == neu if neutral_min is None else p[:, neu] >= neutral_min
+    return np.where(neutral, "neutral", np.where(polar > 0, "positive", "negative")).tolist()
