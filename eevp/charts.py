@@ -339,8 +339,10 @@ def compare_bars(
     title: str = "Group A against group B",
     *,
     label_col: str = "label",
+    label_title: str = "theme",
 ) -> alt.Chart:
-    """Paired bars: share of each group's people per theme (``share_a``, ``share_b``)."""
+    """Paired bars: share of each group's people per theme (``share_a``, ``share_b``); ``label_title``
+    names what the bars are of (e.g. "stage")."""
     long = df.melt(
         id_vars=[label_col], value_vars=["share_a", "share_b"], var_name="group", value_name="share"
     )
@@ -351,11 +353,11 @@ def compare_bars(
         .mark_bar()
         .encode(
             x=alt.X("share:Q", title="share of the group's people", axis=alt.Axis(format=".0%")),
-            y=alt.Y(f"{label_col}:N", title="theme", sort=order, axis=_LABELS),
+            y=alt.Y(f"{label_col}:N", title=label_title, sort=order, axis=_LABELS),
             yOffset=alt.YOffset("group:N", sort=[a_label, b_label]),
             color=_category_colour("group", "group", [a_label, b_label], OKABE_ITO[:2]),
             tooltip=[
-                alt.Tooltip(f"{label_col}:N", title="theme"),
+                alt.Tooltip(f"{label_col}:N", title=label_title),
                 alt.Tooltip("group:N", title="group"),
                 alt.Tooltip("share:Q", title="share", format=".0%"),
             ],

@@ -197,7 +197,7 @@ def _voice_tab(p: _Page, subjects: pd.DataFrame, said: dict, journey: pd.DataFra
                     ui.quote(q["text"])
     if len(journey):
         ui.chart(charts.compare_bars(journey, t("Staff"), t("Customers"), t("The journey, by both voices"),
-                                     label_col="stage"),
+                                     label_col="stage", label_title="stage"),
                  "Each stage's share of the staff people and of the customer comments of the subjects above.")
 
 

@@ -329,3 +329,13 @@ def test_each_subject_is_hidden_on_its_own_counts():
     assert (sides["a"]["detractor_share"], sides["b"]["detractor_share"]) == (1.0, 0.0)
     assert sides["c"] == {"n": 0, "shown": 0, "negative": 0.0, "detractor_share": None,
                           "trend": {"2026-Q1": 0, "2026-Q2": 0}, "stage": None}
+
+
+def test_customer_quotes_show_each_text_once(engine, settings, quick_lens):
+    texts = ["The courier never came."] * 6 + [f"Order {i} arrived broken." for i in range(6)]
+    data = "date,comment\n" + "\n".join(f"2026-02-{1 + i:02d},\"{t}\"" for i, t in enumerate(texts))
+    ingest_file(engine, settings, "customer_feedback", data.encode(), "cust.csv", actor=CLI_USER)
+    with engine.connect() as conn:
+        ids = conn.execute(select(db.customer_statements.c.id)).scalars().all()
+    quotes = [q["text"] for q in voice.customer_quotes(engine, ids, n=12, actor=CLI_USER)]
+    assert len(quotes) == 7 and len(set(quotes)) == 7  # the six copies give one quote

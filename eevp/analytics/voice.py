@@ -221,6 +221,8 @@ def customer_quotes(engine: Engine, statement_ids: list[int], n: int = 3, min_co
                             .where(cs.c.id.in_([int(i) for i in statement_ids]))).all()
     if len({r.comment_id for r in rows}) < anonymity.check_threshold(min_comments):
         return []
+    seen: set[str] = set()
+    rows = [r for r in sorted(rows, key=lambda r: r.id) if not (r.text in seen or seen.add(r.text))]  # each text once
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(rows), size=min(n, len(rows)), replace=False)
     return [{"text": rows[i].text, "language": rows[i].language} for i in sorted(pick)]
