@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable
@@ -243,6 +244,7 @@ class KnnUMAP:
     def fit_transform(self, X, y=None):
         from umap import UMAP
 
+        _cache_umap_kernels()
         x = np.asarray(X, dtype=np.float32)
         if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
             x = PCA(n_components=self.pca_dims, random_state=self.random_state).fit_transform(x).astype(np.float32)
@@ -258,6 +260,29 @@ class KnnUMAP:
 
     def transform(self, X):
         raise NotImplementedError("KnnUMAP embeds its training units only; assign new units with assign_new().")
+
+
+@functools.cache
+def _cache_umap_kernels() -> None:
+    """Compile UMAP's graph and layout kernels once per installation, not once per process.
+
+    ``smooth_knn_dist`` and ``compute_membership_strengths`` are jitted by UMAP with
+    ``parallel=True`` and no disk cache, the epoch kernel without a cache: compiling them took
+    8-20 s of every fresh ``analyze`` (a refit with every vector cached spent a third of its time
+    there). The same Python functions are jitted here with the same options and ``cache=True``
+    (identical results; the cache lies beside UMAP's sources, or in numba's user cache folder).
+    """
+    import numba
+    from umap import layouts, umap_
+
+    f32 = numba.types.float32
+    jit = functools.partial(numba.njit, parallel=True, cache=True)
+    umap_.smooth_knn_dist = jit(umap_.smooth_knn_dist.py_func, locals={
+        "psum": f32, "lo": f32, "mid": f32, "hi": f32})
+    umap_.compute_membership_strengths = jit(umap_.compute_membership_strengths.py_func, locals={
+        "knn_dists": f32[:, ::1], "sigmas": f32[::1], "rhos": f32[::1], "val": f32})
+    layouts._nb_optimize_layout_euclidean_single_epoch = numba.njit(
+        layouts._optimize_layout_euclidean_single_epoch, fastmath=True, parallel=False, cache=True)
 
 
 def _default_reducer(params: dict, seed: int, dim: int):
@@ -507,19 +532,53 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
 
 @functools.cache
 def _bertopic_class():
-    """BERTopic without its "representative documents" (3 comments per topic, held by the model).
+    """BERTopic without its "representative documents" (3 comments per topic, held by the model),
+    and without keywords for the raw clusters (:func:`_update_model` computes those of the final themes).
 
     eevp never shows them (quotes are picked by :func:`eevp.analytics.customers.quotes` with the anonymity
     rule) and they would describe the clusters before outlier reduction anyway; computing them
     costs 0.1 s per 1,000 texts on every fit, candidate themes included.
     """
-    from bertopic import BERTopic
+    BERTopic = _import_bertopic()
 
     class TextFreeBERTopic(BERTopic):
         def _save_representative_docs(self, documents) -> None:
             self.representative_docs_ = {}
 
+        def _extract_topics(self, documents, *args, **kwargs) -> None:
+            # fit_themes merges, reassigns and splits the clusters, then computes the keywords and
+            # topic vectors of the final themes (_update_model): c-TF-IDF of HDBSCAN's raw clusters
+            # would be thrown away (it tokenized every text once more: a tenth of a cached refit).
+            if self.nr_topics:  # topic reduction works on these keywords
+                super()._extract_topics(documents, *args, **kwargs)
+
     return TextFreeBERTopic
+
+
+#: BERTopic's backends and representations that load transformers models (sentence-transformers,
+#: transformers pipelines): eevp always passes embeddings and never uses them.
+_UNUSED_BERTOPIC_MODULES = ("bertopic.backend._multimodal", "bertopic.representation._textgeneration",
+                            "bertopic.representation._zeroshot", "bertopic.representation._visual")
+
+
+def _import_bertopic():
+    """The ``BERTopic`` class, imported without its model backends when BERTopic is not loaded yet.
+
+    BERTopic imports them at import time (sentence-transformers and transformers: 5-14 s of a refit
+    with every vector cached, which loads no embedding model) and keeps a placeholder for one that
+    fails to import; blocking these four of its own modules for the import makes them fail."""
+    if "bertopic" not in sys.modules:
+        blocked = [m for m in _UNUSED_BERTOPIC_MODULES if m not in sys.modules]
+        sys.modules.update(dict.fromkeys(blocked))
+        try:
+            import bertopic  # noqa: F401
+        finally:
+            for m in blocked:
+                if sys.modules.get(m, 0) is None:
+                    del sys.modules[m]
+    from bertopic import BERTopic
+
+    return BERTopic
 
 
 def _update_model(model, texts: list[str], topics: np.ndarray, emb: np.ndarray) -> None:
@@ -601,10 +660,8 @@ def load_model(path, *, with_model: bool = True) -> ThemeResult:
     arrays = load_file(str(path / ARRAYS_FILE))
     model = None
     if with_model:
-        from bertopic import BERTopic
-
         with _quiet_bertopic():
-            model = BERTopic.load(str(path))
+            model = _import_bertopic().load(str(path))
         model.vectorizer_model.set_params(tokenizer=LemmaTokenizer(), token_pattern=None)
     config = dict(meta["config"])
     config["nr_topics"] = config.get("nr_topics")
