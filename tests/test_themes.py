@@ -225,6 +225,7 @@ def test_params_grow_with_corpus(n, mcs, nn):
     assert (p["min_cluster_size"], p["n_neighbors"]) == (mcs, nn)
     assert p["fit_units"] == min(n, 20_000)
     assert p["pca_dims"] == (50 if n > 2000 else 0)
+    assert (p["n_epochs"] is None) == (n <= 5000)  # UMAP's default (500) on small corpora, 200 on large
 
 
 def test_save_load_assign_gives_training_themes(fitted, corpus, tmp_path):

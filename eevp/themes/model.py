@@ -157,6 +157,15 @@ class Candidates:
 # --------------------------------------------------------------------------- sizes
 
 
+#: UMAP epochs of a fit on more than ``FIT_EPOCHS_ABOVE`` units (None below: UMAP's own default, 500
+#: up to 10,000 points and 200 above). On 9,808 Glassdoor cons, over seeds 42 and 1-4, 200 epochs
+#: instead of 500 gave NPMI 0.100 vs 0.089 (each seed 0.06-0.14 either way), diversity 0.697 vs
+#: 0.693, outliers 0.044 vs 0.048, 9-26 themes vs 11-26, and took a third less time: the layout
+#: epochs were the largest cost of a refit with every vector cached.
+FIT_EPOCHS = 200
+FIT_EPOCHS_ABOVE = 5000
+
+
 def params_for_size(n_units: int, config: ThemeConfig | None = None) -> dict:
     """Pipeline sizes for a corpus of ``n_units`` (explicit config values win).
 
@@ -184,6 +193,7 @@ def params_for_size(n_units: int, config: ThemeConfig | None = None) -> dict:
         "n_components": int(config.n_components),
         "pca_dims": int(config.pca_dims if config.pca_dims and fit_n > config.pca_above else 0),
         "low_memory": bool(fit_n > 10_000),
+        "n_epochs": FIT_EPOCHS if fit_n > FIT_EPOCHS_ABOVE else None,
         "max_theme_share": float(config.max_theme_share),
     }
 
