@@ -452,3 +452,22 @@ def test_distinct_labels_never_show_two_themes_alike():
                      CANDIDATE_MARK + "Nice people", "Nice people (2)"]
     assert len({s.removeprefix(CANDIDATE_MARK).casefold() for s in shown}) == len(shown)
     assert distinct_labels(["Pay", "Hours"]) == ["Pay", "Hours"]
+
+
+def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
+    from numba.core.caching import FunctionCache
+    from umap import umap_
+
+    from eevp.themes.model import _cache_umap_kernels, exact_knn
+
+    _cache_umap_kernels()
+    assert isinstance(umap_.smooth_knn_dist._cache, FunctionCache)
+    assert isinstance(umap_.compute_membership_strengths._cache, FunctionCache)
+    x = np.random.default_rng(3).normal(size=(120, 8)).astype(np.float32)
+    idx, dist = exact_knn(x, 10)
+    sigmas, rhos = umap_.smooth_knn_dist(dist, 10.0)
+    plain_sigmas, plain_rhos = umap_.smooth_knn_dist.py_func(dist, 10.0)  # the same code, not compiled
+    assert np.allclose(sigmas, plain_sigmas, rtol=1e-3) and np.allclose(rhos, plain_rhos)
+    rows, cols, vals, _ = umap_.compute_membership_strengths(idx, dist, sigmas, rhos)
+    plain = umap_.compute_membership_strengths.py_func(idx, dist, sigmas, rhos)
+    assert np.array_equal(rows, plain[0]) and np.allclose(vals, plain[2], rtol=1e-3)

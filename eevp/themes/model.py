@@ -287,12 +287,16 @@ def _cache_umap_kernels() -> None:
 
     f32 = numba.types.float32
     jit = functools.partial(numba.njit, parallel=True, cache=True)
-    umap_.smooth_knn_dist = jit(umap_.smooth_knn_dist.py_func, locals={
-        "psum": f32, "lo": f32, "mid": f32, "hi": f32})
-    umap_.compute_membership_strengths = jit(umap_.compute_membership_strengths.py_func, locals={
-        "knn_dists": f32[:, ::1], "sigmas": f32[::1], "rhos": f32[::1], "val": f32})
-    layouts._nb_optimize_layout_euclidean_single_epoch = numba.njit(
-        layouts._optimize_layout_euclidean_single_epoch, fastmath=True, parallel=False, cache=True)
+    try:
+        smooth = jit(umap_.smooth_knn_dist.py_func, locals={"psum": f32, "lo": f32, "mid": f32, "hi": f32})
+        strengths = jit(umap_.compute_membership_strengths.py_func, locals={
+            "knn_dists": f32[:, ::1], "sigmas": f32[::1], "rhos": f32[::1], "val": f32})
+        epoch = numba.njit(layouts._optimize_layout_euclidean_single_epoch, fastmath=True, parallel=False,
+                           cache=True)
+    except RuntimeError:  # no writable cache folder (a read-only install and home): compile every time
+        return
+    umap_.smooth_knn_dist, umap_.compute_membership_strengths = smooth, strengths
+    layouts._nb_optimize_layout_euclidean_single_epoch = epoch
 
 
 def _default_reducer(params: dict, seed: int, dim: int):
