@@ -471,3 +471,16 @@ def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
     rows, cols, vals, _ = umap_.compute_membership_strengths(idx, dist, sigmas, rhos)
     plain = umap_.compute_membership_strengths.py_func(idx, dist, sigmas, rhos)
     assert np.array_equal(rows, plain[0]) and np.allclose(vals, plain[2], rtol=1e-3)
+
+
+def test_exact_knn_gives_each_row_its_nearest_rows_in_order():
+    from eevp.themes.model import exact_knn
+
+    x = np.random.default_rng(5).normal(size=(300, 12)).astype(np.float32)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    sim = unit @ unit.T
+    np.fill_diagonal(sim, 2.0)
+    idx, dist = exact_knn(x, 7, block=64)  # several blocks
+    assert np.array_equal(idx, np.argsort(-sim, axis=1, kind="stable")[:, :7])
+    assert np.array_equal(idx[:, 0], np.arange(300)) and np.allclose(dist[:, 0], 0.0)
+    assert np.allclose(dist[:, 1:], 1.0 - np.take_along_axis(sim, idx[:, 1:], axis=1), atol=1e-6)
