@@ -458,9 +458,10 @@ def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
     from numba.core.caching import FunctionCache
     from umap import umap_
 
-    from eevp.themes.model import _cache_umap_kernels, exact_knn
+    from eevp.themes.libraries import cache_umap_kernels
+    from eevp.themes.model import exact_knn
 
-    _cache_umap_kernels()
+    cache_umap_kernels()
     assert isinstance(umap_.smooth_knn_dist._cache, FunctionCache)
     assert isinstance(umap_.compute_membership_strengths._cache, FunctionCache)
     x = np.random.default_rng(3).normal(size=(120, 8)).astype(np.float32)

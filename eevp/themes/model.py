@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from eevp.text.names import is_name_keyword
 from eevp.text.textprep import LemmaTokenizer, make_vectorizer
 from eevp.themes.cluster import HierarchySplit, split_by_polarity
 from eevp.themes.labels import distinct_by_language, distinct_labels, labels_by_language, make_label
+from eevp.themes.libraries import cache_umap_kernels, import_bertopic
 
 __all__ = [
     "Candidates",
@@ -255,7 +255,7 @@ class KnnUMAP:
     def fit_transform(self, X, y=None):
         from umap import UMAP
 
-        _cache_umap_kernels()
+        cache_umap_kernels()
         x = np.asarray(X, dtype=np.float32)
         if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
             x = PCA(n_components=self.pca_dims, random_state=self.random_state).fit_transform(x).astype(np.float32)
@@ -271,33 +271,6 @@ class KnnUMAP:
 
     def transform(self, X):
         raise NotImplementedError("KnnUMAP embeds its training units only; assign new units with assign_new().")
-
-
-@functools.cache
-def _cache_umap_kernels() -> None:
-    """Compile UMAP's graph and layout kernels once per installation, not once per process.
-
-    ``smooth_knn_dist`` and ``compute_membership_strengths`` are jitted by UMAP with
-    ``parallel=True`` and no disk cache, the epoch kernel without a cache: compiling them took
-    8-20 s of every fresh ``analyze`` (a refit with every vector cached spent a third of its time
-    there). The same Python functions are jitted here with the same options and ``cache=True``
-    (identical results; the cache lies beside UMAP's sources, or in numba's user cache folder).
-    """
-    import numba
-    from umap import layouts, umap_
-
-    f32 = numba.types.float32
-    jit = functools.partial(numba.njit, parallel=True, cache=True)
-    try:
-        smooth = jit(umap_.smooth_knn_dist.py_func, locals={"psum": f32, "lo": f32, "mid": f32, "hi": f32})
-        strengths = jit(umap_.compute_membership_strengths.py_func, locals={
-            "knn_dists": f32[:, ::1], "sigmas": f32[::1], "rhos": f32[::1], "val": f32})
-        epoch = numba.njit(layouts._optimize_layout_euclidean_single_epoch, fastmath=True, parallel=False,
-                           cache=True)
-    except RuntimeError:  # no writable cache folder (a read-only install and home): compile every time
-        return
-    umap_.smooth_knn_dist, umap_.compute_membership_strengths = smooth, strengths
-    layouts._nb_optimize_layout_euclidean_single_epoch = epoch
 
 
 def _default_reducer(params: dict, seed: int, dim: int):
@@ -554,7 +527,7 @@ def _bertopic_class():
     rule) and they would describe the clusters before outlier reduction anyway; computing them
     costs 0.1 s per 1,000 texts on every fit, candidate themes included.
     """
-    BERTopic = _import_bertopic()
+    BERTopic = import_bertopic()
 
     class TextFreeBERTopic(BERTopic):
         def _save_representative_docs(self, documents) -> None:
@@ -568,32 +541,6 @@ def _bertopic_class():
                 super()._extract_topics(documents, *args, **kwargs)
 
     return TextFreeBERTopic
-
-
-#: BERTopic's backends and representations that load transformers models (sentence-transformers,
-#: transformers pipelines): eevp always passes embeddings and never uses them.
-_UNUSED_BERTOPIC_MODULES = ("bertopic.backend._multimodal", "bertopic.representation._textgeneration",
-                            "bertopic.representation._zeroshot", "bertopic.representation._visual")
-
-
-def _import_bertopic():
-    """The ``BERTopic`` class, imported without its model backends when BERTopic is not loaded yet.
-
-    BERTopic imports them at import time (sentence-transformers and transformers: 5-14 s of a refit
-    with every vector cached, which loads no embedding model) and keeps a placeholder for one that
-    fails to import; blocking these four of its own modules for the import makes them fail."""
-    if "bertopic" not in sys.modules:
-        blocked = [m for m in _UNUSED_BERTOPIC_MODULES if m not in sys.modules]
-        sys.modules.update(dict.fromkeys(blocked))
-        try:
-            import bertopic  # noqa: F401
-        finally:
-            for m in blocked:
-                if sys.modules.get(m, 0) is None:
-                    del sys.modules[m]
-    from bertopic import BERTopic
-
-    return BERTopic
 
 
 def _update_model(model, texts: list[str], topics: np.ndarray, emb: np.ndarray) -> None:
@@ -676,7 +623,7 @@ def load_model(path, *, with_model: bool = True) -> ThemeResult:
     model = None
     if with_model:
         with _quiet_bertopic():
-            model = _import_bertopic().load(str(path))
+            model = import_bertopic().load(str(path))
         model.vectorizer_model.set_params(tokenizer=LemmaTokenizer(), token_pattern=None)
     config = dict(meta["config"])
     config["nr_topics"] = config.get("nr_topics")
