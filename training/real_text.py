@@ -20,6 +20,8 @@ from eevp.intake.statements import split_statements
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = Path(__file__).resolve().parent / "labels" / "customer_lens.csv"
+#: Statements labelled after the sampled rounds, for training experiments only (``--with-extra``).
+EXTRA_LABELS = LABELS.with_name("customer_lens_extra.csv")
 
 
 def external_dir() -> Path:
