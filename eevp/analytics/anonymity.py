@@ -706,4 +706,5 @@ def hidden_cells(mask: pd.DataFrame, rows, columns) -> np.ndarray:
     """``mask`` (a :func:`suppress_matrix` result) read at each (row, column) pair, all at once (cell by
     cell took seconds with a thousand groups); a pair not in the mask counts as hidden."""
     stacked = mask.astype(bool).stack()
-    return stacked.reindex(pd.MultiIndex.from_arrays([list(rows), list(columns)])).fillna(True).to_numpy(bool)
+    pairs = pd.MultiIndex.from_arrays([np.asarray(rows, dtype=object), np.asarray(columns, dtype=object)])
+    return stacked.reindex(pairs).fillna(True).to_numpy(bool)
