@@ -135,12 +135,17 @@ def _lower(word: str) -> str:
     return word.lower().replace("’", "'").replace("ʼ", "'")
 
 
-def _lemmas(text: str, lang: str) -> list[str]:
-    """Lemmas of ``text``'s words, lower-case; a word written in capitals (ASOS, NHS, ДТЭК) is a name or an
-    acronym and stays as written ("asos", not "aso"), unless most of the text is in capitals (shouting)."""
+def _words(text: str) -> tuple[list[str], bool]:
+    """The words of ``text`` as written, and whether most are in capitals (shouting)."""
     words = _WORD.findall(str(text or ""))
-    shouting = 2 * sum(w.isupper() for w in words) > len(words)
-    return [_lower(w) if len(w) > 1 and w.isupper() and not shouting else _lemma(_lower(w), lang) for w in words]
+    return words, 2 * sum(w.isupper() for w in words) > len(words)
+
+
+def _lemma_as_written(word: str, lang: str, shouting: bool) -> str:
+    """A word's lemma, lower-case; a word written in capitals (ASOS, NHS, ДТЭК) is a name or an acronym and
+    stays as written ("asos", not "aso"), unless the text is shouting."""
+    low = _lower(word)
+    return low if len(word) > 1 and word.isupper() and not shouting else _lemma(low, lang)
 
 
 @lru_cache(maxsize=300_000)
@@ -195,7 +200,8 @@ def lemmatize_tokens(text: str, language: str | None = None) -> list[str]:
     Returns:
         Lemmas in order, lower-case; Russian "ё" is written "е".
     """
-    return _lemmas(text, _lemma_language(text, language))
+    lang, (words, shouting) = _lemma_language(text, language), _words(text)
+    return [_lemma_as_written(w, lang, shouting) for w in words]
 
 
 @lru_cache(maxsize=1)
@@ -225,9 +231,15 @@ class LemmaTokenizer:
     def __call__(self, text: str) -> list[str]:
         stops = stop_words()
         lang = _lemma_language(text, None)
-        return [lemma for word, lemma in zip(tokenize(text), _lemmas(text, lang))
-                if word not in stops and len(word) >= self.min_length
-                and lemma not in stops and len(lemma) >= self.min_length]
+        words, shouting = _words(text)
+        out = []
+        for word in words:
+            if _lower(word) in stops or len(word) < self.min_length:
+                continue
+            lemma = _lemma_as_written(word, lang, shouting)
+            if lemma not in stops and len(lemma) >= self.min_length:
+                out.append(lemma)
+        return out
 
     def __eq__(self, other) -> bool:
         return isinstance(other, LemmaTokenizer) and other.min_length == self.min_length
