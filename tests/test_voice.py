@@ -234,6 +234,28 @@ def test_customer_statements_match_staff_themes_by_meaning_and_the_rest_get_thei
     assert again == {"tagged": 0, "matched": 0, "threshold": None, "own_themes": None}
 
 
+def test_a_new_lens_or_voice_setting_tags_stored_customer_statements_again(engine, settings, quick_lens,
+                                                                           monkeypatch):
+    _staff_and_customers(engine, settings)
+    rule = voice_match.MatchRule(min_own=10)
+    voice_match.analyze_voice(engine, settings, actor=CLI_USER, embedder=Marker(), steps=steps(), rule=rule)
+    cs = db.customer_statements
+    with engine.begin() as conn:  # what the previous release stored: its own version, other sentiments
+        conn.execute(cs.update().values(tagger_version=lens.TAGGER_VERSION, sentiment="positive"))
+    seen = []
+    monkeypatch.setattr(voice_match, "tag_statements", lambda texts, *a, **k: seen.extend(texts) or fake_lens(texts))
+    out = voice_match.analyze_voice(engine, settings, actor=CLI_USER, embedder=Marker(), steps=steps(), rule=rule)
+    assert out["tagged"] == len(seen) == len(CUSTOMER) and out["own_themes"] == 1
+    with engine.connect() as conn:
+        stored = conn.execute(select(cs.c.tagger_version, cs.c.sentiment, cs.c.text)).all()
+    assert {r.tagger_version for r in stored} == {voice_match.tagger_version()}
+    assert {r.sentiment for r in stored if "terrible" in r.text} == {"negative"}
+    # The version names the customer-voice setting: another setting is another version.
+    before = voice_match.tagger_version()
+    monkeypatch.setattr(voice_match, "voice_setting_id", lambda: "other")
+    assert voice_match.tagger_version() != before
+
+
 def test_without_staff_themes_every_statement_is_unmatched(engine, settings, quick_lens):
     data = "date,comment\n" + "\n".join(f"2026-02-0{1 + i % 9},\"{t}\"" for i, t in enumerate(CUSTOMER))
     ingest_file(engine, settings, "customer_feedback", data.encode(), "cust.csv", actor=CLI_USER)

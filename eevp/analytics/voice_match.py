@@ -23,6 +23,7 @@ from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame
 from eevp.text.lens import TAGGER_VERSION, customer_words, tag_statements
+from eevp.text.sentiment_model import voice_setting_id
 from eevp.themes.embeddings import embed_cached, get_embedder, heads_embedder
 from eevp.themes.model import ThemeConfig, centroids_for, fit_themes, nearest
 
@@ -95,11 +96,19 @@ def analyze_voice(engine: Engine, settings: Settings, *, actor: User, embedder=N
 
 # --------------------------------------------------------------------------- tagging
 
+def tagger_version() -> str:
+    """What customer statements' tags are stored with: the lens's version and the customer-voice sentiment
+    setting (:func:`eevp.text.sentiment_model.voice_setting_id`); either new re-tags them."""
+    return f"{TAGGER_VERSION}+voice-{voice_setting_id()}"
+
+
 def _tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: int = 2000) -> int:
-    """Stage, sentiment and class of every customer statement not tagged yet (the same lens as staff)."""
-    cs = db.customer_statements
+    """Stage, sentiment and class of every customer statement not tagged yet, or tagged by another version
+    (the same lens as staff). A re-tagged statement that matched no staff theme is themed again."""
+    cs, version = db.customer_statements, tagger_version()
     with engine.connect() as conn:
-        todo = conn.execute(select(cs.c.id, cs.c.text, cs.c.language).where(cs.c.tagger_version.is_(None))
+        todo = conn.execute(select(cs.c.id, cs.c.text, cs.c.language)
+                            .where(cs.c.tagger_version.is_(None) | (cs.c.tagger_version != version))
                             .order_by(cs.c.id)).all()
     for start in range(0, len(todo), chunk):
         part = todo[start:start + chunk]
@@ -110,7 +119,7 @@ def _tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: 
                  "b_cls": g.cls} for r, g in zip(part, tags.itertuples())]
         stmt = update(cs).where(cs.c.id == bindparam("sid")).values(
             stage=bindparam("b_stage"), sentiment=bindparam("b_sent"), cls=bindparam("b_cls"),
-            tagger_version=TAGGER_VERSION)
+            tagger_version=version, own_theme=None)
         with engine.begin() as conn:
             conn.execute(stmt, rows)
         progress("tagging customer feedback", start + len(part), len(todo))

@@ -13,16 +13,19 @@ customers' texts (Russian tweets and reviews, Rozetka) with heads that never saw
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from eevp.errors import InputError
+from eevp.hashing import text_hash
 from eevp.text.language import detect_languages
 from eevp.text.lens_model import shipped_head
 from eevp.text.sentiment import classify_sentiment, sentiment_scores
 
-__all__ = ["predict_sentiment", "voice_labels"]
+__all__ = ["predict_sentiment", "voice_labels", "voice_setting_id"]
 
 
 def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = None,
@@ -55,6 +58,14 @@ def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = No
     out = (voice_labels(head.predict_proba(x), head.classes, scores, **setting) if setting
            else head.predict(x))
     return ["neutral" if not t.strip() else s for t, s in zip(texts, out)]
+
+
+def voice_setting_id() -> str:
+    """A short digest of the shipped head's ``customer_voice`` setting ("none" without one): stored with
+    customers' tags, so that a new setting re-tags them."""
+    head = shipped_head("sentiment_model/sentiment")
+    setting = head.card.get("customer_voice") if head is not None else None
+    return text_hash(json.dumps(setting, sort_keys=True))[:8] if setting else "none"
 
 
 def voice_labels(proba: np.ndarray, classes: Sequence[str], lexicon: np.ndarray, lexicon_weight: float,
