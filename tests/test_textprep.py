@@ -28,6 +28,9 @@ from eevp.text.textprep import (
     # not yet: "I am new"; nothing bad at length; a hedge after dashes
     "None so far as new to role", "None yet, as I have only just started", "none that I could see",
     "Can't say anything bad about this company as there isn't anything bad to say!", "None really - - -",
+    # a "no cons" opening, then only praise after the comma, full stop or dash (any wording)
+    "Nothing really. I am glad I moved here", "There are no cons, a friendly company", "No issues - the team is lovely",
+    "Нет минусов, отличный коллектив", "Мінусів немає, чудова команда",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -42,6 +45,11 @@ def test_boilerplate(text):
     "No breaks on a long shift", "Not enough staff at the weekend",
     "Cant say anything bad about the pay but the hours are long", "None as I am new but the training was poor",
     "Way too many to list", "Work-life balance is poor",
+    # the opening rule keeps what follows a "no cons" opening unless it is praise with no contrast or wish
+    "None, but the pay is low", "Nothing, apart from the long shifts", "No. The tills are broken",
+    "Nothing. Everything is broken here", "No cons. Management could listen more", "None. Parking is a nightmare",
+    "Yes, the tills are slow", "None really, nice people though the pay is low", "Минусов нет, но зарплата низкая",
+    "Недоліків немає. Але графік важкий",
 ])
 def test_not_boilerplate(text):
     assert not is_boilerplate(text)

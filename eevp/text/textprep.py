@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from eevp.hashing import text_hash
 from eevp.text.language import detect_language
 from eevp.text.morph import analyzer
+from eevp.text.sentiment import sentiment_scores
 
 __all__ = [
     "BOILERPLATE",
@@ -51,10 +52,20 @@ def _lines(name: str) -> list[str]:
 BOILERPLATE = frozenset(_lines("answers.txt"))
 #: Answers that say nothing as patterns: "no cons so far", "#NAME?", "минусов нет".
 BOILERPLATE_PATTERN = re.compile("(?:" + "|".join(_lines("patterns.txt")) + r")\Z")
-#: A fingerprint of both lists: text units marked under other lists are marked again by the next analysis.
-BOILERPLATE_VERSION = text_hash("\n".join([*sorted(BOILERPLATE), "", BOILERPLATE_PATTERN.pattern]))[:16]
+#: Words after a "no cons" opening that keep the answer (a contrast, a negation, a wish: "none, but ...").
+KEEP_WORDS = frozenset(_lines("keeps.txt"))
+#: A fingerprint of the lists: text units marked under other lists are marked again by the next analysis.
+BOILERPLATE_VERSION = text_hash("\n".join([*sorted(BOILERPLATE), "", BOILERPLATE_PATTERN.pattern, "",
+                                           *sorted(KEEP_WORDS), "", "opening-1"]))[:16]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
+_FIRST_CLAUSE = re.compile(r"\s*[,.;:!?–—]+\s*|\s+-+\s+")
+_KEEP_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_NO_CONS_OPENING = re.compile(r"(?:there (?:is|are) |i have |i ve |honestly |truly |really )?"
+                              r"(?:none|nothing|no (?:real )?(?:cons?|negatives?|complaints?|issues?|downsides?)|"
+                              r"(?:i )?(?:can ?t|cannot|can not) (?:really )?think of any|"
+                              r"(?:нет|не вижу|немає|нема|не бачу) (?:никаких |жодних )?(?:минусов|недостатков|мінусів|недоліків)|"
+                              r"(?:минусов|недостатков|мінусів|недоліків) (?:нет|не вижу|немає|нема|не бачу))\b")
 _NORMALISE = re.compile(r"[\s\"'«»“”.,!?;:()\[\]*/~_–—-]+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
@@ -85,7 +96,23 @@ def is_boilerplate(text: str | None) -> bool:
     if not raw or not _HAS_LETTER.search(raw):
         return True
     norm = _normalise(raw)
-    return raw in BOILERPLATE or norm in BOILERPLATE or bool(BOILERPLATE_PATTERN.match(norm))
+    return (raw in BOILERPLATE or norm in BOILERPLATE or bool(BOILERPLATE_PATTERN.match(norm))
+            or _no_cons_then_praise(raw))
+
+
+def _no_cons_then_praise(raw: str) -> bool:
+    """A "no cons" opening clause followed only by praise ("none, a friendly place to work", "nothing really.
+    I am glad I moved here"): no word of ``keeps.txt`` after it and a positive lexicon score."""
+    parts = _FIRST_CLAUSE.split(raw, maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        return False
+    head, rest = _normalise(parts[0]), parts[1]
+    if not (_NO_CONS_OPENING.match(head) and BOILERPLATE_PATTERN.match(head)):
+        return False
+    words = _KEEP_WORD.findall(rest)
+    if len(words) > 20 or any(w in KEEP_WORDS for w in words):
+        return False
+    return bool(sentiment_scores([rest], [detect_language(raw)])[0] > 0)
 
 
 def word_count(text: str | None) -> int:
