@@ -470,7 +470,7 @@ def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
     return True
 
 
-def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=()) -> set:
+def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(), inner: str | None = None) -> set:
     """Groups of ``by`` that a view filtered by ``selections`` must hide, so that views agree.
 
     A group's figure in a filtered view is a sum of cells of the table group × filtered column
@@ -484,11 +484,18 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
     to a department and to a role nested in it would otherwise give the other roles of that department,
     wave by wave.
 
+    With ``inner`` (the wave), only views filtered on or grouped by ``inner`` are audited so, always with the
+    tables ``d × inner``: the view filtered to a wave and the views by wave filtered to a role or a department
+    publish cells of the same tables and hide the same cells (each audited alone, "D2 in wave W1" minus "role
+    r1 in W1" gave the few people of D2's other role in W1).
+
     Args:
         frame: the unfiltered rows (one per person, or with a :data:`PERSON` column), with ``by``.
         selections: ``{column: values}`` of the view.
         by: the column the view's table is grouped by.
         threshold: anonymity threshold.
+        dims: the columns whose tables are published (see above).
+        inner: the column every view's crossed cells share (see above); None: ``by``.
 
     Returns:
         The ``by`` values to hide (a missing value appears as None).
@@ -508,15 +515,26 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
         if counts.empty:
             continue
         mask = suppress_matrix(counts, threshold)
-        if dims:
-            crossed = suppress_crossed(frame[rows], [*dims, col], by, threshold).get(col, set())
-            extra = np.array([[(_back(c), _back(b)) in crossed for c in counts.columns] for b in counts.index],
-                             dtype=bool).reshape(counts.shape)
+        extra = _crossed_cells(frame[rows], counts, col, by, threshold, dims, inner)
+        if extra is not None:
             mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
         m, taken = mask.to_numpy(), np.array([c in selected for c in mask.columns], dtype=bool)
         straddle = (m & taken).any(axis=1) & (m & ~taken).any(axis=1)
         hidden_groups |= {_back(group) for group in mask.index[straddle]}
     return hidden_groups
+
+
+def _crossed_cells(frame: pd.DataFrame, counts: pd.DataFrame, col: str, by: str, threshold: int, dims,
+                   inner: str | None) -> np.ndarray | None:
+    """The cells of ``counts`` (``by`` × ``col``) the crossed audit of :func:`hidden_by_filter` hides (None: none)."""
+    inner = by if inner is None else inner
+    if not dims or inner not in (col, by):
+        return None
+    other = col if inner == by else by  # the audit names a cell (other value, inner value)
+    crossed = suppress_crossed(frame, [*dims, other], inner, threshold).get(other, set())
+    pair = (lambda b, c: (c, b)) if other == col else (lambda b, c: (b, c))
+    return np.array([[pair(_back(b), _back(c)) in crossed for c in counts.columns] for b in counts.index],
+                    dtype=bool).reshape(counts.shape)
 
 
 def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold, shown_hidden=()) -> set:
@@ -689,12 +707,13 @@ def _stopper(system: Equations, counts, hidden, threshold, at: int) -> tuple[str
         if len(stopped):
             _, _, i, e = batch[stopped[0]]
             return e, int(i)
-    # No single row is enough: hide the smallest visible row of the leaked unknown's own table(s).
+    # No single row is enough: several ways solve the leak. Hide the smallest row of the way found (the
+    # next round finds the next way), else the smallest visible row of the leaked unknown's own table(s).
     owners = _owners(system, at)
     own = [c for c in candidates if c[3] in owners]
-    if not (own or candidates):
+    if not (tried or own or candidates):
         return None
-    _, _, i, e = (own or candidates)[0]
+    _, _, i, e = (tried or own or candidates)[0]
     return e, int(i)
 
 
