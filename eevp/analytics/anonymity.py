@@ -399,6 +399,9 @@ def _keyed(values: pd.Series) -> pd.Series:
 
 def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(_keyed(values), sort=True)`` without an object copy of every row (strings: missing first)."""
+    if pd.api.types.is_integer_dtype(values.dtype):  # never missing (a cell of two values as one number)
+        codes, uniques = pd.factorize(values, sort=True)
+        return codes, np.asarray(uniques, dtype=object)
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     if not all(isinstance(u, str) and u > _MISSING for u in uniques):
         return pd.factorize(_keyed(values), sort=True)
@@ -654,18 +657,26 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[s
     dims = [d for d in dict.fromkeys(dims) if d in frame.columns and d != inner]
     if inner not in frame.columns or frame.empty:
         return {}
-    size = sum(len(frame[[d, inner]].drop_duplicates()) for d in dims)
-    if size > MAX_CROSSED_CELLS:  # the audit grows faster than the cells: the one-way audit only
-        hidden = suppress_dimensions(frame, [*dims, inner], threshold)
+    coded = {d: _factorized(frame[d]) for d in [*dims, inner]}
+    # made once per population: the heatmap, the eNPS table and the trend of one filter change share it
+    parts = ("crossed", check_threshold(threshold), inner, tuple(dims), _person_codes(frame) if PERSON in frame
+             else None, *[x for d in coded for x in (coded[d][0], tuple(coded[d][1]))])
+    return _remembered(parts, lambda: _crossed_audit(frame, dims, inner, threshold, coded))
+
+
+def _crossed_audit(frame: pd.DataFrame, dims: list[str], inner: str, threshold, coded: dict) -> dict[str, set]:
+    """:func:`suppress_crossed` of ``frame``, whose columns ``coded`` holds as :func:`_factorized` codes."""
+    (inner_codes, inner_labels), span = coded[inner], len(coded[inner][1])  # a cell as one number, ordered as
+    # its pair of values (tuples of values took most of the time)
+    pairs = {f"{d}\x1f{inner}": coded[d][0].astype(np.int64) * span + inner_codes for d in dims}
+    if sum(len(np.unique(p)) for p in pairs.values()) > MAX_CROSSED_CELLS:  # the audit grows faster than the
+        hidden = suppress_dimensions(frame, [*dims, inner], threshold)  # cells: the one-way audit only
         return {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
-    pairs = {f"{d}\x1f{inner}": pd.Series(list(zip(_keyed(frame[d]), _keyed(frame[inner]))), index=frame.index,
-                                           dtype=object) for d in dims}
     hidden = suppress_dimensions(frame.assign(**pairs), [*dims, inner, *pairs], threshold,
                                  cell_dims=[*dims, inner])
-    out = {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
-    for d in dims:
-        out[d] = {tuple(None if v == _MISSING else v for v in cell) for cell in hidden[f"{d}\x1f{inner}"]}
-    return out
+    cells = {d: {(_back(coded[d][1][v // span]), _back(inner_labels[v % span])) for v in hidden[f"{d}\x1f{inner}"]}
+             for d in dims}
+    return {f"={d}": hidden.get(d, set()) for d in [*dims, inner]} | cells
 
 
 def _first_leak(system: Equations, counts, hidden, threshold, small):
