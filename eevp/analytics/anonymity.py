@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from eevp.analytics.cellgraph import bridge_sides
-from eevp.analytics.equations import Equations
+from eevp.analytics.equations import Equations, first_leak, stopper
 from eevp.errors import InputError
 from eevp.hashing import remembered as _remembered
 from eevp.settings import MIN_ALLOWED_THRESHOLD
@@ -399,6 +399,9 @@ def _keyed(values: pd.Series) -> pd.Series:
 
 def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(_keyed(values), sort=True)`` without an object copy of every row (strings: missing first)."""
+    if pd.api.types.is_integer_dtype(values.dtype):  # never missing (a cell of two values as one number)
+        codes, uniques = pd.factorize(values, sort=True)
+        return codes, np.asarray(uniques, dtype=object)
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     if not all(isinstance(u, str) and u > _MISSING for u in uniques):
         return pd.factorize(_keyed(values), sort=True)
@@ -470,7 +473,7 @@ def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
     return True
 
 
-def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=()) -> set:
+def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(), inner: str | None = None) -> set:
     """Groups of ``by`` that a view filtered by ``selections`` must hide, so that views agree.
 
     A group's figure in a filtered view is a sum of cells of the table group × filtered column
@@ -484,11 +487,18 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
     to a department and to a role nested in it would otherwise give the other roles of that department,
     wave by wave.
 
+    With ``inner`` (the wave), only views filtered on or grouped by ``inner`` are audited so, always with the
+    tables ``d × inner``: the view filtered to a wave and the views by wave filtered to a role or a department
+    publish cells of the same tables and hide the same cells (each audited alone, "D2 in wave W1" minus "role
+    r1 in W1" gave the few people of D2's other role in W1).
+
     Args:
         frame: the unfiltered rows (one per person, or with a :data:`PERSON` column), with ``by``.
         selections: ``{column: values}`` of the view.
         by: the column the view's table is grouped by.
         threshold: anonymity threshold.
+        dims: the columns whose tables are published (see above).
+        inner: the column every view's crossed cells share (see above); None: ``by``.
 
     Returns:
         The ``by`` values to hide (a missing value appears as None).
@@ -508,15 +518,26 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
         if counts.empty:
             continue
         mask = suppress_matrix(counts, threshold)
-        if dims:
-            crossed = suppress_crossed(frame[rows], [*dims, col], by, threshold).get(col, set())
-            extra = np.array([[(_back(c), _back(b)) in crossed for c in counts.columns] for b in counts.index],
-                             dtype=bool).reshape(counts.shape)
+        extra = _crossed_cells(frame[rows], counts, col, by, threshold, dims, inner)
+        if extra is not None:
             mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
         m, taken = mask.to_numpy(), np.array([c in selected for c in mask.columns], dtype=bool)
         straddle = (m & taken).any(axis=1) & (m & ~taken).any(axis=1)
         hidden_groups |= {_back(group) for group in mask.index[straddle]}
     return hidden_groups
+
+
+def _crossed_cells(frame: pd.DataFrame, counts: pd.DataFrame, col: str, by: str, threshold: int, dims,
+                   inner: str | None) -> np.ndarray | None:
+    """The cells of ``counts`` (``by`` × ``col``) the crossed audit of :func:`hidden_by_filter` hides (None: none)."""
+    inner = by if inner is None else inner
+    if not dims or inner not in (col, by):
+        return None
+    other = col if inner == by else by  # the audit names a cell (other value, inner value)
+    crossed = suppress_crossed(frame, [*dims, other], inner, threshold).get(other, set())
+    pair = (lambda b, c: (c, b)) if other == col else (lambda b, c: (b, c))
+    return np.array([[pair(_back(b), _back(c)) in crossed for c in counts.columns] for b in counts.index],
+                    dtype=bool).reshape(counts.shape)
 
 
 def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold, shown_hidden=()) -> set:
@@ -534,7 +555,7 @@ def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold,
 
 # --------------------------------------------------------------------------- several one-way tables
 
-def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None) -> dict[str, set]:
+def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fixed=None) -> dict[str, set]:
     """Groups to hide in the one-way tables of ``frame`` by each of ``dims``, taken together.
 
     Each table alone follows :func:`suppress` (small groups plus complements). But the tables
@@ -558,6 +579,8 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None) ->
             left out).
         threshold: anonymity threshold (clamped by :func:`check_threshold`).
         cell_dims: the dims whose two-way cells are published groups (default: all of ``dims``).
+        fixed: ``{dim: values}``: tables that other views publish with these values hidden, as they are
+            (the audit hides rows of the other tables only).
 
     Returns:
         ``{dim: values to hide}``; a missing value appears as None.
@@ -569,12 +592,14 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None) ->
         codes[d], labels[d] = _factorized(frame[d])
     persons = _person_codes(frame) if PERSON in frame.columns else None
     counts = {d: _people_by_codes(frame, codes[d], len(labels[d]), persons) for d in dims}
-    hidden = {d: _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
+    fixed = {d: {_MISSING if v is None else v for v in values} for d, values in (fixed or {}).items() if d in dims}
+    hidden = {d: np.array([v in fixed[d] for v in labels[d]], dtype=bool) if d in fixed
+              else _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
     targets = dims if cell_dims is None else cell_dims
     cells, small = _two_way_cells(frame, dims, codes, labels, threshold, targets, persons)
     parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])],
-             *cells.values(), small)
-    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold))
+             *cells.values(), small, tuple(fixed))
+    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold, fixed))
     return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
 
 
@@ -595,15 +620,15 @@ def _two_way_cells(frame: pd.DataFrame, dims, codes, labels, threshold: int, tar
     return cells, np.concatenate(small) if small else np.zeros(0, dtype=bool)
 
 
-def _audit_dimensions(dims, counts, hidden, cells, small, threshold) -> dict[str, np.ndarray]:
-    """Hide table rows until no small hidden row or small two-way cell can be solved for
-    (:func:`suppress_dimensions`)."""
+def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=()) -> dict[str, np.ndarray]:
+    """Hide table rows (never those of ``frozen`` tables) until no small hidden row or small two-way cell can
+    be solved for (:func:`suppress_dimensions`)."""
     system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)  # the cells stay: built once
     while True:
-        leak = _first_leak(system, counts, hidden, threshold, small)
+        leak = first_leak(system, counts, hidden, threshold, small)
         if leak is None:
             return hidden
-        extra = _stopper(system, counts, hidden, threshold, leak)
+        extra = stopper(system, counts, hidden, threshold, leak, frozen)
         if extra is None:
             return hidden  # every row that could be hidden is hidden
         hidden[extra[0]][extra[1]] = True
@@ -633,73 +658,30 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[s
         ``{dim: {(value, inner value), ...}}`` cells to hide, and ``{dim: values}`` / ``{inner: values}``
         for the one-way tables under the same names prefixed by ``"="`` (``"=role"``).
     """
-    dims = [d for d in dict.fromkeys(dims) if d in frame.columns and d != inner]
+    order = [d for d in dict.fromkeys([*dims, inner]) if d in frame.columns]  # the one-way tables' audit order
     if inner not in frame.columns or frame.empty:
         return {}
-    size = sum(len(frame[[d, inner]].drop_duplicates()) for d in dims)
-    if size > MAX_CROSSED_CELLS:  # the audit grows faster than the cells: the one-way audit only
-        hidden = suppress_dimensions(frame, [*dims, inner], threshold)
-        return {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
-    pairs = {f"{d}\x1f{inner}": pd.Series(list(zip(_keyed(frame[d]), _keyed(frame[inner]))), index=frame.index,
-                                           dtype=object) for d in dims}
-    hidden = suppress_dimensions(frame.assign(**pairs), [*dims, inner, *pairs], threshold,
-                                 cell_dims=[*dims, inner])
-    out = {f"={d}": hidden.get(d, set()) for d in [*dims, inner]}
-    for d in dims:
-        out[d] = {tuple(None if v == _MISSING else v for v in cell) for cell in hidden[f"{d}\x1f{inner}"]}
-    return out
+    coded = {d: _factorized(frame[d]) for d in order}
+    # made once per population: the heatmap, the eNPS table and the trend of one filter change share it
+    parts = ("crossed", check_threshold(threshold), inner, tuple(order), _person_codes(frame) if PERSON in frame
+             else None, *[x for d in coded for x in (coded[d][0], tuple(coded[d][1]))])
+    return _remembered(parts, lambda: _crossed_audit(frame, order, inner, threshold, coded))
 
 
-def _first_leak(system: Equations, counts, hidden, threshold, small):
-    """The first unknown the equations pin that must stay unknown: a small hidden table row, else a small
-    two-way cell (a cell of two values: the 2 people of role r1 in wave W2 as "W2 minus role r2", when r2
-    answered only in W2). None when there is none."""
-    start = system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in system.dims})
-    known = system.solve(start[None, :], cells=True)[0]
-    for d in system.dims:
-        at = system.offset[d]
-        rows = known[at:at + len(counts[d])]
-        pinned = np.flatnonzero(hidden[d] & (counts[d] > 0) & (counts[d] < threshold) & rows)
-        if len(pinned):
-            return at + int(pinned[0])
-    pinned = np.flatnonzero(small & known[system.n_rows:])
-    return system.n_rows + int(pinned[0]) if len(pinned) else None
-
-
-def _owners(system: Equations, at: int) -> set:
-    """The tables an unknown belongs to: a table row's table, or a cell's two tables."""
-    if at >= system.n_rows:
-        return set(system.pairs[system.cell_table[at - system.n_rows]])
-    return {max((d for d in system.dims if system.offset[d] <= at), key=system.offset.get)}
-
-
-def _stopper(system: Equations, counts, hidden, threshold, at: int) -> tuple[str, int] | None:
-    """The smallest visible table row whose hiding leaves the leaked unknown ``at`` unsolved."""
-    dims = system.dims
-    candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
-                        if counts[e][i] > 0 and len(counts[e]) > 1)
-    start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in dims})
-    used = set(system.proof(start, at).tolist())  # a row outside one way of solving the leak cannot stop it
-    tried, first, size = [c for c in candidates if system.offset[c[3]] + c[2] in used], 0, 1
-    while first < len(tried):  # the trials in order, in batches growing from one (the first often stops it)
-        batch, first, size = tried[first:first + size], first + size, min(2 * size, STOPPER_TRIALS)
-        trials = np.repeat(start[None, :], len(batch), axis=0)
-        trials[np.arange(len(batch)), [system.offset[e] + i for _, _, i, e in batch]] = False
-        stopped = np.flatnonzero(~system.solve(trials, cells=True)[:, at])
-        if len(stopped):
-            _, _, i, e = batch[stopped[0]]
-            return e, int(i)
-    # No single row is enough: hide the smallest visible row of the leaked unknown's own table(s).
-    owners = _owners(system, at)
-    own = [c for c in candidates if c[3] in owners]
-    if not (own or candidates):
-        return None
-    _, _, i, e = (own or candidates)[0]
-    return e, int(i)
-
-
-#: How many candidate rows :func:`_stopper` tries at once (the first that works is taken, as one by one).
-STOPPER_TRIALS = 32
+def _crossed_audit(frame: pd.DataFrame, order: list[str], inner: str, threshold, coded: dict) -> dict[str, set]:
+    """:func:`suppress_crossed` of ``frame``, whose columns ``coded`` holds as :func:`_factorized` codes. The
+    one-way tables (``order``) hide what their own audit hides, as the views that publish them do."""
+    dims = [d for d in order if d != inner]
+    (inner_codes, inner_labels), span = coded[inner], len(coded[inner][1])  # a cell as one number, ordered as
+    # its pair of values (tuples of values took most of the time)
+    pairs = {f"{d}\x1f{inner}": coded[d][0].astype(np.int64) * span + inner_codes for d in dims}
+    one_way = suppress_dimensions(frame, order, threshold)
+    if sum(len(np.unique(p)) for p in pairs.values()) > MAX_CROSSED_CELLS:  # the audit grows faster than the
+        return {f"={d}": one_way.get(d, set()) for d in order}  # cells: the one-way audit only
+    hidden = suppress_dimensions(frame.assign(**pairs), [*order, *pairs], threshold, cell_dims=order, fixed=one_way)
+    cells = {d: {(_back(coded[d][1][v // span]), _back(inner_labels[v % span])) for v in hidden[f"{d}\x1f{inner}"]}
+             for d in dims}
+    return {f"={d}": hidden.get(d, set()) for d in order} | cells
 
 
 def hidden_cells(mask: pd.DataFrame, rows, columns) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Equations"]
+__all__ = ["STOPPER_TRIALS", "Equations", "first_leak", "owners", "stopper"]
 
 
 class Equations:
@@ -130,3 +130,59 @@ class Equations:
             trial, at = np.nonzero(solvable)
             state[trial, self.var[at]] = True
         return state if cells else state[:, :self.n_rows]
+
+
+# --------------------------------------------------------------------------- the audit's steps
+
+def first_leak(system: Equations, counts, hidden, threshold, small):
+    """The first unknown the equations pin that must stay unknown: a small hidden table row, else a small
+    two-way cell (a cell of two values: the 2 people of role r1 in wave W2 as "W2 minus role r2", when r2
+    answered only in W2). None when there is none."""
+    start = system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in system.dims})
+    known = system.solve(start[None, :], cells=True)[0]
+    for d in system.dims:
+        at = system.offset[d]
+        rows = known[at:at + len(counts[d])]
+        pinned = np.flatnonzero(hidden[d] & (counts[d] > 0) & (counts[d] < threshold) & rows)
+        if len(pinned):
+            return at + int(pinned[0])
+    pinned = np.flatnonzero(small & known[system.n_rows:])
+    return system.n_rows + int(pinned[0]) if len(pinned) else None
+
+
+def owners(system: Equations, at: int) -> set:
+    """The tables an unknown belongs to: a table row's table, or a cell's two tables."""
+    if at >= system.n_rows:
+        return set(system.pairs[system.cell_table[at - system.n_rows]])
+    return {max((d for d in system.dims if system.offset[d] <= at), key=system.offset.get)}
+
+
+def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=()) -> tuple[str, int] | None:
+    """The smallest visible table row whose hiding leaves the leaked unknown ``at`` unsolved (never a row of the
+    ``frozen`` tables: tables other views publish as they are)."""
+    dims = system.dims
+    candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
+                        if counts[e][i] > 0 and len(counts[e]) > 1 and e not in frozen)
+    start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in dims})
+    used = set(system.proof(start, at).tolist())  # a row outside one way of solving the leak cannot stop it
+    tried, first, size = [c for c in candidates if system.offset[c[3]] + c[2] in used], 0, 1
+    while first < len(tried):  # the trials in order, in batches growing from one (the first often stops it)
+        batch, first, size = tried[first:first + size], first + size, min(2 * size, STOPPER_TRIALS)
+        trials = np.repeat(start[None, :], len(batch), axis=0)
+        trials[np.arange(len(batch)), [system.offset[e] + i for _, _, i, e in batch]] = False
+        stopped = np.flatnonzero(~system.solve(trials, cells=True)[:, at])
+        if len(stopped):
+            _, _, i, e = batch[stopped[0]]
+            return e, int(i)
+    # No single row is enough: several ways solve the leak. Hide the smallest row of the way found (the
+    # next round finds the next way), else the smallest visible row of the leaked unknown's own table(s).
+    tables = owners(system, at)
+    own = [c for c in candidates if c[3] in tables]
+    if not (tried or own or candidates):
+        return None
+    _, _, i, e = (tried or own or candidates)[0]
+    return e, int(i)
+
+
+#: How many candidate rows :func:`_stopper` tries at once (the first that works is taken, as one by one).
+STOPPER_TRIALS = 32

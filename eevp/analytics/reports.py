@@ -118,7 +118,7 @@ def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None,
     """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
-        hide |= anonymity.hidden_by_filter(population, selections, by, threshold)
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims, inner="wave")
         # a filtered view never shows a group that the unfiltered table hides (department = D1, by department)
         hide |= anonymity.suppress_dimensions(population, [*dims, by], threshold).get(by, set())
     return hide
@@ -479,11 +479,11 @@ def look_next(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], thresho
     if len(present) < 2:
         return hints
     first, last = present[0], present[-1]
-    fav = fav_frame(wide, item_scales(items))
+    fav, dims = fav_frame(wide, item_scales(items)), survey_dims(wide, items)
     for segment in ("role", "department"):
         # (group, first wave) and (group, last wave) are filtered views of the group over all waves.
-        hide = _hidden(wide, segment, threshold, survey_dims(wide, items), wide, {"wave": [first]})
-        hide |= anonymity.hidden_by_filter(wide, {"wave": [last]}, segment, threshold)
+        hide = _hidden(wide, segment, threshold, dims, wide, {"wave": [first]})
+        hide |= _hidden(wide, segment, threshold, dims, wide, {"wave": [last]})
         df = fav.assign(_seg=wide[segment].values, _wave=wide["wave"].values)
         df = df[df["_wave"].isin([first, last])]
         g = df.groupby(["_seg", "_wave"])
