@@ -225,6 +225,7 @@ def test_params_grow_with_corpus(n, mcs, nn):
     assert (p["min_cluster_size"], p["n_neighbors"]) == (mcs, nn)
     assert p["fit_units"] == min(n, 20_000)
     assert p["pca_dims"] == (50 if n > 2000 else 0)
+    assert (p["n_epochs"] is None) == (n <= 5000)  # UMAP's default (500) on small corpora, 200 on large
 
 
 def test_save_load_assign_gives_training_themes(fitted, corpus, tmp_path):
@@ -451,3 +452,36 @@ def test_distinct_labels_never_show_two_themes_alike():
                      CANDIDATE_MARK + "Nice people", "Nice people (2)"]
     assert len({s.removeprefix(CANDIDATE_MARK).casefold() for s in shown}) == len(shown)
     assert distinct_labels(["Pay", "Hours"]) == ["Pay", "Hours"]
+
+
+def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
+    from numba.core.caching import FunctionCache
+    from umap import umap_
+
+    from eevp.themes.libraries import cache_umap_kernels
+    from eevp.themes.model import exact_knn
+
+    cache_umap_kernels()
+    assert isinstance(umap_.smooth_knn_dist._cache, FunctionCache)
+    assert isinstance(umap_.compute_membership_strengths._cache, FunctionCache)
+    x = np.random.default_rng(3).normal(size=(120, 8)).astype(np.float32)
+    idx, dist = exact_knn(x, 10)
+    sigmas, rhos = umap_.smooth_knn_dist(dist, 10.0)
+    plain_sigmas, plain_rhos = umap_.smooth_knn_dist.py_func(dist, 10.0)  # the same code, not compiled
+    assert np.allclose(sigmas, plain_sigmas, rtol=1e-3) and np.allclose(rhos, plain_rhos)
+    rows, cols, vals, _ = umap_.compute_membership_strengths(idx, dist, sigmas, rhos)
+    plain = umap_.compute_membership_strengths.py_func(idx, dist, sigmas, rhos)
+    assert np.array_equal(rows, plain[0]) and np.allclose(vals, plain[2], rtol=1e-3)
+
+
+def test_exact_knn_gives_each_row_its_nearest_rows_in_order():
+    from eevp.themes.model import exact_knn
+
+    x = np.random.default_rng(5).normal(size=(300, 12)).astype(np.float32)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    sim = unit @ unit.T
+    np.fill_diagonal(sim, 2.0)
+    idx, dist = exact_knn(x, 7, block=64)  # several blocks
+    assert np.array_equal(idx, np.argsort(-sim, axis=1, kind="stable")[:, :7])
+    assert np.array_equal(idx[:, 0], np.arange(300)) and np.allclose(dist[:, 0], 0.0)
+    assert np.allclose(dist[:, 1:], 1.0 - np.take_along_axis(sim, idx[:, 1:], axis=1), atol=1e-6)
