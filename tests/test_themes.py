@@ -485,3 +485,20 @@ def test_exact_knn_gives_each_row_its_nearest_rows_in_order():
     assert np.array_equal(idx, np.argsort(-sim, axis=1, kind="stable")[:, :7])
     assert np.array_equal(idx[:, 0], np.arange(300)) and np.allclose(dist[:, 0], 0.0)
     assert np.allclose(dist[:, 1:], 1.0 - np.take_along_axis(sim, idx[:, 1:], axis=1), atol=1e-6)
+
+
+def test_exact_knn_takes_copies_of_one_comment_by_their_index():
+    """A comment written several times gives rows at the same distance: the neighbours are the copies of
+    lowest index, nearest first, whatever numpy's partition order (the demo's themes hung on it)."""
+    from eevp.themes.model import exact_knn
+
+    rng = np.random.default_rng(11)
+    base = rng.normal(size=(6, 12)).astype(np.float32)
+    group = rng.permutation(np.repeat(np.arange(6), 7))  # 6 comments, 7 copies each, shuffled
+    unit = base / np.linalg.norm(base, axis=1, keepdims=True)
+    sim = (unit @ unit.T)[group][:, group]  # equal for every copy by construction
+    np.fill_diagonal(sim, 2.0)
+    idx, dist = exact_knn(base[group], 10, block=16)
+    expected = np.argsort(-sim, axis=1, kind="stable")[:, :10]  # ties by index
+    assert np.array_equal(idx, expected)
+    assert (group[idx[:, 7:]] != group[:, None]).all()  # the three last: copies of the nearest other comment
