@@ -487,10 +487,17 @@ def test_exact_knn_gives_each_row_its_nearest_rows_in_order():
     assert np.allclose(dist[:, 1:], 1.0 - np.take_along_axis(sim, idx[:, 1:], axis=1), atol=1e-6)
 
 
-def test_exact_knn_takes_copies_of_one_comment_by_their_index():
+@pytest.mark.parametrize("compiled", [True, False])
+def test_exact_knn_takes_copies_of_one_comment_by_their_index(compiled, monkeypatch):
     """A comment written several times gives rows at the same distance: the neighbours are the copies of
-    lowest index, nearest first, whatever numpy's partition order (the demo's themes hung on it)."""
+    lowest index, nearest first, whatever numpy's partition order (the demo's themes hung on it); the
+    compiled kernel and numpy (where no kernel cache can be written) agree."""
+    from eevp.themes import neighbours
     from eevp.themes.model import exact_knn
+
+    if not compiled:
+        monkeypatch.setattr(neighbours, "top_k_kernel", lambda: None)
+    assert (neighbours.top_k_kernel() is not None) == compiled
 
     rng = np.random.default_rng(11)
     base = rng.normal(size=(6, 12)).astype(np.float32)

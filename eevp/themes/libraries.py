@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import sys
 
-__all__ = ["cache_umap_kernels", "import_bertopic"]
+import numpy as np
+
+__all__ = ["cache_umap_kernels", "import_bertopic", "top_k_kernel"]
 
 
 @functools.cache
@@ -38,6 +40,38 @@ def cache_umap_kernels() -> None:
         return
     umap_.smooth_knn_dist, umap_.compute_membership_strengths = smooth, strengths
     layouts._nb_optimize_layout_euclidean_single_epoch = epoch
+
+
+@functools.cache
+def top_k_kernel():
+    """A compiled ``top_k(sim, k) -> int32 (rows, k)``: the columns of each row's ``k`` largest values,
+    largest first, ties by the lowest column; None where no cache folder is writable.
+
+    One pass over each row keeping a short sorted list (about 0.1 s for 10,000 × 10,000 on one core):
+    ``np.argpartition`` over the same blocks took 3-4 s, a third of a refit's UMAP step.
+    """
+    import numba
+
+    try:
+        return numba.njit(_top_k, cache=True)
+    except RuntimeError:  # no writable cache folder: compiling in every process costs more than it saves
+        return None
+
+
+def _top_k(sim, k):  # compiled by top_k_kernel (numba: plain loops)
+    out = np.empty((sim.shape[0], k), dtype=np.int32)
+    for row in range(sim.shape[0]):
+        vals = np.full(k, -np.inf, dtype=sim.dtype)
+        ids = out[row]
+        for col in range(sim.shape[1]):
+            v = sim[row, col]
+            if v > vals[k - 1]:  # an equal value keeps the earlier column
+                pos = k - 1
+                while pos > 0 and vals[pos - 1] < v:
+                    vals[pos], ids[pos] = vals[pos - 1], ids[pos - 1]
+                    pos -= 1
+                vals[pos], ids[pos] = v, col
+    return out
 
 
 #: BERTopic's backends and representations that load transformers models (sentence-transformers,

@@ -38,6 +38,8 @@ from eevp.text.textprep import LemmaTokenizer, make_vectorizer
 from eevp.themes.cluster import HierarchySplit, split_by_polarity
 from eevp.themes.labels import distinct_by_language, distinct_labels, labels_by_language, make_label
 from eevp.themes.libraries import cache_umap_kernels, import_bertopic
+from eevp.themes.neighbours import exact_knn
+from eevp.themes.neighbours import unit_rows as _unit_rows
 
 __all__ = [
     "Candidates",
@@ -198,54 +200,6 @@ def params_for_size(n_units: int, config: ThemeConfig | None = None) -> dict:
     }
 
 
-def exact_knn(x: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` nearest rows of every row by cosine distance, exactly (each row first, at 0).
-
-    Computed with matrix products in blocks of rows (memory ``block × n``). Up to the 20,000
-    units the themes are fitted on, this is faster than approximate search and needs no JIT
-    compilation (pynndescent's costs tens of seconds on a fresh install). Rows at the same
-    distance (copies of one comment) are taken and ordered by their index, so the neighbours do
-    not depend on numpy's partition algorithm.
-
-    Returns:
-        ``(indices int32 (n, k), distances float32 (n, k))``, nearest first.
-    """
-    x = _unit_rows(x)
-    n = len(x)
-    k = min(k, n)
-    indices = np.empty((n, k), dtype=np.int32)
-    distances = np.empty((n, k), dtype=np.float32)
-    for start in range(0, n, block):
-        sim = x[start:start + block] @ x.T
-        rows = np.arange(len(sim))
-        sim[rows, start + rows] = 2.0  # a row is its own nearest neighbour, whatever the duplicates
-        part = _k_largest(sim, k)
-        part_sim = np.take_along_axis(sim, part, axis=1)
-        order = np.lexsort((part, -part_sim), axis=1)  # nearest first, ties by index
-        indices[start:start + block] = np.take_along_axis(part, order, axis=1)
-        distances[start:start + block] = np.clip(1.0 - np.take_along_axis(part_sim, order, axis=1), 0.0, 2.0)
-    return indices, distances
-
-
-def _k_largest(sim: np.ndarray, k: int) -> np.ndarray:
-    """The columns of the ``k`` largest values of each row of ``sim`` (in no order); where several
-    columns tie with the k-th value, those of the lowest index.
-
-    The demo's customers write one comment several times: half its statements are copies, and
-    which copies a row's last neighbours were changed with the partition call (the k smallest of
-    ``-sim`` or the k largest of ``sim``), and with them the demo's themes.
-    """
-    n = sim.shape[1]
-    if k >= n:
-        return np.tile(np.arange(n), (len(sim), 1))
-    part = np.argpartition(sim, n - k, axis=1)[:, n - k:]  # 2.5 times faster than the k smallest of -sim
-    kth = np.take_along_axis(sim, part, axis=1).min(axis=1)
-    for row in np.flatnonzero((sim >= kth[:, None]).sum(axis=1) > k):
-        above = np.flatnonzero(sim[row] > kth[row])
-        part[row] = np.concatenate([above, np.flatnonzero(sim[row] == kth[row])[:k - len(above)]])
-    return part
-
-
 class KnnUMAP:
     """UMAP on exact cosine nearest neighbours (optionally after PCA): BERTopic's reducer step.
 
@@ -315,13 +269,6 @@ def _default_clusterer(params: dict, selection: str = "eom"):
 
 
 # --------------------------------------------------------------------------- geometry
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return x / norms
 
 
 def centroids_for(embeddings: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
