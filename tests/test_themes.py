@@ -509,3 +509,27 @@ def test_exact_knn_takes_copies_of_one_comment_by_their_index(compiled, monkeypa
     expected = np.argsort(-sim, axis=1, kind="stable")[:, :10]  # ties by index
     assert np.array_equal(idx, expected)
     assert (group[idx[:, 7:]] != group[:, None]).all()  # the three last: copies of the nearest other comment
+
+
+def test_bertopic_is_imported_without_torch_and_torch_still_imports_after():
+    """A refit loads no embedding model: BERTopic comes without torch (seconds of a fresh process), in a
+    fresh process where scipy is imported inside BERTopic's import (it looks torch up in sys.modules);
+    the block lasts only for the import."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed")
+    code = """
+import sys
+from eevp.themes.libraries import import_bertopic
+BERTopic = import_bertopic()
+print("torch" in sys.modules, [m for m, v in sys.modules.items() if v is None])
+import torch
+print(torch.zeros(2).shape[0])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:2] == ["False []", "2"]

@@ -8,7 +8,9 @@ a result.
 from __future__ import annotations
 
 import functools
+import importlib.abc
 import sys
+import threading
 
 import numpy as np
 
@@ -75,26 +77,43 @@ def _top_k(sim, k):  # compiled by top_k_kernel (numba: plain loops)
 
 
 #: BERTopic's backends and representations that load transformers models (sentence-transformers,
-#: transformers pipelines): eevp always passes embeddings and never uses them.
+#: transformers pipelines): eevp always passes embeddings and never uses them. And torch, which
+#: BERTopic imports only to save and load models in its "pytorch" format: eevp saves safetensors.
 _UNUSED_BERTOPIC_MODULES = ("bertopic.backend._multimodal", "bertopic.representation._textgeneration",
-                            "bertopic.representation._zeroshot", "bertopic.representation._visual")
+                            "bertopic.representation._zeroshot", "bertopic.representation._visual", "torch")
 
 
 def import_bertopic():
-    """The ``BERTopic`` class, imported without its model backends when BERTopic is not loaded yet.
+    """The ``BERTopic`` class, imported without its model backends (nor torch) when BERTopic is not
+    loaded yet.
 
     BERTopic imports them at import time (sentence-transformers and transformers: 5-14 s of a refit
-    with every vector cached, which loads no embedding model) and keeps a placeholder for one that
-    fails to import; blocking these four of its own modules for the import makes them fail."""
+    with every vector cached, which loads no embedding model; torch alone 1.5-4.5 s) and keeps a
+    placeholder for one that fails to import (``_save_utils`` notes that torch is missing). During
+    the import, in this thread only, importing them fails; ``sys.modules`` is left alone (scipy reads
+    ``sys.modules["torch"]`` to tell torch arrays, and broke on a ``None`` placed there), and a torch
+    embedder loaded later (or by another thread) imports torch as usual."""
     if "bertopic" not in sys.modules:
-        blocked = [m for m in _UNUSED_BERTOPIC_MODULES if m not in sys.modules]
-        sys.modules.update(dict.fromkeys(blocked))
+        blocker = _ThreadImportBlock(_UNUSED_BERTOPIC_MODULES)
+        sys.meta_path.insert(0, blocker)
         try:
             import bertopic  # noqa: F401
         finally:
-            for m in blocked:
-                if sys.modules.get(m, 0) is None:
-                    del sys.modules[m]
+            sys.meta_path.remove(blocker)
     from bertopic import BERTopic
 
     return BERTopic
+
+
+class _ThreadImportBlock(importlib.abc.MetaPathFinder):
+    """An import finder that fails the import of ``names`` (and their submodules) in the thread that
+    made it; other modules and threads go to the next finder."""
+
+    def __init__(self, names):
+        self.names, self.thread = tuple(names), threading.get_ident()
+
+    def find_spec(self, fullname, path=None, target=None):
+        if threading.get_ident() == self.thread and any(
+                fullname == n or fullname.startswith(n + ".") for n in self.names):
+            raise ModuleNotFoundError(f"No module named {fullname!r} (not needed by eevp)", name=fullname)
+        return None
