@@ -227,24 +227,19 @@ class KnnUMAP:
         return self
 
     def fit_transform(self, X, y=None):
-        from threadpoolctl import threadpool_limits
         from umap import UMAP
 
         cache_umap_kernels()
-        # One BLAS thread: PCA's eigh, the neighbour products and UMAP's spectral start are small or
-        # sync often; with two threads on two cores that other work shares, PCA alone took 4-5 s
-        # instead of 0.1-0.2 s (each sync waits for a thread that the other work holds).
-        with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
-            # "n_jobs overridden by random_state": reproducibility wins
+        x = np.asarray(X, dtype=np.float32)
+        if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
+            x = PCA(n_components=self.pca_dims, random_state=self.random_state).fit_transform(x).astype(np.float32)
+        k = min(self.n_neighbors, len(x) - 1)
+        knn = exact_knn(x, k)
+        self.umap_ = UMAP(n_neighbors=k, n_components=self.n_components, min_dist=self.min_dist,
+                          metric="cosine", n_epochs=self.n_epochs, random_state=self.random_state,
+                          precomputed_knn=(knn[0], knn[1], None), n_jobs=1)
+        with warnings.catch_warnings():  # "n_jobs overridden by random_state": reproducibility wins
             warnings.simplefilter("ignore", UserWarning)
-            x = np.asarray(X, dtype=np.float32)
-            if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
-                x = PCA(n_components=self.pca_dims, random_state=self.random_state).fit_transform(x).astype(np.float32)
-            k = min(self.n_neighbors, len(x) - 1)
-            knn = exact_knn(x, k)
-            self.umap_ = UMAP(n_neighbors=k, n_components=self.n_components, min_dist=self.min_dist,
-                              metric="cosine", n_epochs=self.n_epochs, random_state=self.random_state,
-                              precomputed_knn=(knn[0], knn[1], None), n_jobs=1)
             self.embedding_ = self.umap_.fit_transform(x)
         return self.embedding_
 
