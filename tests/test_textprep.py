@@ -151,3 +151,19 @@ def test_a_name_written_in_capitals_is_not_cut_as_a_plural():
     assert "aso" not in tok("Working at ASOS means long hours")
     # a text in capitals is shouting, not names: its words are read as words
     assert lemmatize_tokens("LONG HOURS AND LOW PAYS", "en") == ["long", "hour", "and", "low", "pay"]
+
+
+def test_a_long_text_s_language_is_read_from_pieces_spread_over_it():
+    """BERTopic joins a theme's comments into one document: its language hint is read from about
+    HINT_CHARS characters taken from start to end, in whole words, not from all of it (3 s of a refit)."""
+    from eevp.text.textprep import HINT_CHARS, _spread_sample
+
+    assert _spread_sample("Poor pay, long hours.", HINT_CHARS) == "Poor pay, long hours."
+    words = [f"w{i}" for i in range(20_000)]
+    sample = _spread_sample(" ".join(words), HINT_CHARS)
+    taken = sample.split()
+    assert HINT_CHARS * 0.8 < len(sample) <= HINT_CHARS
+    assert set(taken) <= set(words)  # whole words only
+    positions = sorted(int(w[1:]) for w in taken)
+    assert positions[0] < 100 and positions[-1] > 19_900  # the start and the end
+    assert any(9_000 < p < 11_000 for p in positions)  # and the middle

@@ -225,6 +225,7 @@ def test_params_grow_with_corpus(n, mcs, nn):
     assert (p["min_cluster_size"], p["n_neighbors"]) == (mcs, nn)
     assert p["fit_units"] == min(n, 20_000)
     assert p["pca_dims"] == (50 if n > 2000 else 0)
+    assert (p["n_epochs"] is None) == (n <= 5000)  # UMAP's default (500) on small corpora, 200 on large
 
 
 def test_save_load_assign_gives_training_themes(fitted, corpus, tmp_path):
@@ -451,3 +452,84 @@ def test_distinct_labels_never_show_two_themes_alike():
                      CANDIDATE_MARK + "Nice people", "Nice people (2)"]
     assert len({s.removeprefix(CANDIDATE_MARK).casefold() for s in shown}) == len(shown)
     assert distinct_labels(["Pay", "Hours"]) == ["Pay", "Hours"]
+
+
+def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
+    from numba.core.caching import FunctionCache
+    from umap import umap_
+
+    from eevp.themes.libraries import cache_umap_kernels
+    from eevp.themes.model import exact_knn
+
+    cache_umap_kernels()
+    assert isinstance(umap_.smooth_knn_dist._cache, FunctionCache)
+    assert isinstance(umap_.compute_membership_strengths._cache, FunctionCache)
+    x = np.random.default_rng(3).normal(size=(120, 8)).astype(np.float32)
+    idx, dist = exact_knn(x, 10)
+    sigmas, rhos = umap_.smooth_knn_dist(dist, 10.0)
+    plain_sigmas, plain_rhos = umap_.smooth_knn_dist.py_func(dist, 10.0)  # the same code, not compiled
+    assert np.allclose(sigmas, plain_sigmas, rtol=1e-3) and np.allclose(rhos, plain_rhos)
+    rows, cols, vals, _ = umap_.compute_membership_strengths(idx, dist, sigmas, rhos)
+    plain = umap_.compute_membership_strengths.py_func(idx, dist, sigmas, rhos)
+    assert np.array_equal(rows, plain[0]) and np.allclose(vals, plain[2], rtol=1e-3)
+
+
+def test_exact_knn_gives_each_row_its_nearest_rows_in_order():
+    from eevp.themes.model import exact_knn
+
+    x = np.random.default_rng(5).normal(size=(300, 12)).astype(np.float32)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    sim = unit @ unit.T
+    np.fill_diagonal(sim, 2.0)
+    idx, dist = exact_knn(x, 7, block=64)  # several blocks
+    assert np.array_equal(idx, np.argsort(-sim, axis=1, kind="stable")[:, :7])
+    assert np.array_equal(idx[:, 0], np.arange(300)) and np.allclose(dist[:, 0], 0.0)
+    assert np.allclose(dist[:, 1:], 1.0 - np.take_along_axis(sim, idx[:, 1:], axis=1), atol=1e-6)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_exact_knn_takes_copies_of_one_comment_by_their_index(compiled, monkeypatch):
+    """A comment written several times gives rows at the same distance: the neighbours are the copies of
+    lowest index, nearest first, whatever numpy's partition order (the demo's themes hung on it); the
+    compiled kernel and numpy (where no kernel cache can be written) agree."""
+    from eevp.themes import neighbours
+    from eevp.themes.model import exact_knn
+
+    if not compiled:
+        monkeypatch.setattr(neighbours, "top_k_kernel", lambda: None)
+    assert (neighbours.top_k_kernel() is not None) == compiled
+
+    rng = np.random.default_rng(11)
+    base = rng.normal(size=(6, 12)).astype(np.float32)
+    group = rng.permutation(np.repeat(np.arange(6), 7))  # 6 comments, 7 copies each, shuffled
+    unit = base / np.linalg.norm(base, axis=1, keepdims=True)
+    sim = (unit @ unit.T)[group][:, group]  # equal for every copy by construction
+    np.fill_diagonal(sim, 2.0)
+    idx, dist = exact_knn(base[group], 10, block=16)
+    expected = np.argsort(-sim, axis=1, kind="stable")[:, :10]  # ties by index
+    assert np.array_equal(idx, expected)
+    assert (group[idx[:, 7:]] != group[:, None]).all()  # the three last: copies of the nearest other comment
+
+
+def test_bertopic_is_imported_without_torch_and_torch_still_imports_after():
+    """A refit loads no embedding model: BERTopic comes without torch (seconds of a fresh process), in a
+    fresh process where scipy is imported inside BERTopic's import (it looks torch up in sys.modules);
+    the block lasts only for the import."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed")
+    code = """
+import sys
+from eevp.themes.libraries import import_bertopic
+BERTopic = import_bertopic()
+print("torch" in sys.modules, [m for m, v in sys.modules.items() if v is None])
+import torch
+print(torch.zeros(2).shape[0])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:2] == ["False []", "2"]

@@ -74,7 +74,7 @@ def _keyword_weights(keywords: list[str], language: str) -> dict[str, float]:
 
 
 def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), max_words: int = 4,
-                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400) -> str | None:
+                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400, languages=None) -> str | None:
     """The short phrase of a theme's comments that carries its keywords, or None.
 
     Args:
@@ -86,6 +86,7 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         min_docs, min_share: the fewest different comments (and share of those read) a phrase must
             occur in.
         sample: comments read at most.
+        languages: the stored language of each text (as analyze stores them); None detects them.
 
     Returns:
         E.g. "Wait on the phone" (first letter upper-case); when no phrase holds two keywords in
@@ -96,11 +97,7 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     if len(weights) < 2:
         return None
     stops, skip = stop_words(), {w.lower() for w in skip}
-    # Spread over the theme (every k-th comment), not its oldest ones; stop once enough are read.
-    stride = max(1, len(texts) // (2 * sample))
-    # Distinct comments only: one person's comment repeated (several waves, several questions) counts once.
-    distinct = dict.fromkeys(t.strip() for t in texts[::stride] if isinstance(t, str) and t.strip())
-    docs = list(islice((t for t in distinct if name_language(t) == language), sample))
+    docs = _sample_in(texts, languages, language, sample)
     counts: Counter = Counter()
     covers: dict[str, frozenset] = {}
     for text in docs:
@@ -125,6 +122,19 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     best = _best_phrase(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
                         max(min_docs, math.ceil(min_share / 2 * len(docs))))
     return best[0].upper() + best[1:] if best else None
+
+
+def _sample_in(texts: list[str], languages, language: str, sample: int) -> list[str]:
+    """Up to ``sample`` distinct comments in ``language`` (their stored ``languages`` when given, else
+    detected), spread over the theme (every k-th comment), not its oldest ones."""
+    stride = max(1, len(texts) // (2 * sample))
+    langs = languages[::stride] if languages is not None else [None] * len(texts[::stride])
+    # Distinct comments only: one person's comment repeated (several waves, several questions) counts once.
+    distinct: dict[str, str | None] = {}
+    for text, lang in zip(texts[::stride], langs):
+        if isinstance(text, str) and text.strip():
+            distinct.setdefault(text.strip(), lang)
+    return list(islice((t for t, lang in distinct.items() if (lang or name_language(t)) == language), sample))
 
 
 def _best_phrase(counts: Counter, covers: dict, weights: dict, need: int, need_one: int) -> str | None:
@@ -245,7 +255,7 @@ def labels_by_language(texts: list[str], languages: list[str], keywords: list[st
     for i, lang in enumerate(label_languages(languages)):
         part = texts if i == 0 else [t for t, x in zip(texts, languages) if x == lang]
         words = keywords if i == 0 else keywords_of(part)
-        label = phrase_label(part, words, lang, skip=skip)
+        label = phrase_label(part, words, lang, skip=skip, languages=languages if i == 0 else [lang] * len(part))
         if label is None and (i == 0 or any(written_in(w, lang) for w in words)):
             label = make_label(words, lang, skip=skip)
         if label:
