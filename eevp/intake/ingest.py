@@ -18,8 +18,9 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO
 
@@ -105,19 +106,24 @@ def _none(v):
     return v
 
 
-#: Distinct texts from which redaction is spread over forked processes (below: one is quicker).
+#: Distinct texts from which redaction is spread over worker processes (below: one is quicker).
 PARALLEL_REDACT_MIN = 20_000
-_FORKED_REDACTOR = None  # the Redactor the forked workers inherit
+#: Text units built and written at a time: a million rows' units held at once took gigabytes.
+UNIT_CHUNK = 50_000
+_WORKER_REDACTOR = None  # in a redaction worker: the batch's Redactor, received once at its start
 
 
 class _Redaction:
     """The redacted form of each distinct comment of a batch (comments repeat: each is done once).
 
-    Redaction is pure Python (the GIL rules out threads), so for large batches it runs in forked
-    worker processes that inherit the redactor, started here and collected by :meth:`result`:
-    meanwhile the caller writes the batch's other rows. Forking is only done from a
-    single-threaded process (the CLI); inside a threaded server (Streamlit) redaction runs in
-    :meth:`result`, in this process.
+    Redaction is pure Python (the GIL rules out threads), so for large batches it runs in worker
+    processes, started here and collected by :meth:`result`: meanwhile the caller writes the batch's
+    other rows. The workers are spawned, not forked: a forked worker starts with a copy of the
+    ingest's whole batch (its memory counted again per worker), a spawned one with the redactor
+    only (a script that ingests must guard its top level with ``if __name__ == "__main__":``, as
+    spawned processes import it; where a worker fails to start, this process redacts). They are only
+    started from a single-threaded process (the CLI); inside a threaded server (Streamlit) redaction
+    runs in :meth:`result`, in this process.
     """
 
     def __init__(self, redactor, texts):
@@ -125,28 +131,24 @@ class _Redaction:
         self.unique = list(dict.fromkeys(t for t in texts if t))
         self._pool = self._futures = None
         workers = min(os.cpu_count() or 1, 8)
-        if (len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1:
             return
-
-        global _FORKED_REDACTOR
         size = -(-len(self.unique) // (4 * workers))
-        _FORKED_REDACTOR = redactor
-        try:
-            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
-            self._futures = [self._pool.submit(_redact_chunk, self.unique[i:i + size])
-                             for i in range(0, len(self.unique), size)]
-        finally:  # the workers are forked at the first submit and keep their own copy
-            _FORKED_REDACTOR = None
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start_worker, initargs=(os.getpid(), redactor))
+        self._futures = [self._pool.submit(_redact_chunk, self.unique[i:i + size])
+                         for i in range(0, len(self.unique), size)]
 
     def result(self) -> dict[str, str]:
         if self._pool is None:
             return dict(zip(self.unique, self.redactor.redact_many(self.unique)))
         try:
-            return dict(zip(self.unique, (t for f in self._futures for t in f.result())))
+            done = [t for f in self._futures for t in f.result()]
+        except BrokenProcessPool:  # a worker could not start (a script calling this lacks `if __name__ ==`)
+            return dict(zip(self.unique, self.redactor.redact_many(self.unique)))
         finally:
             self.close()
+        return {t: t if c is None else c for t, c in zip(self.unique, done)}
 
     def close(self) -> None:
         if self._pool is not None:
@@ -154,12 +156,16 @@ class _Redaction:
             self._pool = None
 
 
-def _redact_chunk(texts: list[str]) -> list[str]:
-    return _FORKED_REDACTOR.redact_many(texts)
+def _redact_chunk(texts: list[str]) -> list[str | None]:
+    """In a worker: the redacted texts, None for one left as it was (most are: not sent back)."""
+    return [None if c is t else c for t, c in zip(texts, _WORKER_REDACTOR.redact_many(texts))]
 
 
-def _exit_with_parent(parent: int) -> None:
-    """In a redaction worker: exit as soon as the ingest process is gone (killed mid-batch, say)."""
+def _start_worker(parent: int, redactor) -> None:
+    """In a redaction worker: keep the batch's redactor; exit as soon as the ingest process is gone
+    (killed mid-batch, say)."""
+    global _WORKER_REDACTOR
+    _WORKER_REDACTOR = redactor
 
     def watch():
         while os.getppid() == parent:
@@ -173,41 +179,64 @@ def _text_values(keep: pd.DataFrame) -> list:
     return [v for c in keep.columns if c.startswith("text::") for v in keep[c]]
 
 
+_UNIT_KEYS = ("batch_id", "kind", "record_id", "record_no", "respondent_key", "question", "seq", "role",
+              "department", "location", "tenure", "wave", "date", "text", "text_hash", "language")
+
+
 def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_id: int,
-               redaction: _Redaction, split: bool, date_col: str | None) -> list[dict]:
+               redaction: _Redaction, split: bool, date_col: str | None) -> Iterator[dict[str, list]]:
+    """The batch's text units as columns (:data:`_UNIT_KEYS`), :data:`UNIT_CHUNK` units at a time.
+
+    Each statement is marked with its language on the way in: one in another language than English,
+    Russian or Ukrainian carries its own code ("fr"), so that it can be told apart from theirs.
+    Statements repeat (answers do, and so do sentences of different answers): each distinct one is
+    split and its language found once.
+    """
     text_cols = [c for c in keep.columns if c.startswith("text::")]
     if not text_cols or not len(keep):
-        return []
+        return
     n = len(keep)
 
     def column(name: str | None) -> list:
         return keep[name].tolist() if name and name in keep.columns else [None] * n
 
-    values = {c: column(c) for c in text_cols}
+    values = [column(c) for c in text_cols]
     clean = redaction.result()
     meta = zip(record_ids, [prep.row_of(p) for p in keep.index], column("respondent_key"),
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
                [_none(v) for v in column(date_col)])
-    questions = {c: c.removeprefix("text::")[:300] for c in text_cols}
-    # Each statement is marked with its language on the way in: one in another language than English,
-    # Russian or Ukrainian carries its own code ("fr"), so that it can be told apart from theirs.
-    language = functools.lru_cache(maxsize=65_536)(name_language)
-    rows = []
-    for i, (rec_id, record_no, key, role, dept, loc, tenure, wave, date) in enumerate(meta):
-        for c in text_cols:
-            raw = values[c][i]
-            if not raw:
-                continue
-            text = clean[raw]
-            parts = (split_statements(text) or [text]) if split else [text]
-            for seq, part in enumerate(parts):
-                rows.append({
-                    "batch_id": batch_id, "kind": prep.kind, "record_id": rec_id, "record_no": record_no,
-                    "respondent_key": key, "question": questions[c], "seq": seq, "role": role,
-                    "department": dept, "location": loc, "tenure": tenure, "wave": wave, "date": date,
-                    "text": part, "text_hash": text_hash(part), "language": language(part),
-                })
-    return rows
+    questions = [c.removeprefix("text::")[:300] for c in text_cols]
+    parts = functools.lru_cache(maxsize=65_536)(_parts if split else lambda text: [text])
+    language = functools.lru_cache(maxsize=262_144)(name_language)
+    units = _unit_columns()
+    for i, row in enumerate(meta):
+        for question, texts in zip(questions, values):
+            if texts[i]:
+                _add_units(units, batch_id, prep.kind, row, question, parts(clean[texts[i]]), language)
+        if len(units["text"]) >= UNIT_CHUNK:
+            yield units
+            units = _unit_columns()
+    if units["text"]:
+        yield units
+
+
+def _parts(text: str) -> list[str]:
+    return split_statements(text) or [text]
+
+
+def _unit_columns() -> dict[str, list]:
+    return {k: [] for k in _UNIT_KEYS}
+
+
+def _add_units(units: dict[str, list], batch_id: int, kind: str, row: tuple, question: str, parts: list[str],
+               language) -> None:
+    """Append one answer's statements to the unit columns (``row``: the record's id, row of the file,
+    respondent key, role, department, location, tenure, wave and date)."""
+    rec_id, record_no, key, role, dept, loc, tenure, wave, date = row
+    for seq, part in enumerate(parts):
+        for k, v in zip(_UNIT_KEYS, (batch_id, kind, rec_id, record_no, key, question, seq, role, dept, loc,
+                                     tenure, wave, date, part, text_hash(part), language(part))):
+            units[k].append(v)
 
 
 def _redactor(prep: Prepared, keep: pd.DataFrame):
@@ -260,11 +289,11 @@ def _store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, fil
     result.batch_id = batch_id
     result.rows_stored = len(keep)
     result.rows_rejected = len(prep.frame) - len(keep)
-    result.text_units = len(units)
+    result.text_units = units
     return result
 
 
-def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key) -> tuple[int, list]:
+def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key) -> tuple[int, int]:
     """The batch row, its records, scores and text units, and the audit entry: one transaction."""
     with engine.begin() as conn:
         batch_id = conn.execute(insert(db.batches).values(
@@ -274,14 +303,17 @@ def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redact
             mapping_json=json.dumps(prep.mapping, ensure_ascii=False),
             items_json=json.dumps(prep.items, ensure_ascii=False),
         ).returning(db.batches.c.id)).scalar_one()
-        units = _store_kind(conn, prep, keep, batch_id, redaction, key)
-        insert_rows(conn, db.text_units, units)
+        units = 0
+        for chunk in _store_kind(conn, prep, keep, batch_id, redaction, key):  # written as they are built
+            insert_rows(conn, db.text_units, chunk)
+            units += len(chunk["text"])
         record(conn, user, "upload", f"batch {batch_id} ({prep.kind}, {len(keep)} rows)")
     return batch_id, units
 
 
 def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redaction: _Redaction,
-                key: bytes) -> list[dict]:
+                key: bytes) -> Iterator[dict[str, list]]:
+    """Store the kind's own rows; return its text units, in chunks of columns (none for most kinds)."""
     kind = prep.kind
     record_no = [prep.row_of(p) for p in keep.index]
     if kind == "survey":  # the big one: built column by column
@@ -373,12 +405,16 @@ def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], item
     if not items or not ids:
         return
     names = np.array([db.item_name(it) for it in items], dtype=object)
-    scores = _score_matrix(keep, items)
-    # Record by record (the order of the table's key), so that its index grows at the end.
-    given = ~np.isnan(scores)
-    rows, cols = np.nonzero(given)
-    insert_rows(conn, table, {fk: np.asarray(ids)[rows].tolist(), "item": names[cols].tolist(),
-                               "score": scores[given].tolist(), "batch_id": [batch_id] * len(rows)})
+    scores, ids = _score_matrix(keep, items), np.asarray(ids)
+    # Record by record (the order of the table's key), so that its index grows at the end; a block of
+    # records at a time (ten items of a million records are ten million values).
+    step = max(1, UNIT_CHUNK // len(items))
+    for start in range(0, len(ids), step):
+        block = scores[start:start + step]
+        given = ~np.isnan(block)
+        rows, cols = np.nonzero(given)
+        insert_rows(conn, table, {fk: ids[start:start + step][rows].tolist(), "item": names[cols].tolist(),
+                                   "score": block[given].tolist(), "batch_id": [batch_id] * len(rows)})
 
 
 # --------------------------------------------------------------------------- entry points
