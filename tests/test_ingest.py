@@ -359,7 +359,7 @@ def test_ingest_takes_the_validation_the_page_already_made(engine, settings, mon
     df = _notes_frame("Routes change every day")
     prepared = prepare("focus", df, NOTES_MAP)
     calls = []
-    monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a: calls.append(a) or prepare(*a))
+    monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a, **k: calls.append(a) or prepare(*a, **k))
     res = ingest_frame(engine, settings, "focus", df, dict(NOTES_MAP), actor=CLI_USER, prepared=prepared)
     assert res.text_units == 2 and calls == []  # validated once, by the caller
 
@@ -370,6 +370,6 @@ def test_a_validation_of_something_else_is_not_trusted(engine, settings, monkeyp
     df = _notes_frame("Routes change every day" if change == "kind_mapping" else "A different note")
     mapping = {"session_date": "session_date", "notes": "notes"} if change == "kind_mapping" else dict(NOTES_MAP)
     calls = []
-    monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a: calls.append(a) or prepare(*a))
+    monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a, **k: calls.append(a) or prepare(*a, **k))
     ingest_frame(engine, settings, "focus", df, mapping, actor=CLI_USER, prepared=prepared)
     assert len(calls) == 1  # validated again: what was stored was what ingest itself checked

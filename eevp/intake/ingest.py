@@ -11,15 +11,14 @@ A batch with errors is not stored at all unless the caller asks for the valid ro
 
 from __future__ import annotations
 
-import functools
 import json
 import multiprocessing
 import os
 import re
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO
 
@@ -35,12 +34,11 @@ from eevp.intake.feedback import store_feedback
 from eevp.intake.mapping import NPS_SCALE
 from eevp.intake.readers import file_rows, read_table, reading_notes
 from eevp.intake.redact import Redactor
+from eevp.intake.workers import redact_chunk, redacted, start_worker
 from eevp.intake.scales import conversions
-from eevp.intake.statements import split_statements
 from eevp.intake.unmapped import unmapped_columns, warnings_of
 from eevp.intake.validate import Prepared, prepare, resolve_mapping
 from eevp.settings import Settings
-from eevp.text.language import name_language
 from eevp.store import db
 from eevp.store.audit import record
 from eevp.store.auth import User, require
@@ -105,48 +103,51 @@ def _none(v):
     return v
 
 
-#: Distinct texts from which redaction is spread over forked processes (below: one is quicker).
+#: Distinct texts from which redaction is spread over worker processes (below: one is quicker).
 PARALLEL_REDACT_MIN = 20_000
-_FORKED_REDACTOR = None  # the Redactor the forked workers inherit
+#: Text units built and written at a time: a million rows' units held at once took gigabytes.
+UNIT_CHUNK = 50_000
 
 
 class _Redaction:
-    """The redacted form of each distinct comment of a batch (comments repeat: each is done once).
+    """The redacted form of each distinct comment of a batch (comments repeat: each is done once),
+    with ``split`` as its statements and their languages (see :func:`eevp.intake.workers.redacted`).
 
-    Redaction is pure Python (the GIL rules out threads), so for large batches it runs in forked
-    worker processes that inherit the redactor, started here and collected by :meth:`result`:
-    meanwhile the caller writes the batch's other rows. Forking is only done from a
-    single-threaded process (the CLI); inside a threaded server (Streamlit) redaction runs in
-    :meth:`result`, in this process.
+    Redaction and language detection are pure Python (the GIL rules out threads), so for large
+    batches they run in worker processes, started here and collected by :meth:`result`: meanwhile
+    the caller writes the batch's other rows. The workers are spawned, not forked: a forked worker
+    starts with a copy of the ingest's whole batch (its memory counted again per worker), a spawned
+    one with the redactor only (a script that ingests must guard its top level with
+    ``if __name__ == "__main__":``, as spawned processes import it; where a worker fails to start,
+    this process does the work). They are only started from a single-threaded process (the CLI);
+    inside a threaded server (Streamlit) the work runs in :meth:`result`, in this process.
     """
 
-    def __init__(self, redactor, texts):
-        self.redactor = redactor
+    def __init__(self, redactor, texts, split: bool = False):
+        self.redactor, self.split = redactor, split
         self.unique = list(dict.fromkeys(t for t in texts if t))
         self._pool = self._futures = None
         workers = min(os.cpu_count() or 1, 8)
-        if (len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1:
             return
-
-        global _FORKED_REDACTOR
         size = -(-len(self.unique) // (4 * workers))
-        _FORKED_REDACTOR = redactor
-        try:
-            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
-            self._futures = [self._pool.submit(_redact_chunk, self.unique[i:i + size])
-                             for i in range(0, len(self.unique), size)]
-        finally:  # the workers are forked at the first submit and keep their own copy
-            _FORKED_REDACTOR = None
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=start_worker, initargs=(os.getpid(), redactor))
+        self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + size], split)
+                         for i in range(0, len(self.unique), size)]
 
-    def result(self) -> dict[str, str]:
-        if self._pool is None:
-            return dict(zip(self.unique, self.redactor.redact_many(self.unique)))
+    def result(self) -> dict:
+        """Each distinct text → its redacted form (or, with ``split``, its statements and languages)."""
         try:
-            return dict(zip(self.unique, (t for f in self._futures for t in f.result())))
+            done = ([t for f in self._futures for t in f.result()] if self._pool is not None
+                    else redacted(self.redactor, self.unique, self.split))
+        except BrokenProcessPool:  # a worker could not start (a script calling this lacks `if __name__ ==`)
+            done = redacted(self.redactor, self.unique, self.split)
         finally:
             self.close()
+        if self.split:
+            return dict(zip(self.unique, done))
+        return {t: t if c is None else c for t, c in zip(self.unique, done)}
 
     def close(self) -> None:
         if self._pool is not None:
@@ -154,60 +155,58 @@ class _Redaction:
             self._pool = None
 
 
-def _redact_chunk(texts: list[str]) -> list[str]:
-    return _FORKED_REDACTOR.redact_many(texts)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """In a redaction worker: exit as soon as the ingest process is gone (killed mid-batch, say)."""
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _text_values(keep: pd.DataFrame) -> list:
     return [v for c in keep.columns if c.startswith("text::") for v in keep[c]]
 
 
+_UNIT_KEYS = ("batch_id", "kind", "record_id", "record_no", "respondent_key", "question", "seq", "role",
+              "department", "location", "tenure", "wave", "date", "text", "text_hash", "language")
+
+
 def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_id: int,
-               redaction: _Redaction, split: bool, date_col: str | None) -> list[dict]:
+               redaction: _Redaction) -> Iterator[dict[str, list]]:
+    """The batch's text units as columns (:data:`_UNIT_KEYS`), :data:`UNIT_CHUNK` units at a time:
+    each answer's statements, redacted, with their languages (from ``redaction``, made with ``split``)."""
     text_cols = [c for c in keep.columns if c.startswith("text::")]
     if not text_cols or not len(keep):
-        return []
+        return
     n = len(keep)
 
     def column(name: str | None) -> list:
         return keep[name].tolist() if name and name in keep.columns else [None] * n
 
-    values = {c: column(c) for c in text_cols}
-    clean = redaction.result()
+    values = [column(c) for c in text_cols]
+    statements = redaction.result()
+    date_col = {"survey": "wave_date", "exit": "exit_date", "focus": "session_date"}.get(prep.kind)
     meta = zip(record_ids, [prep.row_of(p) for p in keep.index], column("respondent_key"),
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
                [_none(v) for v in column(date_col)])
-    questions = {c: c.removeprefix("text::")[:300] for c in text_cols}
-    # Each statement is marked with its language on the way in: one in another language than English,
-    # Russian or Ukrainian carries its own code ("fr"), so that it can be told apart from theirs.
-    language = functools.lru_cache(maxsize=65_536)(name_language)
-    rows = []
-    for i, (rec_id, record_no, key, role, dept, loc, tenure, wave, date) in enumerate(meta):
-        for c in text_cols:
-            raw = values[c][i]
-            if not raw:
-                continue
-            text = clean[raw]
-            parts = (split_statements(text) or [text]) if split else [text]
-            for seq, part in enumerate(parts):
-                rows.append({
-                    "batch_id": batch_id, "kind": prep.kind, "record_id": rec_id, "record_no": record_no,
-                    "respondent_key": key, "question": questions[c], "seq": seq, "role": role,
-                    "department": dept, "location": loc, "tenure": tenure, "wave": wave, "date": date,
-                    "text": part, "text_hash": text_hash(part), "language": language(part),
-                })
-    return rows
+    questions = [c.removeprefix("text::")[:300] for c in text_cols]
+    units = _unit_columns()
+    for i, row in enumerate(meta):
+        for question, texts in zip(questions, values):
+            if texts[i]:
+                _add_units(units, batch_id, prep.kind, row, question, statements[texts[i]])
+        if len(units["text"]) >= UNIT_CHUNK:
+            yield units
+            units = _unit_columns()
+    if units["text"]:
+        yield units
+
+
+def _unit_columns() -> dict[str, list]:
+    return {k: [] for k in _UNIT_KEYS}
+
+
+def _add_units(units: dict[str, list], batch_id: int, kind: str, row: tuple, question: str,
+               statements: tuple) -> None:
+    """Append one answer's statements (``(text, language)`` pairs) to the unit columns (``row``: the
+    record's id, row of the file, respondent key, role, department, location, tenure, wave and date)."""
+    rec_id, record_no, key, role, dept, loc, tenure, wave, date = row
+    for seq, (part, language) in enumerate(statements):
+        for k, v in zip(_UNIT_KEYS, (batch_id, kind, rec_id, record_no, key, question, seq, role, dept, loc,
+                                     tenure, wave, date, part, text_hash(part), language)):
+            units[k].append(v)
 
 
 def _redactor(prep: Prepared, keep: pd.DataFrame):
@@ -246,7 +245,8 @@ def _store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, fil
     redactor = _redactor(prep, keep)
     result = IngestResult(kind=prep.kind, rows_read=len(prep.frame), mapping=prep.mapping, errors=prep.errors)
     result.rejected_rows = sorted(prep.row_of(p) for p in prep.bad_rows)
-    redaction = _Redaction(redactor, _text_values(keep))  # runs while the other rows are written
+    # runs while the other rows are written; customer feedback keeps its comments whole
+    redaction = _Redaction(redactor, _text_values(keep), split=prep.kind != "customer_feedback")
     try:
         batch_id, units = _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key)
     except IntegrityError as exc:  # the same file stored at the same time by someone else: one wins
@@ -260,11 +260,11 @@ def _store(engine: Engine, settings: Settings, prep: Prepared, *, name: str, fil
     result.batch_id = batch_id
     result.rows_stored = len(keep)
     result.rows_rejected = len(prep.frame) - len(keep)
-    result.text_units = len(units)
+    result.text_units = units
     return result
 
 
-def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key) -> tuple[int, list]:
+def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redaction, key) -> tuple[int, int]:
     """The batch row, its records, scores and text units, and the audit entry: one transaction."""
     with engine.begin() as conn:
         batch_id = conn.execute(insert(db.batches).values(
@@ -274,14 +274,17 @@ def _store_all(engine, prep, keep, name, filename, digest, is_demo, user, redact
             mapping_json=json.dumps(prep.mapping, ensure_ascii=False),
             items_json=json.dumps(prep.items, ensure_ascii=False),
         ).returning(db.batches.c.id)).scalar_one()
-        units = _store_kind(conn, prep, keep, batch_id, redaction, key)
-        insert_rows(conn, db.text_units, units)
+        units = 0
+        for chunk in _store_kind(conn, prep, keep, batch_id, redaction, key):  # written as they are built
+            insert_rows(conn, db.text_units, chunk)
+            units += len(chunk["text"])
         record(conn, user, "upload", f"batch {batch_id} ({prep.kind}, {len(keep)} rows)")
     return batch_id, units
 
 
 def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redaction: _Redaction,
-                key: bytes) -> list[dict]:
+                key: bytes) -> Iterator[dict[str, list]]:
+    """Store the kind's own rows; return its text units, in chunks of columns (none for most kinds)."""
     kind = prep.kind
     record_no = [prep.row_of(p) for p in keep.index]
     if kind == "survey":  # the big one: built column by column
@@ -299,7 +302,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
         ids = insert_rows(conn, db.survey_responses, rows, with_ids=True)
         _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
-        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="wave_date")
+        return _text_rows(prep, keep, ids, batch_id, redaction)
     if kind == "customer_feedback":  # kept apart from staff text: no text units
         store_feedback(conn, keep, batch_id, redaction.result(), prep.mapping.get("scale") or NPS_SCALE, record_no)
         return []
@@ -308,7 +311,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         rows = _exit_rows(batch_id, records, _clean_reasons(redaction.redactor, keep))
         ids = insert_rows(conn, db.exits, rows, with_ids=True)
         _store_scores(conn, db.exit_scores, "exit_id", keep, ids, prep.items, batch_id)
-        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="exit_date")
+        return _text_rows(prep, keep, ids, batch_id, redaction)
     if kind == "focus":
         rows = [{
             "batch_id": batch_id, "record_no": no, "session_date": _none(r["session_date"]),
@@ -317,7 +320,7 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             "participants": None if _none(r["participants"]) is None else int(r["participants"]),
         } for no, r in records]
         ids = insert_rows(conn, db.focus_sessions, rows, with_ids=True)
-        return _text_rows(prep, keep, ids, batch_id, redaction, split=True, date_col="session_date")
+        return _text_rows(prep, keep, ids, batch_id, redaction)
     if kind == "evp_catalog":
         rows = [{
             "batch_id": batch_id, "benefit": r["benefit"][:200], "pillar": r["pillar"],
@@ -373,12 +376,16 @@ def _store_scores(conn, table, fk: str, keep: pd.DataFrame, ids: list[int], item
     if not items or not ids:
         return
     names = np.array([db.item_name(it) for it in items], dtype=object)
-    scores = _score_matrix(keep, items)
-    # Record by record (the order of the table's key), so that its index grows at the end.
-    given = ~np.isnan(scores)
-    rows, cols = np.nonzero(given)
-    insert_rows(conn, table, {fk: np.asarray(ids)[rows].tolist(), "item": names[cols].tolist(),
-                               "score": scores[given].tolist(), "batch_id": [batch_id] * len(rows)})
+    scores, ids = _score_matrix(keep, items), np.asarray(ids)
+    # Record by record (the order of the table's key), so that its index grows at the end; a block of
+    # records at a time (ten items of a million records are ten million values).
+    step = max(1, UNIT_CHUNK // len(items))
+    for start in range(0, len(ids), step):
+        block = scores[start:start + step]
+        given = ~np.isnan(block)
+        rows, cols = np.nonzero(given)
+        insert_rows(conn, table, {fk: ids[start:start + step][rows].tolist(), "item": names[cols].tolist(),
+                                   "score": block[given].tolist(), "batch_id": [batch_id] * len(rows)})
 
 
 # --------------------------------------------------------------------------- entry points
@@ -439,7 +446,8 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
     if digest is None:
         digest = content_hash((kind + "\n" + df.to_csv(index=False)).encode())
     _check_duplicate(engine, digest)
-    prep = prepared if prepared is not None and prepared.fits(kind, df, mapping) else prepare(kind, df, mapping)
+    fits = prepared is not None and prepared.fits(kind, df, mapping)
+    prep = prepared if fits else prepare(kind, df, mapping, fingerprint=False)
     if prep.errors and not skip_invalid:
         result = IngestResult(kind=kind, rows_read=len(prep.frame), rows_rejected=len(prep.bad_rows & set(
             prep.frame.index)), errors=prep.errors, mapping=mapping, unmapped=unmapped, reading_notes=notes,

@@ -476,8 +476,12 @@ def _texts_and_identifiers(kind: str, df: pd.DataFrame, m: dict, out: pd.DataFra
     return text_values, id_values
 
 
-def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
-    """Normalise and validate a frame; nothing is stored. Every problem is collected."""
+def prepare(kind: str, df: pd.DataFrame, mapping: dict, *, fingerprint: bool = True) -> Prepared:
+    """Normalise and validate a frame; nothing is stored. Every problem is collected.
+
+    ``fingerprint``: also fingerprint the frame (``Prepared.source``, what :meth:`Prepared.fits`
+    compares: for a preview handed on to the ingest); an ingest that validates for itself skips it
+    (seconds and hundreds of megabytes on a million rows)."""
     if kind not in _KIND_STEPS:
         kinds = ", ".join(_KIND_STEPS)
         raise InputError(f"Unknown kind '{kind}'. Use one of: {kinds}.")
@@ -496,4 +500,4 @@ def prepare(kind: str, df: pd.DataFrame, mapping: dict) -> Prepared:
             e["row"] = rows[e["row"] - ROW_OFFSET]
     w.errors.sort(key=lambda e: (e["row"] if e["row"] is not None else -1, str(e["column"])))
     return Prepared(kind, w.out, mapping, w.errors, w.items, text_values, id_values, rows,
-                    group_and_date_findings(df, mapping), source=frame_fingerprint(df))
+                    group_and_date_findings(df, mapping), source=frame_fingerprint(df) if fingerprint else "")

@@ -6,7 +6,7 @@ from sqlalchemy import func, insert, select
 
 __all__ = ["INSERT_CHUNK", "insert_rows"]
 
-#: Rows per INSERT round trip on other backends than SQLite.
+#: Rows per INSERT round trip (per executemany on SQLite).
 INSERT_CHUNK = 20_000
 
 
@@ -29,13 +29,7 @@ def insert_rows(conn, table, rows: list[dict] | dict[str, list], *, with_ids: bo
     if not n:
         return []
     if conn.dialect.name != "sqlite":
-        dicts = rows if isinstance(rows, list) else [dict(zip(columns, vals)) for vals in zip(*columns.values())]
-        if with_ids:
-            res = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), dicts)
-            return [r[0] for r in res]
-        for start in range(0, n, INSERT_CHUNK):
-            conn.execute(insert(table), dicts[start:start + INSERT_CHUNK])
-        return []
+        return _portable_executemany(conn, table, rows, columns, n, with_ids)
     keys = list(columns)
     ids: list[int] = []
     if with_ids:
@@ -43,7 +37,23 @@ def insert_rows(conn, table, rows: list[dict] | dict[str, list], *, with_ids: bo
         ids = list(range(first, first + n))
         keys.insert(0, "id")
         columns = {"id": ids, **columns}
-    _sqlite_executemany(conn, table, keys, dict(columns))
+    for start in range(0, n, INSERT_CHUNK):  # a chunk's parameters at a time: a million rows' at once took GBs
+        _sqlite_executemany(conn, table, keys, {k: columns[k][start:start + INSERT_CHUNK] for k in keys})
+    return ids
+
+
+def _portable_executemany(conn, table, rows, columns: dict[str, list], n: int, with_ids: bool) -> list[int]:
+    """SQLAlchemy's executemany (PostgreSQL and the rest), :data:`INSERT_CHUNK` rows at a time."""
+    ids: list[int] = []
+    for start in range(0, n, INSERT_CHUNK):
+        dicts = (rows[start:start + INSERT_CHUNK] if isinstance(rows, list)
+                 else [dict(zip(columns, vals)) for vals in zip(*(c[start:start + INSERT_CHUNK]
+                                                                  for c in columns.values()))])
+        if with_ids:
+            res = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), dicts)
+            ids += [r[0] for r in res]
+        else:
+            conn.execute(insert(table), dicts)
     return ids
 
 
