@@ -9,12 +9,15 @@ them grey and say "fewer than N responses" in the tooltip and text.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "GREY",
+    "MANY_COLOURS",
     "OKABE_ITO",
     "bar_enps",
     "compare_bars",
@@ -31,6 +34,10 @@ __all__ = [
 
 #: Okabe & Ito (2008) colour-blind-safe palette for categories.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: For more series than Okabe-Ito has colours (nine roles in a trend): Tableau 20, so no two series share one.
+MANY_COLOURS = ["#4E79A7", "#A0CBE8", "#F28E2B", "#FFBE7D", "#59A14F", "#8CD17D", "#B6992D", "#F1CE63", "#499894",
+                "#86BCB6", "#E15759", "#FF9D9A", "#79706E", "#BAB0AC", "#D37295", "#FABFD2", "#B07AA1", "#D4A6C8",
+                "#9D7660", "#D7B5A6"]
 #: Fill for suppressed cells.
 GREY = "#d9d9d9"
 #: What a hidden value (a group under the anonymity threshold) shows, in every chart cell and table.
@@ -112,8 +119,14 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 def _category_colour(
     field: str, title: str | None = None, domain: list | None = None, colours: list | None = None
 ) -> alt.Color:
-    scale = alt.Scale(domain=domain, range=colours or OKABE_ITO) if domain else alt.Scale(range=OKABE_ITO)
-    return alt.Color(f"{field}:N", title=title or field, scale=scale)
+    if not domain:
+        return alt.Color(f"{field}:N", title=title or field, scale=alt.Scale(range=OKABE_ITO))
+    if len(domain) <= len(OKABE_ITO):
+        return alt.Color(f"{field}:N", title=title or field, scale=alt.Scale(domain=domain, range=colours or OKABE_ITO))
+    # many series: a longer palette, and the legend in columns of eight (one column taller than the chart is
+    # cut off after its eighth entry; the chart's height is the page's, so a legend below it squeezes the plot)
+    return alt.Color(f"{field}:N", title=title or field, scale=alt.Scale(domain=domain, range=colours or MANY_COLOURS),
+                     legend=alt.Legend(columns=math.ceil(len(domain) / len(OKABE_ITO)), symbolLimit=0))
 
 
 # --------------------------------------------------------------------------- heatmap

@@ -152,6 +152,17 @@ def test_bar_enps_sorts_by_its_field_so_that_the_layers_draw():
     assert encodings(d)[0]["y"]["sort"] == {"field": "enps", "op": "max", "order": "descending"}
 
 
+def test_more_series_than_okabe_ito_has_colours_never_share_one():
+    roles = [f"role {i}" for i in range(9)]
+    df = pd.DataFrame({"wave": ["2025"] * 9, "favourable": [0.5] * 9, "role": roles, "suppressed": [False] * 9})
+    colour = encodings(spec(charts.trend(df, x="wave", y="favourable", color="role")))[0]["color"]
+    assert colour["scale"]["domain"] == roles and len(set(colour["scale"]["range"])) >= len(roles)
+    assert colour["legend"]["columns"] == 2 and colour["legend"]["symbolLimit"] == 0  # every entry, in two columns
+    # eight or fewer keep the colour-blind-safe palette
+    few = encodings(spec(charts.trend(df.head(8), x="wave", y="favourable", color="role")))[0]["color"]["scale"]
+    assert few["range"] == charts.OKABE_ITO
+
+
 def test_trend_drops_suppressed_points_and_uses_sort():
     df = pd.DataFrame(
         {
