@@ -14,7 +14,6 @@ customers' texts (Russian tweets and reviews, Rozetka) with heads that never saw
 from __future__ import annotations
 
 import json
-
 from collections.abc import Callable, Sequence
 
 import numpy as np
