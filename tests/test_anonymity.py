@@ -310,6 +310,19 @@ def test_group_codes_are_those_of_the_keyed_values(values):
     assert list(labels) == list(want_labels)
 
 
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "string[python]", object])
+@pytest.mark.parametrize("values", [["b", None, "a", "b", None], ["b", "a"], ["\x00a", "b", None], [None], []])
+def test_text_columns_get_the_codes_of_the_keyed_values(values, dtype):
+    # a text column's labels are checked against the missing-value sentinel by their first (sorted) value;
+    # one that sorts before it ("\x00a") takes the keyed path
+    from eevp.analytics.anonymity import _factorized, _keyed
+
+    codes, labels = _factorized(pd.Series(values, dtype=dtype))
+    want_codes, want_labels = pd.factorize(_keyed(pd.Series(values, dtype=object)), sort=True)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(labels) == list(want_labels)
+
+
 def test_dimensions_hide_rows_until_no_small_cell_of_two_values_is_pinned():
     # W2 has 2 people of role r1 and the 10 of role r2, who answered only in W2: the wave table and the role
     # table, each safe alone, pin the cell (W2, r1) as W2 − r2 (issue 14: a cell of two values).

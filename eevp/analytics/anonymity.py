@@ -403,10 +403,20 @@ def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         codes, uniques = pd.factorize(values, sort=True)
         return codes, np.asarray(uniques, dtype=object)
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    if not all(isinstance(u, str) and u > _MISSING for u in uniques):
+    if not _text_after_missing(uniques):
         return pd.factorize(_keyed(values), sort=True)
     missing = int((codes < 0).any())
-    return codes + missing, np.array([_MISSING] * missing + list(uniques), dtype=object)
+    return codes + missing, np.concatenate([np.array([_MISSING] * missing, dtype=object),
+                                            np.asarray(uniques, dtype=object)])
+
+
+def _text_after_missing(uniques) -> bool:
+    """Whether sorted ``uniques`` are all strings that sort after the missing-value sentinel (a string
+    column's uniques are checked by their first, not one by one in Python)."""
+    dtype = getattr(uniques, "dtype", None)
+    if dtype is not None and pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        return len(uniques) == 0 or uniques[0] > _MISSING
+    return all(isinstance(u, str) and u > _MISSING for u in uniques)
 
 
 def _back(value):
