@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from eevp.analytics import summaries
+from eevp.store.queries import NOT_GIVEN
 from eevp.analytics.summaries import lead_line, lead_parts, pick_quotes, summarise_themes, summary_groups
 
 
@@ -95,6 +96,19 @@ def test_lead_parts_count_people_departments_source_and_tone():
     assert parts["mostly"] == "exit" and parts["tone"] == "negative"
     assert parts["tone_share"] == pytest.approx(12 / 15)
     assert lead_line(parts) == "15 people in 3 departments, mostly leavers, 80% negative"
+
+
+@pytest.mark.parametrize("missing", [NOT_GIVEN, None])
+def test_a_department_that_is_not_given_is_not_counted_as_one(missing):
+    # A file with no department column: "10 people in 1 department" beside "0 departments" on the card.
+    units = pd.concat([_units(10, 0, dept=missing), _units(10, 1, dept=missing, start=100),
+                       _units(3, 1, dept="Sales", start=200)], ignore_index=True)
+    vectors = _vectors(len(units))
+    one = lead_parts(summaries.with_period(units[units["theme_id"] == 0]))
+    assert one["departments"] is None and lead_line(one) == "10 people, mostly survey comments, 100% negative"
+    table = summarise_themes(units, vectors, 10)
+    assert table[0].parts["departments"] is None
+    assert table[1].parts["departments"] == 1 and table[1].parts["people"] == 13
 
 
 def test_lead_line_in_russian_and_ukrainian():

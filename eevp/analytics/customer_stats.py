@@ -13,6 +13,7 @@ import pandas as pd
 
 from eevp.analytics import anonymity
 from eevp.analytics.theme_views import theme_cross
+from eevp.store.queries import NOT_GIVEN
 
 __all__ = ["NAMED_STAGE_SHARE", "NOT_GIVEN", "PRIVATE_STATS", "RANKED_COLUMNS", "theme_stats"]
 
@@ -23,9 +24,6 @@ RANKED_COLUMNS = ["theme_id", "label", "keywords", "reach", "severity", "stateme
 
 #: Columns of :func:`theme_stats` that the ranking uses and does not show.
 PRIVATE_STATS = ["_per_dept", "_dept_share", "_role_share", "_praise", "_known_share"]
-
-#: The department (or role) of a unit that has none.
-NOT_GIVEN = "(not given)"
 
 #: The share of a theme's people a stage must hold to be named as its stage when fewer than the comment
 #: threshold raise it (see :func:`_named_stages`).

@@ -26,7 +26,7 @@ from eevp.analytics import anonymity
 from eevp.analytics.theme_views import period_order as theme_period_order, theme_cross, themes_payload, with_person
 from eevp.i18n import format_number, translate
 from eevp.store import db
-from eevp.store.queries import current_model
+from eevp.store.queries import NOT_GIVEN, current_model
 from eevp.themes.read import theme_table, unit_themes
 from eevp.store.auth import User, require
 
@@ -180,7 +180,7 @@ def lead_parts(theme: pd.DataFrame, writers: pd.Series | None = None, order: lis
         statements), "tone_share", "trend" (None or (word, period))}``.
     """
     people = theme[anonymity.PERSON].nunique()
-    depts = theme["department"].dropna().nunique() if count_departments and "department" in theme else 0
+    depts = _named(theme["department"]).nunique() if count_departments and "department" in theme else 0
     by_kind = theme.groupby("kind")[anonymity.PERSON].nunique()
     sent = theme["sentiment"].value_counts(normalize=True) if "sentiment" in theme else pd.Series(dtype=float)
     raised = theme.groupby("period")[anonymity.PERSON].nunique()
@@ -188,11 +188,17 @@ def lead_parts(theme: pd.DataFrame, writers: pd.Series | None = None, order: lis
     return _parts(people, depts, by_kind, sent, trend)
 
 
+def _named(col: pd.Series) -> pd.Series:
+    """The values of a segment column that name a group: no value and :data:`NOT_GIVEN` name none (data with
+    no department column must not read "10 people in 1 department")."""
+    return col[col.notna() & (col != NOT_GIVEN)]
+
+
 def _lead_table(u: pd.DataFrame, writers: pd.Series, order: list) -> dict[int, dict]:
     """:func:`lead_parts` of every theme at once (grouped, not theme by theme: 100,000 statements)."""
     t = u[u["theme_id"] >= 0]
     people = t.groupby("theme_id")[anonymity.PERSON].nunique()
-    depts = t.groupby("theme_id")["department"].nunique()
+    depts = _named(t["department"]).groupby(t["theme_id"]).nunique()
     kinds = t.groupby(["theme_id", "kind"])[anonymity.PERSON].nunique().unstack(fill_value=0)
     sent = t.groupby("theme_id")["sentiment"].value_counts(normalize=True).unstack(fill_value=0.0)
     raised = t.groupby(["theme_id", "period"])[anonymity.PERSON].nunique().unstack(fill_value=0)

@@ -21,6 +21,8 @@ from eevp.store import db
 from eevp.store.auth import User, require
 
 SEGMENTS = ("role", "department", "location", "tenure")
+#: What a segment column holds where the file gave no value (one group in tables; no department when counting).
+NOT_GIVEN = "(not given)"
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,7 @@ def survey_wide(engine: Engine) -> pd.DataFrame:
     order = {w: i for i, w in enumerate(_wave_order(firsts))}
     resp["wave_no"] = resp["wave"].map(order)
     for c in SEGMENTS:
-        resp[c] = resp[c].fillna("(not given)")
+        resp[c] = resp[c].fillna(NOT_GIVEN)
     return resp
 
 
@@ -284,7 +286,7 @@ def exits_frame(engine: Engine) -> pd.DataFrame:
     df["exit_date"] = pd.to_datetime(df["exit_date"], errors="coerce")
     df["quarter"] = df["exit_date"].dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
     for c in SEGMENTS + ("reason",):
-        df[c] = df[c].fillna("(not given)")
+        df[c] = df[c].fillna(NOT_GIVEN)
     return df
 
 
@@ -307,7 +309,7 @@ def evp_ratings(engine: Engine) -> pd.DataFrame:
                               r.c.satisfaction, r.c.respondent_key).order_by(r.c.id))
     for c in ("role", "department"):
         if c in df:
-            df[c] = df[c].fillna("(not given)")
+            df[c] = df[c].fillna(NOT_GIVEN)
     if df.empty:
         return df.drop(columns=["batch_id", "respondent_key"]).assign(person=pd.Series(dtype=object))
     # Without a respondent id, the k-th rating of a benefit in one batch, wave, role and department is
@@ -335,7 +337,7 @@ def text_units_frame(engine: Engine, kinds: tuple[str, ...] = (), *, actor: User
     df = _read(engine, stmt)
     for c in SEGMENTS:
         if c in df:
-            df[c] = df[c].fillna("(not given)")
+            df[c] = df[c].fillna(NOT_GIVEN)
     return df
 
 
