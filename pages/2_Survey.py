@@ -54,13 +54,19 @@ def _heat_tab(p: _Page) -> None:
     seg = st.selectbox(t("Compare by"), p.segments, format_func=ui.seg_label, key="heat_seg")
     heat = reports.heatmap_table(p.wide, p.items, seg, p.threshold, population=p.population,
                                  selections=p.selections)
-    # hundreds of columns are unreadable: the ones that matter, the rest on demand
-    drawn = ui.groups_in_chart(heat, seg, lambda h: reports.groups_that_matter(h, seg), key=f"heat_groups_{seg}")
-    ui.chart(charts.heatmap(drawn, x=seg, y="item", value="favourable", diff_col="diff", x_title=ui.seg_label(seg),
-                            title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
-                            suppressed_label=t("fewer than {n} responses", n=p.threshold)),
-             "Each cell is the share of favourable answers (4–5 of 5). Colour shows the difference from the whole "
-             "selection: orange below, blue above. Grey cells have too few responses to show.")
+    if not heat.empty and report_views.unsuppressed(heat).empty:
+        # a chart of grey cells (or, past 30 groups, of none) says nothing: say why and what to change
+        st.info(t("Every {seg} has fewer than {n} responses in this selection, so none is shown. Pick more waves "
+                  "in the sidebar, or compare by another column.", seg=ui.seg_label(seg).lower(), n=p.threshold))
+    else:
+        # hundreds of columns are unreadable: the ones that matter, the rest on demand
+        drawn = ui.groups_in_chart(heat, seg, lambda h: reports.groups_that_matter(h, seg), key=f"heat_groups_{seg}")
+        ui.chart(charts.heatmap(drawn, x=seg, y="item", value="favourable", diff_col="diff",
+                                x_title=ui.seg_label(seg),
+                                title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
+                                suppressed_label=t("fewer than {n} responses", n=p.threshold)),
+                 "Each cell is the share of favourable answers (4–5 of 5). Colour shows the difference from the "
+                 "whole selection: orange below, blue above. Grey cells have too few responses to show.")
     ui.table(heat, key="heatmap", filename="eevp-heatmap.csv", segments=(seg,))
 
 

@@ -129,6 +129,12 @@ def _chart_rows(at: AppTest, title: str) -> list[dict]:
     raise AssertionError(f"no chart titled {title!r}")
 
 
+def _chart_titles(at: AppTest) -> str:
+    """The titles of every chart on the page, as one text."""
+    specs = [json.loads(e.proto.spec) for e in at.main if getattr(e, "type", None) == "vega_lite_chart"]
+    return "\n".join(json.dumps(s.get("title", ""), ensure_ascii=False) for s in specs)
+
+
 def test_customer_heatmaps_show_a_page_of_themes_at_a_time(run_page, monkeypatch):
     import webui
 
@@ -379,3 +385,36 @@ def test_customer_insights_says_how_many_statements_themes_need(tmp_path, monkey
     assert not at.exception
     assert ["Customer themes are built once at least 30 statements are about customers; there are 7 so far."] == \
         [i.value for i in at.info]
+
+
+def test_a_heatmap_with_every_group_hidden_says_so_instead_of_an_empty_chart(tmp_path, monkeypatch):
+    """A real upload of 51 responses in 48 job titles: every role was hidden, and the heatmap drew an empty
+    frame with "0 of 48 groups in the chart"."""
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    frame = pd.DataFrame({"wave": "2026-Q1", "role": [f"Role {i // 2}" for i in range(40)],
+                          "department": ["Sales", "Care"] * 20, "I like my job": [str(1 + i % 5) for i in range(40)]})
+    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "role": "role", "department": "department",
+                                                     "items": ["I like my job"]},
+                 name="b", filename="b.csv", actor=CLI_USER)
+    engine.dispose()
+    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{tmp_path / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / PAGES["survey"]), default_timeout=120)
+    at.session_state["user"] = User("test-hr", "hr")
+    give_account(tmp_path, at.session_state["user"])
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="heat_seg").value == "role"
+    said = [i.value for i in at.info if i.value.startswith("Every role has fewer than 5 responses")]
+    assert said and "compare by another column" in said[0]
+    assert "Favourable answers by role" not in _chart_titles(at)
+    at.selectbox(key="heat_seg").set_value("department").run()  # 20 people in each: drawn, nothing said
+    assert not [i for i in at.info if i.value.startswith("Every ")]
+    assert "Favourable answers by department" in _chart_titles(at)
