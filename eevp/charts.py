@@ -182,20 +182,22 @@ def heatmap(
         y=alt.Y(f"{y}:N", title=y_title or y, sort=y_sort, axis=_LABELS),
     )
     rect = base.mark_rect(stroke="white").encode(
-        color=alt.condition("datum.hidden", alt.value(GREY), _heatmap_colour(diff_col or value, diff_col, scheme, fmt)),
+        color=alt.condition("datum.hidden", alt.value(GREY),
+                            _heatmap_colour(diff_col or value, diff_col, scheme, fmt, legend=not hidden.all())),
         tooltip=tooltip,
     )
     text = base.mark_text(fontSize=11).encode(text="cell:N", tooltip=tooltip)
     return (rect + text).properties(title=_title(title))
 
 
-def _heatmap_colour(field: str, diff_col: str | None, scheme: str | None, fmt: str) -> alt.Color:
-    """Diverging around 0 (orange below, blue above) for a difference, else sequential."""
+def _heatmap_colour(field: str, diff_col: str | None, scheme: str | None, fmt: str, legend: bool = True) -> alt.Color:
+    """Diverging around 0 (orange below, blue above) for a difference, else sequential; no legend when every
+    cell is hidden (its scale has no value: the legend read "NaN")."""
     if diff_col:
         scale = alt.Scale(scheme=scheme or "blueorange", domainMid=0, reverse=scheme is None)
     else:
         scale = alt.Scale(scheme=scheme or "viridis")
-    return alt.Color(f"{field}:Q", title=field, scale=scale, legend=alt.Legend(format=fmt))
+    return alt.Color(f"{field}:Q", title=field, scale=scale, legend=alt.Legend(format=fmt) if legend else None)
 
 
 def _heatmap_tooltip(data: pd.DataFrame, x: str, y: str, value: str, diff_col: str | None, fmt: str,

@@ -319,3 +319,16 @@ def test_heatmap_of_counts_has_a_whole_number_legend():
     d = spec(charts.heatmap(df, x="stage", y="label", value="people", scheme="blues"))
     rect = [e for e in encodings(d) if "color" in e][0]
     assert rect["color"]["legend"]["format"] == "d"
+
+
+def test_a_heatmap_of_hidden_cells_only_has_no_colour_legend():
+    # A real upload's journey map: every cell hidden, and the legend of an empty scale read "NaN".
+    df = pd.DataFrame({"stage": ["sales", "support"], "label": ["Late", "Late"], "people": [None, None],
+                       "suppressed": [True, True]})
+    rect = [e for e in encodings(spec(charts.heatmap(df, x="stage", y="label", value="people", scheme="blues")))
+            if "color" in e][0]
+    assert rect["color"]["legend"] is None and rect["color"]["condition"]["value"] == charts.GREY
+    df.loc[0, ["people", "suppressed"]] = [12, False]  # one cell shown: its legend is back
+    rect = [e for e in encodings(spec(charts.heatmap(df, x="stage", y="label", value="people", scheme="blues")))
+            if "color" in e][0]
+    assert rect["color"]["legend"]["format"] == "d"
