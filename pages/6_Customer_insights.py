@@ -148,6 +148,10 @@ def _map_tab(p: _Page, sm: pd.DataFrame, by_dept: pd.DataFrame) -> None:
                             title=t("Customer themes on the journey"), suppressed_label=p.hidden_text,
                             scheme="blues", x_sort=list(customers.STAGES), y_sort=shown["label"].tolist()),
              "Each cell counts people who raised the theme at this stage of the customer journey.")
+    if not theme_views.names_any(by_dept, "department"):
+        st.info(t("Your data names no departments, so where each theme is raised cannot be shown. Map a "
+                  "department column when you upload to see it."))
+        return
     trimmed = theme_views.trim(theme_views.of_themes(by_dept, shown), "department", top=None)
     drawn = ui.groups_in_chart(trimmed, "department", lambda c: theme_views.columns_that_matter(c, "department"),
                                key="dept_groups")

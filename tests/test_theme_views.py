@@ -240,3 +240,11 @@ def test_compare_opens_on_two_groups_large_enough_not_on_leavers_without_exits()
     with_exits = _units(_people("x", 10, 0, "Agent", "exit") + _people("a", 12, 0, "Agent"))
     assert theme_views.compare_defaults(with_exits, theme_views.compare_options(with_exits), 10) == (0, 1)
     assert theme_views.compare_defaults(_units(_people("d", 3, 0, "Driver")), ["leavers", "stayers"], 10) == (0, 1)
+
+
+def test_names_any_is_false_for_a_column_of_not_given_only():
+    from eevp.store.queries import NOT_GIVEN
+
+    assert not theme_views.names_any(pd.DataFrame({"department": [NOT_GIVEN, NOT_GIVEN, None]}), "department")
+    assert theme_views.names_any(pd.DataFrame({"department": [NOT_GIVEN, "Sales"]}), "department")
+    assert not theme_views.names_any(pd.DataFrame({"role": ["Agent"]}), "department")

@@ -110,6 +110,15 @@ def test_statuses_follow_the_written_rule(staff, comments, negative, status):
     assert VoiceRule().status(staff, 100, comments, 100, negative) == status
 
 
+@pytest.mark.parametrize("staff,comments,status", [
+    (40, 30, "confirmed"),  # staff and customers both say customers are pleased
+    (40, 5, None),  # customers far less: praise is no early warning
+    (19, 0, None),  # a real upload: "the most enjoyable part was seeing my customers happy"
+])
+def test_staff_praise_is_never_an_early_warning(staff, comments, status):
+    assert VoiceRule().status(staff, 100, comments, 100, 0.0, staff_praise=True) == status
+
+
 def _statements(periods: list[str], scores: list[float]) -> pd.DataFrame:
     return pd.DataFrame({"id": range(len(periods)), "comment_id": range(len(periods)), "period": periods,
                          "score": scores, "detractor": [float(s <= 6) for s in scores], "stage": "support",
@@ -311,6 +320,16 @@ def test_the_three_planted_statuses_of_the_demo(demo):
     billing_theme = units[units["unit_id"].isin(billing_ids)]["theme_id"].mode()[0]
     billing = table.set_index("key").loc[f"staff:{billing_theme}"]
     assert billing["status"] == "early_warning" and billing["customer_comments"] in (0, None)
+
+
+def test_without_customer_feedback_nothing_is_compared(demo, monkeypatch):
+    """A real upload with no customer feedback listed every staff theme as an early warning with 0 comments."""
+    settings, engine = demo
+    assert len(voice.subjects(engine, settings))  # the demo's customers: subjects to compare
+    stored = voice.customer_frame
+    monkeypatch.setattr(voice, "customer_frame", lambda e: stored(e).iloc[:0])  # no customer comment stored
+    table = voice.subjects(engine, settings)
+    assert table.empty and list(table.columns) == voice.SUBJECT_COLUMNS
 
 
 def test_report_voice_json_from_the_cli(demo, capsys):

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
-from eevp.store.queries import person_ids, wave_period
+from eevp.store.queries import NOT_GIVEN, person_ids, wave_period
 from eevp.themes.read import theme_table, unit_themes
 
 
@@ -300,6 +300,15 @@ def compare_regretted(leavers: pd.DataFrame, threshold: int, labels: pd.Series |
 def compared_in_both(compared: pd.DataFrame, top: int = 12) -> pd.DataFrame:
     """The first ``top`` :func:`compare_groups` rows with a share shown for both groups."""
     return compared.dropna(subset=["share_a", "share_b"]).head(top)
+
+
+def names_any(table: pd.DataFrame, column: str) -> bool:
+    """Whether ``column`` of ``table`` names any group (a file with no department column gives every row
+    :data:`~eevp.store.queries.NOT_GIVEN`: a chart of that one column says nothing)."""
+    if column not in table:
+        return False
+    values = table[column]
+    return bool((values.notna() & (values != NOT_GIVEN)).any())
 
 
 def trim(cross: pd.DataFrame, x: str, y: str = "label", top: int | None = 15) -> pd.DataFrame:

@@ -34,8 +34,8 @@ class VoiceRule:
     Staff *raise* a subject when at least the comment threshold of people do (the staff rule);
     customers do when at least ``min_comments`` comments do. *Confirmed*: both raise it, and the
     customers' share of all customer comments is at least ``far_less`` times the staff's share of
-    the people who talk about customers. *Early warning*: staff raise it and customers do not yet,
-    or far less. *Blind spot*: customers raise it as a problem (at least ``problem_share`` of its
+    the people who talk about customers. *Early warning*: staff raise a problem (not praise) and
+    customers do not yet, or far less. *Blind spot*: customers raise it as a problem (at least ``problem_share`` of its
     statements negative) and staff do not (a theme of customer statements that match no staff theme);
     praise staff never mention is no blind spot. ``min_comments`` is also the customers' suppression
     threshold.
@@ -47,20 +47,25 @@ class VoiceRule:
 
     def explain_parts(self, min_people: int) -> tuple[str, dict]:
         return ("Confirmed: at least {p} staff and at least {c} customer comments raise it, and the customers' "
-                "share is at least {f} of the staff's. Early warning: staff raise it, customers not yet or far "
-                "less. Blind spot: customers complain about it, staff do not.",
+                "share is at least {f} of the staff's. Early warning: staff raise a problem, customers not "
+                "yet or far less. Blind spot: customers complain about it, staff do not.",
                 {"p": min_people, "c": self.min_comments, "f": f"{self.far_less:.0%}"})
 
     def status(self, staff_people: int, staff_total: int, comments: int, comments_total: int,
-               negative_share: float = 1.0) -> str | None:
-        """The status of one subject from its true counts, or None when neither side raises it."""
+               negative_share: float = 1.0, staff_praise: bool = False) -> str | None:
+        """The status of one subject from its true counts, or None when neither side raises it.
+
+        ``staff_praise``: the staff theme is praise (customers pleased). Praise customers do not repeat is
+        no warning of anything, so it is a subject only where customers raise it too."""
         staff = staff_people > 0
         customers = comments >= self.min_comments and (staff or negative_share >= self.problem_share)
         if staff and customers:
             far_less = comments / max(comments_total, 1) < self.far_less * staff_people / max(staff_total, 1)
-            return "early_warning" if far_less else "confirmed"
+            if far_less:
+                return None if staff_praise else "early_warning"
+            return "confirmed"
         if staff:
-            return "early_warning"
+            return None if staff_praise else "early_warning"
         return "blind_spot" if customers else None
 
 
@@ -145,6 +150,8 @@ def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: 
     """
     units = customer_units(engine) if units is None else units
     cust, min_people = customer_frame(engine), settings.min_comment_group
+    if cust.empty:  # no customer feedback stored: nothing to compare, and no theme is a warning of anything
+        return pd.DataFrame(columns=SUBJECT_COLUMNS)
     if stats is None:
         stats = theme_stats(units, theme_labels(engine), min_people) if len(units) else pd.DataFrame()
     staff_periods = set(units["period"].dropna()) if len(units) else set()
@@ -162,13 +169,13 @@ def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: 
     for r in stats.to_dict("records"):
         key = f"staff:{r['theme_id']}"
         rows.append(_row(key, r["label"], r["main_stage"], r["reach"], r["trend"], sides[key], periods,
-                         statements.get(key, []), units_of.get(r["theme_id"], [])))
+                         statements.get(key, []), units_of.get(r["theme_id"], []), praise=bool(r.get("_praise"))))
     for theme, label in own:
         rows.append(_row(f"own:{theme}", label, None, 0, {}, sides[f"own:{theme}"], periods,
                          statements.get(f"own:{theme}", []), []))
-    out = pd.DataFrame(rows, columns=SUBJECT_COLUMNS + ["_n", "_people", "_negative"])
-    out["status"] = [rule.status(p, staff_total, n, comments_total, neg)
-                     for p, n, neg in zip(out["_people"], out["_n"], out["_negative"])]
+    out = pd.DataFrame(rows, columns=SUBJECT_COLUMNS + ["_n", "_people", "_negative", "_praise"])
+    out["status"] = [rule.status(p, staff_total, n, comments_total, neg, praise)
+                     for p, n, neg, praise in zip(out["_people"], out["_n"], out["_negative"], out["_praise"])]
     out = out[out["status"].notna()].copy()
     out["stage"] = pd.Series([v if isinstance(v, str) else None for v in out["stage"]], index=out.index, dtype=object)
     out["customer_comments"] = pd.Series([None if pd.isna(v) else int(v) for v in out["customer_comments"]],
@@ -177,14 +184,15 @@ def subjects(engine: Engine, settings, rule: VoiceRule = VoiceRule(), *, units: 
                                        index=out.index, dtype=object)
     out["_rank"] = out["_people"] / max(staff_total, 1) + out["_n"] / max(comments_total, 1)
     return out.sort_values("_rank", ascending=False, kind="stable").drop(
-        columns=["_n", "_people", "_negative", "_rank"]).reset_index(drop=True)
+        columns=["_n", "_people", "_negative", "_praise", "_rank"]).reset_index(drop=True)
 
 
 SUBJECT_COLUMNS = ["key", "label", "stage", "status", "staff_people", "customer_comments", "detractor_share", "trend",
                    "unit_ids", "statement_ids", "staff_theme"]
 
 
-def _row(key, label, stage, staff_people, staff_trend, side, periods, statement_ids, unit_ids) -> dict:
+def _row(key, label, stage, staff_people, staff_trend, side, periods, statement_ids, unit_ids,
+         praise: bool = False) -> dict:
     return {"key": key, "label": label, "stage": stage if isinstance(stage, str) else side["stage"],
             "status": None, "staff_people": int(staff_people) if staff_people else 0,
             "customer_comments": side["shown"], "detractor_share": side["detractor_share"],
@@ -193,7 +201,7 @@ def _row(key, label, stage, staff_people, staff_trend, side, periods, statement_
             "unit_ids": list(unit_ids), "statement_ids": list(statement_ids),
             "staff_theme": int(key.split(":")[1]) if key.startswith("staff:") else -1,
             "_n": side["n"], "_people": int(staff_people),
-            "_negative": side["negative"]}
+            "_negative": side["negative"], "_praise": praise}
 
 
 def journey(subject_table: pd.DataFrame) -> pd.DataFrame:
