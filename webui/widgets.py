@@ -76,7 +76,7 @@ def table(df, key: str, caption: str | None = None, filename: str | None = None,
         if hidden.any():
             threshold = get_settings().min_group_size
             shown["suppressed"] = [t("fewer than {n} responses", n=threshold) if h else "" for h in hidden]
-            config["suppressed"] = st.column_config.TextColumn(t("note"))
+            config["suppressed"] = st.column_config.TextColumn(t("Why hidden"))
         else:
             shown = shown.drop(columns="suppressed")
             config.pop("suppressed")
