@@ -158,7 +158,7 @@ def new_batch(engine, settings) -> None:
     upload, raw, sheet, df = read
     st.subheader(t("1. Preview"))
     st.caption(t("{rows} rows, {cols} columns", rows=ui.num(len(df)), cols=len(df.columns)))
-    st.dataframe(df.head(20), hide_index=True, width="stretch")
+    ui.preview_table(df)
 
     st.subheader(t("2. Map the columns"))
     saved = mp.find_template(engine, kind, list(df.columns))

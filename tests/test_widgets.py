@@ -108,3 +108,22 @@ def test_unknown_scale_words_take_a_number(monkeypatch, tmp_path):
     assert at.markdown[-1].value.endswith("given: {'Morale': {'m': None}}")
     at.number_input[0].set_value(3).run()
     assert at.markdown[-1].value.endswith("given: {'Morale': {'m': 3}}")
+
+
+def _preview_app():
+    import pandas as pd
+
+    from webui.widgets import preview_table
+
+    preview_table(pd.DataFrame({"text": ["Great team", None, "Slow"], "pros": [None, "easy", None],
+                                "rating": [4.0, None, 2.0]}), rows=2)
+
+
+def test_the_preview_shows_empty_text_cells_blank_and_keeps_numbers(monkeypatch, tmp_path):
+    # A real export (Indeed reviews) showed "None" in most pros and cons cells of the preview.
+    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_function(_preview_app, default_timeout=60).run()
+    shown = at.dataframe[0].value
+    assert shown["text"].tolist() == ["Great team", ""] and shown["pros"].tolist() == ["", "easy"]
+    assert shown["rating"].iloc[0] == 4.0 and shown["rating"].isna().iloc[1]

@@ -85,6 +85,16 @@ def table(df, key: str, caption: str | None = None, filename: str | None = None,
                        mime="text/csv", key=f"dl_{key}")
 
 
+def preview_table(df: pd.DataFrame, rows: int = 20) -> None:
+    """The first ``rows`` rows of an uploaded file as they are, an empty text cell blank (Streamlit writes
+    "None" in each, and a real export has many)."""
+    head = df.head(rows).copy()
+    for col in head.columns:
+        if head[col].dtype == object or pd.api.types.is_string_dtype(head[col]):
+            head[col] = head[col].astype(object).where(head[col].notna(), "")
+    st.dataframe(head, hide_index=True, width="stretch")
+
+
 #: Dates and times in a table as each language writes them (moment.js patterns, as ``format_date`` does).
 DATE_TIME = {"en": "YYYY-MM-DD HH:mm", "ru": "DD.MM.YYYY HH:mm", "uk": "DD.MM.YYYY HH:mm"}
 
