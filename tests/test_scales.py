@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from eevp.intake.mapping import find_template, save_template, suggest_mapping
-from eevp.intake.scales import conversions, item_labels, label_scale, to_points, with_labels
+from eevp.intake.scales import NO_ANSWER, conversions, item_labels, label_scale, to_points, with_labels
 from eevp.intake.unmapped import unmapped_columns
 from eevp.intake.validate import prepare
 from eevp.store.auth import CLI_USER
@@ -71,6 +71,20 @@ def test_unknown_words_are_named_and_the_users_numbers_are_used():
     fixed = with_labels(m, {"I would stay here for two years": {"Скорее да": 4, "ignored": None}})
     assert prepare("survey", df, fixed).errors == [] and conversions(df, fixed)[0]["unknown"] == []
     assert prepare("survey", df, fixed).frame["item::I would stay here for two years"].iloc[-1] == 4
+
+
+def test_a_word_given_as_no_answer_is_stored_empty_and_kept_by_the_mapping():
+    df = _survey(["SA", "A", "N", "D", "SD", "M"] * 2).assign(Pay=[str(i % 5 + 1) for i in range(12)])
+    m = item_labels(df, {"wave": "wave", "items": ["I would stay here for two years", "Pay"]})
+    assert conversions(df, m)[0]["unknown"] == ["m"] and prepare("survey", df, m).errors
+    fixed = with_labels(m, {"I would stay here for two years": {"M": NO_ANSWER}})
+    prep = prepare("survey", df, fixed)
+    assert prep.errors == [] and conversions(df, fixed)[0]["no_answer"] == ["m"]
+    stored = prep.frame["item::I would stay here for two years"]
+    assert stored.tolist()[:5] == [5, 4, 3, 2, 1] and stored.isna().tolist() == [False] * 5 + [True] + [False] * 5 + [True]
+    assert with_labels(fixed, {})["labels"]["I would stay here for two years"]["no_answer"] == ["m"]  # kept on copy
+    assert with_labels(fixed, {"I would stay here for two years": {"m": 3}})["labels"][
+        "I would stay here for two years"]["words"]["m"] == 3
 
 
 def test_a_seven_point_item_keeps_its_range_beside_five_point_numbers():

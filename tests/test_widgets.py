@@ -4,6 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from eevp.intake import scales
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -104,10 +106,28 @@ def test_blanks_are_shown_and_years_alone_must_be_acknowledged(monkeypatch, tmp_
 def test_unknown_scale_words_take_a_number(monkeypatch, tmp_path):
     report = [{"column": "Morale", "points": 5, "converted": {"agree": 4, "sa": 5}, "no_answer": [], "unknown": ["m"]}]
     at = _run_findings(monkeypatch, tmp_path, labels=report)
-    assert "agree = 4, sa = 5" in at.caption[0].value and "Morale" in at.warning[0].value
-    assert at.markdown[-1].value.endswith("given: {'Morale': {'m': None}}")
-    at.number_input[0].set_value(3).run()
+    assert "agree = 4, sa = 5" in at.caption[0].value and "'Morale'" in at.selectbox[0].label
+    assert at.warning and at.markdown[-1].value.endswith("given: {'Morale': {'m': None}}")
+    at.selectbox[0].set_value(3).run()
     assert at.markdown[-1].value.endswith("given: {'Morale': {'m': 3}}")
+
+
+def test_a_word_of_many_items_is_asked_once_and_may_mean_no_answer(monkeypatch, tmp_path):
+    # The Queensland exit survey: 21 items answered SA/A/N/D/SD and "M" (missing); "m" was asked 21 times,
+    # a number each time, and could not be left empty.
+    same = {"a": 4, "d": 2, "n": 3, "sa": 5, "sd": 1}
+    report = [{"column": f"Item {i}", "points": 5, "converted": same, "no_answer": [], "unknown": ["m"]}
+              for i in range(21)]
+    report.append({"column": "Pay", "points": 5, "converted": {"agree": 4}, "no_answer": [], "unknown": ["m", "x"]})
+    at = _run_findings(monkeypatch, tmp_path, labels=report)
+    assert [c.value for c in at.caption] == [
+        "'Item 0', 'Item 1', 'Item 2' and 18 more: answered in words, read as points: a = 4, d = 2, n = 3, sa = 5, sd = 1.",
+        "'Pay': answered in words, read as points: agree = 4."]
+    assert [b.label for b in at.selectbox] == ["'m' in 'Item 0', 'Item 1', 'Item 2' and 19 more", "'x' in 'Pay'"]
+    at.selectbox[0].set_value(scales.NO_ANSWER).run()
+    given = eval(at.markdown[-1].value.split("given: ", 1)[1])
+    assert len(given) == 22 and all(g["m"] == scales.NO_ANSWER for g in given.values())
+    assert given["Pay"] == {"m": scales.NO_ANSWER, "x": None}
 
 
 def _preview_app():

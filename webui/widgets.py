@@ -13,6 +13,7 @@ import streamlit as st
 
 from eevp.actions.register import create_action
 from eevp.actions.targets import make_target
+from eevp.intake import scales
 from eevp.pipeline import read_status
 from eevp.safe import escape_markdown, to_csv_bytes
 from eevp.store.auth import account_names
@@ -287,24 +288,39 @@ def _suggestion(name: str | None) -> str:
     return t(SUGGESTIONS[name]) if name in SUGGESTIONS else t(name.replace("_", " ").capitalize())
 
 
+def _some(columns: list[str], shown: int = 3) -> str:
+    """A few column names, quoted, and how many more ("'Pay', 'Morale', 'Skills' and 18 more")."""
+    names = ", ".join(f"'{c}'" for c in columns[:shown])
+    return names if len(columns) <= shown else t("{names} and {n} more", names=names, n=len(columns) - shown)
+
+
 def answer_labels(report: list[dict], key: str) -> dict:
-    """The items answered in words: the words read as points, and a number to give each word no scale
-    knows (see ``eevp.intake.scales.conversions``).
+    """The items answered in words: the words read as points (one line per scale, not per item), and for each
+    word no scale knows one choice for every item that uses it: a number, or no answer (a missing-value
+    code such as "M" in 21 items of a real exit survey: one question, not 21).
 
     Returns:
-        ``{column: {word: number or None}}`` for the unknown words.
+        ``{column: {word: number, NO_ANSWER or None}}`` for the unknown words (None: not chosen yet).
     """
-    given: dict = {}
+    read: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
     for entry in report:
-        points = ", ".join(f"{w} = {n}" for w, n in entry["converted"].items())
-        st.caption(t("'{column}' is answered in words, read as points: {points}.", column=entry["column"],
+        read.setdefault(", ".join(f"{w} = {n}" for w, n in entry["converted"].items()), []).append(entry["column"])
+        for word in entry["unknown"]:
+            unknown.setdefault(word, []).append(entry["column"])
+    for points, columns in read.items():
+        st.caption(t("{columns}: answered in words, read as points: {points}.", columns=_some(columns),
                      points=points))
-        if entry["unknown"]:
-            st.warning(t("'{column}': these answers are not labels of a known scale; give each a number.",
-                         column=entry["column"]))
-            given[entry["column"]] = {w: st.number_input(w, min_value=1, max_value=10, value=None, step=1,
-                                                         key=f"{key}_{entry['column']}_{w}")
-                                      for w in entry["unknown"]}
+    if unknown:
+        st.warning(t("Some answers are not labels of a known scale: give each a number, or store it as no answer."))
+    given: dict = {}
+    choices = [None, scales.NO_ANSWER, *range(1, 11)]
+    names = {None: t("Choose…"), scales.NO_ANSWER: t("No answer (stored empty)")}
+    for word, columns in unknown.items():
+        choice = st.selectbox(t("'{word}' in {columns}", word=word, columns=_some(columns)), choices,
+                              format_func=lambda c: names.get(c, str(c)), key=f"{key}_{word}")
+        for column in columns:
+            given.setdefault(column, {})[word] = choice
     return given
 
 

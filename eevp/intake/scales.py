@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["conversions", "item_labels", "label_scale", "normalise_label", "to_points", "with_labels"]
+__all__ = ["NO_ANSWER", "conversions", "item_labels", "label_scale", "normalise_label", "to_points", "with_labels"]
 
 _DATA = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "scales.json")
                    .read_text(encoding="utf-8"))
@@ -27,6 +27,16 @@ _NO_ANSWER = frozenset(" ".join(w.casefold().split()) for w in _DATA["no_answer"
 _COVERAGE = 0.8  # share of the answers that must be labels of the scale
 _HEAD = 1000  # answers looked at first
 _TRAILING = re.compile(r"[\s.!,;:]+$")
+
+
+#: What a user gives for a word that means no answer (a missing-value code such as "M"): it is stored empty.
+#: In a mapping file, such words are the scale's ``"no_answer"`` list.
+NO_ANSWER = "no answer"
+
+
+def _skipped(scale: dict) -> frozenset:
+    """The answers of ``scale``'s column that mean no answer: the known ones and those the user named."""
+    return _NO_ANSWER | {normalise_label(w) for w in scale.get("no_answer", ())}
 
 
 def normalise_label(value: str) -> str:
@@ -78,14 +88,14 @@ def label_scale(values) -> dict | None:
 def to_points(values: pd.Series, scale: dict) -> tuple[pd.Series, list]:
     """Labels → points (numbers kept as they are); returns the converted values and the positions of
     words the scale does not know."""
-    words = scale.get("words", {})
+    words, skip = scale.get("words", {}), _skipped(scale)
     out, unknown = [], []
     for pos, v in enumerate(values):
         if _missing(v):
             out.append(None)
             continue
         key = normalise_label(v)
-        if key in _NO_ANSWER:
+        if key in skip:
             out.append(None)
         elif key in words:
             out.append(str(words[key]))
@@ -105,12 +115,12 @@ def conversions(df: pd.DataFrame, mapping: dict) -> list[dict]:
         if column not in df.columns:
             continue
         answers = _answers(df[column])
-        words = scale.get("words", {})
-        unknown = sorted(w for w in answers if w not in words and w not in _NO_ANSWER
+        words, skip = scale.get("words", {}), _skipped(scale)
+        unknown = sorted(w for w in answers if w not in words and w not in skip
                          and not re.fullmatch(r"-?\d+(?:[.,]\d+)?", w))
         out.append({"column": column, "points": scale.get("points"),
                     "converted": {w: words[w] for w in sorted(answers) if w in words},
-                    "no_answer": sorted(w for w in answers if w in _NO_ANSWER), "unknown": unknown})
+                    "no_answer": sorted(w for w in answers if w in skip), "unknown": unknown})
     return out
 
 
@@ -134,12 +144,17 @@ def with_labels(mapping: dict, numbers: dict) -> dict:
 
     Args:
         mapping: a mapping (its ``labels`` as :func:`label_scale` gives them).
-        numbers: ``{column: {label: point or None}}``; a None (not answered yet) is left out.
+        numbers: ``{column: {label: point, NO_ANSWER or None}}``; a None (not answered yet) is left out, and
+            a label given :data:`NO_ANSWER` is stored empty.
     """
-    labels = {c: {"points": s.get("points"), "words": dict(s.get("words", {}))}
+    labels = {c: {"points": s.get("points"), "words": dict(s.get("words", {})),
+                  **({"no_answer": list(s["no_answer"])} if s.get("no_answer") else {})}
               for c, s in (mapping.get("labels") or {}).items()}
     for column, given in numbers.items():
         scale = labels.setdefault(column, {"points": None, "words": {}})
-        scale["words"].update({normalise_label(w): int(n) for w, n in given.items() if n is not None})
+        scale["words"].update({normalise_label(w): int(n) for w, n in given.items() if n not in (None, NO_ANSWER)})
+        none = {normalise_label(w) for w, n in given.items() if n == NO_ANSWER}
+        if none:
+            scale["no_answer"] = sorted(none | set(scale.get("no_answer", ())))
         scale["points"] = max([scale["points"] or 0, *scale["words"].values()]) or None
     return {**mapping, "labels": labels} if labels else dict(mapping)
