@@ -459,7 +459,7 @@ def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
     from umap import umap_
 
     from eevp.themes.libraries import cache_umap_kernels
-    from eevp.themes.model import exact_knn
+    from eevp.themes.neighbours import exact_knn
 
     cache_umap_kernels()
     assert isinstance(umap_.smooth_knn_dist._cache, FunctionCache)
@@ -475,7 +475,7 @@ def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
 
 
 def test_exact_knn_gives_each_row_its_nearest_rows_in_order():
-    from eevp.themes.model import exact_knn
+    from eevp.themes.neighbours import exact_knn
 
     x = np.random.default_rng(5).normal(size=(300, 12)).astype(np.float32)
     unit = x / np.linalg.norm(x, axis=1, keepdims=True)
@@ -493,7 +493,7 @@ def test_exact_knn_takes_copies_of_one_comment_by_their_index(compiled, monkeypa
     lowest index, nearest first, whatever numpy's partition order (the demo's themes hung on it); the
     compiled kernel and numpy (where no kernel cache can be written) agree."""
     from eevp.themes import neighbours
-    from eevp.themes.model import exact_knn
+    from eevp.themes.neighbours import exact_knn
 
     if not compiled:
         monkeypatch.setattr(neighbours, "top_k_kernel", lambda: None)
