@@ -49,6 +49,18 @@ def test_a_stored_layout_reads_back_only_with_its_shape_and_old_ones_are_pruned(
     assert sorted(p.name for p in (tmp_path / "layouts").iterdir()) == sorted(f"{k}.npy" for k in last_two)
 
 
+def test_a_layout_in_a_folder_that_cannot_be_written_is_still_read(rows, tmp_path, monkeypatch):
+    cache = LayoutCache(tmp_path)
+    key = cache.key(rows, SETTINGS)
+    cache.put(key, np.ones((50, 5), np.float32))
+
+    def read_only(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "utime", read_only)
+    assert np.array_equal(cache.get(key, (50, 5)), np.ones((50, 5), np.float32)) and cache.hits == 1
+
+
 def test_a_file_cut_short_is_a_miss_not_an_error(rows, tmp_path):
     cache = LayoutCache(tmp_path)
     key = cache.key(rows, SETTINGS)

@@ -11,6 +11,7 @@ setting gives another digest and a new layout.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import uuid
@@ -74,12 +75,13 @@ class LayoutCache:
         path = self.folder / f"{key}.npy"
         try:
             layout = np.load(path, allow_pickle=False)
-            os.utime(path)  # most recently used: pruned last
         except (OSError, ValueError, EOFError):  # absent, or a file cut short: compute it again
             layout = None
         if layout is None or layout.shape != tuple(shape) or layout.dtype != np.float32:
             self.misses += 1
             return None
+        with contextlib.suppress(OSError):  # most recently used: pruned last (a read-only folder still reads)
+            os.utime(path)
         self.hits += 1
         return layout
 
@@ -93,8 +95,11 @@ class LayoutCache:
         self._prune()
 
     def _prune(self) -> None:
-        files = sorted(self.folder.glob("*.npy"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for path in files[self.kept:]:
+        stamps = {}
+        for path in self.folder.glob("*.npy"):
+            with contextlib.suppress(OSError):  # removed meanwhile by another process's prune
+                stamps[path] = path.stat().st_mtime
+        for path in sorted(stamps, key=stamps.get, reverse=True)[self.kept:]:
             path.unlink(missing_ok=True)
 
 
