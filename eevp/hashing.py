@@ -24,6 +24,19 @@ def keyed_hash(value: str, key: bytes) -> str:
     return hmac.new(key, str(value).strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
+def parts_digest(parts) -> bytes:
+    """A 16-byte digest of ``parts`` (arrays by their shape, dtype and bytes; anything else by its
+    ``repr``): the key of what is computed once from exactly these values."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            digest.update(repr((part.shape, part.dtype.str)).encode())
+            part = np.ascontiguousarray(part).tobytes()
+        digest.update(part if isinstance(part, bytes) else repr(part).encode())
+        digest.update(b"\x1e")
+    return digest.digest()
+
+
 #: Anonymity audits already made, by the numbers they were made on (see :func:`remembered`).
 _AUDITS: OrderedDict = OrderedDict()
 AUDITS_KEPT = 256
@@ -38,14 +51,7 @@ def remembered(parts: tuple, compute):
     the counts themselves: any change of the data gives another key. Callers must not change what
     they get back (copy it).
     """
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        if isinstance(part, np.ndarray):
-            digest.update(repr((part.shape, part.dtype.str)).encode())
-            part = np.ascontiguousarray(part).tobytes()
-        digest.update(part if isinstance(part, bytes) else repr(part).encode())
-        digest.update(b"\x1e")
-    key = digest.digest()
+    key = parts_digest(parts)
     if key in _AUDITS:
         _AUDITS.move_to_end(key)
         return _AUDITS[key]

@@ -17,6 +17,7 @@ from test_themes import FakeEmbedder, make_corpus
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.hashing import text_hash
 from eevp.store import db
+from eevp.themes.layout import KnnUMAP
 from eevp.themes.read import search_units, theme_table, unit_themes
 from eevp.themes.run import analyze, jaccard, remark_boilerplate, rename_theme
 from eevp.store.auth import CLI_USER
@@ -442,3 +443,27 @@ def test_too_few_customer_statements_says_it_is_about_customer_themes(fitted_db,
     with pytest.raises(TooFewUnitsError, match="Customer themes need at least 30 statements about customers; "
                                                "there are 7"):
         analyze(engine, settings, scope="customers", embedder=emb, steps=steps(2), actor=CLI_USER)
+
+
+@pytest.mark.slow
+def test_a_refit_of_the_same_units_reuses_their_layout_and_a_refit_after_an_upload_does_not(engine, settings, corpus,
+                                                                                            monkeypatch):
+    texts, _labels = corpus
+    add_units(engine, texts)
+    emb = FakeEmbedder()
+    computed, compute = [], KnnUMAP._layout
+    monkeypatch.setattr(KnnUMAP, "_layout", lambda self, x: computed.append(len(x)) or compute(self, x))
+
+    def refit():  # the default reducer (UMAP, with the layouts under the models folder), KMeans for speed
+        out = analyze(engine, settings, refit=True, embedder=emb, actor=CLI_USER, candidate_steps=one_cluster(),
+                      steps={"clusterer": KMeans(n_clusters=4, n_init=3, random_state=0)})
+        return assignments(engine, out["model_row"])
+
+    first, again = refit(), refit()
+    assert computed == [len(texts)]
+    assert again == first
+    assert len(list((settings.models_dir / "layouts").glob("*.npy"))) == 1
+    add_units(engine, PARKING)
+    after = refit()
+    assert computed == [len(texts), len(texts) + len(PARKING)]
+    assert len(after) == len(texts) + len(PARKING)

@@ -459,7 +459,7 @@ def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
     from umap import umap_
 
     from eevp.themes.libraries import cache_umap_kernels
-    from eevp.themes.model import exact_knn
+    from eevp.themes.neighbours import exact_knn
 
     cache_umap_kernels()
     assert isinstance(umap_.smooth_knn_dist._cache, FunctionCache)
@@ -475,7 +475,7 @@ def test_umap_kernels_compile_into_a_disk_cache_and_compute_what_umap_does():
 
 
 def test_exact_knn_gives_each_row_its_nearest_rows_in_order():
-    from eevp.themes.model import exact_knn
+    from eevp.themes.neighbours import exact_knn
 
     x = np.random.default_rng(5).normal(size=(300, 12)).astype(np.float32)
     unit = x / np.linalg.norm(x, axis=1, keepdims=True)
@@ -493,7 +493,7 @@ def test_exact_knn_takes_copies_of_one_comment_by_their_index(compiled, monkeypa
     lowest index, nearest first, whatever numpy's partition order (the demo's themes hung on it); the
     compiled kernel and numpy (where no kernel cache can be written) agree."""
     from eevp.themes import neighbours
-    from eevp.themes.model import exact_knn
+    from eevp.themes.neighbours import exact_knn
 
     if not compiled:
         monkeypatch.setattr(neighbours, "top_k_kernel", lambda: None)
@@ -512,7 +512,8 @@ def test_exact_knn_takes_copies_of_one_comment_by_their_index(compiled, monkeypa
 
 
 def test_bertopic_is_imported_without_torch_and_torch_still_imports_after():
-    """A refit loads no embedding model: BERTopic comes without torch (seconds of a fresh process), in a
+    """A refit loads no embedding model: BERTopic comes without torch (seconds of a fresh process) nor plotly
+    until its plotting functions are used, in a
     fresh process where scipy is imported inside BERTopic's import (it looks torch up in sys.modules);
     the block lasts only for the import."""
     import importlib.util
@@ -525,11 +526,14 @@ def test_bertopic_is_imported_without_torch_and_torch_still_imports_after():
 import sys
 from eevp.themes.libraries import import_bertopic
 BERTopic = import_bertopic()
-print("torch" in sys.modules, [m for m, v in sys.modules.items() if v is None])
+print("torch" in sys.modules, [m for m, v in sys.modules.items() if v is None], "plotly" in sys.modules)
 import torch
 print(torch.zeros(2).shape[0])
+import bertopic._bertopic
+print(bertopic._bertopic.plotting.visualize_topics.__name__, "plotly" in sys.modules)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split("\n")[:2] == ["False []", "2"]
+    # plotly (BERTopic's charts) is loaded on the first use of BERTopic's plotting module, not before
+    assert out.stdout.split("\n")[:3] == ["False [] False", "2", "visualize_topics True"]

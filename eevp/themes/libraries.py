@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import importlib.abc
+import importlib.machinery
+import importlib.util
 import sys
 import threading
 
@@ -82,6 +84,10 @@ def _top_k(sim, k):  # compiled by top_k_kernel (numba: plain loops)
 _UNUSED_BERTOPIC_MODULES = ("bertopic.backend._multimodal", "bertopic.representation._textgeneration",
                             "bertopic.representation._zeroshot", "bertopic.representation._visual", "torch")
 
+#: BERTopic's plotting functions import plotly (1.3-2.3 s of a refit's 7 s); eevp draws its own charts
+#: and never calls BERTopic's ``visualize_*``. The module is loaded on the first use of one of its names.
+_LAZY_BERTOPIC_MODULES = ("bertopic.plotting",)
+
 
 def import_bertopic():
     """The ``BERTopic`` class, imported without its model backends (nor torch) when BERTopic is not
@@ -92,9 +98,10 @@ def import_bertopic():
     placeholder for one that fails to import (``_save_utils`` notes that torch is missing). During
     the import, in this thread only, importing them fails; ``sys.modules`` is left alone (scipy reads
     ``sys.modules["torch"]`` to tell torch arrays, and broke on a ``None`` placed there), and a torch
-    embedder loaded later (or by another thread) imports torch as usual."""
+    embedder loaded later (or by another thread) imports torch as usual. Its plotting module (plotly)
+    is loaded lazily: on first use (``importlib.util.LazyLoader``)."""
     if "bertopic" not in sys.modules:
-        blocker = _ThreadImportBlock(_UNUSED_BERTOPIC_MODULES)
+        blocker = _ThreadImportBlock(_UNUSED_BERTOPIC_MODULES, lazy=_LAZY_BERTOPIC_MODULES)
         sys.meta_path.insert(0, blocker)
         try:
             import bertopic  # noqa: F401
@@ -107,13 +114,20 @@ def import_bertopic():
 
 class _ThreadImportBlock(importlib.abc.MetaPathFinder):
     """An import finder that fails the import of ``names`` (and their submodules) in the thread that
-    made it; other modules and threads go to the next finder."""
+    made it, and gives the modules in ``lazy`` a loader that runs them on first use; other modules
+    and threads go to the next finder."""
 
-    def __init__(self, names):
-        self.names, self.thread = tuple(names), threading.get_ident()
+    def __init__(self, names, lazy=()):
+        self.names, self.lazy, self.thread = tuple(names), tuple(lazy), threading.get_ident()
 
     def find_spec(self, fullname, path=None, target=None):
-        if threading.get_ident() == self.thread and any(
-                fullname == n or fullname.startswith(n + ".") for n in self.names):
+        if threading.get_ident() != self.thread:
+            return None
+        if any(fullname == n or fullname.startswith(n + ".") for n in self.names):
             raise ModuleNotFoundError(f"No module named {fullname!r} (not needed by eevp)", name=fullname)
+        if fullname in self.lazy:
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if spec is not None and spec.loader is not None:
+                spec.loader = importlib.util.LazyLoader(spec.loader)
+            return spec
         return None

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import warnings
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -29,7 +28,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
-from sklearn.decomposition import PCA
 
 from eevp.errors import InputError, NotFoundError, TooFewUnitsError
 from eevp.text.language import detect_language, detect_languages
@@ -37,8 +35,8 @@ from eevp.text.names import is_name_keyword
 from eevp.text.textprep import LemmaTokenizer, make_vectorizer
 from eevp.themes.cluster import HierarchySplit, split_by_polarity
 from eevp.themes.labels import distinct_by_language, distinct_labels, labels_by_language, make_label
-from eevp.themes.libraries import cache_umap_kernels, import_bertopic
-from eevp.themes.neighbours import exact_knn
+from eevp.themes.layout import KnnUMAP, LayoutCache
+from eevp.themes.libraries import import_bertopic
 from eevp.themes.neighbours import unit_rows as _unit_rows
 
 __all__ = [
@@ -200,57 +198,10 @@ def params_for_size(n_units: int, config: ThemeConfig | None = None) -> dict:
     }
 
 
-class KnnUMAP:
-    """UMAP on exact cosine nearest neighbours (optionally after PCA): BERTopic's reducer step.
-
-    The same embedding as ``UMAP(metric="cosine")`` on the same (PCA-reduced) vectors, but the
-    neighbour graph is computed exactly with numpy (:func:`exact_knn`) instead of by
-    pynndescent, whose JIT compilation dominated a first run. ``transform`` of new data is not
-    supported: new units join themes by centroid (:func:`assign_new`).
-
-    Args:
-        n_neighbors, n_components, min_dist, n_epochs, random_state: passed to UMAP.
-        pca_dims: PCA to this many dimensions first (0 = none).
-    """
-
-    def __init__(self, n_neighbors: int = 15, n_components: int = 5, min_dist: float = 0.0,
-                 n_epochs: int | None = None, pca_dims: int = 0, random_state: int | None = 42):
-        self.n_neighbors = n_neighbors
-        self.n_components = n_components
-        self.min_dist = min_dist
-        self.n_epochs = n_epochs
-        self.pca_dims = pca_dims
-        self.random_state = random_state
-
-    def fit(self, X, y=None):
-        self.fit_transform(X, y)
-        return self
-
-    def fit_transform(self, X, y=None):
-        from umap import UMAP
-
-        cache_umap_kernels()
-        x = np.asarray(X, dtype=np.float32)
-        if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
-            x = PCA(n_components=self.pca_dims, random_state=self.random_state).fit_transform(x).astype(np.float32)
-        k = min(self.n_neighbors, len(x) - 1)
-        knn = exact_knn(x, k)
-        self.umap_ = UMAP(n_neighbors=k, n_components=self.n_components, min_dist=self.min_dist,
-                          metric="cosine", n_epochs=self.n_epochs, random_state=self.random_state,
-                          precomputed_knn=(knn[0], knn[1], None), n_jobs=1)
-        with warnings.catch_warnings():  # "n_jobs overridden by random_state": reproducibility wins
-            warnings.simplefilter("ignore", UserWarning)
-            self.embedding_ = self.umap_.fit_transform(x)
-        return self.embedding_
-
-    def transform(self, X):
-        raise NotImplementedError("KnnUMAP embeds its training units only; assign new units with assign_new().")
-
-
-def _default_reducer(params: dict, seed: int, dim: int):
+def _default_reducer(params: dict, seed: int, dim: int, layouts: LayoutCache | None = None):
     return KnnUMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0,
                    n_epochs=params.get("n_epochs"), pca_dims=params["pca_dims"] if dim > params["pca_dims"] else 0,
-                   random_state=seed)
+                   random_state=seed, layouts=layouts)
 
 
 def _default_clusterer(params: dict, selection: str = "eom"):
@@ -424,7 +375,8 @@ def _languages(texts: list[str], languages) -> list[str]:
 
 
 def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = None, *, reducer=None,
-               clusterer=None, vectorizer=None, progress: Progress | None = None, polarity=None) -> ThemeResult:
+               clusterer=None, vectorizer=None, progress: Progress | None = None, polarity=None,
+               layouts: LayoutCache | None = None) -> ThemeResult:
     """Find themes in ``texts`` from their precomputed ``embeddings``.
 
     Args:
@@ -437,6 +389,8 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
         vectorizer: ``CountVectorizer`` for keywords; None = :func:`eevp.text.textprep.make_vectorizer`.
         progress: ``progress(step, done, total)``.
         polarity: sentiment per text; a theme of praise and complaint alike is split in two.
+        layouts: where the default reducer keeps its layouts (:class:`eevp.themes.layout.LayoutCache`):
+            a refit of the same units in the same order reuses the layout.
 
     Returns:
         A :class:`ThemeResult`; the same data and config give identical topics.
@@ -457,12 +411,9 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
     if len(texts) > config.sample_size:
         rng = np.random.default_rng(config.seed)
         sample = np.sort(rng.choice(len(texts), size=config.sample_size, replace=False))
-    model = _bertopic_class()(
-        umap_model=reducer if reducer is not None else _default_reducer(params, config.seed, emb.shape[1]),
-        hdbscan_model=clusterer if clusterer is not None else _default_clusterer(params),
-        vectorizer_model=vectorizer if vectorizer is not None else make_vectorizer(len(texts)),
-        top_n_words=config.top_n_words, nr_topics=config.nr_topics, calculate_probabilities=False,
-        min_topic_size=params["min_cluster_size"], language="multilingual", verbose=False)
+    if reducer is None:
+        reducer = _default_reducer(params, config.seed, emb.shape[1], layouts)
+    model = _bertopic_model(params, config, len(texts), reducer, clusterer, vectorizer)
     fitted, _ = model.fit_transform([texts[i] for i in sample], emb[sample])
     step("fitting themes", 1, 3)
 
@@ -483,6 +434,15 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
                                                            config.label_skip),
                        outlier_share=float((topics < 0).mean()), model=model, centroids=cents,
                        theme_ids=theme_ids, threshold=threshold, params=params, config=config)
+
+
+def _bertopic_model(params: dict, config: ThemeConfig, n_texts: int, reducer, clusterer, vectorizer):
+    """A BERTopic model of the given steps; the default clusterer and vectorizer where None."""
+    return _bertopic_class()(
+        umap_model=reducer, hdbscan_model=clusterer if clusterer is not None else _default_clusterer(params),
+        vectorizer_model=vectorizer if vectorizer is not None else make_vectorizer(n_texts),
+        top_n_words=config.top_n_words, nr_topics=config.nr_topics, calculate_probabilities=False,
+        min_topic_size=params["min_cluster_size"], language="multilingual", verbose=False)
 
 
 @functools.cache

@@ -44,6 +44,7 @@ from eevp.text.sentiment_model import predict_sentiment
 from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate, word_count
 from eevp.themes.embeddings import embed_cached, embed_claimed, get_embedder, heads_embedder
 from eevp.themes.groups import group_themes
+from eevp.themes.layout import LayoutCache
 from eevp.themes.model import (
     ThemeConfig,
     assign_new,
@@ -304,7 +305,8 @@ def _fit(engine, settings, kept: pd.DataFrame, embedder, config, scope, steps, p
     texts = kept["text"].tolist()
     emb, n_new = _embed(engine, embedder, texts, progress)
     result = fit_themes(texts, emb, kept["language"].tolist(), config, progress=progress,
-                        polarity=kept["sentiment"].tolist(), **steps)
+                        polarity=kept["sentiment"].tolist(), layouts=LayoutCache(settings.models_dir / "layouts"),
+                        **steps)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = save_model(result, Path(settings.models_dir) / f"{scope}-{stamp}")
     progress("saving themes", 0, 1)
