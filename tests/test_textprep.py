@@ -31,6 +31,8 @@ from eevp.text.textprep import (
     # a "no cons" opening, then only praise after the comma, full stop or dash (any wording)
     "Nothing really. I am glad I moved here", "There are no cons, a friendly company", "No issues - the team is lovely",
     "Нет минусов, отличный коллектив", "Мінусів немає, чудова команда",
+    # French answers of a bilingual workforce (Indeed reviews of Canadian cities)
+    "Aucun", "aucune.", "Rien à signaler",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -108,6 +110,16 @@ def test_stop_word_lists_are_large_enough():
     stops = stop_words()
     assert {"the", "and", "что", "это", "що", "це", "компания", "компанія", "company"} <= stops
     assert not {"клиент", "клієнт", "customer", "зарплата", "salary", "работа", "робота", "work"} & stops
+
+
+def test_french_function_words_are_no_keywords_and_english_homographs_stay():
+    # A real upload (Indeed reviews of Canadian cities, 765 of 11,236 statements in French) labelled English
+    # themes "People, help, ne", "Aucun, shift, slow" and "Year, worked, time" (keywords je, j'ai).
+    tok = LemmaTokenizer()
+    assert tok("Je ne recommande pas, aucune reconnaissance et j’ai trop de stress") == [
+        "recommande", "reconnaissance", "trop", "stress"]
+    assert tok("My son drives the delivery car to pour concrete") == [
+        "son", "drive", "delivery", "car", "pour", "concrete"]
 
 
 def test_tokenizer_drops_stop_words_and_keeps_lemmas():

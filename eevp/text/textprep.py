@@ -250,15 +250,17 @@ def lemmatize_tokens(text: str, language: str | None = None) -> list[str]:
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """Stop words of all three languages, as written and as lemmas."""
+    """Stop words of all three languages, as written and as lemmas, and the function words of another
+    language staff write in beside them (``fr.txt``: French in a bilingual workforce), as written."""
     words: set[str] = set(ENGLISH_STOP_WORDS)
-    for lang in LANGUAGES:
-        path = STOPWORDS_DIR / f"{lang}.txt"
+    for path in sorted(STOPWORDS_DIR.glob("*.txt")):
+        lang = path.stem
         for line in path.read_text(encoding="utf-8").splitlines():
-            word = line.strip().lower().replace("ё", "е")
+            word = _lower(line.strip()).replace("ё", "е")
             if word and not word.startswith("#"):
                 words.add(word)
-                words.add(_lemma(word, lang))
+                if lang in LANGUAGES:
+                    words.add(_lemma(word, lang))
     return frozenset(words)
 
 
