@@ -82,10 +82,18 @@ def _from_template(text: str, lang: str) -> str:
         if m:
             values, out, pos = m.groupdict(), [], 0
             for p in _PLACEHOLDER.finditer(value):
-                out += [_unescape(value[pos:p.start()]), values.get(p.group(1), p.group(0))]
+                out += [_unescape(value[pos:p.start()]), _items(values.get(p.group(1)), lang) or p.group(0)]
                 pos = p.end()
             return "".join(out) + _unescape(value[pos:])
     return text
+
+
+def _items(value: str | None, lang: str) -> str | None:
+    """A placeholder's value as filled in: a list of messages ("a\n- b", the problems of a column
+    mapping) has each message translated too; any other value (a name, a number) stays as it is."""
+    if value is None or "\n- " not in value:
+        return value
+    return "\n- ".join(translate(item, lang) for item in value.split("\n- "))
 
 
 def _unescape(text: str) -> str:

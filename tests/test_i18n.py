@@ -254,6 +254,20 @@ def test_error_messages_reach_the_user_translated():
     assert i18n.translate(str(info.value), "uk") in {"Файл порожній.", "У файлі немає даних: усі рядки порожні."}
 
 
+def test_each_problem_of_a_column_mapping_is_translated():
+    # A Russian user uploading a file with no wave column read the heading in Russian and the problem in English.
+    from eevp.errors import InputError
+    from eevp.intake.mapping import check_mapping
+
+    with pytest.raises(InputError) as info:
+        check_mapping({"role": "q1", "department": "q1"}, ["q1", "q2"], "survey")
+    ru = i18n.translate(str(info.value), "ru")
+    assert ru.startswith("В сопоставлении столбцов есть проблемы (2):\n- Не хватает столбца для поля «wave»")
+    assert "добавьте этот столбец в файл" in ru and "use each column once" not in ru
+    assert "Стовпець «q1» використано для" in i18n.translate(str(info.value), "uk")
+    assert i18n.translate("Column for 'wave' is missing.\n- two", "ru") == "Column for 'wave' is missing.\n- two"
+
+
 def test_format_number():
     assert i18n.format_number(1234.5, "en", 1) == "1,234.5"
     assert i18n.format_number(1234.5, "ru", 1) == "1\u00a0234,5"

@@ -562,7 +562,8 @@ def check_mapping(mapping: dict, columns: list[str], kind: str) -> None:
     problems += _item_problems(mapping.get("items"), keys)
     for name, spec in fields.items():
         if spec.required and not mapping.get(name):
-            problems.append(f"Column for '{name}' is missing — map one of: {_examples(spec)}.")
+            problems.append(f"Column for '{name}' is missing — map one of: {_examples(spec)}. If the file has "
+                            "none, add that column to the file (the same value in every row will do).")
     shown = ", ".join(list(columns)[:15]) + (", …" if len(columns) > 15 else "")
     for col, targets in uses.items():
         if col not in present:
