@@ -130,16 +130,21 @@ def _store(engine, settings, kind: str, read: tuple, chosen: dict, prep, skip: b
                 mp.save_template(engine, template_name.strip(), kind, list(df.columns), chosen,
                                  actor=ui.current_user())
             status.update(label=t("Stored"), state="complete")
-        stored = t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
-                   id=result.batch_id, stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected),
-                   units=ui.num(result.text_units))
+        if kind == "customer_feedback":  # customer comments are no staff text units: count the comments
+            stored = t("Stored batch {id}: {stored} customer comments ({rejected} rejected).", id=result.batch_id,
+                       stored=ui.num(result.rows_stored), rejected=ui.num(result.rows_rejected))
+        else:
+            stored = t("Stored batch {id}: {stored} rows ({rejected} rejected), {units} text units.",
+                       id=result.batch_id, stored=ui.num(result.rows_stored),
+                       rejected=ui.num(result.rows_rejected), units=ui.num(result.text_units))
     except DuplicateBatchError as exc:
         st.warning(t(str(exc)))
     except EevpError as exc:
         st.error(t(str(exc)))
     else:
-        if result.text_units:
-            # New text joins the existing themes in the background (a full refit stays an admin's choice).
+        if result.analysis_needed:
+            # New text joins the existing themes in the background (a full refit stays an admin's choice);
+            # customer comments are tagged and matched to the staff themes there.
             ui.run_analysis(refit=False, note=stored)
         else:
             st.success(stored)

@@ -39,6 +39,7 @@ def test_survey_csv_stored_with_scores_and_text_units(engine, settings):
     assert count(engine, db.survey_responses) == 4
     assert count(engine, db.survey_scores) == 8
     assert count(engine, db.text_units) == 3  # the empty comment is not a unit; "n/a" is (counted later)
+    assert res.analysis_needed
     with engine.connect() as conn:
         enps = conn.execute(select(db.survey_responses.c.enps).order_by(db.survey_responses.c.id)).scalars().all()
         keys = conn.execute(select(db.survey_responses.c.respondent_key)).scalars().all()
@@ -47,6 +48,11 @@ def test_survey_csv_stored_with_scores_and_text_units(engine, settings):
     assert enps == [9, 6, 10, 7]
     assert "r1" not in keys and len(set(keys)) == 4  # respondent ids are keyed hashes, never clear
     assert units[0] == ("survey", "Engineer", "What should we improve?", "2026-Q1")
+    # a batch of scores alone brings nothing to analyse
+    scores_only = survey_mapping() | {"text": []}
+    again = ingest_file(engine, settings, "survey", SURVEY_CSV.replace("2026-Q1", "2026-Q2").encode(), "t.csv",
+                        scores_only, actor=CLI_USER)
+    assert again.rows_stored == 4 and again.text_units == 0 and not again.analysis_needed
 
 
 def test_survey_windows_1251_semicolons_russian_headers_auto_mapped(engine, settings):

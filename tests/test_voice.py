@@ -45,6 +45,8 @@ def test_customer_feedback_is_stored_apart_redacted_and_audited(engine, settings
     assert res.mapping["comment"] == "Review" and res.mapping["date"] == "Date" and res.mapping["score"] == "NPS"
     assert set(res.mapping["identifiers"]) == {"Customer name", "Email"}
     assert res.rows_stored == 3 and count(engine, db.text_units) == 0  # never staff text
+    # ... but text to analyse: an upload of real airline tweets stored 3,660 comments and started no analysis
+    assert res.text_units == 0 and res.analysis_needed
     with engine.connect() as conn:
         stored = conn.execute(select(db.customer_comments.c.text, db.customer_comments.c.period,
                                      db.customer_comments.c.score).order_by(db.customer_comments.c.id)).all()

@@ -63,6 +63,12 @@ class IngestResult:
     labels: list[dict] = field(default_factory=list)  # items answered in words: see eevp.intake.scales.conversions
     findings: list[dict] = field(default_factory=list)  # blanks, placeholders, years alone: eevp.intake.checks
 
+    @property
+    def analysis_needed(self) -> bool:
+        """Whether the batch brought text to analyse: staff text units, or customer comments (kept apart
+        from staff text, so their batch has no text units, but they are tagged and matched in the analysis)."""
+        return self.text_units > 0 or (self.kind == "customer_feedback" and self.rows_stored > 0)
+
     def to_json(self) -> dict:
         return {
             "batch_id": self.batch_id,
