@@ -391,7 +391,7 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     hidden_waves = _hidden(wide, "wave", threshold, dims, population, selections)
     # the cells of wave × segment audited with those of wave × every other dimension (the views filtered
     # to a department show its waves: a role nested in it would be the difference)
-    cells = anonymity.suppress_crossed(wide, [*dims, segment], "wave", threshold).get(segment, set())
+    cells = anonymity.crossed_cells(wide, segment, "wave", dims, threshold, inner="wave")
     hide = np.array([[_in(s, groups) or _in(w, hidden_waves) or (_key(s), _key(w)) in cells for w in counts.columns]
                      for s in counts.index], dtype=bool).reshape(counts.shape)
     mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
@@ -688,9 +688,9 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role", *,
     counts = g.pivot(index=by, columns="reason", values="n").fillna(0)
     # The tables by every dimension and reason are audited together (a role nested in a department,
     # reason by reason), and the groups' totals that the group tables hide are hidden whole.
-    crossed = anonymity.suppress_crossed(exits, [d for d in EXIT_DIMS if d in exits] + [by], "reason", threshold)
+    crossed = anonymity.crossed_cells(exits, by, "reason", [d for d in EXIT_DIMS if d in exits], threshold)
     groups = _exit_hidden(exits, by, threshold, population, selections)
-    cells = crossed.get(by, set()) | _view_cells(g, [by, "reason"], population, selections, threshold,
+    cells = crossed | _view_cells(g, [by, "reason"], population, selections, threshold,
                                                  lambda: reason_role_matrix(population, threshold, by))
     hide = np.array([[_in(a, groups) or (_key(a), _key(r)) in cells for r in counts.columns] for a in counts.index],
                     dtype=bool).reshape(counts.shape)
@@ -714,6 +714,9 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None, 
     if by:
         counts = g.pivot(index=by, columns="quarter", values="n").fillna(0)
         groups = _exit_hidden(exits, by, threshold, population, selections)
+        # the cells the one audit of the tables by × quarter (reason × quarter: with role × reason …) hides
+        cells |= {(q, a) for a, q in anonymity.crossed_cells(exits, by, "quarter", [d for d in EXIT_DIMS if d in exits],
+                                                             threshold)}
         hide = np.array([[_in(a, groups) or _in(q, quarters) or (_key(q), _key(a)) in cells for q in counts.columns]
                          for a in counts.index], dtype=bool).reshape(counts.shape)
         mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
