@@ -544,9 +544,13 @@ def _crossed_cells(frame: pd.DataFrame, counts: pd.DataFrame, col: str, by: str,
     """The cells of ``counts`` (``by`` × ``col``) the crossed audit of :func:`hidden_by_filter` hides (None: none)."""
     if not dims:
         return None
-    crossed = crossed_cells(frame, by, col, dims, threshold, inner)
-    return np.array([[(_back(b), _back(c)) in crossed for c in counts.columns] for b in counts.index],
-                    dtype=bool).reshape(counts.shape)
+    mask = np.zeros(counts.shape, dtype=bool)
+    rows = {_back(b): i for i, b in enumerate(counts.index)}  # by position: cell by cell took 60 ms at 1,000 x 20
+    cols = {_back(c): j for j, c in enumerate(counts.columns)}
+    for b, c in crossed_cells(frame, by, col, dims, threshold, inner):
+        if b in rows and c in cols:
+            mask[rows[b], cols[c]] = True
+    return mask
 
 
 def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold, shown_hidden=()) -> set:
