@@ -114,11 +114,12 @@ def wave_view(wide_all: pd.DataFrame, filters, threshold: int,
     return across, filter_selections(across_filters, scope)
 
 
-def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None) -> set:
+def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None, inner="wave") -> set:
     """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
+    # inner: the column whose crossed audit holds every table with it (eevp.analytics.anonymity.crossed_cells)
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
-        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims, inner="wave")
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims, inner=inner)
         # a filtered view never shows a group that the unfiltered table hides (department = D1, by department)
         hide |= anonymity.suppress_dimensions(population, [*dims, by], threshold).get(by, set())
     return hide
@@ -635,8 +636,13 @@ def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by:
 
 # --------------------------------------------------------------------------- exits
 
+#: The exit column whose crossed audit holds the tables of every filtered view with it (as the wave's on surveys):
+#: a viewer's leavers per quarter and the reason × quarter table are cells of one audit.
+EXIT_INNER = "quarter"
+
+
 def _exit_hidden(exits: pd.DataFrame, by: str, threshold: int, population=None, selections=None) -> set:
-    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits], population, selections)
+    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits], population, selections, EXIT_INNER)
 
 
 def exits_by(exits: pd.DataFrame, by: str, threshold: int, *, population: pd.DataFrame | None = None,
@@ -714,9 +720,11 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None, 
     if by:
         counts = g.pivot(index=by, columns="quarter", values="n").fillna(0)
         groups = _exit_hidden(exits, by, threshold, population, selections)
-        # the cells the one audit of the tables by × quarter (reason × quarter: with role × reason …) hides
-        cells |= {(q, a) for a, q in anonymity.crossed_cells(exits, by, "quarter", [d for d in EXIT_DIMS if d in exits],
-                                                             threshold)}
+        # reason × quarter is in two audits: the quarter's (with a viewer's leavers per quarter) and the
+        # reason's (with the reason tables by role, department …); it hides what either hides
+        dims = [d for d in EXIT_DIMS if d in exits]
+        cells |= {(q, a) for i in (EXIT_INNER, None) for a, q in anonymity.crossed_cells(exits, by, "quarter", dims,
+                                                                                         threshold, i)}
         hide = np.array([[_in(a, groups) or _in(q, quarters) or (_key(q), _key(a)) in cells for q in counts.columns]
                          for a in counts.index], dtype=bool).reshape(counts.shape)
         mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
