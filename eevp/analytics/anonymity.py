@@ -44,6 +44,7 @@ __all__ = [
     "PERSON",
     "SUPPRESSED_LABEL",
     "check_threshold",
+    "crossed_cells",
     "filter_allowed",
     "hidden_by_filter",
     "hidden_in_view",
@@ -497,10 +498,11 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
     to a department and to a role nested in it would otherwise give the other roles of that department,
     wave by wave.
 
-    With ``inner`` (the wave), only views filtered on or grouped by ``inner`` are audited so, always with the
-    tables ``d × inner``: the view filtered to a wave and the views by wave filtered to a role or a department
-    publish cells of the same tables and hide the same cells (each audited alone, "D2 in wave W1" minus "role
-    r1 in W1" gave the few people of D2's other role in W1).
+    The cells of ``by`` × a filtered column are those the one crossed audit holding that table hides
+    (:func:`crossed_cells`, with ``inner``, the wave, as the last column): the view filtered to a wave and the
+    views by wave filtered to a role or a department publish cells of the same tables and hide the same cells
+    (each audited alone, "D2 in wave W1" minus "role r1 in W1" gave the few people of D2's other role in W1),
+    and so do the department table filtered to a tenure band and the tenure table filtered to a role.
 
     Args:
         frame: the unfiltered rows (one per person, or with a :data:`PERSON` column), with ``by``.
@@ -508,7 +510,7 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
         by: the column the view's table is grouped by.
         threshold: anonymity threshold.
         dims: the columns whose tables are published (see above).
-        inner: the column every view's crossed cells share (see above); None: ``by``.
+        inner: the column whose crossed audit holds every table with it (the wave; see above).
 
     Returns:
         The ``by`` values to hide (a missing value appears as None).
@@ -540,14 +542,15 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
 def _crossed_cells(frame: pd.DataFrame, counts: pd.DataFrame, col: str, by: str, threshold: int, dims,
                    inner: str | None) -> np.ndarray | None:
     """The cells of ``counts`` (``by`` × ``col``) the crossed audit of :func:`hidden_by_filter` hides (None: none)."""
-    inner = by if inner is None else inner
-    if not dims or inner not in (col, by):
+    if not dims:
         return None
-    other = col if inner == by else by  # the audit names a cell (other value, inner value)
-    crossed = suppress_crossed(frame, [*dims, other], inner, threshold).get(other, set())
-    pair = (lambda b, c: (c, b)) if other == col else (lambda b, c: (b, c))
-    return np.array([[pair(_back(b), _back(c)) in crossed for c in counts.columns] for b in counts.index],
-                    dtype=bool).reshape(counts.shape)
+    mask = np.zeros(counts.shape, dtype=bool)
+    rows = {_back(b): i for i, b in enumerate(counts.index)}  # by position: cell by cell took 60 ms at 1,000 x 20
+    cols = {_back(c): j for j, c in enumerate(counts.columns)}
+    for b, c in crossed_cells(frame, by, col, dims, threshold, inner):
+        if b in rows and c in cols:
+            mask[rows[b], cols[c]] = True
+    return mask
 
 
 def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold, shown_hidden=()) -> set:
@@ -649,7 +652,7 @@ def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=()) 
 MAX_CROSSED_CELLS = 2000
 
 
-def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[str, set]:
+def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=None) -> dict[str, set]:
     """Cells to hide in the two-way tables ``dim × inner`` (leavers by role and reason, by department
     and reason …), audited together with the one-way tables of every dim and of ``inner``.
 
@@ -660,9 +663,11 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[s
 
     Args:
         frame: one row per person, or rows with a :data:`PERSON` column.
-        dims: the columns each crossed with ``inner`` in a published table.
+        dims: the columns whose one-way tables are published (each crossed with ``inner`` in a published table,
+            unless ``crossed`` says which are).
         inner: the column of the tables' other side (``reason``).
         threshold: anonymity threshold.
+        crossed: the columns of ``dims`` crossed with ``inner`` (None: all); see :func:`crossed_cells`.
 
     Returns:
         ``{dim: {(value, inner value), ...}}`` cells to hide, and ``{dim: values}`` / ``{inner: values}``
@@ -672,16 +677,18 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold) -> dict[s
     if inner not in frame.columns or frame.empty:
         return {}
     coded = {d: _factorized(frame[d]) for d in order}
+    dims = [d for d in order if d != inner and (crossed is None or d in set(crossed))]
     # made once per population: the heatmap, the eNPS table and the trend of one filter change share it
-    parts = ("crossed", check_threshold(threshold), inner, tuple(order), _person_codes(frame) if PERSON in frame
-             else None, *[x for d in coded for x in (coded[d][0], tuple(coded[d][1]))])
-    return _remembered(parts, lambda: _crossed_audit(frame, order, inner, threshold, coded))
+    parts = ("crossed", check_threshold(threshold), inner, tuple(order), tuple(dims), _person_codes(frame)
+             if PERSON in frame else None, *[x for d in coded for x in (coded[d][0], tuple(coded[d][1]))])
+    return _remembered(parts, lambda: _crossed_audit(frame, order, dims, inner, threshold, coded))
 
 
-def _crossed_audit(frame: pd.DataFrame, order: list[str], inner: str, threshold, coded: dict) -> dict[str, set]:
-    """:func:`suppress_crossed` of ``frame``, whose columns ``coded`` holds as :func:`_factorized` codes. The
-    one-way tables (``order``) hide what their own audit hides, as the views that publish them do."""
-    dims = [d for d in order if d != inner]
+def _crossed_audit(frame: pd.DataFrame, order: list[str], dims: list[str], inner: str, threshold,
+                   coded: dict) -> dict[str, set]:
+    """:func:`suppress_crossed` of ``frame``, whose columns ``coded`` holds as :func:`_factorized` codes, with the
+    tables ``dims`` × ``inner``. The one-way tables (``order``) hide what their own audit hides, as the views that
+    publish them do."""
     (inner_codes, inner_labels), span = coded[inner], len(coded[inner][1])  # a cell as one number, ordered as
     # its pair of values (tuples of values took most of the time)
     pairs = {f"{d}\x1f{inner}": coded[d][0].astype(np.int64) * span + inner_codes for d in dims}
@@ -692,6 +699,25 @@ def _crossed_audit(frame: pd.DataFrame, order: list[str], inner: str, threshold,
     cells = {d: {(_back(coded[d][1][v // span]), _back(inner_labels[v % span])) for v in hidden[f"{d}\x1f{inner}"]}
              for d in dims}
     return {f"={d}": hidden.get(d, set()) for d in order} | cells
+
+
+def crossed_cells(frame: pd.DataFrame, a: str, b: str, dims, threshold, inner: str | None = None) -> set:
+    """Cells ``(a value, b value)`` to hide in the two-way table ``a`` × ``b``: those the one crossed audit that
+    holds the table hides (:func:`suppress_crossed`).
+
+    Every two-way table of ``dims`` belongs to one audit: that of the later of its two columns in ``dims``
+    (``inner``, the wave, counting as the last), with the tables of every earlier column crossed with it. So
+    every view publishing cells of ``a`` × ``b`` (filtered on one and grouped by the other, a trend) hides the
+    same cells; and since a role comes before its department and both before a location, a tenure band or the
+    wave, "department D in location L" and "role r in L" are audited together: D's other roles in L are not
+    their difference.
+    """
+    rank = [d for d in dict.fromkeys([*dims, a, b]) if d != inner]
+    rank += [inner] if inner in {*dims, a, b} else []
+    later, other = (a, b) if rank.index(a) > rank.index(b) else (b, a)
+    hidden = suppress_crossed(frame, [*dims, a, b], later, threshold,
+                              crossed=rank[:rank.index(later)]).get(other, set())
+    return hidden if other == a else {(v, w) for w, v in hidden}
 
 
 def hidden_cells(mask: pd.DataFrame, rows, columns) -> np.ndarray:

@@ -114,11 +114,12 @@ def wave_view(wide_all: pd.DataFrame, filters, threshold: int,
     return across, filter_selections(across_filters, scope)
 
 
-def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None) -> set:
+def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None, selections=None, inner="wave") -> set:
     """Groups of ``by`` to hide: the tables by every dim audited together, plus filter consistency."""
+    # inner: the column whose crossed audit holds every table with it (eevp.analytics.anonymity.crossed_cells)
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
-        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims, inner="wave")
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims, inner=inner)
         # a filtered view never shows a group that the unfiltered table hides (department = D1, by department)
         hide |= anonymity.suppress_dimensions(population, [*dims, by], threshold).get(by, set())
     return hide
@@ -391,7 +392,7 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     hidden_waves = _hidden(wide, "wave", threshold, dims, population, selections)
     # the cells of wave × segment audited with those of wave × every other dimension (the views filtered
     # to a department show its waves: a role nested in it would be the difference)
-    cells = anonymity.suppress_crossed(wide, [*dims, segment], "wave", threshold).get(segment, set())
+    cells = anonymity.crossed_cells(wide, segment, "wave", dims, threshold, inner="wave")
     hide = np.array([[_in(s, groups) or _in(w, hidden_waves) or (_key(s), _key(w)) in cells for w in counts.columns]
                      for s in counts.index], dtype=bool).reshape(counts.shape)
     mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
@@ -635,8 +636,13 @@ def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by:
 
 # --------------------------------------------------------------------------- exits
 
+#: The exit column whose crossed audit holds the tables of every filtered view with it (as the wave's on surveys):
+#: a viewer's leavers per quarter and the reason × quarter table are cells of one audit.
+EXIT_INNER = "quarter"
+
+
 def _exit_hidden(exits: pd.DataFrame, by: str, threshold: int, population=None, selections=None) -> set:
-    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits], population, selections)
+    return _hidden(exits, by, threshold, [d for d in EXIT_DIMS if d in exits], population, selections, EXIT_INNER)
 
 
 def exits_by(exits: pd.DataFrame, by: str, threshold: int, *, population: pd.DataFrame | None = None,
@@ -688,9 +694,9 @@ def reason_role_matrix(exits: pd.DataFrame, threshold: int, by: str = "role", *,
     counts = g.pivot(index=by, columns="reason", values="n").fillna(0)
     # The tables by every dimension and reason are audited together (a role nested in a department,
     # reason by reason), and the groups' totals that the group tables hide are hidden whole.
-    crossed = anonymity.suppress_crossed(exits, [d for d in EXIT_DIMS if d in exits] + [by], "reason", threshold)
+    crossed = anonymity.crossed_cells(exits, by, "reason", [d for d in EXIT_DIMS if d in exits], threshold)
     groups = _exit_hidden(exits, by, threshold, population, selections)
-    cells = crossed.get(by, set()) | _view_cells(g, [by, "reason"], population, selections, threshold,
+    cells = crossed | _view_cells(g, [by, "reason"], population, selections, threshold,
                                                  lambda: reason_role_matrix(population, threshold, by))
     hide = np.array([[_in(a, groups) or (_key(a), _key(r)) in cells for r in counts.columns] for a in counts.index],
                     dtype=bool).reshape(counts.shape)
@@ -714,6 +720,11 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None, 
     if by:
         counts = g.pivot(index=by, columns="quarter", values="n").fillna(0)
         groups = _exit_hidden(exits, by, threshold, population, selections)
+        # reason × quarter is in two audits: the quarter's (with a viewer's leavers per quarter) and the
+        # reason's (with the reason tables by role, department …); it hides what either hides
+        dims = [d for d in EXIT_DIMS if d in exits]
+        cells |= {(q, a) for i in (EXIT_INNER, None) for a, q in anonymity.crossed_cells(exits, by, "quarter", dims,
+                                                                                         threshold, i)}
         hide = np.array([[_in(a, groups) or _in(q, quarters) or (_key(q), _key(a)) in cells for q in counts.columns]
                          for a in counts.index], dtype=bool).reshape(counts.shape)
         mask = anonymity.suppress_matrix(counts, threshold, hide=hide)

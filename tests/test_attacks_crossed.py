@@ -1,0 +1,283 @@
+"""Issue 14: views filtered on two dimensions other than the wave, and exits by quarter.
+
+A view filtered on one column and grouped by another publishes cells of their two-way table: the department
+table filtered to a tenure band, the tenure table filtered to a role, a viewer's leavers per quarter, the
+reason × quarter table of an action on an exit reason. Each two-way table is held by one crossed audit
+(:func:`eevp.analytics.anonymity.crossed_cells`), so every view of it hides the same cells. The attacker is
+the linear one of :mod:`test_attacks_anon` (any sum and difference of published figures).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from test_attacks_anon import ITEMS, PHASES, THRESHOLD, recoverable, small_groups
+
+from eevp.analytics import anonymity, reports
+from eevp.store.queries import Filters
+
+SEGMENT_DIMS = ["role", "department", "location", "tenure"]
+EXIT_ATOMS = ["quarter", "role", "department", "reason"]
+QUARTER_DATES = {"2026-Q1": pd.Timestamp("2026-02-10"), "2026-Q2": pd.Timestamp("2026-05-10")}
+
+
+def segment_frame(spec, seed: int = 3) -> pd.DataFrame:
+    """Survey rows of one wave: spec is (role, department, location, tenure, people)."""
+    rng = random.Random(seed)
+    rows = []
+    for role, dept, loc, ten, n in spec:
+        for _ in range(n):
+            rows.append({"id": len(rows) + 1, "wave": "W1", "role": role, "department": dept, "location": loc,
+                         "tenure": ten, "enps": rng.randint(0, 10), "Career growth": rng.randint(1, 5),
+                         "person": f"p{len(rows)}"})
+    return pd.DataFrame(rows)
+
+
+def quarter_exits(spec) -> pd.DataFrame:
+    """Leavers: spec is (quarter, role, department, reason, people); the frame of queries.exits_frame."""
+    rows = []
+    for quarter, role, dept, reason, n in spec:
+        for _ in range(n):
+            rows.append({"id": len(rows) + 1, "role": role, "department": dept, "location": "(not given)",
+                         "tenure": "(not given)", "reason": reason, "exit_date": QUARTER_DATES[quarter],
+                         "quarter": quarter, "regretted": None, "enps": 5, "other_reasons": [],
+                         "person": f"x{len(rows)}"})
+    return pd.DataFrame(rows)
+
+
+def shown(table: pd.DataFrame, key: str) -> dict:
+    return {g: n for g, n, s in zip(table[key], table["n"], table["suppressed"]) if not s}
+
+
+# --------------------------------------------------------------------------- two non-wave dimensions
+
+def test_the_department_table_filtered_to_a_tenure_band_and_the_tenure_table_filtered_to_a_role_agree():
+    # D1 holds r1 and r3; 2 of r3 are in tenure band T2. The department table filtered to T2 showed D1 in T2
+    # (12) and the tenure table filtered to r1 showed r1 in T2 (10): each audited with its own two-way table,
+    # their difference was the 2 people of r3 in T2. Both tables are now cells of the one audit of x × tenure.
+    wide = segment_frame([("r1", "D1", "L1", "T1", 8), ("r1", "D1", "L1", "T2", 10), ("r3", "D1", "L1", "T1", 10),
+                          ("r3", "D1", "L1", "T2", 2), ("r2", "D2", "L1", "T1", 9), ("r2", "D2", "L1", "T2", 9)])
+    views = {}
+    for f, by in ((Filters(tenure=("T2",)), "department"), (Filters(role=("r1",)), "tenure")):
+        assert reports.filters_allowed(wide, f, THRESHOLD)
+        views[by] = shown(reports.segment_summary(f.apply(wide), ITEMS, by, THRESHOLD, population=wide,
+                                                  selections=reports.filter_selections(f)), "group")
+    assert views["department"] == {"D1": 12, "D2": 9}  # not by hiding the tenure-filtered table
+    assert "T2" not in views["tenure"], "D1 in T2 − r1 in T2 is the 2 people of r3 in T2"
+
+
+def test_the_department_table_filtered_to_a_location_and_the_location_table_filtered_to_a_role_agree():
+    # The same with a location (the role table filtered to a location: issue 14's example).
+    wide = segment_frame([("r1", "D1", "L1", "T1", 8), ("r1", "D1", "L2", "T1", 10), ("r3", "D1", "L1", "T1", 10),
+                          ("r3", "D1", "L2", "T1", 2), ("r2", "D2", "L1", "T1", 9), ("r2", "D2", "L2", "T1", 9)])
+    dept = reports.segment_summary(Filters(location=("L2",)).apply(wide), ITEMS, "department", THRESHOLD,
+                                   population=wide, selections={"location": ("L2",)})
+    loc = reports.segment_summary(Filters(role=("r1",)).apply(wide), ITEMS, "location", THRESHOLD,
+                                  population=wide, selections={"role": ("r1",)})
+    assert shown(dept, "group") == {"D1": 12, "D2": 9}
+    assert "L2" not in shown(loc, "group")
+
+
+def test_every_view_of_one_two_way_table_reads_the_same_audit():
+    # role × location is held by the audit of location (the later column), whichever side is asked first
+    wide = segment_frame([("r1", "D1", "L1", "T1", 8), ("r1", "D1", "L2", "T1", 10), ("r3", "D1", "L1", "T1", 10),
+                          ("r3", "D1", "L2", "T1", 2), ("r2", "D2", "L1", "T1", 9), ("r2", "D2", "L2", "T1", 9)])
+    one = anonymity.crossed_cells(wide, "role", "location", SEGMENT_DIMS, THRESHOLD, inner="wave")
+    other = anonymity.crossed_cells(wide, "location", "role", SEGMENT_DIMS, THRESHOLD, inner="wave")
+    assert ("r3", "L2") in one and one == {(r, v) for v, r in other}
+    held = anonymity.suppress_crossed(wide, SEGMENT_DIMS, "location", THRESHOLD, crossed=["role", "department"])
+    assert one == held["role"]
+
+
+# --------------------------------------------------------------------------- exits by quarter
+
+R4_GROWTH = [("2026-Q1", "r2", "D2", "Pay", 3), ("2026-Q1", "r3", "D3", "Growth", 4), ("2026-Q2", "r3", "D3", "Growth", 4),
+             ("2026-Q2", "r3", "D3", "Pay", 8), ("2026-Q1", "r4", "D3", "Pay", 2), ("2026-Q1", "r4", "D3", "Growth", 1),
+             ("2026-Q2", "r4", "D3", "Growth", 2)]
+
+
+@pytest.mark.parametrize("more", [[], [("2026-Q1", "r5", "D4", "Pay", 10), ("2026-Q2", "r5", "D4", "Growth", 10)]],
+                         ids=["small", "with_r5"])
+def test_exits_by_role_and_the_reason_by_quarter_table_give_no_small_reason_of_a_role(more):
+    # r3 and r4 both in D3; r4 left for growth 3 times. The reason × quarter table (an action on an exit reason)
+    # was suppressed on its own and showed every cell: growth in Q1 and Q2 plus pay in Q2 (5 + 6 + 8) minus the
+    # 16 of r3 (the table by role) were the 3 of r4 who left for growth. It now reads the audit of the reason
+    # tables (role × reason, quarter × reason … together), which hides all four cells of the small
+    # organisation; with r5's 20 leavers beside it, every cell is shown and nothing adds up to r4's 3.
+    exits = quarter_exits(R4_GROWTH + more)
+    atoms = set(map(tuple, exits[EXIT_ATOMS].drop_duplicates().to_numpy()))
+    by_role = reports.exits_by(exits, "role", THRESHOLD)
+    per = reports.exits_over_time(exits, THRESHOLD, by="reason")
+    published = [atoms, *({a for a in atoms if a[1] == r} for r in shown(by_role, "role"))]
+    published += [{a for a in atoms if (a[0], a[3]) == (q, r)} for q, r, s in
+                  zip(per["quarter"], per["reason"], per["suppressed"]) if not s]
+    assert shown(by_role, "role")["r3"] == 16
+    assert not recoverable(published, {a for a in atoms if a[1] == "r4" and a[3] == "Growth"})
+    assert per["suppressed"].sum() == (0 if more else 4)
+
+
+def test_a_viewers_leavers_per_quarter_and_the_reason_by_quarter_table_give_no_small_role_in_a_quarter():
+    # D1 holds r3 (pay) and r1, r2 (growth), who are every growth leaver. D1's viewer saw D1's leavers in Q1 (14)
+    # and the reason × quarter table growth in Q1 (10): the difference was the 4 of r3 who left in Q1. The
+    # viewer's quarters read the quarter's crossed audit, reason × quarter the reason tables': now it hides what
+    # either hides.
+    exits = quarter_exits([(q, role, dept, reason, n) for role, dept, reason, n1, n2 in
+                           [("r3", "D1", "Pay", 4, 8), ("r1", "D1", "Growth", 7, 9), ("r2", "D1", "Growth", 3, 1),
+                            ("r4", "D3", "Pay", 6, 7)] for q, n in (("2026-Q1", n1), ("2026-Q2", n2))])
+    seen = exits[exits["department"] == "D1"]
+    quarters = shown(reports.exits_over_time(seen, THRESHOLD, population=exits, selections={"department": ("D1",)}),
+                     "quarter")
+    per = reports.exits_over_time(exits, THRESHOLD, by="reason")
+    growth = {q: n for q, r, n, s in zip(per["quarter"], per["reason"], per["n"], per["suppressed"])
+              if r == "Growth" and not s}
+    assert not ("2026-Q1" in quarters and "2026-Q1" in growth), (quarters, growth)
+    # (this small organisation loses both: every cell of both tables is hidden; the company's quarters are shown)
+    assert shown(reports.exits_over_time(exits, THRESHOLD), "quarter") == {"2026-Q1": 20, "2026-Q2": 25}
+
+
+def test_a_scoped_viewers_quarters_and_the_reason_by_quarter_table_three_way_known_limit():
+    # A known limit (SECURITY.md): D1's leavers of Q2 all left for growth, so D1's viewer's Q2 (10) taken from
+    # the company's growth in Q2 (13) gives D3's 3 growth leavers. The audits hold two-way tables; this needs
+    # the three-way table department × quarter × reason.
+    exits = quarter_exits([("2026-Q1", "r3", "D1", "Growth", 3), ("2026-Q1", "r3", "D1", "Pay", 6),
+                           ("2026-Q2", "r3", "D1", "Growth", 10), ("2026-Q1", "r4", "D1", "Growth", 2),
+                           ("2026-Q1", "r4", "D1", "Pay", 12), ("2026-Q1", "r1", "D2", "Pay", 7),
+                           ("2026-Q2", "r1", "D2", "Pay", 4), ("2026-Q1", "r2", "D3", "Pay", 1),
+                           ("2026-Q2", "r2", "D3", "Growth", 3), ("2026-Q2", "r2", "D3", "Pay", 6)])
+    atoms = set(map(tuple, exits[EXIT_ATOMS].drop_duplicates().to_numpy()))
+    seen = exits[exits["department"] == "D1"]
+    quarters = reports.exits_over_time(seen, THRESHOLD, population=exits, selections={"department": ("D1",)})
+    per = reports.exits_over_time(exits, THRESHOLD, by="reason")
+    published = [atoms, *({a for a in atoms if a[0] == q and a[2] == "D1"} for q in shown(quarters, "quarter"))]
+    published += [{a for a in atoms if (a[0], a[3]) == (q, r)} for q, r, s in
+                  zip(per["quarter"], per["reason"], per["suppressed"]) if not s]
+    assert recoverable(published, {a for a in atoms if a[2] == "D3" and a[3] == "Growth"})
+
+
+# --------------------------------------------------------------------------- pairs and three views, generated
+
+#: Generated organisations per property test (recorded in SECURITY.md); each case computes ~40 views.
+CASES = int(os.environ.get("EEVP_PROPERTY_CASES", "15"))
+
+segment_org = st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3", "r4"]), st.sampled_from(["D1", "D2", "D3"]),
+                                 st.integers(0, 9), st.integers(0, 9)), min_size=2, max_size=4,
+                       unique_by=lambda t: t[0])
+
+
+def segment_views(wide: pd.DataFrame, third: str) -> tuple[set, dict]:
+    """The Survey tables by role, department and ``third`` (a location or a tenure band), unfiltered and under
+    each one-value filter on them that the page allows; each figure a set of atoms (role, department, third)."""
+    keys = ["role", "department", third]
+    atoms = set(map(tuple, wide[keys].drop_duplicates().to_numpy()))
+    filters = [Filters()] + [Filters(**{d: (v,)}) for d in keys for v in sorted(wide[d].unique())]
+    out = {}
+    for f in filters:
+        sel = reports.filter_selections(f)
+        rows = f.apply(wide)
+        if not (reports.population_ok(len(wide), len(rows), THRESHOLD) and reports.filters_allowed(wide, f, THRESHOLD)):
+            continue
+        for by in keys:
+            table = reports.segment_summary(rows, ITEMS, by, THRESHOLD, population=wide if sel else None,
+                                            selections=sel or None)
+            at = keys.index(by)
+            out[(by, repr(sel))] = [{a for a in atoms if a[at] == g and all(a[keys.index(c)] in v for c, v in
+                                                                             sel.items())} for g in shown(table, "group")]
+    return atoms, out
+
+
+def assert_no_leak(frame: pd.DataFrame, atoms: set, views: dict, keys: list, size: int) -> None:
+    small = [(group, n, {a for a in atoms if all(a[keys.index(c)] == v for c, v in group.items())})
+             for group, n in small_groups(frame, keys, THRESHOLD)]
+    for combo in itertools.combinations(sorted(views), size):
+        published = [atoms, *(figure for view in combo for figure in views[view])]
+        for group, n, target in small:
+            assert not recoverable(published, target), (combo, group, n)
+
+
+#: D1 holds r1 and r3, 2 of r3 in the second location or tenure band (the two tests above).
+R3_SMALL = [("r1", "D1", 8, 10), ("r3", "D1", 10, 2), ("r2", "D2", 9, 9)]
+
+
+@hsettings(max_examples=CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(spec=segment_org, third=st.sampled_from(["location", "tenure"]), size=st.sampled_from([2, 3]))
+@example(spec=R3_SMALL, third="location", size=2)
+@example(spec=R3_SMALL, third="tenure", size=3)
+def test_no_two_or_three_views_filtered_on_non_wave_dimensions_recover_a_small_group(spec, third, size):
+    # Roles nested in departments, spread over two values of a third column; every pair (or three) of the
+    # tables by role, department and the third column, unfiltered or filtered to one value of any of them.
+    wide = segment_frame([(role, dept, "L1" if third == "location" else "-", "T1" if third == "tenure" else "-", n1)
+                          for role, dept, n1, _ in spec]
+                         + [(role, dept, "L2" if third == "location" else "-", "T2" if third == "tenure" else "-", n2)
+                            for role, dept, _, n2 in spec])
+    if len(wide) < THRESHOLD:
+        return
+    atoms, views = segment_views(wide, third)
+    assert_no_leak(wide, atoms, views, ["role", "department", third], size)
+
+
+#: Roles nested in departments, each role's leavers giving one reason (so the leavers form a table of role ×
+#: quarter, as the survey's above of role × a third column: three-way structure is a known limit).
+exit_org = st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3", "r4"]), st.sampled_from(["D1", "D2", "D3"]),
+                              st.sampled_from(["Pay", "Growth"]), st.integers(0, 9), st.integers(0, 9)),
+                    min_size=2, max_size=4, unique_by=lambda t: t[0])
+
+
+def exit_views(exits: pd.DataFrame, atoms: set) -> dict:
+    """The Exits page's tables (reasons by role and department, leavers by group, per quarter) for the company
+    and for each department's viewer, and the company's reason × quarter table (an action on a reason)."""
+    def cells(keys: dict, where: dict) -> set:
+        return {a for a in atoms if all(a[EXIT_ATOMS.index(c)] == v for c, v in keys.items())
+                and all(a[EXIT_ATOMS.index(c)] in v for c, v in where.items())}
+
+    per = reports.exits_over_time(exits, THRESHOLD, by="reason")
+    out = {("reason×quarter", "company"): [cells({"quarter": q, "reason": r}, {}) for q, r, s in
+                                           zip(per["quarter"], per["reason"], per["suppressed"]) if not s]}
+    for scope in [None, *({"department": (d,)} for d in sorted(exits["department"].unique()))]:
+        seen = exits if scope is None else exits[exits["department"].isin(scope["department"])]
+        kw = {} if scope is None else {"population": exits, "selections": scope}
+        where, name = scope or {}, repr(scope)
+        for by in ("role", "department"):
+            m = reports.reason_role_matrix(seen, THRESHOLD, by=by, **kw)
+            out[(f"reasons×{by}", name)] = [cells({by: g, "reason": r}, where) for g, r, n, s in
+                                            zip(m[by], m["reason"], m["n"], m["suppressed"]) if not s and n > 0]
+            out[(by, name)] = [cells({by: g}, where) for g in shown(reports.exits_by(seen, by, THRESHOLD, **kw), by)]
+        out[("quarter", name)] = [cells({"quarter": q}, where) for q in
+                                  shown(reports.exits_over_time(seen, THRESHOLD, **kw), "quarter")]
+    return out
+
+
+@hsettings(max_examples=CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(spec=exit_org)
+@example(spec=[("r2", "D2", "Pay", 3, 0), ("r3", "D3", "Growth", 4, 4), ("r4", "D3", "Growth", 1, 2),
+               ("r5", "D3", "Pay", 2, 8)])
+@example(spec=[("r3", "D1", "Pay", 4, 8), ("r1", "D1", "Growth", 7, 9), ("r2", "D1", "Growth", 3, 1),
+               ("r4", "D3", "Pay", 6, 7)])
+def test_no_pair_of_exit_views_by_quarter_recovers_a_small_group(spec):
+    # Leavers over two quarters: any two of the company's and each department viewer's exit tables and the
+    # reason × quarter table. The examples: r4 (D3) left for growth 3 times: growth in both quarters minus r3
+    # (the table by role) gave them before reason × quarter read the reason tables' audit; D1's viewer's leavers
+    # in Q1 (14) minus growth in Q1 (10, all of D1) gave the 4 of r3 in Q1 while reason × quarter read only the
+    # reason tables' audit, not the quarter's (it now hides what either hides).
+    exits = quarter_exits([(q, role, dept, reason, n) for role, dept, reason, n1, n2 in spec
+                           for q, n in (("2026-Q1", n1), ("2026-Q2", n2))])
+    if len(exits) < THRESHOLD:
+        return
+    atoms = set(map(tuple, exits[EXIT_ATOMS].drop_duplicates().to_numpy()))
+    assert_no_leak(exits, atoms, exit_views(exits, atoms), EXIT_ATOMS, 2)
+
+
+@pytest.mark.parametrize("order", [("role", "location"), ("location", "role")])
+def test_crossed_cells_name_the_cells_in_the_order_asked(order):
+    wide = segment_frame([("r1", "D1", "L1", "T1", 8), ("r1", "D1", "L2", "T1", 10), ("r3", "D1", "L1", "T1", 10),
+                          ("r3", "D1", "L2", "T1", 2), ("r2", "D2", "L1", "T1", 9), ("r2", "D2", "L2", "T1", 9)])
+    cells = anonymity.crossed_cells(wide, *order, SEGMENT_DIMS, THRESHOLD)
+    assert (("r3", "L2") if order[0] == "role" else ("L2", "r3")) in cells
+    assert np.all([len(c) == 2 for c in cells])
