@@ -23,7 +23,7 @@ from itertools import islice
 
 from eevp.text.language import name_language, written_in
 from eevp.text.sentiment import without_courtesy
-from eevp.text.textprep import lemma, stop_words
+from eevp.text.textprep import lemma, stop_words, without_markup
 
 __all__ = ["distinct_by_language", "distinct_labels", "label_languages", "labels_by_language", "make_label",
            "phrase_label"]
@@ -49,7 +49,7 @@ _JOINERS = frozenset("and or but nor и или но а та і й або але 
 
 def _clauses(text: str) -> list[list[str]]:
     out = []
-    for clause in _CLAUSE.split(without_courtesy(text, ". ")):  # "Будь ласка" is no subject
+    for clause in _CLAUSE.split(without_courtesy(without_markup(text), ". ")):  # "Будь ласка" is no subject
         run: list[str] = []
         for tok in _TOKEN.findall(clause):
             if any(c.isdigit() for c in tok) or tok.lower() in _JOINERS:
