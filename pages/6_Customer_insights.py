@@ -196,6 +196,8 @@ def _voice_tab(p: _Page, subjects: pd.DataFrame, said: dict, journey: pd.DataFra
             with a:
                 for q in p.theme_quotes.get(r.staff_theme, [])[:2]:
                     ui.quote(q["text"], q.get("comment"))
+                if r.staff_theme < 0:  # the customers' own subject: say so rather than leave the column blank
+                    st.caption(t("No member of staff raises this."))
             with b:
                 for q in said.get(r.key, []):
                     ui.quote(q["text"])

@@ -110,6 +110,8 @@ def test_customer_page_compares_staff_and_customers(run_page):
     assert "Staff say" in text and "Customers say" in text
     assert "staff: " in text and " comments · detractors: " in text
     assert any(word in text for word in ("Confirmed", "Early warning", "Blind spot"))
+    # a subject only customers raise (the demo's loyalty points) says so in the staff column
+    assert "Blind spot · staff: 0 people" in text and "No member of staff raises this." in text
 
 
 def test_customer_page_shows_ranked_themes_with_badges(run_page):

@@ -112,13 +112,15 @@ def test_statuses_follow_the_written_rule(staff, comments, negative, status):
     assert VoiceRule().status(staff, 100, comments, 100, negative) == status
 
 
-@pytest.mark.parametrize("staff,comments,status", [
-    (40, 30, "confirmed"),  # staff and customers both say customers are pleased
-    (40, 5, None),  # customers far less: praise is no early warning
-    (19, 0, None),  # a real upload: "the most enjoyable part was seeing my customers happy"
+@pytest.mark.parametrize("staff,comments,negative,status", [
+    (40, 60, 0.1, "confirmed"),  # staff and customers both say customers are pleased
+    (40, 6, 0.1, None),  # customers far less: praise is no early warning
+    (19, 0, 0.0, None),  # a real upload: "the most enjoyable part was seeing my customers happy"
+    (14, 203, 0.8, "blind_spot"),  # staff see pleased customers, customers complain about it
+    (14, 4, 0.8, None),  # too few customer comments to say so
 ])
-def test_staff_praise_is_never_an_early_warning(staff, comments, status):
-    assert VoiceRule().status(staff, 100, comments, 100, 0.0, staff_praise=True) == status
+def test_staff_praise_is_never_an_early_warning(staff, comments, negative, status):
+    assert VoiceRule().status(staff, 100, comments, 300, negative, staff_praise=True) == status
 
 
 def _statements(periods: list[str], scores: list[float]) -> pd.DataFrame:

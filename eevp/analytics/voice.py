@@ -56,9 +56,13 @@ class VoiceRule:
         """The status of one subject from its true counts, or None when neither side raises it.
 
         ``staff_praise``: the staff theme is praise (customers pleased). Praise customers do not repeat is
-        no warning of anything, so it is a subject only where customers raise it too."""
+        no warning of anything, so it is a subject only where customers raise it too; where customers
+        complain about it (real airline tweets matched "Meet the customers' expectations"), staff see no
+        problem that customers do: a blind spot."""
         staff = staff_people > 0
         customers = comments >= self.min_comments and (staff or negative_share >= self.problem_share)
+        if staff and customers and staff_praise and negative_share >= self.problem_share:
+            return "blind_spot"
         if staff and customers:
             far_less = comments / max(comments_total, 1) < self.far_less * staff_people / max(staff_total, 1)
             if far_less:
