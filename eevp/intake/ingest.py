@@ -182,31 +182,31 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
                [_none(v) for v in column(date_col)])
     questions = [c.removeprefix("text::")[:300] for c in text_cols]
-    units = _unit_columns()
+    units: list[tuple] = []
     for i, row in enumerate(meta):
         for question, texts in zip(questions, values):
             if texts[i]:
                 _add_units(units, batch_id, prep.kind, row, question, statements[texts[i]])
-        if len(units["text"]) >= UNIT_CHUNK:
-            yield units
-            units = _unit_columns()
-    if units["text"]:
-        yield units
+        if len(units) >= UNIT_CHUNK:
+            yield _unit_columns(units)
+            units = []
+    if units:
+        yield _unit_columns(units)
 
 
-def _unit_columns() -> dict[str, list]:
-    return {k: [] for k in _UNIT_KEYS}
+def _unit_columns(units: list[tuple]) -> dict[str, list]:
+    """Rows of :data:`_UNIT_KEYS` values → one list per key (what ``insert_rows`` takes)."""
+    return dict(zip(_UNIT_KEYS, map(list, zip(*units))))
 
 
-def _add_units(units: dict[str, list], batch_id: int, kind: str, row: tuple, question: str,
+def _add_units(units: list[tuple], batch_id: int, kind: str, row: tuple, question: str,
                statements: tuple) -> None:
-    """Append one answer's statements (``(text, language)`` pairs) to the unit columns (``row``: the
-    record's id, row of the file, respondent key, role, department, location, tenure, wave and date)."""
+    """Append one answer's statements (``(text, language)`` pairs) as rows of :data:`_UNIT_KEYS` values
+    (``row``: the record's id, row of the file, respondent key, role, department, location, tenure, wave
+    and date). A tuple per unit: a list append per value of each unit cost more than the rest of the loop."""
     rec_id, record_no, key, role, dept, loc, tenure, wave, date = row
-    for seq, (part, language) in enumerate(statements):
-        for k, v in zip(_UNIT_KEYS, (batch_id, kind, rec_id, record_no, key, question, seq, role, dept, loc,
-                                     tenure, wave, date, part, text_hash(part), language)):
-            units[k].append(v)
+    units.extend((batch_id, kind, rec_id, record_no, key, question, seq, role, dept, loc, tenure, wave, date,
+                  part, text_hash(part), language) for seq, (part, language) in enumerate(statements))
 
 
 def _redactor(prep: Prepared, keep: pd.DataFrame):

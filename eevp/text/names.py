@@ -283,6 +283,7 @@ def find_names(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=100_000)
 def _reading_depends_on_language(word: str) -> bool:
     """Whether :func:`name_kind` reads ``word`` differently as Russian, Ukrainian or either."""
     return is_cyrillic(word) and len({name_kind(word, lang) for lang in ("ru", "uk", "any")}) > 1
