@@ -114,8 +114,8 @@ class _Redaction:
     with ``split`` as its statements and their languages (see :func:`eevp.intake.workers.redacted`).
 
     Redaction and language detection are pure Python (the GIL rules out threads), so for large
-    batches they run in worker processes, started here and collected by :meth:`result`: meanwhile
-    the caller writes the batch's other rows. The workers are spawned, not forked: a forked worker
+    batches they run in worker processes, started here and collected by :meth:`result` (or
+    :meth:`parts`, a chunk at a time): meanwhile the caller writes the batch's other rows. The workers are spawned, not forked: a forked worker
     starts with a copy of the ingest's whole batch (its memory counted again per worker), a spawned
     one with the redactor only (a script that ingests must guard its top level with
     ``if __name__ == "__main__":``, as spawned processes import it; where a worker fails to start,
@@ -130,24 +130,40 @@ class _Redaction:
         workers = min(os.cpu_count() or 1, 8)
         if len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1:
             return
-        size = -(-len(self.unique) // (4 * workers))
+        self._size = -(-len(self.unique) // (4 * workers))
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=start_worker, initargs=(os.getpid(), redactor))
-        self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + size], split)
-                         for i in range(0, len(self.unique), size)]
+        self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + self._size], split)
+                         for i in range(0, len(self.unique), self._size)]
 
     def result(self) -> dict:
         """Each distinct text → its redacted form (or, with ``split``, its statements and languages)."""
+        done: dict = {}
+        for part in self.parts():
+            done.update(part)
+        return done
+
+    def parts(self) -> Iterator[dict]:
+        """:meth:`result` a chunk of texts at a time, in the order of the texts: the caller uses the first
+        chunks' results (writes their rows) while the workers do the rest."""
         try:
-            done = ([t for f in self._futures for t in f.result()] if self._pool is not None
-                    else redacted(self.redactor, self.unique, self.split))
-        except BrokenProcessPool:  # a worker could not start (a script calling this lacks `if __name__ ==`)
-            done = redacted(self.redactor, self.unique, self.split)
+            if self._pool is None:
+                yield self._as_dict(self.unique, redacted(self.redactor, self.unique, self.split))
+                return
+            for start, future in zip(range(0, len(self.unique), self._size), self._futures):
+                chunk = self.unique[start:start + self._size]
+                try:
+                    done = future.result()
+                except BrokenProcessPool:  # a worker could not start (a script calling this lacks `if __name__ ==`)
+                    done = redacted(self.redactor, chunk, self.split)
+                yield self._as_dict(chunk, done)
         finally:
             self.close()
+
+    def _as_dict(self, texts: list[str], done: list) -> dict:
         if self.split:
-            return dict(zip(self.unique, done))
-        return {t: t if c is None else c for t, c in zip(self.unique, done)}
+            return dict(zip(texts, done))
+        return {t: t if c is None else c for t, c in zip(texts, done)}
 
     def close(self) -> None:
         if self._pool is not None:
@@ -156,7 +172,8 @@ class _Redaction:
 
 
 def _text_values(keep: pd.DataFrame) -> list:
-    return [v for c in keep.columns if c.startswith("text::") for v in keep[c]]
+    """The free-text values record by record (the order their units are written in)."""
+    return [v for row in zip(*(keep[c] for c in keep.columns if c.startswith("text::"))) for v in row]
 
 
 _UNIT_KEYS = ("batch_id", "kind", "record_id", "record_no", "respondent_key", "question", "seq", "role",
@@ -176,7 +193,8 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
         return keep[name].tolist() if name and name in keep.columns else [None] * n
 
     values = [column(c) for c in text_cols]
-    statements = redaction.result()
+    statements: dict = {}  # filled a chunk at a time: the first records' units are written meanwhile
+    parts = redaction.parts()
     date_col = {"survey": "wave_date", "exit": "exit_date", "focus": "session_date"}.get(prep.kind)
     meta = zip(record_ids, [prep.row_of(p) for p in keep.index], column("respondent_key"),
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
@@ -186,6 +204,8 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
     for i, row in enumerate(meta):
         for question, texts in zip(questions, values):
             if texts[i]:
+                while texts[i] not in statements:
+                    statements.update(next(parts))
                 _add_units(units, batch_id, prep.kind, row, question, statements[texts[i]])
         if len(units) >= UNIT_CHUNK:
             yield _unit_columns(units)
