@@ -115,12 +115,13 @@ class _Redaction:
 
     Redaction and language detection are pure Python (the GIL rules out threads), so for large
     batches they run in worker processes, started here and collected by :meth:`result` (or
-    :meth:`parts`, a chunk at a time): meanwhile the caller writes the batch's other rows. The workers are spawned, not forked: a forked worker
-    starts with a copy of the ingest's whole batch (its memory counted again per worker), a spawned
-    one with the redactor only (a script that ingests must guard its top level with
-    ``if __name__ == "__main__":``, as spawned processes import it; where a worker fails to start,
-    this process does the work). They are only started from a single-threaded process (the CLI);
-    inside a threaded server (Streamlit) the work runs in :meth:`result`, in this process.
+    :meth:`parts`, a chunk at a time): meanwhile the caller writes the batch's other rows. The
+    workers are spawned, not forked: a forked worker starts with a copy of the ingest's whole batch
+    (its memory counted again per worker), a spawned one with the redactor only (a script that
+    ingests must guard its top level with ``if __name__ == "__main__":``, as spawned processes
+    import it; where a worker fails to start, this process does the work). They are only started
+    from a single-threaded process (the CLI); inside a threaded server (Streamlit) the work runs in
+    :meth:`result`, in this process.
     """
 
     def __init__(self, redactor, texts, split: bool = False):
@@ -154,7 +155,7 @@ class _Redaction:
                 chunk = self.unique[start:start + self._size]
                 try:
                     done = future.result()
-                except BrokenProcessPool:  # a worker could not start (a script calling this lacks `if __name__ ==`)
+                except BrokenProcessPool:  # a worker could not start (the script lacks `if __name__ ==`)
                     done = redacted(self.redactor, chunk, self.split)
                 yield self._as_dict(chunk, done)
         finally:

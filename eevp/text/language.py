@@ -3,7 +3,8 @@
 Fast paths decide most texts without a model: Cyrillic text with letters only Ukrainian writes
 (і ї є ґ) and none only Russian writes (ы э ъ ё), or the reverse; Cyrillic text with words only one of
 the two writes (short lists of frequent words); Latin text without a non-ASCII letter (its Cyrillic words,
-quotes, dashes and currency signs aside) with English function words and none of other languages. Everything else goes to `lingua <https://github.com/pemistahl/lingua-py>`_, built once,
+quotes, dashes and currency signs aside) with English function words and none of other languages.
+Everything else goes to `lingua <https://github.com/pemistahl/lingua-py>`_, built once,
 restricted to the languages employee comments here come in (:data:`CANDIDATES`). Latin-script text is
 English unless lingua is clearly sure of another language: a short or ambiguous comment in this product
 is far more often English than Polish or Dutch. Cyrillic text lingua gives to Ukrainian with little
