@@ -1,6 +1,8 @@
+import gc
 import io
 import json
 import os
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -418,3 +420,23 @@ def test_units_are_the_same_when_workers_redact(engine, settings, monkeypatch):
     assert pooled == [True]
     assert len(alone) == 30 and alone[:2] == [(2, 0, "Pay is low 0. Спасибо 0!", "en"),
                                               (3, 0, "Pay is low 1. Спасибо 1!", "en")]
+
+
+def test_the_frame_as_read_is_let_go_before_the_batch_is_stored(engine, settings, monkeypatch):
+    read, alive = [], []
+    real_read, real_store = ingest.read_table, ingest._store
+
+    def reading(*args, **kwargs):
+        frame = real_read(*args, **kwargs)
+        read.append(weakref.ref(frame))
+        return frame
+
+    def storing(*args, **kwargs):
+        gc.collect()
+        alive.append(read[0]() is not None)
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "read_table", reading)
+    monkeypatch.setattr(ingest, "_store", storing)
+    res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
+    assert (res.rows_stored, res.text_units, alive) == (4, 3, [False])

@@ -457,6 +457,28 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
         DuplicateBatchError: the same content was stored before.
     """
     require(actor, "upload")
+    checked = _check(engine, kind, df, mapping, digest=digest, skip_invalid=skip_invalid, strict=strict,
+                     prepared=prepared)
+    return _finish(engine, settings, checked, name=name or filename or f"{kind} batch", filename=filename,
+                   is_demo=is_demo, user=actor.username)
+
+
+@dataclass
+class _Checked:
+    """A batch validated and accepted for storing, with what its result reports about the file."""
+
+    prep: Prepared
+    digest: str
+    unmapped: list[dict]
+    notes: list[dict]
+    labels: list[dict]
+
+
+def _check(engine: Engine, kind: str, df: pd.DataFrame, mapping: dict | None, *, digest: str | None,
+           skip_invalid: bool, strict: bool, prepared: Prepared | None) -> _Checked:
+    """Everything :func:`ingest_frame` does before storing (the mapping, the columns left out, the
+    duplicate check, the validation); raises where the batch is refused. Nothing returned refers to
+    ``df``: the frame as read can go before the batch is stored (a million rows' frame is gigabytes)."""
     if df.empty:
         raise InputError("The file has no data rows. Check that the first row holds the column names.")
     mapping = resolve_mapping(engine, kind, df, mapping)
@@ -477,10 +499,16 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
         raise ValidationFailed(
             f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
             "stored. Fix the file, or store the valid rows only.", prep.errors, result)
-    result = _store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
-                    digest=digest, is_demo=is_demo, user=actor.username)
-    result.unmapped, result.reading_notes, result.labels = unmapped, notes, conversions(df, mapping)
-    result.findings = prep.findings
+    return _Checked(prep, digest, unmapped, notes, conversions(df, mapping))
+
+
+def _finish(engine: Engine, settings: Settings, checked: _Checked, *, name: str, filename: str | None,
+            is_demo: bool, user: str) -> IngestResult:
+    """Store a checked batch (:func:`_store`) and report it."""
+    result = _store(engine, settings, checked.prep, name=name, filename=filename, digest=checked.digest,
+                    is_demo=is_demo, user=user)
+    result.unmapped, result.reading_notes, result.labels = checked.unmapped, checked.notes, checked.labels
+    result.findings = checked.prep.findings
     return result
 
 
@@ -497,9 +525,11 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
                          "Split it into smaller files, or ask an admin to raise EEVP_UPLOAD_LIMIT_MB.")
     digest = content_hash(raw)
     _check_duplicate(engine, digest)
-    df = read_table(raw, filename, sheet=sheet)
-    return ingest_frame(engine, settings, kind, df, mapping, name=name or filename, filename=filename,
-                        digest=digest, skip_invalid=skip_invalid, actor=actor, strict=strict, prepared=prepared)
+    # The frame as read is handed on, not kept here: only what validation made of it is held while storing.
+    checked = _check(engine, kind, read_table(raw, filename, sheet=sheet), mapping, digest=digest,
+                     skip_invalid=skip_invalid, strict=strict, prepared=prepared)
+    return _finish(engine, settings, checked, name=name or filename, filename=filename, is_demo=False,
+                   user=actor.username)
 
 
 def errors_frame(errors: list[dict], translate: Callable[[str], str] = str) -> pd.DataFrame:
