@@ -1,5 +1,8 @@
+import gc
 import io
 import json
+import os
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -9,9 +12,12 @@ from sqlalchemy import func, select, text
 from eevp.store import db
 from eevp.store.batches import delete_batch, list_batches
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
+from eevp.intake import ingest
 from eevp.intake.ingest import ingest_file, ingest_frame, prepare, rejected_frame
 from eevp.intake.readers import read_table
+from eevp.intake.redact import Redactor
 from eevp.intake.validate import split_role
+from eevp.intake.workers import redacted
 from eevp.store.auth import CLI_USER
 
 SURVEY_CSV = """respondent_id,wave,role,department,tenure,enps,Career growth,Manager support,What should we improve?
@@ -379,3 +385,64 @@ def test_a_validation_of_something_else_is_not_trusted(engine, settings, monkeyp
     monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a, **k: calls.append(a) or prepare(*a, **k))
     ingest_frame(engine, settings, "focus", df, mapping, actor=CLI_USER, prepared=prepared)
     assert len(calls) == 1  # validated again: what was stored was what ingest itself checked
+
+
+def test_redaction_in_workers_comes_back_in_chunks_in_the_order_of_the_texts(monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("worker processes need two CPUs")
+    monkeypatch.setattr(ingest, "PARALLEL_REDACT_MIN", 1)
+    texts = [f"Ask Olena Petrenko on +44 7700 900{i:03d}. Клиенты ждут {i} минут." for i in range(24)]
+    redactor = Redactor(["Olena Petrenko"])
+    parts = list(ingest._Redaction(redactor, texts + texts[:5], split=True).parts())
+    assert len(parts) > 1
+    assert [t for part in parts for t in part] == texts
+    assert {t: s for part in parts for t, s in part.items()} == dict(zip(texts, redacted(redactor, texts, True)))
+    assert parts[0][texts[0]] == (("Ask [NAME] on [PHONE].", "en"), ("Клиенты ждут 0 минут.", "ru"))
+
+
+def test_units_are_the_same_when_workers_redact(engine, settings, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("worker processes need two CPUs")
+    rows = "\n".join(f"r{i},2026-Q1,Engineer,IT,1-3 years,9,4,5,Pay is low {i}. Спасибо {i}!" for i in range(30))
+    src = SURVEY_CSV.splitlines()[0] + "\n" + rows + "\n"
+    columns = [db.text_units.c.record_no, db.text_units.c.seq, db.text_units.c.text, db.text_units.c.language]
+
+    def units(kind_of_run: str) -> list:
+        with engine.begin() as conn:
+            conn.execute(db.text_units.delete())
+            conn.execute(db.survey_scores.delete())
+            conn.execute(db.survey_responses.delete())
+            conn.execute(db.batches.delete())
+        ingest_file(engine, settings, "survey", src.encode(), f"{kind_of_run}.csv", survey_mapping(), actor=CLI_USER)
+        with engine.connect() as conn:
+            return conn.execute(select(*columns).order_by(db.text_units.c.id)).all()
+
+    alone = units("serial")
+    pooled = []
+    parts = ingest._Redaction.parts
+    monkeypatch.setattr(ingest._Redaction, "parts", lambda self: pooled.append(self._pool is not None) or parts(self))
+    monkeypatch.setattr(ingest, "PARALLEL_REDACT_MIN", 1)
+    assert units("workers") == alone
+    assert pooled == [True]
+    assert len(alone) == 30 and alone[:2] == [(2, 0, "Pay is low 0. Спасибо 0!", "en"),
+                                              (3, 0, "Pay is low 1. Спасибо 1!", "en")]
+
+
+def test_the_frame_as_read_is_let_go_before_the_batch_is_stored(engine, settings, monkeypatch):
+    read, alive = [], []
+    real_read, real_store = ingest.read_table, ingest._store
+
+    def reading(*args, **kwargs):
+        frame = real_read(*args, **kwargs)
+        read.append(weakref.ref(frame))
+        return frame
+
+    def storing(*args, **kwargs):
+        gc.collect()
+        alive.append(read[0]() is not None)
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "read_table", reading)
+    monkeypatch.setattr(ingest, "_store", storing)
+    res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
+    assert (res.rows_stored, res.text_units, alive) == (4, 3, [False])

@@ -132,3 +132,45 @@ def test_dictionary_evidence_counts_words_only_one_dictionary_knows(text, expect
 def test_a_named_language_outside_the_three_is_other_for_detect_language():
     assert detect_language("Дзякуй, усё добра, праца цікавая") == "other"
     assert detect_language("il y a des hauts et des bas mais c'est correct") == "other"
+
+
+class _NoModel:
+    """Stands in for lingua where a fast path must decide: any call fails the test."""
+
+    def __init__(self, codes):
+        self.codes = codes
+
+    def compute_language_confidence_values(self, text):
+        raise AssertionError(f"lingua was asked about {text!r}")
+
+
+@pytest.mark.parametrize("text", [
+    # Latin words in the majority beside a Cyrillic phrase (lingua's Latin candidates cannot read it).
+    "Flexible hours and free lunches honestly, зарплата ниже рынка, а нагрузка растёт.",
+    # Typographic apostrophes, dashes and the pound sign are no letters of another language.
+    "HR is a shambles and you wouldn’t want to tell them anything – pay is £200 below the rest",
+])
+def test_latin_words_alone_decide_english_without_the_model(monkeypatch, text):
+    language._name.cache_clear()
+    monkeypatch.setattr(language, "_detector", _NoModel)
+    assert name_language(text) == "en"
+    language._name.cache_clear()
+
+
+def test_a_non_ascii_latin_letter_still_asks_the_model(monkeypatch):
+    asked = []
+    real = language._detector
+
+    class Recording:
+        def __init__(self, codes):
+            self.detector = real(codes)
+
+        def compute_language_confidence_values(self, text):
+            asked.append(text)
+            return self.detector.compute_language_confidence_values(text)
+
+    language._name.cache_clear()
+    monkeypatch.setattr(language, "_detector", Recording)
+    assert name_language("Gestion des carrières à optimiser, пожалуйста") == "fr"
+    assert asked == ["gestion des carrières à optimiser, пожалуйста"]
+    language._name.cache_clear()

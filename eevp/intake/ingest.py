@@ -120,13 +120,14 @@ class _Redaction:
     with ``split`` as its statements and their languages (see :func:`eevp.intake.workers.redacted`).
 
     Redaction and language detection are pure Python (the GIL rules out threads), so for large
-    batches they run in worker processes, started here and collected by :meth:`result`: meanwhile
-    the caller writes the batch's other rows. The workers are spawned, not forked: a forked worker
-    starts with a copy of the ingest's whole batch (its memory counted again per worker), a spawned
-    one with the redactor only (a script that ingests must guard its top level with
-    ``if __name__ == "__main__":``, as spawned processes import it; where a worker fails to start,
-    this process does the work). They are only started from a single-threaded process (the CLI);
-    inside a threaded server (Streamlit) the work runs in :meth:`result`, in this process.
+    batches they run in worker processes, started here and collected by :meth:`result` (or
+    :meth:`parts`, a chunk at a time): meanwhile the caller writes the batch's other rows. The
+    workers are spawned, not forked: a forked worker starts with a copy of the ingest's whole batch
+    (its memory counted again per worker), a spawned one with the redactor only (a script that
+    ingests must guard its top level with ``if __name__ == "__main__":``, as spawned processes
+    import it; where a worker fails to start, this process does the work). They are only started
+    from a single-threaded process (the CLI); inside a threaded server (Streamlit) the work runs in
+    :meth:`result`, in this process.
     """
 
     def __init__(self, redactor, texts, split: bool = False):
@@ -136,24 +137,40 @@ class _Redaction:
         workers = min(os.cpu_count() or 1, 8)
         if len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1:
             return
-        size = -(-len(self.unique) // (4 * workers))
+        self._size = -(-len(self.unique) // (4 * workers))
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=start_worker, initargs=(os.getpid(), redactor))
-        self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + size], split)
-                         for i in range(0, len(self.unique), size)]
+        self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + self._size], split)
+                         for i in range(0, len(self.unique), self._size)]
 
     def result(self) -> dict:
         """Each distinct text → its redacted form (or, with ``split``, its statements and languages)."""
+        done: dict = {}
+        for part in self.parts():
+            done.update(part)
+        return done
+
+    def parts(self) -> Iterator[dict]:
+        """:meth:`result` a chunk of texts at a time, in the order of the texts: the caller uses the first
+        chunks' results (writes their rows) while the workers do the rest."""
         try:
-            done = ([t for f in self._futures for t in f.result()] if self._pool is not None
-                    else redacted(self.redactor, self.unique, self.split))
-        except BrokenProcessPool:  # a worker could not start (a script calling this lacks `if __name__ ==`)
-            done = redacted(self.redactor, self.unique, self.split)
+            if self._pool is None:
+                yield self._as_dict(self.unique, redacted(self.redactor, self.unique, self.split))
+                return
+            for start, future in zip(range(0, len(self.unique), self._size), self._futures):
+                chunk = self.unique[start:start + self._size]
+                try:
+                    done = future.result()
+                except BrokenProcessPool:  # a worker could not start (the script lacks `if __name__ ==`)
+                    done = redacted(self.redactor, chunk, self.split)
+                yield self._as_dict(chunk, done)
         finally:
             self.close()
+
+    def _as_dict(self, texts: list[str], done: list) -> dict:
         if self.split:
-            return dict(zip(self.unique, done))
-        return {t: t if c is None else c for t, c in zip(self.unique, done)}
+            return dict(zip(texts, done))
+        return {t: t if c is None else c for t, c in zip(texts, done)}
 
     def close(self) -> None:
         if self._pool is not None:
@@ -162,7 +179,8 @@ class _Redaction:
 
 
 def _text_values(keep: pd.DataFrame) -> list:
-    return [v for c in keep.columns if c.startswith("text::") for v in keep[c]]
+    """The free-text values record by record (the order their units are written in)."""
+    return [v for row in zip(*(keep[c] for c in keep.columns if c.startswith("text::"))) for v in row]
 
 
 _UNIT_KEYS = ("batch_id", "kind", "record_id", "record_no", "respondent_key", "question", "seq", "role",
@@ -182,37 +200,40 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
         return keep[name].tolist() if name and name in keep.columns else [None] * n
 
     values = [column(c) for c in text_cols]
-    statements = redaction.result()
+    statements: dict = {}  # filled a chunk at a time: the first records' units are written meanwhile
+    parts = redaction.parts()
     date_col = {"survey": "wave_date", "exit": "exit_date", "focus": "session_date"}.get(prep.kind)
     meta = zip(record_ids, [prep.row_of(p) for p in keep.index], column("respondent_key"),
                column("role"), column("department"), column("location"), column("tenure"), column("wave"),
                [_none(v) for v in column(date_col)])
     questions = [c.removeprefix("text::")[:300] for c in text_cols]
-    units = _unit_columns()
+    units: list[tuple] = []
     for i, row in enumerate(meta):
         for question, texts in zip(questions, values):
             if texts[i]:
+                while texts[i] not in statements:
+                    statements.update(next(parts))
                 _add_units(units, batch_id, prep.kind, row, question, statements[texts[i]])
-        if len(units["text"]) >= UNIT_CHUNK:
-            yield units
-            units = _unit_columns()
-    if units["text"]:
-        yield units
+        if len(units) >= UNIT_CHUNK:
+            yield _unit_columns(units)
+            units = []
+    if units:
+        yield _unit_columns(units)
 
 
-def _unit_columns() -> dict[str, list]:
-    return {k: [] for k in _UNIT_KEYS}
+def _unit_columns(units: list[tuple]) -> dict[str, list]:
+    """Rows of :data:`_UNIT_KEYS` values → one list per key (what ``insert_rows`` takes)."""
+    return dict(zip(_UNIT_KEYS, map(list, zip(*units))))
 
 
-def _add_units(units: dict[str, list], batch_id: int, kind: str, row: tuple, question: str,
+def _add_units(units: list[tuple], batch_id: int, kind: str, row: tuple, question: str,
                statements: tuple) -> None:
-    """Append one answer's statements (``(text, language)`` pairs) to the unit columns (``row``: the
-    record's id, row of the file, respondent key, role, department, location, tenure, wave and date)."""
+    """Append one answer's statements (``(text, language)`` pairs) as rows of :data:`_UNIT_KEYS` values
+    (``row``: the record's id, row of the file, respondent key, role, department, location, tenure, wave
+    and date). A tuple per unit: a list append per value of each unit cost more than the rest of the loop."""
     rec_id, record_no, key, role, dept, loc, tenure, wave, date = row
-    for seq, (part, language) in enumerate(statements):
-        for k, v in zip(_UNIT_KEYS, (batch_id, kind, rec_id, record_no, key, question, seq, role, dept, loc,
-                                     tenure, wave, date, part, text_hash(part), language)):
-            units[k].append(v)
+    units.extend((batch_id, kind, rec_id, record_no, key, question, seq, role, dept, loc, tenure, wave, date,
+                  part, text_hash(part), language) for seq, (part, language) in enumerate(statements))
 
 
 def _redactor(prep: Prepared, keep: pd.DataFrame):
@@ -442,6 +463,28 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
         DuplicateBatchError: the same content was stored before.
     """
     require(actor, "upload")
+    checked = _check(engine, kind, df, mapping, digest=digest, skip_invalid=skip_invalid, strict=strict,
+                     prepared=prepared)
+    return _finish(engine, settings, checked, name=name or filename or f"{kind} batch", filename=filename,
+                   is_demo=is_demo, user=actor.username)
+
+
+@dataclass
+class _Checked:
+    """A batch validated and accepted for storing, with what its result reports about the file."""
+
+    prep: Prepared
+    digest: str
+    unmapped: list[dict]
+    notes: list[dict]
+    labels: list[dict]
+
+
+def _check(engine: Engine, kind: str, df: pd.DataFrame, mapping: dict | None, *, digest: str | None,
+           skip_invalid: bool, strict: bool, prepared: Prepared | None) -> _Checked:
+    """Everything :func:`ingest_frame` does before storing (the mapping, the columns left out, the
+    duplicate check, the validation); raises where the batch is refused. Nothing returned refers to
+    ``df``: the frame as read can go before the batch is stored (a million rows' frame is gigabytes)."""
     if df.empty:
         raise InputError("The file has no data rows. Check that the first row holds the column names.")
     mapping = resolve_mapping(engine, kind, df, mapping)
@@ -462,10 +505,16 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
         raise ValidationFailed(
             f"{len(prep.errors)} problem(s) in {result.rows_rejected} of {result.rows_read} rows; nothing was "
             "stored. Fix the file, or store the valid rows only.", prep.errors, result)
-    result = _store(engine, settings, prep, name=name or filename or f"{kind} batch", filename=filename,
-                    digest=digest, is_demo=is_demo, user=actor.username)
-    result.unmapped, result.reading_notes, result.labels = unmapped, notes, conversions(df, mapping)
-    result.findings = prep.findings
+    return _Checked(prep, digest, unmapped, notes, conversions(df, mapping))
+
+
+def _finish(engine: Engine, settings: Settings, checked: _Checked, *, name: str, filename: str | None,
+            is_demo: bool, user: str) -> IngestResult:
+    """Store a checked batch (:func:`_store`) and report it."""
+    result = _store(engine, settings, checked.prep, name=name, filename=filename, digest=checked.digest,
+                    is_demo=is_demo, user=user)
+    result.unmapped, result.reading_notes, result.labels = checked.unmapped, checked.notes, checked.labels
+    result.findings = checked.prep.findings
     return result
 
 
@@ -482,9 +531,11 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
                          "Split it into smaller files, or ask an admin to raise EEVP_UPLOAD_LIMIT_MB.")
     digest = content_hash(raw)
     _check_duplicate(engine, digest)
-    df = read_table(raw, filename, sheet=sheet)
-    return ingest_frame(engine, settings, kind, df, mapping, name=name or filename, filename=filename,
-                        digest=digest, skip_invalid=skip_invalid, actor=actor, strict=strict, prepared=prepared)
+    # The frame as read is handed on, not kept here: only what validation made of it is held while storing.
+    checked = _check(engine, kind, read_table(raw, filename, sheet=sheet), mapping, digest=digest,
+                     skip_invalid=skip_invalid, strict=strict, prepared=prepared)
+    return _finish(engine, settings, checked, name=name or filename, filename=filename, is_demo=False,
+                   user=actor.username)
 
 
 def errors_frame(errors: list[dict], translate: Callable[[str], str] = str) -> pd.DataFrame:

@@ -388,21 +388,12 @@ class Redactor:
         unknown = self.kinds - set(KINDS)
         if unknown:
             raise InputError(f"Unknown redaction kind(s) {sorted(unknown)} — use some of {list(KINDS)}.")
-        self._detectors = [d for d in _DETECTORS if d.kind in self.kinds]
         self._literal = _literal_ids(names) if "ID" in self.kinds else None
         self._forms: dict[str, bool] = {}  # form -> True (the value is filled lazily: ambiguity)
         if "NAME" in self.kinds:
             for value in names:
                 for token in _name_tokens(value):
                     self._forms.update(dict.fromkeys(name_forms(token), True))
-
-    def __getstate__(self) -> dict:
-        """For a redaction worker process: the detectors (closures among them) are rebuilt there."""
-        return {k: v for k, v in self.__dict__.items() if k != "_detectors"}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._detectors = [d for d in _DETECTORS if d.kind in self.kinds]
 
     @property
     def name_form_count(self) -> int:
@@ -445,9 +436,9 @@ class Redactor:
     def _pattern_candidates(self, text: str) -> list[tuple[int, int, int, str]]:
         out = []
         has_digit = _ANY_DIGIT.search(text) is not None
-        for det in self._detectors:
-            if not _may_match(det, text, has_digit):
-                continue
+        has_link = "://" in text or "www." in text.lower()
+        has_domain = _DOMAIN_END.search(text) is not None
+        for det in _detectors_for(self.kinds, has_digit, "@" in text, has_link, has_domain):
             for m in det.regex.finditer(text):
                 span = det.check(m) if det.check else m.span()
                 if span:
@@ -489,14 +480,31 @@ class Redactor:
 _NEEDS = {"PHONE": "digit", "CARD": "digit", "ID": "digit", "EMAIL": "@", "HANDLE": "@"}
 
 
-def _may_match(det: _Detector, text: str, has_digit: bool) -> bool:
+#: What every match of the bare-domain URL detector (priority 2) ends with: a dot, a known top-level domain
+#: and no word character after it. Searching for it is quick; the detector's own pattern, tried at every
+#: letter of every comment, was the slowest step of redaction.
+_DOMAIN_END = re.compile(r"\.(?:" + _TLDS + r")(?![\w\-])")
+
+
+@lru_cache(maxsize=64)
+def _detectors_for(kinds: frozenset, has_digit: bool, has_at: bool, has_link: bool,
+                   has_domain: bool) -> tuple[_Detector, ...]:
+    """The detectors of ``kinds`` that can match a text with or without a digit, an ``@``, a scheme or
+    ``www.`` and a domain ending (chosen once per combination: most comments have none of them)."""
+    return tuple(d for d in _DETECTORS
+                 if d.kind in kinds and _may_match(d, has_digit, has_at, has_link, has_domain))
+
+
+def _may_match(det: _Detector, has_digit: bool, has_at: bool, has_link: bool, has_domain: bool) -> bool:
     need = _NEEDS.get(det.kind)
     if need == "digit":
         return has_digit
     if need == "@":
-        return "@" in text
+        return has_at
     if det.priority == 1:  # a URL with a scheme or www. (the regex ignores case)
-        return "://" in text or "www." in text.lower()
+        return has_link
+    if det.priority == 2:  # a bare domain (example.com/path)
+        return has_domain
     return True
 
 

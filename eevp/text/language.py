@@ -2,7 +2,9 @@
 
 Fast paths decide most texts without a model: Cyrillic text with letters only Ukrainian writes
 (і ї є ґ) and none only Russian writes (ы э ъ ё), or the reverse; Cyrillic text with words only one of
-the two writes (short lists of frequent words); ASCII text with English function words and none of other languages. Everything else goes to `lingua <https://github.com/pemistahl/lingua-py>`_, built once,
+the two writes (short lists of frequent words); Latin text without a non-ASCII letter (its Cyrillic words,
+quotes, dashes and currency signs aside) with English function words and none of other languages.
+Everything else goes to `lingua <https://github.com/pemistahl/lingua-py>`_, built once,
 restricted to the languages employee comments here come in (:data:`CANDIDATES`). Latin-script text is
 English unless lingua is clearly sure of another language: a short or ambiguous comment in this product
 is far more often English than Polish or Dutch. Cyrillic text lingua gives to Ukrainian with little
@@ -44,6 +46,8 @@ _NOISE = re.compile(r"^\s*RT\b:?|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|@
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _CYR = re.compile(r"[а-яёіїєґўәғқңөұүһ]")
 _LAT = re.compile(r"[a-zà-öø-ÿāăąćčďđēėęěğīįıłńňōőœřśşšţťūůűųźżž]")
+_CYR_WORD = re.compile(r"\S*[а-яёіїєґўәғқңөұүһ]\S*")
+_NON_ASCII_LETTER = re.compile(r"(?![a-z])[^\W\d_]")
 _UK_ONLY = re.compile(r"[іїєґ]")
 _RU_ONLY = re.compile(r"[ыэъё]")
 _BE_LETTERS = re.compile(r"ў")
@@ -165,8 +169,12 @@ def _dictionary_side(word: str) -> int:
 
 
 def _latin(low: str) -> str:
-    words = _WORD.findall(low)
-    if low.isascii():
+    # The fast paths read the Latin words only: a Cyrillic word says nothing of which Latin language the
+    # rest is in (lingua's Latin candidates cannot read it either), nor do typographic quotes, dashes or
+    # currency signs ("it’s", "£200"). Any non-ASCII Latin letter (é, ß, ł) leaves the text to lingua.
+    plain = _CYR_WORD.sub(" ", low)
+    words = _WORD.findall(plain)
+    if not _NON_ASCII_LETTER.search(plain):
         if len(set(words)) <= _SHORT_WORDS:
             return "en"
         lists = _words()

@@ -266,16 +266,27 @@ def find_names(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     Returns:
         ``(start, end)`` spans, sorted.
     """
-    lang = text_lang(text) if lang not in ("ru", "uk") else lang
+    # The text's language is found only when a word's reading depends on it (a capitalised Cyrillic word
+    # read differently as Russian, Ukrainian or either): most texts have none, and text_lang may run lingua.
+    lang = lang if lang in ("ru", "uk") else None
     spans = []
     for run in _capital_runs(text):
-        kinds = [name_kind(text[s:e], lang) for s, e in run]
+        words = [text[s:e] for s, e in run]
+        if lang is None and any(_reading_depends_on_language(w) for w in words):
+            lang = text_lang(text)
+        kinds = [name_kind(w, lang or "any") for w in words]
         keep = _name_run(text, run, kinds)
         if keep and not _in_a_place(text, run[keep[0]][0], run[keep[1]][1]):
             spans.append(_with_initials(text, run[keep[0]][0], run[keep[1]][1]))
         elif _initials_next_to(text, run):  # Сенченков В.В., А.Е. Лихачев: a surname with initials
             spans.append(_with_initials(text, run[-1][0] if len(run) > 1 else run[0][0], run[-1][1]))
     return spans
+
+
+@lru_cache(maxsize=100_000)
+def _reading_depends_on_language(word: str) -> bool:
+    """Whether :func:`name_kind` reads ``word`` differently as Russian, Ukrainian or either."""
+    return is_cyrillic(word) and len({name_kind(word, lang) for lang in ("ru", "uk", "any")}) > 1
 
 
 def _with_initials(text: str, start: int, end: int) -> tuple[int, int]:
