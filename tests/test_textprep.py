@@ -189,3 +189,12 @@ def test_redaction_placeholders_and_html_entities_are_no_words():
     assert textprep.tokenize("Ask [NAME] about AT&amp;T [sic]") == ["ask", "about", "at", "t", "sic"]
     # ... and "does" was lemmatised to "doe" ("Help, change, doe"), "did" and "pls" were keywords
     assert tok("Oh pls, does anyone help? I did call and they changed it") == ["help", "changed"]
+
+
+def test_cyrillic_words_of_a_document_read_as_english_are_lemmatised_by_their_own_letters():
+    # A theme joins statements in three languages; when its document reads as English, "клиенты" and
+    # "клиентов" were two keywords (English rules), not "клиент".
+    from eevp.text.textprep import lemma
+
+    assert [lemma(w, "en") for w in ("клиенты", "клиентов", "клієнтів", "чекають", "customers")] == [
+        "клиент", "клиент", "клієнт", "чекати", "customer"]

@@ -210,10 +210,13 @@ def _lemma_as_written(word: str, lang: str, shouting: bool) -> str:
 def _lemma(word: str, lang: str) -> str:
     if lang not in LANGUAGES:  # another language: no lemmatiser of ours fits it
         return word
-    if lang == "en":
-        return _english_lemma(word)
     if not _CYRILLIC.search(word):
         return _english_lemma(word)
+    if lang == "en":
+        # A Cyrillic word in a document read as English (a theme joining statements in three languages):
+        # read it by its own letters and the dictionaries below, not by English rules ("клиенты", "клиентов"
+        # and "клиент" are one keyword in every document).
+        lang = "ru"
     # A word's own letters override the document's language (a Russian word in a Ukrainian note).
     if _UK_ONLY.search(word):
         lang = "uk"
