@@ -118,19 +118,3 @@ def test_a_changed_unit_set_or_order_computes_a_new_layout(corpus, tmp_path, mon
     assert computed == [len(texts), len(texts) - 1, len(texts)] and cache.hits == 0
     assert len(fewer.topics) == len(texts) - 1
 
-
-def test_the_pca_before_umap_runs_on_one_blas_thread(monkeypatch):
-    """Two BLAS threads on two busy cores wait for each other: PCA's eigh took up to 6 s instead of 0.1 s."""
-    from sklearn.decomposition import PCA
-    from threadpoolctl import threadpool_info
-
-    threads, fit = [], PCA.fit_transform
-
-    def counting(self, x, y=None):
-        threads.append(max((i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"), default=1))
-        return fit(self, x)
-
-    monkeypatch.setattr(PCA, "fit_transform", counting)
-    x = np.random.default_rng(0).normal(size=(80, 40)).astype(np.float32)
-    layout = KnnUMAP(n_neighbors=5, n_components=2, n_epochs=10, pca_dims=10).fit_transform(x)
-    assert threads == [1] and layout.shape == (80, 2)

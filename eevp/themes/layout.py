@@ -150,17 +150,15 @@ class KnnUMAP:
         return layout
 
     def _layout(self, x: np.ndarray) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
         from umap import UMAP
 
         cache_umap_kernels()
         if self.pca_dims and x.shape[1] > self.pca_dims and len(x) > self.pca_dims:
-            # One BLAS thread: PCA's eigh of a 512 x 512 matrix took 0.05-0.1 s on one thread and 0.2-6 s
-            # on two threads of two cores busy with other work (the threads wait for each other); the
-            # same coordinates, bit for bit, on 10,775 Glassdoor comments.
-            with threadpool_limits(limits=1, user_api="blas"):
-                pca = PCA(n_components=self.pca_dims, random_state=self.random_state)
-                x = pca.fit_transform(x).astype(np.float32)
+            # All BLAS threads, as the embedder left them: limiting them to one for the PCA made UMAP's
+            # layout differ from one run to the next on the demo (the same inputs), so the
+            # planted customer themes came out differently each time.
+            pca = PCA(n_components=self.pca_dims, random_state=self.random_state)
+            x = pca.fit_transform(x).astype(np.float32)
         k = min(self.n_neighbors, len(x) - 1)
         knn = exact_knn(x, k)
         self.umap_ = UMAP(n_neighbors=k, n_components=self.n_components, min_dist=self.min_dist,
