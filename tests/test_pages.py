@@ -354,6 +354,18 @@ def test_the_demo_alone_is_not_offered_for_removal(run_page):
     assert not [b for b in at.button if b.key == "remove_demo"]
 
 
+def _run_on(folder, monkeypatch, page: str, role: str) -> AppTest:
+    """``page`` run in English by a ``role`` user on the data folder ``folder`` (a database of its own)."""
+    monkeypatch.setenv("EEVP_DATA_DIR", str(folder))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{folder / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / PAGES[page]), default_timeout=120)
+    at.session_state["user"] = User(f"test-{role}", role)
+    give_account(folder, at.session_state["user"])
+    at.session_state["lang"] = "en"
+    return at.run()
+
+
 def test_customer_insights_says_how_many_statements_themes_need(tmp_path, monkeypatch):
     """26 statements about customers in 3,714 (a real upload): no customer theme can be built, and the page
     says why rather than "no theme is raised by 10 people"."""
@@ -376,14 +388,7 @@ def test_customer_insights_says_how_many_statements_themes_need(tmp_path, monkey
                                                   "stage": "delivery" if k < 7 else None}
                                                  for k, u in enumerate(ids)])
     engine.dispose()
-    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{tmp_path / 'eevp.db'}")
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / PAGES["customers"]), default_timeout=120)
-    at.session_state["user"] = User("test-cx", "cx")
-    give_account(tmp_path, at.session_state["user"])
-    at.session_state["lang"] = "en"
-    at.run()
+    at = _run_on(tmp_path, monkeypatch, "customers", "cx")
     assert not at.exception
     assert ["Customer themes are built once at least 30 statements are about customers; there are 7 so far."] == \
         [i.value for i in at.info]
@@ -404,14 +409,7 @@ def test_a_heatmap_with_every_group_hidden_says_so_instead_of_an_empty_chart(tmp
                                                      "items": ["I like my job"]},
                  name="b", filename="b.csv", actor=CLI_USER)
     engine.dispose()
-    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{tmp_path / 'eevp.db'}")
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / PAGES["survey"]), default_timeout=120)
-    at.session_state["user"] = User("test-hr", "hr")
-    give_account(tmp_path, at.session_state["user"])
-    at.session_state["lang"] = "en"
-    at.run()
+    at = _run_on(tmp_path, monkeypatch, "survey", "hr")
     assert not at.exception
     assert at.selectbox(key="heat_seg").value == "role"
     said = [i.value for i in at.info if i.value.startswith("Every role has fewer than 5 responses")]
