@@ -1,6 +1,8 @@
 """eevp — the Streamlit entry: frame (language, login), navigation, and Home.
 
-Run with ``streamlit run app.py``. Home shows the headline numbers, the trend, and where to look next.
+Run with ``python -m webui.serve`` (``streamlit run app.py`` with its options, without Streamlit's "Page not
+found" on a first visit to a page's address; ``scripts/run.sh`` runs it). Home shows the headline numbers, the
+trend, and where to look next.
 """
 
 import pandas as pd

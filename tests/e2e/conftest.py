@@ -1,9 +1,9 @@
 """Browser tests: one app server and one headless Chromium for all of tests/e2e/.
 
-The server is ``streamlit run app.py`` on 127.0.0.1 (a free port) over a database built once here
-(:mod:`e2e_data`). The tests skip, not fail, when Debian's Chromium (``/usr/bin/chromium``, installed by
-``scripts/e2e_setup.sh``) or Playwright is missing, or when ``EEVP_SKIP_E2E=1``. With
-``EEVP_TEST_DATABASE_URL`` set (the PostgreSQL run in CI) the app runs on that database.
+The server is ``python -m webui.serve`` (``streamlit run app.py`` as ``scripts/run.sh`` starts it) on 127.0.0.1
+(a free port) over a database built once here (:mod:`e2e_data`). The tests skip, not fail, when Debian's
+Chromium (``/usr/bin/chromium``, installed by ``scripts/e2e_setup.sh``) or Playwright is missing, or when
+``EEVP_SKIP_E2E=1``. With ``EEVP_TEST_DATABASE_URL`` set (the PostgreSQL run in CI) the app runs on that database.
 
 Screenshots of every step go to ``$EEVP_E2E_ARTIFACTS`` (default ``/tmp/eevp-e2e-artifacts``; its .png and
 .log files from an earlier run are removed first), with the server's log; a failing test adds the log's
@@ -85,8 +85,10 @@ def _tail(path: Path, lines: int = 60) -> str:
 class Server:
     """What the tests need to know about the running app."""
 
-    def __init__(self, url: str, log: Path, accounts: dict[str, str], settings, build: dict):
+    def __init__(self, url: str, log: Path, accounts: dict[str, str], settings, build: dict, first_visit: list):
         self.url, self.log, self.accounts, self.settings, self.build = url, log, accounts, settings, build
+        #: The kinds of message the server sent to the first visit after it started (to ``/survey``).
+        self.first_visit = first_visit
 
     def query(self, sql: str, **params) -> list[tuple]:
         """Rows from the app's database (to check what the pages show against what is stored)."""
@@ -124,7 +126,8 @@ def server(browser, tmp_path_factory):
     """Start the app, build its database, create the accounts; stop the app after the last e2e test.
 
     The app starts first, and a browser tab opens it while the database is built: the app's first run
-    (imports) overlaps the build. Before anyone logs in the app does not touch the database.
+    (imports) overlaps the build. Before anyone logs in the app does not touch the database. That first
+    visit is to a page's address (``/survey``), as a bookmark would open it; what the server sent it is kept.
     """
     global _server_log
     from e2e_data import build_database
@@ -161,9 +164,7 @@ def server(browser, tmp_path_factory):
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "webui.serve",
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -183,13 +184,34 @@ def server(browser, tmp_path_factory):
     try:
         _wait_healthy(url, proc, log)
         warm = browser.new_context(locale="en-US")
-        warm.new_page().goto(url + "/", wait_until="commit")
+        first, first_visit = warm.new_page(), []
+        first.on("websocket", lambda ws: ws.on("framereceived", lambda m: first_visit.append(_message_kind(m))))
+        first.goto(url + "/survey", wait_until="commit")
         build = build_database(settings)
         _build_seconds.update(build["seconds"])
+        first.wait_for_selector("[data-testid='stForm']", timeout=TIMEOUT_MS)  # the login form: the run ended
         warm.close()
-        yield Server(url, log, accounts, settings, build)
+        yield Server(url, log, accounts, settings, build, first_visit)
     finally:
         _stop(proc)
+
+
+def _message(payload):
+    """A message the server sent the browser (a ``ForwardMsg``), or None for any other frame."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, bytes):
+        return None
+    try:
+        return ForwardMsg.FromString(payload)
+    except Exception:  # noqa: BLE001 - not a ForwardMsg: not ours to read
+        return None
+
+
+def _message_kind(payload) -> str | None:
+    """The kind of a message the server sent the browser ("script_finished", "page_not_found", …)."""
+    msg = _message(payload)
+    return msg.WhichOneof("type") if msg is not None else None
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -233,13 +255,8 @@ class App:
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        if not isinstance(payload, bytes):
-            return
-        try:
-            msg = ForwardMsg.FromString(payload)
-        except Exception:  # noqa: BLE001 - not a ForwardMsg: not ours to count
+        msg = _message(payload)
+        if msg is None:
             return
         if msg.WhichOneof("type") == "script_finished" and msg.script_finished != FINISHED_EARLY_FOR_RERUN:
             self.finished += 1
