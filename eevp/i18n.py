@@ -82,16 +82,18 @@ def _from_template(text: str, lang: str) -> str:
         if m:
             values, out, pos = m.groupdict(), [], 0
             for p in _PLACEHOLDER.finditer(value):
-                out += [_unescape(value[pos:p.start()]), _items(values.get(p.group(1)), lang) or p.group(0)]
+                listed = value[:p.start()].endswith("\n- ")
+                out += [_unescape(value[pos:p.start()]), _items(values.get(p.group(1)), lang, listed) or p.group(0)]
                 pos = p.end()
             return "".join(out) + _unescape(value[pos:])
     return text
 
 
-def _items(value: str | None, lang: str) -> str | None:
+def _items(value: str | None, lang: str, listed: bool = False) -> str | None:
     """A placeholder's value as filled in: a list of messages ("a\n- b", the problems of a column
-    mapping) has each message translated too; any other value (a name, a number) stays as it is."""
-    if value is None or "\n- " not in value:
+    mapping; ``listed``: the placeholder is an item of a list, so one message alone is one too) has each
+    message translated too; any other value (a name, a number) stays as it is."""
+    if value is None or ("\n- " not in value and not listed):
         return value
     return "\n- ".join(translate(item, lang) for item in value.split("\n- "))
 

@@ -268,6 +268,19 @@ def test_each_problem_of_a_column_mapping_is_translated():
     assert i18n.translate("Column for 'wave' is missing.\n- two", "ru") == "Column for 'wave' is missing.\n- two"
 
 
+def test_a_column_mapping_with_one_problem_is_translated_too():
+    # Rozetka's reviews (no date column) uploaded as customer feedback in the Ukrainian interface: the heading
+    # was Ukrainian, its one problem English, and the names to map read "Date, Date, Created, Created at".
+    from eevp.errors import InputError
+    from eevp.intake.mapping import check_mapping
+
+    with pytest.raises(InputError) as info:
+        check_mapping({"comment": "Відгук"}, ["Категорія", "Відгук"], "customer_feedback")
+    uk = i18n.translate(str(info.value), "uk")
+    assert uk.startswith("У зіставленні стовпців є проблеми (1):\n- Бракує стовпця для поля «date» — зіставте один із: ")
+    assert "Date, Created, Дата, Дата отзыва." in uk
+
+
 def test_format_number():
     assert i18n.format_number(1234.5, "en", 1) == "1,234.5"
     assert i18n.format_number(1234.5, "ru", 1) == "1\u00a0234,5"

@@ -31,6 +31,7 @@ from eevp.intake.dates import parse_date_column
 from eevp.intake.scales import label_scale
 from eevp.store import db
 from eevp.store.auth import User, require
+from eevp.text.names import is_cyrillic
 
 __all__ = [
     "FIELDS",
@@ -467,8 +468,13 @@ _EXAMPLES = {
 
 
 def _examples(spec: FieldSpec) -> str:
-    """Header names to suggest for a field: English, Russian and Ukrainian ones."""
-    return _EXAMPLES.get(spec.name) or ", ".join(s.capitalize() for s in spec.synonyms[:4])
+    """Header names to suggest for a field: English, Russian and Ukrainian ones (two of each script, each
+    once: a field's own name is also its first synonym)."""
+    if spec.name in _EXAMPLES:
+        return _EXAMPLES[spec.name]
+    names = list(dict.fromkeys(s.lower() for s in spec.synonyms))
+    latin = [s for s in names if not is_cyrillic(s)][:2]
+    return ", ".join(s.capitalize() for s in latin + [s for s in names if is_cyrillic(s)][:2])
 
 
 def _as_list(value) -> list:
