@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from eevp.actions.demo import seed_demo_actions
 from eevp.analytics.alerts import save_snapshot
@@ -21,7 +22,7 @@ from eevp.analytics.voice_match import analyze_voice
 from eevp.errors import AnalysisRunning, TooFewUnitsError
 from eevp.settings import Settings
 from eevp.store.auth import DEMO_USER, User, require
-from eevp.store.batches import has_demo
+from eevp.store.batches import batch_ids, has_demo
 from eevp.themes.run import analyze
 
 Progress = Callable[[str, int, int], None]
@@ -104,8 +105,8 @@ def run_all(engine: Engine, settings: Settings, *, actor: User, refit: bool = Fa
     token = _claim_lock(settings, actor, os.environ.get(TOKEN_ENV))
     _write_status(settings, state="running", step="starting", done=0, total=1, actor=actor.username)
     try:
-        out = _run_all(engine, settings, actor, refit=refit, embedder=embedder, progress=_reporting(settings, progress),
-                       steps=steps)
+        out = _run_while_data_stays(engine, settings, actor, refit=refit, embedder=embedder,
+                                    progress=_reporting(settings, progress), steps=steps)
     except BaseException as exc:  # also a cancel (the app stops its script) or Ctrl+C
         state = "failed" if isinstance(exc, Exception) else "cancelled"
         _write_status(settings, state=state, step=str(exc)[:300], done=0, total=1)
@@ -114,6 +115,30 @@ def run_all(engine: Engine, settings: Settings, *, actor: User, refit: bool = Fa
         _release_lock(settings, token)
     _write_status(settings, state="done", step="done", done=1, total=1, actor=actor.username, **_counts(out))
     return out
+
+
+#: How often a run starts again when batches were deleted while it ran.
+RESTARTS = 2
+RESTARTED = "starting again: data was deleted during the analysis"
+
+
+def _run_while_data_stays(engine: Engine, settings: Settings, actor: User, *, progress: Progress, **options) -> dict:
+    """:func:`_run_all`, started again (up to :data:`RESTARTS` times) when a batch that was there when it
+    started was deleted while it ran: the step that stores results for the deleted text fails (the database
+    refuses rows of text that is gone) and stores nothing (one transaction), and themes fitted on deleted
+    text must not be kept; steps before it stored results the deletion has dealt with (it marks the theme
+    models it touched stale). Demo data cleared while the first analysis of an upload runs is the common
+    case."""
+    attempt = 0
+    while True:
+        before = batch_ids(engine)
+        try:
+            return _run_all(engine, settings, actor, progress=progress, **options)
+        except IntegrityError:
+            attempt += 1
+            if attempt > RESTARTS or before <= batch_ids(engine):
+                raise
+        progress(RESTARTED, 0, 1)
 
 
 def _counts(out: dict) -> dict:

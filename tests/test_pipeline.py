@@ -37,7 +37,7 @@ def test_a_broken_status_file_is_ignored(settings):
     assert read_status(settings) is None
 
 
-def test_a_cancelled_run_is_recorded_as_cancelled(settings, monkeypatch):
+def test_a_cancelled_run_is_recorded_as_cancelled(settings, engine, monkeypatch):
     import pytest
 
     import eevp.pipeline as pipeline
@@ -47,7 +47,7 @@ def test_a_cancelled_run_is_recorded_as_cancelled(settings, monkeypatch):
 
     monkeypatch.setattr(pipeline, "_run_all", stop)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.run_all(None, settings, actor=CLI_USER)
+        pipeline.run_all(engine, settings, actor=CLI_USER)
     assert read_status(settings)["state"] == "cancelled"
 
 
@@ -61,6 +61,7 @@ from pathlib import Path
 import eevp.pipeline as p
 from eevp.settings import Settings
 from eevp.store.auth import User
+from eevp.store.db import connect
 
 go = Path(sys.argv[1])
 def fake(engine, settings, actor, *, refit, embedder, progress, steps=None):
@@ -72,7 +73,8 @@ def fake(engine, settings, actor, *, refit, embedder, progress, steps=None):
     progress("fitting themes", 2, 2)
     return {"units": 7, "themes": 2, "customer_themes": 1, "notes": []}
 p._run_all = fake
-p.run_all(None, Settings.from_env(), actor=User("ann", "hr"))
+settings = Settings.from_env()
+p.run_all(connect(settings.database_url), settings, actor=User("ann", "hr"))
 """
 
 
@@ -202,3 +204,37 @@ def test_the_apps_cache_key_changes_when_a_run_ends_not_while_it_runs(settings, 
     ended = webui.data.data_key()
     assert ended != running
     assert webui.data.data_key() == ended  # stable until the next run ends
+
+
+def test_a_batch_deleted_while_the_analysis_runs_starts_it_again_without_the_batch(settings, engine):
+    """Clearing the demo while the analysis of an upload ran failed the analysis with the database's
+    "FOREIGN KEY constraint failed" on the themes of text that was gone; it now starts again."""
+    from sqlalchemy import func, select
+    from test_analysis import steps
+    from test_themes import FakeEmbedder
+
+    from eevp.bootstrap import load_demo
+    from eevp.pipeline import RESTARTED
+    from eevp.store import db
+    from eevp.store.batches import delete_batch, list_batches
+
+    load_demo(engine, settings, actor=CLI_USER, n_employees=150)
+    exits = int(list_batches(engine).query("kind == 'exit'")["id"].iloc[0])
+    seen = []
+
+    def progress(step, done, total):
+        seen.append(step)
+        if step == "saving themes" and done == 0 and exits not in deleted:
+            deleted.add(delete_batch(engine, exits, actor=CLI_USER) and exits)
+
+    deleted: set = set()
+    out = run_all(engine, settings, actor=CLI_USER, embedder=FakeEmbedder(), steps=steps(4), progress=progress)
+    assert deleted == {exits} and RESTARTED in seen
+    assert seen.index(RESTARTED) > seen.index("saving themes")
+    assert read_status(settings)["state"] == "done" and out["themes"] > 0
+    a, tu = db.theme_assignments, db.text_units
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(a).where(a.c.batch_id == exits)).scalar() == 0
+        assigned = set(conn.execute(select(a.c.unit_id).distinct()).scalars())
+        units = set(conn.execute(select(tu.c.id)).scalars())
+    assert assigned and assigned <= units

@@ -106,6 +106,12 @@ def has_demo(engine: Engine) -> bool:
         return conn.execute(select(db.batches.c.id).where(db.batches.c.is_demo.is_(True)).limit(1)).first() is not None
 
 
+def batch_ids(engine: Engine) -> set[int]:
+    """The ids of the batches stored now."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(db.batches.c.id)).scalars())
+
+
 def is_empty_of_data(engine: Engine) -> bool:
     """True when no batch at all is stored (a fresh database)."""
     with engine.connect() as conn:
