@@ -82,8 +82,8 @@ class FieldSpec:
 
 #: Header names (English, Russian, Ukrainian) that suggest each field ("kind.field" where a kind's
 #: field has its own list) and each list key, in resources/mapping/synonyms.json.
-_SYNONYMS = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "synonyms.json")
-                       .read_text(encoding="utf-8"))
+_RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "mapping"
+_SYNONYMS = json.loads((_RESOURCES / "synonyms.json").read_text(encoding="utf-8"))
 
 
 def _f(name, type_, required, description, key: str | None = None) -> FieldSpec:
@@ -452,19 +452,8 @@ def _check_kind(kind: str) -> None:
         raise InputError(f"Unknown kind '{kind}'. Use one of: {', '.join(KINDS)}.")
 
 
-_EXAMPLES = {
-    "role": "Position, Job title, Должность, Посада",
-    "department": "Department, Business unit, Подразделение, Відділ",
-    "wave": "Wave, Survey date, Волна, Хвиля",
-    "exit_date": "Exit date, Termination date, Дата увольнения, Дата звільнення",
-    "session_date": "Session date, Date, Дата сессии, Дата сесії",
-    "notes": "Notes, Summary, Заметки, Нотатки",
-    "benefit": "Benefit, Perk, Льгота, Пільга",
-    "roles_offered": "Roles offered, Available to, Для кого, Кому доступно",
-    "importance": "Importance, Важность, Важливість",
-    "satisfaction": "Satisfaction, Удовлетворенность, Задоволеність",
-    "comment": "Comment, Review, Complaint, Отзыв, Відгук",
-}
+#: Header names suggested for a missing field, where two of its synonyms of each script would not do.
+_EXAMPLES = json.loads((_RESOURCES / "examples.json").read_text(encoding="utf-8"))
 
 
 def _examples(spec: FieldSpec) -> str:
