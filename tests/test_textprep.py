@@ -33,6 +33,11 @@ from eevp.text.textprep import (
     "Нет минусов, отличный коллектив", "Мінусів немає, чудова команда",
     # French answers of a bilingual workforce (Indeed reviews of Canadian cities)
     "Aucun", "aucune.", "Rien à signaler",
+    # greetings, thanks, wishes and sign-offs alone (the statements of a reply to a customer's review)
+    "🔁 Доброго дня!", "Добрий день, [NAME].", "Вітаємо вас, [NAME]!", "Дякуємо за Ваш відгук.", "Hi there",
+    "Щиро дякуємо за ваш вибір!", "З повагою - компанія KIVI.", "Бажаємо приємного користування",
+    "Thank you for your feedback!", "Спасибо за внимание.", "Have a nice day!", "Kind regards, the support team",
+    "Добрый день всем!", "Thanks for the reply",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -52,6 +57,10 @@ def test_boilerplate(text):
     "Nothing. Everything is broken here", "No cons. Management could listen more", "None. Parking is a nightmare",
     "Yes, the tills are slow", "None really, nice people though the pay is low", "Минусов нет, но зарплата низкая",
     "Недоліків немає. Але графік важкий",
+    # a greeting or thanks with something said after it
+    "Hi, the app crashes at checkout", "Thank you for nothing, the refund never came",
+    "Добрий день, телевізор не вмикається", "Дякуємо, але доставка запізнилась", "Good day at work, busy tills",
+    "Hello from the night shift: the tills are broken", "Спасибо за быструю доставку",
 ])
 def test_not_boilerplate(text):
     assert not is_boilerplate(text)

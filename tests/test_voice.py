@@ -269,6 +269,23 @@ def test_a_new_lens_or_voice_setting_tags_stored_customer_statements_again(engin
     assert voice_match.tagger_version() != before
 
 
+def test_greetings_thanks_and_sign_offs_are_never_matched_or_themed(engine, settings, quick_lens):
+    """Rozetka's reviews hold the brands' replies: their greetings, thanks and sign-offs were 22% of the
+    statements and made customer themes ("Добрий день · день бажати", 979 statements; "Команда beko")."""
+    _staff_and_customers(engine, settings)
+    signed = [f"Kind regards, the app team {i}" for i in range(12)]  # an "app" marker: themed by the old code
+    data = "date,comment\n" + "\n".join(f"2026-03-{1 + i:02d},\"{t}\"" for i, t in enumerate(signed))
+    ingest_file(engine, settings, "customer_feedback", data.encode(), "replies.csv", actor=CLI_USER)
+    out = voice_match.analyze_voice(engine, settings, actor=CLI_USER, embedder=Marker(), steps=steps(),
+                                    rule=voice_match.MatchRule(min_own=10))
+    frame = _with_text(engine, voice.customer_frame(engine))
+    replies = frame[frame["text"].str.startswith("Kind regards")]
+    assert len(replies) == len(signed)
+    assert (replies["staff_theme"] == -1).all() and (replies["own_theme"] == -1).all()
+    assert out["own_themes"] == 1  # the loyalty points only
+    assert (frame[frame["text"].str.contains("loyalty")]["own_theme"] == 0).all()
+
+
 def test_without_staff_themes_every_statement_is_unmatched(engine, settings, quick_lens):
     data = "date,comment\n" + "\n".join(f"2026-02-0{1 + i % 9},\"{t}\"" for i, t in enumerate(CUSTOMER))
     ingest_file(engine, settings, "customer_feedback", data.encode(), "cust.csv", actor=CLI_USER)

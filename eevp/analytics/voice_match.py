@@ -24,6 +24,7 @@ from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame
 from eevp.text.lens import TAGGER_VERSION, customer_words, tag_statements
 from eevp.text.sentiment_model import voice_setting_id
+from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate
 from eevp.themes.embeddings import embed_cached, get_embedder, heads_embedder
 from eevp.themes.model import ThemeConfig, centroids_for, fit_themes, nearest
 
@@ -97,14 +98,15 @@ def analyze_voice(engine: Engine, settings: Settings, *, actor: User, embedder=N
 # --------------------------------------------------------------------------- tagging
 
 def tagger_version() -> str:
-    """What customer statements' tags are stored with: the lens's version and the customer-voice sentiment
-    setting (:func:`eevp.text.sentiment_model.voice_setting_id`); either new re-tags them."""
-    return f"{TAGGER_VERSION}+voice-{voice_setting_id()}"
+    """What customer statements' tags are stored with: the lens's version, the customer-voice sentiment
+    setting (:func:`eevp.text.sentiment_model.voice_setting_id`) and the boilerplate lists (what is never
+    matched or themed); any new one re-tags them and matches them again."""
+    return f"{TAGGER_VERSION}+voice-{voice_setting_id()}+bp-{BOILERPLATE_VERSION}"
 
 
 def _tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: int = 2000) -> int:
     """Stage, sentiment and class of every customer statement not tagged yet, or tagged by another version
-    (the same lens as staff). A re-tagged statement that matched no staff theme is themed again."""
+    (the same lens as staff). A re-tagged statement is matched (and, matching no staff theme, themed) again."""
     cs, version = db.customer_statements, tagger_version()
     with engine.connect() as conn:
         todo = conn.execute(select(cs.c.id, cs.c.text, cs.c.language)
@@ -119,7 +121,7 @@ def _tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: 
                  "b_cls": g.cls} for r, g in zip(part, tags.itertuples())]
         stmt = update(cs).where(cs.c.id == bindparam("sid")).values(
             stage=bindparam("b_stage"), sentiment=bindparam("b_sent"), cls=bindparam("b_cls"),
-            tagger_version=version, own_theme=None)
+            tagger_version=version, matched_model=None, own_theme=None)
         with engine.begin() as conn:
             conn.execute(stmt, rows)
         progress("tagging customer feedback", start + len(part), len(todo))
@@ -155,8 +157,9 @@ def _staff_centroids(engine: Engine, embedder):
 
 def _match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -> tuple[int, float | None]:
     """Match the customer statements to the current staff themes when any is new or was matched against
-    another model: all of them, since the cut-off is chosen on all (their vectors are cached). Returns
-    (how many were new, the cut-off or None)."""
+    another model: all of them, since the cut-off is chosen on all (their vectors are cached), but those
+    that say nothing ("Добрий день, [NAME]!", "Thank you for your feedback": boilerplate), which match
+    no theme. Returns (how many were new, the cut-off or None)."""
     cs = db.customer_statements
     with engine.connect() as conn:
         model = current_model(conn, "customers")
@@ -174,8 +177,9 @@ def _match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -
     else:
         emb, _ = embed_cached(engine, embedder, [r.text for r in todo])
         best, sims = nearest(emb, staff[2])
-        cut = rule.threshold(sims, staff[3], staff[4])
-        themes = np.where(sims >= cut, staff[1][best], -1)
+        said = np.array([not is_boilerplate(r.text) for r in todo])
+        cut = rule.threshold(sims[said], staff[3], staff[4]) if said.any() else None
+        themes = np.where(said & (sims >= (np.inf if cut is None else cut)), staff[1][best], -1)
     rows = [{"sid": r.id, "theme": int(th), "sim": float(s)} for r, th, s in zip(todo, themes, sims)]
     stmt = update(cs).where(cs.c.id == bindparam("sid")).values(
         matched_model=model_row, staff_theme=bindparam("theme"), similarity=bindparam("sim"), own_theme=None)
@@ -201,23 +205,26 @@ def _pending_own(engine: Engine) -> bool:
 
 
 def _fit_own_themes(engine: Engine, settings: Settings, embedder, steps: dict, rule: MatchRule = MatchRule()) -> int:
-    """Theme the customer statements that match no staff theme (the same fitting, the same injected
-    steps as the staff themes). Returns the number of own themes (0 when too few statements)."""
+    """Theme the customer statements that match no staff theme and say something (the same fitting, the
+    same injected steps as the staff themes; boilerplate stays out of every theme). Returns the number of
+    own themes (0 when too few statements)."""
     cs = db.customer_statements
     with engine.connect() as conn:
-        todo = fetch_frame(conn, select(cs.c.id, cs.c.text, cs.c.language, cs.c.sentiment)
-                           .where(cs.c.staff_theme == -1).order_by(cs.c.id))
+        found = fetch_frame(conn, select(cs.c.id, cs.c.text, cs.c.language, cs.c.sentiment)
+                            .where(cs.c.staff_theme == -1).order_by(cs.c.id))
+    said = np.array([not is_boilerplate(t) for t in found["text"]], dtype=bool)
+    todo = found[said]
     config = ThemeConfig(seed=settings.seed, min_units=rule.min_own, label_skip=customer_words())
-    topics, themes = np.full(len(todo), -1), pd.DataFrame(columns=["theme_id", "label", "keywords", "size"])
+    topics, themes = np.full(len(found), -1), pd.DataFrame(columns=["theme_id", "label", "keywords", "size"])
     if len(todo) >= rule.min_own:
         emb, _ = embed_cached(engine, embedder, todo["text"].tolist())
         try:
             result = fit_themes(todo["text"].tolist(), emb, todo["language"].tolist(), config,
                                 polarity=todo["sentiment"].fillna("neutral").tolist(), **steps)
-            topics, themes = result.topics, result.themes
+            topics[said], themes = result.topics, result.themes
         except TooFewUnitsError:
             pass
-    _store_own(engine, todo["id"].tolist(), topics, themes)
+    _store_own(engine, found["id"].tolist(), topics, themes)
     return int(len(themes))
 
 
