@@ -130,8 +130,9 @@ def _rank_tab(p: _Page) -> None:
         with st.container(border=True):
             a, b = st.columns([3, 2])
             a.markdown(f"#### {icon} {ui.escape(r.label)}")
-            a.caption(f"{t(word)} · " + t("{reach} people · {d} departments · {ro} roles · stage: {stage}",
-                                          reach=r.reach, d=r.departments, ro=r.roles,
+            reach = ("{reach} people · {ro} roles · stage: {stage}" if r.systemic == "unknown"  # no departments
+                     else "{reach} people · {d} departments · {ro} roles · stage: {stage}")
+            a.caption(f"{t(word)} · " + t(reach, reach=r.reach, d=r.departments, ro=r.roles,
                                           stage=t(r.main_stage) if isinstance(r.main_stage, str) else "—")
                       + " · " + t("severity {s}", s=f"{r.severity:.0%}"))
             if r.new:
