@@ -140,6 +140,14 @@ def test_tokenizer_drops_stop_words_and_keeps_lemmas():
     assert tok("The company ignores our customers' complaints") == ["ignore", "customer", "complaint"]
 
 
+def test_greetings_are_no_keywords():
+    # Rozetka's reviews: a customer theme named "Подарунок, реклама убрати, привіт".
+    tok = LemmaTokenizer()
+    assert tok("Привіт, навушники в подарунок") == ["навушник", "подарунок"]
+    assert tok("Здравствуйте, реклама на экране") == ["реклама", "экран"]
+    assert tok("Hi, the headphones are a gift") == ["headphone", "gift"]
+
+
 def test_vectorizer_counts_word_forms_as_one_and_makes_bigrams():
     vec = make_vectorizer(10)
     x = vec.fit_transform(["клиенты жалуются", "клиентов много", "клиентам плохо обслуживание"])
