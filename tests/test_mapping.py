@@ -264,6 +264,17 @@ def test_constant_and_fractional_columns_are_not_items():
     assert suggest_mapping(df, "survey")["items"] == []
 
 
+def test_counts_and_links_are_neither_items_nor_comments():
+    # Glassdoor's reviews (Bright Data): "count_unhelpful" (votes, 1-5 where there are any) was a rating item
+    # and "review_url" a comment question ("review" in its header).
+    votes = [None] * 9 + [1, 2, 5]
+    df = frame({"wave": ["w"] * N, "count_unhelpful": votes, "review_url": [f"https://x.org/r/{i}" for i in range(N)],
+                "Q": [i % 5 + 1 for i in range(N)], "The number of hours I work is fair": [i % 5 + 1 for i in range(N)]})
+    m = suggest_mapping(df, "survey")
+    assert m["items"] == ["Q", "The number of hours I work is fair"]  # a question, not a count's header
+    assert m["text"] == []
+
+
 def test_yes_no_flags_become_other_reasons_for_exits():
     df = frame({"exit_date": DATES, "Pay": ["TRUE", "FALSE"] * 6, "Workload": ["yes", "no", "no"] * 4})
     m = suggest_mapping(df, "exit")

@@ -83,6 +83,11 @@ def test_other_reasons(values, code, suggestion):
     assert (u["reason"], u["suggestion"], u["warning"]) == (REASONS[code], suggestion, False)
 
 
+def test_a_count_on_a_rating_scale_is_no_rating_left_out():
+    u = by_column(base(count_unhelpful=[1, 2, 5, 3] * (N // 4)))["count_unhelpful"]
+    assert (u["reason"], u["warning"]) == (REASONS["numbers"], False)
+
+
 def test_a_second_date_column_is_named_as_dates():
     df = base(**{"Hire date": [f"2024-0{i % 9 + 1}-1{i % 9}" for i in range(N)]})
     fixed = {"wave": "wave", "role": "role", "text": ["Comment"]}

@@ -155,6 +155,7 @@ _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "да", "нет", "так
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 _DIGIT = re.compile(r"\d")
+_LINK = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 _UP, _LOW = "A-ZА-ЯЁІЇЄҐ", "a-zа-яёіїєґ'’-"
 _PERSON = re.compile(rf"^[{_UP}][{_LOW}]+(?:\s+[{_UP}](?:[{_LOW}]+|\.))(?:\s+[{_UP}](?:[{_LOW}]+|\.))?$")
 
@@ -178,6 +179,8 @@ def _synonym_table(kind: str) -> list[tuple[str, str]]:
 _WHOLE_WORDS = frozenset(normalise_header(w) for words in _SYNONYMS["header_words"].values() for w in words)
 #: Words of a tenure header that say its numbers are months ("Стаж (мес.)", "Months in company").
 _MONTH_WORDS = frozenset(_SYNONYMS["tenure_months"])
+#: Words of a short header that say its numbers are counts, amounts, years or codes ("count_unhelpful").
+_NOT_RATING_WORDS = frozenset(_SYNONYMS["not_rating_words"])
 #: Share of a header-claimed eNPS column that must be whole numbers 0–10: the rest are typing errors
 #: that validation reports ("11", "abc"), not a sign that the column is something else.
 _ENPS_SHARE = 0.8
@@ -186,6 +189,13 @@ _ENPS_SHARE = 0.8
 def tenure_in_months(header: str | None) -> bool:
     """Whether a tenure column's header says its numbers are months rather than years."""
     return bool(header) and bool(set(re.findall(r"[^\W\d_]+", str(header).casefold())) & _MONTH_WORDS)
+
+
+def counts_header(header: str | None) -> bool:
+    """Whether a short header (at most 3 words) says its numbers are counts, amounts, years or codes, never
+    answers on a rating scale: Glassdoor's "count_unhelpful" (votes, 1–5 in the rows that have any)."""
+    words = re.findall(r"[^\W\d_]+", str(header or "").casefold())
+    return len(words) <= 3 and bool(set(words) & _NOT_RATING_WORDS)
 
 
 def _header_match(header: str, table: list[tuple[str, str]], contains: bool) -> str | None:
@@ -220,6 +230,7 @@ class _Profile:
     phones: float
     persons: float
     loose_numbers: np.ndarray = None  # the values that are numbers, even when most are not
+    links: float = 0.0  # share of web addresses ("https://…", "www.…"): never comments
 
 
 def _profile(values: pd.Series) -> _Profile:
@@ -233,17 +244,18 @@ def _profile(values: pd.Series) -> _Profile:
     nums = np.asarray(nums, dtype=float)
     numeric = np.count_nonzero(~np.isnan(nums)) / n >= 0.98
     uniq = len(set(s))
-    emails = phones = persons = 0.0
+    emails = phones = persons = links = 0.0
     if not numeric and uniq / n >= 0.5:  # identifiers are mostly unique: skip the regexes otherwise
         emails = sum(1 for t in s if _EMAIL.match(t)) / n
         phones = sum(1 for t in s if _PHONE.match(t) and len(_DIGIT.findall(t)) >= 7) / n
         persons = sum(1 for t in s if _PERSON.match(t)) / n
+        links = sum(1 for t in s if _LINK.match(t)) / n
     return _Profile(
         n=n, numbers=nums[~np.isnan(nums)] if numeric else None, unique_share=uniq / n,
         n_unique=uniq, median_len=float(statistics.median(len(t) for t in s)),
         median_words=float(statistics.median(len(t.split()) for t in s)),
         boolean=all(t.lower() in _BOOL_WORDS for t in s) and not numeric,
-        emails=emails, phones=phones, persons=persons, loose_numbers=nums[~np.isnan(nums)],
+        emails=emails, phones=phones, persons=persons, loose_numbers=nums[~np.isnan(nums)], links=links,
     )
 
 
@@ -276,7 +288,8 @@ def _mostly_enps(p: _Profile) -> bool:
 def _is_text(p: _Profile) -> bool:
     """Free text: long answers in words (not URLs or codes), mostly different from each other."""
     long_enough = p.median_len > 25 or p.median_words >= 5
-    return p.numbers is None and long_enough and p.median_words >= 3 and (p.unique_share >= 0.3 or p.n < 10)
+    return (p.numbers is None and long_enough and p.median_words >= 3 and (p.unique_share >= 0.3 or p.n < 10)
+            and p.links < 0.5)
 
 
 def _is_segment(p: _Profile) -> bool:
@@ -326,7 +339,7 @@ def _header_fits(target: str, kind: str, p: _Profile) -> bool:
         return _within(p, 0, 10) or _mostly_enps(p)
     if target == "text":  # answers in words; one-word ones too under a telling header, when there are many
         return p.n == 0 or (p.numbers is None and not p.boolean and (p.median_words >= 2 or p.n_unique > 50)
-                            and (p.unique_share >= 0.3 or p.n < 10))
+                            and (p.unique_share >= 0.3 or p.n < 10) and p.links < 0.5)
     if target == "score":
         return _within(p, 0, 10, integers=False) or p.n == 0
     if target in ("importance", "satisfaction"):
@@ -378,7 +391,7 @@ def _by_values(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, u
         target = None
         if _looks_identifier(p):
             target = "identifiers"
-        elif "items" in keys and _within(p, scale["min"], scale["max"]):
+        elif "items" in keys and _within(p, scale["min"], scale["max"]) and not counts_header(col):
             target = "items"
         elif p.boolean:
             target = flag_target if flag_target in keys else None

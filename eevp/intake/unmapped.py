@@ -16,6 +16,7 @@ from eevp.intake.mapping import (
     DEFAULT_SCALE,
     FIELDS,
     LIST_KEYS,
+    counts_header,
     _dates_share,
     _header_match,
     _is_text,
@@ -107,7 +108,7 @@ def _by_values(col: str, kind: str, p: _Profile, values: pd.Series, mapping: dic
     rating = _rating_range(p)
     if rating and "enps" in fields and not mapping.get("enps") and rating[1] == 10:
         return _entry(col, "enps", "enps")
-    if rating and "items" in keys:
+    if rating and "items" in keys and not counts_header(col):
         inside = float(scale["min"]) <= rating[0] and rating[1] <= float(scale["max"])
         return _entry(col, "rating_unused" if inside else "rating", "items", lo=rating[0], hi=rating[1],
                       smin=scale["min"], smax=scale["max"])
