@@ -38,6 +38,8 @@ from eevp.text.textprep import (
     "Щиро дякуємо за ваш вибір!", "З повагою - компанія KIVI.", "Бажаємо приємного користування",
     "Thank you for your feedback!", "Спасибо за внимание.", "Have a nice day!", "Kind regards, the support team",
     "Добрый день всем!", "Thanks for the reply",
+    # redaction's placeholders only (a column of review links: 1,000 "[URL]" made a theme)
+    "[URL]", "[EMAIL] [PHONE]", "[NAME].",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -61,6 +63,7 @@ def test_boilerplate(text):
     "Hi, the app crashes at checkout", "Thank you for nothing, the refund never came",
     "Добрий день, телевізор не вмикається", "Дякуємо, але доставка запізнилась", "Good day at work, busy tills",
     "Hello from the night shift: the tills are broken", "Спасибо за быструю доставку",
+    "[NAME] never answers the phone",
 ])
 def test_not_boilerplate(text):
     assert not is_boilerplate(text)

@@ -57,7 +57,7 @@ BOILERPLATE_PATTERN = re.compile("(?:" + "|".join(_lines("patterns.txt")) + r")\
 KEEP_WORDS = frozenset(_lines("keeps.txt"))
 #: A fingerprint of the lists: text units marked under other lists are marked again by the next analysis.
 BOILERPLATE_VERSION = text_hash("\n".join([*sorted(BOILERPLATE), "", BOILERPLATE_PATTERN.pattern, "",
-                                           *sorted(KEEP_WORDS), "", "opening-1"]))[:16]
+                                           *sorted(KEEP_WORDS), "", "opening-1", "placeholders-1"]))[:16]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _FIRST_CLAUSE = re.compile(r"\s*[,.;:!?–—]+\s*|\s+-+\s+")
@@ -83,7 +83,8 @@ def _normalise(text: str) -> str:
 
 def is_boilerplate(text: str | None) -> bool:
     """Whether a comment says nothing: empty, "n/a", "нет комментариев", "no cons so far", a spreadsheet
-    error ("#NAME?"), digits or punctuation only (the answers and patterns in ``resources/boilerplate``).
+    error ("#NAME?"), digits, punctuation or redaction's placeholders only ("[URL]"), a greeting or thanks
+    alone (the answers and patterns in ``resources/boilerplate``).
 
     Args:
         text: one comment.
@@ -93,7 +94,7 @@ def is_boilerplate(text: str | None) -> bool:
     """
     if text is None:
         return True
-    raw = str(text).strip().lower()
+    raw = without_markup(text).strip().lower()  # "[URL]": a web address was all there was
     if not raw or not _HAS_LETTER.search(raw):
         return True
     norm = _normalise(raw)
