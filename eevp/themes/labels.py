@@ -16,17 +16,23 @@ have no phrase two comments share). Redaction placeholders ("[NAME]"), numbers, 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
+from functools import cache
 from itertools import islice
+from pathlib import Path
 
 from eevp.text.language import name_language, written_in
-from eevp.text.sentiment import without_courtesy
+from eevp.text.morph import analyzer
+from eevp.text.sentiment import NEUTRAL_BAND, sentiment_scores, without_courtesy
 from eevp.text.textprep import lemma, stop_words, without_markup
 
 __all__ = ["distinct_by_language", "distinct_labels", "label_languages", "labels_by_language", "make_label",
-           "phrase_label"]
+           "phrase_label", "theme_tone"]
+
+WORDS_FILE = Path(__file__).resolve().parents[1] / "resources" / "labels" / "words.json"
 
 #: The languages a theme is labelled in.
 LABEL_LANGUAGES = ("en", "ru", "uk")
@@ -45,6 +51,45 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*")
 #: Words that join two thoughts: a phrase across one ("online and end calling") says neither.
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _JOINERS = frozenset("and or but nor и или но а та і й або але чи".split())
+#: Parts of speech (pymorphy3) a Russian or Ukrainian title never ends on: "Решения приходят" is a fragment.
+_NOT_LAST = frozenset("VERB INFN GRND PRTS ADVB PRCL CONJ PREP INTJ PRED COMP".split())
+#: A theme has a tone when this share of its statements that have one agree (and at least half have one).
+TONE_SHARE = 0.65
+#: A phrase of the theme's tone scores this much more, one of the opposite tone this much less (not never:
+#: the sentiment lexicon reads subjects such as "career progression" as praise).
+TONE_BONUS = 1.5
+
+
+@cache
+def _words(kind: str) -> dict[str, frozenset]:
+    """A list of :data:`WORDS_FILE` by language ("openers", "generic", "never_last")."""
+    data = json.loads(WORDS_FILE.read_text(encoding="utf-8"))[kind]
+    return {lang: frozenset(w.casefold() for w in words) for lang, words in data.items()}
+
+
+def theme_tone(polarity) -> str | None:
+    """"negative" or "positive" when a theme's statements mostly say one (:data:`TONE_SHARE` of those with a
+    tone, and at least half have one), else None. ``polarity``: "positive"/"negative"/other per statement."""
+    counts = Counter(str(p) for p in polarity)
+    toned = counts["positive"] + counts["negative"]
+    if not toned or toned < 0.5 * sum(counts.values()):
+        return None
+    best = max(("negative", "positive"), key=lambda p: counts[p])
+    return best if counts[best] >= TONE_SHARE * toned else None
+
+
+def _is_title(words: list[str], lemmas: list[str], language: str) -> bool:
+    """Whether a phrase can be a title: it names something (a content word that is not generic: "Place to
+    work" names nothing) and does not stop mid-clause (on an infinitive, a verb or an adverb)."""
+    stops, generic = stop_words(), _words("generic").get(language, frozenset())
+    if all(w in stops or w in generic or lem in generic for w, lem in zip(words, lemmas)):
+        return False
+    if language == "en":
+        return words[-2] != "to" and words[-1] not in _words("never_last")["en"]
+    if language in ("ru", "uk"):
+        tags = [analyzer(language).parse(w)[0].tag for w in words]
+        return tags[-1].POS not in _NOT_LAST and any(t.POS == "NOUN" for t in tags)
+    return True
 
 
 def _clauses(text: str) -> list[list[str]]:
@@ -74,7 +119,8 @@ def _keyword_weights(keywords: list[str], language: str) -> dict[str, float]:
 
 
 def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), max_words: int = 4,
-                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400, languages=None) -> str | None:
+                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400, languages=None,
+                 tone: str | None = None) -> str | None:
     """The short phrase of a theme's comments that carries its keywords, or None.
 
     Args:
@@ -82,21 +128,27 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         keywords: its keywords (lemmas, best first), as BERTopic's c-TF-IDF gives them.
         language: the theme's main language; only comments in it are read.
         skip: lemmas a label should not start or end on (e.g. "customer" in customer themes).
-        max_words: the longest phrase.
+        max_words: the most content words of a phrase (stop words inside it do not count: "Lack of
+            support from management" holds three).
         min_docs, min_share: the fewest different comments (and share of those read) a phrase must
             occur in.
         sample: comments read at most.
         languages: the stored language of each text (as analyze stores them); None detects them.
+        tone: the theme's tone (:func:`theme_tone`): a phrase saying it is preferred ("Low pay" over
+            "Pay rise" in complaints), one saying the opposite is never chosen.
 
     Returns:
         E.g. "Wait on the phone" (first letter upper-case); when no phrase holds two keywords in
         enough comments, the phrase around the first keyword that most comments use ("Poor
-        management"); None when there is neither.
+        management"); None when there is neither. A phrase that names nothing ("Place to work") or
+        stops mid-clause ("Week to arrange") is never a label; a polarity word may open one ("Good
+        pay", "No room for growth", "Not enough staff").
     """
     weights = _keyword_weights(keywords, language)
     if len(weights) < 2:
         return None
     stops, skip = stop_words(), {w.lower() for w in skip}
+    openers = _words("openers").get(language, frozenset())
     docs = _sample_in(texts, languages, language, sample)
     counts: Counter = Counter()
     covers: dict[str, frozenset] = {}
@@ -105,13 +157,14 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         for words in _clauses(text):
             lemmas = [lemma(w, language) for w in words]
             for i in range(len(words)):
-                if words[i] in stops or lemmas[i] in skip:
+                if (words[i] in stops and words[i] not in openers) or lemmas[i] in skip:
                     continue
-                for n in range(2, max_words + 1):
-                    j = i + n
-                    if j > len(words):
+                content = 0
+                for j in range(i + 1, len(words) + 1):
+                    content += words[j - 1] not in stops
+                    if content > max_words:
                         break
-                    if words[j - 1] in stops or lemmas[j - 1] in skip:
+                    if j - i < 2 or words[j - 1] in stops or lemmas[j - 1] in skip:
                         continue
                     covered = frozenset(lem for lem in lemmas[i:j] if lem in weights)
                     if len(covered) >= 2 or (covered and max(weights[lem] for lem in covered) >= 1 / 3):
@@ -119,8 +172,9 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         for phrase, covered in found.items():  # once per comment: how many comments use it
             counts[phrase] += 1
             covers[phrase] = covered
-    best = _best_phrase(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
-                        max(min_docs, math.ceil(min_share / 2 * len(docs))))
+    ranked = _ranked_phrases(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
+                             max(min_docs, math.ceil(min_share / 2 * len(docs))))
+    best = next((title for group in ranked if (title := _first_title(group, language, tone, weights))), None)
     return best[0].upper() + best[1:] if best else None
 
 
@@ -137,19 +191,54 @@ def _sample_in(texts: list[str], languages, language: str, sample: int) -> list[
     return list(islice((t for t, lang in distinct.items() if (lang or name_language(t)) == language), sample))
 
 
-def _best_phrase(counts: Counter, covers: dict, weights: dict, need: int, need_one: int) -> str | None:
-    """Keywords carried first, then how many comments use it (a log: 40 against 20 is no reason to drop a
-    keyword), shorter when it says the same. Without a phrase carrying two keywords in ``need``
-    comments: the phrase around one of the first three keywords that most comments use (weighted by the
-    keyword's rank), in at least ``need_one`` comments ("Senior management" in 3% of a large theme of
-    management complaints says more than "Management, manager, staff")."""
+def _ranked_phrases(counts: Counter, covers: dict, weights: dict, need: int, need_one: int) -> list:
+    """Candidate labels as two lists of (score, phrase), best first: keywords carried first, then how many comments use
+    it (a log: 40 against 20 is no reason to drop a keyword), shorter when it says the same. Without a
+    phrase carrying two keywords in ``need`` comments: the phrases around one of the first three keywords
+    by how many comments use them (weighted by the keyword's rank), in at least ``need_one`` comments
+    ("Senior management" in 3% of a large theme of management complaints says more than "Management,
+    manager, staff"): the second list, read when no phrase of the first can be a title."""
     scored = [(sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
               for p, c in counts.items() if c >= need and len(covers[p]) >= 2]
-    if not scored:
-        scored = [(c * max(weights[lem] for lem in covers[p]), -len(p.split()), p) for p, c in counts.items()
-                  if c >= need_one and len(covers[p]) == 1]
-        scored = [(c, p) for c, _, p in sorted(scored)[-1:]]
-    return max(scored)[1] if scored else None
+    single = [(c * max(weights[lem] for lem in covers[p]) / (1 + 0.01 * len(p.split())), p)
+              for p, c in counts.items() if c >= need_one and len(covers[p]) == 1]
+    return [sorted(scored, reverse=True), sorted(single, reverse=True)]
+
+
+def _first_title(ranked: list, language: str, tone: str | None, weights: dict, look: int = 40) -> str | None:
+    """The best of the first ``look`` candidates that can be a title (:func:`_is_title`) and are not part of a
+    longer candidate that scores as well ("Life balance" of "work life balance"), after the tone: a phrase
+    whose own words of praise or complaint say the theme's tone scores :data:`TONE_BONUS` times more, the
+    opposite that much less. Only the words before the subject say the tone (:func:`_lead`)."""
+    score = {p: c for c, p in ranked}
+    titles = [(c, p) for c, p in ranked[:look] if not _part_of_longer(p, score)
+              and _is_title(p.split(), [lemma(w, language) for w in p.split()], language)]
+    if tone and titles:
+        openers, sign = _words("openers").get(language, frozenset()), 1 if tone == "positive" else -1
+        said = sentiment_scores([_lead(p.split(), language, weights, openers) for _, p in titles],
+                                [language] * len(titles))
+        titles = [(c * (TONE_BONUS if sign * s >= NEUTRAL_BAND else 1 / TONE_BONUS if sign * s <= -NEUTRAL_BAND
+                        else 1), p) for (c, p), s in zip(titles, said)]
+    return max(titles)[1] if titles else None
+
+
+def _lead(words: list[str], language: str, weights: dict, openers: frozenset) -> str:
+    """The words of a phrase before its first keyword that is no polarity word: "low" of "Low pay", "not
+    enough" of "Not enough staff", nothing of "Career progression" (the lexicon reads the subject as praise)
+    or of "Performance management process" (and "management" as complaint)."""
+    lead = []
+    for w in words:
+        if w not in openers and lemma(w, language) in weights:
+            break
+        lead.append(w)
+    return " ".join(lead)
+
+
+def _part_of_longer(phrase: str, score: dict) -> bool:
+    """Whether a candidate one word longer that holds ``phrase`` scores at least as well."""
+    return any(other != phrase and len(other) > len(phrase) and (other.endswith(" " + phrase) or
+               other.startswith(phrase + " ")) and other.count(" ") == phrase.count(" ") + 1 and s >= score[phrase]
+               for other, s in score.items())
 
 
 def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
@@ -198,13 +287,16 @@ def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -
         language: the language of most of the theme's units.
         n: keywords in the label.
         skip: words that say nothing in this label (a keyword containing one is passed over,
-            unless nothing else is left).
+            unless nothing else is left). Keywords of generic words only ("work", "place work", "job")
+            are passed over the same way.
 
     Returns:
         E.g. "Customer, complaint, response time"; "Theme" when there are no keywords.
     """
     skip = {w.lower() for w in skip}
-    telling = [k for k in keywords if k and not skip & set(k.lower().split())] or [k for k in keywords if k]
+    generic = frozenset().union(*_words("generic").values())
+    telling = ([k for k in keywords if k and not skip & set(k.lower().split()) and not set(k.lower().split()) <= generic]
+               or [k for k in keywords if k and not skip & set(k.lower().split())] or [k for k in keywords if k])
     pool = [k for k in telling if written_in(k, language)] or telling
     chosen: list[str] = []
     seen: set[str] = set()
@@ -234,7 +326,7 @@ def label_languages(languages: list[str]) -> list[str]:
 
 
 def labels_by_language(texts: list[str], languages: list[str], keywords: list[str], keywords_of,
-                       skip=()) -> dict[str, tuple[str, list[str]]]:
+                       skip=(), polarity=None) -> dict[str, tuple[str, list[str]]]:
     """A theme's label in each language its statements use (:func:`label_languages`).
 
     Args:
@@ -245,6 +337,8 @@ def labels_by_language(texts: list[str], languages: list[str], keywords: list[st
             against the whole fit), for the other languages: the theme's own keywords are mostly in
             its main language.
         skip: as in :func:`phrase_label`.
+        polarity: the sentiment of each statement ("positive"/"negative"/other): each language's label
+            says the tone of the statements in it (:func:`theme_tone`).
 
     Returns:
         ``{language: (label, keywords)}``, main language first. Another language gets a label only
@@ -255,7 +349,9 @@ def labels_by_language(texts: list[str], languages: list[str], keywords: list[st
     for i, lang in enumerate(label_languages(languages)):
         part = texts if i == 0 else [t for t, x in zip(texts, languages) if x == lang]
         words = keywords if i == 0 else keywords_of(part)
-        label = phrase_label(part, words, lang, skip=skip, languages=languages if i == 0 else [lang] * len(part))
+        tone = theme_tone([p for p, x in zip(polarity, languages) if i == 0 or x == lang]) if polarity else None
+        label = phrase_label(part, words, lang, skip=skip, languages=languages if i == 0 else [lang] * len(part),
+                             tone=tone)
         if label is None and (i == 0 or any(written_in(w, lang) for w in words)):
             label = make_label(words, lang, skip=skip)
         if label:
