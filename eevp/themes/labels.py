@@ -200,9 +200,9 @@ def _ranked_phrases(counts: Counter, covers: dict, weights: dict, need: int, nee
     manager, staff"): the second list, read when no phrase of the first can be a title."""
     scored = [(sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
               for p, c in counts.items() if c >= need and len(covers[p]) >= 2]
-    single = [(c * max(weights[lem] for lem in covers[p]) / (1 + 0.01 * len(p.split())), p)
+    single = [(max(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
               for p, c in counts.items() if c >= need_one and len(covers[p]) == 1]
-    return [sorted(scored, reverse=True), sorted(single, reverse=True)]
+    return [sorted(scored + single, reverse=True)]
 
 
 def _first_title(ranked: list, language: str, tone: str | None, weights: dict, look: int = 40) -> str | None:
@@ -223,12 +223,12 @@ def _first_title(ranked: list, language: str, tone: str | None, weights: dict, l
 
 
 def _lead(words: list[str], language: str, weights: dict, openers: frozenset) -> str:
-    """The words of a phrase before its first keyword that is no polarity word: "low" of "Low pay", "not
-    enough" of "Not enough staff", nothing of "Career progression" (the lexicon reads the subject as praise)
-    or of "Performance management process" (and "management" as complaint)."""
+    """The words of praise or complaint that open a phrase (:data:`WORDS_FILE` "openers"): "low" of "Low
+    pay", "not enough" of "Not enough staff", nothing of "Career progression" (the lexicon reads the
+    subject as praise) or of "Management process" (and "management" as complaint)."""
     lead = []
     for w in words:
-        if w not in openers and lemma(w, language) in weights:
+        if w not in openers:
             break
         lead.append(w)
     return " ".join(lead)
