@@ -30,7 +30,8 @@ def test_numbers_placeholders_and_joiners_break_phrases():
     waits = [f"Customers wait {n} minutes on hold" for n in (20, 30, 40, 50)]
     assert phrase_label(waits, ["wait", "minute"], "en") == "Customers wait"  # never "wait minutes"
     named = [f"[NAME] praised the night shift rota {w}" for w in ("today", "again", "twice", "openly")]
-    assert phrase_label(named, ["name", "praised", "shift"], "en") == "Praised the night shift"
+    # (every comment says "rota" after it: the longer phrase is what they say)
+    assert phrase_label(named, ["name", "praised", "shift"], "en") == "Praised the night shift rota"
     joined = [f"Online and phone orders both fail {w}" for w in ("today", "again", "twice", "often")]
     assert phrase_label(joined, ["online", "phone"], "en") == "Phone orders"  # never across "and"
 

@@ -174,7 +174,7 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
             covers[phrase] = covered
     ranked = _ranked_phrases(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
                              max(min_docs, math.ceil(min_share / 2 * len(docs))))
-    best = next((title for group in ranked if (title := _first_title(group, language, tone, weights))), None)
+    best = _first_title(ranked, language, tone, counts)
     return best[0].upper() + best[1:] if best else None
 
 
@@ -192,37 +192,33 @@ def _sample_in(texts: list[str], languages, language: str, sample: int) -> list[
 
 
 def _ranked_phrases(counts: Counter, covers: dict, weights: dict, need: int, need_one: int) -> list:
-    """Candidate labels as two lists of (score, phrase), best first: keywords carried first, then how many comments use
-    it (a log: 40 against 20 is no reason to drop a keyword), shorter when it says the same. Without a
-    phrase carrying two keywords in ``need`` comments: the phrases around one of the first three keywords
-    by how many comments use them (weighted by the keyword's rank), in at least ``need_one`` comments
-    ("Senior management" in 3% of a large theme of management complaints says more than "Management,
-    manager, staff"): the second list, read when no phrase of the first can be a title."""
-    scored = [(sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
-              for p, c in counts.items() if c >= need and len(covers[p]) >= 2]
-    single = [(max(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
-              for p, c in counts.items() if c >= need_one and len(covers[p]) == 1]
-    return [sorted(scored + single, reverse=True)]
+    """Candidate labels as (score, phrase), best first: the weights of the keywords carried times how many
+    comments use it (a log: 40 against 20 is no reason to drop a keyword), shorter when it says the same.
+    A phrase carrying two keywords needs ``need`` comments; one carrying one of the first three keywords
+    ``need_one`` ("Senior management" in 3% of a large theme of management complaints says more than
+    "Management, manager, staff"). Both compete on the same score: "Not enough staff" (the first keyword,
+    in 12 comments) beats "Poor communication" (the fourth and sixth, in 5)."""
+    return sorted(((sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
+                   for p, c in counts.items() if c >= (need if len(covers[p]) >= 2 else need_one)), reverse=True)
 
 
-def _first_title(ranked: list, language: str, tone: str | None, weights: dict, look: int = 40) -> str | None:
+def _first_title(ranked: list, language: str, tone: str | None, counts: Counter, look: int = 40) -> str | None:
     """The best of the first ``look`` candidates that can be a title (:func:`_is_title`) and are not part of a
-    longer candidate that scores as well ("Life balance" of "work life balance"), after the tone: a phrase
+    longer phrase most of their comments use (:func:`_part_of_longer`), after the tone: a phrase
     whose own words of praise or complaint say the theme's tone scores :data:`TONE_BONUS` times more, the
     opposite that much less. Only the words before the subject say the tone (:func:`_lead`)."""
-    score = {p: c for c, p in ranked}
-    titles = [(c, p) for c, p in ranked[:look] if not _part_of_longer(p, score)
+    titles = [(c, p) for c, p in ranked[:look] if not _part_of_longer(p, counts)
               and _is_title(p.split(), [lemma(w, language) for w in p.split()], language)]
     if tone and titles:
         openers, sign = _words("openers").get(language, frozenset()), 1 if tone == "positive" else -1
-        said = sentiment_scores([_lead(p.split(), language, weights, openers) for _, p in titles],
+        said = sentiment_scores([_lead(p.split(), openers) for _, p in titles],
                                 [language] * len(titles))
         titles = [(c * (TONE_BONUS if sign * s >= NEUTRAL_BAND else 1 / TONE_BONUS if sign * s <= -NEUTRAL_BAND
                         else 1), p) for (c, p), s in zip(titles, said)]
     return max(titles)[1] if titles else None
 
 
-def _lead(words: list[str], language: str, weights: dict, openers: frozenset) -> str:
+def _lead(words: list[str], openers: frozenset) -> str:
     """The words of praise or complaint that open a phrase (:data:`WORDS_FILE` "openers"): "low" of "Low
     pay", "not enough" of "Not enough staff", nothing of "Career progression" (the lexicon reads the
     subject as praise) or of "Management process" (and "management" as complaint)."""
@@ -234,11 +230,22 @@ def _lead(words: list[str], language: str, weights: dict, openers: frozenset) ->
     return " ".join(lead)
 
 
-def _part_of_longer(phrase: str, score: dict) -> bool:
-    """Whether a candidate one word longer that holds ``phrase`` scores at least as well."""
-    return any(other != phrase and len(other) > len(phrase) and (other.endswith(" " + phrase) or
-               other.startswith(phrase + " ")) and other.count(" ") == phrase.count(" ") + 1 and s >= score[phrase]
-               for other, s in score.items())
+def _part_of_longer(phrase: str, counts: Counter, most: float = 0.75) -> bool:
+    """Whether a phrase one word longer holds ``phrase`` in ``most`` of the comments that use it ("life
+    balance" in "work life balance", "people" in "the right people"): the longer one is what they say."""
+    need = most * counts[phrase]
+    return any(counts[f"{w} {phrase}"] >= need or counts[f"{phrase} {w}"] >= need for w in _neighbours(phrase, counts))
+
+
+def _neighbours(phrase: str, counts: Counter) -> set[str]:
+    """The words next to ``phrase`` in the phrases counted."""
+    n = phrase.count(" ") + 1
+    out = set()
+    for other in counts:
+        words = other.split()
+        if len(words) == n + 1 and phrase in other:
+            out.update((words[0], words[-1]))
+    return out
 
 
 def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
