@@ -8,7 +8,8 @@ yet is counted as ``unjudged``: ``python -m benchmarks.bench_theme_labels --dump
 the repository, each theme's labels, keywords and 8 of its statements to read and judge.
 
 Corpora: **development** (read while the labeller was changed): Glassdoor UK *cons*, Indeed city-employer
-reviews (text and cons). **Held out** (measured once before and once after the change, old and new labels
+reviews (text and cons), and, for the second change (Russian and Ukrainian labels in the nominative), the HR
+comments of the Russian exit survey. **Held out** (measured once before and once after the change, old and new labels
 shuffled together before reading): Glassdoor Bright Data *cons*, the Russian exit-survey answers, Rozetka
 product reviews (Ukrainian and Russian).
 
@@ -53,6 +54,7 @@ VERDICTS = ("good", "fragment", "keywords", "vague", "wrong", "repeat")
 CORPORA = {
     "Glassdoor UK cons": ("gd_uk", ["cons"], False),
     "Indeed reviews": ("indeed", ["text", "cons"], False),
+    "Russian HR exit comments": ("ru_exit_hr", None, False),
     "Glassdoor Bright Data cons": ("gd_bd", ["review_cons"], True),
     "Russian exit answers": ("ru_exit", None, True),
     "Rozetka reviews": ("rozetka", None, True),
@@ -115,6 +117,23 @@ def judgements(path: Path = JUDGEMENTS) -> dict[tuple, str]:
                 r["verdict"] for r in csv.DictReader(f)}
 
 
+def by_version(path: Path = JUDGEMENTS) -> list[dict]:
+    """Verdict counts per corpus and version of the labeller, from the judgements alone (no fitting):
+    ``before`` (the labeller before issue 13's label work), ``first`` (its first change, read blind on the
+    held-out corpora), ``after`` (the labeller now)."""
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for corpus in dict.fromkeys(r["corpus"] for r in rows):
+        for version in ("before", "first", "after"):
+            mine = [r for r in rows if r["corpus"] == corpus and version in r["code"].split()]
+            if mine:
+                counts = Counter(r["verdict"] for r in mine)
+                out.append({"corpus": corpus, "set": mine[0]["set"], "version": version, "labels": len(mine),
+                            **{v: counts[v] for v in VERDICTS}})
+    return out
+
+
 def key(row: dict) -> tuple:
     return (row["corpus"], row["size"], row["seed"], row["language"], row["keywords_hash"], row["label_hash"])
 
@@ -166,7 +185,11 @@ def write_dump(path: Path, rows: list[dict], judged: dict) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dump", type=Path, required=True, help="folder outside the repository")
+    parser.add_argument("--dump", type=Path, help="write labels to read to this folder (outside the repository)")
     parser.add_argument("--corpus", action="append", help="corpus name (default: every corpus)")
     args = parser.parse_args()
-    dump(args.dump, args.corpus or list(CORPORA))
+    if args.dump:
+        dump(args.dump, args.corpus or list(CORPORA))
+    else:  # the judgements by version, as the README's table shows them
+        for r in by_version():
+            print(" | ".join(str(r[k]) for k in ("corpus", "set", "version", "labels", *VERDICTS)))

@@ -51,8 +51,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*")
 #: Words that join two thoughts: a phrase across one ("online and end calling") says neither.
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _JOINERS = frozenset("and or but nor и или но а та і й або але чи".split())
-#: Parts of speech (pymorphy3) a Russian or Ukrainian title never ends on: "Решения приходят" is a fragment.
-_NOT_LAST = frozenset("VERB INFN GRND PRTS ADVB PRCL CONJ PREP INTJ PRED COMP".split())
+#: Parts of speech (pymorphy3) a Russian or Ukrainian title never ends on: "Решения приходят" is a fragment
+#: ("Готов вернуться", on an infinitive, is not).
+_NOT_LAST = frozenset("VERB GRND PRTS ADVB PRCL CONJ PREP INTJ PRED COMP NPRO".split())
+#: ... nor opens on ("Внутри отрасли", "Со стороны руководства" say where, not what).
+_NOT_FIRST = frozenset({"PREP"})
 #: A theme has a tone when this share of its statements that have one agree (and at least half have one).
 TONE_SHARE = 0.65
 #: A phrase of the theme's tone scores this much more, one of the opposite tone this much less (not never:
@@ -78,18 +81,23 @@ def theme_tone(polarity) -> str | None:
     return best if counts[best] >= TONE_SHARE * toned else None
 
 
-def _is_title(words: list[str], lemmas: list[str], language: str) -> bool:
-    """Whether a phrase can be a title: it names something (a content word that is not generic: "Place to
-    work" names nothing) and does not stop mid-clause (on an infinitive, a verb or an adverb)."""
+def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
+    """How well a phrase reads as a title: 0 when it cannot be one (it names nothing: "Place to work", all
+    generic words; or it stops mid-clause: on an infinitive after "to", a verb, an adverb, a preposition, an
+    adjective in an oblique case: "Week to arrange", "Работать в данном"); 1/2 for a Russian or Ukrainian
+    phrase without a noun ("Хочу работать": a noun phrase says the subject), else 1."""
     stops, generic = stop_words(), _words("generic").get(language, frozenset())
     if all(w in stops or w in generic or lem in generic for w, lem in zip(words, lemmas)):
-        return False
+        return 0.0
     if language == "en":
-        return words[-2] != "to" and words[-1] not in _words("never_last")["en"]
-    if language in ("ru", "uk"):
-        tags = [analyzer(language).parse(w)[0].tag for w in words]
-        return tags[-1].POS not in _NOT_LAST and any(t.POS == "NOUN" for t in tags)
-    return True
+        return float(words[-2] != "to" and words[-1] not in _words("never_last")["en"])
+    if language not in ("ru", "uk"):
+        return 1.0
+    tags = [analyzer(language).parse(w)[0].tag for w in words]
+    if tags[-1].POS in _NOT_LAST or tags[0].POS in _NOT_FIRST or (
+            tags[-1].POS in ("ADJF", "PRTF") and tags[-1].case != "nomn"):
+        return 0.0
+    return 1.0 if any(t.POS == "NOUN" for t in tags) else 0.5
 
 
 def _clauses(text: str) -> list[list[str]]:
@@ -175,7 +183,47 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     ranked = _ranked_phrases(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
                              max(min_docs, math.ceil(min_share / 2 * len(docs))))
     best = _first_title(ranked, language, tone, counts)
+    best = best and _nominative(best, language)
     return best[0].upper() + best[1:] if best else None
+
+
+def _nominative(phrase: str, language: str) -> str:
+    """A Russian or Ukrainian phrase with its head (the first noun) and the words before it that agree
+    with it in the nominative, as a title is written: comments say "уровень заработной платы" and
+    "по семейным обстоятельствам", a title "Заработная плата", "Семейные обстоятельства", "Уход на
+    пенсию" (not "Уходом на пенсию"). What follows the head stays as written, and so does a phrase that
+    opens on another word (a verb: "Сменить сферу деятельности"); other languages too."""
+    if language not in ("ru", "uk"):
+        return phrase
+    morph, words = analyzer(language), phrase.split()
+    parses = [morph.parse(w) for w in words]
+    # A word that can be an adjective before one that can be a noun is read as one ("довгого очікування":
+    # not the surname Довгий), and a person's name is the least likely reading of a word in a label.
+    for i, ps in enumerate(parses):
+        adjective = i + 1 < len(parses) and any(p.tag.POS == "NOUN" for p in parses[i + 1])
+        parses[i] = sorted(ps, key=lambda p: (not (adjective and p.tag.POS == "ADJF"),
+                                              bool({"Surn", "Name", "Patr"} & p.tag.grammemes)))
+    head = next((i for i, ps in enumerate(parses) if ps[0].tag.POS == "NOUN"), None)
+    # Only a phrase that opens on its head (or on adjectives before it): the object of a verb stays as it is
+    # ("Сменить сферу деятельности", "Нашел другую работу").
+    if head is None or any(ps[0].tag.POS not in ("ADJF", "PRTF") for ps in parses[:head]):
+        return phrase
+    # The noun's reading in a case every adjective before it can have ("заработной платы": genitive singular).
+    cases = [{p.tag.case for p in ps if p.tag.POS in ("ADJF", "PRTF")} for ps in parses[:head]]
+    nouns = [p for p in parses[head] if p.tag.POS == "NOUN" and all(p.tag.case in c for c in cases)]
+    if not nouns or any(p.tag.case == "nomn" for p in nouns):  # no agreement ("задоволені покупкою"), or a title
+        return phrase
+    noun = nouns[0]
+    number = {noun.tag.number} if noun.tag.number else set()  # the Ukrainian dictionary marks plural only
+    new = noun.inflect({"nomn", *number})
+    if new is None:
+        return phrase
+    words[head] = new.word
+    agree = {"nomn", *number} | ({new.tag.gender} if "plur" not in number and new.tag.gender else set())
+    for i in range(head):
+        if adj := next((p for p in parses[i] if p.tag.case == noun.tag.case), parses[i][0]).inflect(agree):
+            words[i] = adj.word
+    return " ".join(words)
 
 
 def _sample_in(texts: list[str], languages, language: str, sample: int) -> list[str]:
@@ -203,12 +251,13 @@ def _ranked_phrases(counts: Counter, covers: dict, weights: dict, need: int, nee
 
 
 def _first_title(ranked: list, language: str, tone: str | None, counts: Counter, look: int = 40) -> str | None:
-    """The best of the first ``look`` candidates that can be a title (:func:`_is_title`) and are not part of a
+    """The best of the first ``look`` candidates that can be a title (:func:`_title_weight`) and are not part of a
     longer phrase most of their comments use (:func:`_part_of_longer`), after the tone: a phrase
     whose own words of praise or complaint say the theme's tone scores :data:`TONE_BONUS` times more, the
     opposite that much less. Only the words before the subject say the tone (:func:`_lead`)."""
-    titles = [(c, p) for c, p in ranked[:look] if not _part_of_longer(p, counts)
-              and _is_title(p.split(), [lemma(w, language) for w in p.split()], language)]
+    weighted = ((c * _title_weight(p.split(), [lemma(w, language) for w in p.split()], language), p)
+                for c, p in ranked[:look] if not _part_of_longer(p, counts))
+    titles = [(c, p) for c, p in weighted if c > 0]
     if tone and titles:
         openers, sign = _words("openers").get(language, frozenset()), 1 if tone == "positive" else -1
         said = sentiment_scores([_lead(p.split(), openers) for _, p in titles],
