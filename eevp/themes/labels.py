@@ -65,7 +65,7 @@ TONE_BONUS = 1.5
 
 @cache
 def _words(kind: str) -> dict[str, frozenset]:
-    """A list of :data:`WORDS_FILE` by language ("openers", "generic", "never_last")."""
+    """A list of :data:`WORDS_FILE` by language ("openers", "generic", "never_first", "never_last")."""
     data = json.loads(WORDS_FILE.read_text(encoding="utf-8"))[kind]
     return {lang: frozenset(w.casefold() for w in words) for lang, words in data.items()}
 
@@ -83,14 +83,15 @@ def theme_tone(polarity) -> str | None:
 
 def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     """How well a phrase reads as a title: 0 when it cannot be one (it names nothing: "Place to work", all
-    generic words; or it stops mid-clause: on an infinitive after "to", a verb, an adverb, a preposition, an
-    adjective in an oblique case: "Week to arrange", "Работать в данном"); 1/2 for a Russian or Ukrainian
+    generic words; or it starts or stops mid-clause: on a verb, an infinitive after "to", an adverb, a
+    preposition, an adjective in an oblique case: "Takes a week", "Week to arrange", "Работать в данном"); 1/2 for a Russian or Ukrainian
     phrase without a noun ("Хочу работать": a noun phrase says the subject), else 1."""
     stops, generic = stop_words(), _words("generic").get(language, frozenset())
     if all(w in stops or w in generic or lem in generic for w, lem in zip(words, lemmas)):
         return 0.0
     if language == "en":
-        return float(words[-2] != "to" and words[-1] not in _words("never_last")["en"])
+        return float(words[-2] != "to" and words[-1] not in _words("never_last")["en"]
+                     and words[0] not in _words("never_first")["en"])
     if language not in ("ru", "uk"):
         return 1.0
     tags = [analyzer(language).parse(w)[0].tag for w in words]
