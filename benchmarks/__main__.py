@@ -45,6 +45,7 @@ NAMES = {
     "summaries": "benchmarks.bench_summaries",
     "summary_quotes": "benchmarks.bench_summary_quotes",
     "theme_sizes": "benchmarks.bench_theme_sizes",
+    "theme_labels": "benchmarks.bench_theme_labels",
     "analysis": "benchmarks.bench_analysis",
 }
 COLUMNS = ["area", "measure", "eevp", "baseline", "ratio", "target", "met?"]

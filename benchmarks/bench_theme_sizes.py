@@ -28,33 +28,36 @@ QUICK_SIZES = (300, 600, 1000, 2000)
 MAX_SHARE, MAX_OUTLIERS, MIN_THEMES = 0.25, 0.15, 5
 
 
-def corpora(include_all: bool) -> dict[str, tuple[list[str], list | None]]:
-    """name → (texts, labels or None), boilerplate removed as the analysis removes it."""
+def staff_texts(source: str, fields=None) -> list[str]:
+    """The statements of one real staff source (``training.real_text.SOURCES``), of some fields only."""
+    st = real_text.all_statements(source)
+    return (st[st["field"].isin(fields)] if fields else st)["text"].tolist()
+
+
+def prepared(texts: list[str], labels: list | None = None) -> tuple[list[str], list | None]:
+    """Texts (and their labels) without boilerplate, removed as the analysis removes it."""
     from eevp.text.textprep import prepare
 
+    prep = prepare(texts, min_words=1)
+    keep = np.flatnonzero(prep["keep"].to_numpy())
+    return [prep["text"].iloc[i] for i in keep], [labels[i] for i in keep] if labels else None
+
+
+def corpora(include_all: bool) -> dict[str, tuple[list[str], list | None]]:
+    """name → (texts, labels or None), boilerplate removed as the analysis removes it."""
     ext = real_text.external_dir()
-
-    def staff(source: str, fields=None) -> list[str]:
-        st = real_text.all_statements(source)
-        return (st[st["field"].isin(fields)] if fields else st)["text"].tolist()
-
     raw = {
-        "Glassdoor cons": (staff("gd_uk", ["cons"]), None),
-        "Indeed reviews": (staff("indeed", ["text", "cons"]), None),
-        "Russian exit answers": (staff("ru_exit"), None),
+        "Glassdoor cons": (staff_texts("gd_uk", ["cons"]), None),
+        "Indeed reviews": (staff_texts("indeed", ["text", "cons"]), None),
+        "Russian exit answers": (staff_texts("ru_exit"), None),
     }
     bbc = pd.read_csv(ext / "bbc-news-train" / "BBC News Train.csv")
     raw["BBC News"] = (bbc["Text"].tolist(), bbc["Category"].tolist())
     ag = pd.read_csv(ext / "ag-news-test" / "test.csv")
     raw["AG News"] = ((ag["title"] + ". " + ag["description"]).tolist(), ag["label"].tolist())
     if include_all:
-        raw["all staff statements"] = ([t for s in real_text.SOURCES for t in staff(s)], None)
-    out = {}
-    for name, (texts, labels) in raw.items():
-        prep = prepare(texts, min_words=1)
-        keep = np.flatnonzero(prep["keep"].to_numpy())
-        out[name] = ([prep["text"].iloc[i] for i in keep], [labels[i] for i in keep] if labels else None)
-    return out
+        raw["all staff statements"] = ([t for s in real_text.SOURCES for t in staff_texts(s)], None)
+    return {name: prepared(texts, labels) for name, (texts, labels) in raw.items()}
 
 
 def shape(topics) -> dict:

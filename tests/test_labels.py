@@ -1,6 +1,7 @@
 """Theme labels from a phrase the theme's comments share (eevp.themes.labels)."""
 
-from eevp.themes.labels import distinct_by_language, distinct_labels, label_languages, labels_by_language, phrase_label
+from eevp.themes.labels import (distinct_by_language, distinct_labels, label_languages, labels_by_language, make_label,
+                                phrase_label, theme_tone)
 from eevp.text.textprep import lemmatize_tokens
 
 
@@ -30,7 +31,8 @@ def test_numbers_placeholders_and_joiners_break_phrases():
     waits = [f"Customers wait {n} minutes on hold" for n in (20, 30, 40, 50)]
     assert phrase_label(waits, ["wait", "minute"], "en") == "Customers wait"  # never "wait minutes"
     named = [f"[NAME] praised the night shift rota {w}" for w in ("today", "again", "twice", "openly")]
-    assert phrase_label(named, ["name", "praised", "shift"], "en") == "Praised the night shift"
+    # (every comment says "rota" after it: the longer phrase is what they say)
+    assert phrase_label(named, ["name", "praised", "shift"], "en") == "Praised the night shift rota"
     joined = [f"Online and phone orders both fail {w}" for w in ("today", "again", "twice", "often")]
     assert phrase_label(joined, ["online", "phone"], "en") == "Phone orders"  # never across "and"
 
@@ -110,3 +112,73 @@ def test_labels_that_say_the_same_in_other_words_are_told_apart():
     words = [["staff", "rota"], ["member", "break"], ["room"], ["смена", "график"], ["смена", "ночь"]]
     assert distinct_labels(labels, words) == ["Staff members · rota", "Members of staff · break", "Staff room",
                                               "Рабочие смены · график", "Смена рабочая · ночь"]
+
+
+# --------------------------------------------------------------------------- labels that name the problem (issue 13)
+
+
+def test_a_phrase_of_generic_words_names_nothing():
+    texts = ([f"Great place to work {w}" for w in ("overall", "honestly", "really", "for sure", "mostly", "by far")]
+             + [f"Career progression is slow {w}" for w in ("here", "in stores", "for women")])
+    assert phrase_label(texts, ["place", "work", "career", "progression"], "en") == "Career progression"
+
+
+def test_a_label_does_not_stop_mid_clause():
+    weeks = [f"It takes a week to arrange {w}" for w in ("cover", "leave", "a meeting", "training")]
+    assert phrase_label(weeks + ["Holiday cover is a week late", "Holiday cover is missing"],
+                        ["week", "arrange", "cover", "holiday"], "en") == "Holiday cover"  # never "Week to arrange"
+    come = [f"Decisions come {w}" for w in ("late", "from above", "too slowly", "without warning")]
+    assert phrase_label(come + ["Decisions from head office ignore stores", "Decisions from head office again"],
+                        ["decision", "come", "head", "office"], "en") == "Decisions from head office"
+
+
+def test_a_polarity_word_may_open_a_label_and_the_theme_tone_chooses():
+    texts = [f"Good pay {w}" for w in ("and benefits", "for the area", "overall")] + \
+        [f"Low pay {w}" for w in ("for the hours", "and no bonus", "again", "for nights")]
+    langs = ["en"] * len(texts)
+    praise = labels_by_language(texts, langs, ["pay", "low", "benefit"], lambda _: [], polarity=["positive"] * 7)
+    complaint = labels_by_language(texts, langs, ["pay", "low", "benefit"], lambda _: [], polarity=["negative"] * 7)
+    assert (praise["en"][0], complaint["en"][0]) == ("Good pay", "Low pay")
+
+
+def test_the_first_keyword_in_many_comments_beats_two_later_ones_in_few():
+    texts = [f"Not enough staff {w}" for w in ("today", "at night", "on weekends", "again", "ever")] + \
+        [f"Poor communication from {w}" for w in ("HR", "the office")] + [f"Other remark {i}" for i in range(5)]
+    keywords = ["staff", "employee", "worker", "poor", "job", "poor communication"]
+    assert phrase_label(texts, keywords, "en") == "Not enough staff"
+
+
+def test_a_phrase_most_comments_go_on_from_is_part_of_the_longer_one():
+    texts = [f"Work life balance is {w}" for w in ("poor", "bad", "non-existent", "a joke")]
+    assert phrase_label(texts, ["life", "balance"], "en") == "Work life balance"  # never "Life balance"
+
+
+def test_russian_and_ukrainian_labels_are_in_the_nominative():
+    ru = [f"Ухожу по семейным обстоятельствам {w}" for w in ("", "и переезд", "к сожалению", "увы")]
+    assert phrase_label(ru, ["семейный", "обстоятельство"], "ru") == "Семейные обстоятельства"
+    pay = [f"Уровень заработной платы {w}" for w in ("низкий", "не растёт", "ниже рынка")] + \
+        ["Не устраивает размер заработной платы", "Хочу больше заработной платы"]
+    assert phrase_label(pay, ["заработный", "плата"], "ru") == "Заработная плата"
+    uk = [f"{w} службою підтримки" for w in ("Скористайтеся", "Зв'яжіться зі", "Задоволений")]
+    assert phrase_label(uk, ["служба", "підтримка"], "uk") == "Служба підтримки"
+    # The object of a verb stays as written; so does a phrase whose words do not agree.
+    change = [f"{w} сменить сферу деятельности" for w in ("Хочу", "Решила", "Нужно")]
+    assert phrase_label(change, ["сменить", "сфера", "деятельность"], "ru") == "Сменить сферу деятельности"
+
+
+def test_a_russian_label_does_not_open_on_a_preposition():
+    texts = ["Перевод внутри отрасли", "Перевод внутри отрасли возможен", "Хочу остаться внутри отрасли",
+             "Работа внутри отрасли"]
+    assert phrase_label(texts, ["отрасль", "внутри", "перевод"], "ru") == "Перевод внутри отрасли"
+
+
+def test_keywords_that_name_nothing_are_passed_over_in_a_keyword_label():
+    assert make_label(["work", "place work", "pay", "job", "salary"], "en") == "Pay, salary"
+    assert make_label(["work", "job"], "en") == "Work, job"  # nothing else: they are all there is
+
+
+def test_a_theme_has_a_tone_when_most_statements_with_one_agree():
+    assert theme_tone(["negative"] * 7 + ["positive"] * 3) == "negative"
+    assert theme_tone(["negative"] * 6 + ["positive"] * 4) is None  # 60% is no tone
+    assert theme_tone(["positive"] * 3 + ["neutral"] * 4) is None  # most statements have none
+    assert theme_tone([]) is None

@@ -537,3 +537,18 @@ print(bertopic._bertopic.plotting.visualize_topics.__name__, "plotly" in sys.mod
     assert out.returncode == 0, out.stderr[-2000:]
     # plotly (BERTopic's charts) is loaded on the first use of BERTopic's plotting module, not before
     assert out.stdout.split("\n")[:3] == ["False [] False", "2", "visualize_topics True"]
+
+
+def test_praise_and_complaint_about_one_subject_are_labelled_by_their_tone():
+    places = ("in the stores", "for the area", "for this job", "at the depot", "compared to others")
+    good = [f"Good pay {p} {i}" for i in range(4) for p in places]
+    low = [f"Low pay {p} {i}" for i in range(4) for p in places]
+    training = [f"I would like more training on {x} {i}" for i in range(8)
+                for x in ("tills", "safety", "software", "sales", "stock")]
+    texts = good + low + training
+    polarity = ["positive"] * len(good) + ["negative"] * len(low) + ["neutral"] * len(training)
+    result = fit_themes(texts, FakeEmbedder().encode(texts), ["en"] * len(texts), polarity=polarity,
+                        **fast_steps(2))
+    labels = dict(zip(result.themes["theme_id"], result.themes["label"]))
+    tops = {text.split()[0]: labels[t] for text, t in zip(texts, result.topics) if t >= 0}
+    assert (tops["Good"], tops["Low"]) == ("Good pay", "Low pay")

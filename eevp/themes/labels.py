@@ -12,21 +12,35 @@ several times counts once). Two comments and 2.5%: with three and 4%, on 2,000 r
 promotion, project" where 12 of 400 comments say "career progression"), with these 7 (the rest
 have no phrase two comments share). Redaction placeholders ("[NAME]"), numbers, courtesy formulas
 ("будь ласка") and words like "and" break phrases.
+
+A label must read as a title (issue 13: "Regularly", "Week to arrange", "Place to work" three times, "Pay,
+salary, low" over praise and complaint alike): it names a subject (not generic words only), does not start
+or stop mid-clause, may open on a word of praise or complaint ("Good pay", "Not enough staff"), which the
+theme's tone (its statements' sentiment) chooses between; a Russian or Ukrainian label is put in the
+nominative ("Заработная плата", not "Заработной платы"). The word lists are in
+``eevp/resources/labels/words.json``. Judged on real text by reading (``benchmarks/bench_theme_labels.py``):
+on 2,000 Glassdoor UK cons 9 of 14 labels good (8 before), on the held-out Russian exit answers 10 of 20 (6).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
+from functools import cache
 from itertools import islice
+from pathlib import Path
 
 from eevp.text.language import name_language, written_in
-from eevp.text.sentiment import without_courtesy
+from eevp.text.morph import analyzer
+from eevp.text.sentiment import NEUTRAL_BAND, sentiment_scores, without_courtesy
 from eevp.text.textprep import lemma, stop_words, without_markup
 
 __all__ = ["distinct_by_language", "distinct_labels", "label_languages", "labels_by_language", "make_label",
-           "phrase_label"]
+           "phrase_label", "theme_tone"]
+
+WORDS_FILE = Path(__file__).resolve().parents[1] / "resources" / "labels" / "words.json"
 
 #: The languages a theme is labelled in.
 LABEL_LANGUAGES = ("en", "ru", "uk")
@@ -45,6 +59,55 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*")
 #: Words that join two thoughts: a phrase across one ("online and end calling") says neither.
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _JOINERS = frozenset("and or but nor и или но а та і й або але чи".split())
+#: Parts of speech (pymorphy3) a Russian or Ukrainian title never ends on: "Решения приходят" is a fragment
+#: ("Готов вернуться", on an infinitive, is not).
+_NOT_LAST = frozenset("VERB GRND PRTS ADVB PRCL CONJ PREP INTJ PRED COMP NPRO".split())
+#: ... nor opens on ("Внутри отрасли", "Со стороны руководства" say where, not what).
+_NOT_FIRST = frozenset({"PREP"})
+#: A theme has a tone when this share of its statements that have one agree (and at least half have one).
+TONE_SHARE = 0.65
+#: A phrase of the theme's tone scores this much more, one of the opposite tone this much less (not never:
+#: the sentiment lexicon reads subjects such as "career progression" as praise).
+TONE_BONUS = 1.5
+
+
+@cache
+def _words(kind: str) -> dict[str, frozenset]:
+    """A list of :data:`WORDS_FILE` by language ("openers", "generic", "never_first", "never_last")."""
+    data = json.loads(WORDS_FILE.read_text(encoding="utf-8"))[kind]
+    return {lang: frozenset(w.casefold() for w in words) for lang, words in data.items()}
+
+
+def theme_tone(polarity) -> str | None:
+    """"negative" or "positive" when a theme's statements mostly say one (:data:`TONE_SHARE` of those with a
+    tone, and at least half have one), else None. ``polarity``: "positive"/"negative"/other per statement."""
+    counts = Counter(str(p) for p in polarity)
+    toned = counts["positive"] + counts["negative"]
+    if not toned or toned < 0.5 * sum(counts.values()):
+        return None
+    best = max(("negative", "positive"), key=lambda p: counts[p])
+    return best if counts[best] >= TONE_SHARE * toned else None
+
+
+def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
+    """How well a phrase reads as a title: 0 when it cannot be one (it names nothing: "Place to work", all
+    generic words; or it starts or stops mid-clause: on a verb, an infinitive after "to", an adverb, a
+    preposition, an adjective in an oblique case: "Takes a week", "Week to arrange", "Работать в
+    данном"); 1/2 for a Russian or Ukrainian phrase without a noun ("Хочу работать": a noun phrase says
+    the subject), else 1."""
+    stops, generic = stop_words(), _words("generic").get(language, frozenset())
+    if all(w in stops or w in generic or lem in generic for w, lem in zip(words, lemmas)):
+        return 0.0
+    if language == "en":
+        return float(words[-2] != "to" and words[-1] not in _words("never_last")["en"]
+                     and words[0] not in _words("never_first")["en"])
+    if language not in ("ru", "uk"):
+        return 1.0
+    tags = [analyzer(language).parse(w)[0].tag for w in words]
+    if tags[-1].POS in _NOT_LAST or tags[0].POS in _NOT_FIRST or (
+            tags[-1].POS in ("ADJF", "PRTF") and tags[-1].case != "nomn"):
+        return 0.0
+    return 1.0 if any(t.POS == "NOUN" for t in tags) else 0.5
 
 
 def _clauses(text: str) -> list[list[str]]:
@@ -74,7 +137,8 @@ def _keyword_weights(keywords: list[str], language: str) -> dict[str, float]:
 
 
 def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), max_words: int = 4,
-                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400, languages=None) -> str | None:
+                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400, languages=None,
+                 tone: str | None = None) -> str | None:
     """The short phrase of a theme's comments that carries its keywords, or None.
 
     Args:
@@ -82,21 +146,27 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         keywords: its keywords (lemmas, best first), as BERTopic's c-TF-IDF gives them.
         language: the theme's main language; only comments in it are read.
         skip: lemmas a label should not start or end on (e.g. "customer" in customer themes).
-        max_words: the longest phrase.
+        max_words: the most content words of a phrase (stop words inside it do not count: "Lack of
+            support from management" holds three).
         min_docs, min_share: the fewest different comments (and share of those read) a phrase must
             occur in.
         sample: comments read at most.
         languages: the stored language of each text (as analyze stores them); None detects them.
+        tone: the theme's tone (:func:`theme_tone`): a phrase opening on a word of it is preferred
+            ("Low pay" over "Good pay" in complaints), one opening on the opposite is passed over.
 
     Returns:
         E.g. "Wait on the phone" (first letter upper-case); when no phrase holds two keywords in
         enough comments, the phrase around the first keyword that most comments use ("Poor
-        management"); None when there is neither.
+        management"); None when there is neither. A phrase that names nothing ("Place to work") or
+        stops mid-clause ("Week to arrange") is never a label; a polarity word may open one ("Good
+        pay", "No room for growth", "Not enough staff").
     """
     weights = _keyword_weights(keywords, language)
     if len(weights) < 2:
         return None
     stops, skip = stop_words(), {w.lower() for w in skip}
+    openers = _words("openers").get(language, frozenset())
     docs = _sample_in(texts, languages, language, sample)
     counts: Counter = Counter()
     covers: dict[str, frozenset] = {}
@@ -105,13 +175,14 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         for words in _clauses(text):
             lemmas = [lemma(w, language) for w in words]
             for i in range(len(words)):
-                if words[i] in stops or lemmas[i] in skip:
+                if (words[i] in stops and words[i] not in openers) or lemmas[i] in skip:
                     continue
-                for n in range(2, max_words + 1):
-                    j = i + n
-                    if j > len(words):
+                content = 0
+                for j in range(i + 1, len(words) + 1):
+                    content += words[j - 1] not in stops
+                    if content > max_words:
                         break
-                    if words[j - 1] in stops or lemmas[j - 1] in skip:
+                    if j - i < 2 or words[j - 1] in stops or lemmas[j - 1] in skip:
                         continue
                     covered = frozenset(lem for lem in lemmas[i:j] if lem in weights)
                     if len(covered) >= 2 or (covered and max(weights[lem] for lem in covered) >= 1 / 3):
@@ -119,9 +190,50 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         for phrase, covered in found.items():  # once per comment: how many comments use it
             counts[phrase] += 1
             covers[phrase] = covered
-    best = _best_phrase(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
-                        max(min_docs, math.ceil(min_share / 2 * len(docs))))
+    ranked = _ranked_phrases(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
+                             max(min_docs, math.ceil(min_share / 2 * len(docs))))
+    best = _first_title(ranked, language, tone, counts)
+    best = best and _nominative(best, language)
     return best[0].upper() + best[1:] if best else None
+
+
+def _nominative(phrase: str, language: str) -> str:
+    """A Russian or Ukrainian phrase with its head (the first noun) and the words before it that agree
+    with it in the nominative, as a title is written: comments say "уровень заработной платы" and
+    "по семейным обстоятельствам", a title "Заработная плата", "Семейные обстоятельства", "Уход на
+    пенсию" (not "Уходом на пенсию"). What follows the head stays as written, and so does a phrase that
+    opens on another word (a verb: "Сменить сферу деятельности"); other languages too."""
+    if language not in ("ru", "uk"):
+        return phrase
+    morph, words = analyzer(language), phrase.split()
+    parses = [morph.parse(w) for w in words]
+    # A word that can be an adjective before one that can be a noun is read as one ("довгого очікування":
+    # not the surname Довгий), and a person's name is the least likely reading of a word in a label.
+    for i, ps in enumerate(parses):
+        adjective = i + 1 < len(parses) and any(p.tag.POS == "NOUN" for p in parses[i + 1])
+        parses[i] = sorted(ps, key=lambda p: (not (adjective and p.tag.POS == "ADJF"),
+                                              bool({"Surn", "Name", "Patr"} & p.tag.grammemes)))
+    head = next((i for i, ps in enumerate(parses) if ps[0].tag.POS == "NOUN"), None)
+    # Only a phrase that opens on its head (or on adjectives before it): the object of a verb stays as it is
+    # ("Сменить сферу деятельности", "Нашел другую работу").
+    if head is None or any(ps[0].tag.POS not in ("ADJF", "PRTF") for ps in parses[:head]):
+        return phrase
+    # The noun's reading in a case every adjective before it can have ("заработной платы": genitive singular).
+    cases = [{p.tag.case for p in ps if p.tag.POS in ("ADJF", "PRTF")} for ps in parses[:head]]
+    nouns = [p for p in parses[head] if p.tag.POS == "NOUN" and all(p.tag.case in c for c in cases)]
+    if not nouns or any(p.tag.case == "nomn" for p in nouns):  # no agreement ("задоволені покупкою") or no need
+        return phrase
+    noun = nouns[0]
+    number = {noun.tag.number} if noun.tag.number else set()  # the Ukrainian dictionary marks plural only
+    new = noun.inflect({"nomn", *number})
+    if new is None:
+        return phrase
+    words[head] = new.word
+    agree = {"nomn", *number} | ({new.tag.gender} if "plur" not in number and new.tag.gender else set())
+    for i in range(head):
+        if adj := next((p for p in parses[i] if p.tag.case == noun.tag.case), parses[i][0]).inflect(agree):
+            words[i] = adj.word
+    return " ".join(words)
 
 
 def _sample_in(texts: list[str], languages, language: str, sample: int) -> list[str]:
@@ -137,19 +249,65 @@ def _sample_in(texts: list[str], languages, language: str, sample: int) -> list[
     return list(islice((t for t, lang in distinct.items() if (lang or name_language(t)) == language), sample))
 
 
-def _best_phrase(counts: Counter, covers: dict, weights: dict, need: int, need_one: int) -> str | None:
-    """Keywords carried first, then how many comments use it (a log: 40 against 20 is no reason to drop a
-    keyword), shorter when it says the same. Without a phrase carrying two keywords in ``need``
-    comments: the phrase around one of the first three keywords that most comments use (weighted by the
-    keyword's rank), in at least ``need_one`` comments ("Senior management" in 3% of a large theme of
-    management complaints says more than "Management, manager, staff")."""
-    scored = [(sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
-              for p, c in counts.items() if c >= need and len(covers[p]) >= 2]
-    if not scored:
-        scored = [(c * max(weights[lem] for lem in covers[p]), -len(p.split()), p) for p, c in counts.items()
-                  if c >= need_one and len(covers[p]) == 1]
-        scored = [(c, p) for c, _, p in sorted(scored)[-1:]]
-    return max(scored)[1] if scored else None
+def _ranked_phrases(counts: Counter, covers: dict, weights: dict, need: int, need_one: int) -> list:
+    """Candidate labels as (score, phrase), best first: the weights of the keywords carried times how many
+    comments use it (a log: 40 against 20 is no reason to drop a keyword), shorter when it says the same.
+    A phrase carrying two keywords needs ``need`` comments; one carrying one of the first three keywords
+    ``need_one`` ("Senior management" in 3% of a large theme of management complaints says more than
+    "Management, manager, staff"). Both compete on the same score: "Not enough staff" (the first keyword,
+    in 12 comments) beats "Poor communication" (the fourth and sixth, in 5)."""
+    scored = ((sum(weights[lem] for lem in covers[p]) * math.log1p(c) / (1 + 0.05 * (len(p.split()) - 2)), p)
+              for p, c in counts.items() if c >= (need if len(covers[p]) >= 2 else need_one))
+    return sorted(scored, reverse=True)
+
+
+def _first_title(ranked: list, language: str, tone: str | None, counts: Counter, look: int = 40) -> str | None:
+    """The best of the first ``look`` candidates that can be a title (:func:`_title_weight`) and are not
+    part of a longer phrase most of their comments use (:func:`_part_of_longer`), after the tone: a phrase
+    whose own words of praise or complaint say the theme's tone scores :data:`TONE_BONUS` times more, the
+    opposite that much less. Only the words before the subject say the tone (:func:`_lead`)."""
+    weighted = ((c * _title_weight(p.split(), [lemma(w, language) for w in p.split()], language), p)
+                for c, p in ranked[:look] if not _part_of_longer(p, counts))
+    titles = [(c, p) for c, p in weighted if c > 0]
+    if tone and titles:
+        openers, sign = _words("openers").get(language, frozenset()), 1 if tone == "positive" else -1
+        said = sentiment_scores([_lead(p.split(), openers) for _, p in titles],
+                                [language] * len(titles))
+        factor = [TONE_BONUS if sign * s >= NEUTRAL_BAND else 1 / TONE_BONUS if sign * s <= -NEUTRAL_BAND else 1
+                  for s in said]
+        titles = [(c * f, p) for (c, p), f in zip(titles, factor)]
+    return max(titles)[1] if titles else None
+
+
+def _lead(words: list[str], openers: frozenset) -> str:
+    """The words of praise or complaint that open a phrase (:data:`WORDS_FILE` "openers"): "low" of "Low
+    pay", "not enough" of "Not enough staff", nothing of "Career progression" (the lexicon reads the
+    subject as praise) or of "Management process" (and "management" as complaint)."""
+    lead = []
+    for w in words:
+        if w not in openers:
+            break
+        lead.append(w)
+    return " ".join(lead)
+
+
+def _part_of_longer(phrase: str, counts: Counter, most: float = 0.75) -> bool:
+    """Whether a phrase one word longer holds ``phrase`` in ``most`` of the comments that use it ("life
+    balance" in "work life balance", "people" in "the right people"): the longer one is what they say."""
+    need = most * counts[phrase]
+    return any(counts[f"{w} {phrase}"] >= need or counts[f"{phrase} {w}"] >= need
+               for w in _neighbours(phrase, counts))
+
+
+def _neighbours(phrase: str, counts: Counter) -> set[str]:
+    """The words next to ``phrase`` in the phrases counted."""
+    n = phrase.count(" ") + 1
+    out = set()
+    for other in counts:
+        words = other.split()
+        if len(words) == n + 1 and phrase in other:
+            out.update((words[0], words[-1]))
+    return out
 
 
 def distinct_labels(labels: list[str], keywords: list[list[str]]) -> list[str]:
@@ -198,13 +356,17 @@ def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -
         language: the language of most of the theme's units.
         n: keywords in the label.
         skip: words that say nothing in this label (a keyword containing one is passed over,
-            unless nothing else is left).
+            unless nothing else is left). Keywords of generic words only ("work", "place work", "job")
+            are passed over the same way.
 
     Returns:
         E.g. "Customer, complaint, response time"; "Theme" when there are no keywords.
     """
     skip = {w.lower() for w in skip}
-    telling = [k for k in keywords if k and not skip & set(k.lower().split())] or [k for k in keywords if k]
+    generic = frozenset().union(*_words("generic").values())
+    allowed = [k for k in keywords if k and not skip & set(k.lower().split())]
+    telling = ([k for k in allowed if not set(k.lower().split()) <= generic] or allowed
+               or [k for k in keywords if k])
     pool = [k for k in telling if written_in(k, language)] or telling
     chosen: list[str] = []
     seen: set[str] = set()
@@ -234,7 +396,7 @@ def label_languages(languages: list[str]) -> list[str]:
 
 
 def labels_by_language(texts: list[str], languages: list[str], keywords: list[str], keywords_of,
-                       skip=()) -> dict[str, tuple[str, list[str]]]:
+                       skip=(), polarity=None) -> dict[str, tuple[str, list[str]]]:
     """A theme's label in each language its statements use (:func:`label_languages`).
 
     Args:
@@ -245,6 +407,8 @@ def labels_by_language(texts: list[str], languages: list[str], keywords: list[st
             against the whole fit), for the other languages: the theme's own keywords are mostly in
             its main language.
         skip: as in :func:`phrase_label`.
+        polarity: the sentiment of each statement ("positive"/"negative"/other): each language's label
+            says the tone of the statements in it (:func:`theme_tone`).
 
     Returns:
         ``{language: (label, keywords)}``, main language first. Another language gets a label only
@@ -255,7 +419,9 @@ def labels_by_language(texts: list[str], languages: list[str], keywords: list[st
     for i, lang in enumerate(label_languages(languages)):
         part = texts if i == 0 else [t for t, x in zip(texts, languages) if x == lang]
         words = keywords if i == 0 else keywords_of(part)
-        label = phrase_label(part, words, lang, skip=skip, languages=languages if i == 0 else [lang] * len(part))
+        tone = theme_tone([p for p, x in zip(polarity, languages) if i == 0 or x == lang]) if polarity else None
+        label = phrase_label(part, words, lang, skip=skip, tone=tone,
+                             languages=languages if i == 0 else [lang] * len(part))
         if label is None and (i == 0 or any(written_in(w, lang) for w in words)):
             label = make_label(words, lang, skip=skip)
         if label:

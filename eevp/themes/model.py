@@ -310,10 +310,11 @@ def _threshold(embeddings: np.ndarray, topics: np.ndarray, theme_ids: np.ndarray
 
 
 def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[str], top_n: int,
-                  skip=()) -> pd.DataFrame:
+                  skip=(), polarity=None) -> pd.DataFrame:
     """One row per theme: a label (a phrase its comments share, else its keywords) in its main
     language, its labels per language (``labels``: {language: label}, see
-    :func:`eevp.themes.labels.labels_by_language`), keywords, size."""
+    :func:`eevp.themes.labels.labels_by_language`; ``polarity``: each text's sentiment, for the labels'
+    tone), keywords, size."""
 
     rows, words_by_language = [], []
     counts = Counter(topics.tolist())
@@ -323,7 +324,8 @@ def _themes_frame(model, topics: np.ndarray, texts: list[str], languages: list[s
         words = [w for w, _ in (model.get_topic(t) or []) if w and not is_name_keyword(w)][:top_n]
         members = np.flatnonzero(topics == t)
         found = labels_by_language([texts[i] for i in members], [languages[i] for i in members], words,
-                                   keywords_of, skip=skip)
+                                   keywords_of, skip=skip,
+                                   polarity=None if polarity is None else [polarity[i] for i in members])
         rows.append({"theme_id": int(t), "label": next(iter(found.values()))[0], "keywords": words,
                      "size": int(counts[t]), "labels": {lang: lab for lang, (lab, _) in found.items()}})
         words_by_language.append({lang: kw for lang, (_, kw) in found.items()})
@@ -431,7 +433,7 @@ def fit_themes(texts, embeddings, languages=None, config: ThemeConfig | None = N
     theme_ids, cents = centroids_for(emb, topics)
     step("fitting themes", 3, 3)
     return ThemeResult(topics=topics, themes=_themes_frame(model, topics, texts, langs, config.top_n_words,
-                                                           config.label_skip),
+                                                           config.label_skip, polarity),
                        outlier_share=float((topics < 0).mean()), model=model, centroids=cents,
                        theme_ids=theme_ids, threshold=threshold, params=params, config=config)
 
