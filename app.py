@@ -1,6 +1,6 @@
 """eevp — the Streamlit entry: frame (language, login), navigation, and Home.
 
-Run with ``python -m webui.serve`` (``streamlit run app.py`` with its options, without Streamlit's "Page not
+Run with ``python scripts/serve.py`` (``streamlit run app.py`` with its options, without Streamlit's "Page not
 found" on a first visit to a page's address; ``scripts/run.sh`` runs it). Home shows the headline numbers, the
 trend, and where to look next.
 """

@@ -18,5 +18,5 @@ if [ "${EEVP_SKIP_ANALYZE:-0}" != "1" ]; then
   echo "Text analysis running in the background (log: $DATA_DIR/analyze.log)."
 fi
 echo "Open http://${EEVP_HOST:-127.0.0.1}:${EEVP_PORT:-8501} in your browser."
-exec $PY -m webui.serve --server.address "${EEVP_HOST:-127.0.0.1}" \
+exec $PY scripts/serve.py --server.address "${EEVP_HOST:-127.0.0.1}" \
   --server.port "${EEVP_PORT:-8501}" --server.headless true --browser.gatherUsageStats false

@@ -1,6 +1,6 @@
 """Browser tests: one app server and one headless Chromium for all of tests/e2e/.
 
-The server is ``python -m webui.serve`` (``streamlit run app.py`` as ``scripts/run.sh`` starts it) on 127.0.0.1
+The server is ``python scripts/serve.py`` (``streamlit run app.py`` as ``scripts/run.sh`` starts it) on 127.0.0.1
 (a free port) over a database built once here (:mod:`e2e_data`). The tests skip, not fail, when Debian's
 Chromium (``/usr/bin/chromium``, installed by ``scripts/e2e_setup.sh``) or Playwright is missing, or when
 ``EEVP_SKIP_E2E=1``. With ``EEVP_TEST_DATABASE_URL`` set (the PostgreSQL run in CI) the app runs on that database.
@@ -163,8 +163,7 @@ def server(browser, tmp_path_factory):
     port = _free_port()
     cmd = [
         sys.executable,
-        "-m",
-        "webui.serve",
+        "scripts/serve.py",
         "--server.address",
         "127.0.0.1",
         "--server.port",

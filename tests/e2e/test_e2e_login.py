@@ -27,7 +27,7 @@ def test_wrong_password_is_refused_and_right_one_opens_home(app):
 def test_a_page_address_opened_first_after_the_server_starts_opens_without_page_not_found(server, app):
     """A bookmark to a page, opened as the server's very first visit, showed Streamlit's "Page not found"
     dialog over the login form (Streamlit read ``pages/`` as an old-style multipage app until the first
-    ``st.navigation`` call); ``python -m webui.serve`` starts the app without it."""
+    ``st.navigation`` call); ``scripts/serve.py`` starts the app without it."""
     assert "script_finished" in server.first_visit  # the first visit's run ended (the login form)
     assert "page_not_found" not in server.first_visit
     app.open("/survey")

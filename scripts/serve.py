@@ -1,4 +1,4 @@
-"""Start the app: ``python -m webui.serve [streamlit options]`` (what ``scripts/run.sh`` runs).
+"""Start the app: ``python scripts/serve.py [streamlit options]`` (what ``scripts/run.sh`` runs).
 
 The same as ``streamlit run app.py [options]``, but an address such as ``/survey`` opened as the first visit
 after the server starts opens that page without Streamlit's "Page not found" dialog.
@@ -9,6 +9,9 @@ looks the address up among the files of ``pages/`` (whose addresses are "Survey"
 reports "Page not found", and only then runs ``app.py``, whose navigation opens the right page under the
 dialog. ``app.py`` always declares its pages with ``st.navigation``, so this says so before the first
 session, as Streamlit itself does after the first ``st.navigation`` call.
+
+A script, not a module of ``webui``: importing ``webui`` before Streamlit's runtime exists would create the
+pages' caches outside it (and print a warning for each).
 """
 
 from __future__ import annotations
