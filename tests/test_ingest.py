@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from eevp.store import db
+from eevp.store import db, queries
 from eevp.store.batches import delete_batch, list_batches
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.intake import ingest
@@ -43,7 +43,7 @@ def test_survey_csv_stored_with_scores_and_text_units(engine, settings):
     res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     assert (res.rows_read, res.rows_stored, res.rows_rejected) == (4, 4, 0)
     assert count(engine, db.survey_responses) == 4
-    assert count(engine, db.survey_scores) == 8
+    assert len(queries.score_rows(engine)) == 8
     assert count(engine, db.text_units) == 3  # the empty comment is not a unit; "n/a" is (counted later)
     assert res.analysis_needed
     with engine.connect() as conn:
@@ -88,7 +88,7 @@ def test_xlsx_survey(engine, settings):
         df.to_excel(xl, sheet_name="Data", index=False)
     res = ingest_file(engine, settings, "survey", buf.getvalue(), "s.xlsx", survey_mapping(), sheet="Data", actor=CLI_USER)
     assert res.rows_stored == 4
-    assert count(engine, db.survey_scores) == 8
+    assert len(queries.score_rows(engine)) == 8
 
 
 def test_every_validation_error_reported_and_nothing_stored(engine, settings):
@@ -131,20 +131,22 @@ def test_delete_batch_removes_text_units_and_rows(engine, settings):
     delete_batch(engine, a.batch_id, actor=CLI_USER)
     assert count(engine, db.text_units) == 3
     assert count(engine, db.survey_responses) == 4
-    assert count(engine, db.survey_scores) == 8
+    assert len(queries.score_rows(engine)) == 8
     assert list_batches(engine)["id"].tolist() == [a.batch_id + 1]
 
 
 def test_failure_midway_leaves_database_unchanged(engine, settings, monkeypatch):
     import eevp.intake.ingest as ing
 
-    real = ing._store_scores
+    real = ing.insert_rows
 
-    def boom(*args, **kwargs):
-        real(*args, **kwargs)
-        raise RuntimeError("disk full")
+    def boom(conn, table, *args, **kwargs):  # the responses and their scores are written, then it fails
+        ids = real(conn, table, *args, **kwargs)
+        if table is db.text_units:
+            raise RuntimeError("disk full")
+        return ids
 
-    monkeypatch.setattr(ing, "_store_scores", boom)
+    monkeypatch.setattr(ing, "insert_rows", boom)
     with pytest.raises(RuntimeError):
         ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     for table in (db.batches, db.survey_responses, db.survey_scores, db.text_units):
@@ -269,31 +271,24 @@ def test_rows_are_numbered_as_in_the_file_after_skipped_rows(engine, settings):
         assert [r.record_no for r in stored] == [3, 7, 9] and res.rows_stored == 3
 
 
-def _long_scores(engine) -> dict[tuple[int, str], float]:
-    s = db.survey_scores
-    with engine.connect() as conn:
-        return {(r.response_id, r.item): r.score for r in conn.execute(select(s.c.response_id, s.c.item, s.c.score))}
-
-
-def test_scores_are_packed_per_response_as_in_the_long_form(engine, settings):
-    from eevp.store import queries
-
+def test_scores_are_packed_per_response_and_no_long_form_is_written(engine, settings):
     ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping(), actor=CLI_USER)
     other = ("respondent_id,wave,role,Manager support,Pay\n"
              "q1,2026-Q3,Engineer,2,\nq2,2026-Q3,Engineer,,4\nq3,2026-Q3,Driver,5,1\n")
     ingest_file(engine, settings, "survey", other.encode(), "b.csv",
                 {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "items": ["Manager support", "Pay"]}, actor=CLI_USER)
-    long = _long_scores(engine)
     r, b = db.survey_responses, db.batches
     with engine.connect() as conn:
-        rows = conn.execute(select(r.c.id, r.c.item_scores, b.c.items_json).join(b, b.c.id == r.c.batch_id)
-                            .order_by(r.c.id)).all()
-    assert len(rows) == 7 and len(long) == 12
-    for row in rows:  # each packed row holds its batch's items in order, NaN where no score was given
-        names = db.batch_items(row.items_json)
-        got = db.unpack_scores([row.item_scores], len(names))[0]
-        want = [long.get((row.id, name), np.nan) for name in names]
-        np.testing.assert_array_equal(got, want)
+        rows = conn.execute(select(r.c.id, r.c.batch_id, r.c.item_scores, b.c.items_json)
+                            .join(b, b.c.id == r.c.batch_id).order_by(r.c.id)).all()
+    assert len(rows) == 7 and count(engine, db.survey_scores) == 0  # the packed form only
+    # each packed row holds its batch's items in order (as in the files), NaN where no score was given
+    assert [db.batch_items(row.items_json) for row in rows[::4]] == [["Career growth", "Manager support"],
+                                                                     ["Manager support", "Pay"]]
+    got = [db.unpack_scores([row.item_scores], 2)[0].tolist() for row in rows]
+    np.testing.assert_array_equal(got, [[4, 5], [2, 3], [5, 5], [3, 4], [2, np.nan], [np.nan, 4], [5, 1]])
+    long = queries.score_rows(engine)
+    assert len(long) == 12 and long.iloc[0].tolist() == [rows[0].id, "Career growth", 4.0]
     wide = queries.survey_wide(engine).set_index("id")
     assert list(wide.columns[wide.columns.isin(["Career growth", "Manager support", "Pay"])]) == \
         ["Career growth", "Manager support", "Pay"]
@@ -302,9 +297,13 @@ def test_scores_are_packed_per_response_as_in_the_long_form(engine, settings):
     assert np.isnan(wide.loc[ids[5], "Manager support"]) and wide.loc[ids[5], "Pay"] == 4
     assert np.isnan(wide.loc[ids[4], "Career growth"])
     # Rows stored without packed scores (by hand, an older eevp) are read from survey_scores: the same frame.
+    batch_of = {row.id: row.batch_id for row in rows}
     with engine.begin() as conn:
+        conn.execute(db.survey_scores.insert(), [{"response_id": int(i), "item": item, "score": score,
+                                                  "batch_id": batch_of[i]} for i, item, score in long.itertuples(index=False)])
         conn.execute(db.survey_responses.update().where(r.c.id.in_(ids[::2])).values(item_scores=None))
     pd.testing.assert_frame_equal(queries.survey_wide(engine).set_index("id"), wide)
+    pd.testing.assert_frame_equal(queries.score_rows(engine), long)
 
 
 def test_schema_is_versioned(engine):

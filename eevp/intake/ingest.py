@@ -325,10 +325,9 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
             "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
             "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
         }
-        if prep.items:  # the same scores packed per response, for fast reads (db.pack_scores)
+        if prep.items:  # the scores packed per response (db.pack_scores): no long form is written (see db)
             rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
         ids = insert_rows(conn, db.survey_responses, rows, with_ids=True)
-        _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
         return _text_rows(prep, keep, ids, batch_id, redaction)
     if kind == "customer_feedback":  # kept apart from staff text: no text units
         store_feedback(conn, keep, batch_id, redaction.result(), prep.mapping.get("scale") or NPS_SCALE, record_no)
