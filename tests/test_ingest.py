@@ -400,6 +400,48 @@ def test_redaction_in_workers_comes_back_in_chunks_in_the_order_of_the_texts(mon
     assert parts[0][texts[0]] == (("Ask [NAME] on [PHONE].", "en"), ("Клиенты ждут 0 минут.", "ru"))
 
 
+def test_redaction_results_are_let_go_as_they_are_taken(monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("worker processes need two CPUs")
+    monkeypatch.setattr(ingest, "PARALLEL_REDACT_MIN", 1)
+    monkeypatch.setattr(ingest, "REDACT_CHUNK", 3)  # small chunks, several per worker
+    monkeypatch.setattr(ingest.threading, "active_count", lambda: 1)  # threads left by earlier tests: no pool
+    texts = [f"Pay is low {i}. Ask Olena Petrenko." for i in range(100)]
+    redaction = ingest._Redaction(Redactor(["Olena Petrenko"]), texts, split=True)
+    assert redaction._size == 3 and len(redaction._futures) == 34
+    taken = []
+    for part in redaction.parts():  # a future kept to the end holds its result to the end (a million rows: GBs)
+        taken.append(len(part))
+        assert redaction._futures[:len(taken)] == [None] * len(taken)
+    assert taken == [3] * 33 + [1]
+
+
+def test_last_uses_name_the_last_cell_of_each_answer():
+    # cells record by record: r0 (a, b), r1 (b, a), r2 (None, c)
+    assert ingest._last_uses([["a", "b", None], ["b", "a", "c"]]) == {"a": 3, "b": 2, "c": 5}
+
+
+def test_answers_repeated_across_columns_and_rows_give_every_unit(engine, settings, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("worker processes need two CPUs")
+    header = "respondent_id,wave,role,Career growth,Good,Bad\n"
+    rows = [f"r{i},2026-Q1,Engineer,4,Pay is low {i % 3}. The canteen is closed.,Pay is low {i % 3}. The canteen is closed." for i in range(9)]
+    mapping = {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "items": ["Career growth"],
+               "text": ["Good", "Bad"]}
+    monkeypatch.setattr(ingest, "PARALLEL_REDACT_MIN", 1)
+    monkeypatch.setattr(ingest, "REDACT_CHUNK", 1)
+    monkeypatch.setattr(ingest.threading, "active_count", lambda: 1)  # threads left by earlier tests: no pool
+    res = ingest_file(engine, settings, "survey", (header + "\n".join(rows) + "\n").encode(), "rep.csv", mapping,
+                      actor=CLI_USER)
+    with engine.connect() as conn:
+        got = conn.execute(select(db.text_units.c.record_no, db.text_units.c.question, db.text_units.c.text)
+                           .order_by(db.text_units.c.id)).all()
+    assert res.text_units == len(got) == 9 * 2 * 2  # each answer: two statements, in both columns of each row
+    assert got[:4] == [(2, "Good", "Pay is low 0."), (2, "Good", "The canteen is closed."),
+                       (2, "Bad", "Pay is low 0."), (2, "Bad", "The canteen is closed.")]
+    assert got[-2:] == [(10, "Bad", "Pay is low 2."), (10, "Bad", "The canteen is closed.")]
+
+
 def test_units_are_the_same_when_workers_redact(engine, settings, monkeypatch):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("worker processes need two CPUs")

@@ -113,6 +113,9 @@ def _none(v):
 PARALLEL_REDACT_MIN = 20_000
 #: Text units built and written at a time: a million rows' units held at once took gigabytes.
 UNIT_CHUNK = 50_000
+#: Most distinct texts sent to a redaction worker at a time: a worker holds a chunk and its result (an
+#: eighth of a million rows' texts made a worker 640 MB), and the first units wait for the first chunk.
+REDACT_CHUNK = 10_000
 
 
 class _Redaction:
@@ -137,7 +140,7 @@ class _Redaction:
         workers = min(os.cpu_count() or 1, 8)
         if len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1:
             return
-        self._size = -(-len(self.unique) // (4 * workers))
+        self._size = min(-(-len(self.unique) // (4 * workers)), REDACT_CHUNK)
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=start_worker, initargs=(os.getpid(), redactor))
         self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + self._size], split)
@@ -157,12 +160,15 @@ class _Redaction:
             if self._pool is None:
                 yield self._as_dict(self.unique, redacted(self.redactor, self.unique, self.split))
                 return
-            for start, future in zip(range(0, len(self.unique), self._size), self._futures):
+            for k, start in enumerate(range(0, len(self.unique), self._size)):
                 chunk = self.unique[start:start + self._size]
+                # let go of the future as its result is taken: kept, it holds the result to the end
+                future, self._futures[k] = self._futures[k], None
                 try:
                     done = future.result()
                 except BrokenProcessPool:  # a worker could not start (the script lacks `if __name__ ==`)
                     done = redacted(self.redactor, chunk, self.split)
+                del future
                 yield self._as_dict(chunk, done)
         finally:
             self.close()
@@ -200,7 +206,10 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
         return keep[name].tolist() if name and name in keep.columns else [None] * n
 
     values = [column(c) for c in text_cols]
-    statements: dict = {}  # filled a chunk at a time: the first records' units are written meanwhile
+    # filled a chunk at a time (the first records' units are written meanwhile), and each answer's
+    # statements let go after its last use: all of a million rows' answers held at once took a gigabyte
+    statements: dict = {}
+    last = _last_uses(values)
     parts = redaction.parts()
     date_col = {"survey": "wave_date", "exit": "exit_date", "focus": "session_date"}.get(prep.kind)
     meta = zip(record_ids, [prep.row_of(p) for p in keep.index], column("respondent_key"),
@@ -208,17 +217,26 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
                [_none(v) for v in column(date_col)])
     questions = [c.removeprefix("text::")[:300] for c in text_cols]
     units: list[tuple] = []
+    cell = -1
     for i, row in enumerate(meta):
         for question, texts in zip(questions, values):
-            if texts[i]:
-                while texts[i] not in statements:
+            cell += 1
+            if text := texts[i]:
+                while text not in statements:
                     statements.update(next(parts))
-                _add_units(units, batch_id, prep.kind, row, question, statements[texts[i]])
+                _add_units(units, batch_id, prep.kind, row, question, statements[text])
+                if last[text] == cell:
+                    del statements[text]
         if len(units) >= UNIT_CHUNK:
             yield _unit_columns(units)
             units = []
     if units:
         yield _unit_columns(units)
+
+
+def _last_uses(values: list[list]) -> dict:
+    """Each answer → the last cell it is in (cells counted record by record, column by column)."""
+    return {text: cell for cell, text in enumerate(v for row in zip(*values) for v in row) if text}
 
 
 def _unit_columns(units: list[tuple]) -> dict[str, list]:
