@@ -2,6 +2,7 @@ import gc
 import io
 import json
 import os
+import sys
 import weakref
 
 import numpy as np
@@ -489,3 +490,25 @@ def test_the_frame_as_read_is_let_go_before_the_batch_is_stored(engine, settings
     monkeypatch.setattr(ingest, "_store", storing)
     res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     assert (res.rows_stored, res.text_units, alive) == (4, 3, [False])
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_the_file_as_read_is_let_go_before_the_batch_is_stored(engine, settings, monkeypatch, as_file):
+    held, refs = [], []
+    real_read, real_store = ingest.read_table, ingest._store
+
+    def reading(raw, *args, **kwargs):
+        held.append(raw)
+        return real_read(raw, *args, **kwargs)
+
+    def storing(*args, **kwargs):
+        gc.collect()
+        refs.append(sys.getrefcount(held[0]))  # the list here and getrefcount's own argument: nobody else
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "read_table", reading)
+    monkeypatch.setattr(ingest, "_store", storing)
+    # passed inline, as the CLI does (bytes(bytearray(...)): a fresh object that nothing here holds)
+    res = ingest_file(engine, settings, "survey", io.BytesIO(SURVEY_CSV.encode()) if as_file
+                      else bytes(bytearray(SURVEY_CSV.encode())), "s.csv", survey_mapping(), actor=CLI_USER)
+    assert (res.rows_stored, held[0], refs) == (4, SURVEY_CSV.encode(), [2])
