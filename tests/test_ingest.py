@@ -407,14 +407,45 @@ def test_redaction_results_are_let_go_as_they_are_taken(monkeypatch):
     monkeypatch.setattr(ingest, "PARALLEL_REDACT_MIN", 1)
     monkeypatch.setattr(ingest, "REDACT_CHUNK", 3)  # small chunks, several per worker
     monkeypatch.setattr(ingest.threading, "active_count", lambda: 1)  # threads left by earlier tests: no pool
+    monkeypatch.setattr(ingest, "REDACT_AHEAD", 2)
     texts = [f"Pay is low {i}. Ask Olena Petrenko." for i in range(100)]
     redaction = ingest._Redaction(Redactor(["Olena Petrenko"]), texts, split=True)
-    assert redaction._size == 3 and len(redaction._futures) == 34
-    taken = []
+    ahead = 2 * min(os.cpu_count() or 1, 8)
+    assert redaction._size == 3 and sorted(redaction._futures) == list(range(ahead))  # not all 34 chunks at once
+    taken, got = [], {}
     for part in redaction.parts():  # a future kept to the end holds its result to the end (a million rows: GBs)
         taken.append(len(part))
-        assert redaction._futures[:len(taken)] == [None] * len(taken)
-    assert taken == [3] * 33 + [1]
+        got.update(part)
+        # the chunks taken are let go; at most `ahead` more are with the workers
+        assert sorted(redaction._futures) == list(range(len(taken), min(len(taken) - 1 + ahead, 34)))
+    assert taken == [3] * 33 + [1] and redaction._futures == {}
+    assert got == dict(zip(texts, redacted(Redactor(["Olena Petrenko"]), texts, True)))
+    assert got[texts[7]] == (("Pay is low 7. Ask [NAME].", "en"),)  # "Ask [NAME]." is too short alone
+
+
+@pytest.mark.parametrize("chunk", [1, 3])
+def test_responses_and_units_written_in_blocks_are_the_same(engine, settings, monkeypatch, chunk):
+    def stored() -> tuple:
+        res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode() + f"r9,2026-Q2,Driver,Logistics,1-3 years,8,4,,"
+                          f"Routes change every day ({chunk}).\n".encode(), "s.csv", survey_mapping(), actor=CLI_USER)
+        r, u = db.survey_responses, db.text_units
+        with engine.connect() as conn:
+            responses = conn.execute(select(r.c.id, r.c.record_no, r.c.role, r.c.enps, r.c.item_scores)
+                                     .where(r.c.batch_id == res.batch_id).order_by(r.c.id)).all()
+            units = conn.execute(select(u.c.record_id, u.c.record_no, u.c.text).where(u.c.batch_id == res.batch_id)
+                                 .order_by(u.c.id)).all()
+        delete_batch(engine, res.batch_id, actor=CLI_USER)
+        first = responses[0].id
+        return [(i - first, *rest) for i, *rest in responses], [(i - first, *rest) for i, *rest in units]
+
+    whole = stored()
+    monkeypatch.setattr(ingest, "UNIT_CHUNK", chunk)
+    assert stored() == whole
+    responses, units = whole
+    assert [(i, no, role, enps) for i, no, role, enps, _ in responses] == [
+        (0, 2, "Engineer", 9), (1, 3, "Engineer", 6), (2, 4, "Sales Rep", 10), (3, 5, "Sales Rep", 7), (4, 6, "Driver", 8)]
+    np.testing.assert_array_equal(db.unpack_scores([responses[4][4]], 2), [[4, np.nan]])
+    assert [(i, no) for i, no, _ in units] == [(0, 2), (2, 4), (3, 5), (4, 6)]
 
 
 def test_last_uses_name_the_last_cell_of_each_answer():

@@ -116,6 +116,9 @@ UNIT_CHUNK = 50_000
 #: Most distinct texts sent to a redaction worker at a time: a worker holds a chunk and its result (an
 #: eighth of a million rows' texts made a worker 640 MB), and the first units wait for the first chunk.
 REDACT_CHUNK = 10_000
+#: Chunks given to the workers at a time, per worker: more are given as the results are taken, so that the
+#: results done ahead of the writer stay few (workers ahead of it held half a batch's results).
+REDACT_AHEAD = 4
 
 
 class _Redaction:
@@ -136,15 +139,29 @@ class _Redaction:
     def __init__(self, redactor, texts, split: bool = False):
         self.redactor, self.split = redactor, split
         self.unique = list(dict.fromkeys(t for t in texts if t))
-        self._pool = self._futures = None
+        self._pool = None
+        self._futures: dict = {}  # chunk number → its future, while given to the workers and not yet taken
         workers = min(os.cpu_count() or 1, 8)
         if len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1:
             return
         self._size = min(-(-len(self.unique) // (4 * workers)), REDACT_CHUNK)
+        self._starts = range(0, len(self.unique), self._size)
+        self._ahead, self._given = REDACT_AHEAD * workers, 0
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=start_worker, initargs=(os.getpid(), redactor))
-        self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + self._size], split)
-                         for i in range(0, len(self.unique), self._size)]
+        self._give(self._ahead)
+
+    def _give(self, upto: int) -> None:
+        """Give the workers the chunks before number ``upto`` that they do not have yet."""
+        while self._given < min(upto, len(self._starts)):
+            start = self._starts[self._given]
+            try:
+                self._futures[self._given] = self._pool.submit(redact_chunk, self.unique[start:start + self._size],
+                                                               self.split)
+            except BrokenProcessPool:  # the rest is done here (see parts)
+                self._given = len(self._starts)
+                return
+            self._given += 1
 
     def result(self) -> dict:
         """Each distinct text → its redacted form (or, with ``split``, its statements and languages)."""
@@ -160,11 +177,14 @@ class _Redaction:
             if self._pool is None:
                 yield self._as_dict(self.unique, redacted(self.redactor, self.unique, self.split))
                 return
-            for k, start in enumerate(range(0, len(self.unique), self._size)):
+            for k, start in enumerate(self._starts):
                 chunk = self.unique[start:start + self._size]
-                # let go of the future as its result is taken: kept, it holds the result to the end
-                future, self._futures[k] = self._futures[k], None
+                self._give(k + self._ahead)
+                # the future let go as its result is taken: kept, it holds the result to the end
+                future = self._futures.pop(k, None)
                 try:
+                    if future is None:
+                        raise BrokenProcessPool
                     done = future.result()
                 except BrokenProcessPool:  # a worker could not start (the script lacks `if __name__ ==`)
                     done = redacted(self.redactor, chunk, self.split)
@@ -332,20 +352,12 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
     """Store the kind's own rows; return its text units, in chunks of columns (none for most kinds)."""
     kind = prep.kind
     record_no = [prep.row_of(p) for p in keep.index]
-    if kind == "survey":  # the big one: built column by column
-        n = len(keep)
-        col = {c: keep[c].tolist() for c in keep.columns if not c.startswith(("item::", "text::"))}
-        rows = {
-            "batch_id": [batch_id] * n, "record_no": record_no, "respondent_key": col["respondent_key"],
-            "wave": [str(w)[:64] for w in col["wave"]], "wave_date": [_none(v) for v in col["wave_date"]],
-            "role": col["role"], "department": col["department"], "location": col["location"],
-            "tenure": col["tenure"],
-            "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
-            "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
-        }
-        if prep.items:  # the scores packed per response (db.pack_scores): no long form is written (see db)
-            rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
-        ids = insert_rows(conn, db.survey_responses, rows, with_ids=True)
+    if kind == "survey":  # the big one: built column by column, a block of records at a time
+        ids = []
+        for start in range(0, len(keep), UNIT_CHUNK):
+            block = keep.iloc[start:start + UNIT_CHUNK]
+            ids += insert_rows(conn, db.survey_responses, _response_rows(block, record_no[start:start + UNIT_CHUNK],
+                                                                         batch_id, prep.items), with_ids=True)
         return _text_rows(prep, keep, ids, batch_id, redaction)
     if kind == "customer_feedback":  # kept apart from staff text: no text units
         store_feedback(conn, keep, batch_id, redaction.result(), prep.mapping.get("scale") or NPS_SCALE, record_no)
@@ -382,6 +394,24 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         insert_rows(conn, db.evp_ratings, rows)
         return []
     return []
+
+
+def _response_rows(keep: pd.DataFrame, record_no: list[int], batch_id: int, items: list[dict]) -> dict[str, list]:
+    """Survey responses as columns (what ``insert_rows`` takes), their scores packed (db.pack_scores: no long
+    form is written, see :mod:`eevp.store.db`)."""
+    n = len(keep)
+    col = {c: keep[c].tolist() for c in keep.columns if not c.startswith(("item::", "text::"))}
+    rows = {
+        "batch_id": [batch_id] * n, "record_no": record_no, "respondent_key": col["respondent_key"],
+        "wave": [str(w)[:64] for w in col["wave"]], "wave_date": [_none(v) for v in col["wave_date"]],
+        "role": col["role"], "department": col["department"], "location": col["location"],
+        "tenure": col["tenure"],
+        "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
+        "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
+    }
+    if items:
+        rows["item_scores"] = db.pack_scores(_score_matrix(keep, items))
+    return rows
 
 
 def _exit_rows(batch_id: int, records: list, clean) -> list[dict]:
