@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from eevp.store import db
+from eevp.store import db, queries
 from eevp.analytics import reports
 from eevp.errors import EevpError, InputError, ValidationFailed
 from eevp.intake.ingest import ingest_file, ingest_frame, rejected_frame
@@ -265,10 +265,8 @@ def test_ten_thousand_columns_with_a_mapping_of_a_few_stores_those(engine, setti
     res = ingest_file(engine, settings, "survey", wide_csv(), "wide.csv",
                       {"wave": "wave", "items": ["Q0", "Q9999"]}, actor=CLI_USER)
     assert res.rows_stored == 6
-    with engine.connect() as conn:
-        scores = conn.execute(select(db.survey_scores.c.item, func.sum(db.survey_scores.c.score))
-                              .group_by(db.survey_scores.c.item).order_by(db.survey_scores.c.item)).all()
-    assert [(i, float(s)) for i, s in scores] == [
+    scores = queries.score_rows(engine).groupby("item")["score"].sum()
+    assert list(scores.items()) == [
         ("Q0", float(sum(i % 5 + 1 for i in range(6)))), ("Q9999", float(sum((i + 9999) % 5 + 1 for i in range(6))))]
 
 

@@ -2,6 +2,7 @@ import gc
 import io
 import json
 import os
+import sys
 import weakref
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from eevp.store import db
+from eevp.store import db, queries
 from eevp.store.batches import delete_batch, list_batches
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.intake import ingest
@@ -43,7 +44,7 @@ def test_survey_csv_stored_with_scores_and_text_units(engine, settings):
     res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     assert (res.rows_read, res.rows_stored, res.rows_rejected) == (4, 4, 0)
     assert count(engine, db.survey_responses) == 4
-    assert count(engine, db.survey_scores) == 8
+    assert len(queries.score_rows(engine)) == 8
     assert count(engine, db.text_units) == 3  # the empty comment is not a unit; "n/a" is (counted later)
     assert res.analysis_needed
     with engine.connect() as conn:
@@ -88,7 +89,7 @@ def test_xlsx_survey(engine, settings):
         df.to_excel(xl, sheet_name="Data", index=False)
     res = ingest_file(engine, settings, "survey", buf.getvalue(), "s.xlsx", survey_mapping(), sheet="Data", actor=CLI_USER)
     assert res.rows_stored == 4
-    assert count(engine, db.survey_scores) == 8
+    assert len(queries.score_rows(engine)) == 8
 
 
 def test_every_validation_error_reported_and_nothing_stored(engine, settings):
@@ -131,20 +132,22 @@ def test_delete_batch_removes_text_units_and_rows(engine, settings):
     delete_batch(engine, a.batch_id, actor=CLI_USER)
     assert count(engine, db.text_units) == 3
     assert count(engine, db.survey_responses) == 4
-    assert count(engine, db.survey_scores) == 8
+    assert len(queries.score_rows(engine)) == 8
     assert list_batches(engine)["id"].tolist() == [a.batch_id + 1]
 
 
 def test_failure_midway_leaves_database_unchanged(engine, settings, monkeypatch):
     import eevp.intake.ingest as ing
 
-    real = ing._store_scores
+    real = ing.insert_rows
 
-    def boom(*args, **kwargs):
-        real(*args, **kwargs)
-        raise RuntimeError("disk full")
+    def boom(conn, table, *args, **kwargs):  # the responses and their scores are written, then it fails
+        ids = real(conn, table, *args, **kwargs)
+        if table is db.text_units:
+            raise RuntimeError("disk full")
+        return ids
 
-    monkeypatch.setattr(ing, "_store_scores", boom)
+    monkeypatch.setattr(ing, "insert_rows", boom)
     with pytest.raises(RuntimeError):
         ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     for table in (db.batches, db.survey_responses, db.survey_scores, db.text_units):
@@ -269,31 +272,24 @@ def test_rows_are_numbered_as_in_the_file_after_skipped_rows(engine, settings):
         assert [r.record_no for r in stored] == [3, 7, 9] and res.rows_stored == 3
 
 
-def _long_scores(engine) -> dict[tuple[int, str], float]:
-    s = db.survey_scores
-    with engine.connect() as conn:
-        return {(r.response_id, r.item): r.score for r in conn.execute(select(s.c.response_id, s.c.item, s.c.score))}
-
-
-def test_scores_are_packed_per_response_as_in_the_long_form(engine, settings):
-    from eevp.store import queries
-
+def test_scores_are_packed_per_response_and_no_long_form_is_written(engine, settings):
     ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "a.csv", survey_mapping(), actor=CLI_USER)
     other = ("respondent_id,wave,role,Manager support,Pay\n"
              "q1,2026-Q3,Engineer,2,\nq2,2026-Q3,Engineer,,4\nq3,2026-Q3,Driver,5,1\n")
     ingest_file(engine, settings, "survey", other.encode(), "b.csv",
                 {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "items": ["Manager support", "Pay"]}, actor=CLI_USER)
-    long = _long_scores(engine)
     r, b = db.survey_responses, db.batches
     with engine.connect() as conn:
-        rows = conn.execute(select(r.c.id, r.c.item_scores, b.c.items_json).join(b, b.c.id == r.c.batch_id)
-                            .order_by(r.c.id)).all()
-    assert len(rows) == 7 and len(long) == 12
-    for row in rows:  # each packed row holds its batch's items in order, NaN where no score was given
-        names = db.batch_items(row.items_json)
-        got = db.unpack_scores([row.item_scores], len(names))[0]
-        want = [long.get((row.id, name), np.nan) for name in names]
-        np.testing.assert_array_equal(got, want)
+        rows = conn.execute(select(r.c.id, r.c.batch_id, r.c.item_scores, b.c.items_json)
+                            .join(b, b.c.id == r.c.batch_id).order_by(r.c.id)).all()
+    assert len(rows) == 7 and count(engine, db.survey_scores) == 0  # the packed form only
+    # each packed row holds its batch's items in order (as in the files), NaN where no score was given
+    assert [db.batch_items(row.items_json) for row in rows[::4]] == [["Career growth", "Manager support"],
+                                                                     ["Manager support", "Pay"]]
+    got = [db.unpack_scores([row.item_scores], 2)[0].tolist() for row in rows]
+    np.testing.assert_array_equal(got, [[4, 5], [2, 3], [5, 5], [3, 4], [2, np.nan], [np.nan, 4], [5, 1]])
+    long = queries.score_rows(engine)
+    assert len(long) == 12 and long.iloc[0].tolist() == [rows[0].id, "Career growth", 4.0]
     wide = queries.survey_wide(engine).set_index("id")
     assert list(wide.columns[wide.columns.isin(["Career growth", "Manager support", "Pay"])]) == \
         ["Career growth", "Manager support", "Pay"]
@@ -302,9 +298,13 @@ def test_scores_are_packed_per_response_as_in_the_long_form(engine, settings):
     assert np.isnan(wide.loc[ids[5], "Manager support"]) and wide.loc[ids[5], "Pay"] == 4
     assert np.isnan(wide.loc[ids[4], "Career growth"])
     # Rows stored without packed scores (by hand, an older eevp) are read from survey_scores: the same frame.
+    batch_of = {row.id: row.batch_id for row in rows}
     with engine.begin() as conn:
+        conn.execute(db.survey_scores.insert(), [{"response_id": int(i), "item": item, "score": score,
+                                                  "batch_id": batch_of[i]} for i, item, score in long.itertuples(index=False)])
         conn.execute(db.survey_responses.update().where(r.c.id.in_(ids[::2])).values(item_scores=None))
     pd.testing.assert_frame_equal(queries.survey_wide(engine).set_index("id"), wide)
+    pd.testing.assert_frame_equal(queries.score_rows(engine), long)
 
 
 def test_schema_is_versioned(engine):
@@ -401,6 +401,79 @@ def test_redaction_in_workers_comes_back_in_chunks_in_the_order_of_the_texts(mon
     assert parts[0][texts[0]] == (("Ask [NAME] on [PHONE].", "en"), ("Клиенты ждут 0 минут.", "ru"))
 
 
+def test_redaction_results_are_let_go_as_they_are_taken(monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("worker processes need two CPUs")
+    monkeypatch.setattr(ingest, "PARALLEL_REDACT_MIN", 1)
+    monkeypatch.setattr(ingest, "REDACT_CHUNK", 3)  # small chunks, several per worker
+    monkeypatch.setattr(ingest.threading, "active_count", lambda: 1)  # threads left by earlier tests: no pool
+    monkeypatch.setattr(ingest, "REDACT_AHEAD", 2)
+    texts = [f"Pay is low {i}. Ask Olena Petrenko." for i in range(100)]
+    redaction = ingest._Redaction(Redactor(["Olena Petrenko"]), texts, split=True)
+    ahead = 2 * min(os.cpu_count() or 1, 8)
+    assert redaction._size == 3 and sorted(redaction._futures) == list(range(ahead))  # not all 34 chunks at once
+    taken, got = [], {}
+    for part in redaction.parts():  # a future kept to the end holds its result to the end (a million rows: GBs)
+        taken.append(len(part))
+        got.update(part)
+        # the chunks taken are let go; at most `ahead` more are with the workers
+        assert sorted(redaction._futures) == list(range(len(taken), min(len(taken) - 1 + ahead, 34)))
+    assert taken == [3] * 33 + [1] and redaction._futures == {}
+    assert got == dict(zip(texts, redacted(Redactor(["Olena Petrenko"]), texts, True)))
+    assert got[texts[7]] == (("Pay is low 7. Ask [NAME].", "en"),)  # "Ask [NAME]." is too short alone
+
+
+@pytest.mark.parametrize("chunk", [1, 3])
+def test_responses_and_units_written_in_blocks_are_the_same(engine, settings, monkeypatch, chunk):
+    def stored() -> tuple:
+        res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode() + f"r9,2026-Q2,Driver,Logistics,1-3 years,8,4,,"
+                          f"Routes change every day ({chunk}).\n".encode(), "s.csv", survey_mapping(), actor=CLI_USER)
+        r, u = db.survey_responses, db.text_units
+        with engine.connect() as conn:
+            responses = conn.execute(select(r.c.id, r.c.record_no, r.c.role, r.c.enps, r.c.item_scores)
+                                     .where(r.c.batch_id == res.batch_id).order_by(r.c.id)).all()
+            units = conn.execute(select(u.c.record_id, u.c.record_no, u.c.text).where(u.c.batch_id == res.batch_id)
+                                 .order_by(u.c.id)).all()
+        delete_batch(engine, res.batch_id, actor=CLI_USER)
+        first = responses[0].id
+        return [(i - first, *rest) for i, *rest in responses], [(i - first, *rest) for i, *rest in units]
+
+    whole = stored()
+    monkeypatch.setattr(ingest, "UNIT_CHUNK", chunk)
+    assert stored() == whole
+    responses, units = whole
+    assert [(i, no, role, enps) for i, no, role, enps, _ in responses] == [
+        (0, 2, "Engineer", 9), (1, 3, "Engineer", 6), (2, 4, "Sales Rep", 10), (3, 5, "Sales Rep", 7), (4, 6, "Driver", 8)]
+    np.testing.assert_array_equal(db.unpack_scores([responses[4][4]], 2), [[4, np.nan]])
+    assert [(i, no) for i, no, _ in units] == [(0, 2), (2, 4), (3, 5), (4, 6)]
+
+
+def test_last_uses_name_the_last_cell_of_each_answer():
+    # cells record by record: r0 (a, b), r1 (b, a), r2 (None, c)
+    assert ingest._last_uses([["a", "b", None], ["b", "a", "c"]]) == {"a": 3, "b": 2, "c": 5}
+
+
+def test_answers_repeated_across_columns_and_rows_give_every_unit(engine, settings, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("worker processes need two CPUs")
+    header = "respondent_id,wave,role,Career growth,Good,Bad\n"
+    rows = [f"r{i},2026-Q1,Engineer,4,Pay is low {i % 3}. The canteen is closed.,Pay is low {i % 3}. The canteen is closed." for i in range(9)]
+    mapping = {"respondent_id": "respondent_id", "wave": "wave", "role": "role", "items": ["Career growth"],
+               "text": ["Good", "Bad"]}
+    monkeypatch.setattr(ingest, "PARALLEL_REDACT_MIN", 1)
+    monkeypatch.setattr(ingest, "REDACT_CHUNK", 1)
+    monkeypatch.setattr(ingest.threading, "active_count", lambda: 1)  # threads left by earlier tests: no pool
+    res = ingest_file(engine, settings, "survey", (header + "\n".join(rows) + "\n").encode(), "rep.csv", mapping,
+                      actor=CLI_USER)
+    with engine.connect() as conn:
+        got = conn.execute(select(db.text_units.c.record_no, db.text_units.c.question, db.text_units.c.text)
+                           .order_by(db.text_units.c.id)).all()
+    assert res.text_units == len(got) == 9 * 2 * 2  # each answer: two statements, in both columns of each row
+    assert got[:4] == [(2, "Good", "Pay is low 0."), (2, "Good", "The canteen is closed."),
+                       (2, "Bad", "Pay is low 0."), (2, "Bad", "The canteen is closed.")]
+    assert got[-2:] == [(10, "Bad", "Pay is low 2."), (10, "Bad", "The canteen is closed.")]
+
+
 def test_units_are_the_same_when_workers_redact(engine, settings, monkeypatch):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("worker processes need two CPUs")
@@ -448,3 +521,25 @@ def test_the_frame_as_read_is_let_go_before_the_batch_is_stored(engine, settings
     monkeypatch.setattr(ingest, "_store", storing)
     res = ingest_file(engine, settings, "survey", SURVEY_CSV.encode(), "s.csv", survey_mapping(), actor=CLI_USER)
     assert (res.rows_stored, res.text_units, alive) == (4, 3, [False])
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_the_file_as_read_is_let_go_before_the_batch_is_stored(engine, settings, monkeypatch, as_file):
+    held, refs = [], []
+    real_read, real_store = ingest.read_table, ingest._store
+
+    def reading(raw, *args, **kwargs):
+        held.append(raw)
+        return real_read(raw, *args, **kwargs)
+
+    def storing(*args, **kwargs):
+        gc.collect()
+        refs.append(sys.getrefcount(held[0]))  # the list here and getrefcount's own argument: nobody else
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "read_table", reading)
+    monkeypatch.setattr(ingest, "_store", storing)
+    # passed inline, as the CLI does (bytes(bytearray(...)): a fresh object that nothing here holds)
+    res = ingest_file(engine, settings, "survey", io.BytesIO(SURVEY_CSV.encode()) if as_file
+                      else bytes(bytearray(SURVEY_CSV.encode())), "s.csv", survey_mapping(), actor=CLI_USER)
+    assert (res.rows_stored, held[0], refs) == (4, SURVEY_CSV.encode(), [2])

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, func, insert, select
 
-from eevp.store import db
+from eevp.store import db, queries
 from eevp.store.auth import CLI_USER, User
 from eevp.store.batches import delete_batch
 from eevp.errors import AccessDenied, NotFoundError
@@ -99,7 +99,7 @@ def _sqlite_counts(path: Path) -> dict:
             "integrity": q("PRAGMA integrity_check"),
             "batches": q("SELECT COUNT(*) FROM batches"),
             "survey_responses": q("SELECT COUNT(*) FROM survey_responses"),
-            "survey_scores": q("SELECT COUNT(*) FROM survey_scores"),
+            "packed_scores": q("SELECT COUNT(*) FROM survey_responses WHERE item_scores IS NOT NULL"),
             "text_units": q("SELECT COUNT(*) FROM text_units"),
             "orphans": q("SELECT (SELECT COUNT(*) FROM survey_responses WHERE batch_id NOT IN (SELECT id FROM batches))"
                          " + (SELECT COUNT(*) FROM survey_scores WHERE batch_id NOT IN (SELECT id FROM batches))"
@@ -138,7 +138,7 @@ def test_killed_ingest_leaves_no_trace_and_rerun_succeeds(tmp_path):
     assert proc.returncode == -signal.SIGKILL
     assert wal_at_kill > 1024 * 1024
 
-    assert _sqlite_counts(db_path) == {"integrity": "ok", "batches": 0, "survey_responses": 0, "survey_scores": 0,
+    assert _sqlite_counts(db_path) == {"integrity": "ok", "batches": 0, "survey_responses": 0, "packed_scores": 0,
                                        "text_units": 0, "orphans": 0}
 
     rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=120, check=False)
@@ -147,7 +147,7 @@ def test_killed_ingest_leaves_no_trace_and_rerun_succeeds(tmp_path):
     assert (out["rows_read"], out["rows_stored"], out["rows_rejected"]) == (KILL_ROWS, KILL_ROWS, 0)
     after = _sqlite_counts(db_path)
     assert after == {"integrity": "ok", "batches": 1, "survey_responses": KILL_ROWS,
-                     "survey_scores": 2 * KILL_ROWS, "text_units": KILL_ROWS, "orphans": 0}
+                     "packed_scores": KILL_ROWS, "text_units": KILL_ROWS, "orphans": 0}
 
 
 # --------------------------------------------------------------------------- (b) erasure
@@ -160,19 +160,22 @@ def test_erase_respondent_removes_rows_units_tags_and_unused_embeddings(engine, 
                                 .where(db.text_units.c.respondent_key == key)).all()
         r1_responses = set(conn.execute(select(db.survey_responses.c.id)
                                         .where(db.survey_responses.c.respondent_key == key)).scalars())
-    before = dump(engine)
+    before, scores_before = dump(engine), queries.score_rows(engine)
     unit_ids = {u.id for u in r1_units}
     assert len(unit_ids) == 2 and len(r1_responses) == 2
 
     counts = erase_respondent(engine, settings, User("boss", "admin"), "r1")
 
     assert {k: counts[k] for k in ("survey_responses", "survey_scores", "text_units", "statement_tags",
-                                   "embeddings")} == {"survey_responses": 2, "survey_scores": 4, "text_units": 2,
+                                   "embeddings")} == {"survey_responses": 2, "survey_scores": 0, "text_units": 2,
                                                       "statement_tags": 2, "embeddings": 2}
     after = dump(engine)
     # Everyone else is untouched: what is left is exactly the rows from before without r1's.
     assert after["survey_responses"] == [r for r in before["survey_responses"] if r[0] not in r1_responses]
-    assert after["survey_scores"] == [r for r in before["survey_scores"] if r[0] not in r1_responses]
+    # r1's scores went with its responses (packed in them: ingest writes no long form)
+    kept = scores_before[~scores_before["response_id"].isin(r1_responses)].reset_index(drop=True)
+    assert len(kept) == len(scores_before) - 4
+    pd.testing.assert_frame_equal(queries.score_rows(engine), kept)
     assert after["text_units"] == [r for r in before["text_units"] if r[0] not in unit_ids]
     assert after["statement_tags"] == [r for r in before["statement_tags"] if r[0] not in unit_ids]
     assert [r[1] for r in after["embeddings"]] == [shared]  # still used by r2 and r3; r1's two are gone
@@ -226,6 +229,19 @@ def test_backup_then_changes_then_restore_gives_back_the_same_rows(engine, setti
     assert count(engine, db.survey_responses) == 10
 
 
+def _with_long_form(engine) -> None:
+    """The scores also as rows of survey_scores, as an eevp before schema version 2 wrote them (today's ingest
+    writes only the packed form)."""
+    r = db.survey_responses
+    with engine.begin() as conn:
+        batch_of = dict(conn.execute(select(r.c.id, r.c.batch_id)).all())
+    rows = queries.score_rows(engine)
+    assert len(rows)
+    with engine.begin() as conn:
+        conn.execute(insert(db.survey_scores), [{"response_id": int(i), "item": item, "score": score,
+                                                 "batch_id": batch_of[i]} for i, item, score in rows.itertuples(index=False)])
+
+
 def _without_packed_scores(engine) -> None:
     """The database as eevp before schema version 2 left it: no survey_responses.item_scores."""
     with engine.begin() as conn:
@@ -234,9 +250,8 @@ def _without_packed_scores(engine) -> None:
 
 
 def test_migration_packs_the_scores_of_existing_responses(engine, stored):
-    from eevp.store import queries
-
     wide = queries.survey_wide(engine)
+    _with_long_form(engine)
     before = dump(engine)
     _without_packed_scores(engine)
     try:
@@ -254,6 +269,7 @@ def test_migration_packs_the_scores_of_existing_responses(engine, stored):
 def test_restoring_a_backup_without_packed_scores_packs_them(engine, stored, tmp_path):
     import zipfile
 
+    _with_long_form(engine)
     before = dump(engine)
     path, old = tmp_path / "new.zip", tmp_path / "old.zip"
     backup(engine, path, CLI_USER)

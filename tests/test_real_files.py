@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from eevp.store import db
+from eevp.store import db, queries
 from eevp.intake.ingest import ingest_file
 from eevp.intake.statements import split_statements
 from eevp.store.auth import CLI_USER
@@ -26,7 +26,7 @@ def test_glassdoor_as_survey(engine, settings):
     res = ingest_file(engine, settings, "survey", path.read_bytes(), path.name, mapping, actor=CLI_USER)
     raw = pd.read_csv(path)
     assert res.rows_stored == len(raw) == 9999
-    assert _count(engine, db.survey_scores) == int(raw[RATINGS].notna().sum().sum())
+    assert len(queries.score_rows(engine)) == int(raw[RATINGS].notna().sum().sum())
     # The reader keeps "None", "NA"... as text, as a person typed them; count them likewise.
     raw_text = pd.read_csv(path, keep_default_na=False, dtype=str)
     cells = [v for c in ("pros", "cons") for v in raw_text[c] if v.strip()]

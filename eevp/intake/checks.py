@@ -52,8 +52,12 @@ def _missing(value) -> bool:
 
 def _groups(df: pd.DataFrame, field: str, column: str) -> list[dict]:
     values = df[column].tolist()
-    blank = sum(_missing(v) for v in values)
-    held = Counter(str(v).strip() for v in values if not _missing(v) and is_placeholder(v))
+    counts = Counter(values)  # a group column holds a handful of values: each is looked at once
+    blank = sum(n for v, n in counts.items() if _missing(v))
+    held: Counter = Counter()
+    for v, n in counts.items():
+        if not _missing(v) and is_placeholder(v):
+            held[str(v).strip()] += n
     out = []
     if blank:
         out.append(_finding("blank", field, column, blank, rows=len(values)))

@@ -113,6 +113,12 @@ def _none(v):
 PARALLEL_REDACT_MIN = 20_000
 #: Text units built and written at a time: a million rows' units held at once took gigabytes.
 UNIT_CHUNK = 50_000
+#: Most distinct texts sent to a redaction worker at a time: a worker holds a chunk and its result (an
+#: eighth of a million rows' texts made a worker 640 MB), and the first units wait for the first chunk.
+REDACT_CHUNK = 10_000
+#: Chunks given to the workers at a time, per worker: more are given as the results are taken, so that the
+#: results done ahead of the writer stay few (workers ahead of it held half a batch's results).
+REDACT_AHEAD = 4
 
 
 class _Redaction:
@@ -133,15 +139,29 @@ class _Redaction:
     def __init__(self, redactor, texts, split: bool = False):
         self.redactor, self.split = redactor, split
         self.unique = list(dict.fromkeys(t for t in texts if t))
-        self._pool = self._futures = None
+        self._pool = None
+        self._futures: dict = {}  # chunk number → its future, while given to the workers and not yet taken
         workers = min(os.cpu_count() or 1, 8)
         if len(self.unique) < PARALLEL_REDACT_MIN or workers < 2 or threading.active_count() > 1:
             return
-        self._size = -(-len(self.unique) // (4 * workers))
+        self._size = min(-(-len(self.unique) // (4 * workers)), REDACT_CHUNK)
+        self._starts = range(0, len(self.unique), self._size)
+        self._ahead, self._given = REDACT_AHEAD * workers, 0
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=start_worker, initargs=(os.getpid(), redactor))
-        self._futures = [self._pool.submit(redact_chunk, self.unique[i:i + self._size], split)
-                         for i in range(0, len(self.unique), self._size)]
+        self._give(self._ahead)
+
+    def _give(self, upto: int) -> None:
+        """Give the workers the chunks before number ``upto`` that they do not have yet."""
+        while self._given < min(upto, len(self._starts)):
+            start = self._starts[self._given]
+            try:
+                self._futures[self._given] = self._pool.submit(redact_chunk, self.unique[start:start + self._size],
+                                                               self.split)
+            except BrokenProcessPool:  # the rest is done here (see parts)
+                self._given = len(self._starts)
+                return
+            self._given += 1
 
     def result(self) -> dict:
         """Each distinct text → its redacted form (or, with ``split``, its statements and languages)."""
@@ -157,12 +177,18 @@ class _Redaction:
             if self._pool is None:
                 yield self._as_dict(self.unique, redacted(self.redactor, self.unique, self.split))
                 return
-            for start, future in zip(range(0, len(self.unique), self._size), self._futures):
+            for k, start in enumerate(self._starts):
                 chunk = self.unique[start:start + self._size]
+                self._give(k + self._ahead)
+                # the future let go as its result is taken: kept, it holds the result to the end
+                future = self._futures.pop(k, None)
                 try:
+                    if future is None:
+                        raise BrokenProcessPool
                     done = future.result()
                 except BrokenProcessPool:  # a worker could not start (the script lacks `if __name__ ==`)
                     done = redacted(self.redactor, chunk, self.split)
+                del future
                 yield self._as_dict(chunk, done)
         finally:
             self.close()
@@ -200,7 +226,10 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
         return keep[name].tolist() if name and name in keep.columns else [None] * n
 
     values = [column(c) for c in text_cols]
-    statements: dict = {}  # filled a chunk at a time: the first records' units are written meanwhile
+    # filled a chunk at a time (the first records' units are written meanwhile), and each answer's
+    # statements let go after its last use: all of a million rows' answers held at once took a gigabyte
+    statements: dict = {}
+    last = _last_uses(values)
     parts = redaction.parts()
     date_col = {"survey": "wave_date", "exit": "exit_date", "focus": "session_date"}.get(prep.kind)
     meta = zip(record_ids, [prep.row_of(p) for p in keep.index], column("respondent_key"),
@@ -208,17 +237,26 @@ def _text_rows(prep: Prepared, keep: pd.DataFrame, record_ids: list[int], batch_
                [_none(v) for v in column(date_col)])
     questions = [c.removeprefix("text::")[:300] for c in text_cols]
     units: list[tuple] = []
+    cell = -1
     for i, row in enumerate(meta):
         for question, texts in zip(questions, values):
-            if texts[i]:
-                while texts[i] not in statements:
+            cell += 1
+            if text := texts[i]:
+                while text not in statements:
                     statements.update(next(parts))
-                _add_units(units, batch_id, prep.kind, row, question, statements[texts[i]])
+                _add_units(units, batch_id, prep.kind, row, question, statements[text])
+                if last[text] == cell:
+                    del statements[text]
         if len(units) >= UNIT_CHUNK:
             yield _unit_columns(units)
             units = []
     if units:
         yield _unit_columns(units)
+
+
+def _last_uses(values: list[list]) -> dict:
+    """Each answer → the last cell it is in (cells counted record by record, column by column)."""
+    return {text: cell for cell, text in enumerate(v for row in zip(*values) for v in row) if text}
 
 
 def _unit_columns(units: list[tuple]) -> dict[str, list]:
@@ -314,21 +352,12 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
     """Store the kind's own rows; return its text units, in chunks of columns (none for most kinds)."""
     kind = prep.kind
     record_no = [prep.row_of(p) for p in keep.index]
-    if kind == "survey":  # the big one: built column by column
-        n = len(keep)
-        col = {c: keep[c].tolist() for c in keep.columns if not c.startswith(("item::", "text::"))}
-        rows = {
-            "batch_id": [batch_id] * n, "record_no": record_no, "respondent_key": col["respondent_key"],
-            "wave": [str(w)[:64] for w in col["wave"]], "wave_date": [_none(v) for v in col["wave_date"]],
-            "role": col["role"], "department": col["department"], "location": col["location"],
-            "tenure": col["tenure"],
-            "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
-            "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
-        }
-        if prep.items:  # the same scores packed per response, for fast reads (db.pack_scores)
-            rows["item_scores"] = db.pack_scores(_score_matrix(keep, prep.items))
-        ids = insert_rows(conn, db.survey_responses, rows, with_ids=True)
-        _store_scores(conn, db.survey_scores, "response_id", keep, ids, prep.items, batch_id)
+    if kind == "survey":  # the big one: built column by column, a block of records at a time
+        ids = []
+        for start in range(0, len(keep), UNIT_CHUNK):
+            block = keep.iloc[start:start + UNIT_CHUNK]
+            ids += insert_rows(conn, db.survey_responses, _response_rows(block, record_no[start:start + UNIT_CHUNK],
+                                                                         batch_id, prep.items), with_ids=True)
         return _text_rows(prep, keep, ids, batch_id, redaction)
     if kind == "customer_feedback":  # kept apart from staff text: no text units
         store_feedback(conn, keep, batch_id, redaction.result(), prep.mapping.get("scale") or NPS_SCALE, record_no)
@@ -365,6 +394,24 @@ def _store_kind(conn, prep: Prepared, keep: pd.DataFrame, batch_id: int, redacti
         insert_rows(conn, db.evp_ratings, rows)
         return []
     return []
+
+
+def _response_rows(keep: pd.DataFrame, record_no: list[int], batch_id: int, items: list[dict]) -> dict[str, list]:
+    """Survey responses as columns (what ``insert_rows`` takes), their scores packed (db.pack_scores: no long
+    form is written, see :mod:`eevp.store.db`)."""
+    n = len(keep)
+    col = {c: keep[c].tolist() for c in keep.columns if not c.startswith(("item::", "text::"))}
+    rows = {
+        "batch_id": [batch_id] * n, "record_no": record_no, "respondent_key": col["respondent_key"],
+        "wave": [str(w)[:64] for w in col["wave"]], "wave_date": [_none(v) for v in col["wave_date"]],
+        "role": col["role"], "department": col["department"], "location": col["location"],
+        "tenure": col["tenure"],
+        "segments_json": [json.dumps(v, ensure_ascii=False) if v else None for v in col["segments"]],
+        "enps": [None if _none(v) is None else int(v) for v in col.get("enps", [None] * n)],
+    }
+    if items:
+        rows["item_scores"] = db.pack_scores(_score_matrix(keep, items))
+    return rows
 
 
 def _exit_rows(batch_id: int, records: list, clean) -> list[dict]:
@@ -524,15 +571,19 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
     """Read a CSV/XLSX file and ingest it as ``actor`` (see :func:`ingest_frame`, also for ``prepared``)."""
     require(actor, "upload")
 
-    raw = data if isinstance(data, bytes) else data.read()
+    # The file's bytes in a box, let go once read: passed inline (the CLI's path.read_bytes()), nothing else
+    # holds them, and a million rows' file is 390 MB.
+    box = [data if isinstance(data, bytes) else data.read()]
+    del data
+    size = len(box[0])
     limit = settings.upload_limit_mb * 1024 * 1024
-    if len(raw) > limit:
-        raise InputError(f"The file is {len(raw) / 1024 / 1024:.0f} MB; the limit is {settings.upload_limit_mb} MB. "
+    if size > limit:
+        raise InputError(f"The file is {size / 1024 / 1024:.0f} MB; the limit is {settings.upload_limit_mb} MB. "
                          "Split it into smaller files, or ask an admin to raise EEVP_UPLOAD_LIMIT_MB.")
-    digest = content_hash(raw)
+    digest = content_hash(box[0])
     _check_duplicate(engine, digest)
     # The frame as read is handed on, not kept here: only what validation made of it is held while storing.
-    checked = _check(engine, kind, read_table(raw, filename, sheet=sheet), mapping, digest=digest,
+    checked = _check(engine, kind, read_table(box.pop(), filename, sheet=sheet), mapping, digest=digest,
                      skip_invalid=skip_invalid, strict=strict, prepared=prepared)
     return _finish(engine, settings, checked, name=name or filename, filename=filename, is_demo=False,
                    user=actor.username)

@@ -102,6 +102,17 @@ def source_column(df: pd.DataFrame, name: str | None) -> pd.Series:
     return pd.Series([_clean(v) for v in df[name]], index=df.index, dtype=object)
 
 
+def _each_distinct(fn, values) -> list:
+    """``[fn(v) for v in values]``, ``fn`` called once per distinct value: group columns, ratings and tenure
+    hold a handful of values in a million rows."""
+    done = {v: fn(v) for v in dict.fromkeys(values)}
+    return [done[v] for v in values]
+
+
+def _number_text(value):
+    return None if value is None else str(value).replace(",", ".").replace("\u00a0", "").strip()
+
+
 def _cut(series: pd.Series, length: int) -> pd.Series:
     """Texts cut to a column's length; None stays None (object dtype, never NaN)."""
     return pd.Series([None if v is None else v[:length] for v in series], index=series.index, dtype=object)
@@ -109,7 +120,7 @@ def _cut(series: pd.Series, length: int) -> pd.Series:
 
 def _numeric(series: pd.Series, column: str, errors: list[dict], message: str) -> pd.Series:
     """Convert text to numbers (decimal comma accepted); report what is not a number."""
-    text = series.map(lambda v: None if v is None else str(v).replace(",", ".").replace("\u00a0", "").strip())
+    text = pd.Series(_each_distinct(_number_text, series), index=series.index, dtype=object)
     nums = pd.to_numeric(text, errors="coerce")
     bad = text.notna() & nums.isna()
     for idx in series.index[bad]:
@@ -197,7 +208,7 @@ def _tenure(series: pd.Series, months: bool = False) -> pd.Series:
                 return label
         return "10+ years"
 
-    return pd.Series([band(v) for v in series], index=series.index, dtype=object)
+    return pd.Series(_each_distinct(band, series), index=series.index, dtype=object)
 
 
 def _split_reasons(value) -> list[str]:
@@ -437,9 +448,9 @@ def _common(df: pd.DataFrame, m: dict, out: pd.DataFrame) -> None:
     for name in ("role", "department", "location"):
         # a placeholder ("Anonymous Employee") names no group: stored as no value, and said so before storing
         values = source_column(df, m.get(name))
-        out[name] = _cut(pd.Series([None if is_placeholder(v) else v for v in values], index=values.index,
-                                   dtype=object), 200)
-    roles = [split_role(v) for v in out["role"]]
+        out[name] = _cut(pd.Series(_each_distinct(lambda v: None if is_placeholder(v) else v, values),
+                                   index=values.index, dtype=object), 200)
+    roles = _each_distinct(split_role, out["role"])
     out["role"] = pd.Series([r for r, _ in roles], index=out.index, dtype=object)
     statuses = [s for _, s in roles]
     out["tenure"] = _tenure(source_column(df, m.get("tenure")), tenure_in_months(m.get("tenure")))

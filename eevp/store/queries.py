@@ -268,6 +268,16 @@ def _scores_wide(engine: Engine, resp: pd.DataFrame) -> pd.DataFrame:
     return wide.dropna(axis=1, how="all")
 
 
+def score_rows(engine: Engine) -> pd.DataFrame:
+    """Every stored survey score as a row ``(response_id, item, score)``, by response and item: the long
+    form, unpacked from ``item_scores`` (what ingest writes) or read from ``survey_scores`` (older rows)."""
+    r = db.survey_responses
+    resp = _read(engine, select(r.c.id, r.c.batch_id, r.c.item_scores).order_by(r.c.id))
+    wide = _scores_wide(engine, resp).set_axis(resp["id"].to_numpy()).rename_axis("response_id")
+    rows = wide.reset_index().melt("response_id", var_name="item", value_name="score").dropna(subset=["score"])
+    return rows.sort_values(["response_id", "item"]).reset_index(drop=True)
+
+
 def extra_segments(df: pd.DataFrame, items: list[str]) -> list[str]:
     """Segment columns beyond the standard four (from the survey's extra columns)."""
     known = set(SEGMENTS) | set(items) | {"id", "batch_id", "wave", "wave_date", "enps", "wave_no", "person"}
