@@ -262,6 +262,7 @@ def test_a_new_lens_or_voice_setting_tags_stored_customer_statements_again(engin
     with engine.connect() as conn:
         stored = conn.execute(select(cs.c.tagger_version, cs.c.sentiment, cs.c.text)).all()
     assert {r.tagger_version for r in stored} == {voice_match.tagger_version()}
+    assert len(voice_match.tagger_version()) <= db.customer_statements.c.tagger_version.type.length
     assert {r.sentiment for r in stored if "terrible" in r.text} == {"negative"}
     # The version names the customer-voice setting: another setting is another version.
     before = voice_match.tagger_version()

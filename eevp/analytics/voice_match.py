@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from eevp.errors import TooFewUnitsError
+from eevp.hashing import text_hash
 from eevp.settings import Settings
 from eevp.store import db
 from eevp.store.auth import User, require
@@ -101,7 +102,8 @@ def tagger_version() -> str:
     """What customer statements' tags are stored with: the lens's version, the customer-voice sentiment
     setting (:func:`eevp.text.sentiment_model.voice_setting_id`) and the boilerplate lists (what is never
     matched or themed); any new one re-tags them and matches them again."""
-    return f"{TAGGER_VERSION}+voice-{voice_setting_id()}+bp-{BOILERPLATE_VERSION}"
+    settings = text_hash(f"voice-{voice_setting_id()}+bp-{BOILERPLATE_VERSION}")[:12]
+    return f"{TAGGER_VERSION}+{settings}"  # the column holds 32 characters
 
 
 def _tag_customer_statements(engine: Engine, progress: Progress = _noop, chunk: int = 2000) -> int:
