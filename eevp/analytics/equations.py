@@ -22,9 +22,14 @@ class Equations:
         dims: the one-way tables, in order.
         sizes: ``{dim: number of rows}``.
         cells: ``{(a, b): boolean matrix}``, True where the two-way table of ``a`` × ``b`` has people.
+        parts: ``{(c, d): ((a, b), rows, cols)}``: the table ``c`` × ``d`` splits the table ``a`` × ``b`` (both in
+            ``cells``; row ``r`` of ``c`` lies in row ``rows[r]`` of ``a``, column ``k`` of ``d`` in column ``cols[k]``
+            of ``b``): each cell of ``a`` × ``b`` adds up to its parts. (A department × wave table crossed with a
+            reason × wave table is department × reason split by wave: a reader who knows that department D3's
+            growth leavers all left in one quarter knows them from that quarter.)
     """
 
-    def __init__(self, dims, sizes: dict, cells: dict):
+    def __init__(self, dims, sizes: dict, cells: dict, parts: dict | None = None):
         self.dims = list(dims)
         self.offset, start = {}, 0
         for d in self.dims:
@@ -36,8 +41,10 @@ class Equations:
             eqs.append(np.full(int(sizes[d]), n_eqs))
             vars_.append(self.offset[d] + np.arange(int(sizes[d])))
             n_eqs += 1
+        self._flat, self._first = {}, {}  # per table: its non-empty cells (flat, in order), its first unknown
         for (a, b), matrix in cells.items():
             i, j = np.nonzero(matrix)
+            self._flat[(a, b)], self._first[(a, b)] = np.flatnonzero(matrix), n_vars
             cell_vars = n_vars + np.arange(len(i))
             n_vars += len(i)
             owners.append(np.full(len(i), len(owners)))
@@ -45,6 +52,12 @@ class Equations:
                 eqs += [n_eqs + line, n_eqs + np.arange(size)]  # a line's cells, and its table row
                 vars_ += [cell_vars, self.offset[dim] + np.arange(size)]
                 n_eqs += size
+        for split, (whole, rows, cols) in (parts or {}).items():
+            i, j = np.nonzero(cells[split])
+            sums, which = np.unique(self._cell_vars(whole, cells[whole].shape[1], rows[i], cols[j]), return_inverse=True)
+            eqs += [n_eqs + which, n_eqs + np.arange(len(sums))]  # a cell of the whole, and its parts
+            vars_ += [self._first[split] + np.arange(len(i)), sums]
+            n_eqs += len(sums)
         self.eq = np.concatenate(eqs).astype(np.int64) if eqs else np.zeros(0, np.int64)
         self.var = np.concatenate(vars_).astype(np.int64) if vars_ else np.zeros(0, np.int64)
         self.n_eqs, self.n_vars = n_eqs, n_vars
@@ -52,6 +65,14 @@ class Equations:
         by_eq, by_var = np.argsort(self.eq, kind="stable"), np.argsort(self.var, kind="stable")
         self._eq_vars = np.split(self.var[by_eq], np.cumsum(np.bincount(self.eq, minlength=n_eqs))[:-1])
         self._var_eqs = np.split(self.eq[by_var], np.cumsum(np.bincount(self.var, minlength=n_vars))[:-1])
+
+    def _cell_vars(self, table, width: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The unknowns of the non-empty cells (``i``, ``j``) of ``table`` (``width`` columns)."""
+        flat = i.astype(np.int64) * width + j
+        at = np.searchsorted(self._flat[table], flat)
+        if len(flat) and not np.array_equal(self._flat[table][np.minimum(at, len(self._flat[table]) - 1)], flat):
+            raise ValueError(f"Equations: a part of an empty cell of {table}.")
+        return self._first[table] + at
 
     def rows_of(self, known: dict) -> np.ndarray:
         """``{dim: booleans}`` as one row of :meth:`solve`'s input (the dims one after another)."""
