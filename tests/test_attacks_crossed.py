@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from test_attacks_anon import ITEMS, PHASES, THRESHOLD, recoverable, small_groups
+from test_attacks_anon import ITEMS, PHASES, THRESHOLD, exit_frame, recoverable, small_groups
 
 from eevp.analytics import anonymity, reports
 from eevp.store.queries import Filters
@@ -194,6 +194,23 @@ def test_a_viewers_reasons_by_tenure_and_the_company_reasons_by_role_give_no_sma
                       for g, r, n, s in zip(m[by], m["reason"], m["n"], m["suppressed"]) if not s and n > 0]
     assert not recoverable(published, {a for a in atoms if a[1] == "r3" and a[4] == "T1"})
     assert len(published) > 6  # not by hiding every cell
+
+
+def test_the_company_reasons_by_role_and_by_department_give_no_small_role_in_a_department():
+    # Analysts: 6 in Sales, 2 in IT, all for pay; every dev who left for pay was in IT. The company's reasons by
+    # department (IT, pay: 14) minus its reasons by role (Dev, pay: 12) were the 2 analysts in IT. The reason's
+    # audit now knows that role × department is split by reason.
+    exits = exit_frame({("Analyst", "Sales", "Pay"): 6, ("Analyst", "IT", "Pay"): 2, ("Rep", "Sales", "Pay"): 9,
+                        ("Rep", "Sales", "Growth"): 7, ("Dev", "IT", "Pay"): 12, ("Dev", "IT", "Growth"): 8,
+                        ("Dev", "Sales", "Growth"): 6})
+    atoms = set(zip(exits["role"], exits["department"], exits["reason"]))
+    published = [atoms]
+    for by, at in (("role", 0), ("department", 1)):
+        m = reports.reason_role_matrix(exits, THRESHOLD, by=by)
+        published += [{a for a in atoms if a[at] == g and a[2] == r}
+                      for g, r, n, s in zip(m[by], m["reason"], m["n"], m["suppressed"]) if not s and n > 0]
+    assert not recoverable(published, {a for a in atoms if a[:2] == ("Analyst", "IT")})
+    assert len(published) > 4  # the department table stays
 
 
 def test_the_location_table_of_a_wave_and_the_wave_table_of_a_tenure_band_give_no_role_in_that_wave():
