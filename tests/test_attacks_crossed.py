@@ -48,7 +48,8 @@ def quarter_exits(spec) -> pd.DataFrame:
     for quarter, role, dept, reason, n, *tenure in spec:
         for _ in range(n):
             rows.append({"id": len(rows) + 1, "role": role, "department": dept, "location": "(not given)",
-                         "tenure": tenure[0] if tenure else "(not given)", "reason": reason, "exit_date": QUARTER_DATES[quarter],
+                         "tenure": tenure[0] if tenure else "(not given)", "reason": reason,
+                         "exit_date": QUARTER_DATES[quarter],
                          "quarter": quarter, "regretted": None, "enps": 5, "other_reasons": [],
                          "person": f"x{len(rows)}"})
     return pd.DataFrame(rows)
@@ -256,20 +257,26 @@ def segment_views(wide: pd.DataFrame, third: str) -> tuple[set, dict]:
     """The Survey tables by role, department and ``third`` (a location or a tenure band), unfiltered and under
     each one-value filter on them that the page allows; each figure a set of atoms (role, department, third)."""
     keys = ["role", "department", third]
-    atoms = set(map(tuple, wide[keys].drop_duplicates().to_numpy()))
     filters = [Filters()] + [Filters(**{d: (v,)}) for d in keys for v in sorted(wide[d].unique())]
+    return survey_views(wide, keys, filters)
+
+
+def survey_views(wide: pd.DataFrame, keys: list, filters: list, by_filtered: bool = True) -> tuple[set, dict]:
+    """The Survey tables by each of ``keys`` (``by_filtered``: also by a column filtered on) under each of
+    ``filters`` that the page allows; each figure a set of atoms (``keys`` values)."""
+    atoms = set(map(tuple, wide[keys].drop_duplicates().to_numpy()))
     out = {}
     for f in filters:
         sel = reports.filter_selections(f)
         rows = f.apply(wide)
         if not (reports.population_ok(len(wide), len(rows), THRESHOLD) and reports.filters_allowed(wide, f, THRESHOLD)):
             continue
-        for by in keys:
+        for by in (k for k in keys if by_filtered or k not in sel):
             table = reports.segment_summary(rows, ITEMS, by, THRESHOLD, population=wide if sel else None,
                                             selections=sel or None)
             at = keys.index(by)
-            out[(by, repr(sel))] = [{a for a in atoms if a[at] == g and all(a[keys.index(c)] in v for c, v in
-                                                                             sel.items())} for g in shown(table, "group")]
+            out[(by, repr(sel))] = [{a for a in atoms if a[at] == g and all(a[keys.index(c)] in v for c, v in sel.items())}
+                                    for g in shown(table, "group")]
     return atoms, out
 
 
@@ -314,25 +321,13 @@ WAVE_KEYS = ["wave", "role", "department", "location", "tenure"]
 def wave_views(wide: pd.DataFrame) -> tuple[set, dict]:
     """The Survey tables by each column, unfiltered, filtered to one value of any column, and filtered on two
     columns: the wave and one value of another, or a department and a location (three-way cells)."""
-    atoms = set(map(tuple, wide[WAVE_KEYS].drop_duplicates().to_numpy()))
     values = {k: sorted(wide[k].unique()) for k in WAVE_KEYS}
     filters = [Filters()] + [Filters(**{d: (v,)}) for d in WAVE_KEYS[1:] for v in values[d]]
-    filters += [Filters(waves=(w,), **{d: (v,)}) for w in values["wave"] for d in ("location", "tenure", "department")
-                for v in values[d]] + [Filters(waves=(w,)) for w in values["wave"]]
+    filters += [Filters(waves=(w,), **{d: (v,)}) for w in values["wave"]
+                for d in ("location", "tenure", "department") for v in values[d]]
+    filters += [Filters(waves=(w,)) for w in values["wave"]]
     filters += [Filters(department=(d,), location=(v,)) for d in values["department"] for v in values["location"]]
-    out = {}
-    for f in filters:
-        sel = reports.filter_selections(f)
-        rows = f.apply(wide)
-        if not (reports.population_ok(len(wide), len(rows), THRESHOLD) and reports.filters_allowed(wide, f, THRESHOLD)):
-            continue
-        for by in (k for k in WAVE_KEYS if k not in sel):
-            table = reports.segment_summary(rows, ITEMS, by, THRESHOLD, population=wide if sel else None,
-                                            selections=sel or None)
-            at = WAVE_KEYS.index(by)
-            out[(by, repr(sel))] = [{a for a in atoms if a[at] == g and all(a[WAVE_KEYS.index(c)] in v for c, v in
-                                                                             sel.items())} for g in shown(table, "group")]
-    return atoms, out
+    return survey_views(wide, WAVE_KEYS, filters, by_filtered=False)
 
 
 def assert_no_pair_leaks(frame: pd.DataFrame, atoms: set, views: dict) -> None:

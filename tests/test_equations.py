@@ -118,7 +118,8 @@ def _split_tables(parts: bool) -> tuple[Equations, np.ndarray]:
     pq = np.zeros((4, 4), dtype=bool)
     pq[0, 0] = pq[1, 1] = pq[2, 2] = pq[1, 3] = True  # p = a·2 + c, q = b·2 + c
     split = {("p", "q"): (("a", "b"), np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]))} if parts else None
-    system = Equations(["a", "b", "p", "q"], {"a": 2, "b": 2, "p": 4, "q": 4}, {("a", "b"): ab, ("p", "q"): pq}, split)
+    system = Equations(["a", "b", "p", "q"], {"a": 2, "b": 2, "p": 4, "q": 4}, {("a", "b"): ab, ("p", "q"): pq},
+                       split)
     start = system.rows_of({"a": [False, False], "b": [False, False], "p": [True, False, True, True],
                             "q": [False, True, False, False]})
     return system, start

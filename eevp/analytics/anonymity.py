@@ -499,7 +499,8 @@ def _splits(cells: dict, labels: dict, split_of: dict) -> dict:
     return out
 
 
-def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=(), splits=None) -> dict[str, np.ndarray]:
+def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=(),
+                      splits=None) -> dict[str, np.ndarray]:
     """Hide table rows (never those of ``frozen`` tables) until no small hidden row or small two-way cell can
     be solved for (:func:`suppress_dimensions`)."""
     system = Equations(dims, {d: len(counts[d]) for d in dims}, cells, splits)  # the cells stay: built once

@@ -22,9 +22,9 @@ class Equations:
         dims: the one-way tables, in order.
         sizes: ``{dim: number of rows}``.
         cells: ``{(a, b): boolean matrix}``, True where the two-way table of ``a`` × ``b`` has people.
-        parts: ``{(c, d): ((a, b), rows, cols)}``: the table ``c`` × ``d`` splits the table ``a`` × ``b`` (both in
-            ``cells``; row ``r`` of ``c`` lies in row ``rows[r]`` of ``a``, column ``k`` of ``d`` in column ``cols[k]``
-            of ``b``): each cell of ``a`` × ``b`` adds up to its parts. (A department × wave table crossed with a
+        parts: ``{(c, d): ((a, b), rows, cols)}``: the table ``c`` × ``d`` splits the table ``a`` × ``b`` (both
+            in ``cells``; row ``r`` of ``c`` lies in row ``rows[r]`` of ``a``, column ``k`` of ``d`` in column
+            ``cols[k]`` of ``b``): each cell of ``a`` × ``b`` adds up to its parts. (A department × wave table crossed with a
             reason × wave table is department × reason split by wave: a reader who knows that department D3's
             growth leavers all left in one quarter knows them from that quarter.)
     """
@@ -54,7 +54,8 @@ class Equations:
                 n_eqs += size
         for split, (whole, rows, cols) in (parts or {}).items():
             i, j = np.nonzero(cells[split])
-            sums, which = np.unique(self._cell_vars(whole, cells[whole].shape[1], rows[i], cols[j]), return_inverse=True)
+            wholes = self._cell_vars(whole, cells[whole].shape[1], rows[i], cols[j])
+            sums, which = np.unique(wholes, return_inverse=True)
             eqs += [n_eqs + which, n_eqs + np.arange(len(sums))]  # a cell of the whole, and its parts
             vars_ += [self._first[split] + np.arange(len(i)), sums]
             n_eqs += len(sums)

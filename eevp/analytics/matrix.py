@@ -1,7 +1,7 @@
 """Primary and complementary suppression of one line of siblings and of a two-way table of counts.
 
-(The rules of :mod:`eevp.analytics.anonymity`, which re-exports :func:`check_threshold` and :func:`suppress_matrix`.)
-A line is a set of siblings whose total a reader may know (a table's rows, a row or a column of a two-way table):
+(The rules of :mod:`eevp.analytics.anonymity`, which re-exports :func:`check_threshold` and
+:func:`suppress_matrix`.) A line is a set of siblings whose total a reader may know (a table's rows, a row or a column of a two-way table):
 its small cells are hidden, and more siblings until a subtraction never gives one small group. A two-way table
 also hides a cell that closes a cycle through a small hidden cell its margins would pin
 (:mod:`eevp.analytics.cellgraph`).
