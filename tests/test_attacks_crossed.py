@@ -243,6 +243,51 @@ def test_the_location_table_of_a_wave_and_the_wave_table_of_a_tenure_band_give_n
     assert shown(t1, "group") == {"L1": 24, "L2": 20}
 
 
+def test_the_department_tables_of_a_location_and_of_a_tenure_band_three_way_known_limit():
+    # A known limit (SECURITY.md): D1 has nobody in L2 and T1, D3 nobody in L1 and T2. The department table
+    # filtered to L1 (D1: 9) minus the one filtered to T1 (D1: 6) is D1's people in L1 and T2, all of L1 and T2
+    # (3). Department × location and department × tenure are cells of two audits (the location's, the tenure
+    # band's): neither knows what the other shows.
+    spec = [("W1", "r4", "D3", "L1", "T1", 4), ("W1", "r4", "D3", "L2", "T2", 8), ("W2", "r4", "D3", "L1", "T1", 2),
+            ("W2", "r4", "D3", "L2", "T1", 1), ("W1", "r3", "D1", "L1", "T2", 2), ("W1", "r3", "D1", "L2", "T2", 6),
+            ("W2", "r3", "D1", "L1", "T1", 6), ("W2", "r3", "D1", "L1", "T2", 1), ("W2", "r3", "D1", "L2", "T2", 3)]
+    wide = segment_frame(spec)
+    atoms = set(map(tuple, wide[WAVE_KEYS].drop_duplicates().to_numpy()))
+    published = [atoms]
+    for f, at in ((Filters(location=("L1",)), 3), (Filters(tenure=("T1",)), 4)):
+        value = reports.filter_selections(f)[WAVE_KEYS[at]][0]
+        table = reports.segment_summary(f.apply(wide), ITEMS, "department", THRESHOLD, population=wide,
+                                        selections=reports.filter_selections(f))
+        published += [{a for a in atoms if a[2] == g and a[at] == value} for g in shown(table, "group")]
+    assert recoverable(published, {a for a in atoms if a[3:] == ("L1", "T2")})
+
+
+def test_a_viewers_quarters_and_the_company_reasons_by_department_three_way_known_limit():
+    # A known limit (SECURITY.md; the seeded attack's exits, seed 13, no. 5): D3's growth leavers all left in Q2,
+    # and D3's one pay leaver of Q2 is its only one in tenure band T1. D3's viewer's Q2 (7) minus the company's
+    # growth leavers of D3 (6) is that person. Department × reason is the reason's audit's, a viewer's quarters
+    # the quarter's: neither knows what the other shows.
+    exits = quarter_exits([("2026-Q1", "r1", "D2", "Growth", 3, "T1"), ("2026-Q1", "r1", "D2", "Pay", 2, "T1"),
+                           ("2026-Q1", "r2", "D2", "Growth", 3, "T1"), ("2026-Q1", "r2", "D2", "Growth", 8, "T2"),
+                           ("2026-Q1", "r2", "D2", "Pay", 4, "T1"), ("2026-Q1", "r3", "D3", "Pay", 8, "T2"),
+                           ("2026-Q1", "r4", "D2", "Growth", 3, "T1"), ("2026-Q1", "r4", "D2", "Growth", 2, "T2"),
+                           ("2026-Q1", "r4", "D2", "Pay", 3, "T1"), ("2026-Q2", "r1", "D2", "Growth", 6, "T1"),
+                           ("2026-Q2", "r1", "D2", "Growth", 6, "T2"), ("2026-Q2", "r1", "D2", "Pay", 3, "T2"),
+                           ("2026-Q2", "r2", "D2", "Growth", 3, "T2"), ("2026-Q2", "r2", "D2", "Pay", 2, "T1"),
+                           ("2026-Q2", "r3", "D3", "Growth", 6, "T2"), ("2026-Q2", "r3", "D3", "Pay", 1, "T1"),
+                           ("2026-Q2", "r4", "D2", "Growth", 1, "T1"), ("2026-Q2", "r4", "D2", "Growth", 1, "T2"),
+                           ("2026-Q2", "r4", "D2", "Pay", 1, "T1")])
+    keys = ["quarter", "role", "department", "reason", "tenure"]
+    atoms = set(map(tuple, exits[keys].drop_duplicates().to_numpy()))
+    quarters = reports.exits_over_time(exits[exits["department"] == "D3"], THRESHOLD, population=exits,
+                                       selections={"department": ("D3",)})
+    m = reports.reason_role_matrix(exits, THRESHOLD, by="department")
+    published = [atoms, *({a for a in atoms if a[0] == q and a[2] == "D3"} for q in shown(quarters, "quarter"))]
+    published += [{a for a in atoms if a[2] == g and a[3] == r} for g, r, n, s in
+                  zip(m["department"], m["reason"], m["n"], m["suppressed"]) if not s and n > 0]
+    assert recoverable(published, {a for a in atoms if a[2] == "D3" and a[4] == "T1"})
+
+
 # --------------------------------------------------------------------------- pairs and three views, generated
 
 #: Generated organisations per property test (recorded in SECURITY.md); each case computes ~40 views.
