@@ -412,7 +412,7 @@ def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold,
 # --------------------------------------------------------------------------- several one-way tables
 
 def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fixed=None,
-                        split_of=None, split_cells: bool = False) -> dict[str, set]:
+                        split_of=None, split_cells: bool = False, shown=None) -> dict[str, set]:
     """Groups to hide in the one-way tables of ``frame`` by each of ``dims``, taken together.
 
     Each table alone follows :func:`suppress` (small groups plus complements). But the tables
@@ -443,6 +443,8 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
             of their bases, and each cell of it adds up to its parts (:class:`Equations`, ``parts``).
         split_cells: the cells of those tables (three-way cells) are published groups too: none of 1..threshold-1
             people may be pinned.
+        shown: ``{(a, b): cells}``: two-way tables other views publish with these cells (``(a value, b value)``)
+            hidden: their other cells are known from the start.
 
     Returns:
         ``{dim: values to hide}``; a missing value appears as None.
@@ -462,11 +464,11 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
     tables = {(a, b) for i, a in enumerate(dims) for b in dims[i + 1:] if {a, b} <= targets
               or (split_cells and a in split_of and b in split_of)}
     cells, small = _two_way_cells(frame, dims, codes, labels, threshold, tables, persons)
-    splits = _splits(cells, labels, split_of)
+    known = _splits(cells, labels, split_of), _shown_cells(cells, labels, shown or {})
     parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])],
-             *cells.values(), small, tuple(fixed), tuple(splits))
+             *cells.values(), small, tuple(fixed), tuple(known[0]), tuple(known[1]), *known[1].values())
     hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold, fixed,
-                                                          splits))
+                                                          known))
     return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
 
 
@@ -499,11 +501,27 @@ def _splits(cells: dict, labels: dict, split_of: dict) -> dict:
     return out
 
 
+def _shown_cells(cells: dict, labels: dict, shown: dict) -> dict:
+    """``{(a, b): booleans}``: the non-empty cells of the tables of ``shown`` (:func:`suppress_dimensions`) that
+    their views show."""
+    out = {}
+    for (a, b), hidden in shown.items():
+        if (a, b) in cells:
+            at = [{v: i for i, v in enumerate(labels[d])} for d in (a, b)]
+            mask = cells[(a, b)].copy()
+            for u, w in hidden:
+                i, j = at[0].get(_MISSING if u is None else u), at[1].get(_MISSING if w is None else w)
+                if i is not None and j is not None:
+                    mask[i, j] = False
+            out[(a, b)] = mask
+    return out
+
+
 def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=(),
-                      splits=None) -> dict[str, np.ndarray]:
+                      known=(None, None)) -> dict[str, np.ndarray]:
     """Hide table rows (never those of ``frozen`` tables) until no small hidden row or small two-way cell can
-    be solved for (:func:`suppress_dimensions`)."""
-    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells, splits)  # the cells stay: built once
+    be solved for (:func:`suppress_dimensions`); ``known``: the tables' parts, and cells other views show."""
+    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells, *known)  # the cells stay: built once
     while True:
         leak = first_leak(system, counts, hidden, threshold, small)
         if leak is None:
@@ -520,7 +538,7 @@ MAX_CROSSED_CELLS = 2000
 
 
 def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=None, unshown=(),
-                     three_way: bool = False) -> dict[str, set]:
+                     three_way: bool = False, shown=None) -> dict[str, set]:
     """Cells to hide in the two-way tables ``dim × inner`` (leavers by role and reason, by department
     and reason …), audited together with the one-way tables of every dim and of ``inner``.
 
@@ -542,6 +560,8 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=N
             ``inner`` and another column): none of 1..threshold-1 people may be pinned. Either way a two-way cell
             ``a`` × ``b`` is known to be the sum of its three-way cells (location L1 of wave W2 holding tenure
             band T1 only: "T1 in W2" minus "L1 in W2" is the people of L2 and T1 in W2).
+        shown: ``{(a, b): cells}``: the tables of two columns of ``dims`` that other audits hold, with the cells
+            they hide (:func:`crossed_cells`): the rest are known.
 
     Returns:
         ``{dim: {(value, inner value), ...}}`` cells to hide, and ``{dim: values}`` / ``{inner: values}``
@@ -550,23 +570,32 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=N
     order = [d for d in dict.fromkeys([*dims, inner]) if d in frame.columns]  # the one-way tables' audit order
     if inner not in frame.columns or frame.empty:
         return {}
-    coded = {d: _factorized(frame[d]) for d in order}
+    coding = order, {d: _factorized(frame[d]) for d in order}, _person_codes(frame) if PERSON in frame else None
+    return _coded_audit(frame, coding, inner, threshold, (crossed, unshown, three_way, shown))
+
+
+def _coded_audit(frame: pd.DataFrame, coding: tuple, inner: str, threshold, crossing: tuple) -> dict[str, set]:
+    """:func:`suppress_crossed` of ``frame`` coded once (``coding``: the one-way tables' order, their
+    :func:`_factorized` codes, the people's codes), for several audits of one population."""
+    (order, coded, persons), (crossed, unshown, three_way, shown) = coding, crossing
     dims = [d for d in order if d != inner and (crossed is None or d in set(crossed))]
     # made once per population: the heatmap, the eNPS table and the trend of one filter change share it
     unshown = [d for d in dims if d in set(unshown)]
+    shown = dict(shown or {})
     parts = ("crossed", check_threshold(threshold), inner, tuple(order), tuple(dims), tuple(unshown), three_way,
-             _person_codes(frame) if PERSON in frame else None,
+             persons, sorted((k, sorted(map(repr, v))) for k, v in shown.items()),
              *[x for d in coded for x in (coded[d][0], tuple(coded[d][1]))])
-    return _remembered(parts, lambda: _crossed_audit(frame, order, (dims, unshown, three_way), inner, threshold,
-                                                     coded))
+    return _remembered(parts, lambda: _crossed_audit(frame, order, (dims, unshown, three_way, shown), inner,
+                                                     threshold, coded))
 
 
 def _crossed_audit(frame: pd.DataFrame, order: list[str], crossing: tuple[list, list], inner: str, threshold,
                    coded: dict) -> dict[str, set]:
     """:func:`suppress_crossed` of ``frame``, whose columns ``coded`` holds as :func:`_factorized` codes, with the
     tables ``dims`` × ``inner`` (``crossing``: ``dims``, the unshown of them, and whether three-way cells are
-    groups). The one-way tables (``order``) hide what their own audit hides, as the views that publish them do."""
-    dims, unshown, three_way = crossing
+    groups, and the tables of two of them other audits show). The one-way tables (``order``) hide what their own
+    audit hides, as the views that publish them do."""
+    dims, unshown, three_way, shown = crossing
     (inner_codes, inner_labels), span = coded[inner], len(coded[inner][1])  # a cell as one number, ordered as
     # its pair of values (tuples of values took most of the time)
     pairs = {f"{d}\x1f{inner}": coded[d][0].astype(np.int64) * span + inner_codes for d in dims}
@@ -576,7 +605,7 @@ def _crossed_audit(frame: pd.DataFrame, order: list[str], crossing: tuple[list, 
     unknown = {p: set(np.unique(pairs[p]).tolist()) for p, d in zip(pairs, dims) if d in unshown}
     hidden = suppress_dimensions(frame.assign(**pairs), [*order, *pairs], threshold, cell_dims=order,
                                  fixed=one_way | unknown, split_of={p: (d, span) for p, d in zip(pairs, dims)},
-                                 split_cells=three_way)
+                                 split_cells=three_way, shown=shown)
     cells = {d: {(_back(coded[d][1][v // span]), _back(inner_labels[v % span])) for v in hidden[f"{d}\x1f{inner}"]}
              for d in dims}
     return {f"={d}": hidden.get(d, set()) for d in order} | cells
@@ -606,8 +635,23 @@ def crossed_cells(frame: pd.DataFrame, a: str, b: str, dims, threshold, inner: s
     rank = [d for d in dict.fromkeys([*dims, a, b]) if d != inner]
     rank += [inner] if inner in {*dims, a, b} else []
     later, other = (a, b) if rank.index(a) > rank.index(b) else (b, a)
-    crossed = rank[:rank.index(later)]
-    unshown = [d for d in crossed if later in (published or {}) and d not in published[later] and d != other]
-    hidden = suppress_crossed(frame, [*dims, a, b], later, threshold, crossed=crossed, unshown=unshown,
-                              three_way=later == inner).get(other, set())
+    hidden = _column_audits(frame, [*dims, a, b], rank, threshold, (inner, published), rank.index(later))
+    hidden = hidden[later].get(other, set())
     return hidden if other == a else {(v, w) for w, v in hidden}
+
+
+def _column_audits(frame: pd.DataFrame, dims, rank: list, threshold, context: tuple, upto: int) -> dict:
+    """The crossed audits (:func:`suppress_crossed`) of the columns of ``rank`` up to ``upto``, earliest first, each
+    with the tables of every earlier column and knowing the cells the earlier ones show (``context``: the
+    ``inner`` and ``published`` of :func:`crossed_cells`)."""
+    inner, published = context
+    order = [d for d in dict.fromkeys(dims) if d in frame.columns]
+    coding = order, {d: _factorized(frame[d]) for d in order}, _person_codes(frame) if PERSON in frame else None
+    audits: dict = {}
+    for at, col in enumerate(rank[:upto + 1]):
+        crossed = rank[:at]
+        unshown = [d for d in crossed if col in (published or {}) and d not in published[col]]
+        shown = {(c, d): audits[d].get(c, set()) for j, d in enumerate(crossed) for c in crossed[:j]}
+        audits[col] = (_coded_audit(frame, coding, col, threshold, (crossed, unshown, col == inner, shown))
+                       if col in order and not frame.empty else {})
+    return audits

@@ -27,9 +27,11 @@ class Equations:
             ``cols[k]`` of ``b``): each cell of ``a`` × ``b`` adds up to its parts. (A department × wave table crossed with a
             reason × wave table is department × reason split by wave: a reader who knows that department D3's
             growth leavers all left in one quarter knows them from that quarter.)
+        shown: ``{(a, b): boolean matrix}``: cells of tables in ``cells`` that other views show (known from the
+            start).
     """
 
-    def __init__(self, dims, sizes: dict, cells: dict, parts: dict | None = None):
+    def __init__(self, dims, sizes: dict, cells: dict, parts: dict | None = None, shown: dict | None = None):
         self.dims = list(dims)
         self.offset, start = {}, 0
         for d in self.dims:
@@ -62,6 +64,10 @@ class Equations:
         self.eq = np.concatenate(eqs).astype(np.int64) if eqs else np.zeros(0, np.int64)
         self.var = np.concatenate(vars_).astype(np.int64) if vars_ else np.zeros(0, np.int64)
         self.n_eqs, self.n_vars = n_eqs, n_vars
+        self.shown = np.zeros(n_vars - self.n_rows, dtype=bool)  # cells known from the start
+        for table, matrix in (shown or {}).items():
+            i, j = np.nonzero(matrix & cells[table])
+            self.shown[self._cell_vars(table, matrix.shape[1], i, j) - self.n_rows] = True
         self.cell_table = np.concatenate(owners).astype(np.int64) if owners else np.zeros(0, np.int64)
         by_eq, by_var = np.argsort(self.eq, kind="stable"), np.argsort(self.var, kind="stable")
         self._eq_vars = np.split(self.var[by_eq], np.cumsum(np.bincount(self.eq, minlength=n_eqs))[:-1])
@@ -121,6 +127,7 @@ class Equations:
         """For each unknown and row: the round of solving that found it (0: known at first; -1: never)."""
         found = np.full(self.n_vars, -1, dtype=np.int64)
         found[:self.n_rows][start] = 0
+        found[self.n_rows:][self.shown] = 0
         step = 0
         while True:
             step += 1
@@ -142,6 +149,7 @@ class Equations:
         trials = start.shape[0]
         state = np.zeros((trials, self.n_vars), dtype=bool)
         state[:, :self.n_rows] = start
+        state[:, self.n_rows:] = self.shown
         eq = self.eq[None, :] + (np.arange(trials) * self.n_eqs)[:, None]  # each trial its own equations
         while True:
             open_ = ~state[:, self.var]
