@@ -371,7 +371,10 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
         if counts.empty:
             continue
         mask = suppress_matrix(counts, threshold)
-        extra = _crossed_cells(frame[rows], counts, (col, by), threshold, dims, inner, published)
+        # under another filter too, what the company's table of by × col hides stays hidden: a cell of the view
+        # (D1 in L1 in W1) may be all of a cell that table hides (D1 in W1, its people of W1 all in L1)
+        frames = [frame[rows], frame] if len(restrict) > 1 and not rows.all() else [frame[rows]]
+        extra = _crossed_cells(frames, counts, (col, by), threshold, dims, inner, published)
         if extra is not None:
             mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
         m, taken = mask.to_numpy(), np.array([c in selected for c in mask.columns], dtype=bool)
@@ -380,17 +383,18 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
     return hidden_groups
 
 
-def _crossed_cells(frame: pd.DataFrame, counts: pd.DataFrame, sides: tuple[str, str], threshold: int, dims,
+def _crossed_cells(frames: list, counts: pd.DataFrame, sides: tuple[str, str], threshold: int, dims,
                    inner: str | None, published: dict | None) -> np.ndarray | None:
-    """The cells of ``counts`` (``by`` × ``col``; ``sides``: ``(col, by)``) the crossed audit of
-    :func:`hidden_by_filter` hides (None: none)."""
+    """The cells of ``counts`` (``by`` × ``col``; ``sides``: ``(col, by)``) the crossed audits of
+    :func:`hidden_by_filter` hide, that of each of ``frames`` (None: none)."""
     col, by = sides
     if not dims:
         return None
     mask = np.zeros(counts.shape, dtype=bool)
     rows = {_back(b): i for i, b in enumerate(counts.index)}  # by position: cell by cell took 60 ms at 1,000 x 20
     cols = {_back(c): j for j, c in enumerate(counts.columns)}
-    for b, c in crossed_cells(frame, by, col, dims, threshold, inner, published):
+    hidden = {cell for frame in frames for cell in crossed_cells(frame, by, col, dims, threshold, inner, published)}
+    for b, c in hidden:
         if b in rows and c in cols:
             mask[rows[b], cols[c]] = True
     return mask
