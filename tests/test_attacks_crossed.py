@@ -424,6 +424,8 @@ R4_IN_W2 = [("r1", "D2", [8, 8, 8, 1, 2, 0, 0, 2]), ("r2", "D2", [4, 0, 2, 2, 6,
 @given(spec=wave_org)
 @example(spec=R4_IN_W2)
 @example(spec=[("r4", "D3", [4, 0, 0, 8, 2, 0, 1, 0]), ("r3", "D1", [0, 2, 0, 6, 6, 1, 0, 3])])  # D1 in L1 − D1 in T1
+@example(spec=[("r1", "D3", [3, 2, 1, 3, 2, 4, 0, 1]), ("r2", "D2", [2, 0, 6, 0, 0, 4, 1, 8]),
+               ("r3", "D1", [8, 0, 0, 0, 0, 0, 2, 2])])  # r3's department − D1 in W1 and L1
 def test_no_two_views_filtered_on_the_wave_and_another_column_recover_a_small_group(spec):
     # Two waves: every pair of the tables by each column, unfiltered, under one filter, or under two (the wave
     # and a location, a tenure band or a department; a department and a location). Their three-way cells
