@@ -24,9 +24,9 @@ class Equations:
         cells: ``{(a, b): boolean matrix}``, True where the two-way table of ``a`` × ``b`` has people.
         parts: ``{(c, d): ((a, b), rows, cols)}``: the table ``c`` × ``d`` splits the table ``a`` × ``b`` (both
             in ``cells``; row ``r`` of ``c`` lies in row ``rows[r]`` of ``a``, column ``k`` of ``d`` in column
-            ``cols[k]`` of ``b``): each cell of ``a`` × ``b`` adds up to its parts. (A department × wave table crossed with a
-            reason × wave table is department × reason split by wave: a reader who knows that department D3's
-            growth leavers all left in one quarter knows them from that quarter.)
+            ``cols[k]`` of ``b``): each cell of ``a`` × ``b`` adds up to its parts. (A department × quarter table
+            crossed with a reason × quarter table is department × reason split by quarter: a reader who knows that
+            department D3's growth leavers all left in one quarter knows them from that quarter.)
         shown: ``{(a, b): boolean matrix}``: cells of tables in ``cells`` that other views show (known from the
             start).
     """
