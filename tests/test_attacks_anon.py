@@ -594,10 +594,11 @@ def agrees(company: pd.DataFrame, viewer: pd.DataFrame, keys: list, n: str = "n"
 
 def scoped_exits() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Analysts: 6 in Sales and 2 in IT; they all left in 2026-Q1 after a year. The viewer is limited to Sales.
-    Devs left both departments (with devs only in IT, IT − Dev would be the 2 analysts in IT anyway)."""
+    Devs left both departments, for both reasons (with devs only in IT, IT − Dev would be the 2 analysts in IT
+    anyway; with the devs who left for pay only in IT, IT's pay leavers minus the devs' would)."""
     cells = {("Analyst", "Sales", "Pay"): 6, ("Analyst", "IT", "Pay"): 2, ("Rep", "Sales", "Pay"): 9,
              ("Rep", "Sales", "Growth"): 7, ("Dev", "IT", "Pay"): 12, ("Dev", "IT", "Growth"): 8,
-             ("Dev", "Sales", "Growth"): 6}
+             ("Dev", "Sales", "Growth"): 6, ("Dev", "Sales", "Pay"): 6}
     exits = exit_frame(cells)
     analyst = exits["role"] == "Analyst"
     exits = exits.assign(quarter=np.where(analyst, "2026-Q1", "2026-Q2"), tenure=np.where(analyst, "1-2 years", "5+"),
@@ -626,7 +627,7 @@ def test_attack5_a_viewer_limited_to_sales_gets_exit_tables_that_agree_with_the_
 def test_attack5_exit_cards_on_home_agree_with_the_company_quarters():
     exits, seen, scope = scoped_exits()
     company = reports.exit_cards(exits, THRESHOLD)
-    assert company["exits_quarter"] == "2026-Q2" and company["exits_delta"] == 42 - 8  # Q1 (8) is shown
+    assert company["exits_quarter"] == "2026-Q2" and company["exits_delta"] == 48 - 8  # Q1 (8) is shown
     viewer = reports.exit_cards(seen, THRESHOLD, population=exits, selections=scope)
     assert viewer["exits_delta"] is None  # Sales's Q1 (6) against the company's 8 would leave the 2 in IT
 

@@ -109,3 +109,34 @@ def test_a_row_no_equation_gives_has_no_proof():
     start = np.array([False, False, True, True])  # both rows of a hidden, the cells unknown
     assert system.proof(start, 0) is None
     assert system.solve(start[None, :])[0].tolist() == [False, False, True, True]
+
+
+def _split_tables(parts: bool) -> tuple[Equations, np.ndarray]:
+    """a × b, and p × q: the same people by (a, c) and (b, c), so that p × q splits a × b by c (a0 b0 in c0 and
+    c1, a1 b1 in c0, a0 b1 in c1). Rows p0, p2 (p3 is empty) and q1 are shown; a and b are hidden."""
+    ab = np.array([[True, True], [False, True]])
+    pq = np.zeros((4, 4), dtype=bool)
+    pq[0, 0] = pq[1, 1] = pq[2, 2] = pq[1, 3] = True  # p = a·2 + c, q = b·2 + c
+    split = {("p", "q"): (("a", "b"), np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]))} if parts else None
+    system = Equations(["a", "b", "p", "q"], {"a": 2, "b": 2, "p": 4, "q": 4}, {("a", "b"): ab, ("p", "q"): pq},
+                       split)
+    start = system.rows_of({"a": [False, False], "b": [False, False], "p": [True, False, True, True],
+                            "q": [False, True, False, False]})
+    return system, start
+
+
+@pytest.mark.parametrize("parts", [True, False])
+def test_a_cell_is_known_from_its_parts(parts):
+    # a0 b0 is its c0 part (p0 has one cell) plus its c1 part (q1 has one cell): known only with the parts
+    system, start = _split_tables(parts)
+    known = system.solve(start[None, :], cells=True)[0]
+    assert known[system.n_rows] == parts  # the first cell of a × b: a0 b0
+
+
+def test_a_part_of_an_empty_cell_is_refused():
+    ab = np.array([[True, False], [False, True]])
+    pq = np.zeros((4, 4), dtype=bool)
+    pq[0, 2] = True  # a0 b1 c0, but a0 b1 is empty
+    with pytest.raises(ValueError, match="empty cell"):
+        Equations(["a", "b", "p", "q"], {"a": 2, "b": 2, "p": 4, "q": 4}, {("a", "b"): ab, ("p", "q"): pq},
+                  {("p", "q"): (("a", "b"), np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]))})

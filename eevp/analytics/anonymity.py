@@ -34,11 +34,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from eevp.analytics.cellgraph import bridge_sides
 from eevp.analytics.equations import Equations, first_leak, stopper
-from eevp.errors import InputError
+from eevp.analytics.matrix import check_threshold, complement_line, hidden_cells, primary, suppress_matrix
 from eevp.hashing import remembered as _remembered
-from eevp.settings import MIN_ALLOWED_THRESHOLD
 
 __all__ = [
     "PERSON",
@@ -47,6 +45,7 @@ __all__ = [
     "crossed_cells",
     "filter_allowed",
     "hidden_by_filter",
+    "hidden_cells",
     "hidden_in_view",
     "people",
     "safe_total",
@@ -62,33 +61,6 @@ PERSON = "person"
 
 #: Text shown in place of a suppressed value.
 SUPPRESSED_LABEL = "fewer than {threshold} responses"
-
-
-def check_threshold(value) -> int:
-    """Return a usable anonymity threshold: a whole number, never below the allowed minimum.
-
-    Fractions round up (``n < 4.5`` and ``n < 5`` hide the same whole-number groups).
-
-    Args:
-        value: the configured threshold (int, float or numeric string).
-
-    Returns:
-        ``max(MIN_ALLOWED_THRESHOLD, ceil(value))``.
-
-    Raises:
-        InputError: the value is not a number.
-    """
-    if isinstance(value, bool):
-        raise InputError("The anonymity threshold must be a whole number such as 5, not True/False.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"The anonymity threshold must be a whole number such as 5, got {value!r}."
-        ) from None
-    if math.isnan(number) or math.isinf(number):
-        raise InputError(f"The anonymity threshold must be a whole number such as 5, got {value!r}.")
-    return max(MIN_ALLOWED_THRESHOLD, math.ceil(number))
 
 
 def people(frame: pd.DataFrame, keys) -> pd.Series:
@@ -151,46 +123,6 @@ def safe_total(n_total: int, n_filtered: int, threshold) -> bool:
     return all(part == 0 or part >= threshold for part in (n_filtered, rest))
 
 
-def _primary(n: np.ndarray, threshold: int) -> np.ndarray:
-    """Cells to hide on their own: unknown size, or 1..threshold-1 people."""
-    return np.isnan(n) | ((n > 0) & (n < threshold))
-
-
-def _complement_line(
-    n: np.ndarray, mask: np.ndarray, threshold: int, usable_zero: np.ndarray | None = None, pooled: bool = True
-) -> np.ndarray:
-    """Hide more siblings until the hidden set has ≥ 2 members and ≥ threshold people.
-
-    Siblings are taken smallest first (ties in their original order); empty siblings are used
-    only after every non-empty one, since they add no people. If the line runs out of
-    siblings, everything it has is hidden, which is the best that can be done. ``usable_zero``
-    marks the empty siblings worth hiding (in a matrix, an empty cell whose other line total is
-    0 is known to be 0, so hiding it protects little; such cells come last). With ``pooled`` False
-    the hidden set needs only two members (the fewest cells that stop a subtraction giving one
-    group), not ``threshold`` people together: for lines whose hidden cells are not groups of
-    people in their own right (the journey stages of one theme).
-    """
-    mask = mask.copy()
-    if not mask.any():
-        return mask
-    mass = np.nan_to_num(n, nan=0.0)
-    order = np.lexsort((np.arange(len(n)), mass))  # smallest first, ties in order
-    hidden, people = int(mask.sum()), float(mass[mask].sum())  # kept up to date: a line may have 1,000 cells
-    for i in order:
-        if mass[i] > 0 and not (hidden >= 2 and (not pooled or people >= threshold)) and not mask[i]:
-            mask[i] = True
-            hidden, people = hidden + 1, people + mass[i]
-    # Every non-empty sibling is hidden: an empty one is the only partner left. Prefer one that
-    # is not known to be empty; hide a known-empty one only so that no line shows a lone hidden cell.
-    rank = [i for i in order if usable_zero is None or usable_zero[i]]
-    ranked = set(rank)
-    for i in rank + [i for i in order if i not in ranked]:
-        if mask.sum() >= 2:
-            break
-        mask[i] = True
-    return mask
-
-
 def _blank(out: pd.DataFrame, cols: list[str], mask: np.ndarray) -> None:
     """Set ``cols`` to missing where ``mask``: NaN for numbers, None for anything else."""
     keep = pd.Series(~mask, index=out.index)
@@ -241,7 +173,7 @@ def suppress(
         hide: optional booleans, one per row: rows to suppress whatever their ``n`` (for example
             groups that :func:`hidden_by_filter` finds unsafe in a filtered view); rule 2 then
             treats them like any suppressed row.
-        pooled: False asks rule 2 for two hidden siblings only (see :func:`_complement_line`).
+        pooled: False asks rule 2 for two hidden siblings only (see :func:`complement_line`).
 
     Returns:
         A copy of ``table`` with a boolean ``suppressed`` column; suppressed rows have ``n_col``
@@ -272,7 +204,7 @@ def _suppression_mask(table: pd.DataFrame, n_col: str, threshold: int, group_col
                       complementary: bool, pooled: bool) -> np.ndarray:
     """Rules 1 and 2 of :func:`suppress`: the rows to hide."""
     n = pd.to_numeric(table[n_col], errors="coerce").to_numpy(dtype=float)
-    mask = _primary(n, threshold)
+    mask = primary(n, threshold)
     if hide is not None:
         mask |= np.asarray(hide, dtype=bool)
     if complementary and len(table):
@@ -283,109 +215,16 @@ def _suppression_mask(table: pd.DataFrame, n_col: str, threshold: int, group_col
 def _complement_partitions(
     table: pd.DataFrame, n: np.ndarray, mask: np.ndarray, keys: list[str], threshold: int, pooled: bool = True
 ) -> np.ndarray:
-    """Apply :func:`_complement_line` within each partition of ``table`` by ``keys``."""
+    """Apply :func:`complement_line` within each partition of ``table`` by ``keys``."""
     mask = mask.copy()
     if not keys:
-        return _complement_line(n, mask, threshold, pooled=pooled)
+        return complement_line(n, mask, threshold, pooled=pooled)
     positions = pd.RangeIndex(len(table))
     groups = pd.Series(positions).groupby([table[k].to_numpy() for k in keys], dropna=False).groups
     for idx in groups.values():
         pos = np.asarray(list(idx), dtype=int)
-        mask[pos] = _complement_line(n[pos], mask[pos], threshold, pooled=pooled)
+        mask[pos] = complement_line(n[pos], mask[pos], threshold, pooled=pooled)
     return mask
-
-
-def suppress_matrix(counts: pd.DataFrame, threshold, hide=None) -> pd.DataFrame:
-    """Primary and complementary suppression for a two-way table of counts.
-
-    Every row and every column is treated as a set of siblings whose total (the margin) a reader
-    may know. Cells with ``0 < n < threshold`` (or a missing count) are hidden; then, row by row
-    and column by column, the rule of :func:`suppress` is applied (hide the smallest non-empty
-    siblings until the hidden cells of the line are at least two and hold at least ``threshold``
-    people), repeating over rows and columns until nothing changes. Hiding only ever grows, so
-    this stops. At the end no row or column with two or more cells has exactly one hidden cell,
-    and the hidden cells of each line hold ``threshold`` people or more unless every non-empty
-    cell of the line is hidden.
-
-    Lines alone are not enough: a hidden cell that joins two otherwise separate groups of hidden
-    cells (a "bridge") can still be computed from the margins, and hidden empty cells can pin a
-    value (it cannot go below 0). So every small hidden cell must lie on a cycle of *non-empty*
-    hidden cells (row → column → row …); one that does not gets one more hidden cell closing such
-    a cycle (the smallest non-empty cell that can), and the line rule runs again. Then no small
-    cell is exactly determined by the row, column and grand totals. Limits: the rare small cell
-    for which every cell that could close a cycle is empty stays on the line rule alone; and
-    this is not a minimum width of the interval an attacker can bound a cell to (no
-    linear-programming audit such as statistical offices' tau-argus runs). Empty cells whose row
-    or column totals 0 are hidden only as a last resort: the margin already says they are empty.
-
-    Args:
-        counts: people per cell; index = row categories, columns = column categories.
-        threshold: anonymity threshold (clamped to at least ``MIN_ALLOWED_THRESHOLD``).
-        hide: optional booleans of the same shape: cells to hide whatever their count (treated
-            as primary suppressions).
-
-    Returns:
-        A boolean DataFrame with the same index and columns: True where the cell is hidden.
-    """
-    threshold = check_threshold(threshold)
-    numeric = all(pd.api.types.is_numeric_dtype(t) for t in counts.dtypes)
-    n = (counts if numeric else counts.apply(pd.to_numeric, errors="coerce")).to_numpy(dtype=float)
-    primary = _primary(n, threshold)
-    if hide is not None:
-        primary |= np.asarray(hide, dtype=bool)
-    mask = _remembered(("matrix", threshold, n, primary), lambda: _matrix_mask(n, primary, threshold))
-    return pd.DataFrame(mask.copy(), index=counts.index, columns=counts.columns)
-
-
-def _matrix_mask(n: np.ndarray, primary: np.ndarray, threshold: int) -> np.ndarray:
-    mask = primary.copy()
-    while True:
-        mask = _stable_lines(n, mask, threshold)
-        extra = _break_bridge(n, mask, primary)
-        if extra is None:
-            return mask
-        mask[extra] = True
-
-
-def _stable_lines(n: np.ndarray, mask: np.ndarray, threshold: int) -> np.ndarray:
-    """Apply the line rule to every row and column until nothing changes."""
-    mask = mask.copy()
-    mass = np.nan_to_num(n, nan=0.0)
-    # an empty cell in a line that totals 0 is known to be empty: never worth hiding
-    usable = (mass.sum(axis=1, keepdims=True) > 0) & (mass.sum(axis=0, keepdims=True) > 0)
-    changed = mask.any()
-    while changed:
-        before = mask.copy()
-        for i in range(n.shape[0]):
-            mask[i, :] = _complement_line(n[i, :], mask[i, :], threshold, usable[i, :])
-        for j in range(n.shape[1]):
-            mask[:, j] = _complement_line(n[:, j], mask[:, j], threshold, usable[:, j])
-        changed = not np.array_equal(before, mask)
-    return mask
-
-
-def _break_bridge(n: np.ndarray, mask: np.ndarray, primary: np.ndarray) -> tuple[int, int] | None:
-    """One more cell to hide when a small hidden cell could be worked out from the margins.
-
-    Non-empty hidden cells are edges between their row and column. A small hidden cell on a
-    cycle of such edges can move up or down (+t, −t, … round the cycle) without changing any
-    margin or making a cell negative, so the margins do not pin it. A cell on no such cycle
-    (a bridge) may be pinned: a bridge of the whole hidden graph equals a sum of margins minus
-    visible cells, and a hidden empty cell only lets a value move one way. For the first small
-    bridge, return the smallest visible non-empty cell joining its two sides, which closes a
-    cycle through it; None when there is no such bridge or no such cell.
-    """
-    mass = np.nan_to_num(n, nan=0.0)
-    carrier = mask & ((mass > 0) | np.isnan(n))
-    graph = bridge_sides(carrier)
-    rows, cols = np.nonzero(~mask & (mass > 0))  # the cells that could close a cycle, row by row
-    for bridge in sorted(c for c in graph.child if primary[c]):
-        ok = graph.separates(bridge, rows, cols)
-        if ok.any():
-            r, c = rows[ok], cols[ok]
-            best = np.lexsort((c, r, mass[r, c]))[0]  # the smallest; then the first row, the first column
-            return int(r[best]), int(c[best])
-    return None
 
 
 # --------------------------------------------------------------------------- filtered views
@@ -484,7 +323,8 @@ def filter_allowed(frame: pd.DataFrame, selections, threshold, dims=()) -> bool:
     return True
 
 
-def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(), inner: str | None = None) -> set:
+def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(), inner: str | None = None,
+                     published: dict | None = None) -> set:
     """Groups of ``by`` that a view filtered by ``selections`` must hide, so that views agree.
 
     A group's figure in a filtered view is a sum of cells of the table group × filtered column
@@ -511,6 +351,7 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
         threshold: anonymity threshold.
         dims: the columns whose tables are published (see above).
         inner: the column whose crossed audit holds every table with it (the wave; see above).
+        published: which tables the views publish (:func:`crossed_cells`).
 
     Returns:
         The ``by`` values to hide (a missing value appears as None).
@@ -530,7 +371,10 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
         if counts.empty:
             continue
         mask = suppress_matrix(counts, threshold)
-        extra = _crossed_cells(frame[rows], counts, col, by, threshold, dims, inner)
+        # under another filter too, what the company's table of by × col hides stays hidden: a cell of the view
+        # (D1 in L1 in W1) may be all of a cell that table hides (D1 in W1, its people of W1 all in L1)
+        frames = [frame[rows], frame] if len(restrict) > 1 and not rows.all() else [frame[rows]]
+        extra = _crossed_cells(frames, counts, (col, by), threshold, dims, inner, published)
         if extra is not None:
             mask = suppress_matrix(counts, threshold, hide=mask.to_numpy() | extra)
         m, taken = mask.to_numpy(), np.array([c in selected for c in mask.columns], dtype=bool)
@@ -539,15 +383,18 @@ def hidden_by_filter(frame: pd.DataFrame, selections, by: str, threshold, dims=(
     return hidden_groups
 
 
-def _crossed_cells(frame: pd.DataFrame, counts: pd.DataFrame, col: str, by: str, threshold: int, dims,
-                   inner: str | None) -> np.ndarray | None:
-    """The cells of ``counts`` (``by`` × ``col``) the crossed audit of :func:`hidden_by_filter` hides (None: none)."""
+def _crossed_cells(frames: list, counts: pd.DataFrame, sides: tuple[str, str], threshold: int, dims,
+                   inner: str | None, published: dict | None) -> np.ndarray | None:
+    """The cells of ``counts`` (``by`` × ``col``; ``sides``: ``(col, by)``) the crossed audits of
+    :func:`hidden_by_filter` hide, that of each of ``frames`` (None: none)."""
+    col, by = sides
     if not dims:
         return None
     mask = np.zeros(counts.shape, dtype=bool)
     rows = {_back(b): i for i, b in enumerate(counts.index)}  # by position: cell by cell took 60 ms at 1,000 x 20
     cols = {_back(c): j for j, c in enumerate(counts.columns)}
-    for b, c in crossed_cells(frame, by, col, dims, threshold, inner):
+    hidden = {cell for frame in frames for cell in crossed_cells(frame, by, col, dims, threshold, inner, published)}
+    for b, c in hidden:
         if b in rows and c in cols:
             mask[rows[b], cols[c]] = True
     return mask
@@ -568,7 +415,8 @@ def hidden_in_view(population: pd.DataFrame | None, selections, keys, threshold,
 
 # --------------------------------------------------------------------------- several one-way tables
 
-def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fixed=None) -> dict[str, set]:
+def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fixed=None,
+                        split_of=None, split_cells: bool = False, shown=None) -> dict[str, set]:
     """Groups to hide in the one-way tables of ``frame`` by each of ``dims``, taken together.
 
     Each table alone follows :func:`suppress` (small groups plus complements). But the tables
@@ -594,12 +442,20 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
         cell_dims: the dims whose two-way cells are published groups (default: all of ``dims``).
         fixed: ``{dim: values}``: tables that other views publish with these values hidden, as they are
             (the audit hides rows of the other tables only).
+        split_of: ``{dim: (base, span)}``: a dim whose values are cells ``base code × span + other code`` of
+            ``base`` and another column (:func:`suppress_crossed`): the two-way table of two such dims splits that
+            of their bases, and each cell of it adds up to its parts (:class:`Equations`, ``parts``).
+        split_cells: the cells of those tables (three-way cells) are published groups too: none of 1..threshold-1
+            people may be pinned.
+        shown: ``{(a, b): cells}``: two-way tables other views publish with these cells (``(a value, b value)``)
+            hidden: their other cells are known from the start.
 
     Returns:
         ``{dim: values to hide}``; a missing value appears as None.
     """
     threshold = check_threshold(threshold)
     dims = [d for d in dict.fromkeys(dims) if d in frame.columns]
+    split_of = split_of or {}
     codes, labels = {}, {}
     for d in dims:
         codes[d], labels[d] = _factorized(frame[d])
@@ -607,36 +463,69 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
     counts = {d: _people_by_codes(frame, codes[d], len(labels[d]), persons) for d in dims}
     fixed = {d: {_MISSING if v is None else v for v in values} for d, values in (fixed or {}).items() if d in dims}
     hidden = {d: np.array([v in fixed[d] for v in labels[d]], dtype=bool) if d in fixed
-              else _complement_line(counts[d], _primary(counts[d], threshold), threshold) for d in dims}
-    targets = dims if cell_dims is None else cell_dims
-    cells, small = _two_way_cells(frame, dims, codes, labels, threshold, targets, persons)
+              else complement_line(counts[d], primary(counts[d], threshold), threshold) for d in dims}
+    targets = set(dims if cell_dims is None else cell_dims)
+    tables = {(a, b) for i, a in enumerate(dims) for b in dims[i + 1:] if {a, b} <= targets
+              or (split_cells and a in split_of and b in split_of)}
+    cells, small = _two_way_cells(frame, dims, codes, labels, threshold, tables, persons)
+    known = _splits(cells, labels, split_of), _shown_cells(cells, labels, shown or {})
     parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])],
-             *cells.values(), small, tuple(fixed))
-    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold, fixed))
+             *cells.values(), small, tuple(fixed), tuple(known[0]), tuple(known[1]), *known[1].values())
+    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold, fixed,
+                                                          known))
     return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
 
 
-def _two_way_cells(frame: pd.DataFrame, dims, codes, labels, threshold: int, targets,
+def _two_way_cells(frame: pd.DataFrame, dims, codes, labels, threshold: int, tables,
                    persons) -> tuple[dict, np.ndarray]:
     """The non-empty cells of every two-way table dims × dims (``{(a, b): booleans}``), and which of them,
-    in the order of their unknowns (:class:`Equations`), hold 1..threshold-1 people in a table of two
-    ``targets`` (a published cut: a role within a wave is a filter and a table away)."""
-    cells, small, targets = {}, [], set(targets)
+    in the order of their unknowns (:class:`Equations`), hold 1..threshold-1 people in one of ``tables``
+    (a published cut: a role within a wave is a filter and a table away)."""
+    cells, small = {}, []
     for i, a in enumerate(dims):
         for b in dims[i + 1:]:
             size, nb = len(labels[a]) * len(labels[b]), len(labels[b])
             flat = codes[a] * nb + codes[b]
-            n = (_people_by_codes(frame, flat, size, persons) if a in targets and b in targets
+            n = (_people_by_codes(frame, flat, size, persons) if (a, b) in tables
                  else np.bincount(flat, minlength=size).astype(float) * threshold)
             cells[(a, b)] = n.reshape(len(labels[a]), nb) > 0
             small.append((n[n > 0] < threshold))
     return cells, np.concatenate(small) if small else np.zeros(0, dtype=bool)
 
 
-def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=()) -> dict[str, np.ndarray]:
+def _splits(cells: dict, labels: dict, split_of: dict) -> dict:
+    """``{(c, d): ((a, b), rows, cols)}``: the tables of two dims of ``split_of`` (:func:`suppress_dimensions`) and
+    the table of their bases each splits (:class:`Equations`' ``parts``)."""
+    out = {}
+    for c, d in cells:
+        if c in split_of and d in split_of and (split_of[c][0], split_of[d][0]) in cells:
+            (a, span), (b, _) = split_of[c], split_of[d]
+            base = [np.asarray(labels[x], dtype=np.int64) // span for x in (c, d)]
+            out[(c, d)] = ((a, b), *base)
+    return out
+
+
+def _shown_cells(cells: dict, labels: dict, shown: dict) -> dict:
+    """``{(a, b): booleans}``: the non-empty cells of the tables of ``shown`` (:func:`suppress_dimensions`) that
+    their views show."""
+    out = {}
+    for (a, b), hidden in shown.items():
+        if (a, b) in cells:
+            at = [{v: i for i, v in enumerate(labels[d])} for d in (a, b)]
+            mask = cells[(a, b)].copy()
+            for u, w in hidden:
+                i, j = at[0].get(_MISSING if u is None else u), at[1].get(_MISSING if w is None else w)
+                if i is not None and j is not None:
+                    mask[i, j] = False
+            out[(a, b)] = mask
+    return out
+
+
+def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=(),
+                      known=(None, None)) -> dict[str, np.ndarray]:
     """Hide table rows (never those of ``frozen`` tables) until no small hidden row or small two-way cell can
-    be solved for (:func:`suppress_dimensions`)."""
-    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells)  # the cells stay: built once
+    be solved for (:func:`suppress_dimensions`); ``known``: the tables' parts, and cells other views show."""
+    system = Equations(dims, {d: len(counts[d]) for d in dims}, cells, *known)  # the cells stay: built once
     while True:
         leak = first_leak(system, counts, hidden, threshold, small)
         if leak is None:
@@ -652,7 +541,8 @@ def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=()) 
 MAX_CROSSED_CELLS = 2000
 
 
-def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=None) -> dict[str, set]:
+def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=None, unshown=(),
+                     three_way: bool = False, shown=None) -> dict[str, set]:
     """Cells to hide in the two-way tables ``dim × inner`` (leavers by role and reason, by department
     and reason …), audited together with the one-way tables of every dim and of ``inner``.
 
@@ -668,6 +558,14 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=N
         inner: the column of the tables' other side (``reason``).
         threshold: anonymity threshold.
         crossed: the columns of ``dims`` crossed with ``inner`` (None: all); see :func:`crossed_cells`.
+        unshown: the columns of ``crossed`` whose tables with ``inner`` no view publishes: their cells are unknowns
+            of the audit (a reader may still work them out), never known, and are all returned as hidden.
+        three_way: the three-way cells (``a`` × ``b`` × ``inner``) are published groups too (views filtered on
+            ``inner`` and another column): none of 1..threshold-1 people may be pinned. Either way a two-way cell
+            ``a`` × ``b`` is known to be the sum of its three-way cells (location L1 of wave W2 holding tenure
+            band T1 only: "T1 in W2" minus "L1 in W2" is the people of L2 and T1 in W2).
+        shown: ``{(a, b): cells}``: the tables of two columns of ``dims`` that other audits hold, with the cells
+            they hide (:func:`crossed_cells`): the rest are known.
 
     Returns:
         ``{dim: {(value, inner value), ...}}`` cells to hide, and ``{dim: values}`` / ``{inner: values}``
@@ -676,32 +574,49 @@ def suppress_crossed(frame: pd.DataFrame, dims, inner: str, threshold, crossed=N
     order = [d for d in dict.fromkeys([*dims, inner]) if d in frame.columns]  # the one-way tables' audit order
     if inner not in frame.columns or frame.empty:
         return {}
-    coded = {d: _factorized(frame[d]) for d in order}
+    coding = order, {d: _factorized(frame[d]) for d in order}, _person_codes(frame) if PERSON in frame else None
+    return _coded_audit(frame, coding, inner, threshold, (crossed, unshown, three_way, shown))
+
+
+def _coded_audit(frame: pd.DataFrame, coding: tuple, inner: str, threshold, crossing: tuple) -> dict[str, set]:
+    """:func:`suppress_crossed` of ``frame`` coded once (``coding``: the one-way tables' order, their
+    :func:`_factorized` codes, the people's codes), for several audits of one population."""
+    (order, coded, persons), (crossed, unshown, three_way, shown) = coding, crossing
     dims = [d for d in order if d != inner and (crossed is None or d in set(crossed))]
     # made once per population: the heatmap, the eNPS table and the trend of one filter change share it
-    parts = ("crossed", check_threshold(threshold), inner, tuple(order), tuple(dims), _person_codes(frame)
-             if PERSON in frame else None, *[x for d in coded for x in (coded[d][0], tuple(coded[d][1]))])
-    return _remembered(parts, lambda: _crossed_audit(frame, order, dims, inner, threshold, coded))
+    unshown = [d for d in dims if d in set(unshown)]
+    shown = dict(shown or {})
+    parts = ("crossed", check_threshold(threshold), inner, tuple(order), tuple(dims), tuple(unshown), three_way,
+             persons, sorted((k, sorted(map(repr, v))) for k, v in shown.items()),
+             *[x for d in coded for x in (coded[d][0], tuple(coded[d][1]))])
+    return _remembered(parts, lambda: _crossed_audit(frame, order, (dims, unshown, three_way, shown), inner,
+                                                     threshold, coded))
 
 
-def _crossed_audit(frame: pd.DataFrame, order: list[str], dims: list[str], inner: str, threshold,
+def _crossed_audit(frame: pd.DataFrame, order: list[str], crossing: tuple[list, list], inner: str, threshold,
                    coded: dict) -> dict[str, set]:
     """:func:`suppress_crossed` of ``frame``, whose columns ``coded`` holds as :func:`_factorized` codes, with the
-    tables ``dims`` × ``inner``. The one-way tables (``order``) hide what their own audit hides, as the views that
-    publish them do."""
+    tables ``dims`` × ``inner`` (``crossing``: ``dims``, the unshown of them, and whether three-way cells are
+    groups, and the tables of two of them other audits show). The one-way tables (``order``) hide what their own
+    audit hides, as the views that publish them do."""
+    dims, unshown, three_way, shown = crossing
     (inner_codes, inner_labels), span = coded[inner], len(coded[inner][1])  # a cell as one number, ordered as
     # its pair of values (tuples of values took most of the time)
     pairs = {f"{d}\x1f{inner}": coded[d][0].astype(np.int64) * span + inner_codes for d in dims}
     one_way = suppress_dimensions(frame, order, threshold)
     if sum(len(np.unique(p)) for p in pairs.values()) > MAX_CROSSED_CELLS:  # the audit grows faster than the
         return {f"={d}": one_way.get(d, set()) for d in order}  # cells: the one-way audit only
-    hidden = suppress_dimensions(frame.assign(**pairs), [*order, *pairs], threshold, cell_dims=order, fixed=one_way)
+    unknown = {p: set(np.unique(pairs[p]).tolist()) for p, d in zip(pairs, dims) if d in unshown}
+    hidden = suppress_dimensions(frame.assign(**pairs), [*order, *pairs], threshold, cell_dims=order,
+                                 fixed=one_way | unknown, split_of={p: (d, span) for p, d in zip(pairs, dims)},
+                                 split_cells=three_way, shown=shown)
     cells = {d: {(_back(coded[d][1][v // span]), _back(inner_labels[v % span])) for v in hidden[f"{d}\x1f{inner}"]}
              for d in dims}
     return {f"={d}": hidden.get(d, set()) for d in order} | cells
 
 
-def crossed_cells(frame: pd.DataFrame, a: str, b: str, dims, threshold, inner: str | None = None) -> set:
+def crossed_cells(frame: pd.DataFrame, a: str, b: str, dims, threshold, inner: str | None = None,
+                  published: dict | None = None) -> set:
     """Cells ``(a value, b value)`` to hide in the two-way table ``a`` × ``b``: those the one crossed audit that
     holds the table hides (:func:`suppress_crossed`).
 
@@ -711,18 +626,36 @@ def crossed_cells(frame: pd.DataFrame, a: str, b: str, dims, threshold, inner: s
     same cells; and since a role comes before its department and both before a location, a tenure band or the
     wave, "department D in location L" and "role r in L" are audited together: D's other roles in L are not
     their difference.
+
+    ``published`` (``{column: columns}``) names, for an audit's column, the earlier columns whose tables with it
+    some view publishes (and the table asked for); the audit takes the cells of the others as unknown, never
+    shown (the quarter of exits: leavers per quarter by department for a viewer, and by reason; never by role
+    or tenure). Without it, every crossed table counts as published.
+
+    The audit of ``inner`` (the column every view may be filtered on: the wave) also protects its three-way cells,
+    ``a`` × ``b`` × ``inner`` (``three_way`` of :func:`suppress_crossed`): a view filtered to a wave and a location
+    and grouped by tenure shows them.
     """
     rank = [d for d in dict.fromkeys([*dims, a, b]) if d != inner]
     rank += [inner] if inner in {*dims, a, b} else []
     later, other = (a, b) if rank.index(a) > rank.index(b) else (b, a)
-    hidden = suppress_crossed(frame, [*dims, a, b], later, threshold,
-                              crossed=rank[:rank.index(later)]).get(other, set())
+    hidden = _column_audits(frame, [*dims, a, b], rank, threshold, (inner, published), rank.index(later))
+    hidden = hidden[later].get(other, set())
     return hidden if other == a else {(v, w) for w, v in hidden}
 
 
-def hidden_cells(mask: pd.DataFrame, rows, columns) -> np.ndarray:
-    """``mask`` (a :func:`suppress_matrix` result) read at each (row, column) pair, all at once (cell by
-    cell took seconds with a thousand groups); a pair not in the mask counts as hidden."""
-    stacked = mask.astype(bool).stack()
-    pairs = pd.MultiIndex.from_arrays([np.asarray(rows, dtype=object), np.asarray(columns, dtype=object)])
-    return stacked.reindex(pairs).fillna(True).to_numpy(bool)
+def _column_audits(frame: pd.DataFrame, dims, rank: list, threshold, context: tuple, upto: int) -> dict:
+    """The crossed audits (:func:`suppress_crossed`) of the columns of ``rank`` up to ``upto``, earliest first, each
+    with the tables of every earlier column and knowing the cells the earlier ones show (``context``: the
+    ``inner`` and ``published`` of :func:`crossed_cells`)."""
+    inner, published = context
+    order = [d for d in dict.fromkeys(dims) if d in frame.columns]
+    coding = order, {d: _factorized(frame[d]) for d in order}, _person_codes(frame) if PERSON in frame else None
+    audits: dict = {}
+    for at, col in enumerate(rank[:upto + 1]):
+        crossed = rank[:at]
+        unshown = [d for d in crossed if col in (published or {}) and d not in published[col]]
+        shown = {(c, d): audits[d].get(c, set()) for j, d in enumerate(crossed) for c in crossed[:j]}
+        audits[col] = (_coded_audit(frame, coding, col, threshold, (crossed, unshown, col == inner, shown))
+                       if col in order and not frame.empty else {})
+    return audits

@@ -22,9 +22,16 @@ class Equations:
         dims: the one-way tables, in order.
         sizes: ``{dim: number of rows}``.
         cells: ``{(a, b): boolean matrix}``, True where the two-way table of ``a`` × ``b`` has people.
+        parts: ``{(c, d): ((a, b), rows, cols)}``: the table ``c`` × ``d`` splits the table ``a`` × ``b`` (both
+            in ``cells``; row ``r`` of ``c`` lies in row ``rows[r]`` of ``a``, column ``k`` of ``d`` in column
+            ``cols[k]`` of ``b``): each cell of ``a`` × ``b`` adds up to its parts. (A department × quarter table
+            crossed with a reason × quarter table is department × reason split by quarter: a reader who knows that
+            department D3's growth leavers all left in one quarter knows them from that quarter.)
+        shown: ``{(a, b): boolean matrix}``: cells of tables in ``cells`` that other views show (known from the
+            start).
     """
 
-    def __init__(self, dims, sizes: dict, cells: dict):
+    def __init__(self, dims, sizes: dict, cells: dict, parts: dict | None = None, shown: dict | None = None):
         self.dims = list(dims)
         self.offset, start = {}, 0
         for d in self.dims:
@@ -36,8 +43,10 @@ class Equations:
             eqs.append(np.full(int(sizes[d]), n_eqs))
             vars_.append(self.offset[d] + np.arange(int(sizes[d])))
             n_eqs += 1
+        self._flat, self._first = {}, {}  # per table: its non-empty cells (flat, in order), its first unknown
         for (a, b), matrix in cells.items():
             i, j = np.nonzero(matrix)
+            self._flat[(a, b)], self._first[(a, b)] = np.flatnonzero(matrix), n_vars
             cell_vars = n_vars + np.arange(len(i))
             n_vars += len(i)
             owners.append(np.full(len(i), len(owners)))
@@ -45,13 +54,32 @@ class Equations:
                 eqs += [n_eqs + line, n_eqs + np.arange(size)]  # a line's cells, and its table row
                 vars_ += [cell_vars, self.offset[dim] + np.arange(size)]
                 n_eqs += size
+        for split, (whole, rows, cols) in (parts or {}).items():
+            i, j = np.nonzero(cells[split])
+            wholes = self._cell_vars(whole, cells[whole].shape[1], rows[i], cols[j])
+            sums, which = np.unique(wholes, return_inverse=True)
+            eqs += [n_eqs + which, n_eqs + np.arange(len(sums))]  # a cell of the whole, and its parts
+            vars_ += [self._first[split] + np.arange(len(i)), sums]
+            n_eqs += len(sums)
         self.eq = np.concatenate(eqs).astype(np.int64) if eqs else np.zeros(0, np.int64)
         self.var = np.concatenate(vars_).astype(np.int64) if vars_ else np.zeros(0, np.int64)
         self.n_eqs, self.n_vars = n_eqs, n_vars
+        self.shown = np.zeros(n_vars - self.n_rows, dtype=bool)  # cells known from the start
+        for table, matrix in (shown or {}).items():
+            i, j = np.nonzero(matrix & cells[table])
+            self.shown[self._cell_vars(table, matrix.shape[1], i, j) - self.n_rows] = True
         self.cell_table = np.concatenate(owners).astype(np.int64) if owners else np.zeros(0, np.int64)
         by_eq, by_var = np.argsort(self.eq, kind="stable"), np.argsort(self.var, kind="stable")
         self._eq_vars = np.split(self.var[by_eq], np.cumsum(np.bincount(self.eq, minlength=n_eqs))[:-1])
         self._var_eqs = np.split(self.eq[by_var], np.cumsum(np.bincount(self.var, minlength=n_vars))[:-1])
+
+    def _cell_vars(self, table, width: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The unknowns of the non-empty cells (``i``, ``j``) of ``table`` (``width`` columns)."""
+        flat = i.astype(np.int64) * width + j
+        at = np.searchsorted(self._flat[table], flat)
+        if len(flat) and not np.array_equal(self._flat[table][np.minimum(at, len(self._flat[table]) - 1)], flat):
+            raise ValueError(f"Equations: a part of an empty cell of {table}.")
+        return self._first[table] + at
 
     def rows_of(self, known: dict) -> np.ndarray:
         """``{dim: booleans}`` as one row of :meth:`solve`'s input (the dims one after another)."""
@@ -99,6 +127,7 @@ class Equations:
         """For each unknown and row: the round of solving that found it (0: known at first; -1: never)."""
         found = np.full(self.n_vars, -1, dtype=np.int64)
         found[:self.n_rows][start] = 0
+        found[self.n_rows:][self.shown] = 0
         step = 0
         while True:
             step += 1
@@ -120,6 +149,7 @@ class Equations:
         trials = start.shape[0]
         state = np.zeros((trials, self.n_vars), dtype=bool)
         state[:, :self.n_rows] = start
+        state[:, self.n_rows:] = self.shown
         eq = self.eq[None, :] + (np.arange(trials) * self.n_eqs)[:, None]  # each trial its own equations
         while True:
             open_ = ~state[:, self.var]

@@ -119,7 +119,7 @@ def _hidden(frame: pd.DataFrame, by: str, threshold: int, dims, population=None,
     # inner: the column whose crossed audit holds every table with it (eevp.analytics.anonymity.crossed_cells)
     hide = anonymity.suppress_dimensions(frame, [*dims, by], threshold).get(by, set())
     if population is not None and selections and by in population:
-        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims, inner=inner)
+        hide |= anonymity.hidden_by_filter(population, selections, by, threshold, dims, inner, PUBLISHED)
         # a filtered view never shows a group that the unfiltered table hides (department = D1, by department)
         hide |= anonymity.suppress_dimensions(population, [*dims, by], threshold).get(by, set())
     return hide
@@ -377,9 +377,8 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     """Favourability of one item per segment value per wave (suppressed cells empty).
 
     The groups the table by ``segment`` of the same rows hides (:func:`segment_summary`, with the same
-    ``population`` and ``selections``) are hidden in every wave: their waves add up to them. The
-    waves the table by wave hides are hidden too.
-    """
+    ``population`` and ``selections``) are hidden in every wave (their waves add up to them), and so
+    are the waves the table by wave hides."""
     fav = fav_frame(wide, item_scales(items))
     if item not in fav:
         return pd.DataFrame()
@@ -639,6 +638,11 @@ def evp_report(ratings: pd.DataFrame, catalog: pd.DataFrame, threshold: int, by:
 #: The exit column whose crossed audit holds the tables of every filtered view with it (as the wave's on surveys):
 #: a viewer's leavers per quarter and the reason × quarter table are cells of one audit.
 EXIT_INNER = "quarter"
+#: The tables with an audit's column that views publish, where not every table with it
+#: (:func:`eevp.analytics.anonymity.crossed_cells`): with the quarter, a viewer's (a department's) leavers per
+#: quarter and reason × quarter (an action on an exit reason); none by role, location or tenure, whose cells the
+#: quarter's audit takes as unknown, never as shown.
+PUBLISHED = {EXIT_INNER: ("department", "reason")}
 
 
 def _exit_hidden(exits: pd.DataFrame, by: str, threshold: int, population=None, selections=None) -> set:
@@ -723,8 +727,8 @@ def exits_over_time(exits: pd.DataFrame, threshold: int, by: str | None = None, 
         # reason × quarter is in two audits: the quarter's (with a viewer's leavers per quarter) and the
         # reason's (with the reason tables by role, department …); it hides what either hides
         dims = [d for d in EXIT_DIMS if d in exits]
-        cells |= {(q, a) for i in (EXIT_INNER, None) for a, q in anonymity.crossed_cells(exits, by, "quarter", dims,
-                                                                                         threshold, i)}
+        cells |= {(q, a) for i in (EXIT_INNER, None)
+                  for a, q in anonymity.crossed_cells(exits, by, "quarter", dims, threshold, i, PUBLISHED)}
         hide = np.array([[_in(a, groups) or _in(q, quarters) or (_key(q), _key(a)) in cells for q in counts.columns]
                          for a in counts.index], dtype=bool).reshape(counts.shape)
         mask = anonymity.suppress_matrix(counts, threshold, hide=hide)
