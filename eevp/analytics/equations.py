@@ -98,14 +98,15 @@ class Equations:
         solved = self.solve(self.rows_of(known)[None, :])[0]
         return {d: solved[self.offset[d]:self.offset[d] + len(known[d])].copy() for d in self.dims}
 
-    def proof(self, start: np.ndarray, row: int) -> np.ndarray | None:
+    def proof(self, start: np.ndarray, row: int, found: np.ndarray | None = None) -> np.ndarray | None:
         """The rows known at first that one way of solving for unknown ``row`` (a table row, or a cell:
         ``n_rows`` and above) uses (None when it is not solved from ``start``, the rows known at first, dims
         one after another).
 
         Hiding any other row leaves that way open, so ``row`` stays solved: only these rows can stop it.
+        ``found``: :meth:`rounds` of ``start`` when the caller has it.
         """
-        found = self._rounds(start)
+        found = self.rounds(start) if found is None else found
         if found[row] < 0:
             return None
         used, todo, leaves = {row}, [row], []
@@ -123,7 +124,7 @@ class Equations:
                     todo.append(int(w))
         return np.array(sorted(x for x in leaves if x < self.n_rows), dtype=np.int64)
 
-    def _rounds(self, start: np.ndarray) -> np.ndarray:
+    def rounds(self, start: np.ndarray) -> np.ndarray:
         """For each unknown and row: the round of solving that found it (0: known at first; -1: never)."""
         found = np.full(self.n_vars, -1, dtype=np.int64)
         found[:self.n_rows][start] = 0
@@ -164,12 +165,14 @@ class Equations:
 
 # --------------------------------------------------------------------------- the audit's steps
 
-def first_leak(system: Equations, counts, hidden, threshold, small):
+def first_leak(system: Equations, counts, hidden, threshold, small, found: np.ndarray | None = None):
     """The first unknown the equations pin that must stay unknown: a small hidden table row, else a small
     two-way cell (a cell of two values: the 2 people of role r1 in wave W2 as "W2 minus role r2", when r2
-    answered only in W2). None when there is none."""
-    start = system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in system.dims})
-    known = system.solve(start[None, :], cells=True)[0]
+    answered only in W2). None when there is none. ``found``: :meth:`Equations.rounds` of the rows shown
+    now, when the caller has it (what is known at the end is what solving finds)."""
+    if found is None:
+        found = system.rounds(system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in system.dims}))
+    known = found >= 0
     for d in system.dims:
         at = system.offset[d]
         rows = known[at:at + len(counts[d])]
@@ -187,15 +190,14 @@ def owners(system: Equations, at: int) -> set:
     return {max((d for d in system.dims if system.offset[d] <= at), key=system.offset.get)}
 
 
-def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=()) -> tuple[str, int] | None:
+def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=(),
+            found: np.ndarray | None = None) -> tuple[str, int] | None:
     """The smallest visible table row whose hiding leaves the leaked unknown ``at`` unsolved (never a row of the
-    ``frozen`` tables: tables other views publish as they are)."""
+    ``frozen`` tables: tables other views publish as they are; ``found`` as for :func:`first_leak`)."""
     dims = system.dims
-    candidates = sorted((counts[e][i], dims.index(e), i, e) for e in dims for i in np.flatnonzero(~hidden[e])
-                        if counts[e][i] > 0 and len(counts[e]) > 1 and e not in frozen)
     start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in dims})
-    used = set(system.proof(start, at).tolist())  # a row outside one way of solving the leak cannot stop it
-    tried, first, size = [c for c in candidates if system.offset[c[3]] + c[2] in used], 0, 1
+    used = system.proof(start, at, found)  # a row outside one way of solving the leak cannot stop it
+    tried, first, size = _candidates(system, counts, hidden, frozen, used), 0, 1
     while first < len(tried):  # the trials in order, in batches growing from one (the first often stops it)
         batch, first, size = tried[first:first + size], first + size, min(2 * size, STOPPER_TRIALS)
         trials = np.repeat(start[None, :], len(batch), axis=0)
@@ -207,11 +209,27 @@ def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=()) ->
     # No single row is enough: several ways solve the leak. Hide the smallest row of the way found (the
     # next round finds the next way), else the smallest visible row of the leaked unknown's own table(s).
     tables = owners(system, at)
+    candidates = _candidates(system, counts, hidden, frozen)
     own = [c for c in candidates if c[3] in tables]
     if not (tried or own or candidates):
         return None
     _, _, i, e = (tried or own or candidates)[0]
     return e, int(i)
+
+
+def _candidates(system: Equations, counts, hidden, frozen, rows: np.ndarray | None = None) -> list[tuple]:
+    """The visible, non-empty rows that may be hidden (not of ``frozen`` tables nor of one-row tables), only
+    those among ``rows`` (positions in the system) when given, smallest first: ``(count, table's place, row,
+    table)``."""
+    out = []
+    for k, e in enumerate(system.dims):
+        if e in frozen or len(counts[e]) <= 1:
+            continue
+        at = np.flatnonzero(~hidden[e] & (counts[e] > 0))
+        if rows is not None:
+            at = at[np.isin(system.offset[e] + at, rows)]
+        out += [(counts[e][i], k, i, e) for i in at]
+    return sorted(out)
 
 
 #: How many candidate rows :func:`_stopper` tries at once (the first that works is taken, as one by one).
