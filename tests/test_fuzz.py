@@ -482,12 +482,19 @@ def assert_csv_safe(raw: bytes, frame: pd.DataFrame) -> None:
         assert not header[j].startswith(FORMULA_START), header[j]
         if not pd.api.types.is_numeric_dtype(frame.iloc[:, j]):  # a negative number is no formula
             assert not any(row[j].startswith(FORMULA_START) for row in body), [row[j] for row in body]
-        assert unneutralised(header[j]) == str(name)
+        assert read_back(header[j], str(name))
         assert_no_formula_after_a_separator(header[j])
         for i, value in enumerate(frame.iloc[:, j]):
             if isinstance(value, str):
-                assert unneutralised(body[i][j]) == value
+                assert read_back(body[i][j], value)
                 assert_no_formula_after_a_separator(body[i][j])
+
+
+def read_back(cell: str, value: str) -> bool:
+    """The exported cell is the text as it was, or the text with apostrophes before formula characters (a
+    text that starts with an apostrophe and then "=" is no formula: written as it is, it reads back so;
+    hypothesis found "'=" read back as a neutralised "=")."""
+    return cell == value or unneutralised(cell) == value
 
 
 @FAST
@@ -496,6 +503,7 @@ def assert_csv_safe(raw: bytes, frame: pd.DataFrame) -> None:
 @example(cols=["=A"], cells=["=1+1", "+1", "-1", "@a", "\tx", "\rx", "ok"], as_category=False)
 @example(cols=["role"], cells=["=1+1"], as_category=True)
 @example(cols=["comment"], cells=["fine\r=HYPERLINK(\"http://x\")", "ok\n@cmd"], as_category=False)
+@example(cols=["'="], cells=["'=", "'=1+1"], as_category=False)  # an apostrophe first: no formula, kept as it is
 def test_csv_export_never_starts_a_cell_with_a_formula(cols, cells, as_category):
     frame = pd.DataFrame({f"c{j}": cells for j in range(len(cols))})
     frame.columns = cols  # duplicates allowed, as a page may build them
