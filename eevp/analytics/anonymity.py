@@ -526,8 +526,8 @@ def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=(),
     """Hide table rows (never those of ``frozen`` tables) until no small hidden row or small two-way cell can
     be solved for (:func:`suppress_dimensions`); ``known``: the tables' parts, and cells other views show."""
     system = Equations(dims, {d: len(counts[d]) for d in dims}, cells, *known)  # the cells stay: built once
+    found, why = system.rounds(system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in dims}), with_why=True)
     while True:  # one solving of the rows shown now serves the leak and its stopper
-        found = system.rounds(system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in dims}))
         leak = first_leak(system, counts, hidden, threshold, small, found)
         if leak is None:
             return hidden
@@ -535,6 +535,7 @@ def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=(),
         if extra is None:
             return hidden  # every row that could be hidden is hidden
         hidden[extra[0]][extra[1]] = True
+        found, why = system.rounds_after(found, why, system.offset[extra[0]] + extra[1])  # again what it reaches
 
 
 #: Above this many non-empty cells in all the crossed tables together, :func:`suppress_crossed` audits the

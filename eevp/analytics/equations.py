@@ -69,9 +69,10 @@ class Equations:
             i, j = np.nonzero(matrix & cells[table])
             self.shown[self._cell_vars(table, matrix.shape[1], i, j) - self.n_rows] = True
         self.cell_table = np.concatenate(owners).astype(np.int64) if owners else np.zeros(0, np.int64)
+        # each equation's unknowns and each unknown's equations, compressed (row pointers into one array)
         by_eq, by_var = np.argsort(self.eq, kind="stable"), np.argsort(self.var, kind="stable")
-        self._eq_vars = np.split(self.var[by_eq], np.cumsum(np.bincount(self.eq, minlength=n_eqs))[:-1])
-        self._var_eqs = np.split(self.eq[by_var], np.cumsum(np.bincount(self.var, minlength=n_vars))[:-1])
+        self._eq_vars, self._eq_ptr = self.var[by_eq], _pointers(self.eq, n_eqs)
+        self._var_eqs, self._var_ptr = self.eq[by_var], _pointers(self.var, n_vars)
 
     def _cell_vars(self, table, width: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """The unknowns of the non-empty cells (``i``, ``j``) of ``table`` (``width`` columns)."""
@@ -116,7 +117,7 @@ class Equations:
                 leaves.append(v)
                 continue
             # an equation that solved it: every other unknown of it was found in an earlier round
-            ways = [others for others in (self._eq_vars[e][self._eq_vars[e] != v] for e in self._var_eqs[v])
+            ways = [others for others in (self._of_eq(e)[self._of_eq(e) != v] for e in self._of_var(v))
                     if ((found[others] >= 0) & (found[others] < found[v])).all()]
             for w in min(ways, key=len):
                 if int(w) not in used:
@@ -124,9 +125,51 @@ class Equations:
                     todo.append(int(w))
         return np.array(sorted(x for x in leaves if x < self.n_rows), dtype=np.int64)
 
-    def rounds(self, start: np.ndarray) -> np.ndarray:
-        """For each unknown and row: the round of solving that found it (0: known at first; -1: never)."""
+    def _of_eq(self, e: int) -> np.ndarray:
+        """The unknowns of equation ``e``."""
+        return self._eq_vars[self._eq_ptr[e]:self._eq_ptr[e + 1]]
+
+    def _of_var(self, v: int) -> np.ndarray:
+        """The equations of unknown ``v``."""
+        return self._var_eqs[self._var_ptr[v]:self._var_ptr[v + 1]]
+
+    def rounds_after(self, found: np.ndarray, why: np.ndarray, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`rounds` (``with_why``) of the same start with table row ``row`` (known at first) hidden too,
+        from ``found`` and ``why``, the rounds and reasons of that start: the same rounds, solving again only
+        what ``row`` may have helped to find.
+
+        Hiding a row only removes knowledge. An unknown found in round k by an equation whose other unknowns owe
+        nothing to ``row`` is found in round k again; so only the unknowns whose reason (the equation that found
+        them) holds ``row``, or holds an unknown so found, are solved again (the audit hides one row at a time,
+        and each hiding reaches a few of tens of thousands of unknowns).
+        """
+        affected, broken = np.zeros(self.n_vars, dtype=bool), np.zeros(self.n_eqs, dtype=bool)
+        affected[row], front = True, np.array([row], dtype=np.int64)
+        while len(front):  # what ``row`` helped to find, round after round
+            broken[_gather(self._var_eqs, self._var_ptr, front)[0]] = True
+            front = np.flatnonzero((why >= 0) & ~affected & broken[np.maximum(why, 0)])
+            affected[front] = True
+        new, why = found.copy(), why.copy()
+        new[affected], why[affected] = -1, -1
+        eqs = np.unique(_gather(self._var_eqs, self._var_ptr, np.flatnonzero(affected))[0])
+        var, eq_of = _gather(self._eq_vars, self._eq_ptr, eqs)
+        redo = affected[var]
+        fixed = np.where(redo, -1, found[var])  # an unknown not solved again is known from its own round on
+        last, step = int(fixed.max(initial=0)), 0
+        while True:
+            step += 1
+            open_ = np.where(redo, new[var] < 0, (fixed < 0) | (fixed >= step))
+            left = np.bincount(eq_of[open_], minlength=len(eqs))
+            solvable = open_ & redo & (left[eq_of] == 1)
+            if not solvable.any() and step > last:
+                return new, why
+            new[var[solvable]], why[var[solvable]] = step, eqs[eq_of[solvable]]
+
+    def rounds(self, start: np.ndarray, with_why: bool = False):
+        """For each unknown and row: the round of solving that found it (0: known at first; -1: never); with
+        ``with_why``, also the equation that found each (-1: none), for :meth:`rounds_after`."""
         found = np.full(self.n_vars, -1, dtype=np.int64)
+        why = np.full(self.n_vars, -1, dtype=np.int64)
         found[:self.n_rows][start] = 0
         found[self.n_rows:][self.shown] = 0
         step = 0
@@ -136,8 +179,8 @@ class Equations:
             left = np.bincount(self.eq[open_], minlength=self.n_eqs)
             solvable = open_ & (left[self.eq] == 1)
             if not solvable.any():
-                return found
-            found[self.var[solvable]] = step
+                return (found, why) if with_why else found
+            found[self.var[solvable]], why[self.var[solvable]] = step, self.eq[solvable]
 
     def solve(self, start: np.ndarray, cells: bool = False) -> np.ndarray:
         """:meth:`known_rows` for many starting points at once (one per row of ``start``, each the table
@@ -161,6 +204,20 @@ class Equations:
             trial, at = np.nonzero(solvable)
             state[trial, self.var[at]] = True
         return state if cells else state[:, :self.n_rows]
+
+
+def _pointers(keys: np.ndarray, size: int) -> np.ndarray:
+    """Where each key's entries start in ``keys`` sorted (and where the last ends)."""
+    return np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=size))]).astype(np.int64)
+
+
+def _gather(values: np.ndarray, ptr: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of ``keys`` in a compressed list (``values``, ``ptr``), one after another, and for each
+    the position in ``keys`` of the key it came from."""
+    lengths = ptr[keys + 1] - ptr[keys]
+    which = np.repeat(np.arange(len(keys)), lengths)
+    at = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + ptr[keys][which]
+    return values[at], which
 
 
 # --------------------------------------------------------------------------- the audit's steps
@@ -208,12 +265,14 @@ def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=(),
             return e, int(i)
     # No single row is enough: several ways solve the leak. Hide the smallest row of the way found (the
     # next round finds the next way), else the smallest visible row of the leaked unknown's own table(s).
+    if tried:
+        return tried[0][3], int(tried[0][2])
     tables = owners(system, at)
     candidates = _candidates(system, counts, hidden, frozen)
     own = [c for c in candidates if c[3] in tables]
-    if not (tried or own or candidates):
+    if not (own or candidates):
         return None
-    _, _, i, e = (tried or own or candidates)[0]
+    _, _, i, e = (own or candidates)[0]
     return e, int(i)
 
 
