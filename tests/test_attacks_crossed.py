@@ -214,6 +214,28 @@ def test_the_company_reasons_by_role_and_by_department_give_no_small_role_in_a_d
     assert len(published) > 4  # the department table stays
 
 
+def test_a_large_organisation_keeps_the_crossed_audit_of_its_reason_tables():
+    # The test above, beside 220 more roles of department Ops leaving for 10 more reasons (2,200 more non-empty
+    # role x reason cells, 5 leavers each). The crossed audit ran only up to 2,000 non-empty cells: above it the
+    # one-way tables alone were audited, and IT's pay leavers minus the devs' gave the 2 analysts again.
+    exits = exit_frame({("Analyst", "Sales", "Pay"): 6, ("Analyst", "IT", "Pay"): 2, ("Rep", "Sales", "Pay"): 9,
+                        ("Rep", "Sales", "Growth"): 7, ("Dev", "IT", "Pay"): 12, ("Dev", "IT", "Growth"): 8,
+                        ("Dev", "Sales", "Growth"): 6}
+                       | {(f"Ops {i}", "Ops", f"Reason {k}"): 5 for i in range(220) for k in range(10)})
+    atoms = set(zip(exits["role"], exits["department"], exits["reason"]))
+    assert sum(reports.reason_role_matrix(exits, THRESHOLD, by="role")["n"] > 0) > 2000  # the old cap
+    published = [atoms]
+    for by, at in (("role", 0), ("department", 1)):
+        m = reports.reason_role_matrix(exits, THRESHOLD, by=by)
+        published += [{a for a in atoms if a[at] == g and a[2] == r}
+                      for g, r, n, s in zip(m[by], m["reason"], m["n"], m["suppressed"]) if not s and n > 0]
+    # the attacker is given every Ops cell for free (only stronger), which keeps the rank test small
+    ops = {a for a in atoms if a[1] == "Ops"}
+    published = [p - ops for p in published if p - ops]
+    assert not recoverable(published, {a for a in atoms if a[:2] == ("Analyst", "IT")})
+    assert len(published) > 4  # the department table stays
+
+
 def test_the_location_table_of_a_wave_and_the_wave_table_of_a_tenure_band_give_no_role_in_that_wave():
     # The seeded attack's organisation (survey, seed 1, no. 16): in wave W2, location L1 holds tenure band T1
     # only, and the one person group of L2 in T1 is r4's 2 people. The location table filtered to W2 showed L1

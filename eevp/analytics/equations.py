@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["STOPPER_TRIALS", "Equations", "first_leak", "owners", "stopper"]
+__all__ = ["Equations", "first_leak", "owners", "stopper"]
 
 
 class Equations:
@@ -248,32 +248,35 @@ def owners(system: Equations, at: int) -> set:
 
 
 def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=(),
-            found: np.ndarray | None = None) -> tuple[str, int] | None:
+            known: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[str, int, tuple] | None:
     """The smallest visible table row whose hiding leaves the leaked unknown ``at`` unsolved (never a row of the
-    ``frozen`` tables: tables other views publish as they are; ``found`` as for :func:`first_leak`)."""
-    dims = system.dims
-    start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in dims})
+    ``frozen`` tables: tables other views publish as they are), and the rounds once it is hidden.
+
+    Args:
+        known: :meth:`Equations.rounds` of the rows shown now, with its reasons (``with_why``), when the caller
+            has them.
+
+    Returns:
+        ``(table, row, (rounds, reasons))`` with that row hidden too, or None when no row can be hidden.
+    """
+    start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in system.dims})
+    found, why = system.rounds(start, with_why=True) if known is None else known
     used = system.proof(start, at, found)  # a row outside one way of solving the leak cannot stop it
-    tried, first, size = _candidates(system, counts, hidden, frozen, used), 0, 1
-    while first < len(tried):  # the trials in order, in batches growing from one (the first often stops it)
-        batch, first, size = tried[first:first + size], first + size, min(2 * size, STOPPER_TRIALS)
-        trials = np.repeat(start[None, :], len(batch), axis=0)
-        trials[np.arange(len(batch)), [system.offset[e] + i for _, _, i, e in batch]] = False
-        stopped = np.flatnonzero(~system.solve(trials, cells=True)[:, at])
-        if len(stopped):
-            _, _, i, e = batch[stopped[0]]
-            return e, int(i)
+    tried = _candidates(system, counts, hidden, frozen, used)
+    for _, _, i, e in tried:  # in order: the first that stops it
+        after = system.rounds_after(found, why, system.offset[e] + int(i))
+        if after[0][at] < 0:
+            return e, int(i), after
     # No single row is enough: several ways solve the leak. Hide the smallest row of the way found (the
     # next round finds the next way), else the smallest visible row of the leaked unknown's own table(s).
-    if tried:
-        return tried[0][3], int(tried[0][2])
-    tables = owners(system, at)
-    candidates = _candidates(system, counts, hidden, frozen)
-    own = [c for c in candidates if c[3] in tables]
-    if not (own or candidates):
+    if not tried:
+        tables = owners(system, at)
+        candidates = _candidates(system, counts, hidden, frozen)
+        tried = [c for c in candidates if c[3] in tables] or candidates
+    if not tried:
         return None
-    _, _, i, e = (own or candidates)[0]
-    return e, int(i)
+    _, _, i, e = tried[0]
+    return e, int(i), system.rounds_after(found, why, system.offset[e] + int(i))
 
 
 def _candidates(system: Equations, counts, hidden, frozen, rows: np.ndarray | None = None) -> list[tuple]:
@@ -289,7 +292,3 @@ def _candidates(system: Equations, counts, hidden, frozen, rows: np.ndarray | No
             at = at[np.isin(system.offset[e] + at, rows)]
         out += [(counts[e][i], k, i, e) for i in at]
     return sorted(out)
-
-
-#: How many candidate rows :func:`_stopper` tries at once (the first that works is taken, as one by one).
-STOPPER_TRIALS = 32
