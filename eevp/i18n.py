@@ -7,6 +7,7 @@ string and checks the catalogues (``--check``); ``tests/test_i18n.py`` runs the 
 A finished message that is not a key itself (an error message built with an f-string, such as
 "There is no batch 7. ...") is matched against the keys that hold ``{placeholders}``
 ("There is no batch {batch_id}. ..."): the translation is returned with the same values filled in.
+A ``{field}`` placeholder holds an interface word (a field's label, "Exit date") and is translated too.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def _from_template(text: str, lang: str) -> str:
             values, out, pos = m.groupdict(), [], 0
             for p in _PLACEHOLDER.finditer(value):
                 listed = value[:p.start()].endswith("\n- ")
-                out += [_unescape(value[pos:p.start()]), _items(values.get(p.group(1)), lang, listed) or p.group(0)]
+                filled = values.get(p.group(1))  # a {field} is an interface word (a field's label): translated too
+                filled = translate(filled, lang) if p.group(1) == "field" and filled else _items(filled, lang, listed)
+                out += [_unescape(value[pos:p.start()]), filled or p.group(0)]
                 pos = p.end()
             return "".join(out) + _unescape(value[pos:])
     return text

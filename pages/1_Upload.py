@@ -32,11 +32,15 @@ def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
     for i, (name, spec) in enumerate(mp.FIELDS[kind].items()):
         default = suggested.get(name)
         idx = columns.index(default) if isinstance(default, str) and default in columns else 0
-        label = "eNPS" if name == "enps" else t(name.replace("_", " ").capitalize())
+        label = t(mp.field_label(name))
         label += " *" if spec.required else ""
         value = cols[i % 3].selectbox(label, columns, index=idx, key=f"map_{kind}_{name}", help=t(spec.description))
         if value != "—":
             chosen[name] = value
+    for name in mp.every_row_fields(kind):
+        given = None if name in chosen else every_row_value(kind, name)
+        if given:
+            chosen.setdefault(mp.EVERY_ROW, {})[name] = given
     for key, label in LIST_KEYS.items():
         if key == "other_reasons" and kind != "exit" or key in ("items", "text", "segments") and kind not in (
                 "survey", "exit"):
@@ -52,6 +56,18 @@ def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
         chosen["scale"] = {"min": c1.number_input(t("Rating scale from"), value=int(sc["min"]), step=1),
                            "max": c2.number_input(t("Rating scale to"), value=int(sc["max"]), step=1)}
     return chosen
+
+
+def every_row_value(kind: str, name: str) -> str | None:
+    """A file without a column for a required date or wave: one value for every row (None until given)."""
+    label = t(mp.field_label(name))
+    if mp.FIELDS[kind][name].type == "wave":
+        given = st.text_input(t("No column for '{field}'? One value for every row: a wave label like 2026-Q1, or the "
+                                "survey date", field=label), key=f"every_{kind}_{name}")
+        return given.strip() or None
+    day = st.date_input(t("No column for '{field}'? One date for every row", field=label), value=None,
+                        key=f"every_{kind}_{name}", format="YYYY-MM-DD")
+    return day.isoformat() if day else None
 
 
 def choose_mapping(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
@@ -92,7 +108,7 @@ def _check(kind: str, df: pd.DataFrame, chosen: dict):
     columns acknowledged?), or None when the mapping itself is wrong (a message shown)."""
     try:
         mp.check_mapping(chosen, list(df.columns), kind)
-        prep = ingest.prepare(kind, df, chosen)
+        prep = ingest.prepare(kind, *mp.fill_every_row(df, chosen))
     except EevpError as exc:
         st.error(t(str(exc)))
         return None

@@ -134,7 +134,7 @@ class CallArgs:
 
 
 def _field_label(name: str) -> str:
-    """The Upload page's label of a mapping field: ``t(name.replace("_", " ").capitalize())``."""
+    """The Upload page's label of a mapping field: ``t(mapping.field_label(name))``."""
     return name.replace("_", " ").capitalize()
 
 
@@ -181,7 +181,7 @@ KNOWN_DYNAMIC = {
     ("webui/localise.py", "SEGMENT_LABELS[name]"): "a subset of COLUMN_LABELS",
     ("webui/data.py", "note"): "notes of eevp.pipeline.run_all: TooFewUnitsError messages of eevp.errors",
     ("app.py", "h['segment']"): "SEGMENTS (eevp/store/queries.py)",
-    ("pages/1_Upload.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
+    ("pages/1_Upload.py", "mp.field_label(name)"): "CALL_ARGS: mapping field labels",
     ("pages/1_Upload.py", "spec.description"): "CALL_ARGS: mapping field descriptions",
     ("webui/widgets.py", "name.replace('_', ' ').capitalize()"): "CALL_ARGS: mapping field labels",
     ("webui/widgets.py", "u['reason']"): "REASONS (eevp/intake/unmapped.py)",

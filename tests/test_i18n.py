@@ -262,8 +262,8 @@ def test_each_problem_of_a_column_mapping_is_translated():
     with pytest.raises(InputError) as info:
         check_mapping({"role": "q1", "department": "q1"}, ["q1", "q2"], "survey")
     ru = i18n.translate(str(info.value), "ru")
-    assert ru.startswith("В сопоставлении столбцов есть проблемы (2):\n- Не хватает столбца для поля «wave»")
-    assert "добавьте этот столбец в файл" in ru and "use each column once" not in ru
+    assert ru.startswith("В сопоставлении столбцов есть проблемы (2):\n- Не хватает столбца для поля «Волна опроса»")
+    assert "задайте одно значение для всех строк" in ru and "use each column once" not in ru
     assert "Стовпець «q1» використано для" in i18n.translate(str(info.value), "uk")
     assert i18n.translate("Column for 'wave' is missing.\n- two", "ru") == "Column for 'wave' is missing.\n- two"
 
@@ -277,8 +277,23 @@ def test_a_column_mapping_with_one_problem_is_translated_too():
     with pytest.raises(InputError) as info:
         check_mapping({"comment": "Відгук"}, ["Категорія", "Відгук"], "customer_feedback")
     uk = i18n.translate(str(info.value), "uk")
-    assert uk.startswith("У зіставленні стовпців є проблеми (1):\n- Бракує стовпця для поля «date» — зіставте один із: ")
-    assert "Date, Created, Дата, Дата отзыва." in uk
+    assert uk.startswith("У зіставленні стовпців є проблеми (1):\n- Бракує стовпця для поля «Дата» — зіставте один із: ")
+    assert "Date, Created, Дата, Дата отзыва або задайте одне значення для всіх рядків" in uk
+
+
+def test_a_missing_field_is_named_as_the_upload_page_names_it():
+    # The Russian exit answers (no date column) as exit interviews in the Russian interface: the problem named the
+    # field «exit_date», a name the page shows nowhere; a {field} placeholder is an interface word, translated.
+    from eevp.errors import InputError
+    from eevp.intake.mapping import check_mapping
+
+    with pytest.raises(InputError) as info:
+        check_mapping({"text": ["q1"]}, ["q1"], "exit")
+    assert "«Дата увольнения»" in i18n.translate(str(info.value), "ru")
+    assert "«Дата звільнення»" in i18n.translate(str(info.value), "uk")
+    with pytest.raises(InputError) as info:
+        check_mapping({"session_date": "d"}, ["d", "n"], "focus")  # not a date: no value for every row
+    assert "«Заметки»" in i18n.translate(str(info.value), "ru") and "для всех строк" not in str(info.value)
 
 
 def test_format_number():

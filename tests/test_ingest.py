@@ -557,3 +557,45 @@ def test_the_file_as_read_is_let_go_before_the_batch_is_stored(engine, settings,
     res = ingest_file(engine, settings, "survey", io.BytesIO(SURVEY_CSV.encode()) if as_file
                       else bytes(bytearray(SURVEY_CSV.encode())), "s.csv", survey_mapping(), actor=CLI_USER)
     assert (res.rows_stored, held[0], refs) == (4, SURVEY_CSV.encode(), [2])
+
+
+NO_DATE_CSV = """q1,q2
+переезд в другой регион,семейные обстоятельства
+низкая зарплата,нет роста
+"""
+
+
+def test_a_file_without_dates_gets_one_date_for_every_row(engine, settings):
+    # The Russian exit answers have no date column; the only way was to edit the file. One date for every row
+    # (the mapping's every_row, the Upload page's date box) is stored as that row's exit date.
+    mapping = {"text": ["q1", "q2"], "every_row": {"exit_date": "2025-06-30"}}
+    res = ingest_file(engine, settings, "exit", NO_DATE_CSV.encode(), "answers.csv", mapping, actor=CLI_USER)
+    assert res.rows_stored == 2 and res.rows_rejected == 0
+    assert res.mapping["exit_date"] == "exit_date (every row)" and "every_row" not in res.mapping
+    with engine.connect() as conn:
+        dates = conn.execute(select(db.exits.c.exit_date).order_by(db.exits.c.id)).scalars().all()
+    assert [str(d) for d in dates] == ["2025-06-30", "2025-06-30"]
+
+
+def test_the_page_s_validation_of_a_file_without_dates_is_the_one_stored(engine, settings, monkeypatch):
+    from eevp.intake.mapping import fill_every_row
+
+    mapping = {"text": ["q1", "q2"], "every_row": {"exit_date": "2025-06-30"}}
+    prepared = prepare("exit", *fill_every_row(read_table(NO_DATE_CSV.encode(), "a.csv"), mapping))
+    calls = []
+    monkeypatch.setattr("eevp.intake.ingest.prepare", lambda *a, **k: calls.append(a) or prepare(*a, **k))
+    res = ingest_file(engine, settings, "exit", NO_DATE_CSV.encode(), "a.csv", dict(mapping), actor=CLI_USER,
+                      prepared=prepared)
+    assert res.rows_stored == 2 and calls == []  # validated once, by the page
+
+
+def test_a_wave_for_every_row_and_a_bad_date_for_every_row(engine, settings):
+    csv = "Role,Comment\nEngineer,Too many meetings\nSales Rep,Customers wait for refunds\n"
+    res = ingest_file(engine, settings, "survey", csv.encode(), "s.csv",
+                      {"role": "Role", "text": ["Comment"], "every_row": {"wave": "2026-Q1"}}, actor=CLI_USER)
+    assert res.rows_stored == 2
+    assert set(queries.survey_wide(engine)["wave"]) == {"2026-Q1"}
+    with pytest.raises(ValidationFailed) as info:  # a value that is no date: every row says so, nothing stored
+        ingest_file(engine, settings, "exit", NO_DATE_CSV.encode(), "b.csv",
+                    {"text": ["q1"], "every_row": {"exit_date": "someday"}}, actor=CLI_USER)
+    assert {e["column"] for e in info.value.errors} == {"exit_date (every row)"}

@@ -350,7 +350,7 @@ def test_check_mapping_lists_every_problem_at_once():
         check_mapping(mapping, ["Position", "Q1", "Comment"], "survey")
     msg = str(exc.value)
     assert msg.startswith("The column mapping has 5 problem(s):")
-    assert "Column for 'wave' is missing — map one of: Wave, Survey date, Волна, Хвиля" in msg
+    assert "Column for 'Wave' is missing — map one of: Wave, Survey date, Волна, Хвиля, or set one value for every row" in msg
     assert "Column 'Nope' (for 'items') is not in the file. The file has: Position, Q1, Comment." in msg
     assert "Column 'Position' is used for 'role' and 'department'; use each column once." in msg
     assert "'colour' is not a field of survey data." in msg
@@ -361,8 +361,8 @@ def test_check_mapping_required_field_message_names_header_examples():
     with pytest.raises(InputError) as exc:
         check_mapping({"wave": "w"}, ["w"], "evp_ratings")
     msg = str(exc.value)
-    assert "Column for 'role' is missing — map one of: Position, Job title, Должность, Посада" in msg
-    for name in ("benefit", "importance", "satisfaction"):
+    assert "Column for 'Role' is missing — map one of: Position, Job title, Должность, Посада. If the file" in msg
+    for name in ("Benefit", "Importance", "Satisfaction"):
         assert f"Column for '{name}' is missing" in msg
 
 
@@ -486,3 +486,23 @@ def test_nps_as_a_word_of_the_header_is_the_enps_question(header):
     m = suggest_mapping(df, "survey")
     assert m.get("enps") == header
     assert m.get("department") is None and "Team collaboration" in m["items"]
+
+
+def test_every_row_sets_a_required_date_a_file_lacks_and_nothing_else():
+    from eevp.intake.mapping import every_row_fields, fill_every_row
+
+    assert every_row_fields("exit") == ["exit_date"] and every_row_fields("survey") == ["wave"]
+    assert every_row_fields("evp_catalog") == []
+    mapping = {"text": ["q1"], "every_row": {"exit_date": "2025-06-30"}}
+    check_mapping(mapping, ["q1"], "exit")  # no problem: the date is given
+    df, filled = fill_every_row(pd.DataFrame({"q1": ["a", "b"]}), mapping)
+    assert filled == {"text": ["q1"], "exit_date": "exit_date (every row)"}
+    assert df["exit_date (every row)"].tolist() == ["2025-06-30", "2025-06-30"] and list(df)[0] == "q1"
+    with pytest.raises(InputError) as exc:
+        check_mapping({"exit_date": "d", "text": ["q1"], "every_row": {"exit_date": "2025-06-30", "role": "x"}},
+                      ["d", "q1"], "exit")
+    msg = str(exc.value)
+    assert "'every_row' sets only exit_date for exit data, not 'role'." in msg
+    assert "'exit_date' is taken from column 'd' and set for every row; choose one." in msg
+    with pytest.raises(InputError, match="'every_row' takes an object"):
+        check_mapping({"text": ["q1"], "every_row": "2025-06-30"}, ["q1"], "exit")

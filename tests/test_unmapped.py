@@ -67,7 +67,7 @@ def test_an_enps_header_with_values_that_are_not_enps():
 def test_a_second_column_for_a_field_already_taken():
     df = base(**{"Job title": ["Engineer", "Analyst", "Driver"] * (N // 3)})
     u = by_column(df, mapping={"wave": "wave", "role": "role", "text": ["Comment"]})["Job title"]
-    assert u["reason"] == "The header reads like 'role', which is already mapped to the column 'role'."
+    assert u["reason"] == "The header reads like 'Role', which is already mapped to the column 'role'."
     assert u["suggestion"] == "role" and not u["warning"]
 
 

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from eevp.errors import DuplicateBatchError, InputError, ValidationFailed
 from eevp.hashing import content_hash, keyed_hash, text_hash
 from eevp.intake.feedback import store_feedback
-from eevp.intake.mapping import NPS_SCALE
+from eevp.intake.mapping import EVERY_ROW, NPS_SCALE, check_mapping, fill_every_row
 from eevp.intake.readers import file_rows, read_table, reading_notes
 from eevp.intake.redact import Redactor
 from eevp.intake.workers import redact_chunk, redacted, start_worker
@@ -534,6 +534,9 @@ def _check(engine: Engine, kind: str, df: pd.DataFrame, mapping: dict | None, *,
     ``df``: the frame as read can go before the batch is stored (a million rows' frame is gigabytes)."""
     if df.empty:
         raise InputError("The file has no data rows. Check that the first row holds the column names.")
+    if mapping is not None and mapping.get(EVERY_ROW):  # values for every row become columns, once checked
+        check_mapping(mapping, list(df.columns), kind)
+        df, mapping = fill_every_row(df, mapping)
     mapping = resolve_mapping(engine, kind, df, mapping)
     unmapped = unmapped_columns(df, mapping, kind)
     notes = reading_notes(df)

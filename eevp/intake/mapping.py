@@ -38,7 +38,11 @@ __all__ = [
     "KINDS",
     "LIST_KEYS",
     "FieldSpec",
+    "EVERY_ROW",
     "check_mapping",
+    "every_row_fields",
+    "field_label",
+    "fill_every_row",
     "find_template",
     "headers_key",
     "list_templates",
@@ -59,6 +63,10 @@ _SAMPLE_ROWS = 2000
 MAX_ITEMS = 500
 #: Longest column name usable as a rating item (the stored item name's length).
 MAX_ITEM_NAME = 200
+
+#: The mapping's key for values of fields a file has no column for, one value for every row
+#: (``{"every_row": {"exit_date": "2026-03-31"}}``): :func:`fill_every_row`.
+EVERY_ROW = "every_row"
 
 
 @dataclass(frozen=True)
@@ -550,6 +558,8 @@ def check_mapping(mapping: dict, columns: list[str], kind: str) -> None:
     for key, value in mapping.items():
         if key == "scale":
             problems += _scale_problems(value)
+        elif key == EVERY_ROW:
+            problems += _every_row_problems(value, kind, mapping)
         elif key == "labels" and "items" in keys:
             problems += _label_problems(value, _as_list(mapping.get("items")))
         elif key in fields:
@@ -565,13 +575,17 @@ def check_mapping(mapping: dict, columns: list[str], kind: str) -> None:
             for col in _as_list(value):
                 uses.setdefault(col, []).append(key)
         else:
-            known = ", ".join([*fields, *keys, "scale"])
+            known = ", ".join([*fields, *keys, "scale", EVERY_ROW])
             problems.append(f"'{key}' is not a field of {kind} data. Known fields: {known}.")
     problems += _item_problems(mapping.get("items"), keys)
+    given = mapping.get(EVERY_ROW) if isinstance(mapping.get(EVERY_ROW), dict) else {}
     for name, spec in fields.items():
-        if spec.required and not mapping.get(name):
-            problems.append(f"Column for '{name}' is missing — map one of: {_examples(spec)}. If the file has "
-                            "none, add that column to the file (the same value in every row will do).")
+        if spec.required and not mapping.get(name) and spec.type in ("date", "wave") and not given.get(name):
+            problems.append(f"Column for '{field_label(name)}' is missing — map one of: {_examples(spec)}, or set "
+                            "one value for every row (a file without dates: the day or the wave it was collected).")
+        elif spec.required and not mapping.get(name) and not given.get(name):
+            problems.append(f"Column for '{field_label(name)}' is missing — map one of: {_examples(spec)}. If the "
+                            "file has none, add that column to the file (the same value in every row will do).")
     shown = ", ".join(list(columns)[:15]) + (", …" if len(columns) > 15 else "")
     for col, targets in uses.items():
         if col not in present:
@@ -582,6 +596,50 @@ def check_mapping(mapping: dict, columns: list[str], kind: str) -> None:
                             "once.")
     if problems:
         raise InputError(f"The column mapping has {len(problems)} problem(s):\n- " + "\n- ".join(problems))
+
+
+def field_label(name: str) -> str:
+    """A field as the Upload page names it ("exit_date" → "Exit date"), an interface word."""
+    return "eNPS" if name == "enps" else name.replace("_", " ").capitalize()
+
+
+def every_row_fields(kind: str) -> list[str]:
+    """The required date and wave fields of ``kind``: those a file may lack and get one value for every row."""
+    return [n for n, spec in FIELDS[kind].items() if spec.required and spec.type in ("date", "wave")]
+
+
+def _every_row_problems(value, kind: str, mapping: dict) -> list[str]:
+    """What is wrong with ``mapping["every_row"]`` (``{field: value}``, for fields a file has no column for)."""
+    if not isinstance(value, dict):
+        return [f"'{EVERY_ROW}' takes an object like {{\"exit_date\": \"2026-03-31\"}}, not {value!r}."]
+    problems = []
+    for name, given in value.items():
+        if name not in every_row_fields(kind):
+            problems.append(f"'{EVERY_ROW}' sets only {', '.join(every_row_fields(kind))} for {kind} data, not "
+                            f"{name!r}.")
+        elif not isinstance(given, str) or not given.strip():
+            problems.append(f"'{EVERY_ROW}' needs a date or a wave label for '{name}', not {given!r}.")
+        elif mapping.get(name):
+            problems.append(f"'{name}' is taken from column '{mapping[name]}' and set for every row; choose one.")
+    return problems
+
+
+def fill_every_row(df: pd.DataFrame, mapping: dict) -> tuple[pd.DataFrame, dict]:
+    """The frame with a column for each value ``mapping["every_row"]`` sets, and the mapping that maps the field
+    to it instead (the same frame and mapping when it sets nothing). The column is named after the field
+    ("exit_date (every row)"), so the stored mapping says where the value came from; validation then reads it as
+    any other column."""
+    given = mapping.get(EVERY_ROW) if isinstance(mapping, dict) else None
+    if not given or not isinstance(given, dict):
+        return df, mapping
+    out, filled = df.copy(), {k: v for k, v in mapping.items() if k != EVERY_ROW}
+    for name, value in given.items():
+        column = f"{name} (every row)"
+        while column in out.columns:
+            column += " "
+        out[column] = str(value).strip()
+        filled[name] = column
+    return out, filled
 
 
 # --------------------------------------------------------------------------- templates
@@ -606,6 +664,7 @@ def save_template(engine: Engine, name: str, kind: str, columns, mapping: dict, 
     require(actor, "upload")
     _check_kind(kind)
     key = headers_key(columns)
+    mapping = {k: v for k, v in mapping.items() if k != EVERY_ROW}  # a template is about columns, not this file
     values = {"name": name, "mapping_json": json.dumps(mapping, ensure_ascii=False), "created_at": db.now()}
     t = db.mapping_templates
     where = (t.c.kind == kind) & (t.c.headers_key == key)
@@ -659,76 +718,8 @@ def list_templates(engine: Engine) -> list[dict]:
 
 # --------------------------------------------------------------------------- example templates
 
-_TEMPLATES: dict[str, dict[str, list]] = {
-    "survey": {
-        "respondent_id": ["R-0001", "R-0002", "R-0003"],
-        "wave": ["2026-Q1", "2026-Q1", "2026-Q1"],
-        "role": ["Customer support agent", "Курьер", "Інженер"],
-        "department": ["Support", "Логистика", "ІТ"],
-        "location": ["London", "Москва", "Київ"],
-        "tenure": ["1-3 years", "2", "5"],
-        "enps": [9, 6, 8],
-        "Career growth": [4, 2, 3],
-        "Manager support": [5, 3, 4],
-        "Workload": [3, 2, 4],
-        "Comment": ["Customers often wait too long for a callback.",
-                    "Клиенты жалуются на задержки доставки.",
-                    "Хотілося б більше навчання для нових колег."],
-    },
-    "exit": {
-        "respondent_id": ["X-0101", "X-0102", "X-0103"],
-        "exit_date": ["2026-03-15", "15.04.2026", "2026-05-20"],
-        "role": ["Sales representative", "Курьер", "Оператор кол-центру"],
-        "department": ["Sales", "Логистика", "Підтримка"],
-        "location": ["Manchester", "Казань", "Львів"],
-        "tenure": ["3-5 years", "1", "<1 year"],
-        "reason": ["Pay", "Нагрузка", "Кар'єрне зростання"],
-        "other_reasons": ["Workload; Manager", "", "Графік"],
-        "regretted": ["yes", "нет", "так"],
-        "enps": [5, 3, 7],
-        "Comment": ["Targets kept rising while customers were promised more than we could deliver.",
-                    "Слишком много заказов за смену, клиенты ждут часами.",
-                    "Клієнти скаржаться на довге очікування на лінії."],
-    },
-    "focus": {
-        "session_date": ["2026-02-10", "12.02.2026", "2026-02-14"],
-        "role": ["Store staff", "Курьеры", "Оператори"],
-        "department": ["Retail", "Логистика", "Підтримка"],
-        "location": ["Leeds", "Новосибирск", "Одеса"],
-        "facilitator": ["HR Business Partner", "HR-партнёр", "HR-партнер"],
-        "participants": [8, 6, 7],
-        "notes": ["Staff say customers complain about queues at the tills on weekends.",
-                  "Курьеры говорят, что клиенты недовольны окнами доставки.",
-                  "Оператори кажуть, що клієнти не можуть дочекатися відповіді в чаті."],
-    },
-    "evp_catalog": {
-        "benefit": ["Health insurance", "Remote work", "Learning budget"],
-        "pillar": ["Rewards", "Work-life balance", "Growth"],
-        "description": ["Private medical cover from the first month.",
-                        "Up to 3 days a week from home.",
-                        "Courses and conferences up to 1,000 EUR a year."],
-        "roles_offered": ["all", "Engineer; Analyst", "Engineer, Analyst, Sales representative"],
-    },
-    "evp_ratings": {
-        "respondent_id": ["R-0001", "R-0001", "R-0002"],
-        "wave": ["2026-Q1", "2026-Q1", "2026-Q1"],
-        "role": ["Engineer", "Engineer", "Analyst"],
-        "department": ["IT", "IT", "Finance"],
-        "benefit": ["Health insurance", "Remote work", "Health insurance"],
-        "importance": [5, 4, 4],
-        "satisfaction": [3, 5, 2],
-    },
-    "customer_feedback": {
-        "date": ["2026-03-02", "05.03.2026", "2026-03-09"],
-        "channel": ["Review site", "Жалоба", "Опитування NPS"],
-        "score": [3, 6, 9],
-        "product": ["Home delivery", "Доставка", "Застосунок"],
-        "location": ["London", "Алматы", "Київ"],
-        "comment": ["I waited 40 minutes on the hotline and nobody called me back.",
-                    "Курьер опоздал на два дня, заказ пришёл мятым.",
-                    "Зручний застосунок, доставка вчасно."],
-    },
-}
+#: The example file of each kind (canonical column names, three rows in English, Russian and Ukrainian).
+_TEMPLATES: dict[str, dict[str, list]] = json.loads((_RESOURCES / "templates.json").read_text(encoding="utf-8"))
 
 
 def template_frame(kind: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from eevp.intake.mapping import (
     FIELDS,
     LIST_KEYS,
     counts_header,
+    field_label,
     _dates_share,
     _header_match,
     _is_text,
@@ -61,7 +62,7 @@ def mapped_columns(mapping: dict) -> set[str]:
     """The source columns a mapping uses (single fields and list keys)."""
     used: set[str] = set()
     for key, value in mapping.items():
-        if key == "scale" or value in (None, ""):
+        if key in ("scale", "every_row") or value in (None, ""):  # every_row: values, not columns
             continue
         used.update([value] if isinstance(value, str) else [v for v in value if isinstance(v, str)])
     return used
@@ -78,7 +79,7 @@ def _by_header(col: str, kind: str, p: _Profile, mapping: dict) -> dict | None:
     if target is None or target in LIST_KEYS[kind]:
         return None
     if mapping.get(target):
-        return _entry(col, "taken", target, field=target, other=mapping[target])
+        return _entry(col, "taken", target, field=field_label(target), other=mapping[target])
     if target == "enps" and p.n:
         nums = p.numbers if p.numbers is not None else p.loose_numbers
         good = int(np.count_nonzero((nums >= 0) & (nums <= 10) & (nums % 1 == 0)))
