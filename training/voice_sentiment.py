@@ -22,6 +22,7 @@ text is not affected (it keeps the head's own labels).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 
@@ -193,7 +194,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--no-save", action="store_true", help="choose and measure only")
     out = run(save=not p.parse_args(argv).no_save)
-    print(pd.Series(out["setting"]).to_string(max_colwidth=300))
+    print(json.dumps(out["setting"], indent=1))
     print(pd.Series(out["airline_held_out"]).round(3).to_string())
     return 0
 
