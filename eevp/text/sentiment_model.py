@@ -57,7 +57,7 @@ def predict_sentiment(texts: Sequence[str], languages: Sequence[str] | None = No
     x = np.hstack([emb, scores[:, None]])
     setting = head.card.get("customer_voice") if customer_voice else None
     asks = asking(texts, langs) if setting and setting.get("asking_negative_max") else None
-    out = (voice_labels(head.predict_proba(x), head.classes, scores, asking=asks, **setting) if setting
+    out = (voice_labels(head.predict_proba(x), head.classes, scores, asks=asks, **setting) if setting
            else head.predict(x))
     return ["neutral" if not t.strip() else s for t, s in zip(texts, out)]
 
@@ -74,21 +74,21 @@ def voice_setting_id() -> str:
 
 
 def voice_labels(proba: np.ndarray, classes: Sequence[str], lexicon: np.ndarray, lexicon_weight: float,
-                 neutral_min: float | None, asking: np.ndarray | None = None,
+                 neutral_min: float | None, asks: np.ndarray | None = None,
                  asking_negative_max: float | None = None) -> list[str]:
     """Labels of customers' own words from the head's probabilities and the lexicon's scores.
 
     Negative or positive by ``log(P(positive) / P(negative)) + lexicon_weight * lexicon``; neutral
     instead where ``P(neutral) >= neutral_min`` (``None``: where neutral is the head's likeliest class),
-    and where a text asks (``asking``: :func:`eevp.text.sentiment.asking`) with no complaint cue: the
+    and where a text asks (``asks``: :func:`eevp.text.sentiment.asking`) with no complaint cue: the
     lexicon finds nothing negative and the head's ``P(negative)`` stays below ``asking_negative_max``
-    (``None`` or 0, or ``asking`` ``None``: no such rule).
+    (``None`` or 0, or ``asks`` ``None``: no such rule).
     """
     p = np.clip(np.asarray(proba, dtype=np.float64), 1e-12, None)
     neg, pos, neu = (list(classes).index(k) for k in ("negative", "positive", "neutral"))
     lexicon = np.asarray(lexicon, dtype=np.float64)
     polar = np.log(p[:, pos] / p[:, neg]) + lexicon_weight * lexicon
     neutral = p.argmax(axis=1) == neu if neutral_min is None else p[:, neu] >= neutral_min
-    if asking is not None and asking_negative_max:
-        neutral = neutral | (np.asarray(asking, dtype=bool) & (lexicon >= 0) & (p[:, neg] < asking_negative_max))
+    if asks is not None and asking_negative_max:
+        neutral = neutral | (np.asarray(asks, dtype=bool) & (lexicon >= 0) & (p[:, neg] < asking_negative_max))
     return np.where(neutral, "neutral", np.where(polar > 0, "positive", "negative")).tolist()
