@@ -128,6 +128,6 @@ def test_asking_finds_questions_and_requests(text, lang, expected):
 
 
 def test_asking_in_another_language_needs_a_question_mark():
-    assert asking(["Est-ce que la télé se fixe au mur ?", "Fixez la télé au mur."], ["fr", "fr"]).tolist() == [
-        True, False]
+    texts = ["Est-ce que la télé se fixe au mur ?", "Fixez la télé au mur."]
+    assert asking(texts, ["fr", "fr"]).tolist() == [True, False]
     assert asking(["", None], None).tolist() == [False, False]

@@ -91,7 +91,8 @@ def _labels(fold: dict, weight: float, neutral_min: float | None, asking_max: fl
 def _polar_labels(fold: dict, weight: float, neutral_min: float | None, asking_max: float) -> float:
     """Balanced accuracy of eevp's three labels on the fold's negative and positive texts."""
     polar = fold["gold"] != "neutral"
-    return polar_accuracy(fold["gold"][polar], np.asarray(_labels(fold, weight, neutral_min, asking_max))[polar])
+    labels = np.asarray(_labels(fold, weight, neutral_min, asking_max))
+    return polar_accuracy(fold["gold"][polar], labels[polar])
 
 
 def choose_setting(folds: list[dict], guard: dict | None = None) -> dict:
@@ -118,8 +119,12 @@ def choose_asking(folds: list[dict], weight: float, neutral_min: float | None, g
     limit = {a: _polar_labels(guard, weight, neutral_min, a) for a in ASKING_NEGATIVE_MAX} if guard else {}
     allowed = [a for a in ASKING_NEGATIVE_MAX if not limit or limit[a] >= limit[0.0] - AIRLINE_TOLERANCE]
     return {"asking_negative_max": max(allowed, key=lambda a: three[a]),
-            "mean three-class accuracy per questions' guard": {str(k): round(float(v), 4) for k, v in three.items()},
-            "airline held-out figure per questions' guard": {str(k): round(float(v), 4) for k, v in limit.items()}}
+            "mean three-class accuracy per questions' guard": _rounded(three),
+            "airline held-out figure per questions' guard": _rounded(limit)}
+
+
+def _rounded(figures: dict) -> dict:
+    return {str(k): round(float(v), 4) for k, v in figures.items()}
 
 
 def airline_figures(fold: dict, setting: dict) -> dict:
@@ -128,7 +133,8 @@ def airline_figures(fold: dict, setting: dict) -> dict:
     head3 = [classes[i] for i in proba.argmax(axis=1)]
     neg, pos = classes.index("negative"), classes.index("positive")
     head2 = np.where(proba[:, pos] > proba[:, neg], "positive", "negative")
-    voice3 = _labels(fold, setting["lexicon_weight"], setting["neutral_min"], setting.get("asking_negative_max", 0.0))
+    asking_max = setting.get("asking_negative_max", 0.0)
+    voice3 = _labels(fold, setting["lexicon_weight"], setting["neutral_min"], asking_max)
     voice2 = _labels(fold, setting["lexicon_weight"], NEVER)
     polar = gold != "neutral"
     return {"n": int(len(gold)), "n_polar": int(polar.sum()),

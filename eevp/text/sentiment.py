@@ -339,8 +339,8 @@ def classify_sentiment(texts: list[str], languages: list[str] | None = None) -> 
 @cache
 def _asking_words(lang: str) -> dict[str, frozenset]:
     rules = json.loads((RESOURCES / "asking.json").read_text(encoding="utf-8"))[lang]
-    return {"starts": frozenset(tuple(p.split()) for p in rules["starts"]), "advice": frozenset(rules["advice"]),
-            "not_imperative": frozenset(rules["not_imperative"]),
+    return {"starts": frozenset(tuple(p.split()) for p in rules["starts"]),
+            "advice": frozenset(rules["advice"]), "not_imperative": frozenset(rules["not_imperative"]),
             "formulas": frozenset(tuple(p.split()) for p in rules["formulas"])}
 
 

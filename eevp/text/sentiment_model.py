@@ -69,8 +69,8 @@ def voice_setting_id() -> str:
     setting = head.card.get("customer_voice") if head is not None else None
     if not setting:
         return "none"
-    return text_hash(json.dumps(setting, sort_keys=True) + (asking_version() if "asking_negative_max" in setting
-                                                            else ""))[:8]
+    words = asking_version() if "asking_negative_max" in setting else ""
+    return text_hash(json.dumps(setting, sort_keys=True) + words)[:8]
 
 
 def voice_labels(proba: np.ndarray, classes: Sequence[str], lexicon: np.ndarray, lexicon_weight: float,
@@ -90,5 +90,6 @@ def voice_labels(proba: np.ndarray, classes: Sequence[str], lexicon: np.ndarray,
     polar = np.log(p[:, pos] / p[:, neg]) + lexicon_weight * lexicon
     neutral = p.argmax(axis=1) == neu if neutral_min is None else p[:, neu] >= neutral_min
     if asks is not None and asking_negative_max:
-        neutral = neutral | (np.asarray(asks, dtype=bool) & (lexicon >= 0) & (p[:, neg] < asking_negative_max))
+        calm = (lexicon >= 0) & (p[:, neg] < asking_negative_max)  # no complaint cue
+        neutral = neutral | (np.asarray(asks, dtype=bool) & calm)
     return np.where(neutral, "neutral", np.where(polar > 0, "positive", "negative")).tolist()
