@@ -7,7 +7,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from eevp.text.sentiment import classify_sentiment, label_for, sentiment_scores
+from eevp.text.sentiment import asking, classify_sentiment, label_for, sentiment_scores
 
 EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
 
@@ -102,3 +102,32 @@ def test_accuracy_on_real_data():
     tw = bench.tweets()
     if tw is not None:
         assert bench.evaluate(*tw)["accuracy"] >= 0.42
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # Customers' questions and requests (issue #16: read as complaints before).
+    ("Підключіть колонки, і все буде ОК.", "uk", True),  # an imperative: advice to another customer
+    ("А його можна на кутову стіну вмонтувати на коліно?", "uk", True),
+    ("Доброго дня! Підкажіть чи задоволені в користуванні?", "uk", True),  # a greeting, then a question
+    ("Чи скористались Ви цим законом", "uk", True),  # "чи" opens a question without a mark
+    ("Попробуйте перезапустить, или же сбросить до заводских настроек", "ru", True),
+    ("Рекомендуємо звернутися в службу технічної підтримки.", "uk", True),
+    ("@united is it on a flight now? Thanks for reply.", "en", True),  # a thanks after the question
+    ("Can you help me find which airport my plane headed to next", "en", True),
+    # Not asking: statements, warnings, and complaints that also ask.
+    ("Ймовірно, стався збіг із іншим пристроєм або моделлю.", "uk", False),  # "стався" is also a past tense
+    ("Не купуйте цей телевізор, екран у плямах.", "uk", False),  # a negated imperative warns
+    ("Не рекомендую цей телефон.", "uk", False),
+    ("Доброго дня! 27см х48,5см.", "ru", False),  # "см" is centimetres, not "смотри"
+    ("@united Do we know why UA5282 is delayed x2)? This is getting crazy.", "en", False),
+    ("The screen is bright and the sound is fine.", "en", False),
+    ("Visit http://example.com/page?id=3 for the manual", "en", False),  # a "?" inside a link
+])
+def test_asking_finds_questions_and_requests(text, lang, expected):
+    assert asking([text], [lang]).tolist() == [expected]
+
+
+def test_asking_in_another_language_needs_a_question_mark():
+    texts = ["Est-ce que la télé se fixe au mur ?", "Fixez la télé au mur."]
+    assert asking(texts, ["fr", "fr"]).tolist() == [True, False]
+    assert asking(["", None], None).tolist() == [False, False]

@@ -17,6 +17,7 @@ The summed weight ``s`` becomes a score in -1..1 as ``s / sqrt(s*s + 8)``.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -25,11 +26,15 @@ from pathlib import Path
 
 import numpy as np
 
+from eevp.hashing import content_hash
 from eevp.text.language import detect_language
+from eevp.text.morph import analyzer
 
 __all__ = [
     "LANGUAGES",
     "NEUTRAL_BAND",
+    "asking",
+    "asking_version",
     "classify_sentiment",
     "label_for",
     "sentiment_scores",
@@ -326,3 +331,91 @@ def classify_sentiment(texts: list[str], languages: list[str] | None = None) -> 
         One label per text.
     """
     return [label_for(float(s)) for s in sentiment_scores(texts, languages)]
+
+
+# --------------------------------------------------------------------------- questions and requests
+
+
+@cache
+def _asking_words(lang: str) -> dict[str, frozenset]:
+    rules = json.loads((RESOURCES / "asking.json").read_text(encoding="utf-8"))[lang]
+    return {"starts": frozenset(tuple(p.split()) for p in rules["starts"]),
+            "advice": frozenset(rules["advice"]), "not_imperative": frozenset(rules["not_imperative"]),
+            "formulas": frozenset(tuple(p.split()) for p in rules["formulas"])}
+
+
+@lru_cache(maxsize=100_000)
+def _imperative(word: str, lang: str) -> bool:
+    """Every pymorphy3 reading of ``word`` is an imperative ("зверніться", "подскажите"): not "стався"
+    (also a past tense), "купите" (also a future) or "см" (also centimetres)."""
+    return all("impr" in p.tag and "Abbr" not in p.tag for p in analyzer(lang).parse(word))
+
+
+def _sentences(text: str) -> list[tuple[list[str], bool]]:
+    """The words of each sentence of ``text`` (links and handles left out), and whether it ends in "?"."""
+    out, words = [], []
+    for m in _TOKEN.finditer(_LINK.sub(" ", text)):
+        if m.lastgroup == "word":
+            words.append(m.group().lower().replace("’", "'").replace("ʼ", "'"))
+        elif m.lastgroup == "stop":
+            out.append((words, "?" in m.group()))
+            words = []
+    return [s for s in out + [(words, False)] if s[0]]
+
+
+def _sentence_asks(words: list[str], question: bool, lang: str) -> bool:
+    rules, negators = _asking_words(lang), _lexicon(lang).negators
+    if question or any(tuple(words[:len(start)]) == start for start in rules["starts"]):
+        return True
+    for k, word in enumerate(words):
+        if k and words[k - 1] in negators:
+            continue  # "не рекомендую", "не купуйте": a warning, not a request
+        if word in rules["advice"] or (lang != "en" and word not in rules["not_imperative"]
+                                       and _imperative(word, lang)):
+            return True
+    return False
+
+
+def _formula(words: list[str], lang: str) -> bool:
+    """A greeting or a thanks, with at most two more words (a name): "Добрий день, Юрій!", "Thanks!"."""
+    return len(words) <= 4 and any(tuple(words[:len(f)]) == f for f in _asking_words(lang)["formulas"])
+
+
+def _asks(text: str, lang: str) -> bool:
+    """A sentence asks, and every other one is a greeting or a thanks: "Do we know why it is delayed?
+    This is getting crazy." states a complaint besides its question."""
+    sentences = [(w, _sentence_asks(w, q, lang)) for w, q in _sentences(text)]
+    return any(a for _, a in sentences) and all(a or _formula(w, lang) for w, a in sentences)
+
+
+def asking(texts: list[str], languages: list[str] | None = None) -> np.ndarray:
+    """Whether each text asks something of its reader: a question, a request, or advice.
+
+    A customer who asks ("Підкажіть, чи є гарантія?", "Can I change it online?") or advises another
+    ("Скиньте до заводських налаштувань") reports no experience by that alone; the customer-voice
+    sentiment (:func:`eevp.text.sentiment_model.voice_labels`) reads such a statement as neutral unless
+    it carries a complaint cue. A text asks when it has a question mark (links aside), opens with a
+    question or request word of its language, has an advice word ("рекомендуємо", "recommend"), or, in
+    Russian and Ukrainian, a verb in the imperative (pymorphy3); a word right after a negator does not
+    count ("не рекомендую", "не купуйте" warn). The words are in ``resources/sentiment/asking.json``.
+
+    Args:
+        texts: statements.
+        languages: a language per text, or ``None`` to detect them; a text in another language than
+            English, Russian or Ukrainian asks only with a question mark.
+
+    Returns:
+        A boolean array, one entry per text.
+    """
+    langs = languages or [None] * len(texts)
+    out = np.zeros(len(texts), dtype=bool)
+    for k, (text, lang) in enumerate(zip(texts, langs)):
+        if isinstance(text, str) and text.strip():
+            lang = _clean_language(lang, text)
+            out[k] = _asks(text, lang) if lang else _LINK.sub(" ", text).rstrip().endswith("?")
+    return out
+
+
+def asking_version() -> str:
+    """A digest of the question and request words: customers' stored tags are re-read when they change."""
+    return content_hash((RESOURCES / "asking.json").read_bytes())[:8]
