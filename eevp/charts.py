@@ -101,6 +101,18 @@ def _fmt(value, percent: bool) -> str:
     return f"{value:.0%}" if percent else (f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}")
 
 
+def _number_format(values: pd.Series, decimals: str = ".1f") -> str:
+    """An axis format for ``values``: whole numbers (counts of people) without decimals ("500", not "500,0";
+    the ticks between them too), anything else with ``decimals``."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    return "d" if len(v) and bool((v % 1 == 0).all()) else decimals
+
+
+def _value_axis(fmt: str) -> alt.Axis:
+    """A value axis in ``fmt``; one of whole numbers has no ticks between them (two "1" ticks for 0.5 and 1)."""
+    return alt.Axis(format=fmt, tickMinStep=1) if fmt == "d" else alt.Axis(format=fmt)
+
+
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
     """Columns as plain Python objects/strings so the spec holds JSON-safe values."""
     out = df.reset_index(drop=True).copy()
@@ -285,12 +297,12 @@ def share_bars(
     data = _blank(df[list(dict.fromkeys(c for c in [category, value, "n"] if c in df.columns))], [value, "n"],
                   hidden)
     data["shown"] = [suppressed_label if h else _fmt(v, percent) for v, h in zip(data[value], hidden)]
-    fmt = ".0%" if percent else ".2f"
+    fmt = ".0%" if percent else _number_format(data[value], ".2f")
     return (
         alt.Chart(_plain(data))
         .mark_bar(color=OKABE_ITO[0])
         .encode(
-            x=alt.X(f"{value}:Q", title=value, axis=alt.Axis(format=fmt)),
+            x=alt.X(f"{value}:Q", title=value, axis=_value_axis(fmt)),
             y=alt.Y(f"{category}:N", title=category, sort="-x", axis=_LABELS),
             tooltip=[alt.Tooltip(f"{category}:N", title=category), alt.Tooltip("shown:N", title=value)],
         )
@@ -561,14 +573,14 @@ def trend(
     """Lines with points of ``y`` over ``x`` (one line per ``color``); suppressed points are left out."""
     hidden = _is_suppressed(df, suppressed_col)
     data = df.loc[~hidden, [c for c in dict.fromkeys([x, y, color, "n"]) if c and c in df.columns]]
-    fmt = ".0%" if percent else ".1f"
+    fmt = ".0%" if percent else _number_format(data[y])
     tooltip = [
         alt.Tooltip(f"{x}:N", title=x_title or x),
         alt.Tooltip(f"{y}:Q", title=y_title or y, format=fmt),
     ]
     enc = {
         "x": alt.X(f"{x}:N", title=x_title or x, sort=sort),
-        "y": alt.Y(f"{y}:Q", title=y_title or y, axis=alt.Axis(format=fmt)),
+        "y": alt.Y(f"{y}:Q", title=y_title or y, axis=_value_axis(fmt)),
     }
     if color:
         # each series keeps its colour in every language: the colours follow the series' order in the

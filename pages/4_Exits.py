@@ -25,6 +25,10 @@ class _Page(NamedTuple):
 
 
 def _reasons_tab(p: _Page) -> None:
+    if not theme_views.names_any(p.exits, "reason"):
+        st.info(t("These exit interviews have no main reason column: the reasons leavers give in their own words "
+                  "are on the tab \"What leavers say\"."))
+        return
     m = reports.reason_role_matrix(p.exits, p.threshold, by=p.by, population=p.everyone, selections=p.scope)
     ui.chart(charts.heatmap(report_views.leavers_matrix(m), x=p.by, y="reason", value="leavers",
                             title=t("Leavers by reason and {by}", by=ui.seg_label(p.by).lower()),
@@ -39,12 +43,25 @@ def _time_tab(p: _Page) -> None:
     ot = reports.exits_over_time(p.exits, p.threshold, population=p.everyone, selections=p.scope)
     ui.chart(charts.trend(report_views.unsuppressed(ot), x="quarter", y="n", title=t("Leavers per quarter")),
              "Number of exit interviews per quarter.")
+    if not theme_views.names_any(p.exits, "tenure"):
+        return  # a chart of one bar, "(not given)", says nothing
     tn = reports.tenure_at_exit(p.exits, p.threshold, population=p.everyone, selections=p.scope)
     ui.chart(charts.share_bars(report_views.unsuppressed(tn), category="tenure", value="n",
                                title=t("Tenure at exit")), "How long leavers had been with the company.")
 
 
+def _no_groups(p: _Page) -> bool:
+    """Whether no leaver has a value of the column grouped by (then say so: a chart of "(not given)" says nothing)."""
+    if theme_views.names_any(p.exits, p.by):
+        return False
+    st.info(t("These exit interviews have no {by} column. Map one on the Upload page to compare groups.",
+              by=ui.seg_label(p.by).lower()))
+    return True
+
+
 def _groups_tab(p: _Page) -> None:
+    if _no_groups(p):
+        return
     g = reports.exits_by(p.exits, p.by, p.threshold, population=p.everyone, selections=p.scope)
     show = report_views.exit_groups_table(g)
     ui.chart(charts.share_bars(report_views.unsuppressed(show), category=p.by, value="regretted_share",
@@ -64,7 +81,13 @@ def _text_tab(p: _Page) -> None:
     st.caption(t("Themes of what leavers wrote. Cells with fewer than {n} people are hidden.", n=p.cthr))
     cross = theme_views.trim(theme_views.theme_cross(ex, p.by, p.cthr, labels, population=ex_all,
                                                      selections=p.scope), p.by)
-    if len(cross) and cross["people"].notna().any():
+    totals = report_views.unsuppressed(theme_views.theme_totals(ex, p.cthr, labels, population=ex_all,
+                                                                 selections=p.scope))
+    if not theme_views.names_any(ex, p.by) and len(totals):  # nothing to group by: every leaver's themes
+        ui.chart(charts.share_bars(totals.head(15), category="label", value="people",
+                                   title=t("What leavers write about")),
+                 "Leavers who raised each theme (a leaver may raise several).")
+    elif len(cross) and cross["people"].notna().any():
         ui.chart(charts.heatmap(cross, x=p.by, y="label", value="people",
                                 title=t("What leavers write about, by {by}", by=ui.seg_label(p.by).lower()),
                                 suppressed_label=t("fewer than {n} responses", n=p.cthr), scheme="blues"),
@@ -92,6 +115,9 @@ def _summaries(p: _Page, labels: pd.Series) -> None:
 def _regretted(ex: pd.DataFrame, cthr: int, labels: pd.Series) -> None:
     """The themes regretted leavers raise more often than the others."""
     st.subheader(t("Regretted leavers against the others"))
+    if not theme_views.names_any(ex, "regretted"):
+        st.info(t("No leaver is marked as regretted or not: map a \"Regretted\" column on upload to compare them."))
+        return
     cmp = theme_views.compare_regretted(ex, cthr, labels)
     if cmp["share_a"].notna().any() and cmp["share_b"].notna().any():
         ui.chart(charts.compare_bars(theme_views.compared_in_both(cmp, top=12),
@@ -115,7 +141,15 @@ def _customer_part(p: _Page) -> None:
     everyone = theme_views.exit_units(cunits, p.everyone)
     ccross = theme_views.trim(theme_views.theme_cross(cex, p.by, p.cthr, clabels, population=everyone,
                                                       selections=p.scope), p.by)
-    if len(ccross) and ccross["people"].notna().any():
+    totals = report_views.unsuppressed(theme_views.theme_totals(cex, p.cthr, clabels, population=everyone,
+                                                                 selections=p.scope))
+    if not theme_views.names_any(cex, p.by) and len(totals):  # nothing to group by: every leaver's problems
+        ui.chart(charts.share_bars(totals.head(15), category="label", value="people",
+                                   title=t("Customer problems leavers describe")),
+                 "Leavers who described each customer problem. Open Customer insights for quotes and stages.")
+    elif not theme_views.names_any(cex, p.by):
+        st.info(t("No customer problem is described by {n} leavers or more yet.", n=p.cthr))
+    elif len(ccross) and ccross["people"].notna().any():
         ui.chart(charts.heatmap(ccross, x=p.by, y="label", value="people",
                                 title=t("Customer problems leavers describe, by {by}",
                                         by=ui.seg_label(p.by).lower()),

@@ -332,3 +332,18 @@ def test_a_heatmap_of_hidden_cells_only_has_no_colour_legend():
     rect = [e for e in encodings(spec(charts.heatmap(df, x="stage", y="label", value="people", scheme="blues")))
             if "color" in e][0]
     assert rect["color"]["legend"]["format"] == "d"
+
+
+def test_counts_are_drawn_as_whole_numbers():
+    # The Russian exit answers on Exits: leavers per quarter read "500,0" and tenure at exit "0,00 40,00 …"
+    # (counts of people drawn with decimals); whole numbers get no decimals and no ticks between them.
+    counts = pd.DataFrame({"tenure": ["<1 year", "1-3 years"], "n": [529, 40]})
+    axis = spec(charts.share_bars(counts, category="tenure", value="n"))["encoding"]["x"]["axis"]
+    assert axis["format"] == "d" and axis["tickMinStep"] == 1
+    means = pd.DataFrame({"role": ["a", "b"], "mean": [3.25, 4.5]})
+    assert spec(charts.share_bars(means, category="role", value="mean"))["encoding"]["x"]["axis"]["format"] == ".2f"
+    quarters = pd.DataFrame({"quarter": ["2025-Q2", "2025-Q3"], "n": [529, 12]})
+    y = encodings(spec(charts.trend(quarters, x="quarter", y="n")))[0]["y"]["axis"]
+    assert y["format"] == "d" and y["tickMinStep"] == 1
+    scores = pd.DataFrame({"wave": ["W1", "W2"], "value": [3.5, 3.75]})
+    assert encodings(spec(charts.trend(scores)))[0]["y"]["axis"]["format"] == ".1f"

@@ -418,3 +418,31 @@ def test_a_heatmap_with_every_group_hidden_says_so_instead_of_an_empty_chart(tmp
     at.selectbox(key="heat_seg").set_value("department").run()  # 20 people in each: drawn, nothing said
     assert not [i for i in at.info if i.value.startswith("Every ")]
     assert "Favourable answers by department" in _chart_titles(at)
+
+
+def test_exits_without_reasons_or_groups_say_so_instead_of_a_chart_of_not_given(tmp_path, monkeypatch):
+    # The Russian exit answers (free text only: no reason, role or regretted column) drew a reason heatmap of one
+    # cell "(not given) x (not given)", a regretted-share chart of one empty bar and "too few leavers per group".
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    frame = pd.DataFrame({"answer": [f"Ухожу из-за переезда, ответ {i}" for i in range(12)]})
+    ingest_frame(engine, settings, "exit", frame, {"text": ["answer"], "every_row": {"exit_date": "2025-06-30"}},
+                 name="answers", filename="answers.csv", actor=CLI_USER)
+    engine.dispose()
+    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EEVP_DATABASE_URL", settings.database_url)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / PAGES["exits"]), default_timeout=120)
+    at.session_state["user"] = User("test-admin", "admin")
+    give_account(tmp_path, at.session_state["user"])
+    at.session_state["lang"] = "ru"
+    at.run()
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert any("нет столбца с основной причиной" in i for i in infos)
+    assert any("нет столбца «роль»" in i for i in infos)
+    assert "exit_act_reason" not in [s.key for s in at.selectbox]  # no action on the reason "(not given)"

@@ -248,3 +248,26 @@ def test_names_any_is_false_for_a_column_of_not_given_only():
     assert not theme_views.names_any(pd.DataFrame({"department": [NOT_GIVEN, NOT_GIVEN, None]}), "department")
     assert theme_views.names_any(pd.DataFrame({"department": [NOT_GIVEN, "Sales"]}), "department")
     assert not theme_views.names_any(pd.DataFrame({"role": ["Agent"]}), "department")
+
+
+def test_theme_totals_count_every_person_once_and_hide_small_themes():
+    # A file without the column to group by (the Russian exit answers have no role): the heatmap by role had no
+    # column, so nothing was shown; the themes of everyone are shown instead, with the same hiding.
+    rows = _people("a", 12, 0, None, "exit") + _people("a", 12, 0, None, "exit")  # the same 12 people twice
+    rows += _people("b", 15, 1, None, "exit") + _people("c", 4, 2, None, "exit")
+    totals = theme_views.theme_totals(_units(rows), threshold=10, labels=pd.Series({0: "Pay", 1: "Hours", 2: "X"}))
+    shown = totals[~totals["suppressed"]]
+    assert shown[["label", "people"]].values.tolist() == [["Hours", 15], ["Pay", 12]]
+    assert totals.loc[totals["label"] == "X", "suppressed"].all() and totals["people"].max() == 15
+
+
+def test_theme_totals_of_a_viewer_hide_what_differs_from_everyone_s_by_a_few():
+    # a viewer limited to Sales: a theme raised by 12 leavers of Sales and 2 of IT is 12 here and 14 for the company
+    units = pd.DataFrame([(f"s{i}", 0, "Sales") for i in range(12)] + [(f"i{i}", 0, "IT") for i in range(2)]
+                         + [(f"s{i}", 1, "Sales") for i in range(11)] + [(f"t{i}", 2, "IT") for i in range(11)],
+                         columns=["person", "theme_id", "department"])
+    sales = units[units["department"] == "Sales"]
+    totals = theme_views.theme_totals(sales, 10, population=units, selections={"department": ("Sales",)})
+    assert totals.set_index("theme_id")["suppressed"][0]  # 12 in Sales of 14: IT's 2 by subtraction
+    assert totals["people"].dropna().ge(10).all()
+    assert theme_views.theme_totals(sales, 10)["suppressed"].tolist() == [False, False]  # without the scope

@@ -66,6 +66,33 @@ def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Se
     return full.reset_index(drop=True)
 
 
+def theme_totals(units: pd.DataFrame, threshold: int, labels: pd.Series | None = None, *,
+                 population: pd.DataFrame | None = None, selections: dict | None = None) -> pd.DataFrame:
+    """Distinct people per theme over all of ``units`` (``theme_id``, ``label``, ``people``, ``suppressed``), the
+    most raised first: what a file without the column to group by can show (its heatmap has no column).
+
+    A theme of fewer than ``threshold`` people is hidden, as the Themes page leaves it out; nothing else need be:
+    one person raises several themes, so no total of the themes is published to subtract from. A filtered view
+    (a viewer's scope, ``selections``, with every unit as ``population``) also hides a theme whose figure differs
+    from everyone's by a small group (:func:`eevp.analytics.anonymity.hidden_in_view`).
+    """
+    def people(frame: pd.DataFrame) -> pd.Series:
+        return frame[frame["theme_id"] >= 0].groupby("theme_id")["person"].nunique()
+
+    counts = people(units)
+    hidden = {t for t, n in counts.items() if n < threshold}
+    if population is not None and selections:
+        everyone = people(population)
+        pop = population[population["theme_id"] >= 0]
+        hidden |= {c[0] for c in anonymity.hidden_in_view(pop, selections, ["theme_id"], threshold,
+                                                           {(t,) for t, n in everyone.items() if n < threshold})}
+    out = pd.DataFrame({"theme_id": counts.index.astype(int), "people": counts.to_numpy(dtype=float)})
+    out["suppressed"] = out["theme_id"].isin(hidden)
+    out["people"] = out["people"].where(~out["suppressed"])
+    out["label"] = out["theme_id"].map(labels) if labels is not None else out["theme_id"].astype(str)
+    return out.sort_values("people", ascending=False, na_position="last").reset_index(drop=True)
+
+
 def theme_trend(units: pd.DataFrame, period_col: str, threshold: int, labels: pd.Series | None = None,
                 order: list[str] | None = None) -> pd.DataFrame:
     """People raising each theme per period (wave or quarter); small cells suppressed."""
