@@ -182,3 +182,17 @@ def test_a_theme_has_a_tone_when_most_statements_with_one_agree():
     assert theme_tone(["negative"] * 6 + ["positive"] * 4) is None  # 60% is no tone
     assert theme_tone(["positive"] * 3 + ["neutral"] * 4) is None  # most statements have none
     assert theme_tone([]) is None
+
+
+def test_a_label_keeps_the_capitals_of_acronyms_and_names():
+    # The Russian exit answers gave the label "Гк росатом"; Glassdoor reviews gave "Hr department".
+    ru = ["Я ушла из ГК Росатом по семейным обстоятельствам.", "Хотела бы вернуться в ГК Росатом когда-нибудь.",
+          "Работать в ГК Росатом было интересно.", "ГК Росатом хорошая компания.", "Спасибо ГК Росатом за опыт."]
+    assert phrase_label(ru, ["гк", "росатом", "гк росатом"], "ru", languages=["ru"] * 5) == "ГК Росатом"
+    en = ["The HR department never answers.", "Our HR department is slow to reply.",
+          "Complaints to the HR department go nowhere.", "HR department ignores emails."]
+    assert phrase_label(en, ["hr", "department", "hr department"], "en", languages=["en"] * 4) == "HR department"
+    # a word capitalised only where it opens a sentence is no name
+    en = ["Management is poor here.", "Poor management everywhere.", "Management is poor and slow.",
+          "We have poor management."]
+    assert phrase_label(en, ["management", "poor"], "en", languages=["en"] * 4) == "Poor management"

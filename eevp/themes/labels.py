@@ -193,8 +193,27 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
     ranked = _ranked_phrases(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
                              max(min_docs, math.ceil(min_share / 2 * len(docs))))
     best = _first_title(ranked, language, tone, counts)
-    best = best and _nominative(best, language)
+    best = best and _as_written(_nominative(best, language), docs)
     return best[0].upper() + best[1:] if best else None
+
+
+def _as_written(phrase: str, docs: list[str]) -> str:
+    """``phrase`` (read in lower case) with each word as the comments mostly write it inside a sentence: an
+    acronym or a name keeps its capitals ("ГК Росатом", "HR department", not "Гк росатом", "Hr department"); a
+    word that opens sentences only is not taken for a name."""
+    words = phrase.split()
+    wanted = set(words)
+    forms: dict[str, Counter] = {}
+    for text in docs:
+        for clause in _CLAUSE.split(text):
+            for tok in _TOKEN.findall(clause)[1:]:  # not a clause's first word: "Management is" says nothing
+                if tok.lower() in wanted:
+                    forms.setdefault(tok.lower(), Counter())[tok] += 1
+    out = []
+    for w in words:
+        form, n = forms[w].most_common(1)[0] if w in forms else (w, 0)
+        out.append(form if n > sum(forms.get(w, Counter()).values()) / 2 and form != w else w)
+    return " ".join(out)
 
 
 def _nominative(phrase: str, language: str) -> str:
