@@ -218,3 +218,18 @@ def test_cyrillic_words_of_a_document_read_as_english_are_lemmatised_by_their_ow
 
     assert [lemma(w, "en") for w in ("клиенты", "клиентов", "клієнтів", "чекають", "customers")] == [
         "клиент", "клиент", "клієнт", "чекати", "customer"]
+
+
+@pytest.mark.parametrize("text, reply", [
+    ("Дякуємо за відгук! Бажаємо приємного користування.", True),
+    ("Вітаємо, Олено! Рекомендуємо звернутися до технічної підтримки.", True),  # two weak formulas
+    ("Thank you for your feedback, our team will call you back.", True),
+    ("Благодарим за обращение, специалист свяжется с вами.", True),
+    ("З повагою, команда сервісу", True),
+    ("Дякую, все працює.", False),  # a customer thanks in the singular
+    ("Спасибо за быструю доставку!", False),
+    ("Refund took six weeks. Thanks for nothing.", False),
+    ("Бажаємо, щоб доставка була швидшою.", False),  # one weak formula alone is a customer's too
+])
+def test_a_company_s_reply_to_a_customer_is_told_from_a_customer_s_words(text, reply):
+    assert textprep.is_company_reply(text) is reply

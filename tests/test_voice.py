@@ -287,6 +287,24 @@ def test_greetings_thanks_and_sign_offs_are_never_matched_or_themed(engine, sett
     assert (frame[frame["text"].str.contains("loyalty")]["own_theme"] == 0).all()
 
 
+def test_a_company_s_reply_is_never_matched_or_themed(engine, settings, quick_lens):
+    """A review export with the brands' answers (Rozetka): a reply's later sentences ("Холодильники X добре
+    зарекомендували себе", "Рекомендуємо звернутися до технічної підтримки") are no greeting, and made customer
+    themes of the company's own words ("Продукція виправдала ваш сподівання", "Приносимо вибачення")."""
+    _staff_and_customers(engine, settings)
+    replies = [f"Thank you for your feedback! The app {i} gets an update every week." for i in range(12)]
+    data = "date,comment\n" + "\n".join(f"2026-03-{1 + i:02d},\"{t}\"" for i, t in enumerate(replies))
+    ingest_file(engine, settings, "customer_feedback", data.encode(), "replies.csv", actor=CLI_USER)
+    out = voice_match.analyze_voice(engine, settings, actor=CLI_USER, embedder=Marker(), steps=steps(),
+                                    rule=voice_match.MatchRule(min_own=10))
+    frame = _with_text(engine, voice.customer_frame(engine))
+    said = frame[frame["text"].str.startswith("The app")]
+    assert len(said) == len(replies)
+    assert (said["staff_theme"] == -1).all() and (said["own_theme"] == -1).all()
+    assert out["own_themes"] == 1  # the loyalty points only
+    assert (frame[frame["text"].str.contains("loyalty")]["own_theme"] == 0).all()
+
+
 def test_without_staff_themes_every_statement_is_unmatched(engine, settings, quick_lens):
     data = "date,comment\n" + "\n".join(f"2026-02-0{1 + i % 9},\"{t}\"" for i, t in enumerate(CUSTOMER))
     ingest_file(engine, settings, "customer_feedback", data.encode(), "cust.csv", actor=CLI_USER)

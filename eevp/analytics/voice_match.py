@@ -25,7 +25,7 @@ from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame
 from eevp.text.lens import TAGGER_VERSION, customer_words, tag_statements
 from eevp.text.sentiment_model import voice_setting_id
-from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate
+from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate, is_company_reply
 from eevp.themes.embeddings import embed_cached, get_embedder, heads_embedder
 from eevp.themes.model import ThemeConfig, centroids_for, fit_themes, nearest
 
@@ -160,15 +160,15 @@ def _staff_centroids(engine: Engine, embedder):
 def _match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -> tuple[int, float | None]:
     """Match the customer statements to the current staff themes when any is new or was matched against
     another model: all of them, since the cut-off is chosen on all (their vectors are cached), but those
-    that say nothing ("Добрий день, [NAME]!", "Thank you for your feedback": boilerplate), which match
-    no theme. Returns (how many were new, the cut-off or None)."""
+    that say nothing ("Добрий день, [NAME]!", "Thank you for your feedback": boilerplate) or are a company's reply
+    to a customer, which match no theme. Returns (how many were new, the cut-off or None)."""
     cs = db.customer_statements
     with engine.connect() as conn:
         model = current_model(conn, "customers")
         model_row = NO_MODEL if model is None else int(model.id)
         new = conn.execute(select(cs.c.id).where((cs.c.matched_model.is_(None)) | (cs.c.matched_model != model_row))
                            .limit(1)).first()
-        todo = conn.execute(select(cs.c.id, cs.c.text)).all() if new else []
+        todo = conn.execute(_with_comment(select(cs.c.id, cs.c.text))).all() if new else []
     if not todo:
         return 0, None
     pending = _count_pending(engine, model_row)
@@ -179,7 +179,7 @@ def _match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -
     else:
         emb, _ = embed_cached(engine, embedder, [r.text for r in todo])
         best, sims = nearest(emb, staff[2])
-        said = np.array([not is_boilerplate(r.text) for r in todo])
+        said = _says_something(todo)
         cut = rule.threshold(sims[said], staff[3], staff[4]) if said.any() else None
         themes = np.where(said & (sims >= (np.inf if cut is None else cut)), staff[1][best], -1)
     rows = [{"sid": r.id, "theme": int(th), "sim": float(s)} for r, th, s in zip(todo, themes, sims)]
@@ -188,6 +188,21 @@ def _match_statements(engine: Engine, embedder, rule: MatchRule = MatchRule()) -
     with engine.begin() as conn:
         conn.execute(stmt, rows)
     return pending, cut
+
+
+def _with_comment(query):
+    """``query`` of customer statements with each one's whole comment (``comment``)."""
+    cs, cc = db.customer_statements, db.customer_comments
+    return query.add_columns(cc.c.text.label("comment")).join_from(cs, cc, cs.c.comment_id == cc.c.id)
+
+
+def _says_something(rows) -> np.ndarray:
+    """For each statement (rows with ``text`` and its ``comment``): whether it is the customer's voice and says
+    something: not boilerplate ("Добрий день, [NAME]!") and not in a company's reply to a customer (a review
+    export with the brand's answers: "Дякуємо за відгук! Холодильники X добре зарекомендували себе")."""
+    replies: dict[str, bool] = {}
+    return np.array([not is_boilerplate(r.text)
+                     and not replies.setdefault(r.comment, is_company_reply(r.comment)) for r in rows], dtype=bool)
 
 
 def _count_pending(engine: Engine, model_row: int) -> int:
@@ -212,9 +227,9 @@ def _fit_own_themes(engine: Engine, settings: Settings, embedder, steps: dict, r
     own themes (0 when too few statements)."""
     cs = db.customer_statements
     with engine.connect() as conn:
-        found = fetch_frame(conn, select(cs.c.id, cs.c.text, cs.c.language, cs.c.sentiment)
+        found = fetch_frame(conn, _with_comment(select(cs.c.id, cs.c.text, cs.c.language, cs.c.sentiment))
                             .where(cs.c.staff_theme == -1).order_by(cs.c.id))
-    said = np.array([not is_boilerplate(t) for t in found["text"]], dtype=bool)
+    said = _says_something(found.itertuples())
     todo = found[said]
     config = ThemeConfig(seed=settings.seed, min_units=rule.min_own, label_skip=customer_words())
     topics, themes = np.full(len(found), -1), pd.DataFrame(columns=["theme_id", "label", "keywords", "size"])

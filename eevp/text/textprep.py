@@ -28,6 +28,7 @@ __all__ = [
     "BOILERPLATE_VERSION",
     "LemmaTokenizer",
     "is_boilerplate",
+    "is_company_reply",
     "is_too_short",
     "lemma",
     "lemmatize_tokens",
@@ -55,9 +56,21 @@ BOILERPLATE = frozenset(_lines("answers.txt"))
 BOILERPLATE_PATTERN = re.compile("(?:" + "|".join(_lines("patterns.txt")) + r")\Z")
 #: Words after a "no cons" opening that keep the answer (a contrast, a negation, a wish: "none, but ...").
 KEEP_WORDS = frozenset(_lines("keeps.txt"))
+
+
+def _reply_pattern(kind: str, closed: bool) -> re.Pattern:
+    """The ``kind`` ("strong" or "weak") formulas of a company's reply (``replies.txt``) as one pattern."""
+    found = [line.split(": ", 1)[1] for line in _lines("replies.txt") if line.startswith(f"{kind}: ")]
+    return re.compile(r"\b(?:" + "|".join(found) + (r")\b" if closed else ")"), re.IGNORECASE)
+
+
+#: What only a company writes to a customer ("Дякуємо за відгук", "our support team"), and what a customer's
+#: letter may also hold ("з повагою", "бажаємо"): :func:`is_company_reply`.
+REPLY_STRONG, REPLY_WEAK = _reply_pattern("strong", False), _reply_pattern("weak", True)
 #: A fingerprint of the lists: text units marked under other lists are marked again by the next analysis.
 BOILERPLATE_VERSION = text_hash("\n".join([*sorted(BOILERPLATE), "", BOILERPLATE_PATTERN.pattern, "",
-                                           *sorted(KEEP_WORDS), "", "opening-1", "placeholders-1"]))[:16]
+                                           *sorted(KEEP_WORDS), "", "opening-1", "placeholders-1", "",
+                                           REPLY_STRONG.pattern, REPLY_WEAK.pattern]))[:16]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _FIRST_CLAUSE = re.compile(r"\s*[,.;:!?–—]+\s*|\s+-+\s+")
@@ -100,6 +113,22 @@ def is_boilerplate(text: str | None) -> bool:
     norm = _normalise(raw)
     return (raw in BOILERPLATE or norm in BOILERPLATE or bool(BOILERPLATE_PATTERN.match(norm))
             or _no_cons_then_praise(raw))
+
+
+def is_company_reply(text: str | None) -> bool:
+    """Whether a customer comment is the company's own reply to a customer: customer feedback exported with the
+    brand's or the shop's answers ("Дякуємо за відгук! Бажаємо приємного користування. З повагою, команда X").
+    One of the strong formulas of ``resources/boilerplate/replies.txt``, or two different weak ones, make it one;
+    nothing in it is the customer's voice.
+
+    Args:
+        text: one whole customer comment (a reply's later sentences, "Холодильники X добре зарекомендували
+            себе", say nothing of it alone).
+    """
+    if not text:
+        return False
+    text = str(text)
+    return bool(REPLY_STRONG.search(text)) or len({m.group(0).lower() for m in REPLY_WEAK.finditer(text)}) >= 2
 
 
 def _no_cons_then_praise(raw: str) -> bool:
