@@ -41,7 +41,8 @@ def voices(key, min_people: int, language: str, actor):
     units, _ = load(key, language)
     table = voice.subjects(engine, ui.get_settings(), units=units,
                            stats=stats_and_quotes(key, min_people, language, actor)[0])
-    said = {k: voice.customer_quotes(engine, s, n=2, actor=actor) for k, s in zip(table["key"], table["statement_ids"])}
+    said = {k: voice.customer_quotes(engine, s, n=2, actor=actor, about=label)
+            for k, s, label in zip(table["key"], table["statement_ids"], table["label"])}
     return table, said, voice.journey(table)
 
 

@@ -420,3 +420,18 @@ def test_customer_quotes_show_each_text_once(engine, settings, quick_lens):
         ids = conn.execute(select(db.customer_statements.c.id)).scalars().all()
     quotes = [q["text"] for q in voice.customer_quotes(engine, ids, n=12, actor=CLI_USER)]
     assert len(quotes) == 7 and len(set(quotes)) == 7  # the six copies give one quote
+
+
+def test_a_subject_is_quoted_with_what_customers_say_of_it(engine, settings, quick_lens):
+    # Rozetka's "Кнопки на пульті" was quoted with "Не перекручуйте!" and a statement about screws: any two
+    # statements of its theme, at random.
+    texts = [f"Order {i} arrived late again." for i in range(8)] + ["Stop it!"] * 2 + [
+        "The buttons on the remote stick after a week.", "Remote buttons are hard to press in the dark."]
+    data = "date,comment\n" + "\n".join(f"2026-02-{1 + i:02d},\"{t}\"" for i, t in enumerate(texts))
+    ingest_file(engine, settings, "customer_feedback", data.encode(), "cust.csv", actor=CLI_USER)
+    with engine.connect() as conn:
+        ids = conn.execute(select(db.customer_statements.c.id)).scalars().all()
+    for seed in range(5):
+        quotes = voice.customer_quotes(engine, ids, n=2, seed=seed, actor=CLI_USER, about="Remote buttons")
+        assert all("emote" in q["text"] for q in quotes) and len(quotes) == 2
+    assert len(voice.customer_quotes(engine, ids, n=12, actor=CLI_USER, about="Remote buttons")) == 11

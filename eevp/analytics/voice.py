@@ -9,6 +9,7 @@ than :attr:`VoiceRule.min_comments` comments is hidden. Customers are never peop
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +24,10 @@ from eevp.safe import escape_markdown
 from eevp.store import db
 from eevp.store.queries import fetch_frame
 from eevp.store.auth import User, require
+from eevp.text.textprep import stop_words
 
 STATUSES = ("confirmed", "early_warning", "blind_spot")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -221,9 +224,11 @@ def journey(subject_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def customer_quotes(engine: Engine, statement_ids: list[int], n: int = 3, min_comments: int = 5,
-                    seed: int = 0, *, actor: User) -> list[dict]:
+                    seed: int = 0, *, actor: User, about: str | None = None) -> list[dict]:
     """Up to ``n`` redacted customer statements (text and language), none when they come from fewer
-    than ``min_comments`` comments."""
+    than ``min_comments`` comments. With ``about`` (the subject's label), statements that name its words come
+    first (a subject "Кнопки на пульті" is quoted with what customers say of remote-control buttons, not with any
+    statement that fell in its theme)."""
     require(actor, "view_quotes")
     cs = db.customer_statements
     if not statement_ids:
@@ -236,8 +241,25 @@ def customer_quotes(engine: Engine, statement_ids: list[int], n: int = 3, min_co
     seen: set[str] = set()
     rows = [r for r in sorted(rows, key=lambda r: r.id) if not (r.text in seen or seen.add(r.text))]  # each text once
     rng = np.random.default_rng(seed)
-    pick = rng.choice(len(rows), size=min(n, len(rows)), replace=False)
-    return [{"text": rows[i].text, "language": rows[i].language} for i in sorted(pick)]
+    order = rng.permutation(len(rows))
+    if about:
+        score = _naming(about, [r.text for r in rows])
+        order = order[np.argsort(-score[order], kind="stable")]  # the most of its words first, at random among ties
+    return [{"text": rows[i].text, "language": rows[i].language} for i in order[:n]]
+
+
+def _naming(label: str, texts: list[str]) -> np.ndarray:
+    """For each text, how many of ``label``'s words it names (a word of four letters or more, by its first five
+    letters: "пульті" names "пульт", "buttons" names "button"), and a little less for a text of under four words
+    ("Не перекручуйте!" says little of the subject)."""
+    stops = stop_words()
+    stems = {w.casefold()[:5] for w in _WORDS.findall(label) if len(w) >= 4 and w.casefold() not in stops}
+    out = np.zeros(len(texts))
+    for i, text in enumerate(texts):
+        words = _WORDS.findall(str(text))
+        found = {w.casefold()[:5] for w in words} & stems
+        out[i] = len(found) - (0.5 if len(words) < 4 else 0.0)
+    return out
 
 
 def report(engine: Engine, settings, rule: VoiceRule = VoiceRule()) -> dict:
