@@ -372,6 +372,17 @@ class App:
     def main_text(self) -> str:
         return self.page.locator("[data-testid='stMain']").inner_text()
 
+    def main_text_with(self, text: str, timeout_ms: int = TIMEOUT_MS) -> str:
+        """The page's text once it holds ``text``, or as it is after ``timeout_ms``: a page opened from the
+        sidebar while another run ends (the analysis status of the page before) may still be drawing when
+        :meth:`settle` returns (seen under load: Home's heading and onboarding drawn, its cards not yet)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        with contextlib.suppress(PlaywrightTimeout):  # the caller's assertion says what is missing
+            self.page.wait_for_function("t => document.querySelector(\"[data-testid='stMain']\")"
+                                        "?.innerText.includes(t)", arg=text, timeout=timeout_ms)
+        return self.main_text()
+
     # ---- screenshots
 
     def shot(self, step: str) -> Path:
