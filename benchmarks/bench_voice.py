@@ -109,8 +109,8 @@ def airline_sentiment_held_out() -> list[dict]:
 
 
 def stage_head_without_airline():
-    """The shipped stage head's recipe (``training.train_models``) without the airline tweets:
-    ``f(statements) -> stages``."""
+    """The recipe of the shipped stage head for customers' own words (``lens/stage_voice``,
+    ``training.train_models.fit_stages``) without the airline tweets: ``f(statements) -> stages``."""
     from training import train_models as tm
 
     df, aux = tm.lens_data(), tm.aux_lens()

@@ -69,6 +69,61 @@ def test_decide_threshold_and_cue():
         ["customer_problem", "customer_problem", "job_context"]
 
 
+def test_decide_stage_keeps_a_rarer_stage_only_where_the_lexicon_agrees():
+    from eevp.insights import STAGES
+    from eevp.text.lens_model import decide_stage
+
+    classes = ("delivery", "support", "billing", "none")
+    proba = np.array([[0.1, 0.7, 0.1, 0.1],   # support, and the words name support
+                      [0.1, 0.7, 0.1, 0.1],   # support, but the words name billing
+                      [0.1, 0.1, 0.1, 0.7],   # none
+                      [0.7, 0.1, 0.1, 0.1]])  # delivery, no cue needed
+    cues = np.zeros((4, len(STAGES)))
+    cues[0, STAGES.index("support")] = 1
+    cues[1, STAGES.index("billing")] = 2
+    assert decide_stage(proba, classes, cues, STAGES, "delivery") == ["support", "delivery", "delivery", "delivery"]
+    assert decide_stage(np.zeros((0, 4)), classes, np.zeros((0, len(STAGES))), STAGES, "delivery") == []
+
+
+def test_staff_statements_get_the_stage_rule_and_customers_words_the_voice_head(monkeypatch):
+    real = lens_model.shipped_head
+    dim = real("lens/class").weight.shape[0]
+    stages = ("delivery", "support", "none")
+    sure_of_support = [0, 5, 0]
+    fake = {"lens/class": _head(CLASSES, [5, 0, 0, 0, 0], dim),
+            "lens/stage": LinearHead(stages, np.zeros((dim, 3)), np.array(sure_of_support, float), np.zeros(dim),
+                                     np.ones(dim), {"embedder": "test", "stage_fallback": "delivery"}),
+            "lens/stage_voice": _head(stages, sure_of_support, dim)}
+    monkeypatch.setattr(lens, "shipped_head", lambda name: fake.get(name))
+    texts = ["Customers find the new menu confusing.", "Customers complain about the product quality."]
+    support_cues = lens.rule_features(texts, ["en"] * 2)[:, lens.RULE_FEATURES.index("cue_support")]
+    assert support_cues[0] == 0 and support_cues[1] > 0  # "complain" is a support word of the lexicon
+    emb = np.zeros((2, dim - len(lens.RULE_FEATURES) - 1), dtype=np.float32)  # the fake heads read no vector
+    neg = lambda t, l: ["negative"] * len(t)  # noqa: E731
+    assert lens.tag_statements(texts, ["en"] * 2, neg, embeddings=emb)["stage"].tolist() == ["delivery", "support"]
+    voice = lens.tag_statements(texts, ["en"] * 2, neg, embeddings=emb, customer_voice=True)
+    assert voice["stage"].tolist() == ["support", "support"]
+
+
+def test_the_shipped_stage_heads():
+    staff, voice = lens_model.shipped_head("lens/stage"), lens_model.shipped_head("lens/stage_voice")
+    assert staff.card["stage_fallback"] == "delivery" and "stage_fallback" not in voice.card
+    assert staff.weight.shape == voice.weight.shape
+
+
+def test_the_staff_stage_head_learns_no_airline_tweets():
+    from training import train_models as tm
+
+    rng = np.random.default_rng(0)
+    dim = 512 + len(lens.RULE_FEATURES) + 1
+    x, xa = rng.normal(size=(40, dim)), rng.normal(size=(40, dim)) + 3  # the tweets lie apart
+    df = pd.DataFrame({"cls": ["customer_problem"] * 40, "stage": ["delivery"] * 20 + ["billing"] * 20})
+    aux = pd.DataFrame({"cls": ["customer_problem"] * 40, "stage": ["support"] * 40, "group": ["airline"] * 40})
+    staff, voice = tm.fit_stages(x, df, xa, aux)
+    assert "support" not in staff.classes and staff.card["stage_fallback"] in ("delivery", "billing")
+    assert set(voice.predict(xa)) == {"support"}
+
+
 def test_columns_and_about_follows_the_class():
     texts = ["Customers wait 40 minutes on the hotline before anyone picks up.", "The canteen food is cold.",
              "Клієнти годинами висять на гарячій лінії.", ""]

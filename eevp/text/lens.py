@@ -35,7 +35,7 @@ import pandas as pd
 from eevp.errors import InputError
 from eevp.hashing import text_hash
 from eevp.text.language import detect_language, detect_languages
-from eevp.text.lens_model import decide, shipped_head
+from eevp.text.lens_model import decide, decide_stage, shipped_head
 from eevp.text.sentiment import sentiment_scores
 from eevp.text.sentiment_model import predict_sentiment
 
@@ -356,7 +356,7 @@ def tag_statements(
     empty = [not t.strip() for t in texts]
     cls = ["not_about_customers" if e else c for c, e in zip(cls, empty)]
     about = [c in ABOUT_CLASSES for c in cls]
-    stage_all = stage_head.predict(x)
+    stage_all = _stages(x, cues, customer_voice)
     stage = [st if (a or customer_voice) and st in STAGES else None for a, st in zip(about, stage_all)]
     sent = (predict_sentiment(texts, langs, emb, lexicon_scores=lexicon, customer_voice=customer_voice)
             if sentiment is None else _sentiment_labels(texts, langs, sentiment))
@@ -374,6 +374,18 @@ def _severity(p_problem: float, sentiment: str, incident: bool) -> float:
     statement that is not negative, more for a concrete incident."""
     value = float(p_problem) * (1.0 if sentiment == "negative" else 0.6) * (1.25 if incident else 1.0)
     return round(min(1.0, value), 3)
+
+
+def _stages(x: np.ndarray, cues: np.ndarray, customer_voice: bool) -> list[str]:
+    """The stage head's answer per row. Staff statements: the head's stage where the lexicon agrees, else
+    the card's fallback (``lens/stage``); customers' own words: the head trained with the airline tweets
+    (``lens/stage_voice``), as it is."""
+    head = (shipped_head("lens/stage_voice") if customer_voice else None) or shipped_head("lens/stage")
+    fallback = head.card.get("stage_fallback")
+    if fallback is None:
+        return head.predict(x)
+    first = RULE_FEATURES.index(f"cue_{STAGES[0]}")
+    return decide_stage(head.predict_proba(x), head.classes, cues[:, first:first + len(STAGES)], STAGES, fallback)
 
 
 def rule_tags(texts: Sequence[str], languages: Sequence[str], sentiment: SentimentFn | None = None) -> pd.DataFrame:
