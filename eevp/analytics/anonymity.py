@@ -451,7 +451,9 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
             hidden: their other cells are known from the start.
 
     Returns:
-        ``{dim: values to hide}``; a missing value appears as None.
+        ``{dim: values to hide}``; a missing value appears as None. When a leak can be stopped only by a cell
+        of a table of ``shown`` (the views of that table hide it instead), also ``{SHOWN_HIDDEN + "a\x1fb":
+        {(a value, b value), ...}}``.
     """
     threshold = check_threshold(threshold)
     dims = [d for d in dict.fromkeys(dims) if d in frame.columns]
@@ -471,9 +473,13 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
     known = _splits(cells, labels, split_of), _shown_cells(cells, labels, shown or {})
     parts = ("dimensions", threshold, tuple(dims), *[x for d in dims for x in (counts[d], hidden[d])],
              *cells.values(), small, tuple(fixed), tuple(known[0]), tuple(known[1]), *known[1].values())
-    hidden = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold, fixed,
-                                                          known))
-    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+    hidden, opened = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold,
+                                                                  fixed, known))
+    out = {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
+    for (a, b), i, j in opened:  # cells of the tables of ``shown`` to hide there too
+        out.setdefault(f"{SHOWN_HIDDEN}{a}\x1f{b}", set()).add(tuple(None if v == _MISSING else v
+                                                                   for v in (labels[a][i], labels[b][j])))
+    return out
 
 
 def _two_way_cells(frame: pd.DataFrame, dims, codes, labels, threshold: int, tables,
@@ -527,16 +533,24 @@ def _audit_dimensions(dims, counts, hidden, cells, small, threshold, frozen=(),
     be solved for (:func:`suppress_dimensions`); ``known``: the tables' parts, and cells other views show."""
     system = Equations(dims, {d: len(counts[d]) for d in dims}, cells, *known)  # the cells stay: built once
     found, why = system.rounds(system.rows_of({d: ~hidden[d] | (counts[d] == 0) for d in dims}), with_why=True)
+    opened: list[tuple] = []  # cells other views showed that this audit needs hidden: (table, row, column)
     while True:  # one solving of the rows shown now serves the leak and its stopper
         leak = first_leak(system, counts, hidden, threshold, small, found)
         if leak is None:
-            return hidden
+            return hidden, opened
         extra = stopper(system, counts, hidden, threshold, leak, frozen, (found, why))
         if extra is None:
-            return hidden  # every row that could be hidden is hidden
-        hidden[extra[0]][extra[1]] = True
+            return hidden, opened  # every row that could be hidden is hidden
+        if extra[0] is None:
+            system.shown[extra[1] - system.n_rows] = False
+            opened.append(system.cell_of(extra[1]))
+        else:
+            hidden[extra[0]][extra[1]] = True
         found, why = extra[2]  # solved again only where the hidden row reaches (Equations.rounds_after)
 
+
+#: The prefix of :func:`suppress_dimensions`' keys of the cells of other audits' tables it needs hidden too.
+SHOWN_HIDDEN = "~"
 
 #: Above this many non-empty cells in all the crossed tables together, :func:`suppress_crossed` audits the
 #: one-way tables only; a known limit (SECURITY.md). Solving again only what a hidden row reaches made the
@@ -615,7 +629,8 @@ def _crossed_audit(frame: pd.DataFrame, order: list[str], crossing: tuple[list, 
                                  split_cells=three_way, shown=shown)
     cells = {d: {(_back(coded[d][1][v // span]), _back(inner_labels[v % span])) for v in hidden[f"{d}\x1f{inner}"]}
              for d in dims}
-    return {f"={d}": hidden.get(d, set()) for d in order} | cells
+    opened = {k: v for k, v in hidden.items() if k.startswith(SHOWN_HIDDEN)}  # earlier audits' cells, hidden too
+    return {f"={d}": hidden.get(d, set()) for d in order} | cells | opened
 
 
 def crossed_cells(frame: pd.DataFrame, a: str, b: str, dims, threshold, inner: str | None = None,
@@ -642,8 +657,11 @@ def crossed_cells(frame: pd.DataFrame, a: str, b: str, dims, threshold, inner: s
     rank = [d for d in dict.fromkeys([*dims, a, b]) if d != inner]
     rank += [inner] if inner in {*dims, a, b} else []
     later, other = (a, b) if rank.index(a) > rank.index(b) else (b, a)
-    hidden = _column_audits(frame, [*dims, a, b], rank, threshold, (inner, published), rank.index(later))
-    hidden = hidden[later].get(other, set())
+    audits = _column_audits(frame, [*dims, a, b], rank, threshold, (inner, published), len(rank) - 1)
+    hidden = set(audits[later].get(other, set()))
+    for audit in audits.values():  # a later audit that could stop a leak only with a cell of this table
+        hidden |= audit.get(f"{SHOWN_HIDDEN}{other}\x1f{later}", set())
+        hidden |= {(v, w) for w, v in audit.get(f"{SHOWN_HIDDEN}{later}\x1f{other}", set())}
     return hidden if other == a else {(v, w) for w, v in hidden}
 
 

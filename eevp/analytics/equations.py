@@ -44,6 +44,7 @@ class Equations:
             vars_.append(self.offset[d] + np.arange(int(sizes[d])))
             n_eqs += 1
         self._flat, self._first = {}, {}  # per table: its non-empty cells (flat, in order), its first unknown
+        self._width = {table: matrix.shape[1] for table, matrix in cells.items()}
         for (a, b), matrix in cells.items():
             i, j = np.nonzero(matrix)
             self._flat[(a, b)], self._first[(a, b)] = np.flatnonzero(matrix), n_vars
@@ -82,6 +83,12 @@ class Equations:
             raise ValueError(f"Equations: a part of an empty cell of {table}.")
         return self._first[table] + at
 
+    def cell_of(self, var: int) -> tuple[tuple, int, int]:
+        """The two-way table of cell unknown ``var`` and the cell's row and column in it."""
+        table = self.pairs[self.cell_table[var - self.n_rows]]
+        i, j = divmod(int(self._flat[table][var - self._first[table]]), self._width[table])
+        return table, i, j
+
     def rows_of(self, known: dict) -> np.ndarray:
         """``{dim: booleans}`` as one row of :meth:`solve`'s input (the dims one after another)."""
         return np.concatenate([np.asarray(known[d], dtype=bool) for d in self.dims]) if self.dims else np.zeros(0, bool)
@@ -99,13 +106,15 @@ class Equations:
         solved = self.solve(self.rows_of(known)[None, :])[0]
         return {d: solved[self.offset[d]:self.offset[d] + len(known[d])].copy() for d in self.dims}
 
-    def proof(self, start: np.ndarray, row: int, found: np.ndarray | None = None) -> np.ndarray | None:
+    def proof(self, start: np.ndarray, row: int, found: np.ndarray | None = None,
+              cells: bool = False) -> np.ndarray | None:
         """The rows known at first that one way of solving for unknown ``row`` (a table row, or a cell:
         ``n_rows`` and above) uses (None when it is not solved from ``start``, the rows known at first, dims
         one after another).
 
         Hiding any other row leaves that way open, so ``row`` stays solved: only these rows can stop it.
-        ``found``: :meth:`rounds` of ``start`` when the caller has it.
+        ``found``: :meth:`rounds` of ``start`` when the caller has it. With ``cells``: the cells known at first
+        (other views show them) that way uses, instead of the rows.
         """
         found = self.rounds(start) if found is None else found
         if found[row] < 0:
@@ -123,7 +132,7 @@ class Equations:
                 if int(w) not in used:
                     used.add(int(w))
                     todo.append(int(w))
-        return np.array(sorted(x for x in leaves if x < self.n_rows), dtype=np.int64)
+        return np.array(sorted(x for x in leaves if (x >= self.n_rows) == cells), dtype=np.int64)
 
     def _of_eq(self, e: int) -> np.ndarray:
         """The unknowns of equation ``e``."""
@@ -257,7 +266,9 @@ def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=(),
             has them.
 
     Returns:
-        ``(table, row, (rounds, reasons))`` with that row hidden too, or None when no row can be hidden.
+        ``(table, row, (rounds, reasons))`` with that row hidden too; ``(None, cell, ...)`` when no row of the
+        audit's own stops it but a cell other views show does (``cell``: its unknown, :meth:`Equations.cell_of`;
+        those views hide it); None when no row can be hidden.
     """
     start = system.rows_of({e: ~hidden[e] | (counts[e] == 0) for e in system.dims})
     found, why = system.rounds(start, with_why=True) if known is None else known
@@ -267,8 +278,16 @@ def stopper(system: Equations, counts, hidden, threshold, at: int, frozen=(),
         after = system.rounds_after(found, why, system.offset[e] + int(i))
         if after[0][at] < 0:
             return e, int(i), after
-    # No single row is enough: several ways solve the leak. Hide the smallest row of the way found (the
-    # next round finds the next way), else the smallest visible row of the leaked unknown's own table(s).
+    shown = system.proof(start, at, found, cells=True)
+    for cell in shown:  # a cell another audit's views show: those views hide it
+        after = system.rounds_after(found, why, int(cell))
+        if after[0][at] < 0:
+            return None, int(cell), after
+    # No single row or cell is enough: several ways solve the leak. Hide the smallest row of the way found (the
+    # next round finds the next way), else a shown cell of it, else the smallest visible row of the leaked
+    # unknown's own table(s).
+    if not tried and len(shown):
+        return None, int(shown[0]), system.rounds_after(found, why, int(shown[0]))
     if not tried:
         tables = owners(system, at)
         candidates = _candidates(system, counts, hidden, frozen)
