@@ -87,6 +87,8 @@ def _text_tab(p: _Page) -> None:
         ui.chart(charts.share_bars(totals.head(15), category="label", value="people",
                                    title=t("What leavers write about")),
                  "Leavers who raised each theme (a leaver may raise several).")
+    elif not theme_views.names_any(ex, p.by):
+        st.info(t("No exit theme is raised by {n} leavers or more yet.", n=p.cthr))
     elif len(cross) and cross["people"].notna().any():
         ui.chart(charts.heatmap(cross, x=p.by, y="label", value="people",
                                 title=t("What leavers write about, by {by}", by=ui.seg_label(p.by).lower()),
