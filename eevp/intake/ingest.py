@@ -534,7 +534,7 @@ def _check(engine: Engine, kind: str, df: pd.DataFrame, mapping: dict | None, *,
     ``df``: the frame as read can go before the batch is stored (a million rows' frame is gigabytes)."""
     if df.empty:
         raise InputError("The file has no data rows. Check that the first row holds the column names.")
-    if mapping is not None and mapping.get(EVERY_ROW):  # values for every row become columns, once checked
+    if isinstance(mapping, dict) and mapping.get(EVERY_ROW):  # values for every row become columns, once checked
         check_mapping(mapping, list(df.columns), kind)
         df, mapping = fill_every_row(df, mapping)
     mapping = resolve_mapping(engine, kind, df, mapping)
