@@ -451,9 +451,8 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
             hidden: their other cells are known from the start.
 
     Returns:
-        ``{dim: values to hide}``; a missing value appears as None. When a leak can be stopped only by a cell
-        of a table of ``shown`` (the views of that table hide it instead), also ``{SHOWN_HIDDEN + "a\x1fb":
-        {(a value, b value), ...}}``.
+        ``{dim: values to hide}`` (a missing value as None), and the cells of tables of ``shown`` that alone
+        stop a leak, for their views to hide (:func:`_opened`).
     """
     threshold = check_threshold(threshold)
     dims = [d for d in dict.fromkeys(dims) if d in frame.columns]
@@ -475,8 +474,14 @@ def suppress_dimensions(frame: pd.DataFrame, dims, threshold, cell_dims=None, fi
              *cells.values(), small, tuple(fixed), tuple(known[0]), tuple(known[1]), *known[1].values())
     hidden, opened = _remembered(parts, lambda: _audit_dimensions(dims, counts, hidden, cells, small, threshold,
                                                                   fixed, known))
-    out = {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims}
-    for (a, b), i, j in opened:  # cells of the tables of ``shown`` to hide there too
+    return {d: {None if v == _MISSING else v for v in labels[d][hidden[d]]} for d in dims} | _opened(opened, labels)
+
+
+def _opened(opened: list[tuple], labels: dict) -> dict[str, set]:
+    """The cells of other audits' tables an audit needs hidden (``(table, row, column)``), by value under
+    :data:`SHOWN_HIDDEN` keys (:func:`suppress_dimensions`)."""
+    out: dict[str, set] = {}
+    for (a, b), i, j in opened:
         out.setdefault(f"{SHOWN_HIDDEN}{a}\x1f{b}", set()).add(tuple(None if v == _MISSING else v
                                                                    for v in (labels[a][i], labels[b][j])))
     return out
