@@ -233,3 +233,13 @@ def test_cyrillic_words_of_a_document_read_as_english_are_lemmatised_by_their_ow
 ])
 def test_a_company_s_reply_to_a_customer_is_told_from_a_customer_s_words(text, reply):
     assert textprep.is_company_reply(text) is reply
+
+
+@pytest.mark.parametrize("text, said_nothing", [
+    ("Бажаємо легкої експлуатації на довгий час!", True),  # Rozetka's customer subject of 48 statements
+    ("Бажаємо приємного та довготривалого користування.", True),
+    ("Желаем приятного и долгого использования!", True),
+    ("Бажаємо приємного користування, але пульт не працює.", False),  # a wish and a complaint: kept
+])
+def test_good_wishes_with_a_complement_say_nothing(text, said_nothing):
+    assert textprep.is_boilerplate(text) is said_nothing
