@@ -259,6 +259,46 @@ def test_declared_scale_widens_items():
     assert m["items"] == ["Q"] and m["scale"] == {"min": 1, "max": 7}
 
 
+# The scale of a file that declares none, from its columns of small whole numbers (at least 20 answers each).
+M = 40
+
+
+def test_scale_guessed_from_items_on_one_to_four():
+    # IBM's attrition file: satisfaction items on 1-4 beside codes of 1-5 (Education, JobLevel). Read on 1-5,
+    # the codes were rating items ("Education: 36% favourable"); on 1-4 they are left out.
+    df = frame({"wave": ["w"] * M, **{f"Q{k}": [(i + k) % 4 + 1 for i in range(M)] for k in range(3)},
+                "Education": [i % 5 + 1 for i in range(M)], "JobLevel": [(i + 2) % 5 + 1 for i in range(M)]})
+    m = suggest_mapping(df, "survey")
+    assert m["scale"] == {"min": 1, "max": 4}
+    assert m["items"] == ["Q0", "Q1", "Q2"]
+    assert suggest_mapping(df, "exit")["scale"] == {"min": 1, "max": 4}
+
+
+def test_scale_guessed_from_scores_on_zero_to_ten():
+    # SentiRuEval's restaurant reviews: food, interior and service scored 0-10, each offered as eNPS on 1-5.
+    df = frame({"wave": ["w"] * M, **{f"score_{k}": [(i * 3 + j) % 11 for i in range(M)]
+                                      for j, k in enumerate(("food", "interior", "service"))}})
+    m = suggest_mapping(df, "survey")
+    assert m["scale"] == {"min": 0, "max": 10}
+    assert m["items"] == ["score_food", "score_interior", "score_service"]
+
+
+@pytest.mark.parametrize("columns", [
+    {"How likely?": [i % 11 for i in range(M)], "Q": [i % 5 + 1 for i in range(M)]},  # one 0-10 column: eNPS
+    {"A": [i % 4 + 1 for i in range(M)], "B": [i % 7 + 1 for i in range(M)]},  # a tie: no scale wins
+    {"A": [i % 4 + 1 for i in range(12)], "B": [i % 4 + 1 for i in range(12)]},  # too few answers to tell
+    {"A": [i % 8 + 1 for i in range(M)], "B": [i % 8 + 1 for i in range(M)]},  # 1-8 is no scale
+])
+def test_scale_stays_one_to_five_when_the_columns_do_not_tell(columns):
+    n = len(next(iter(columns.values())))
+    assert suggest_mapping(frame({"wave": ["w"] * n, **columns}), "survey")["scale"] == {"min": 1, "max": 5}
+
+
+def test_declared_scale_is_not_guessed():
+    df = frame({"wave": ["w"] * M, **{f"Q{k}": [(i + k) % 4 + 1 for i in range(M)] for k in range(3)}})
+    assert suggest_mapping(df, "survey", scale={"min": 1, "max": 5})["scale"] == {"min": 1, "max": 5}
+
+
 def test_constant_and_fractional_columns_are_not_items():
     df = frame({"wave": ["w"] * N, "count": [1] * N, "avg": [2.5, 3.5] * 6})
     assert suggest_mapping(df, "survey")["items"] == []
