@@ -299,6 +299,28 @@ def test_declared_scale_is_not_guessed():
     assert suggest_mapping(df, "survey", scale={"min": 1, "max": 5})["scale"] == {"min": 1, "max": 5}
 
 
+def test_cessation_year_is_the_exit_date():
+    # The Queensland TAFE exit survey: "CESSATION YEAR" (2010-2013) was left out, and the user was asked for
+    # one exit date for all 702 leavers.
+    df = frame({"CESSATION YEAR": [2010 + i % 4 for i in range(N)], "Reason for ceasing employment": ["Resignation"] * N})
+    assert suggest_mapping(df, "exit")["exit_date"] == "CESSATION YEAR"
+
+
+def test_a_score_named_after_what_it_scores_is_no_product():
+    # SentiRuEval's restaurant reviews as customer feedback: "score_service" (0-10) became the product.
+    df = frame({"date": DATES, "text": LONG, "score_service": [i % 11 for i in range(N)]})
+    assert "product" not in suggest_mapping(df, "customer_feedback")
+    df = frame({"date": DATES, "text": LONG, "Service": ["Delivery", "Repair", "Hotline"] * 4})
+    assert suggest_mapping(df, "customer_feedback")["product"] == "Service"  # a name, not a score: kept
+
+
+@pytest.mark.parametrize("header", ["user", "Username", "nickname", "Ник"])
+def test_a_reviewer_nickname_is_an_identifier(header):
+    # The restaurant reviews' "user" (nicknames and names) was offered as a free-text question.
+    df = frame({"date": DATES, "text": LONG, header: [f"reviewer{i}" for i in range(N)]})
+    assert suggest_mapping(df, "survey")["identifiers"] == [header]
+
+
 def test_constant_and_fractional_columns_are_not_items():
     df = frame({"wave": ["w"] * N, "count": [1] * N, "avg": [2.5, 3.5] * 6})
     assert suggest_mapping(df, "survey")["items"] == []

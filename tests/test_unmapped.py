@@ -113,3 +113,17 @@ def test_every_column_is_mapped_or_listed(kind):
 def test_warnings_of():
     rows = [{"column": "a", "warning": True}, {"column": "b", "warning": False}]
     assert warnings_of(rows) == [rows[0]]
+
+
+def test_a_customer_score_left_out_is_offered_as_the_score():
+    # SentiRuEval's restaurant reviews as customer feedback: score_food and score_interior (0-10) were "numbers
+    # outside any rating scale", and "review_id" read like the comment.
+    df = frame({"date": [f"2024-03-{i % 28 + 1:02d}" for i in range(N)],
+                "text": [f"The soup was cold and the waiter slow, visit {i}" for i in range(N)],
+                "review_id": [3976 + 17 * i for i in range(N)], "score_food": [i % 11 for i in range(N)]})
+    got = by_column(df, "customer_feedback")
+    assert (got["score_food"]["reason"], got["score_food"]["suggestion"]) == (
+        "Looks like a customer score (whole numbers 0–10) that is not mapped: map as Score?", "score")
+    assert got["review_id"]["reason"] == REASONS["numbers"]
+    assert by_column(df, "customer_feedback", {**suggest_mapping(df, "customer_feedback"), "score": "score_food"}) == {
+        "review_id": got["review_id"]}

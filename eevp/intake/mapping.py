@@ -65,6 +65,10 @@ MAX_ITEMS = 500
 MAX_ITEM_NAME = 200
 #: The rating scales a scale guessed from the values may be, as (lowest, highest) answers.
 _SCALES = frozenset({(1, 4), (1, 5), (1, 6), (1, 7), (1, 10), (0, 10)})
+#: Text fields whose values may well be small numbers ("Стаж, років": 3; a respondent code).
+_NUMBER_FIELDS = frozenset({"tenure", "respondent_id"})
+#: Single fields of free text: a column of numbers is never one of them.
+_FREE_TEXT_FIELDS = frozenset({"comment", "notes", "description"})
 #: Fewest answers in a column for its highest answer to tell where the scale ends.
 _SCALE_GUESS_ROWS = 20
 
@@ -345,8 +349,10 @@ def _assign(mapping: dict, target: str, column: str, kind: str) -> bool:
     return True
 
 
-def _header_fits(target: str, kind: str, p: _Profile) -> bool:
-    """Value checks for header matches: eNPS must be 0–10, text fields must not be yes/no flags."""
+def _header_fits(target: str, kind: str, p: _Profile, inside: bool = False) -> bool:
+    """Value checks for header matches: eNPS must be 0–10, text fields must not be yes/no flags, nor (for a
+    synonym found ``inside`` a longer header) scores 0–10: "score_service" scores the service, it names no
+    product ("service" is a product synonym), "Оценка руководителя" is no role."""
     if target == "enps":
         return _within(p, 0, 10) or _mostly_enps(p)
     if target == "text":  # answers in words; one-word ones too under a telling header, when there are many
@@ -357,7 +363,11 @@ def _header_fits(target: str, kind: str, p: _Profile) -> bool:
     if target in ("importance", "satisfaction"):
         return _within(p, 1, 10, integers=False) or p.n == 0
     spec = FIELDS[kind].get(target)
-    return not (spec is not None and spec.type == "text" and p.boolean)
+    if spec is None or spec.type != "text":
+        return True
+    if target in _FREE_TEXT_FIELDS and p.numbers is not None:
+        return False  # "review_id" is no review
+    return not (p.boolean or inside and target not in _NUMBER_FIELDS and _within(p, 0, 10))
 
 
 def _by_headers(df: pd.DataFrame, kind: str, profiles: dict, mapping: dict, used: set) -> None:
@@ -367,7 +377,7 @@ def _by_headers(df: pd.DataFrame, kind: str, profiles: dict, mapping: dict, used
             if col in used:
                 continue
             target = _header_match(col, table, contains)
-            if target is None or not _header_fits(target, kind, profiles[col]):
+            if target is None or not _header_fits(target, kind, profiles[col], inside=contains):
                 continue
             if _assign(mapping, target, col, kind):
                 used.add(col)

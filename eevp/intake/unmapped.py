@@ -19,6 +19,7 @@ from eevp.intake.mapping import (
     counts_header,
     field_label,
     _dates_share,
+    _header_fits,
     _header_match,
     _is_text,
     _looks_identifier,
@@ -42,6 +43,7 @@ REASONS = {
     "rating": "Looks like a rating item (whole numbers {lo}–{hi}) outside the rating scale {smin}–{smax}.",
     "rating_unused": "Looks like a rating item (whole numbers {lo}–{hi}) that is not mapped.",
     "rating_words": "Answers in the words of a {points}-point rating scale ('{example}'…) that are not mapped.",
+    "score": "Looks like a customer score (whole numbers {lo}–{hi}) that is not mapped: map as Score?",
     "constant": "The same value in every row: nothing to compare.",
     "dates": "Dates, but the date field is already mapped to another column.",
     "numbers": "Numbers outside any rating scale (amounts, counts or codes): not a rating or eNPS.",
@@ -78,6 +80,8 @@ def _by_header(col: str, kind: str, p: _Profile, mapping: dict) -> dict | None:
     target = _header_match(col, _synonym_table(kind), contains=True)
     if target is None or target in LIST_KEYS[kind]:
         return None
+    if target != "enps" and not _header_fits(target, kind, p, inside=True):
+        return None  # "review_id" holds numbers: no comment, whatever its header says
     if mapping.get(target):
         return _entry(col, "taken", target, field=field_label(target), other=mapping[target])
     if target == "enps" and p.n:
@@ -109,6 +113,8 @@ def _by_values(col: str, kind: str, p: _Profile, values: pd.Series, mapping: dic
     rating = _rating_range(p)
     if rating and "enps" in fields and not mapping.get("enps") and rating[1] == 10:
         return _entry(col, "enps", "enps")
+    if rating and "score" in fields and not mapping.get("score"):
+        return _entry(col, "score", "score", lo=rating[0], hi=rating[1])
     if rating and "items" in keys and not counts_header(col):
         inside = float(scale["min"]) <= rating[0] and rating[1] <= float(scale["max"])
         return _entry(col, "rating_unused" if inside else "rating", "items", lo=rating[0], hi=rating[1],
