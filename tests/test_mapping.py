@@ -568,3 +568,12 @@ def test_every_row_sets_a_required_date_a_file_lacks_and_nothing_else():
     assert "'exit_date' is taken from column 'd' and set for every row; choose one." in msg
     with pytest.raises(InputError, match="'every_row' takes an object"):
         check_mapping({"text": ["q1"], "every_row": "2025-06-30"}, ["q1"], "exit")
+
+
+def test_a_lone_flag_beside_a_constant_one_is_no_exit_reason():
+    # IBM's leavers (Attrition = Yes in every row) with OverTime yes/no: OverTime became an "other reason".
+    df = frame({"Exit date": DATES, "Attrition": ["Yes"] * N, "OverTime": ["Yes", "No", "No"] * 4})
+    m = suggest_mapping(df, "exit")
+    assert m["other_reasons"] == [] and m["segments"] == ["OverTime"]
+    df["Remote"] = ["No", "Yes"] * 6  # two flags that vary: one reason each
+    assert suggest_mapping(df, "exit")["other_reasons"] == ["OverTime", "Remote"]

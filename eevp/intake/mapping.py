@@ -401,8 +401,9 @@ def _by_values(sample: pd.DataFrame, kind: str, profiles: dict, mapping: dict, u
                scale: dict) -> None:
     keys = LIST_KEYS[kind]
     fields = FIELDS[kind]
-    flags = [c for c in sample.columns if c not in used and profiles[c].boolean]
-    # Several yes/no columns in an exit file are one reason each; a lone flag is just a segment.
+    # Several yes/no columns in an exit file are one reason each; a lone flag is just a segment. A constant
+    # flag (IBM's leavers all have Attrition = Yes) is left out, so it makes no pair: OverTime was a reason.
+    flags = [c for c in sample.columns if c not in used and profiles[c].boolean and profiles[c].n_unique > 1]
     flag_target = "other_reasons" if "other_reasons" in keys and len(flags) >= 2 else "segments"
     for col in sample.columns:
         if col in used:
