@@ -42,8 +42,7 @@ def mapping_widgets(kind: str, df: pd.DataFrame, suggested: dict) -> dict:
         if given:
             chosen.setdefault(mp.EVERY_ROW, {})[name] = given
     for key, label in LIST_KEYS.items():
-        if key == "other_reasons" and kind != "exit" or key in ("items", "text", "segments") and kind not in (
-                "survey", "exit"):
+        if key not in mp.LIST_KEYS[kind]:  # customer feedback keeps segments too: they were suggested, never shown
             continue
         default = [c for c in (suggested.get(key) or []) if c in df.columns]
         if isinstance(suggested.get(key), str):

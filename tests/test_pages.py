@@ -446,3 +446,30 @@ def test_exits_without_reasons_or_groups_say_so_instead_of_a_chart_of_not_given(
     assert any("нет столбца с основной причиной" in i for i in infos)
     assert any("нет столбца «роль»" in i for i in infos)
     assert "exit_act_reason" not in [s.key for s in at.selectbox]  # no action on the reason "(not given)"
+
+
+class _Upload:
+    """What ``st.file_uploader`` returns: a name and the bytes (AppTest cannot drop a file)."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self._data = name, data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_customer_feedback_offers_the_segment_columns_it_suggests(run_page, monkeypatch):
+    # SentiRuEval's restaurant reviews as customer feedback: sentiment_food... were suggested as segments, but
+    # the page had no segment box for this kind, so they were dropped and listed as "Extra segment columns?".
+    import webui
+
+    rows = "\n".join(f"2024-03-{i % 28 + 1:02d},The soup was cold and the waiter slow visit {i},"
+                     f"{('positive', 'negative', 'both')[i % 3]}" for i in range(30))
+    upload = _Upload("reviews.csv", f"date,text,sentiment_food\n{rows}\n".encode())
+    monkeypatch.setattr(webui, "file_uploader", lambda *a, **k: upload)
+    at = run_page(PAGES["upload"])
+    at.selectbox[0].set_value("customer_feedback").run()
+    assert not at.exception
+    boxes = {m.label: m.value for m in at.multiselect}
+    assert boxes["Extra segment columns"] == ["sentiment_food"]
+    assert "sentiment_food" not in [r for t in at.dataframe for r in t.value.get("column", [])]
