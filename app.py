@@ -73,11 +73,12 @@ def home() -> None:
         return
     summary = ui.home_summary(key, settings.min_group_size)
     _cards(summary["cards"])
-    left, right = st.columns([3, 2])
-    with left:
-        _trend(summary["trend"], waves)
-    with right:
-        _weakest_and_drops(summary)
+    if len(wide):  # exits alone (TAFE's leavers) have no items: no trend, no empty "Weakest items" heading
+        left, right = st.columns([3, 2])
+        with left:
+            _trend(summary["trend"], waves)
+        with right:
+            _weakest_and_drops(summary)
     _look_next(summary["hints"])
     if _sees_everything():
         _since_last_upload(key)

@@ -35,7 +35,8 @@ def _reasons_tab(p: _Page) -> None:
                             suppressed_label=t("fewer than {n} responses", n=p.threshold), scheme="blues"),
              "Each cell counts leavers who gave this main reason; grey cells are too small to show.")
     ui.table(m, key="exit_reasons", filename="eevp-exit-reasons.csv")
-    reason = st.selectbox(t("Reason"), report_views.distinct_values(p.exits, "reason"), key="exit_act_reason")
+    reason = st.selectbox(t("Reason"), report_views.distinct_values(p.exits, "reason"), key="exit_act_reason",
+                          format_func=ui.value_label)  # "(not given)" in the user's language
     ui.action_button("exit_reason", reason, reason=reason)
 
 
@@ -64,9 +65,12 @@ def _groups_tab(p: _Page) -> None:
         return
     g = reports.exits_by(p.exits, p.by, p.threshold, population=p.everyone, selections=p.scope)
     show = report_views.exit_groups_table(g)
-    ui.chart(charts.share_bars(report_views.unsuppressed(show), category=p.by, value="regretted_share",
-                               title=t("Regretted share by {by}", by=ui.seg_label(p.by).lower()), percent=True),
-             "Share of leavers the company wanted to keep.")
+    if theme_views.names_any(p.exits, "regretted"):  # else an empty chart at 0% (IBM's and TAFE's leavers)
+        ui.chart(charts.share_bars(report_views.unsuppressed(show), category=p.by, value="regretted_share",
+                                   title=t("Regretted share by {by}", by=ui.seg_label(p.by).lower()), percent=True),
+                 "Share of leavers the company wanted to keep.")
+    else:
+        st.info(t("No leaver is marked as regretted or not: map a \"Regretted\" column on upload to compare them."))
     ui.table(show, key="exit_groups", filename="eevp-exits-by-group.csv")
 
 
@@ -168,8 +172,10 @@ def main() -> None:
     exits = ui.exits_frame(key)
     ui.stop_if_empty(exits, "No exit interviews yet. Upload them on the Upload page.")
     everyone, scope = ui.exits_population(key)
-    by = st.segmented_control(t("Group by"), ["role", "department", "location", "tenure"], default="role",
-                              format_func=ui.seg_label, key="exit_by") or "role"
+    dims = ["role", "department", "location", "tenure"]
+    # The first grouping leavers have values of: TAFE's exits have no role, and "by role" was one "(not given)".
+    first = next((d for d in dims if theme_views.names_any(exits, d)), "role")
+    by = st.segmented_control(t("Group by"), dims, default=first, format_func=ui.seg_label, key="exit_by") or first
     p = _Page(key, settings.min_group_size, settings.min_comment_group, exits, everyone, scope, by)
     tab_reasons, tab_time, tab_groups, tab_text = st.tabs(
         [t("Reasons"), t("Over time"), t("By group"), t("What leavers say")])

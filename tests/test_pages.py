@@ -473,3 +473,48 @@ def test_customer_feedback_offers_the_segment_columns_it_suggests(run_page, monk
     boxes = {m.label: m.value for m in at.multiselect}
     assert boxes["Extra segment columns"] == ["sentiment_food"]
     assert "sentiment_food" not in [r for t in at.dataframe for r in t.value.get("column", [])]
+
+
+@pytest.fixture
+def exits_only(tmp_path):
+    """A data folder with leavers alone, as the Queensland TAFE exit survey gives them: a work area and a
+    reason, no role, no "regretted", no survey."""
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    frame = pd.DataFrame({"exit_date": [f"{2011 + i % 2}-06-30" for i in range(40)],
+                          "department": ["Delivery (teaching)", "Non-Delivery (corporate)"] * 20,
+                          "reason": ["Resignation", "Contract Expired", "Retirement", None] * 10})
+    ingest_frame(engine, settings, "exit", frame, {"exit_date": "exit_date", "department": "department",
+                                                   "reason": "reason"}, name="b", filename="b.csv", actor=CLI_USER)
+    engine.dispose()
+    return tmp_path
+
+
+def test_exits_without_roles_or_regretted_group_by_what_they_have(exits_only, monkeypatch):
+    # TAFE's leavers: "by role" drew one column "(not given)", and "Regretted share by role" an empty chart at 0%.
+    at = _run_on(exits_only, monkeypatch, "exits", "hr")
+    assert not at.exception
+    assert "Leavers by reason and department" in _chart_titles(at)
+    assert "Regretted share" not in _chart_titles(at)
+    assert any(i.value.startswith("No leaver is marked as regretted or not") for i in at.info)
+    at.selectbox(key="lang_picker").set_value("ru").run()
+    assert "(не указано)" in at.selectbox(key="exit_act_reason").options  # was "(not given)" in Russian
+
+
+def test_home_with_exits_alone_has_no_empty_item_headings(exits_only, monkeypatch):
+    monkeypatch.setenv("EEVP_DATA_DIR", str(exits_only))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{exits_only / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = User("test-hr", "hr")
+    give_account(exits_only, at.session_state["user"])
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert "Exits" in [m.label for m in at.metric]
+    heads = [h.value for h in at.subheader]
+    assert "Weakest items now" not in heads and "Largest drops since the last wave" not in heads

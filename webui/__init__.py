@@ -46,7 +46,7 @@ from webui.data import (
     wave_order,
 )
 from webui.frame import PAGES, frame, gate, navigation, page
-from webui.localise import seg_label
+from webui.localise import seg_label, value_label
 from webui.login import role_name
 from webui.widgets import (
     THEMES_PER_PAGE,
@@ -78,5 +78,5 @@ __all__ = [
     "lang", "navigation", "num", "page", "page_of", "plain_table", "preview_table", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "summary_groups", "survey_filters", "survey_items", "survey_population", "survey_wide",
     "t", "table", "theme_summaries", "theme_summary", "themes_and_units",
-    "to_csv_bytes", "username", "validation_findings", "wave_order",
+    "to_csv_bytes", "username", "validation_findings", "value_label", "wave_order",
 ]
