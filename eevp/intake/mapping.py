@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eevp.errors import InputError
 from eevp.intake.dates import parse_date_column
-from eevp.intake.scales import label_scale
+from eevp.intake.scales import label_scale, numbers_scale
 from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.text.names import is_cyrillic
@@ -63,8 +63,6 @@ _SAMPLE_ROWS = 2000
 MAX_ITEMS = 500
 #: Longest column name usable as a rating item (the stored item name's length).
 MAX_ITEM_NAME = 200
-#: The rating scales a scale guessed from the values may be, as (lowest, highest) answers.
-_SCALES = frozenset({(1, 4), (1, 5), (1, 6), (1, 7), (1, 10), (0, 10)})
 #: Text fields whose values may well be small numbers ("Стаж, років": 3; a respondent code).
 _NUMBER_FIELDS = frozenset({"tenure", "respondent_id"})
 #: Single fields of free text: a column of numbers is never one of them.
@@ -448,33 +446,6 @@ def _by_scales(df: pd.DataFrame, kind: str, profiles: dict, mapping: dict, used:
             mapping.setdefault("labels", {})[col] = found
 
 
-def _guess_scale(sample: pd.DataFrame, kind: str, profiles: dict, used: set) -> dict:
-    """The rating scale of a file that declares none: the range most of its columns of small whole numbers
-    span, when at least two do and it is where a scale ends (1–4, 1–6, 1–7, 1–10, 0–10); else 1–5.
-
-    IBM's attrition file answers on 1–4: read on 1–5, two codes of 1–5 (Education, JobLevel) became rating
-    items beside them. SentiRuEval's restaurant scores are 0–10: read on 1–5, all three were offered as eNPS.
-    One column alone (an eNPS question whose header is not known) or a column of few answers says nothing
-    about the scale; in a tie 1–5 stays.
-    """
-    if "items" not in LIST_KEYS[kind]:
-        return dict(DEFAULT_SCALE)
-    ranges = []
-    for col in sample.columns:
-        p = profiles[col]
-        if col in used or p.numbers is None or p.n < _SCALE_GUESS_ROWS or p.n_unique < 3 or counts_header(col):
-            continue
-        lo, hi = p.numbers.min(), p.numbers.max()
-        if (p.numbers % 1 == 0).all() and (int(lo), int(hi)) in _SCALES:
-            ranges.append((int(lo), int(hi)))
-    counts = {r: ranges.count(r) for r in set(ranges)}
-    best = max(counts.values(), default=0)
-    winners = [r for r, n in counts.items() if n == best]
-    if best < 2 or len(winners) != 1:
-        return dict(DEFAULT_SCALE)
-    return {"min": winners[0][0], "max": winners[0][1]}
-
-
 def suggest_mapping(df: pd.DataFrame, kind: str, scale: dict | None = None) -> dict:
     """Suggest a mapping from the headers (en/ru/uk synonyms) and the values.
 
@@ -489,7 +460,8 @@ def suggest_mapping(df: pd.DataFrame, kind: str, scale: dict | None = None) -> d
         df: the file as read by :func:`eevp.intake.readers.read_table`.
         kind: one of :data:`KINDS`.
         scale: the rating scale, e.g. ``{"min": 1, "max": 7}``; default: guessed from the columns of small
-            whole numbers (:func:`_guess_scale`; 1–5 when they do not tell), customer feedback NPS 0–10.
+            whole numbers (:func:`eevp.intake.scales.numbers_scale`; 1–5 when they do not tell), customer
+            feedback NPS 0–10.
 
     Returns:
         A mapping dict: mapped single fields, every list key of the kind, and ``scale`` for survey/exit.
@@ -502,8 +474,11 @@ def suggest_mapping(df: pd.DataFrame, kind: str, scale: dict | None = None) -> d
     _by_headers(sample, kind, profiles, mapping, used)
     _by_scales(df, kind, profiles, mapping, used)
     _date_fallback(sample, kind, profiles, mapping, used)
-    if scale is None:
-        scale = NPS_SCALE if kind == "customer_feedback" else _guess_scale(sample, kind, profiles, used)
+    if scale is None and "items" in LIST_KEYS[kind]:  # the columns of numbers left, of enough answers each
+        scale = numbers_scale([p.numbers for c, p in profiles.items() if c not in used and p.numbers is not None
+                               and p.n >= _SCALE_GUESS_ROWS and not counts_header(c)], DEFAULT_SCALE)
+    elif scale is None:
+        scale = NPS_SCALE if kind == "customer_feedback" else DEFAULT_SCALE
     scale = dict(scale)
     if "scale" in mapping:
         mapping["scale"] = scale

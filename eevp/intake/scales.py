@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["NO_ANSWER", "conversions", "item_labels", "label_scale", "normalise_label", "to_points", "with_labels"]
+__all__ = ["NO_ANSWER", "conversions", "item_labels", "label_scale", "normalise_label", "numbers_scale", "to_points",
+           "with_labels"]
 
 _DATA = json.loads((Path(__file__).resolve().parents[1] / "resources" / "mapping" / "scales.json")
                    .read_text(encoding="utf-8"))
@@ -28,6 +29,9 @@ _COVERAGE = 0.8  # share of the answers that must be labels of the scale
 _HEAD = 1000  # answers looked at first
 _TRAILING = re.compile(r"[\s.!,;:]+$")
 
+
+#: The rating scales :func:`numbers_scale` may find, as (lowest, highest) answers.
+_NUMBER_SCALES = frozenset({(1, 4), (1, 5), (1, 6), (1, 7), (1, 10), (0, 10)})
 
 #: What a user gives for a word that means no answer (a missing-value code such as "M"): it is stored empty.
 #: In a mapping file, such words are the scale's ``"no_answer"`` list.
@@ -158,3 +162,24 @@ def with_labels(mapping: dict, numbers: dict) -> dict:
             scale["no_answer"] = sorted(none | set(scale.get("no_answer", ())))
         scale["points"] = max([scale["points"] or 0, *scale["words"].values()]) or None
     return {**mapping, "labels": labels} if labels else dict(mapping)
+
+
+def numbers_scale(columns: list, default: dict) -> dict:
+    """The rating scale of a file that declares none: the range most of its columns of whole numbers span,
+    when at least two do and it is where a scale ends (1–4, 1–6, 1–7, 1–10, 0–10); else ``default``.
+
+    IBM's attrition file answers on 1–4: read on 1–5, two codes of 1–5 (Education, JobLevel) became rating
+    items beside them. SentiRuEval's restaurant scores are 0–10: read on 1–5, all three were offered as eNPS.
+    One column alone (an eNPS question whose header is not known) says nothing about the scale; in a tie
+    ``default`` stays.
+
+    Args:
+        columns: the numbers of each candidate column (arrays of floats, without missing values).
+        default: the scale when the columns do not tell, ``{"min": 1, "max": 5}``.
+    """
+    ranges = Counter((int(c.min()), int(c.max())) for c in columns
+                     if len(set(c.tolist())) >= 3 and (c % 1 == 0).all() and (c.min(), c.max()) in _NUMBER_SCALES)
+    best = ranges.most_common(2)
+    if not best or best[0][1] < 2 or len(best) > 1 and best[1][1] == best[0][1]:
+        return dict(default)
+    return {"min": best[0][0][0], "max": best[0][0][1]}
