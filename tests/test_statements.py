@@ -81,3 +81,20 @@ def test_statements_are_trimmed_and_keep_the_text():
     out = split_statements(text)
     assert out == ["Клиенты уходят к конкурентам из-за цен.", "Поддержка не перезванивает клиентам."]
     assert all(s == s.strip() for s in out)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # SentiRuEval's restaurant reviews: 64 statements over 400 characters, whole reviews typed without a space
+    # after the full stop; quotes on Customer insights were whole reviews.
+    ("Была вчера в этом ресторане!Поехала туда наобум, без брони. Официант подошел быстро.Принял заказ сразу и вежливо.",
+     ["Была вчера в этом ресторане!", "Поехала туда наобум, без брони.", "Официант подошел быстро.",
+      "Принял заказ сразу и вежливо."]),
+    ("Great pay and benefits.You do not take work home with you", ["Great pay and benefits.",
+                                                                   "You do not take work home with you"]),
+    # A name or an abbreviation without a space is no sentence end.
+    ("Є канали для MEGOGO, SWEET.TV та Київстар у пакеті", ["Є канали для MEGOGO, SWEET.TV та Київстар у пакеті"]),
+    ("Офис на ул.Ленина в центре города удобный", ["Офис на ул.Ленина в центре города удобный"]),
+    ("Спасибо J.Smith за помощь во всём", ["Спасибо J.Smith за помощь во всём"]),
+])
+def test_a_sentence_end_without_a_space(text, expected):
+    assert split_statements(text) == expected

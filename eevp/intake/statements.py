@@ -22,8 +22,9 @@ MIN_WORDS = 3
 # "**bold**" markup, not bullets).
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪●◦‣>](?=\s|[^\W\d_]|$)|[-–—•*·▪●◦‣>]{2,}(?=\s|$)|\(?\d{1,3}[.)](?!\d)|\(?[a-zа-яі]\))\s*")
 _INLINE_BULLET = re.compile(r"\s+[•▪●◦‣]\s+")
-# A candidate sentence end: terminal punctuation (with closing quotes/brackets) then whitespace.
-_END = re.compile(r"([.!?…]+)([\"'»”)\]]*)(\s+)")
+# A candidate sentence end: terminal punctuation (with closing quotes/brackets) then whitespace, or a capital
+# letter at once: reviews typed fast leave out the space ("...ресторане!Поехала туда", "...заказ.Официант").
+_END = re.compile(r"([.!?…]+)([\"'»”)\]]*)(\s+|(?=[A-ZА-ЯЁІЇЄҐ]))")
 _TOKEN_BEFORE = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)\.?$")
 
 # Never a sentence end when followed by more text.
@@ -99,6 +100,8 @@ def _is_boundary(line: str, m: re.Match) -> bool:
     opener = _OPENERS.match(line, m.end())
     if not opener:
         return False
+    if not m.group(3) and not line[max(0, m.start(1) - 1)].islower():
+        return False  # no space: "заказ.Официант" is two sentences, "SWEET.TV" and "ОКР.ПИР" are names
     nxt = opener.group(0)[-1]
     punct = m.group(1)
     if punct != "." and not punct.startswith(".."):
