@@ -74,10 +74,23 @@ def _units(key: tuple) -> tuple:
     if units.empty and ui.analysis_notice():
         st.stop()
     if units.empty:
+        _customers_alone(key)
+    return units, labels
+
+
+def _customers_alone(key: tuple) -> None:
+    """No staff statement about customers: what customers say by subject, when feedback is stored (404
+    restaurant reviews uploaded alone showed "No customer statements yet"), else how to get some; then stop."""
+    settings = ui.get_settings()
+    subjects, said, journey = voices(key, settings.min_comment_group, ui.lang(), ui.current_user())
+    if subjects.empty:
         st.info(t("No customer statements yet. They appear after an upload with comments and the analysis "
                   "('python -m eevp analyze')."))
         st.stop()
-    return units, labels
+    st.info(t("No member of staff writes about customers yet. Below: what customers say, by subject; staff themes "
+              "join them once survey comments or exit interviews are uploaded."))
+    _voice_tab(_Page(key, settings, pd.DataFrame(), {}, {}, ""), subjects, said, journey)
+    st.stop()
 
 
 def _rule() -> customers.SystemicRule:

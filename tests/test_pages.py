@@ -518,3 +518,27 @@ def test_home_with_exits_alone_has_no_empty_item_headings(exits_only, monkeypatc
     assert "Exits" in [m.label for m in at.metric]
     heads = [h.value for h in at.subheader]
     assert "Weakest items now" not in heads and "Largest drops since the last wave" not in heads
+
+
+def test_customer_feedback_alone_shows_what_customers_say(tmp_path, monkeypatch):
+    """404 restaurant reviews uploaded as customer feedback, and no staff text: the analysis built the
+    customers' own subjects, and the page said only "No customer statements yet"."""
+    from eevp.analytics.voice_match import analyze_voice
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    topics = ["The waiter took our order quickly and smiled", "The soup was cold when it came to the table",
+              "We booked a table for a birthday party", "The bill had a dish we never ordered on it"]
+    frame = pd.DataFrame({"date": "2024-03-15", "comment": [f"{topics[i % 4]}, visit number {i}." for i in range(80)]})
+    ingest_frame(engine, settings, "customer_feedback", frame, {"date": "date", "comment": "comment"},
+                 name="b", filename="b.csv", actor=CLI_USER)
+    analyze_voice(engine, settings, embedder=FakeEmbedder(), steps=_steps(3), actor=CLI_USER)
+    engine.dispose()
+    at = _run_on(tmp_path, monkeypatch, "customers", "cx")
+    assert not at.exception
+    assert [i.value for i in at.info][0].startswith("No member of staff writes about customers yet")
+    said = "\n".join(m.value for m in at.markdown)
+    assert "Customers say" in said and "####" in said  # the customers' subjects, each with its quotes
