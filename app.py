@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import webui as ui
+from webui import actions
 from eevp import charts
 from eevp.analytics import report_views
 from eevp.analytics.alerts import alert_lines
@@ -68,6 +69,10 @@ def home() -> None:
     key = ui.data_key()
     wide, waves, exits = ui.survey_wide(key), ui.wave_order(key), ui.exits_frame(key)
     if len(wide) == 0 and len(exits) == 0:
+        if actions.stored_kinds():  # customer feedback alone (404 restaurant reviews) read "No data yet"
+            st.info(t("No survey or exit interviews yet: the figures here come from them. What is stored has its own "
+                      "page: customer feedback on Customer insights, focus-group notes on Themes, the EVP on EVP."))
+            return
         st.info(t("No data yet. An HR analyst can upload a survey, exit interviews, focus-group notes or the EVP on "
                   "the Upload page; 'python -m eevp demo' loads a demo organisation."))
         return

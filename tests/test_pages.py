@@ -542,3 +542,29 @@ def test_customer_feedback_alone_shows_what_customers_say(tmp_path, monkeypatch)
     assert [i.value for i in at.info][0].startswith("No member of staff writes about customers yet")
     said = "\n".join(m.value for m in at.markdown)
     assert "Customers say" in said and "####" in said  # the customers' subjects, each with its quotes
+
+
+def test_home_with_customer_feedback_alone_says_where_it_is(tmp_path, monkeypatch):
+    # 404 restaurant reviews as customer feedback: Home said "No data yet. An HR analyst can upload ...".
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    frame = pd.DataFrame({"date": "2024-03-15", "comment": [f"The soup was cold on visit {i}." for i in range(12)]})
+    ingest_frame(engine, settings, "customer_feedback", frame, {"date": "date", "comment": "comment"},
+                 name="b", filename="b.csv", actor=CLI_USER)
+    engine.dispose()
+    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{tmp_path / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = User("test-hr", "hr")
+    give_account(tmp_path, at.session_state["user"])
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    said = [i.value for i in at.info]
+    assert any("customer feedback on Customer insights" in s for s in said)
+    assert not any(s.startswith("No data yet") for s in said)

@@ -23,6 +23,12 @@ def batch_list(kind_name: Callable[[str], str] = str) -> pd.DataFrame:
     return listing.assign(kind=listing["kind"].map(kind_name)) if not listing.empty else listing
 
 
+def stored_kinds() -> set[str]:
+    """The kinds of the batches stored ("survey", "customer_feedback", ...)."""
+    listing = batches.list_batches(get_engine())
+    return set(listing["kind"]) if not listing.empty else set()
+
+
 def delete_batch(batch_id: int) -> dict:
     """Delete one batch and everything derived from it."""
     return batches.delete_batch(get_engine(), int(batch_id), actor=current_user())
