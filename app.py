@@ -77,7 +77,7 @@ def home() -> None:
                   "the Upload page; 'python -m eevp demo' loads a demo organisation."))
         return
     summary = ui.home_summary(key, settings.min_group_size)
-    _cards(summary["cards"])
+    _cards(summary["cards"], ui.favourable_note(ui.survey_items(key)))
     if len(wide):  # exits alone (TAFE's leavers) have no items: no trend, no empty "Weakest items" heading
         left, right = st.columns([3, 2])
         with left:
@@ -120,7 +120,7 @@ def _digest(key: tuple) -> None:
                            "eevp-digest.html", "text/html")
 
 
-def _cards(c: dict) -> None:
+def _cards(c: dict, answers: str) -> None:
     st.caption(t("Latest survey wave: {wave} · exits: {q}", wave=c["wave"] or "—", q=c.get("exits_quarter") or "—"))
     cols = st.columns(5)
     cols[0].metric(t("Responses"), ui.num(c["responses"]),
@@ -130,7 +130,7 @@ def _cards(c: dict) -> None:
                    help=t("% promoters (9–10) minus % detractors (0–6); −100 to 100."))
     cols[2].metric(t("Engagement"), _pct(c["engagement"]),
                    _delta(c["engagement_delta"], decimals=1, pct=True), border=True,
-                   help=t("Mean share of favourable answers (4–5 of 5) across the rating items."))
+                   help=t("Mean share of favourable answers ({answers}) across the rating items.", answers=answers))
     cols[3].metric(t("Exits"), ui.num(c.get("exits")),
                    _delta(c.get("exits_delta")), delta_color="inverse", border=True,
                    help=t("Leavers in the last quarter with data; the arrow is the change since the quarter before."))

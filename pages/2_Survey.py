@@ -65,8 +65,9 @@ def _heat_tab(p: _Page) -> None:
                                 x_title=ui.seg_label(seg),
                                 title=t("Favourable answers by {seg}", seg=ui.seg_label(seg).lower()),
                                 suppressed_label=t("fewer than {n} responses", n=p.threshold)),
-                 "Each cell is the share of favourable answers (4–5 of 5). Colour shows the difference from the "
-                 "whole selection: orange below, blue above. Grey cells have too few responses to show.")
+                 "Each cell is the share of favourable answers ({answers}). Colour shows the difference from the "
+                 "whole selection: orange below, blue above. Grey cells have too few responses to show.",
+                 answers=ui.favourable_note(p.items))
     ui.table(heat, key="heatmap", filename="eevp-heatmap.csv", segments=(seg,))
 
 

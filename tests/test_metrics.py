@@ -247,3 +247,15 @@ def test_key_drivers_needs_two_items_and_enough_rows():
     assert metrics.key_drivers(df, ["a", "b", "c"], threshold=10).empty  # only 8 rows
     assert metrics.key_drivers(df.assign(b=1.0), ["a", "b"]).empty  # b does not vary
     assert metrics.key_drivers(df, ["a", "b"], outcome="missing").empty
+
+
+@pytest.mark.parametrize("scales,expected", [
+    ([(1, 5)], (4, 5)), ([(1, 4), (1, 4)], (4, 4)), ([(0, 10)], (8, 10)), ([(1, 7)], (6, 7)), ([(1, 10)], (8, 10)),
+    ([(1, 5), (1, 4)], None), ([], None),
+])
+def test_favourable_answers_name_the_answers_favourability_counts(scales, expected):
+    assert metrics.favourable_answers(scales) == expected
+    if expected:  # the same answers as favourable_mask counts
+        lo, hi = scales[0]
+        fav = [x for x in range(lo, hi + 1) if metrics.favourable_mask([x], lo, hi).iloc[0]]
+        assert (fav[0], fav[-1]) == expected

@@ -568,3 +568,31 @@ def test_home_with_customer_feedback_alone_says_where_it_is(tmp_path, monkeypatc
     said = [i.value for i in at.info]
     assert any("customer feedback on Customer insights" in s for s in said)
     assert not any(s.startswith("No data yet") for s in said)
+
+
+def test_favourable_answers_are_named_on_the_survey_s_own_scale(tmp_path, monkeypatch):
+    # IBM's attrition file on 1-4: the heatmap and the Engagement card said favourable meant "4–5 of 5".
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    frame = pd.DataFrame({"wave": "2026-Q1", "role": ["Sales", "Research"] * 20,
+                          "JobSatisfaction": [str(1 + i % 4) for i in range(40)]})
+    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "role": "role", "items": ["JobSatisfaction"],
+                                                     "scale": {"min": 1, "max": 4}},
+                 name="b", filename="b.csv", actor=CLI_USER)
+    engine.dispose()
+    at = _run_on(tmp_path, monkeypatch, "survey", "hr")
+    assert not at.exception
+    said = "\n".join(c.value for c in at.caption)
+    assert "favourable answers (4 of 4)" in said and "4–5 of 5" not in said
+    monkeypatch.chdir(ROOT)
+    home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    home.session_state["user"] = User("test-hr", "hr")
+    home.session_state["lang"] = "ru"
+    home.run()
+    assert not home.exception
+    card = next(m for m in home.metric if m.label == "Вовлечённость")
+    assert "(4 из 4)" in card.help

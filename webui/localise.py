@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from eevp.analytics.customers import STAGES
+from eevp.analytics.metrics import favourable_answers
 from eevp.charts import HIDDEN_MARK
 from eevp.i18n import format_number
 from webui.core import lang, t
@@ -198,3 +199,16 @@ def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = (
         if hidden is not None:
             shown[col] = [HIDDEN_MARK if h and text == "" else text for text, h in zip(shown[col], hidden)]
     return shown
+
+
+def favourable_note(items: pd.DataFrame) -> str:
+    """Which answers count as favourable, in the user's language: "4–5 of 5", "4 of 4" (IBM's 1–4 items),
+    "8–10 of 10"; with items on several scales, "the top quarter of each item's scale". The texts said
+    "4–5 of 5" whatever the scale."""
+    found = favourable_answers(zip(items["min"], items["max"])) if len(items) else None
+    if found is None:
+        return t("the top quarter of each item's scale")
+    first, top = found
+    if first == top:
+        return t("{first} of {top}", first=first, top=top)
+    return t("{first}–{last} of {top}", first=first, last=top, top=top)

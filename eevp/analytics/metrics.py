@@ -32,6 +32,7 @@ __all__ = [
     "enps",
     "enps_delta",
     "favourability",
+    "favourable_answers",
     "favourable_mask",
     "item_summary",
     "key_drivers",
@@ -172,6 +173,16 @@ def favourable_mask(scores, scale_min: float = 1, scale_max: float = 5) -> pd.Se
         raise ValueError(f"Answer {s[outside].iloc[0]:g} is outside the scale {scale_min:g}–{scale_max:g}.")
     # A tiny tolerance keeps 1–5 → 4 (exactly 0.75) favourable despite float rounding.
     return (s - scale_min) / (scale_max - scale_min) >= FAVOURABLE_CUT - 1e-9
+
+
+def favourable_answers(scales) -> tuple[int, int] | None:
+    """(first favourable answer, top answer) when every (min, max) in ``scales`` is one scale of whole numbers:
+    (4, 5) for 1–5, (4, 4) for 1–4, (8, 10) for 0–10; None for none or several scales."""
+    found = {(float(lo), float(hi)) for lo, hi in scales}
+    if len(found) != 1:
+        return None
+    lo, hi = found.pop()
+    return math.ceil(lo + FAVOURABLE_CUT * (hi - lo) - 1e-9), int(hi)
 
 
 def favourability(scores, scale_min: float = 1, scale_max: float = 5) -> float | None:
