@@ -596,3 +596,25 @@ def test_favourable_answers_are_named_on_the_survey_s_own_scale(tmp_path, monkey
     assert not home.exception
     card = next(m for m in home.metric if m.label == "Вовлечённость")
     assert "(4 из 4)" in card.help
+
+
+def test_a_group_hidden_with_a_small_one_is_not_called_small(tmp_path, monkeypatch):
+    # IBM's leavers by role: 33 sales representatives, hidden so that 2 research directors cannot be worked
+    # out, read "fewer than 5 responses".
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    roles = ["Research Director"] * 2 + ["Manager"] * 6 + ["Sales Executive"] * 30 + ["Laboratory Technician"] * 40
+    frame = pd.DataFrame({"exit_date": "2026-03-31", "role": roles})
+    ingest_frame(engine, settings, "exit", frame, {"exit_date": "exit_date", "role": "role"}, name="b",
+                 filename="b.csv", actor=CLI_USER)
+    engine.dispose()
+    at = _run_on(tmp_path, monkeypatch, "exits", "hr")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "suppressed" in d.value.columns and "role" in d.value.columns)
+    why = dict(zip(table["role"], table["suppressed"]))
+    assert why["Manager"] == why["Research Director"] == "fewer than 5 responses, or hidden with such a group"
+    assert why["Sales Executive"] == ""

@@ -76,7 +76,10 @@ def table(df, key: str, caption: str | None = None, filename: str | None = None,
     if hidden is not None:
         if hidden.any():
             threshold = get_settings().min_group_size
-            shown["suppressed"] = [t("fewer than {n} responses", n=threshold) if h else "" for h in hidden]
+            # a row is hidden for its own size or with a small sibling (so that no subtraction reveals it):
+            # "fewer than 5 responses" beside IBM's 33 sales representatives who left read as wrong
+            why = t("fewer than {n} responses, or hidden with such a group", n=threshold)
+            shown["suppressed"] = [why if h else "" for h in hidden]
             config["suppressed"] = st.column_config.TextColumn(t("Why hidden"))
         else:
             shown = shown.drop(columns="suppressed")
