@@ -47,6 +47,7 @@ def _load() -> _Page:
         st.stop()
     st.caption(t("{n} responses in the current selection. Groups with fewer than {k} responses are hidden.",
                  n=ui.num(len(wide)), k=threshold))
+    segments = report_views.named_first(wide_all, segments)  # the first drawn is one the file has
     return _Page(threshold, wide_all, items, waves, population, scope, wide, segments, selections)
 
 

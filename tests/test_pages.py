@@ -618,3 +618,23 @@ def test_a_group_hidden_with_a_small_one_is_not_called_small(tmp_path, monkeypat
     why = dict(zip(table["role"], table["suppressed"]))
     assert why["Manager"] == why["Research Director"] == "fewer than 5 responses, or hidden with such a group"
     assert why["Sales Executive"] == ""
+
+
+def test_survey_compares_first_by_a_column_the_file_has(tmp_path, monkeypatch):
+    # The restaurant reviews as a survey (no role): the heatmap opened on "role", one column "(not given)".
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    frame = pd.DataFrame({"wave": "2026-Q1", "department": ["Hall", "Kitchen"] * 20,
+                          "score_food": [str(i % 11) for i in range(40)]})
+    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "department": "department",
+                                                     "items": ["score_food"], "scale": {"min": 0, "max": 10}},
+                 name="b", filename="b.csv", actor=CLI_USER)
+    engine.dispose()
+    at = _run_on(tmp_path, monkeypatch, "survey", "hr")
+    assert not at.exception
+    assert at.selectbox(key="heat_seg").value == "department"
+    assert "Favourable answers by department" in _chart_titles(at)

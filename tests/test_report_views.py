@@ -53,3 +53,13 @@ def test_leavers_matrix_names_the_count_leavers():
 def test_exit_groups_table_leaves_out_the_reasons_lists():
     groups = pd.DataFrame({"role": ["A"], "n": [7], "reasons": [["Pay"]], "suppressed": [False]})
     assert report_views.exit_groups_table(groups).columns.tolist() == ["role", "n", "suppressed"]
+
+
+def test_named_first_puts_the_columns_a_file_has_first():
+    # Restaurant reviews as a survey: no role, no department, a "split" segment: "compare by role" drew one
+    # column, "(not given)".
+    frame = pd.DataFrame({"role": ["(not given)"] * 3, "department": [None] * 3, "split": ["train", "test", "test"],
+                          "sentiment_food": ["positive", None, "negative"]})
+    assert report_views.named_first(frame, ["role", "department", "split", "sentiment_food"]) == [
+        "split", "sentiment_food", "role", "department"]
+    assert report_views.named_first(frame, ["role", "department"]) == ["role", "department"]

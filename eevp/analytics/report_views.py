@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from eevp.analytics import reports
+from eevp.analytics.theme_views import names_any
 
 
 def unsuppressed(table: pd.DataFrame) -> pd.DataFrame:
@@ -23,6 +24,14 @@ def rows_with(frame: pd.DataFrame, column: str, value) -> pd.DataFrame:
 def distinct_values(frame: pd.DataFrame, column: str) -> list:
     """The distinct non-empty values of ``column``, sorted as text: the choices of a select box."""
     return sorted(frame[column].dropna().unique(), key=str)
+
+
+def named_first(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """``columns`` with those that name a group in some row of ``frame`` first (each part in its order): the
+    choices of a "compare by" box, whose first is drawn at once. Restaurant reviews have no role: "by role"
+    drew one column, "(not given)"."""
+    named = [c for c in columns if names_any(frame, c)]
+    return named + [c for c in columns if c not in named]
 
 
 def fix_first(drivers: pd.DataFrame) -> list[str]:
