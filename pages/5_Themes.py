@@ -110,7 +110,9 @@ def _rename_form(p: _Page) -> None:
 
 
 def _who_tab(p: _Page) -> None:
-    seg = st.selectbox(t("Segment"), ["role", "department", "kind", "language", "tenure"], format_func=ui.seg_label)
+    # the first drawn is one the units have: restaurant reviews have no role, and "by role" drew an empty chart
+    segments = report_views.named_first(p.units, ["role", "department", "kind", "language", "tenure"])
+    seg = st.selectbox(t("Segment"), segments, format_func=ui.seg_label, key="who_seg")
     cross = theme_views.trim(theme_views.theme_cross(p.units, seg, p.cthr, p.labels), seg, top=25)
     ui.chart(charts.heatmap(cross, x=seg, y="label", value="people",
                             title=t("Theme by {seg}", seg=ui.seg_label(seg).lower()),

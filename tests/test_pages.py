@@ -638,3 +638,26 @@ def test_survey_compares_first_by_a_column_the_file_has(tmp_path, monkeypatch):
     assert not at.exception
     assert at.selectbox(key="heat_seg").value == "department"
     assert "Favourable answers by department" in _chart_titles(at)
+
+
+def test_themes_by_group_start_with_a_column_the_text_has(tmp_path, monkeypatch):
+    # Restaurant reviews as a survey: "Theme by role" opened as an empty chart (no review has a role).
+    from eevp.intake.ingest import ingest_frame
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+    from eevp.themes.run import analyze
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    engine = connect(settings.database_url)
+    topics = ["The waiter took our order quickly and smiled", "The soup was cold when it came to the table",
+              "We booked a table for a birthday party", "The bill had a dish we never ordered on it"]
+    frame = pd.DataFrame({"wave": "2026-Q1", "department": ["Hall", "Kitchen"] * 60,
+                          "text": [f"{topics[i % 4]}, visit number {i}." for i in range(120)]})
+    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "department": "department", "text": ["text"]},
+                 name="b", filename="b.csv", actor=CLI_USER)
+    analyze(engine, settings, embedder=FakeEmbedder(), steps=_steps(4), scope="all", actor=CLI_USER)
+    engine.dispose()
+    at = _run_on(tmp_path, monkeypatch, "themes", "hr")
+    assert not at.exception
+    assert at.selectbox(key="who_seg").value == "department"
+    assert "Theme by department" in _chart_titles(at)
