@@ -301,3 +301,13 @@ def test_the_review_queue_shows_the_statements_tagged_about_customers_first(engi
     assert about == sorted(about, reverse=True)  # every statement about customers before the others
     firsts = queue[queue["about_customers"]]["unit_id"].tolist()
     assert firsts == sorted(firsts)  # each part in id order
+
+
+def test_brief_says_systemic_or_local_is_unknown_under_the_heading():
+    # Restaurant reviews (no departments): every heading ended "— SYSTEMIC OR LOCAL: UNKNOWN (NO DEPARTMENTS ...)".
+    ranked = rank_themes(_units([(0, None, None, 12, "delivery", 1)]), LABELS, 10)
+    assert ranked["systemic"].tolist() == ["unknown"]
+    lines = brief_markdown(ranked, {}, SystemicRule(), leads={0: "12 people"}).splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("## 1."))
+    assert lines[heading:heading + 3] == ["## 1. Late deliveries", "*12 people*",
+                                          "- Systemic or local: unknown (no departments in the data)."]

@@ -397,9 +397,14 @@ def brief_markdown(ranked: pd.DataFrame, quotes_by_theme: dict[int, list[dict]],
     rule_text, rule_values = rule.explain_parts()
     lines = [f"# {title}", "", f"*{t(rule_text, **rule_values)}*", ""]
     for i, r in enumerate(ranked.itertuples(), 1):
-        lines.append(f"## {i}. {_md_plain(r.label)} — {t(_BADGES[r.systemic]).upper()}")
+        # "unknown" is a sentence, not a badge: under the heading, not in capitals after it (the restaurant
+        # reviews' brief had "— SYSTEMIC OR LOCAL: UNKNOWN (NO DEPARTMENTS IN THE DATA)" in every heading)
+        unknown = r.systemic == "unknown"
+        lines.append(f"## {i}. {_md_plain(r.label)}" + ("" if unknown else f" — {t(_BADGES[r.systemic]).upper()}"))
         if (leads or {}).get(r.theme_id):
             lines.append(f"*{_md_plain(leads[r.theme_id])}*")
+        if unknown:
+            lines.append(f"- {t(_BADGES['unknown'])}.")
         lines.append("- " + t("Raised by **{reach}** people in {d} departments and {ro} roles ({s} statements, "
                               "{i} concrete incidents).", reach=n(r.reach), d=n(r.departments), ro=n(r.roles),
                               s=n(r.statements), i=n(r.incidents)))
