@@ -51,7 +51,7 @@ def _load() -> _Page:
     if themes.empty and ui.analysis_notice():
         st.stop()
     if themes.empty:
-        st.info(t("No themes yet. They are built by the analysis: run 'python -m eevp analyze' (or ask an admin)."))
+        st.info(ui.no_themes_message())
         st.stop()
     themes = theme_views.reportable(themes, units, cthr)
     labels = theme_views.labels_of(themes)

@@ -661,3 +661,23 @@ def test_themes_by_group_start_with_a_column_the_text_has(tmp_path, monkeypatch)
     assert not at.exception
     assert at.selectbox(key="who_seg").value == "department"
     assert "Theme by department" in _chart_titles(at)
+
+
+def test_themes_after_an_analysis_of_customer_feedback_alone_say_why_there_are_none(tmp_path, monkeypatch):
+    # 404 restaurant reviews as customer feedback: the analysis ran (0 staff units), and Themes said "No themes
+    # yet ... run 'python -m eevp analyze'".
+    from eevp.pipeline import status_path
+    from eevp.settings import Settings
+    from eevp.store.db import connect
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    connect(settings.database_url).dispose()
+    status_path(settings).write_text(json.dumps({"pid": 1, "at": 0, "state": "done", "step": "done", "done": 1,
+                                                 "total": 1, "units": 0, "themes": 0}), encoding="utf-8")
+    at = _run_on(tmp_path, monkeypatch, "themes", "hr")
+    assert not at.exception
+    said = [i.value for i in at.info]
+    assert said and said[0].startswith("The analysis found no survey comments")
+    status_path(settings).unlink()  # no analysis yet: how to start one
+    at = _run_on(tmp_path, monkeypatch, "themes", "hr")
+    assert [i.value for i in at.info][0].startswith("No themes yet")

@@ -235,6 +235,16 @@ def analysis_notice() -> bool:
     return True
 
 
+def no_themes_message() -> str:
+    """Why there are no themes: no analysis yet, or one that found no staff text (customer feedback alone:
+    404 restaurant reviews were told to "run 'python -m eevp analyze'" after it had run)."""
+    status = read_status(get_settings()) or {}
+    if status.get("state") == "done" and not status.get("units"):
+        return t("The analysis found no survey comments, exit interviews or focus-group notes to build themes from. "
+                 "Customer feedback is on the Customer insights page.")
+    return t("No themes yet. They are built by the analysis: run 'python -m eevp analyze' (or ask an admin).")
+
+
 #: How long the sidebar says how the last analysis ended (seconds).
 ENDED_SHOWN_FOR = 3600
 
