@@ -475,22 +475,44 @@ def test_customer_feedback_offers_the_segment_columns_it_suggests(run_page, monk
     assert "sentiment_food" not in [r for t in at.dataframe for r in t.value.get("column", [])]
 
 
-@pytest.fixture
-def exits_only(tmp_path):
-    """A data folder with leavers alone, as the Queensland TAFE exit survey gives them: a work area and a
-    reason, no role, no "regretted", no survey."""
+def _stored(folder, kind: str, frame: pd.DataFrame, mapping: dict):
+    """``frame`` stored as one batch of ``kind`` in the database of the data folder ``folder``; its settings."""
     from eevp.intake.ingest import ingest_frame
     from eevp.settings import Settings
     from eevp.store.db import connect
 
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'eevp.db'}")
     engine = connect(settings.database_url)
+    ingest_frame(engine, settings, kind, frame, mapping, name="b", filename="b.csv", actor=CLI_USER)
+    engine.dispose()
+    return settings
+
+
+def _home(folder, monkeypatch, lang: str = "en") -> AppTest:
+    """Home (``app.py``) run by an hr user in ``lang`` on the data folder ``folder``."""
+    monkeypatch.setenv("EEVP_DATA_DIR", str(folder))
+    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{folder / 'eevp.db'}")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = User("test-hr", "hr")
+    give_account(folder, at.session_state["user"])
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+#: Restaurant reviews on four subjects, as short English comments.
+TOPICS = ["The waiter took our order quickly and smiled", "The soup was cold when it came to the table",
+          "We booked a table for a birthday party", "The bill had a dish we never ordered on it"]
+
+
+@pytest.fixture
+def exits_only(tmp_path):
+    """A data folder with leavers alone, as the Queensland TAFE exit survey gives them: a work area and a
+    reason, no role, no "regretted", no survey."""
     frame = pd.DataFrame({"exit_date": [f"{2011 + i % 2}-06-30" for i in range(40)],
                           "department": ["Delivery (teaching)", "Non-Delivery (corporate)"] * 20,
                           "reason": ["Resignation", "Contract Expired", "Retirement", None] * 10})
-    ingest_frame(engine, settings, "exit", frame, {"exit_date": "exit_date", "department": "department",
-                                                   "reason": "reason"}, name="b", filename="b.csv", actor=CLI_USER)
-    engine.dispose()
+    _stored(tmp_path, "exit", frame, {"exit_date": "exit_date", "department": "department", "reason": "reason"})
     return tmp_path
 
 
@@ -506,14 +528,7 @@ def test_exits_without_roles_or_regretted_group_by_what_they_have(exits_only, mo
 
 
 def test_home_with_exits_alone_has_no_empty_item_headings(exits_only, monkeypatch):
-    monkeypatch.setenv("EEVP_DATA_DIR", str(exits_only))
-    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{exits_only / 'eevp.db'}")
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["user"] = User("test-hr", "hr")
-    give_account(exits_only, at.session_state["user"])
-    at.session_state["lang"] = "en"
-    at.run()
+    at = _home(exits_only, monkeypatch)
     assert not at.exception
     assert "Exits" in [m.label for m in at.metric]
     heads = [h.value for h in at.subheader]
@@ -524,17 +539,11 @@ def test_customer_feedback_alone_shows_what_customers_say(tmp_path, monkeypatch)
     """404 restaurant reviews uploaded as customer feedback, and no staff text: the analysis built the
     customers' own subjects, and the page said only "No customer statements yet"."""
     from eevp.analytics.voice_match import analyze_voice
-    from eevp.intake.ingest import ingest_frame
-    from eevp.settings import Settings
     from eevp.store.db import connect
 
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
+    frame = pd.DataFrame({"date": "2024-03-15", "comment": [f"{TOPICS[i % 4]}, visit number {i}." for i in range(80)]})
+    settings = _stored(tmp_path, "customer_feedback", frame, {"date": "date", "comment": "comment"})
     engine = connect(settings.database_url)
-    topics = ["The waiter took our order quickly and smiled", "The soup was cold when it came to the table",
-              "We booked a table for a birthday party", "The bill had a dish we never ordered on it"]
-    frame = pd.DataFrame({"date": "2024-03-15", "comment": [f"{topics[i % 4]}, visit number {i}." for i in range(80)]})
-    ingest_frame(engine, settings, "customer_feedback", frame, {"date": "date", "comment": "comment"},
-                 name="b", filename="b.csv", actor=CLI_USER)
     analyze_voice(engine, settings, embedder=FakeEmbedder(), steps=_steps(3), actor=CLI_USER)
     engine.dispose()
     at = _run_on(tmp_path, monkeypatch, "customers", "cx")
@@ -546,24 +555,9 @@ def test_customer_feedback_alone_shows_what_customers_say(tmp_path, monkeypatch)
 
 def test_home_with_customer_feedback_alone_says_where_it_is(tmp_path, monkeypatch):
     # 404 restaurant reviews as customer feedback: Home said "No data yet. An HR analyst can upload ...".
-    from eevp.intake.ingest import ingest_frame
-    from eevp.settings import Settings
-    from eevp.store.db import connect
-
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
-    engine = connect(settings.database_url)
     frame = pd.DataFrame({"date": "2024-03-15", "comment": [f"The soup was cold on visit {i}." for i in range(12)]})
-    ingest_frame(engine, settings, "customer_feedback", frame, {"date": "date", "comment": "comment"},
-                 name="b", filename="b.csv", actor=CLI_USER)
-    engine.dispose()
-    monkeypatch.setenv("EEVP_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("EEVP_DATABASE_URL", f"sqlite:///{tmp_path / 'eevp.db'}")
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["user"] = User("test-hr", "hr")
-    give_account(tmp_path, at.session_state["user"])
-    at.session_state["lang"] = "en"
-    at.run()
+    _stored(tmp_path, "customer_feedback", frame, {"date": "date", "comment": "comment"})
+    at = _home(tmp_path, monkeypatch)
     assert not at.exception
     said = [i.value for i in at.info]
     assert any("customer feedback on Customer insights" in s for s in said)
@@ -572,27 +566,15 @@ def test_home_with_customer_feedback_alone_says_where_it_is(tmp_path, monkeypatc
 
 def test_favourable_answers_are_named_on_the_survey_s_own_scale(tmp_path, monkeypatch):
     # IBM's attrition file on 1-4: the heatmap and the Engagement card said favourable meant "4–5 of 5".
-    from eevp.intake.ingest import ingest_frame
-    from eevp.settings import Settings
-    from eevp.store.db import connect
-
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
-    engine = connect(settings.database_url)
     frame = pd.DataFrame({"wave": "2026-Q1", "role": ["Sales", "Research"] * 20,
                           "JobSatisfaction": [str(1 + i % 4) for i in range(40)]})
-    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "role": "role", "items": ["JobSatisfaction"],
-                                                     "scale": {"min": 1, "max": 4}},
-                 name="b", filename="b.csv", actor=CLI_USER)
-    engine.dispose()
+    _stored(tmp_path, "survey", frame, {"wave": "wave", "role": "role", "items": ["JobSatisfaction"],
+                                        "scale": {"min": 1, "max": 4}})
     at = _run_on(tmp_path, monkeypatch, "survey", "hr")
     assert not at.exception
     said = "\n".join(c.value for c in at.caption)
     assert "favourable answers (4 of 4)" in said and "4–5 of 5" not in said
-    monkeypatch.chdir(ROOT)
-    home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    home.session_state["user"] = User("test-hr", "hr")
-    home.session_state["lang"] = "ru"
-    home.run()
+    home = _home(tmp_path, monkeypatch, lang="ru")
     assert not home.exception
     card = next(m for m in home.metric if m.label == "Вовлечённость")
     assert "(4 из 4)" in card.help
@@ -601,17 +583,9 @@ def test_favourable_answers_are_named_on_the_survey_s_own_scale(tmp_path, monkey
 def test_a_group_hidden_with_a_small_one_is_not_called_small(tmp_path, monkeypatch):
     # IBM's leavers by role: 33 sales representatives, hidden so that 2 research directors cannot be worked
     # out, read "fewer than 5 responses".
-    from eevp.intake.ingest import ingest_frame
-    from eevp.settings import Settings
-    from eevp.store.db import connect
-
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
-    engine = connect(settings.database_url)
     roles = ["Research Director"] * 2 + ["Manager"] * 6 + ["Sales Executive"] * 30 + ["Laboratory Technician"] * 40
-    frame = pd.DataFrame({"exit_date": "2026-03-31", "role": roles})
-    ingest_frame(engine, settings, "exit", frame, {"exit_date": "exit_date", "role": "role"}, name="b",
-                 filename="b.csv", actor=CLI_USER)
-    engine.dispose()
+    _stored(tmp_path, "exit", pd.DataFrame({"exit_date": "2026-03-31", "role": roles}),
+            {"exit_date": "exit_date", "role": "role"})
     at = _run_on(tmp_path, monkeypatch, "exits", "hr")
     assert not at.exception
     table = next(d.value for d in at.dataframe if "suppressed" in d.value.columns and "role" in d.value.columns)
@@ -622,18 +596,10 @@ def test_a_group_hidden_with_a_small_one_is_not_called_small(tmp_path, monkeypat
 
 def test_survey_compares_first_by_a_column_the_file_has(tmp_path, monkeypatch):
     # The restaurant reviews as a survey (no role): the heatmap opened on "role", one column "(not given)".
-    from eevp.intake.ingest import ingest_frame
-    from eevp.settings import Settings
-    from eevp.store.db import connect
-
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
-    engine = connect(settings.database_url)
     frame = pd.DataFrame({"wave": "2026-Q1", "department": ["Hall", "Kitchen"] * 20,
                           "score_food": [str(i % 11) for i in range(40)]})
-    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "department": "department",
-                                                     "items": ["score_food"], "scale": {"min": 0, "max": 10}},
-                 name="b", filename="b.csv", actor=CLI_USER)
-    engine.dispose()
+    _stored(tmp_path, "survey", frame, {"wave": "wave", "department": "department", "items": ["score_food"],
+                                        "scale": {"min": 0, "max": 10}})
     at = _run_on(tmp_path, monkeypatch, "survey", "hr")
     assert not at.exception
     assert at.selectbox(key="heat_seg").value == "department"
@@ -642,19 +608,13 @@ def test_survey_compares_first_by_a_column_the_file_has(tmp_path, monkeypatch):
 
 def test_themes_by_group_start_with_a_column_the_text_has(tmp_path, monkeypatch):
     # Restaurant reviews as a survey: "Theme by role" opened as an empty chart (no review has a role).
-    from eevp.intake.ingest import ingest_frame
-    from eevp.settings import Settings
     from eevp.store.db import connect
     from eevp.themes.run import analyze
 
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'eevp.db'}")
-    engine = connect(settings.database_url)
-    topics = ["The waiter took our order quickly and smiled", "The soup was cold when it came to the table",
-              "We booked a table for a birthday party", "The bill had a dish we never ordered on it"]
     frame = pd.DataFrame({"wave": "2026-Q1", "department": ["Hall", "Kitchen"] * 60,
-                          "text": [f"{topics[i % 4]}, visit number {i}." for i in range(120)]})
-    ingest_frame(engine, settings, "survey", frame, {"wave": "wave", "department": "department", "text": ["text"]},
-                 name="b", filename="b.csv", actor=CLI_USER)
+                          "text": [f"{TOPICS[i % 4]}, visit number {i}." for i in range(120)]})
+    settings = _stored(tmp_path, "survey", frame, {"wave": "wave", "department": "department", "text": ["text"]})
+    engine = connect(settings.database_url)
     analyze(engine, settings, embedder=FakeEmbedder(), steps=_steps(4), scope="all", actor=CLI_USER)
     engine.dispose()
     at = _run_on(tmp_path, monkeypatch, "themes", "hr")
