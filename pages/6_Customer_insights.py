@@ -205,6 +205,10 @@ def _voice_tab(p: _Page, subjects: pd.DataFrame, said: dict, journey: pd.DataFra
                 p=ui.num(r.staff_people), c="—" if r.customer_comments is None else ui.num(r.customer_comments),
                 d="—" if r.detractor_share is None else f"{r.detractor_share:.0%}",
                 stage=t(r.stage) if isinstance(r.stage, str) else "—"))
+            if p.ranked.empty:  # customers alone: no column of "No member of staff raises this." on every card
+                for q in said.get(r.key, []):
+                    ui.quote(q["text"])
+                continue
             a, b = st.columns(2)
             a.markdown("**" + t("Staff say") + "**")
             b.markdown("**" + t("Customers say") + "**")

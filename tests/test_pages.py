@@ -550,7 +550,8 @@ def test_customer_feedback_alone_shows_what_customers_say(tmp_path, monkeypatch)
     assert not at.exception
     assert [i.value for i in at.info][0].startswith("No member of staff writes about customers yet")
     said = "\n".join(m.value for m in at.markdown)
-    assert "Customers say" in said and "####" in said  # the customers' subjects, each with its quotes
+    assert "####" in said and "visit number" in said  # the customers' subjects, each with its quotes
+    assert "Staff say" not in said and not [c for c in at.caption if c.value == "No member of staff raises this."]
 
 
 def test_home_with_customer_feedback_alone_says_where_it_is(tmp_path, monkeypatch):
