@@ -160,3 +160,22 @@ def test_dete_agreement_words_are_read_as_points():
     assert report["converted"] == {"sd": 1, "d": 2, "n": 3, "a": 4, "sa": 5}
     assert report["no_answer"] == ["n/a"] and report["unknown"] == ["m"]  # M is not explained by the source
 
+
+
+def test_restaurant_scores_in_windows_1251_are_items_on_zero_to_ten():
+    # SentiRuEval's reviews saved as an Excel user would (Windows-1251): the scores 0-10 were offered as eNPS,
+    # three times, on a suggested scale of 1-5; the reviewers' nicknames as free text.
+    path = external("sentirueval2015-restaurant-reviews-ru", "restaurant_reviews_ru.csv")
+    raw = path.read_text(encoding="utf-8").encode("cp1251", errors="replace")
+    df = read_table(raw, "restaurants.csv")
+    auto = suggest_mapping(df, "survey")
+    assert auto["scale"] == {"min": 0, "max": 10}
+    assert auto["items"] == ["score_food", "score_interior", "score_service"]
+    assert auto["text"] == ["text"] and auto["identifiers"] == ["user"] and auto["wave"] == "date"
+    assert not [u for u in unmapped_columns(df, auto, "survey") if u["warning"]]
+
+
+def test_tafe_cessation_year_is_the_exit_date():
+    path = external("qld-dete-tafe-exit-surveys", "tafe_survey.csv")
+    auto = suggest_mapping(read_table(path.read_bytes(), path.name), "exit")
+    assert auto["exit_date"] == "CESSATION YEAR" and auto["reason"] == "Reason for ceasing employment"
