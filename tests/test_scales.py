@@ -1,11 +1,13 @@
 """Answers given as words of a scale: recognised in three languages, offered as rating items and
 turned into points; unknown words are named, and the user's numbers for them are used."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from eevp.intake.mapping import find_template, save_template, suggest_mapping
-from eevp.intake.scales import NO_ANSWER, conversions, item_labels, label_scale, to_points, with_labels
+from eevp.intake.scales import (NO_ANSWER, conversions, item_labels, label_scale, numbers_scale, to_points,
+                                 with_labels)
 from eevp.intake.unmapped import unmapped_columns
 from eevp.intake.validate import prepare
 from eevp.store.auth import CLI_USER
@@ -126,3 +128,17 @@ def test_a_saved_template_keeps_the_labels_of_its_items(engine):
     found = find_template(engine, "survey", list(respelled.columns))
     assert found["labels"]["I would stay here for two  YEARS"]["words"]["sorta"] == 3
     assert prepare("survey", respelled, found).errors == []
+
+
+@pytest.mark.parametrize("columns,expected", [
+    ([[1, 2, 3, 4]] * 6 + [[1, 2, 3, 4, 5]] * 2, {"min": 1, "max": 4}),  # IBM: six items on 1-4, two codes on 1-5
+    ([[0, 5, 10]] * 3, {"min": 0, "max": 10}),  # the restaurant scores
+    ([[0, 5, 10], [1, 3, 5]], {"min": 1, "max": 5}),  # one 0-10 column (eNPS) says nothing
+    ([[1, 2, 4]] * 2 + [[1, 4, 7]] * 2, {"min": 1, "max": 5}),  # a tie
+    ([[1, 4, 8]] * 3, {"min": 1, "max": 5}),  # 1-8 is no scale
+    ([[1, 2]] * 3, {"min": 1, "max": 5}),  # two answers tell nothing
+    ([[1, 2.5, 4]] * 3, {"min": 1, "max": 5}),  # not whole numbers
+])
+def test_numbers_scale(columns, expected):
+    got = numbers_scale([np.array(c, dtype=float) for c in columns], {"min": 1, "max": 5})
+    assert got == expected
