@@ -74,10 +74,11 @@ from webui.widgets import (
 __all__ = [
     "PAGES", "THEMES_PER_PAGE", "action_button", "allowed", "analysis_notice", "analysis_running", "answer_labels", "chart",
     "columns_left_out", "current_filters", "current_user", "data_key", "digest_page", "embedder", "escape", "evp_frames",
-    "evp_population", "exits_frame", "exits_population", "favourable_note", "file_uploader", "frame", "gate", "get_engine", "get_settings",
+    "evp_population", "exits_frame", "exits_population", "file_uploader", "frame", "gate", "get_engine", "get_settings",
     "group_summary", "groups_in_chart", "guarded", "home_alerts", "home_summary",
-    "lang", "navigation", "no_themes_message", "num", "page", "page_of", "plain_table", "preview_table", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
+    "lang", "navigation", "num", "page", "page_of", "plain_table", "preview_table", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "summary_groups", "survey_filters", "survey_items", "survey_population", "survey_wide",
     "t", "table", "theme_summaries", "theme_summary", "themes_and_units",
     "to_csv_bytes", "username", "validation_findings", "value_label", "wave_order",
+    "favourable_note", "no_themes_message",
 ]
