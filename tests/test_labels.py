@@ -196,3 +196,16 @@ def test_a_label_keeps_the_capitals_of_acronyms_and_names():
     en = ["Management is poor here.", "Poor management everywhere.", "Management is poor and slow.",
           "We have poor management."]
     assert phrase_label(en, ["management", "poor"], "en", languages=["en"] * 4) == "Poor management"
+
+
+def test_a_russian_label_names_a_subject_not_a_moment_or_a_side():
+    # "на данный момент" (at the moment) and "со стороны руководства" (from management) gave the labels
+    # "Данный момент" and "Стороны руководства" to themes of the Russian exit answers.
+    now = [f"На данный момент {w}" for w in ("устраивает зарплата", "хочу сменить сферу", "ищу работу", "не знаю")] + \
+        ["Зарплата устраивает", "Ищу работу в другой сфере"]
+    assert phrase_label(now, ["данный", "момент", "зарплата"], "ru") != "Данный момент"
+    side = [f"Давление со стороны руководства {w}" for w in ("постоянно", "каждый день", "")] + \
+        [f"Нет поддержки со стороны руководства {w}" for w in ("вообще", "и коллег")]
+    assert phrase_label(side, ["сторона", "руководство", "давление"], "ru") == "Давление со стороны руководства"
+    uk = [f"На даний момент {w}" for w in ("все влаштовує", "шукаю роботу", "не знаю", "думаю")]
+    assert phrase_label(uk, ["даний", "момент"], "uk") is None

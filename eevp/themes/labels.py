@@ -92,9 +92,9 @@ def theme_tone(polarity) -> str | None:
 def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     """How well a phrase reads as a title: 0 when it cannot be one (it names nothing: "Place to work", all
     generic words; or it starts or stops mid-clause: on a verb, an infinitive after "to", an adverb, a
-    preposition, an adjective in an oblique case: "Takes a week", "Week to arrange", "Работать в
-    данном"); 1/2 for a Russian or Ukrainian phrase without a noun ("Хочу работать": a noun phrase says
-    the subject), else 1."""
+    preposition, an adjective in an oblique case, the noun of a prepositional phrase cut from it: "Takes a
+    week", "Week to arrange", "Работать в данном", "Стороны руководства"); 1/2 for a Russian or Ukrainian
+    phrase without a noun ("Хочу работать": a noun phrase says the subject), else 1."""
     stops, generic = stop_words(), _words("generic").get(language, frozenset())
     if all(w in stops or w in generic or lem in generic for w, lem in zip(words, lemmas)):
         return 0.0
@@ -104,7 +104,7 @@ def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     if language not in ("ru", "uk"):
         return 1.0
     tags = [analyzer(language).parse(w)[0].tag for w in words]
-    if tags[-1].POS in _NOT_LAST or tags[0].POS in _NOT_FIRST or (
+    if lemmas[0] in _words("never_first")[language] or tags[-1].POS in _NOT_LAST or tags[0].POS in _NOT_FIRST or (
             tags[-1].POS in ("ADJF", "PRTF") and tags[-1].case != "nomn"):
         return 0.0
     return 1.0 if any(t.POS == "NOUN" for t in tags) else 0.5
