@@ -209,3 +209,6 @@ def test_a_russian_label_names_a_subject_not_a_moment_or_a_side():
     assert phrase_label(side, ["сторона", "руководство", "давление"], "ru") == "Давление со стороны руководства"
     uk = [f"На даний момент {w}" for w in ("все влаштовує", "шукаю роботу", "не знаю", "думаю")]
     assert phrase_label(uk, ["даний", "момент"], "uk") is None
+    # a numeral and a time unit name nothing either ("Пять лет", a theme of the Russian exit answers)
+    years = [f"За пять лет {w}" for w in ("ни разу не повысили зарплату", "зарплата не выросла", "ничего не изменилось")]
+    assert phrase_label(years + ["Зарплата не растёт"], ["пять", "год", "зарплата"], "ru") != "Пять лет"

@@ -96,14 +96,16 @@ def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     week", "Week to arrange", "Работать в данном", "Стороны руководства"); 1/2 for a Russian or Ukrainian
     phrase without a noun ("Хочу работать": a noun phrase says the subject), else 1."""
     stops, generic = stop_words(), _words("generic").get(language, frozenset())
-    if all(w in stops or w in generic or lem in generic for w, lem in zip(words, lemmas)):
+    # a Russian or Ukrainian numeral names nothing either ("Пять лет")
+    tags = [analyzer(language).parse(w)[0].tag for w in words] if language in ("ru", "uk") else [None] * len(words)
+    if all(w in stops or w in generic or lem in generic or (t is not None and t.POS == "NUMR")
+           for w, lem, t in zip(words, lemmas, tags)):
         return 0.0
     if language == "en":
         return float(words[-2] != "to" and words[-1] not in _words("never_last")["en"]
                      and words[0] not in _words("never_first")["en"])
     if language not in ("ru", "uk"):
         return 1.0
-    tags = [analyzer(language).parse(w)[0].tag for w in words]
     if lemmas[0] in _words("never_first")[language] or tags[-1].POS in _NOT_LAST or tags[0].POS in _NOT_FIRST or (
             tags[-1].POS in ("ADJF", "PRTF") and tags[-1].case != "nomn"):
         return 0.0
