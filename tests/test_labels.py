@@ -212,3 +212,5 @@ def test_a_russian_label_names_a_subject_not_a_moment_or_a_side():
     # a numeral and a time unit name nothing either ("Пять лет", a theme of the Russian exit answers)
     years = [f"За пять лет {w}" for w in ("ни разу не повысили зарплату", "зарплата не выросла", "ничего не изменилось")]
     assert phrase_label(years + ["Зарплата не растёт"], ["пять", "год", "зарплата"], "ru") != "Пять лет"
+    every = [f"Каждый год {w}" for w in ("обещают повышение", "меняют график", "урезают премию")]
+    assert phrase_label(every, ["каждый", "год", "премия"], "ru") != "Каждый год"
