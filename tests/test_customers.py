@@ -311,7 +311,7 @@ def test_statements_tagged_by_another_lens_are_tagged_again_and_the_customer_the
 
     from eevp.analytics import customers
     from eevp.intake.ingest import ingest_file
-    from eevp.store import db
+    from eevp.store import db, queries
     from eevp.text import lens
 
     csv = ("wave,role,Comment\n2026-Q1,Agent,Customers wait an hour on the hotline.\n"
@@ -327,7 +327,9 @@ def test_statements_tagged_by_another_lens_are_tagged_again_and_the_customer_the
         conn.execute(update(s).values(tagger_version="lens-2026.11", cls="customer_problem", about_customers=True))
         conn.execute(insert(db.theme_models).values(scope="customers", model_id="m", created_at=db.now(), n_units=1))
         conn.execute(insert(db.theme_models).values(scope="all", model_id="m", created_at=db.now(), n_units=2))
+    before = queries.data_version(engine)
     assert customers.tag_units(engine, actor=CLI_USER) == 2
+    assert queries.data_version(engine) != before  # the pages' caches see tags changed in place
     with engine.connect() as conn:
         tags = conn.execute(select(s.c.unit_id, s.c.cls, s.c.about_customers, s.c.tagger_version)).all()
         stale = dict(conn.execute(select(db.theme_models.c.scope, db.theme_models.c.stale)).all())

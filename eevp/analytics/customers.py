@@ -23,6 +23,7 @@ from eevp.errors import InputError, NotFoundError
 from eevp.i18n import format_number, translate
 from eevp.safe import escape_markdown
 from eevp.store import db
+from eevp.store.audit import record
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
 from eevp.text.lens import STAGES, apply_corrections, customer_words, tag_statements, tagger_version
@@ -90,6 +91,8 @@ def tag_units(engine: Engine, *, actor: User, progress: Callable[[str, int, int]
             .order_by(t.c.id)).all()
     corrections = load_corrections(engine)
     done = 0
+    if any(r.tagged is not None for r in todo):  # tags changed in place: the app's caches must see it
+        record(engine, actor.username, "retag", f"{sum(r.tagged is not None for r in todo)} statements ({version})")
     for start in range(0, len(todo), chunk):
         part = todo[start:start + chunk]
         texts = [r.text for r in part]
