@@ -106,10 +106,22 @@ def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
                      and words[0] not in _words("never_first")["en"])
     if language not in ("ru", "uk"):
         return 1.0
-    if lemmas[0] in _words("never_first")[language] or tags[-1].POS in _NOT_LAST or tags[0].POS in _NOT_FIRST or (
+    if lemmas[0] in _words("never_first")[language] or _idiom_tail(words, language) or tags[-1].POS in _NOT_LAST \
+            or tags[0].POS in _NOT_FIRST or (
             tags[-1].POS in ("ADJF", "PRTF") and tags[-1].case != "nomn"):
         return 0.0
     return 1.0 if any(t.POS == "NOUN" for t in tags) else 0.5
+
+
+def _idiom_tail(words: list[str], language: str) -> bool:
+    """Whether a phrase opens on what follows the preposition of an idiom (:data:`WORDS_FILE` "idioms"):
+    "связи с выходом на пенсию" is cut from "в связи с выходом на пенсию"; "давление со стороны
+    руководства", with the whole idiom inside it, is not."""
+    for idiom in _words("idioms").get(language, ()):
+        tail = idiom.split()[1:]
+        if tail and words[:len(tail)] == tail:
+            return True
+    return False
 
 
 def _clauses(text: str) -> list[list[str]]:
