@@ -311,3 +311,38 @@ def test_brief_says_systemic_or_local_is_unknown_under_the_heading():
     heading = next(i for i, line in enumerate(lines) if line.startswith("## 1."))
     assert lines[heading:heading + 3] == ["## 1. Late deliveries", "*12 people*",
                                           "- Systemic or local: unknown (no departments in the data)."]
+
+
+def test_statements_tagged_by_another_lens_are_tagged_again_and_the_customer_themes_refit(engine, settings,
+                                                                                        monkeypatch):
+    # An eevp with another lexicon or lens head kept the old tags: "Потребительское отношение к персоналу" stayed
+    # a customer problem on an upload analysed before the lexicon changed.
+    from sqlalchemy import insert, select, update
+
+    from eevp.analytics import customers
+    from eevp.intake.ingest import ingest_file
+    from eevp.store import db, queries
+    from eevp.text import lens
+
+    csv = ("wave,role,Comment\n2026-Q1,Agent,Customers wait an hour on the hotline.\n"
+           "2026-Q1,Clerk,The canteen food is cold.\n")
+    ingest_file(engine, settings, "survey", csv.encode(), "a.csv", {"wave": "wave", "role": "role", "text": ["Comment"]},
+                actor=CLI_USER)
+    assert customers.tag_units(engine, actor=CLI_USER) == 2
+    assert customers.tag_units(engine, actor=CLI_USER) == 0  # the same tagger: nothing to do
+    s = db.statement_tags
+    with engine.begin() as conn:
+        right = dict(conn.execute(select(s.c.unit_id, s.c.cls)).all())
+        # what an older eevp stored: its own stamp, and the canteen read as a customer problem
+        conn.execute(update(s).values(tagger_version="lens-2026.11", cls="customer_problem", about_customers=True))
+        conn.execute(insert(db.theme_models).values(scope="customers", model_id="m", created_at=db.now(), n_units=1))
+        conn.execute(insert(db.theme_models).values(scope="all", model_id="m", created_at=db.now(), n_units=2))
+    before = queries.data_version(engine)
+    assert customers.tag_units(engine, actor=CLI_USER) == 2
+    assert queries.data_version(engine) != before  # the pages' caches see tags changed in place
+    with engine.connect() as conn:
+        tags = conn.execute(select(s.c.unit_id, s.c.cls, s.c.about_customers, s.c.tagger_version)).all()
+        stale = dict(conn.execute(select(db.theme_models.c.scope, db.theme_models.c.stale)).all())
+    assert {t.unit_id: t.cls for t in tags} == right and sum(t.about_customers for t in tags) == 1
+    assert {t.tagger_version for t in tags} == {lens.tagger_version()}
+    assert stale == {"customers": True, "all": False}

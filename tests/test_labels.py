@@ -196,3 +196,31 @@ def test_a_label_keeps_the_capitals_of_acronyms_and_names():
     en = ["Management is poor here.", "Poor management everywhere.", "Management is poor and slow.",
           "We have poor management."]
     assert phrase_label(en, ["management", "poor"], "en", languages=["en"] * 4) == "Poor management"
+
+
+def test_a_russian_label_names_a_subject_not_a_moment_or_a_side():
+    # "на данный момент" (at the moment) and "со стороны руководства" (from management) gave the labels
+    # "Данный момент" and "Стороны руководства" to themes of the Russian exit answers.
+    now = [f"На данный момент {w}" for w in ("устраивает зарплата", "хочу сменить сферу", "ищу работу", "не знаю")] + \
+        ["Зарплата устраивает", "Ищу работу в другой сфере"]
+    assert phrase_label(now, ["данный", "момент", "зарплата"], "ru") != "Данный момент"
+    side = [f"Давление со стороны руководства {w}" for w in ("постоянно", "каждый день", "")] + \
+        [f"Нет поддержки со стороны руководства {w}" for w in ("вообще", "и коллег")]
+    assert phrase_label(side, ["сторона", "руководство", "давление"], "ru") == "Давление со стороны руководства"
+    uk = [f"На даний момент {w}" for w in ("все влаштовує", "шукаю роботу", "не знаю", "думаю")]
+    assert phrase_label(uk, ["даний", "момент"], "uk") is None
+    # a numeral and a time unit name nothing either ("Пять лет", a theme of the Russian exit answers)
+    years = [f"За пять лет {w}" for w in ("ни разу не повысили зарплату", "зарплата не выросла", "ничего не изменилось")]
+    assert phrase_label(years + ["Зарплата не растёт"], ["пять", "год", "зарплата"], "ru") != "Пять лет"
+    every = [f"Каждый год {w}" for w in ("обещают повышение", "меняют график", "урезают премию")]
+    assert phrase_label(every, ["каждый", "год", "премия"], "ru") != "Каждый год"
+
+
+def test_a_label_is_what_follows_a_prepositional_idiom():
+    # "в связи с выходом на пенсию" gave the label "Связи с выходом на пенсию" (Russian exit answers)
+    ru = [f"Увольняюсь в связи с выходом на пенсию {w}" for w in ("", "по возрасту", "в этом году")] + \
+        ["В связи с выходом на пенсию", "Выход на пенсию"]
+    assert phrase_label(ru, ["выход", "пенсия", "связь"], "ru") == "Выход на пенсию"
+    uk = [f"Звільняюсь у зв'язку з переїздом {w}" for w in ("до Києва", "до Львова", "за кордон")] + \
+        ["Переїзд до іншого міста"]
+    assert phrase_label(uk, ["переїзд", "зв'язок"], "uk") != "Зв'язку з переїздом"

@@ -228,3 +228,15 @@ def test_extra_labels_train_but_are_never_measured_and_weigh_nothing_in_a_source
     w = tm.natural_weights(df)
     # the extra rows do not count as the random stratum's sample: 90 statements over the 2 random ones
     assert w.tolist() == [5.0, 5.0, 45.0, 45.0, 1.0, 1.0, 5.0, 45.0]
+
+
+def test_a_consumerist_attitude_to_staff_names_no_customer():
+    # "Потребительское отношение к персоналу" (staff treated as expendable; Russian exit answers) was tagged a
+    # customer problem: the adjective names consumer goods and loans ("потребительский кредит"), not the people
+    # served; the noun still does.
+    texts = ["Потребительское отношение к персоналу как к расходному материалу.",
+             "Споживче ставлення до персоналу.",
+             "Потребители жалуются на качество.", "Споживачі скаржаться на якість."]
+    cues = lens.rule_features(texts, ["ru", "uk", "ru", "uk"])
+    assert cues[:, lens.RULE_FEATURES.index("mentions_customer")].tolist() == [0, 0, 1, 1]
+    assert lens.customer_cue(cues).tolist() == [False, False, True, True]

@@ -40,6 +40,9 @@ from eevp.text.textprep import (
     "Добрый день всем!", "Thanks for the reply",
     # redaction's placeholders only (a column of review links: 1,000 "[URL]" made a theme)
     "[URL]", "[EMAIL] [PHONE]", "[NAME].",
+    # "not at the moment", "hard to say" (a theme of them was labelled "Данный момент")
+    "На данный момент нет.", "В данный момент - нет.", "В настоящий момент затрудняюсь ответить.", "пока нет",
+    "В данный момент, сложно сказать.", "На даний момент ні", "Важко сказати",
 ])
 def test_boilerplate(text):
     assert is_boilerplate(text)
@@ -64,6 +67,7 @@ def test_boilerplate(text):
     "Добрий день, телевізор не вмикається", "Дякуємо, але доставка запізнилась", "Good day at work, busy tills",
     "Hello from the night shift: the tills are broken", "Спасибо за быструю доставку",
     "[NAME] never answers the phone",
+    "На данный момент нет возможности вернуться", "Пока нет роста зарплаты", "Сложно сказать руководству о проблемах",
 ])
 def test_not_boilerplate(text):
     assert not is_boilerplate(text)

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from eevp.analytics import anonymity
@@ -23,9 +23,10 @@ from eevp.errors import InputError, NotFoundError
 from eevp.i18n import format_number, translate
 from eevp.safe import escape_markdown
 from eevp.store import db
+from eevp.store.audit import record
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame, rows_frame
-from eevp.text.lens import STAGES, TAGGER_VERSION, apply_corrections, customer_words, tag_statements
+from eevp.text.lens import STAGES, apply_corrections, customer_words, tag_statements, tagger_version
 from eevp.themes.embeddings import embed_cached, heads_embedder, stored_vectors
 from eevp.themes.model import ThemeConfig
 from eevp.themes.read import distinct_labels, label_in
@@ -69,7 +70,10 @@ class SystemicRule:
 
 def tag_units(engine: Engine, *, actor: User, progress: Callable[[str, int, int], None] | None = None,
               chunk: int = 2000, model_id: str | None = None) -> int:
-    """Tag every text unit that has no tags yet, as ``actor`` (whose role must allow the analysis). Returns how many.
+    """Tag every text unit that has no tags yet, or tags of another tagger (:func:`tagger_version`: an eevp
+    with another lexicon or lens head), as ``actor`` (whose role must allow the analysis). Returns how many.
+    Where a statement's class changes, the customer themes are marked stale (the next analysis fits them
+    again: they were built from the statements about customers).
 
     CX-lead corrections override the tagger for the same text and for near-identical statements
     (cosine ≥ :data:`CORRECTION_SIMILARITY` in the embedding cache of ``model_id``, by default the
@@ -77,13 +81,18 @@ def tag_units(engine: Engine, *, actor: User, progress: Callable[[str, int, int]
     """
     require(actor, "analyze")
 
-    t, s = db.text_units, db.statement_tags
+    t, s, version = db.text_units, db.statement_tags, tagger_version()
     with engine.connect() as conn:
         todo = conn.execute(
-            select(t.c.id, t.c.batch_id, t.c.text, t.c.text_hash, t.c.language, t.c.sentiment)
-            .outerjoin(s, s.c.unit_id == t.c.id).where(s.c.unit_id.is_(None)).order_by(t.c.id)).all()
+            select(t.c.id, t.c.batch_id, t.c.text, t.c.text_hash, t.c.language, t.c.sentiment,
+                   s.c.unit_id.label("tagged"), s.c.cls.label("was"))
+            .outerjoin(s, s.c.unit_id == t.c.id)
+            .where(s.c.unit_id.is_(None) | s.c.tagger_version.is_(None) | (s.c.tagger_version != version))
+            .order_by(t.c.id)).all()
     corrections = load_corrections(engine)
     done = 0
+    if any(r.tagged is not None for r in todo):  # tags changed in place: the app's caches must see it
+        record(engine, actor.username, "retag", f"{sum(r.tagged is not None for r in todo)} statements ({version})")
     for start in range(0, len(todo), chunk):
         part = todo[start:start + chunk]
         texts = [r.text for r in part]
@@ -98,11 +107,16 @@ def tag_units(engine: Engine, *, actor: User, progress: Callable[[str, int, int]
             tags = _corrected(engine, tags, corrections, apply_corrections, model_id)
         rows = [{"unit_id": r.id, "batch_id": r.batch_id, "about_customers": bool(g.about_customers),
                  "stage": g.stage if isinstance(g.stage, str) else None, "sentiment": g.sentiment,
-                 "incident": bool(g.incident), "tagger_version": TAGGER_VERSION, "cls": g.cls,
+                 "incident": bool(g.incident), "tagger_version": version, "cls": g.cls,
                  "severity": None if pd.isna(g.severity) else float(g.severity)}
                 for r, g in zip(part, tags.itertuples())]
         with engine.begin() as conn:
+            again = [r.id for r in part if r.tagged is not None]
+            if again:  # tagged by another tagger: its tags replaced
+                conn.execute(delete(s).where(s.c.unit_id.in_(again)))
             conn.execute(insert(s), rows)
+            if any(r.tagged is not None and r.was != row["cls"] for r, row in zip(part, rows)):
+                conn.execute(update(db.theme_models).where(db.theme_models.c.scope == "customers").values(stale=True))
         done += len(part)
         if progress:
             progress("tagging statements", done, len(todo))

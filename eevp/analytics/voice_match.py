@@ -24,6 +24,7 @@ from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame
 from eevp.text.lens import TAGGER_VERSION, customer_words, tag_statements
+from eevp.text.lens import tagger_version as lens_version
 from eevp.text.sentiment_model import voice_setting_id
 from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate, is_company_reply
 from eevp.themes.embeddings import embed_cached, get_embedder, heads_embedder
@@ -99,10 +100,10 @@ def analyze_voice(engine: Engine, settings: Settings, *, actor: User, embedder=N
 # --------------------------------------------------------------------------- tagging
 
 def tagger_version() -> str:
-    """What customer statements' tags are stored with: the lens's version, the customer-voice sentiment
-    setting (:func:`eevp.text.sentiment_model.voice_setting_id`) and the boilerplate lists (what is never
-    matched or themed); any new one re-tags them and matches them again."""
-    settings = text_hash(f"voice-{voice_setting_id()}+bp-{BOILERPLATE_VERSION}")[:12]
+    """What customer statements' tags are stored with: the lens's version (its lexicon and heads), the
+    customer-voice sentiment setting (:func:`eevp.text.sentiment_model.voice_setting_id`) and the boilerplate
+    lists (what is never matched or themed); any new one re-tags them and matches them again."""
+    settings = text_hash(f"{lens_version()}+voice-{voice_setting_id()}+bp-{BOILERPLATE_VERSION}")[:12]
     return f"{TAGGER_VERSION}+{settings}"  # the column holds 32 characters
 
 

@@ -26,12 +26,13 @@ from eevp.text.lens import (  # noqa: F401
     review_sample,
     rule_features,
     rule_tags,
+    tagger_version,
 )
 from eevp.themes.embeddings import heads_embedder
 
 __all__ = ["ABOUT_CLASSES", "CLASSES", "COLUMNS", "RULE_FEATURES", "SENTIMENTS", "STAGES", "TAGGER_VERSION",
            "apply_corrections", "customer_cue", "evaluate", "lexicon_sentiment", "review_precision", "review_sample", "rule_features",
-           "rule_tags", "tag_statements"]
+           "rule_tags", "tag_statements", "tagger_version"]
 
 
 def _embed(texts: list[str]) -> np.ndarray:

@@ -42,6 +42,7 @@ from eevp.settings import Settings
 from eevp.store import db
 from eevp.store.audit import record
 from eevp.store.auth import User, require
+from eevp.store.queries import gc_paused
 from eevp.store.bulk import insert_rows
 
 
@@ -510,10 +511,12 @@ def ingest_frame(engine: Engine, settings: Settings, kind: str, df: pd.DataFrame
         DuplicateBatchError: the same content was stored before.
     """
     require(actor, "upload")
-    checked = _check(engine, kind, df, mapping, digest=digest, skip_invalid=skip_invalid, strict=strict,
-                     prepared=prepared)
-    return _finish(engine, settings, checked, name=name or filename or f"{kind} batch", filename=filename,
-                   is_demo=is_demo, user=actor.username)
+    with gc_paused():  # see ingest_file
+        checked = _check(engine, kind, df, mapping, digest=digest, skip_invalid=skip_invalid, strict=strict,
+                         prepared=prepared)
+        del df
+        return _finish(engine, settings, checked, name=name or filename or f"{kind} batch", filename=filename,
+                       is_demo=is_demo, user=actor.username)
 
 
 @dataclass
@@ -585,11 +588,14 @@ def ingest_file(engine: Engine, settings: Settings, kind: str, data: bytes | Bin
                          "Split it into smaller files, or ask an admin to raise EEVP_UPLOAD_LIMIT_MB.")
     digest = content_hash(box[0])
     _check_duplicate(engine, digest)
-    # The frame as read is handed on, not kept here: only what validation made of it is held while storing.
-    checked = _check(engine, kind, read_table(box.pop(), filename, sheet=sheet), mapping, digest=digest,
-                     skip_invalid=skip_invalid, strict=strict, prepared=prepared)
-    return _finish(engine, settings, checked, name=name or filename, filename=filename, is_demo=False,
-                   user=actor.username)
+    # Python's collector paused while a million rows become columns, units and inserts: each collection
+    # walked every live row (a sixth of this process's CPU at 300,000 rows); they form no cycles.
+    with gc_paused():
+        # The frame as read is handed on, not kept here: only what validation made of it is held while storing.
+        checked = _check(engine, kind, read_table(box.pop(), filename, sheet=sheet), mapping, digest=digest,
+                         skip_invalid=skip_invalid, strict=strict, prepared=prepared)
+        return _finish(engine, settings, checked, name=name or filename, filename=filename, is_demo=False,
+                       user=actor.username)
 
 
 def errors_frame(errors: list[dict], translate: Callable[[str], str] = str) -> pd.DataFrame:

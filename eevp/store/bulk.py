@@ -62,8 +62,21 @@ def _sqlite_executemany(conn, table, keys: list[str], columns: dict[str, list]) 
     for k in keys:
         process = table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
-            columns[k] = [None if v is None else process(v) for v in columns[k]]
+            columns[k] = _processed(process, columns[k])
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(k) for k in keys)}) "
            f"VALUES ({', '.join('?' for _ in keys)})")
     conn.exec_driver_sql(sql, list(zip(*(columns[k] for k in keys))))
+
+
+def _processed(process, values: list) -> list:
+    """``process`` applied to each value but None, once per distinct value where the values repeat
+    (dates and flags: a million text units hold a handful of dates, and each call costs microseconds)."""
+    try:
+        distinct = set(values)
+    except TypeError:  # unhashable values: each one processed
+        distinct = None
+    if distinct is None or len(distinct) > len(values) // 2:
+        return [None if v is None else process(v) for v in values]
+    done = {v: None if v is None else process(v) for v in distinct}
+    return [done[v] for v in values]

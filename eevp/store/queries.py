@@ -352,7 +352,7 @@ def text_units_frame(engine: Engine, kinds: tuple[str, ...] = (), *, actor: User
 
 
 #: Audited actions that change stored rows without adding or deleting a batch.
-_ROW_CHANGES = ("erase", "restore")
+_ROW_CHANGES = ("erase", "restore", "retag")  # rows changed in place: counts stay
 
 
 def data_version(engine: Engine) -> tuple:

@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from eevp.errors import InputError
-from eevp.hashing import text_hash
+from eevp.hashing import content_hash, text_hash
 from eevp.text.language import detect_language, detect_languages
-from eevp.text.lens_model import decide, decide_stage, shipped_head
+from eevp.text.lens_model import HEADS_DIR, decide, decide_stage, shipped_head
 from eevp.text.sentiment import sentiment_scores
 from eevp.text.sentiment_model import predict_sentiment
 
@@ -47,6 +47,7 @@ __all__ = [
     "STAGES",
     "TAGGER_VERSION",
     "apply_corrections",
+    "tagger_version",
     "evaluate",
     "lexicon_sentiment",
     "review_precision",
@@ -66,6 +67,15 @@ CLASSES = ("customer_problem", "customer_positive", "customers_treat_staff", "jo
 ABOUT_CLASSES = CLASSES[:2]
 
 _LEXICON_PATH = Path(__file__).resolve().parents[1] / "resources" / "insights" / "lexicon.json"
+
+
+@lru_cache(maxsize=1)
+def tagger_version() -> str:
+    """What stored tags are stamped with: :data:`TAGGER_VERSION` and a digest of the lexicon and the
+    shipped lens heads, so that an eevp with another lexicon or head tags stored statements again
+    (the analysis re-tags every statement whose stamp differs; 25 characters)."""
+    files = [_LEXICON_PATH, *sorted((HEADS_DIR / "lens").glob("*.safetensors"))]
+    return f"{TAGGER_VERSION}+{content_hash(b''.join(f.read_bytes() for f in files))[:12]}"
 _WORD = re.compile(r"[^\W_]+(?:[-'’ʼ][^\W_]+)*")
 _MIN_STAGE_SCORE = 2  # one strong cue, or two weak ones
 

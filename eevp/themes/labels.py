@@ -92,22 +92,36 @@ def theme_tone(polarity) -> str | None:
 def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     """How well a phrase reads as a title: 0 when it cannot be one (it names nothing: "Place to work", all
     generic words; or it starts or stops mid-clause: on a verb, an infinitive after "to", an adverb, a
-    preposition, an adjective in an oblique case: "Takes a week", "Week to arrange", "Работать в
-    данном"); 1/2 for a Russian or Ukrainian phrase without a noun ("Хочу работать": a noun phrase says
-    the subject), else 1."""
+    preposition, an adjective in an oblique case, the noun of a prepositional phrase cut from it: "Takes a
+    week", "Week to arrange", "Работать в данном", "Стороны руководства"); 1/2 for a Russian or Ukrainian
+    phrase without a noun ("Хочу работать": a noun phrase says the subject), else 1."""
     stops, generic = stop_words(), _words("generic").get(language, frozenset())
-    if all(w in stops or w in generic or lem in generic for w, lem in zip(words, lemmas)):
+    # a Russian or Ukrainian numeral names nothing either ("Пять лет")
+    tags = [analyzer(language).parse(w)[0].tag for w in words] if language in ("ru", "uk") else [None] * len(words)
+    if all(w in stops or w in generic or lem in generic or (t is not None and t.POS == "NUMR")
+           for w, lem, t in zip(words, lemmas, tags)):
         return 0.0
     if language == "en":
         return float(words[-2] != "to" and words[-1] not in _words("never_last")["en"]
                      and words[0] not in _words("never_first")["en"])
     if language not in ("ru", "uk"):
         return 1.0
-    tags = [analyzer(language).parse(w)[0].tag for w in words]
-    if tags[-1].POS in _NOT_LAST or tags[0].POS in _NOT_FIRST or (
+    if lemmas[0] in _words("never_first")[language] or _idiom_tail(words, language) or tags[-1].POS in _NOT_LAST \
+            or tags[0].POS in _NOT_FIRST or (
             tags[-1].POS in ("ADJF", "PRTF") and tags[-1].case != "nomn"):
         return 0.0
     return 1.0 if any(t.POS == "NOUN" for t in tags) else 0.5
+
+
+def _idiom_tail(words: list[str], language: str) -> bool:
+    """Whether a phrase opens on what follows the preposition of an idiom (:data:`WORDS_FILE` "idioms"):
+    "связи с выходом на пенсию" is cut from "в связи с выходом на пенсию"; "давление со стороны
+    руководства", with the whole idiom inside it, is not."""
+    for idiom in _words("idioms").get(language, ()):
+        tail = idiom.split()[1:]
+        if tail and words[:len(tail)] == tail:
+            return True
+    return False
 
 
 def _clauses(text: str) -> list[list[str]]:
