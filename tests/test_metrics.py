@@ -67,7 +67,7 @@ def test_enps_boundaries_six_and_seven_eight_nine():
         ([5, 6, 7], 1, 7, 2 / 3),  # 6 and 7
         ([7, 8, 9, 10], 0, 10, 0.75),  # 8–10
         ([7, 8], 1, 10, 0.5),  # 1–10: 8 is 7/9 ≥ 0.75, 7 is 6/9
-        ([3, 4], 1, 4, 0.5),  # 1–4: only 4
+        ([2, 3, 4, 4], 1, 4, 0.75),  # 1–4: 3 and 4 (no middle answer: the upper half)
     ],
 )
 def test_favourability_rule(scores, lo, hi, expected):
@@ -250,7 +250,7 @@ def test_key_drivers_needs_two_items_and_enough_rows():
 
 
 @pytest.mark.parametrize("scales,expected", [
-    ([(1, 5)], (4, 5)), ([(1, 4), (1, 4)], (4, 4)), ([(0, 10)], (8, 10)), ([(1, 7)], (6, 7)), ([(1, 10)], (8, 10)),
+    ([(1, 5)], (4, 5)), ([(1, 4), (1, 4)], (3, 4)), ([(0, 10)], (8, 10)), ([(1, 7)], (6, 7)), ([(1, 10)], (8, 10)),
     ([(1, 5), (1, 4)], None), ([], None),
 ])
 def test_favourable_answers_name_the_answers_favourability_counts(scales, expected):
@@ -259,3 +259,14 @@ def test_favourable_answers_name_the_answers_favourability_counts(scales, expect
         lo, hi = scales[0]
         fav = [x for x in range(lo, hi + 1) if metrics.favourable_mask([x], lo, hi).iloc[0]]
         assert (fav[0], fav[-1]) == expected
+
+
+@pytest.mark.parametrize("lo,hi", [(1, 4), (1, 5), (1, 7), (0, 10), (1, 10)])
+def test_the_reports_and_the_metrics_count_the_same_answers_favourable(lo, hi):
+    from eevp.analytics.reports import fav_frame
+
+    answers = pd.Series(np.arange(lo, hi + 1, dtype=float))
+    by_reports = fav_frame(pd.DataFrame({"q": answers}), {"q": (lo, hi)})["q"].astype(bool).tolist()
+    assert by_reports == metrics.favourable_mask(answers, lo, hi).tolist()
+    first, top = metrics.favourable_answers([(lo, hi)])
+    assert by_reports == [a >= first for a in answers] and top == hi

@@ -574,11 +574,11 @@ def test_favourable_answers_are_named_on_the_survey_s_own_scale(tmp_path, monkey
     at = _run_on(tmp_path, monkeypatch, "survey", "hr")
     assert not at.exception
     said = "\n".join(c.value for c in at.caption)
-    assert "favourable answers (4 of 4)" in said and "4–5 of 5" not in said
+    assert "favourable answers (3–4 of 4)" in said and "4–5 of 5" not in said
     home = _home(tmp_path, monkeypatch, lang="ru")
     assert not home.exception
     card = next(m for m in home.metric if m.label == "Вовлечённость")
-    assert "(4 из 4)" in card.help
+    assert "(3–4 из 4)" in card.help
 
 
 def test_a_group_hidden_with_a_small_one_is_not_called_small(tmp_path, monkeypatch):

@@ -202,12 +202,12 @@ def table_view(df: pd.DataFrame, percent: list[str], points: tuple[str, ...] = (
 
 
 def favourable_note(items: pd.DataFrame) -> str:
-    """Which answers count as favourable, in the user's language: "4–5 of 5", "4 of 4" (IBM's 1–4 items),
+    """Which answers count as favourable, in the user's language: "4–5 of 5", "3–4 of 4" (IBM's 1–4 items),
     "8–10 of 10"; with items on several scales, "the top quarter of each item's scale". The texts said
     "4–5 of 5" whatever the scale."""
     found = favourable_answers(zip(items["min"], items["max"])) if len(items) else None
     if found is None:
-        return t("the top quarter of each item's scale")
+        return t("the top quarter of each item's scale (the upper half of a 4-point one)")
     first, top = found
     if first == top:
         return t("{first} of {top}", first=first, top=top)

@@ -4,8 +4,10 @@ Conventions:
 
 * eNPS answers are 0–10: promoters 9–10, passives 7–8, detractors 0–6.
 * An answer on a ``min..max`` scale is *favourable* when ``(x - min) / (max - min) >= 0.75``:
-  1–5 → 4 and 5; 1–7 → 6 and 7; 0–10 → 8, 9, 10; 1–10 → 8, 9, 10; 1–4 → 4 only. This is the rule
-  :func:`eevp.analytics.reports.fav_frame` uses too, so every favourable share in eevp agrees.
+  1–5 → 4 and 5; 1–7 → 6 and 7; 0–10 → 8, 9, 10; 1–10 → 8, 9, 10. A four-point scale has no middle
+  answer: its upper half is favourable, 1–4 → 3 and 4 ("agree" and "strongly agree"; the top answer alone
+  read IBM's engagement as 21% where 71% agree). :func:`favourable_cut` holds the rule, and
+  :func:`eevp.analytics.reports.fav_frame` uses it too, so every favourable share in eevp agrees.
 * Shares are 0–1; eNPS and its percentages are on the −100..100 / 0..100 scale.
 * Any function that aggregates by group takes ``threshold`` and sends its table through
   :func:`eevp.analytics.anonymity.suppress`.
@@ -27,12 +29,14 @@ from eevp.settings import MIN_ALLOWED_THRESHOLD
 __all__ = [
     "DEFAULT_SCALE",
     "FAVOURABLE_CUT",
+    "FOUR_POINT_CUT",
     "QUADRANTS",
     "engagement_index",
     "enps",
     "enps_delta",
     "favourability",
     "favourable_answers",
+    "favourable_cut",
     "favourable_mask",
     "item_summary",
     "key_drivers",
@@ -45,6 +49,15 @@ __all__ = [
 DEFAULT_SCALE = (1.0, 5.0)
 #: Position on the scale (0 = bottom, 1 = top) from which an answer counts as favourable.
 FAVOURABLE_CUT = 0.75
+#: The same on a four-point scale (no middle answer): its upper half.
+FOUR_POINT_CUT = 2 / 3
+
+
+def favourable_cut(scale_min: float, scale_max: float) -> float:
+    """The position on ``scale_min..scale_max`` from which an answer is favourable (see the module docstring),
+    less a tiny tolerance (1–5 → 4 sits exactly on 0.75, and must stay favourable despite float rounding)."""
+    cut = FOUR_POINT_CUT if scale_max - scale_min == 3 else FAVOURABLE_CUT
+    return cut - 1e-9
 #: Driver quadrants: (score is high, impact is high) -> name.
 QUADRANTS = {
     (False, True): "Fix first",
@@ -171,18 +184,17 @@ def favourable_mask(scores, scale_min: float = 1, scale_max: float = 5) -> pd.Se
     outside = (s < scale_min) | (s > scale_max)
     if outside.any():
         raise ValueError(f"Answer {s[outside].iloc[0]:g} is outside the scale {scale_min:g}–{scale_max:g}.")
-    # A tiny tolerance keeps 1–5 → 4 (exactly 0.75) favourable despite float rounding.
-    return (s - scale_min) / (scale_max - scale_min) >= FAVOURABLE_CUT - 1e-9
+    return (s - scale_min) / (scale_max - scale_min) >= favourable_cut(scale_min, scale_max)
 
 
 def favourable_answers(scales) -> tuple[int, int] | None:
     """(first favourable answer, top answer) when every (min, max) in ``scales`` is one scale of whole numbers:
-    (4, 5) for 1–5, (4, 4) for 1–4, (8, 10) for 0–10; None for none or several scales."""
+    (4, 5) for 1–5, (3, 4) for 1–4, (8, 10) for 0–10; None for none or several scales."""
     found = {(float(lo), float(hi)) for lo, hi in scales}
     if len(found) != 1:
         return None
     lo, hi = found.pop()
-    return math.ceil(lo + FAVOURABLE_CUT * (hi - lo) - 1e-9), int(hi)
+    return math.ceil(lo + favourable_cut(lo, hi) * (hi - lo)), int(hi)
 
 
 def favourability(scores, scale_min: float = 1, scale_max: float = 5) -> float | None:

@@ -34,7 +34,7 @@ def fav_frame(wide: pd.DataFrame, scales: dict[str, tuple[float, float]]) -> pd.
     for item, (lo, hi) in scales.items():
         if item in wide:
             col = wide[item]
-            out[item] = np.where(col.isna(), np.nan, ((col - lo) / (hi - lo) >= 0.75).astype(float))
+            out[item] = np.where(col.isna(), np.nan, ((col - lo) / (hi - lo) >= metrics.favourable_cut(lo, hi)).astype(float))
     return out
 
 
