@@ -419,7 +419,6 @@ def _external(*parts) -> Path:
 @pytest.mark.parametrize("parts", [
     ("glassdoor-job-reviews-uk-sample", "glassdoor_reviews.csv"),
     ("qld-dete-tafe-exit-surveys", "dete_survey.csv"),
-    ("qld-dete-tafe-exit-surveys", "tafe_survey.csv"),  # comma file whose headers hold semicolons
     ("indeed-canadian-city-employer-reviews", "indeed_city_employer_reviews.csv"),  # bare CRs inside cells
     ("ibm-hr-attrition", "WA_Fn-UseC_-HR-Employee-Attrition.csv"),  # UTF-8 with BOM
 ])
@@ -434,6 +433,23 @@ def test_real_files_read_every_row_and_cell(parts):
     for i in range(ref.shape[1]):
         expected = [(v.replace("\r", "\n") if indeed else v).strip() or None for v in ref.iloc[:, i]]
         assert df.iloc[:, i].tolist() == expected
+
+
+def test_the_tafe_survey_reads_every_answer_under_its_own_question():
+    # A comma file whose headers hold semicolons, one name split at its commas by doubled quotes (two names too
+    # many: pandas reads every later answer under the name two to its left), ";;;;;" ending every row, and
+    # undecodable bytes in five names.
+    path = _external("qld-dete-tafe-exit-surveys", "tafe_survey.csv")
+    df = read_table(path.read_bytes(), path.name)
+    ref = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert df.shape == (len(ref), ref.shape[1] - 2)
+    names = [" ".join(c.replace("\ufffd", " ").split()) for c in ref.columns]
+    assert list(df.columns[:44]) == names[:44] and list(df.columns[45:]) == names[47:]
+    assert df.columns[44] == ", ".join(names[44:47]).strip('"')
+    for i in range(df.shape[1]):
+        expected = [v.strip().removesuffix(";;;;;").strip() or None for v in ref.iloc[:, i]]
+        assert df.iloc[:, i].tolist() == expected
+    assert df["Main Factor. Which of these was the main factor for leaving?"].notna().sum() > 100
 
 
 def test_indeed_reviews_with_bare_carriage_returns_are_all_read():
@@ -456,3 +472,31 @@ def test_real_ukrainian_russian_comments_in_cp1251_and_koi8():
         raw = text.encode(enc, errors="replace")
         assert detect_encoding(raw) == enc
         assert read_table(raw, "x.csv").shape == ref.shape
+
+
+SPLIT_HEADER = ('ID,Institute,Area,Year,Topic:1. Pay was fair,""Topic:2. My space was fine e.g. light, seating, desk"",'
+                'Topic:3. Manager,Gender,Age \ufffd\ufffdGroup\r\n'
+                '1,A,North,2012,Agree,Agree,Neutral,Female,20-30;;;;;\r\n2,B,South,2013,Disagree,Neutral,Agree,Male,30-40;;;;;\r\n'
+                '3,A,West,2013,Agree,Disagree,Agree,,;;;;;\r\n')
+
+
+def test_a_column_name_split_at_its_commas_is_one_name_again_and_the_columns_keep_their_answers():
+    # The Queensland TAFE exit survey: a name with doubled quotes became three names, every column after it was
+    # read under the name two to its left, and each row's ";;;;;" stuck to the last answer.
+    df = read_table(SPLIT_HEADER.encode(), "tafe.csv")
+    assert list(df.columns) == ["ID", "Institute", "Area", "Year", "Topic:1. Pay was fair",
+                                "Topic:2. My space was fine e.g. light, seating, desk", "Topic:3. Manager", "Gender",
+                                "Age Group"]
+    assert df["Topic:3. Manager"].tolist() == ["Neutral", "Agree", "Agree"]
+    assert df["Age Group"].tolist() == ["20-30", "30-40", None]
+    notes = [n["message"] for n in reading_notes(df)]
+    assert len(notes) == 2 and "split at its commas" in notes[0] and "';;;;;'" in notes[1]
+
+
+def test_names_in_lower_case_or_a_few_cells_ending_in_delimiters_are_left_as_they_are():
+    plain = read_table(b"id,role,comment\n1,agent,fine;;\n2,clerk,slow tills\n3,agent,ok\n", "a.csv")
+    assert list(plain.columns) == ["id", "role", "comment"] and plain["comment"].tolist() == ["fine;;", "slow tills", "ok"]
+    assert reading_notes(plain) == []
+    # a header longer than the rows, with no name that goes on from the one before it, is not mended
+    short = read_table(b"ID,Role,Age,Extra\n1,Agent,30\n2,Clerk,40\n", "b.csv")
+    assert list(short.columns) == ["ID", "Role", "Age", "Extra"] and short["Age"].tolist() == ["30", "40"]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from eevp.errors import InputError
 from eevp.intake.exports import QUALTRICS, SURVEYMONKEY, tool_header
+from eevp.intake.mending import clean_name, mend_header, trailing_junk
 
 __all__ = ["DELIMITERS", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "NOTES", "detect_encoding", "file_rows",
            "list_sheets", "read_table", "reading_notes", "sniff_delimiter"]
@@ -70,6 +71,9 @@ NOTES = {
                 "and ImportId rows under the header were skipped."),
     "wide": ("The row has {cells} cells where the header has {width}: a delimiter or line break inside an unquoted "
              "cell may have split or shifted it. Check this row; its extra cells are in columns without a header."),
+    "split": ("The column name '{name}' had been split at its commas (its quotes were doubled); it was read as one "
+              "name, and the columns after it under their own names."),
+    "junk": "Every row ended in '{junk}', stuck to the last answer; it was taken off.",
 }
 
 
@@ -375,9 +379,18 @@ def _tidy(raw: pd.DataFrame) -> pd.DataFrame:
     cells = cells.iloc[_title_rows(cells):]
     tool, header, height = tool_header(cells)
     body = cells.iloc[height:]
+    header, joined = mend_header(header, body)
+    body, junk = trailing_junk(body)
+    header = pd.Series([clean_name(v) if isinstance(v, str) else v for v in header], index=header.index, dtype=object)
     skip, notes = _odd_rows(header, body)
     if tool:
         notes.insert(0, {"row": int(cells.index[1]) + 1, "message": NOTES[tool]})
+    first = int(cells.index[0]) + 1  # the header's row in the file
+    if junk:
+        notes.insert(0, {"row": first + height, "message": NOTES["junk"].format(junk=junk)})
+    if joined:
+        notes.insert(0, {"row": first, "message": NOTES["split"].format(
+            name=joined if len(joined) <= 120 else joined[:119] + "…")})
     if skip:
         body = body.drop(index=body.index[skip])
     has_body = body.notna().any(axis=0)
