@@ -98,3 +98,11 @@ def test_statements_are_trimmed_and_keep_the_text():
 ])
 def test_a_sentence_end_without_a_space(text, expected):
     assert split_statements(text) == expected
+
+
+def test_the_labelling_time_splitter_keeps_glued_sentences_whole():
+    # The labelled real statements (training/) name a statement by its index in the splitting of their time.
+    text = "Была вчера в этом ресторане!Поехала туда наобум, без брони. Официант подошел быстро."
+    assert split_statements(text, glued=False) == ["Была вчера в этом ресторане!Поехала туда наобум, без брони.",
+                                                   "Официант подошел быстро."]
+    assert len(split_statements(text)) == 3

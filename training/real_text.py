@@ -70,14 +70,15 @@ def _table(path: str) -> pd.DataFrame:
 
 
 def statements_of(source: str, row: int, field: str) -> list[str]:
-    """The statements of one cell, split as at labelling time."""
+    """The statements of one cell, split as at labelling time (before the splitter cut sentences typed without
+    a space after their end: ``glued=False``; the labels name a statement by its index)."""
     src = SOURCES[source]
     value = _table(src.path).at[row, field]
     if not isinstance(value, str):
         return []
     if src.strip:
         value = value.replace(src.strip, "").strip()
-    return split_statements(value)
+    return split_statements(value, glued=False)
 
 
 def all_statements(source: str, min_words: int = 3) -> pd.DataFrame:
@@ -92,7 +93,7 @@ def all_statements(source: str, min_words: int = 3) -> pd.DataFrame:
                 continue
             if src.strip:
                 value = value.replace(src.strip, "").strip()
-            for k, s in enumerate(split_statements(value)):
+            for k, s in enumerate(split_statements(value, glued=False)):
                 if len(s.split()) >= min_words:
                     out.append((source, int(row), f, k, statement_hash(s), s))
     return pd.DataFrame(out, columns=["source", "row", "field", "index", "hash", "text"])

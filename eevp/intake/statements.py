@@ -42,11 +42,13 @@ _DOTTED_TAIL = re.compile(r"((?:[^\W\d_]{1,6}\.\s?){1,3})$")
 _OPENERS = re.compile(r"[\"'«“(\[]*[^\W_]")
 
 
-def split_statements(text: str | None) -> list[str]:
+def split_statements(text: str | None, *, glued: bool = True) -> list[str]:
     """Split a text into trimmed statements.
 
     Args:
         text: A free-text answer or note; may hold bullets, line breaks and several sentences.
+        glued: also cut a sentence typed without a space after its end ("ресторане!Поехала"); False splits
+            as eevp did before (the labelled real statements of ``training/`` are kept by their index in it).
 
     Returns:
         Statements in their original order; empty parts dropped, fragments shorter than
@@ -56,7 +58,7 @@ def split_statements(text: str | None) -> list[str]:
         return []
     parts: list[str] = []
     for line in _lines(text):
-        parts.extend(_sentences(line))
+        parts.extend(_sentences(line, glued))
     return _merge_short(parts)
 
 
@@ -81,10 +83,10 @@ def _lines(text: str) -> list[str]:
     return out
 
 
-def _sentences(line: str) -> list[str]:
+def _sentences(line: str, glued: bool = True) -> list[str]:
     out, start = [], 0
     for m in _END.finditer(line):
-        if _is_boundary(line, m):
+        if (glued or m.group(3)) and _is_boundary(line, m):
             out.append(line[start : m.end(2)].strip())
             start = m.end()
     out.append(line[start:].strip())
