@@ -397,7 +397,8 @@ def key_drivers(
     ``score`` is the favourable share when ``scale`` is given, else the mean answer.
     Quadrants split at the medians of score and impact across the items; a value at or above
     the median counts as high: "Fix first" (low score, high impact), "Strengths to keep"
-    (high, high), "Monitor" (low, low), "Maintain" (high score, low impact).
+    (high, high), "Monitor" (low, low), "Maintain" (high score, low impact). An item is high impact only
+    where it also goes with the outcome beyond chance (a positive correlation, 95%).
 
     Args:
         wide: one row per respondent with the item columns and ``outcome``.
@@ -439,11 +440,22 @@ def key_drivers(
     )
     total = out["impact"].sum()
     out["impact_share"] = out["impact"] / total if total > 0 else np.nan
-    out["quadrant"] = _quadrants(out["score"], out["impact"])
+    out["quadrant"] = _quadrants(out["score"], out["impact"], _moves(out["r"], len(data)))
     return out.sort_values("impact", ascending=False, kind="stable")[cols].reset_index(drop=True)
 
 
-def _quadrants(score: pd.Series, impact: pd.Series) -> list[str]:
-    """Quadrant names from a median split (at or above the median = high)."""
+def _moves(r: pd.Series, n: int) -> pd.Series:
+    """Whether each item goes with the outcome beyond chance: a positive correlation whose 95% interval
+    (Fisher's z) excludes 0. IBM's items barely relate to its outcome (impacts about 0.00), and the median
+    split alone still called half of them "Fix first"."""
+    z = np.arctanh(np.clip(r.to_numpy(dtype=float), -0.999999, 0.999999)) * math.sqrt(max(n - 3, 0))
+    return pd.Series(z >= Z95, index=r.index)
+
+
+def _quadrants(score: pd.Series, impact: pd.Series, moves: pd.Series | None = None) -> list[str]:
+    """Quadrant names from a median split (at or above the median = high); an item whose impact is at or
+    above the median but that does not go with the outcome beyond chance (``moves``) counts as low impact."""
     hi_score, hi_impact = score >= score.median(), impact >= impact.median()
+    if moves is not None:
+        hi_impact = hi_impact & moves
     return [QUADRANTS[(bool(s), bool(i))] for s, i in zip(hi_score, hi_impact)]
