@@ -20,7 +20,9 @@ Per page, mirroring ``app.py`` and ``pages/*.py`` (Streamlit itself is not run):
 
 Page-level pandas (a few lines in the pages) and drawing the charts are not included.
 
-Run: ``python benchmarks/bench_dashboards.py`` (``--quick``: ~10,000 responses).
+Run: ``python benchmarks/bench_dashboards.py`` (``--quick``: ~10,000 responses; ``--scale 10``: ~1,000,000
+responses, 330,000 employees, built once through the same ingest in about half an hour and kept beside the
+smaller one: the cached file is named by its number of employees; the first-load target there is issue #18's 3 s).
 """
 
 from __future__ import annotations
@@ -129,8 +131,8 @@ def counts(path: Path) -> dict:
         con.close()
 
 
-def database(quick: bool, rebuild: bool = False) -> tuple[Path, dict]:
-    n_employees = 3_300 if quick else 33_000
+def database(quick: bool, rebuild: bool = False, scale: int = 1) -> tuple[Path, dict]:
+    n_employees = 3_300 if quick else 33_000 * scale
     path = CACHE / f"dash-v{BUILD_VERSION}-{n_employees}.db"
     if rebuild or not path.exists():
         print(f"building the dashboard database ({n_employees:,} employees) in {path} ...", file=sys.stderr)
@@ -329,10 +331,12 @@ def measure(path: Path, repeats: int = 7, first_repeats: int = 3) -> dict[str, d
     return out
 
 
-def run(quick: bool = False, rebuild: bool = False) -> list[dict]:
-    """First-load and filter-change times of every page at ~100,000 responses (10,000 with ``quick``)."""
-    path, n = database(quick, rebuild)
+def run(quick: bool = False, rebuild: bool = False, scale: int = 1) -> list[dict]:
+    """First-load and filter-change times of every page at ~100,000 responses (10,000 with ``quick``,
+    ``scale`` × 100,000 otherwise)."""
+    path, n = database(quick, rebuild, scale)
     res = measure(path)
+    first_target = 2 if scale == 1 else 3  # issue #18: under 3 s at a million responses
     size = f"{n['survey_responses']:,} responses, {n['text_units']:,} text units"
     rows = [_row(f"database: {size}, {n['exits']:,} exits, {n['evp_ratings']:,} EVP ratings", 1, "built")]
     for page, r in res.items():
@@ -340,10 +344,15 @@ def run(quick: bool = False, rebuild: bool = False) -> list[dict]:
         rows.append(_row(f"{page}: {change} (median of 7)", round(r["rerun"] * 1000), "ms", "< 300",
                          r["rerun"] < 0.3))
         rows.append(_row(f"{page}: first load (median of 3; slowest {r['first_max']:.2f} s)", round(r["first"], 2), "s",
-                         "< 2", r["first"] < 2))
+                         f"< {first_target}", r["first"] < first_target))
     return rows
 
 
+def _scale(argv: list[str]) -> int:
+    """``--scale N`` from the command line (1 when absent)."""
+    return int(argv[argv.index("--scale") + 1]) if "--scale" in argv else 1
+
+
 if __name__ == "__main__":
-    for r in run(quick="--quick" in sys.argv, rebuild="--rebuild" in sys.argv):
+    for r in run(quick="--quick" in sys.argv, rebuild="--rebuild" in sys.argv, scale=_scale(sys.argv)):
         print(f"{r['metric']:<80} {r['value']!s:>8} {r['unit']:<6} {r['target']:<6} {r['ok']}")

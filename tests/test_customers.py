@@ -301,3 +301,27 @@ def test_the_review_queue_shows_the_statements_tagged_about_customers_first(engi
     assert about == sorted(about, reverse=True)  # every statement about customers before the others
     firsts = queue[queue["about_customers"]]["unit_id"].tolist()
     assert firsts == sorted(firsts)  # each part in id order
+
+
+@pytest.mark.parametrize("people, calls, shown", [(12, 5, True), (9, 5, False)])
+def test_quotes_count_people_a_chunk_at_a_time_and_stop_at_the_threshold(engine, settings, monkeypatch, people,
+                                                                         calls, shown):
+    from eevp.analytics import customers
+    from eevp.intake.ingest import ingest_frame
+    from eevp.store import queries
+
+    rows = [{"respondent_id": f"r{i}", "wave": "2026-Q1", "role": "Agent", "department": "Ops",
+             "Comment": f"Checkout queues are long on day {i}. The manager number {i} never listens to us."}
+            for i in range(people)]
+    ingest_frame(engine, settings, "survey", pd.DataFrame(rows), {
+        "respondent_id": "respondent_id", "wave": "wave", "role": "role", "department": "department",
+        "text": ["Comment"]}, name="q.csv", actor=CLI_USER)
+    ids = sorted(queries.text_units_frame(engine, actor=CLI_USER)["id"].tolist())
+    assert len(ids) == 2 * people
+    reads = []
+    real = customers.fetch_frame
+    monkeypatch.setattr(customers, "PEOPLE_CHUNK", 4)  # two people a chunk
+    monkeypatch.setattr(customers, "fetch_frame", lambda conn, stmt: reads.append(1) or real(conn, stmt))
+    got = customers.quotes(engine, ids, n=3, min_people=10, actor=CLI_USER)
+    assert len(reads) == calls  # 12 people: the 10th is in the 5th chunk, the 6th is not read; 9: all 5 read
+    assert len(got) == (3 if shown else 0)
