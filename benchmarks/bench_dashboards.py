@@ -199,7 +199,9 @@ class Pages:
         quotes = {tid: customers.quotes(self.engine, units.loc[units["theme_id"] == tid, "unit_id"].tolist(), n=3,
                                         actor=CLI_USER)
                   for tid in stats["theme_id"]}
-        return {"units": units, "labels": labels, "stats": stats, "quotes": quotes}
+        # The review sample's ids, cached by the page once per data version (webui.data.review_sample).
+        return {"units": units, "labels": labels, "stats": stats, "quotes": quotes,
+                "sample": customers.review_sample(self.engine, share=0.10)}
 
     # reruns (everything the page computes, given the cached frames)
     def home(self, d, k):
@@ -292,7 +294,7 @@ class Pages:
         customers.theme_by(units, ranked, "department", COMMENT_THRESHOLD)
         customers.theme_by(units.assign(source=units["kind"]), ranked, "source", COMMENT_THRESHOLD)
         customers.review_stats(self.engine)
-        customers.review_queue(self.engine, share=0.10, limit=5, actor=CLI_USER)
+        customers.review_queue(self.engine, share=0.10, limit=5, actor=CLI_USER, sample=d["sample"])
         customers.brief_markdown(ranked, quotes_by, rule, title="brief")
 
     PAGES = {"home": ("load_home_summary", "home"), "survey": ("load_home", "survey"), "evp": ("load_evp", "evp"),

@@ -283,7 +283,7 @@ def test_a_missing_department_or_role_is_not_counted_as_one_more():
 def test_the_review_queue_shows_the_statements_tagged_about_customers_first(engine, settings):
     from sqlalchemy import insert, select
 
-    from eevp.analytics.customers import review_queue
+    from eevp.analytics.customers import review_queue, review_sample, save_review
     from eevp.intake.ingest import ingest_file
     from eevp.store import db
     from eevp.store.auth import User
@@ -301,6 +301,13 @@ def test_the_review_queue_shows_the_statements_tagged_about_customers_first(engi
     assert about == sorted(about, reverse=True)  # every statement about customers before the others
     firsts = queue[queue["about_customers"]]["unit_id"].tolist()
     assert firsts == sorted(firsts)  # each part in id order
+    # The sample a page keeps per data version gives the same queue; a given sample is shown in its order,
+    # without the statements already reviewed.
+    sample = review_sample(engine, share=0.5)
+    assert review_queue(engine, share=0.5, limit=20, actor=User("cx", "cx"), sample=sample).equals(queue)
+    save_review(engine, User("cx", "cx"), ids[1], True, None)
+    given = review_queue(engine, limit=20, actor=User("cx", "cx"), sample=np.array([ids[5], ids[1], ids[2]]))
+    assert given["unit_id"].tolist() == [ids[5], ids[2]]
 
 
 @pytest.mark.parametrize("people, calls, shown", [(12, 5, True), (9, 5, False)])

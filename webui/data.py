@@ -175,6 +175,13 @@ def digest_page(key: tuple, lang: str, actor) -> str:
     return action_digest.build(get_engine(), get_settings(), lang=lang, actor=actor)[0]
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def review_sample(key: tuple):
+    """The ids of the CX lead's review sample (:func:`eevp.analytics.customers.review_sample`), once per data
+    version: drawing it reads every tagged statement."""
+    return customers.review_sample(get_engine(), share=0.10)
+
+
 @st.cache_resource(show_spinner=False)
 def embedder():
     """The configured embedding model, loaded once per server."""

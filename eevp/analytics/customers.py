@@ -447,29 +447,44 @@ def _md_plain(text: str) -> str:
 
 # --------------------------------------------------------------------------- review by a CX lead
 
+def review_sample(engine: Engine, share: float = 0.10, seed: int = 42) -> np.ndarray:
+    """The unit ids of the review sample (``share`` of all tagged statements, drawn reproducibly over their
+    ids in id order), the statements tagged about customers first, each part in id order.
+
+    Ids only, no text: it reads every tagged statement (seconds at a million), so a page keeps it per data
+    version and passes it to :func:`review_queue` on each rerun.
+    """
+    t, s = db.text_units, db.statement_tags
+    with engine.connect() as conn:
+        tagged = fetch_frame(conn, select(s.c.unit_id, s.c.about_customers).join(t, s.c.unit_id == t.c.id)
+                             .order_by(s.c.unit_id))
+    ids = tagged["unit_id"].to_numpy(dtype=np.int64)
+    if not len(ids):
+        return ids
+    rng = np.random.default_rng(seed)
+    pick = np.sort(rng.choice(len(ids), size=max(1, int(round(len(ids) * share))), replace=False))
+    about = tagged["about_customers"].fillna(False).astype(bool).to_numpy()[pick]
+    return ids[pick][np.argsort(~about, kind="stable")]  # about customers first, each in id order
+
+
 def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int = 20, *,
-                 actor: User) -> pd.DataFrame:
+                 actor: User, sample: np.ndarray | None = None) -> pd.DataFrame:
     """A reproducible random sample (``share`` of all tagged statements) not yet reviewed, the statements
     tagged about customers first: they are the few the CX lead can correct (on a real upload 26 of 3,714),
     and a queue in id order showed only statements about other things.
 
-    The sample is drawn over the ids of the tagged statements (in id order); only the ``limit``
-    statements shown are read with their text. ``actor``'s role must allow reviewing tags.
+    The sample is :func:`review_sample` (``sample``: the one a page kept for this data version, else drawn
+    now); only the ``limit`` statements shown are read with their text. ``actor``'s role must allow
+    reviewing tags.
     """
     require(actor, "review_tags")
     t, s, r = db.text_units, db.statement_tags, db.tag_reviews
     columns = ["unit_id", "text", "text_hash", "about_customers", "stage"]
+    sample = review_sample(engine, share, seed) if sample is None else sample
+    if not len(sample):
+        return pd.DataFrame(columns=columns)
     with engine.connect() as conn:
-        tagged = fetch_frame(conn, select(s.c.unit_id, s.c.about_customers).join(t, s.c.unit_id == t.c.id)
-                             .order_by(s.c.unit_id))
-        ids = tagged["unit_id"].to_numpy(dtype=np.int64)
-        if not len(ids):
-            return pd.DataFrame(columns=columns)
         done = {x[0] for x in conn.execute(select(r.c.unit_id))}
-        rng = np.random.default_rng(seed)
-        pick = np.sort(rng.choice(len(ids), size=max(1, int(round(len(ids) * share))), replace=False))
-        about = tagged["about_customers"].fillna(False).astype(bool).to_numpy()[pick]
-        sample = ids[pick][np.argsort(~about, kind="stable")]  # about customers first, each in id order
         chosen = [int(u) for u in sample if int(u) not in done][:limit]
         rows = conn.execute(select(t.c.id, t.c.text, t.c.text_hash, s.c.about_customers, s.c.stage)
                             .join(s, s.c.unit_id == t.c.id).where(t.c.id.in_(chosen))).all()
