@@ -166,10 +166,18 @@ class Pages:
         return d
 
     def load_evp(self):
+        from eevp.analytics import report_views, reports
         from eevp.store import queries
 
-        return {"catalog": queries.evp_catalog(self.engine), "ratings": queries.evp_ratings(self.engine),
-                "waves": queries.wave_order(self.engine), "exits": queries.exits_frame(self.engine)}
+        d = {"catalog": queries.evp_catalog(self.engine), "ratings": queries.evp_ratings(self.engine),
+             "waves": queries.wave_order(self.engine), "exits": queries.exits_frame(self.engine)}
+        # No table of the page depends on a widget: the page caches them per data version (ui.evp_tables).
+        d["gaps"] = reports.evp_gaps(d["ratings"], d["catalog"], THRESHOLD, by="role")
+        d["company"] = report_views.evp_company_gaps(d["ratings"], d["catalog"], THRESHOLD, population=d["ratings"])
+        d["pillars"] = reports.pillar_trend(d["ratings"], d["catalog"], THRESHOLD, d["waves"])
+        d["exit_pillars"] = reports.exit_pillars(d["exits"], THRESHOLD)
+        d["roles"] = report_views.evp_roles(d["catalog"], d["ratings"])
+        return d
 
     def load_exits(self):
         from eevp.store import queries
@@ -229,20 +237,18 @@ class Pages:
         reports.item_wave_deltas(wide, items, waves, THRESHOLD)
 
     def evp(self, d, k):
-        from eevp.analytics import reports
+        from eevp.analytics import report_views, reports
         from eevp.store.queries import data_version
 
         data_version(self.engine)
-        catalog, ratings = d["catalog"], d["ratings"]
-        offered = {r for ro in catalog["roles_offered"] if ro != "all" for r in ro}
-        roles = sorted(set(ratings["role"].dropna().unique()) | offered)
-        gaps = reports.evp_gaps(ratings, catalog, THRESHOLD, by="role")
-        if k % 2:
-            reports.evp_gaps(ratings.assign(scope="all"), catalog, THRESHOLD, by="scope")
+        catalog, roles = d["catalog"], d["roles"]
+        # The role picked in the gap tab (every other run "All roles": the company's gaps, cached too).
+        view = report_views.rows_with(d["gaps"], "role", roles[k % len(roles)]) if k % 2 else d["company"]
+        report_views.unsuppressed(view)
         reports.evp_matrix(catalog, roles)
-        reports.valued_not_offered(gaps)
-        reports.pillar_trend(ratings, catalog, THRESHOLD, d["waves"])
-        reports.exit_pillars(d["exits"], THRESHOLD)
+        reports.valued_not_offered(d["gaps"])
+        report_views.unsuppressed(d["pillars"])
+        report_views.unsuppressed(d["exit_pillars"])
 
     def exits(self, d, k):
         from eevp.analytics import reports, theme_views
