@@ -143,9 +143,13 @@ def _people(frame: pd.DataFrame) -> int:
     return int(frame[anonymity.PERSON].nunique()) if anonymity.PERSON in frame else len(frame)
 
 
-def _persons(frame: pd.DataFrame) -> np.ndarray:
-    """The person of each row (each row its own person, without a person column)."""
-    return frame[anonymity.PERSON].to_numpy() if anonymity.PERSON in frame else np.arange(len(frame))
+def _person_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's person as a number (the same number for the same person; NaN for none), each row its own
+    person without a person column: counting distinct numbers is counting distinct people, faster."""
+    if anonymity.PERSON not in frame:
+        return np.arange(len(frame))
+    codes = pd.factorize(frame[anonymity.PERSON])[0]
+    return np.where(codes < 0, np.nan, codes) if (codes < 0).any() else codes
 
 
 def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,7 +193,7 @@ def _group_figures(wide: pd.DataFrame, scales: dict, by: str) -> pd.DataFrame:
     if wide.empty:
         return pd.DataFrame()
     keys = wide[by]
-    people = pd.Series(_persons(wide), index=wide.index)  # n counts people, not responses
+    people = pd.Series(_person_codes(wide), index=wide.index)  # n counts people, not responses
     out = pd.DataFrame({"n": people.groupby(keys.values, dropna=False, sort=True).nunique()})
     if "enps" in wide:
         out = out.join(_enps_by_group(wide["enps"], keys))
@@ -276,15 +280,6 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["item"])
     g.loc[g["suppressed"], ["favourable", "n", "diff"]] = np.nan
     return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
-
-
-def _person_codes(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's person as a number (the same number for the same person; NaN for none), each row its own
-    person without a person column: counting distinct numbers is counting distinct people, faster."""
-    if anonymity.PERSON not in frame:
-        return np.arange(len(frame))
-    codes = pd.factorize(frame[anonymity.PERSON])[0]
-    return np.where(codes < 0, np.nan, codes) if (codes < 0).any() else codes
 
 
 def _fav_long(fav: pd.DataFrame, groups: pd.Series, persons: np.ndarray) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
@@ -379,7 +374,7 @@ def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], 
         return empty
     prev_w, cur_w = present[-2], present[-1]
     fav = fav_frame(wide, item_scales(items))
-    persons = pd.Series(_persons(wide), index=wide.index)
+    persons = pd.Series(_person_codes(wide), index=wide.index)
     rows = []
     for item in fav.columns:
         p = fav.loc[wide["wave"] == prev_w, item].dropna()
@@ -406,7 +401,7 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     if item not in fav:
         return pd.DataFrame()
     df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item],
-                       anonymity.PERSON: _persons(wide)}).dropna(subset=["fav"])
+                       anonymity.PERSON: _person_codes(wide)}).dropna(subset=["fav"])
     g = df.groupby(["wave", segment]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=segment, columns="wave", values="size").fillna(0)
     dims = survey_dims(wide, items)
