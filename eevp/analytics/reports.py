@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from eevp.analytics import anonymity, metrics
+from eevp.analytics.codes import fav_long, person_codes
 from eevp.errors import InputError
 from eevp.store.queries import SEGMENTS
 
@@ -143,15 +144,6 @@ def _people(frame: pd.DataFrame) -> int:
     return int(frame[anonymity.PERSON].nunique()) if anonymity.PERSON in frame else len(frame)
 
 
-def _person_codes(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's person as a number (the same number for the same person; NaN for none), each row its own
-    person without a person column: counting distinct numbers is counting distinct people, faster."""
-    if anonymity.PERSON not in frame:
-        return np.arange(len(frame))
-    codes = pd.factorize(frame[anonymity.PERSON])[0]
-    return np.where(codes < 0, np.nan, codes) if (codes < 0).any() else codes
-
-
 def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with a person column (each row its own person when it has none)."""
     return frame if anonymity.PERSON in frame else frame.assign(**{anonymity.PERSON: np.arange(len(frame))})
@@ -193,7 +185,7 @@ def _group_figures(wide: pd.DataFrame, scales: dict, by: str) -> pd.DataFrame:
     if wide.empty:
         return pd.DataFrame()
     keys = wide[by]
-    people = pd.Series(_person_codes(wide), index=wide.index)  # n counts people, not responses
+    people = pd.Series(person_codes(wide), index=wide.index)  # n counts people, not responses
     out = pd.DataFrame({"n": people.groupby(keys.values, dropna=False, sort=True).nunique()})
     if "enps" in wide:
         out = out.join(_enps_by_group(wide["enps"], keys))
@@ -263,7 +255,7 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
 
     Cells are suppressed with primary and complementary suppression along rows and columns.
     """
-    long, segments, names = _fav_long(fav_frame(wide, item_scales(items)), wide[segment], _person_codes(wide))
+    long, segments, names = fav_long(fav_frame(wide, item_scales(items)), wide[segment], person_codes(wide))
     if long.empty:
         return pd.DataFrame(columns=[segment, "item", "favourable", "n", "diff", "suppressed"])
     grouped = long[long["group"] >= 0] if (long["group"] < 0).any() else long  # no group: in the overall only
@@ -280,22 +272,6 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
     g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["item"])
     g.loc[g["suppressed"], ["favourable", "n", "diff"]] = np.nan
     return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
-
-
-def _fav_long(fav: pd.DataFrame, groups: pd.Series, persons: np.ndarray) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
-    """:func:`fav_frame` answers as long rows (``group``, ``item``, ``fav``, person), the unanswered left out, item
-    by item in row order, as ``melt`` and ``dropna`` give them; the group and the item as numbers in the sorted
-    order of their values (returned with them; −1: no group), so grouping sorts as by the values.
-
-    ``melt`` copied the group and the person (text) once per item: a second per heatmap at a million responses.
-    """
-    group_codes, segments = pd.factorize(groups, sort=True)
-    names = pd.Index(sorted(fav.columns))
-    values = fav.to_numpy(dtype=float)
-    item_at, row_at = np.nonzero(~np.isnan(values).T)  # item-major: every answer to the first item, then the next
-    long = pd.DataFrame({"group": group_codes[row_at], "item": names.get_indexer(fav.columns)[item_at],
-                         "fav": values[row_at, item_at], anonymity.PERSON: persons[row_at]})
-    return long, segments, names
 
 
 def groups_that_matter(heat: pd.DataFrame, segment: str, largest: int = 12, different: int = 8) -> list:
@@ -374,7 +350,7 @@ def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], 
         return empty
     prev_w, cur_w = present[-2], present[-1]
     fav = fav_frame(wide, item_scales(items))
-    persons = pd.Series(_person_codes(wide), index=wide.index)
+    persons = pd.Series(person_codes(wide), index=wide.index)
     rows = []
     for item in fav.columns:
         p = fav.loc[wide["wave"] == prev_w, item].dropna()
@@ -401,7 +377,7 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     if item not in fav:
         return pd.DataFrame()
     df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item],
-                       anonymity.PERSON: _person_codes(wide)}).dropna(subset=["fav"])
+                       anonymity.PERSON: person_codes(wide)}).dropna(subset=["fav"])
     g = df.groupby(["wave", segment]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=segment, columns="wave", values="size").fillna(0)
     dims = survey_dims(wide, items)
