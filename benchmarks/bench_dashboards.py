@@ -20,7 +20,8 @@ Per page, mirroring ``app.py`` and ``pages/*.py`` (Streamlit itself is not run):
 
 Page-level pandas (a few lines in the pages) and drawing the charts are not included.
 
-Run: ``python benchmarks/bench_dashboards.py`` (``--quick``: ~10,000 responses; ``--scale 10``: ~1,000,000
+Run: ``python benchmarks/bench_dashboards.py`` (``--url postgresql+psycopg2://...``: on that database instead of
+SQLite, built there unless it holds this size's build; ``--quick``: ~10,000 responses; ``--scale 10``: ~1,000,000
 responses, 330,000 employees, built once through the same ingest (14 min on 2 cores, 10 GB peak) and kept beside
 the smaller one: the cached file is named by its number of employees; the first-load target there is issue #18's 3 s).
 """
@@ -89,26 +90,28 @@ def _synthetic_themes(engine, scope: str, n_themes: int, seed: int) -> None:
             conn.execute(insert(db.theme_assignments), rows[start:start + 50_000])
 
 
-def build(path: Path, n_employees: int, progress=print) -> dict:
-    """Generate, ingest, tag and theme a scaled demo organisation into a new SQLite file."""
+def build(url: str, n_employees: int, progress=print) -> dict:
+    """Generate, ingest, tag and theme a scaled demo organisation into an empty database (a new SQLite file
+    for a ``sqlite:///`` URL; another database is emptied first)."""
     from eevp.themes.run import annotate
     from eevp.bootstrap import DEMO_ORDER
     from eevp.analytics.customers import tag_units
-    from eevp.store.db import connect
+    from eevp.store.db import connect, reset_for_tests
     from eevp.demo.generator import generate
     from eevp.intake.ingest import ingest_frame
     from eevp.settings import Settings
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    settings = Settings(data_dir=path.parent, database_url=f"sqlite:///{path}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite:///") and Path(url[len("sqlite:///"):]).exists():
+        Path(url[len("sqlite:///"):]).unlink()
+    settings = Settings(data_dir=CACHE, database_url=url)
     engine = connect(settings.database_url)
+    reset_for_tests(engine)  # another database (PostgreSQL) is emptied; SQLite's new file already is
     start = time.perf_counter()
     data = generate(seed=7, n_employees=n_employees)
     progress(f"  generated in {time.perf_counter() - start:.0f} s")
     for kind in DEMO_ORDER:
-        ingest_frame(engine, settings, kind, getattr(data, kind), data.mappings[kind], name=f"bench {kind}",
+        ingest_frame(engine, settings, kind, getattr(data, kind), data.mappings[kind], name=_batch_name(kind, n_employees),
                      filename=f"bench-{kind}.csv", actor=CLI_USER)
     progress(f"  ingested in {time.perf_counter() - start:.0f} s")
     annotate(engine, actor=CLI_USER)  # language, boilerplate and sentiment, as the analysis fills them
@@ -117,27 +120,53 @@ def build(path: Path, n_employees: int, progress=print) -> dict:
     _synthetic_themes(engine, "all", 40, 1)
     _synthetic_themes(engine, "customers", 12, 2)
     engine.dispose()
-    return counts(path)
+    return counts(url)
 
 
-def counts(path: Path) -> dict:
-    import sqlite3
+def counts(url: str) -> dict:
+    from sqlalchemy import create_engine, text
 
-    con = sqlite3.connect(path)
+    engine = create_engine(url)
     try:
-        return {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
-                for t in ("survey_responses", "survey_scores", "text_units", "exits", "evp_ratings")}
+        with engine.connect() as conn:
+            return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar()  # noqa: S608 - fixed names
+                    for t in ("survey_responses", "survey_scores", "text_units", "exits", "evp_ratings")}
     finally:
-        con.close()
+        engine.dispose()
 
 
-def database(quick: bool, rebuild: bool = False, scale: int = 1) -> tuple[Path, dict]:
+def database(quick: bool, rebuild: bool = False, scale: int = 1, url: str | None = None) -> tuple[str, dict]:
+    """The URL of the benchmark's database, built when it is not there: a SQLite file in ``$TMPDIR`` named by its
+    size, or ``url`` (a PostgreSQL database: built unless it holds this size's survey batch, kept as it is then)."""
     n_employees = 3_300 if quick else 33_000 * scale
-    path = CACHE / f"dash-v{BUILD_VERSION}-{n_employees}.db"
-    if rebuild or not path.exists():
-        print(f"building the dashboard database ({n_employees:,} employees) in {path} ...", file=sys.stderr)
-        build(path, n_employees, progress=lambda m: print(m, file=sys.stderr))
-    return path, counts(path)
+    if url is None:
+        path = CACHE / f"dash-v{BUILD_VERSION}-{n_employees}.db"
+        url, missing = f"sqlite:///{path}", not path.exists()
+    else:
+        missing = not _holds(url, n_employees)
+    if rebuild or missing:
+        print(f"building the dashboard database ({n_employees:,} employees) in {url} ...", file=sys.stderr)
+        build(url, n_employees, progress=lambda m: print(m, file=sys.stderr))
+    return url, counts(url)
+
+
+def _batch_name(kind: str, n_employees: int) -> str:
+    return f"bench {kind} ({n_employees} employees)"
+
+
+def _holds(url: str, n_employees: int) -> bool:
+    """Whether the database at ``url`` holds the survey batch of a build of ``n_employees``."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        if not inspect(engine).has_table("batches"):
+            return False
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT COUNT(*) FROM batches WHERE name = :n"),
+                                {"n": _batch_name("survey", n_employees)}).scalar() > 0
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- pages
@@ -314,12 +343,12 @@ def _timed(fn, *args) -> float:
     return time.perf_counter() - start
 
 
-def measure(path: Path, repeats: int = 7, first_repeats: int = 3) -> dict[str, dict]:
+def measure(url: str, repeats: int = 7, first_repeats: int = 3) -> dict[str, dict]:
     """Per page: the median first-load seconds (loaders with nothing cached + one run, ``first_repeats``
     times) and the median rerun seconds."""
     from eevp.store.db import connect
 
-    engine = connect(f"sqlite:///{path}")
+    engine = connect(url)
     # A running server has imported these with its first page; a first load here is the data's cost.
     import eevp.themes.run, eevp.analytics.customers, eevp.store.queries, eevp.analytics.reports, eevp.analytics.theme_views  # noqa: E401, F401
 
@@ -339,11 +368,11 @@ def measure(path: Path, repeats: int = 7, first_repeats: int = 3) -> dict[str, d
     return out
 
 
-def run(quick: bool = False, rebuild: bool = False, scale: int = 1) -> list[dict]:
+def run(quick: bool = False, rebuild: bool = False, scale: int = 1, url: str | None = None) -> list[dict]:
     """First-load and filter-change times of every page at ~100,000 responses (10,000 with ``quick``,
-    ``scale`` × 100,000 otherwise)."""
-    path, n = database(quick, rebuild, scale)
-    res = measure(path)
+    ``scale`` × 100,000 otherwise), on SQLite or on the database at ``url``."""
+    url, n = database(quick, rebuild, scale, url)
+    res = measure(url)
     first_target = 2 if scale == 1 else 3  # issue #18: under 3 s at a million responses
     size = f"{n['survey_responses']:,} responses, {n['text_units']:,} text units"
     rows = [_row(f"database: {size}, {n['exits']:,} exits, {n['evp_ratings']:,} EVP ratings", 1, "built")]
@@ -356,11 +385,12 @@ def run(quick: bool = False, rebuild: bool = False, scale: int = 1) -> list[dict
     return rows
 
 
-def _scale(argv: list[str]) -> int:
-    """``--scale N`` from the command line (1 when absent)."""
-    return int(argv[argv.index("--scale") + 1]) if "--scale" in argv else 1
+def _option(argv: list[str], name: str, default=None):
+    """The value after ``name`` on the command line (``default`` when absent)."""
+    return argv[argv.index(name) + 1] if name in argv else default
 
 
 if __name__ == "__main__":
-    for r in run(quick="--quick" in sys.argv, rebuild="--rebuild" in sys.argv, scale=_scale(sys.argv)):
+    for r in run(quick="--quick" in sys.argv, rebuild="--rebuild" in sys.argv, scale=int(_option(sys.argv, "--scale", 1)),
+                 url=_option(sys.argv, "--url")):
         print(f"{r['metric']:<80} {r['value']!s:>8} {r['unit']:<6} {r['target']:<6} {r['ok']}")
