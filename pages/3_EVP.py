@@ -13,39 +13,34 @@ t = ui.t
 
 
 class _Page(NamedTuple):
-    """What the tabs share: the catalogue, the ratings, and the population of the anonymity checks."""
+    """What the tabs share: the catalogue, the roles, and the page's tables (cached per data version)."""
 
     key: tuple
     threshold: int
     catalog: pd.DataFrame
-    ratings: pd.DataFrame
-    everyone: pd.DataFrame  # for the anonymity checks only: never drawn
-    scope: dict
-    waves: list
     roles: list
+    waves: list
+    tables: dict
 
 
 def _load() -> _Page:
     """The page's data (the page stops when there is no catalogue)."""
     settings = ui.get_settings()
     key = ui.data_key()
-    catalog, ratings = ui.evp_frames(key)
-    everyone, scope = ui.evp_population(key)
+    catalog, _ = ui.evp_frames(key)
     ui.stop_if_empty(catalog, "No EVP catalogue yet. Upload the benefit catalogue on the Upload page.")
-    waves = ui.wave_order(key)
-    return _Page(key, settings.min_group_size, catalog, ratings, everyone, scope, waves,
-                 report_views.evp_roles(catalog, ratings))
+    tables = ui.evp_tables(key, settings.min_group_size)
+    return _Page(key, settings.min_group_size, catalog, tables["roles"], ui.wave_order(key), tables)
 
 
-def _gap_tab(p: _Page, gaps: pd.DataFrame) -> None:
+def _gap_tab(p: _Page) -> None:
     st.caption(t("Gap = importance − satisfaction (both 1–5). A large gap is a promise staff value but do not "
                  "feel kept."))
     role = st.selectbox(t("Role"), [t("All roles")] + p.roles, key="evp_role")
     if role == t("All roles"):
-        view = report_views.evp_company_gaps(p.ratings, p.catalog, p.threshold, population=p.everyone,
-                                             selections=p.scope)
+        view = p.tables["company"]
     else:
-        view = report_views.rows_with(gaps, "role", role)
+        view = report_views.rows_with(p.tables["gaps"], "role", role)
         benefit = st.selectbox(t("Benefit"), view["benefit"].tolist(), key="evp_act_benefit")
         ui.action_button("evp_gap", f"{benefit} · {role}", benefit=benefit, role=role)
     visible = report_views.unsuppressed(view)
@@ -75,16 +70,13 @@ def _missing_tab(gaps: pd.DataFrame) -> None:
 
 
 def _pillars_tab(p: _Page) -> None:
-    pt = reports.pillar_trend(p.ratings, p.catalog, p.threshold, p.waves, population=p.everyone,
-                              selections=p.scope)
+    pt = p.tables["pillars"]
     visible = report_views.unsuppressed(pt)
     if len(visible):
         ui.chart(charts.trend(visible, x="wave", y="satisfaction", color="pillar", sort=p.waves,
                               title=t("Satisfaction by EVP pillar and wave")),
                  "Mean satisfaction (1–5) with the benefits of each pillar.")
-    exits = ui.exits_frame(p.key)
-    leavers, leaver_scope = ui.exits_population(p.key)
-    ep = reports.exit_pillars(exits, p.threshold, population=leavers, selections=leaver_scope)
+    ep = p.tables["exit_pillars"]
     if len(ep):
         st.subheader(t("Leavers' reasons mapped to pillars"))
         ui.chart(charts.share_bars(report_views.unsuppressed(ep), category="pillar", value="share",
@@ -97,14 +89,12 @@ def main() -> None:
     p = _load()
     tab_gap, tab_matrix, tab_missing, tab_pillars = st.tabs(
         [t("Expectation minus reality"), t("Offered by role"), t("Valued but not offered"), t("Pillars and exits")])
-    gaps = reports.evp_gaps(p.ratings, p.catalog, p.threshold, by="role", population=p.everyone,
-                            selections=p.scope)
     with tab_gap:
-        _gap_tab(p, gaps)
+        _gap_tab(p)
     with tab_matrix:
         _matrix_tab(p)
     with tab_missing:
-        _missing_tab(gaps)
+        _missing_tab(p.tables["gaps"])
     with tab_pillars:
         _pillars_tab(p)
 

@@ -283,7 +283,7 @@ def test_a_missing_department_or_role_is_not_counted_as_one_more():
 def test_the_review_queue_shows_the_statements_tagged_about_customers_first(engine, settings):
     from sqlalchemy import insert, select
 
-    from eevp.analytics.customers import review_queue
+    from eevp.analytics.customers import review_queue, review_sample, save_review
     from eevp.intake.ingest import ingest_file
     from eevp.store import db
     from eevp.store.auth import User
@@ -301,6 +301,37 @@ def test_the_review_queue_shows_the_statements_tagged_about_customers_first(engi
     assert about == sorted(about, reverse=True)  # every statement about customers before the others
     firsts = queue[queue["about_customers"]]["unit_id"].tolist()
     assert firsts == sorted(firsts)  # each part in id order
+    # The sample a page keeps per data version gives the same queue; a given sample is shown in its order,
+    # without the statements already reviewed.
+    sample = review_sample(engine, share=0.5)
+    assert review_queue(engine, share=0.5, limit=20, actor=User("cx", "cx"), sample=sample).equals(queue)
+    save_review(engine, User("cx", "cx"), ids[1], True, None)
+    given = review_queue(engine, limit=20, actor=User("cx", "cx"), sample=np.array([ids[5], ids[1], ids[2]]))
+    assert given["unit_id"].tolist() == [ids[5], ids[2]]
+
+
+@pytest.mark.parametrize("people, calls, shown", [(12, 5, True), (9, 5, False)])
+def test_quotes_count_people_a_chunk_at_a_time_and_stop_at_the_threshold(engine, settings, monkeypatch, people,
+                                                                         calls, shown):
+    from eevp.analytics import customers
+    from eevp.intake.ingest import ingest_frame
+    from eevp.store import queries
+
+    rows = [{"respondent_id": f"r{i}", "wave": "2026-Q1", "role": "Agent", "department": "Ops",
+             "Comment": f"Checkout queues are long on day {i}. The manager number {i} never listens to us."}
+            for i in range(people)]
+    ingest_frame(engine, settings, "survey", pd.DataFrame(rows), {
+        "respondent_id": "respondent_id", "wave": "wave", "role": "role", "department": "department",
+        "text": ["Comment"]}, name="q.csv", actor=CLI_USER)
+    ids = sorted(queries.text_units_frame(engine, actor=CLI_USER)["id"].tolist())
+    assert len(ids) == 2 * people
+    reads = []
+    real = customers.fetch_frame
+    monkeypatch.setattr(customers, "PEOPLE_CHUNK", 4)  # two people a chunk
+    monkeypatch.setattr(customers, "fetch_frame", lambda conn, stmt: reads.append(1) or real(conn, stmt))
+    got = customers.quotes(engine, ids, n=3, min_people=10, actor=CLI_USER)
+    assert len(reads) == calls  # 12 people: the 10th is in the 5th chunk, the 6th is not read; 9: all 5 read
+    assert len(got) == (3 if shown else 0)
 
 
 def test_brief_says_systemic_or_local_is_unknown_under_the_heading():

@@ -107,3 +107,29 @@ def test_the_trend_draws_no_enps_line_for_a_survey_without_the_question():
     assert long["measure"].unique().tolist() == ["Engagement, %"]
     assert long["value"].tolist() == [50.0, 60.0]
     assert not has_enps(trend) and has_enps(trend.assign(enps=[10.0, None]))
+
+
+def test_heatmap_counts_people_per_group_and_item_and_compares_with_everyone_who_answered():
+    # 3 departments of 6 people (two answers each, one per wave), 4 people of no department, one item skipped by
+    # some: shares and n per (department, item), diff from everyone who answered (the 4 included).
+    rng = np.random.default_rng(3)
+    rows = []
+    for p in range(22):
+        dept = ["Ops", "IT", "Sales"][p % 3] if p < 18 else None
+        for wave in ("W1", "W2"):
+            rows.append({"person": f"p{p}", "department": dept, "wave": wave, "role": "Agent",
+                         "q1": float(rng.integers(1, 6)), "q2": float(rng.integers(1, 6)) if p % 4 else np.nan})
+    wide = pd.DataFrame(rows)
+    items = pd.DataFrame({"item": ["q2", "q1"], "min": [1.0, 1.0], "max": [5.0, 5.0]})
+    heat = reports.heatmap_table(wide, items, "department", 3)
+    fav = wide[["q1", "q2"]].apply(lambda c: np.where(c.isna(), np.nan, (c - 1) / 4 >= 0.75))
+    expected = []
+    for dept in ["IT", "Ops", "Sales"]:  # sorted by group, then item
+        for item in ["q1", "q2"]:
+            in_group = (wide["department"] == dept) & fav[item].notna()
+            expected.append((dept, item, fav.loc[in_group, item].mean(), wide.loc[in_group, "person"].nunique(),
+                             fav.loc[in_group, item].mean() - fav[item].mean()))
+    got = list(heat[["department", "item", "favourable", "n", "diff"]].itertuples(index=False, name=None))
+    assert [g[:2] for g in got] == [e[:2] for e in expected]
+    assert np.allclose([g[2:] for g in got], [e[2:] for e in expected])
+    assert not heat["suppressed"].any()

@@ -30,7 +30,7 @@ from webui.data import (
     digest_page,
     embedder,
     evp_frames,
-    evp_population,
+    evp_tables,
     exits_frame,
     exits_population,
     group_summary,
@@ -73,8 +73,8 @@ from webui.widgets import (
 
 __all__ = [
     "PAGES", "THEMES_PER_PAGE", "action_button", "allowed", "analysis_notice", "analysis_running", "answer_labels", "chart",
-    "columns_left_out", "current_filters", "current_user", "data_key", "digest_page", "embedder", "escape", "evp_frames",
-    "evp_population", "exits_frame", "exits_population", "file_uploader", "frame", "gate", "get_engine", "get_settings",
+    "columns_left_out", "current_filters", "current_user", "data_key", "digest_page", "embedder", "escape", "evp_frames", "evp_tables",
+    "exits_frame", "exits_population", "file_uploader", "frame", "gate", "get_engine", "get_settings",
     "group_summary", "groups_in_chart", "guarded", "home_alerts", "home_summary",
     "lang", "navigation", "num", "page", "page_of", "plain_table", "preview_table", "quote", "require_permission", "role_name", "run_analysis", "seg_label",
     "show_error", "stop_if_empty", "summary_groups", "survey_filters", "survey_items", "survey_population", "survey_wide",

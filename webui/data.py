@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from eevp.actions import digest as action_digest
-from eevp.analytics import alerts, customers, reports, summaries
+from eevp.analytics import alerts, customers, report_views, reports, summaries
 from eevp.analytics.theme_views import THEME_DIMS, reportable, with_person
 from eevp.errors import EevpError
 from eevp.pipeline import read_status, start_analysis
@@ -78,16 +78,36 @@ def exits_frame(key: tuple):
     return restrict(current_user(), _exits_frame(key))
 
 
-def evp_population(key: tuple) -> tuple:
-    """Every EVP rating and the current user's scope in them (see :func:`survey_population`). Never drawn."""
-
-    full = _evp_frames(key)[1]
-    return full, reports.scope_of(restrict(current_user(), full), full)
-
-
 def evp_frames(key: tuple):
     catalog, ratings = _evp_frames(key)
     return catalog, restrict(current_user(), ratings)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _evp_tables(key: tuple, user, threshold: int) -> dict:
+    catalog, everyone = _evp_frames(key)
+    ratings = restrict(user, everyone)
+    scope = reports.scope_of(ratings, everyone)
+    leavers = _exits_frame(key)
+    exits = restrict(user, leavers)
+    return {"roles": report_views.evp_roles(catalog, ratings),
+            "gaps": reports.evp_gaps(ratings, catalog, threshold, by="role", population=everyone, selections=scope),
+            "company": report_views.evp_company_gaps(ratings, catalog, threshold, population=everyone,
+                                                     selections=scope),
+            "pillars": reports.pillar_trend(ratings, catalog, threshold, wave_order(key), population=everyone,
+                                            selections=scope),
+            "exit_pillars": reports.exit_pillars(exits, threshold, population=leavers,
+                                                 selections=reports.scope_of(exits, leavers))}
+
+
+def evp_tables(key: tuple, threshold: int) -> dict:
+    """The EVP page's tables for what the current user may see (the roles, gaps by role, the company's gaps, the
+    pillar trend, leavers' pillars): none depends on a widget, and each reads every rating (seconds at millions of
+    ratings), so they are computed once per data version, user scope and threshold, as Home's summary."""
+
+    user = current_user()
+    scope = User("", user.role, tuple(user.departments)) if user is not None else None
+    return _evp_tables(key, scope, threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -173,6 +193,13 @@ def digest_page(key: tuple, lang: str, actor) -> str:
     """The leadership digest's HTML with its actions (:mod:`eevp.actions.digest`), once per data version,
     language and reader."""
     return action_digest.build(get_engine(), get_settings(), lang=lang, actor=actor)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def review_sample(key: tuple):
+    """The ids of the CX lead's review sample (:func:`eevp.analytics.customers.review_sample`), once per data
+    version: drawing it reads every tagged statement."""
+    return customers.review_sample(get_engine(), share=0.10)
 
 
 @st.cache_resource(show_spinner=False)

@@ -5,6 +5,7 @@ import streamlit as st
 from eevp.analytics import customers
 from eevp.errors import EevpError
 from eevp.text import lens
+from webui import data
 from webui.core import allowed, current_user, num, t
 from webui.widgets import quote
 
@@ -20,7 +21,8 @@ def render(engine, settings) -> None:
         return
     st.caption(t("A random 10% sample of tagged statements. Confirm or correct the tag: the same statement elsewhere "
                  "takes your tag at once, and new statements that say nearly the same take it when they are tagged."))
-    queue = customers.review_queue(engine, share=0.10, limit=5, actor=current_user())
+    queue = customers.review_queue(engine, share=0.10, limit=5, actor=current_user(),
+                                   sample=data.review_sample(data.data_key()))
     if queue.empty:
         st.success(t("Nothing left to review in the sample."))
         return

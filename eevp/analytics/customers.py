@@ -317,11 +317,7 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
     if not unit_ids:
         return []
     t = db.text_units
-    with engine.connect() as conn:
-        who = conn.execute(select(t.c.id, t.c.respondent_key, t.c.kind, t.c.record_id)
-                           .where(t.c.id.in_([int(i) for i in unit_ids]))).all()
-    people = set(with_person(pd.DataFrame(who, columns=["id", "respondent_key", "kind", "record_id"]))["person"])
-    if len(people) < anonymity.check_threshold(min_people):
+    if not _enough_people(engine, unit_ids, anonymity.check_threshold(min_people)):
         return []
     rng = np.random.default_rng(seed)
     pick = sorted(rng.choice(unit_ids, size=min(n * 3, len(unit_ids)), replace=False).tolist())
@@ -343,6 +339,29 @@ def quotes(engine: Engine, unit_ids: list[int], n: int = 5, seed: int = 0, min_p
         if whole and whole != q["text"]:
             q["comment"] = whole
     return out
+
+
+#: Statements whose people :func:`_enough_people` reads at a time.
+PEOPLE_CHUNK = 2_000
+
+
+def _enough_people(engine: Engine, unit_ids: list[int], needed: int) -> bool:
+    """Whether the statements ``unit_ids`` come from at least ``needed`` people.
+
+    Read a chunk of statements at a time, stopping as soon as they do: a theme of 200,000 statements
+    is decided by its first rows, where reading every row cost seconds (and one bound parameter each).
+    """
+    t = db.text_units
+    people: set = set()
+    with engine.connect() as conn:
+        for start in range(0, len(unit_ids), PEOPLE_CHUNK):
+            chunk = [int(i) for i in unit_ids[start:start + PEOPLE_CHUNK]]
+            who = fetch_frame(conn, select(t.c.id, t.c.respondent_key, t.c.kind, t.c.record_id)
+                              .where(t.c.id.in_(chunk)))
+            people.update(with_person(who)["person"])
+            if len(people) >= needed:
+                return True
+    return False
 
 
 #: Statements of one answer are stored one after another: its siblings lie within this many unit ids.
@@ -447,29 +466,44 @@ def _md_plain(text: str) -> str:
 
 # --------------------------------------------------------------------------- review by a CX lead
 
+def review_sample(engine: Engine, share: float = 0.10, seed: int = 42) -> np.ndarray:
+    """The unit ids of the review sample (``share`` of all tagged statements, drawn reproducibly over their
+    ids in id order), the statements tagged about customers first, each part in id order.
+
+    Ids only, no text: it reads every tagged statement (seconds at a million), so a page keeps it per data
+    version and passes it to :func:`review_queue` on each rerun.
+    """
+    t, s = db.text_units, db.statement_tags
+    with engine.connect() as conn:
+        tagged = fetch_frame(conn, select(s.c.unit_id, s.c.about_customers).join(t, s.c.unit_id == t.c.id)
+                             .order_by(s.c.unit_id))
+    ids = tagged["unit_id"].to_numpy(dtype=np.int64)
+    if not len(ids):
+        return ids
+    rng = np.random.default_rng(seed)
+    pick = np.sort(rng.choice(len(ids), size=max(1, int(round(len(ids) * share))), replace=False))
+    about = tagged["about_customers"].fillna(False).astype(bool).to_numpy()[pick]
+    return ids[pick][np.argsort(~about, kind="stable")]  # about customers first, each in id order
+
+
 def review_queue(engine: Engine, share: float = 0.10, seed: int = 42, limit: int = 20, *,
-                 actor: User) -> pd.DataFrame:
+                 actor: User, sample: np.ndarray | None = None) -> pd.DataFrame:
     """A reproducible random sample (``share`` of all tagged statements) not yet reviewed, the statements
     tagged about customers first: they are the few the CX lead can correct (on a real upload 26 of 3,714),
     and a queue in id order showed only statements about other things.
 
-    The sample is drawn over the ids of the tagged statements (in id order); only the ``limit``
-    statements shown are read with their text. ``actor``'s role must allow reviewing tags.
+    The sample is :func:`review_sample` (``sample``: the one a page kept for this data version, else drawn
+    now); only the ``limit`` statements shown are read with their text. ``actor``'s role must allow
+    reviewing tags.
     """
     require(actor, "review_tags")
     t, s, r = db.text_units, db.statement_tags, db.tag_reviews
     columns = ["unit_id", "text", "text_hash", "about_customers", "stage"]
+    sample = review_sample(engine, share, seed) if sample is None else sample
+    if not len(sample):
+        return pd.DataFrame(columns=columns)
     with engine.connect() as conn:
-        tagged = fetch_frame(conn, select(s.c.unit_id, s.c.about_customers).join(t, s.c.unit_id == t.c.id)
-                             .order_by(s.c.unit_id))
-        ids = tagged["unit_id"].to_numpy(dtype=np.int64)
-        if not len(ids):
-            return pd.DataFrame(columns=columns)
         done = {x[0] for x in conn.execute(select(r.c.unit_id))}
-        rng = np.random.default_rng(seed)
-        pick = np.sort(rng.choice(len(ids), size=max(1, int(round(len(ids) * share))), replace=False))
-        about = tagged["about_customers"].fillna(False).astype(bool).to_numpy()[pick]
-        sample = ids[pick][np.argsort(~about, kind="stable")]  # about customers first, each in id order
         chosen = [int(u) for u in sample if int(u) not in done][:limit]
         rows = conn.execute(select(t.c.id, t.c.text, t.c.text_hash, s.c.about_customers, s.c.stage)
                             .join(s, s.c.unit_id == t.c.id).where(t.c.id.in_(chosen))).all()

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from eevp.analytics import anonymity, metrics
+from eevp.analytics.codes import fav_long, person_codes
 from eevp.errors import InputError
 from eevp.store.queries import SEGMENTS
 
@@ -143,11 +144,6 @@ def _people(frame: pd.DataFrame) -> int:
     return int(frame[anonymity.PERSON].nunique()) if anonymity.PERSON in frame else len(frame)
 
 
-def _persons(frame: pd.DataFrame) -> np.ndarray:
-    """The person of each row (each row its own person, without a person column)."""
-    return frame[anonymity.PERSON].to_numpy() if anonymity.PERSON in frame else np.arange(len(frame))
-
-
 def _with_people(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with a person column (each row its own person when it has none)."""
     return frame if anonymity.PERSON in frame else frame.assign(**{anonymity.PERSON: np.arange(len(frame))})
@@ -189,7 +185,7 @@ def _group_figures(wide: pd.DataFrame, scales: dict, by: str) -> pd.DataFrame:
     if wide.empty:
         return pd.DataFrame()
     keys = wide[by]
-    people = pd.Series(_persons(wide), index=wide.index)  # n counts people, not responses
+    people = pd.Series(person_codes(wide), index=wide.index)  # n counts people, not responses
     out = pd.DataFrame({"n": people.groupby(keys.values, dropna=False, sort=True).nunique()})
     if "enps" in wide:
         out = out.join(_enps_by_group(wide["enps"], keys))
@@ -259,22 +255,20 @@ def heatmap_table(wide: pd.DataFrame, items: pd.DataFrame, segment: str, thresho
 
     Cells are suppressed with primary and complementary suppression along rows and columns.
     """
-    scales = item_scales(items)
-    fav = fav_frame(wide, scales)
-    fav[segment] = wide[segment].values
-    fav[anonymity.PERSON] = _persons(wide)
-    long = fav.melt(id_vars=[segment, anonymity.PERSON], var_name="item", value_name="fav").dropna(subset=["fav"])
+    long, segments, names = fav_long(fav_frame(wide, item_scales(items)), wide[segment], person_codes(wide))
     if long.empty:
         return pd.DataFrame(columns=[segment, "item", "favourable", "n", "diff", "suppressed"])
-    g = long.groupby([segment, "item"]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
+    grouped = long[long["group"] >= 0] if (long["group"] < 0).any() else long  # no group: in the overall only
+    g = grouped.groupby(["group", "item"]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
+    overall = long.groupby("item")["fav"].mean()
+    g["diff"] = g["mean"] - g["item"].map(overall)
+    g = g.assign(**{segment: segments.take(g["group"].to_numpy()), "item": names.take(g["item"].to_numpy())})
     counts = g.pivot(index=segment, columns="item", values="size").fillna(0)
     hide = _hidden(wide, segment, threshold, survey_dims(wide, items), population, selections)
     rows = np.array([_in(s, hide) for s in counts.index], dtype=bool)
     mask = anonymity.suppress_matrix(counts, threshold, hide=np.repeat(rows[:, None], counts.shape[1], axis=1))
-    overall = long.groupby("item")["fav"].mean()
     g["favourable"] = g["mean"]
     g["n"] = g["size"]
-    g["diff"] = g["mean"] - g["item"].map(overall)
     g["suppressed"] = anonymity.hidden_cells(mask, g[segment], g["item"])
     g.loc[g["suppressed"], ["favourable", "n", "diff"]] = np.nan
     return g[[segment, "item", "favourable", "n", "diff", "suppressed"]]
@@ -356,7 +350,7 @@ def item_wave_deltas(wide: pd.DataFrame, items: pd.DataFrame, waves: list[str], 
         return empty
     prev_w, cur_w = present[-2], present[-1]
     fav = fav_frame(wide, item_scales(items))
-    persons = pd.Series(_persons(wide), index=wide.index)
+    persons = pd.Series(person_codes(wide), index=wide.index)
     rows = []
     for item in fav.columns:
         p = fav.loc[wide["wave"] == prev_w, item].dropna()
@@ -383,7 +377,7 @@ def segment_item_trend(wide: pd.DataFrame, items: pd.DataFrame, segment: str, it
     if item not in fav:
         return pd.DataFrame()
     df = pd.DataFrame({"wave": wide["wave"], segment: wide[segment], "fav": fav[item],
-                       anonymity.PERSON: _persons(wide)}).dropna(subset=["fav"])
+                       anonymity.PERSON: person_codes(wide)}).dropna(subset=["fav"])
     g = df.groupby(["wave", segment]).agg(mean=("fav", "mean"), size=(anonymity.PERSON, "nunique")).reset_index()
     counts = g.pivot(index=segment, columns="wave", values="size").fillna(0)
     dims = survey_dims(wide, items)

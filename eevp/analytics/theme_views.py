@@ -38,7 +38,8 @@ def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Se
     hidden too (:func:`eevp.analytics.anonymity.hidden_by_filter`), so the viewer's table and the
     company's never subtract to a few people.
     """
-    u = units[units["theme_id"] >= 0]
+    u = _audited(units, segment)
+    u = u[u["theme_id"] >= 0]
     if u.empty:
         return pd.DataFrame(columns=["theme_id", "label", segment, "people", "suppressed"])
     counts = u.groupby(["theme_id", segment])["person"].nunique().unstack(fill_value=0)
@@ -64,6 +65,12 @@ def theme_cross(units: pd.DataFrame, segment: str, threshold: int, labels: pd.Se
     full = full[(full["people"] > 0) | full["suppressed"]]
     full["label"] = full["theme_id"].map(labels) if labels is not None else full["theme_id"].astype(str)
     return full.reset_index(drop=True)
+
+
+def _audited(units: pd.DataFrame, segment: str) -> pd.DataFrame:
+    """The columns a theme table and its audit read (the theme, ``segment``, the person, :data:`THEME_DIMS`):
+    taking rows of these alone, not of every column, saves a second per table at a million statements."""
+    return units[[c for c in dict.fromkeys(["theme_id", segment, "person", *THEME_DIMS]) if c in units]]
 
 
 def theme_totals(units: pd.DataFrame, threshold: int, labels: pd.Series | None = None, *,
@@ -96,7 +103,8 @@ def theme_totals(units: pd.DataFrame, threshold: int, labels: pd.Series | None =
 def theme_trend(units: pd.DataFrame, period_col: str, threshold: int, labels: pd.Series | None = None,
                 order: list[str] | None = None) -> pd.DataFrame:
     """People raising each theme per period (wave or quarter); small cells suppressed."""
-    out = theme_cross(units.dropna(subset=[period_col]), period_col, threshold, labels)
+    u = _audited(units, period_col)
+    out = theme_cross(u[u[period_col].notna()], period_col, threshold, labels)
     if order:
         out["order"] = out[period_col].map({p: i for i, p in enumerate(order)})
         out = out.sort_values("order").drop(columns="order")
