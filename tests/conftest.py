@@ -2,6 +2,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# The property tests draw the same organisations on every run, so that a run of the suite (CI's among them)
+# says the same thing twice; EEVP_HYPOTHESIS_PROFILE=random draws new ones each run (with EEVP_PROPERTY_CASES
+# for more of them) to look for leaks, and what it finds becomes an @example or a known-limit test.
+hypothesis_settings.register_profile("fixed", derandomize=True)
+hypothesis_settings.register_profile("random", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("EEVP_HYPOTHESIS_PROFILE", "fixed"))
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
