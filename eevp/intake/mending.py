@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["clean_name", "mend_header", "trailing_junk"]
@@ -36,10 +35,10 @@ def mend_header(header: pd.Series, body: pd.DataFrame) -> tuple[pd.Series, str |
     and the names after it move back by ``k`` onto the columns their answers are in.
     """
     named = [j for j, v in enumerate(header.tolist()) if v is not None]
-    filled = body.notna().to_numpy()
-    if not named or not filled.any():
+    last = _last_filled(body)
+    if not named or last is None:
         return header, None
-    extra = named[-1] + 1 - (int(np.flatnonzero(filled.any(axis=0)).max()) + 1)
+    extra = named[-1] - last
     if not 0 < extra <= MAX_SPLIT:
         return header, None
     names = header.tolist()
@@ -55,10 +54,10 @@ def mend_header(header: pd.Series, body: pd.DataFrame) -> tuple[pd.Series, str |
 def trailing_junk(body: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """``body`` with the run of delimiters that ends (nearly) every row's last cell taken off, and that run
     (None when there is none): at least :data:`JUNK_SHARE` of the last column's cells end in it."""
-    filled = body.notna().to_numpy().any(axis=0)
-    if body.empty or not filled.any():
+    position = _last_filled(body)
+    if position is None:
         return body, None
-    last = body.columns[int(np.flatnonzero(filled).max())]
+    last = body.columns[position]
     values = [v for v in body[last] if isinstance(v, str)]
     ends = [m.group(0) for v in values if (m := _JUNK.search(v))]
     if not values or len(ends) < JUNK_SHARE * len(body) or len(set(ends)) != 1:
@@ -68,3 +67,12 @@ def trailing_junk(body: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     body = body.copy()
     body[last] = pd.Series(cut, index=body.index, dtype=object)
     return body, junk
+
+
+def _last_filled(body: pd.DataFrame) -> int | None:
+    """The position of the last column with a value (None for none), read from the right: a million rows'
+    cells are not all looked at when the last column is filled, as it is in nearly every file."""
+    for position in range(body.shape[1] - 1, -1, -1):
+        if body.iloc[:, position].notna().any():
+            return position
+    return None
