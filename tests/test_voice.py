@@ -270,37 +270,27 @@ def test_a_new_lens_or_voice_setting_tags_stored_customer_statements_again(engin
     assert voice_match.tagger_version() != before
 
 
-def test_greetings_thanks_and_sign_offs_are_never_matched_or_themed(engine, settings, quick_lens):
-    """Rozetka's reviews hold the brands' replies: their greetings, thanks and sign-offs were 22% of the
-    statements and made customer themes ("Добрий день · день бажати", 979 statements; "Команда beko")."""
+@pytest.mark.parametrize("said,shown", [
+    # Rozetka's reviews hold the brands' replies: their greetings, thanks and sign-offs were 22% of the statements
+    # and made customer themes ("Добрий день · день бажати", 979 statements; "Команда beko"); an "app" marker:
+    # themed by the old code.
+    ("Kind regards, the app team {i}", "Kind regards"),
+    # A reply's later sentences ("Холодильники X добре зарекомендували себе", "Рекомендуємо звернутися до технічної
+    # підтримки") are no greeting, and made customer themes of the company's own words ("Продукція виправдала ваш
+    # сподівання", "Приносимо вибачення").
+    ("Thank you for your feedback! The app {i} gets an update every week.", "The app"),
+], ids=["greetings and sign-offs", "a company's whole reply"])
+def test_what_a_company_writes_is_never_matched_or_themed(engine, settings, quick_lens, said, shown):
     _staff_and_customers(engine, settings)
-    signed = [f"Kind regards, the app team {i}" for i in range(12)]  # an "app" marker: themed by the old code
-    data = "date,comment\n" + "\n".join(f"2026-03-{1 + i:02d},\"{t}\"" for i, t in enumerate(signed))
-    ingest_file(engine, settings, "customer_feedback", data.encode(), "replies.csv", actor=CLI_USER)
-    out = voice_match.analyze_voice(engine, settings, actor=CLI_USER, embedder=Marker(), steps=steps(),
-                                    rule=voice_match.MatchRule(min_own=10))
-    frame = _with_text(engine, voice.customer_frame(engine))
-    replies = frame[frame["text"].str.startswith("Kind regards")]
-    assert len(replies) == len(signed)
-    assert (replies["staff_theme"] == -1).all() and (replies["own_theme"] == -1).all()
-    assert out["own_themes"] == 1  # the loyalty points only
-    assert (frame[frame["text"].str.contains("loyalty")]["own_theme"] == 0).all()
-
-
-def test_a_company_s_reply_is_never_matched_or_themed(engine, settings, quick_lens):
-    """A review export with the brands' answers (Rozetka): a reply's later sentences ("Холодильники X добре
-    зарекомендували себе", "Рекомендуємо звернутися до технічної підтримки") are no greeting, and made customer
-    themes of the company's own words ("Продукція виправдала ваш сподівання", "Приносимо вибачення")."""
-    _staff_and_customers(engine, settings)
-    replies = [f"Thank you for your feedback! The app {i} gets an update every week." for i in range(12)]
+    replies = [said.format(i=i) for i in range(12)]
     data = "date,comment\n" + "\n".join(f"2026-03-{1 + i:02d},\"{t}\"" for i, t in enumerate(replies))
     ingest_file(engine, settings, "customer_feedback", data.encode(), "replies.csv", actor=CLI_USER)
     out = voice_match.analyze_voice(engine, settings, actor=CLI_USER, embedder=Marker(), steps=steps(),
                                     rule=voice_match.MatchRule(min_own=10))
     frame = _with_text(engine, voice.customer_frame(engine))
-    said = frame[frame["text"].str.startswith("The app")]
-    assert len(said) == len(replies)
-    assert (said["staff_theme"] == -1).all() and (said["own_theme"] == -1).all()
+    written = frame[frame["text"].str.startswith(shown)]
+    assert len(written) == len(replies)
+    assert (written["staff_theme"] == -1).all() and (written["own_theme"] == -1).all()
     assert out["own_themes"] == 1  # the loyalty points only
     assert (frame[frame["text"].str.contains("loyalty")]["own_theme"] == 0).all()
 

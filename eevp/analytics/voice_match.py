@@ -23,8 +23,7 @@ from eevp.settings import Settings
 from eevp.store import db
 from eevp.store.auth import User, require
 from eevp.store.queries import current_model, fetch_frame
-from eevp.text.lens import TAGGER_VERSION, customer_words, tag_statements
-from eevp.text.lens import tagger_version as lens_version
+from eevp.text.lens import TAGGER_VERSION, customer_words, tag_statements, tagger_version as lens_version
 from eevp.text.sentiment_model import voice_setting_id
 from eevp.text.textprep import BOILERPLATE_VERSION, is_boilerplate, is_company_reply
 from eevp.themes.embeddings import embed_cached, get_embedder, heads_embedder
