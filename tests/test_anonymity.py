@@ -333,3 +333,28 @@ def test_dimensions_hide_rows_until_no_small_cell_of_two_values_is_pinned():
     # a large cell pinned the same way is no secret: nothing hidden
     large = pd.DataFrame({"wave": ["W1"] * 20 + ["W2"] * 16, "role": ["r1"] * 26 + ["r2"] * 10})
     assert anonymity.suppress_dimensions(large, ["wave", "role"], 5) == {"wave": set(), "role": set()}
+
+
+def test_each_text_column_is_coded_once_for_every_audit_of_the_same_rows(monkeypatch):
+    # At a million responses, Home coded the same columns of the same rows a dozen times (20 of its 26 s).
+    frame = pd.DataFrame({"wave": ["W1", "W2"] * 15, "role": ["r1"] * 20 + ["r2"] * 10,
+                          "person": [f"p{i % 17}" for i in range(30)]}).astype("string[pyarrow]")
+    coded = []
+    real = anonymity._factorize
+    monkeypatch.setattr(anonymity, "_factorize", lambda values: coded.append(values.name) or real(values))
+    first = anonymity.suppress_dimensions(frame, ["wave", "role"], 5)
+    assert anonymity.suppress_dimensions(frame.assign(x=1), ["wave", "role"], 5) == first
+    assert anonymity.suppress_dimensions(frame[["role", "wave", "person"]], ["role", "wave"], 5) == first
+    assert sorted(coded) == ["role", "wave"]
+
+
+def test_a_column_changed_in_place_is_audited_from_its_new_values():
+    # W2 holds 12 people, 2 of role r1: the wave and role tables pin (W2, r1) (the test above); with W2's 6
+    # people of r1 the pinned cell is no secret. Changing a column in place must never serve the old audit.
+    frame = pd.DataFrame({"wave": ["W1"] * 20 + ["W2"] * 16, "role": ["r1"] * 26 + ["r2"] * 10,
+                          "person": [f"p{i}" for i in range(36)]}).astype("string[pyarrow]")
+    assert anonymity.suppress_dimensions(frame, ["wave", "role"], 5) == {"wave": set(), "role": set()}
+    frame.loc[20:25, "person"] = ["p20", "p21"] * 3  # W2's six answers of r1 come from two people
+    assert anonymity.suppress_dimensions(frame, ["wave", "role"], 5) != {"wave": set(), "role": set()}
+    frame.loc[20:25, "role"] = "r2"  # and now from two people of r2
+    assert anonymity.suppress_dimensions(frame, ["wave", "role"], 5) == {"wave": set(), "role": set()}

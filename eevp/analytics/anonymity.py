@@ -36,6 +36,7 @@ import pandas as pd
 
 from eevp.analytics.equations import Equations, first_leak, stopper
 from eevp.analytics.matrix import check_threshold, complement_line, hidden_cells, primary, suppress_matrix
+from eevp.hashing import derived
 from eevp.hashing import remembered as _remembered
 
 __all__ = [
@@ -82,14 +83,26 @@ def _people_by_codes(frame: pd.DataFrame, codes: np.ndarray, size: int,
     if PERSON not in frame.columns:
         return np.bincount(codes, minlength=size).astype(float)
     persons = _person_codes(frame) if persons is None else persons
-    span = int(persons.max(initial=0)) + 1
-    pairs = pd.unique(codes.astype(np.int64) * span + persons)
-    return np.bincount(pairs // span, minlength=size).astype(float)
+
+    def count():
+        span = int(persons.max(initial=0)) + 1
+        return np.bincount(pd.unique(codes.astype(np.int64) * span + persons) // span, minlength=size).astype(float)
+    # codes and people that cannot change (coded from Arrow columns): counted once while they live
+    fixed = not codes.flags.writeable and not persons.flags.writeable
+    return derived((codes, persons), f"people{size}", count).copy() if fixed else count()
 
 
 def _person_codes(frame: pd.DataFrame) -> np.ndarray:
     """The :data:`PERSON` column as integers 1.. (rows with no person count as one person together)."""
-    return pd.factorize(frame[PERSON])[0].astype(np.int64) + 1
+    return _of_column(frame[PERSON], "persons", lambda: pd.factorize(frame[PERSON])[0].astype(np.int64) + 1)
+
+
+def _of_column(values: pd.Series, name: str, compute):
+    """``compute()`` of ``values``, made once per Arrow array (which cannot change: every copy or selection of a
+    frame's column shares it) and read-only then; else made each time."""
+    if isinstance(values.array, pd.arrays.ArrowExtensionArray):
+        return derived((values.array.__arrow_array__(),), name, compute)
+    return compute()
 
 
 def suppressed_label(threshold) -> str:
@@ -239,6 +252,10 @@ def _keyed(values: pd.Series) -> pd.Series:
 
 def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(_keyed(values), sort=True)`` without an object copy of every row (strings: missing first)."""
+    return _of_column(values, "factorized", lambda: _factorize(values))
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_integer_dtype(values.dtype):  # never missing (a cell of two values as one number)
         codes, uniques = pd.factorize(values, sort=True)
         return codes, np.asarray(uniques, dtype=object)
@@ -496,12 +513,20 @@ def _two_way_cells(frame: pd.DataFrame, dims, codes, labels, threshold: int, tab
     for i, a in enumerate(dims):
         for b in dims[i + 1:]:
             size, nb = len(labels[a]) * len(labels[b]), len(labels[b])
-            flat = codes[a] * nb + codes[b]
+            flat = _cells_of(codes[a], codes[b], nb)
             n = (_people_by_codes(frame, flat, size, persons) if (a, b) in tables
                  else np.bincount(flat, minlength=size).astype(float) * threshold)
             cells[(a, b)] = n.reshape(len(labels[a]), nb) > 0
             small.append((n[n > 0] < threshold))
     return cells, np.concatenate(small) if small else np.zeros(0, dtype=bool)
+
+
+def _cells_of(a: np.ndarray, b: np.ndarray, nb: int) -> np.ndarray:
+    """The cell of each row in the table of two coded columns (``nb`` values of ``b``) as one number; made once
+    for codes that cannot change (:func:`_of_column`), so its people are counted once too."""
+    if a.flags.writeable or b.flags.writeable:
+        return a * nb + b
+    return derived((a, b), f"cells{nb}", lambda: a * nb + b)
 
 
 def _splits(cells: dict, labels: dict, split_of: dict) -> dict:
