@@ -67,8 +67,8 @@ def home() -> None:
         return
     settings = ui.get_settings()
     key = ui.data_key()
-    wide, waves, exits = ui.survey_wide(key), ui.wave_order(key), ui.exits_frame(key)
-    if len(wide) == 0 and len(exits) == 0:
+    responses, leavers = ui.stored_rows(key)
+    if responses == 0 and leavers == 0:
         if actions.stored_kinds():  # customer feedback alone (404 restaurant reviews) read "No data yet"
             st.info(t("No survey or exit interviews yet: the figures here come from them. What is stored has its own "
                       "page: customer feedback on Customer insights, focus-group notes on Themes, the EVP on EVP."))
@@ -78,10 +78,10 @@ def home() -> None:
         return
     summary = ui.home_summary(key, settings.min_group_size)
     _cards(summary["cards"], ui.favourable_note(ui.survey_items(key)))
-    if len(wide):  # exits alone (TAFE's leavers) have no items: no trend, no empty "Weakest items" heading
+    if responses:  # exits alone (TAFE's leavers) have no items: no trend, no empty "Weakest items" heading
         left, right = st.columns([3, 2])
         with left:
-            _trend(summary["trend"], waves)
+            _trend(summary["trend"], ui.wave_order(key))
         with right:
             _weakest_and_drops(summary)
     _look_next(summary["hints"])

@@ -32,11 +32,10 @@ def _load() -> _Page:
     settings = ui.get_settings()
     threshold = settings.min_group_size
     key = ui.data_key()
-    wide_all = ui.survey_wide(key)
+    wide_all, population, scope = ui.survey_frames(key)
     ui.stop_if_empty(wide_all, "No survey data yet. Upload a survey batch on the Upload page.")
     items = ui.survey_items(key)
     waves = ui.wave_order(key)
-    population, scope = ui.survey_population(key)
     wide, segments = ui.survey_filters(wide_all, items, waves)
     selections = reports.filter_selections(ui.current_filters(), scope)
     if not reports.population_ok(len(population), len(wide), threshold) or \

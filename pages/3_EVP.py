@@ -27,7 +27,7 @@ def _load() -> _Page:
     """The page's data (the page stops when there is no catalogue)."""
     settings = ui.get_settings()
     key = ui.data_key()
-    catalog, _ = ui.evp_frames(key)
+    catalog = ui.evp_catalog(key)
     ui.stop_if_empty(catalog, "No EVP catalogue yet. Upload the benefit catalogue on the Upload page.")
     tables = ui.evp_tables(key, settings.min_group_size)
     return _Page(key, settings.min_group_size, catalog, tables["roles"], ui.wave_order(key), tables)

@@ -169,9 +169,8 @@ def main() -> None:
     ui.page("Exit interviews", "🚪", "view_dashboards")
     settings = ui.get_settings()
     key = ui.data_key()
-    exits = ui.exits_frame(key)
+    exits, everyone, scope = ui.exits_frames(key)
     ui.stop_if_empty(exits, "No exit interviews yet. Upload them on the Upload page.")
-    everyone, scope = ui.exits_population(key)
     dims = ["role", "department", "location", "tenure"]
     # The first grouping leavers have values of: TAFE's exits have no role, and "by role" was one "(not given)".
     first = next((d for d in dims if theme_views.names_any(exits, d)), "role")
