@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.bench_theme_sizes import prepared, staff_texts
+from eevp.intake.statements import split_statements
 from training import real_text
 
 SIZE, SEED = 2000, 0
@@ -58,6 +59,7 @@ CORPORA = {
     "Glassdoor Bright Data cons": ("gd_bd", ["review_cons"], True),
     "Russian exit answers": ("ru_exit", None, True),
     "Rozetka reviews": ("rozetka", None, True),
+    "Russian restaurant reviews": ("ru_restaurant_reviews", None, True),
 }
 
 
@@ -65,10 +67,17 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def corpus_texts(source: str, fields=None) -> list[str]:
+    """A staff source's statements, or a sentiment corpus' texts split into statements as intake splits them."""
+    if source in real_text.SOURCES:
+        return staff_texts(source, fields)
+    return [s for text in real_text.sentiment_corpus(source)["text"] for s in split_statements(text)]
+
+
 def sample(name: str, size: int = SIZE, seed: int = SEED) -> list[str]:
     """``size`` statements of a corpus, drawn at random, boilerplate removed first."""
     source, fields, _ = CORPORA[name]
-    texts, _ = prepared(staff_texts(source, fields))
+    texts, _ = prepared(corpus_texts(source, fields))
     idx = np.random.default_rng(seed).permutation(len(texts))[:size]
     return [texts[i] for i in idx]
 
@@ -120,12 +129,13 @@ def judgements(path: Path = JUDGEMENTS) -> dict[tuple, str]:
 def by_version(path: Path = JUDGEMENTS) -> list[dict]:
     """Verdict counts per corpus and version of the labeller, from the judgements alone (no fitting):
     ``before`` (the labeller before issue 13's label work), ``first`` (its first change, read blind on the
-    held-out corpora), ``after`` (the labeller now)."""
+    held-out corpora), ``after`` (its nominative change), ``main`` (main on 4 Dec, e45b04e: themes fitted
+    since then, company replies filtered), ``new`` (the labeller after that)."""
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     out = []
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
-        for version in ("before", "first", "after"):
+        for version in ("before", "first", "after", "main", "new"):
             mine = [r for r in rows if r["corpus"] == corpus and version in r["code"].split()]
             if mine:
                 counts = Counter(r["verdict"] for r in mine)
