@@ -243,8 +243,9 @@ def test_a_theme_of_two_subjects_without_a_phrase_names_both_not_a_keyword_list(
 def test_a_phrase_few_use_gives_way_to_the_subject_most_mention():
     texts = ([f"Nice office {w}" for w in ("here", "indeed")]
              + [f"No career advancement {n}" for n in range(6)] + [f"Promotion takes years {n}" for n in range(6)]
-             + [f"Growth is slow {n}" for n in range(6)] + [f"Other remark {n}" for n in range(20)])
-    keywords = ["office", "nice", "year"]
+             + [f"Growth is slow {n}" for n in range(6)] + [f"Other remark {n}" for n in range(19)]
+             + ["The canteen closed"])
+    keywords = ["canteen", "office", "nice"]
     assert phrase_label(texts, keywords, "en") == "Nice office"  # 2 comments of 40
     # 18 comments mention career growth, the phrase names another subject: the subject is the label
     assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0] == "Career growth"
@@ -255,6 +256,13 @@ def test_a_phrase_that_names_the_main_subject_stays():
              + [f"My manager {n} shouts" for n in range(20)] + [f"Other remark {n}" for n in range(10)])
     keywords = ["management", "upper", "shout"]
     assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0] == "Upper management"
+    # ... and so does one that carries the theme's first keyword (its most telling word)
+    texts = ([f"Respect for staff {w}" for w in ("is gone", "is zero")] + [f"My manager {n} shouts" for n in range(20)]
+             + [f"Other remark {n}" for n in range(10)])
+    keywords = ["respect", "staff", "shout"]
+    assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0] == "Respect for staff"
+    keywords = ["shout", "respect", "staff"]
+    assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0] == "Management"
 
 
 def test_a_single_subject_says_the_tone_of_the_theme_where_the_language_can():

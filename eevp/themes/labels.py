@@ -269,16 +269,17 @@ def _phrase_counts(docs: list[str], weights: dict, language: str, skip: set, max
 def theme_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), languages=None,
                 tone: str | None = None) -> str | None:
     """A theme's label: its phrase (:func:`phrase_label`), or the subject most of its comments mention
-    (:func:`subject_label`) where the phrase says what only a few say and names another subject, or
-    where there is no phrase; None when there is neither (the caller falls back to keywords).
+    (:func:`subject_label`) where the phrase says what only a few say and names neither that subject nor
+    the theme's first keyword ("Отношение к сотрудникам" stays over "Коллектив"), or where there is no phrase; None when there is neither (the caller falls back to keywords).
 
     ``tone``: as in :func:`phrase_label`, or "mixed" (:func:`is_mixed`): then no label opens on a word of
     praise or complaint ("Great opportunity" over as many complaints about the lack of one)."""
     phrase, used, docs = _best_phrase(texts, keywords, language, skip=skip, languages=languages, tone=tone)
     subject, mentions, words = subject_label(docs, language, tone)
     said = {lemma(w, language) for w in _TOKEN.findall((phrase or "").casefold())}
+    first = set(keywords[0].split()) if keywords else set()  # the theme's most telling word
     if subject and mentions >= max(2, SUBJECT_SHARE * len(docs)) and mentions >= SUBJECT_OVER * used \
-            and not said & words:
+            and not said & (words | first):
         return subject
     return phrase
 
