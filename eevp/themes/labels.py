@@ -79,6 +79,8 @@ SUBJECT_OVER = 5
 #: A second subject joins the label ("Pay · Hours") when it is mentioned at least this many times as often
 #: as the first: the theme mixes two subjects, and one alone would hide the other.
 SECOND_SUBJECT = 0.5
+#: A phrase that names the subject gives way to it only when this share of the comments mention the subject.
+SUBJECT_MOST = 0.5
 
 
 @cache
@@ -269,19 +271,26 @@ def _phrase_counts(docs: list[str], weights: dict, language: str, skip: set, max
 def theme_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), languages=None,
                 tone: str | None = None) -> str | None:
     """A theme's label: its phrase (:func:`phrase_label`), or the subject most of its comments mention
-    (:func:`subject_label`) where the phrase says what only a few say and names neither that subject nor
-    the theme's first keyword ("Отношение к сотрудникам" stays over "Коллектив"), or where there is no phrase; None when there is neither (the caller falls back to keywords).
+    (:func:`subject_label`) where the phrase says what only a few say (:data:`SUBJECT_OVER`) and either
+    names neither that subject nor the theme's first keyword ("Отношение к сотрудникам" stays over
+    "Коллектив") or narrows a subject most comments mention without saying praise or complaint ("Upper
+    management" in 5 of 250 comments on managers of every rank, "Рік повної гарантії" over the warranty;
+    "Low pay" stays); or where there is no phrase. None when there is neither (the caller falls back to
+    keywords).
 
     ``tone``: as in :func:`phrase_label`, or "mixed" (:func:`is_mixed`): then no label opens on a word of
     praise or complaint ("Great opportunity" over as many complaints about the lack of one)."""
     phrase, used, docs = _best_phrase(texts, keywords, language, skip=skip, languages=languages, tone=tone)
     subject, mentions, words = subject_label(docs, language, tone)
-    said = {lemma(w, language) for w in _TOKEN.findall((phrase or "").casefold())}
+    if not subject or mentions < max(2, SUBJECT_SHARE * len(docs)) or mentions < SUBJECT_OVER * used:
+        return phrase
+    said = [lemma(w, language) for w in _TOKEN.findall((phrase or "").casefold())]
     first = set(keywords[0].split()) if keywords else set()  # the theme's most telling word
-    if subject and mentions >= max(2, SUBJECT_SHARE * len(docs)) and mentions >= SUBJECT_OVER * used \
-            and not said & (words | first):
-        return subject
-    return phrase
+    if not set(said) & (words | first):
+        return subject  # another subject than most comments mention
+    narrows = set(said) & words and mentions >= SUBJECT_MOST * len(docs) \
+        and not _lead(said, _words("openers").get(language, frozenset()))
+    return subject if narrows else phrase
 
 
 def subject_label(docs: list[str], language: str, tone: str | None = None) -> tuple[str | None, int, frozenset]:
