@@ -60,7 +60,7 @@ CORPORA = {
     "Russian HR exit comments": ("ru_exit_hr", None, False),
     "Glassdoor Bright Data cons": ("gd_bd", ["review_cons"], True),
     "Russian exit answers": ("ru_exit", None, True),
-    "Rozetka reviews": ("rozetka", None, True),
+    "Rozetka reviews": ("rozetka", None, False),  # held out until the subjects change, development for it
     "Russian restaurant reviews": ("ru_restaurant_reviews", None, True),
 }
 

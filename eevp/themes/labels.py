@@ -18,8 +18,14 @@ salary, low" over praise and complaint alike): it names a subject (not generic w
 or stop mid-clause, may open on a word of praise or complaint ("Good pay", "Not enough staff"), which the
 theme's tone (its statements' sentiment) chooses between; a Russian or Ukrainian label is put in the
 nominative ("Заработная плата", not "Заработной платы"). The word lists are in
-``eevp/resources/labels/words.json``. Judged on real text by reading (``benchmarks/bench_theme_labels.py``):
-on 2,000 Glassdoor UK cons 9 of 14 labels good (8 before), on the held-out Russian exit answers 10 of 20 (6).
+``eevp/resources/labels/words.json``.
+
+Where the best phrase is used by few of a theme's comments and names another subject than most of them
+mention, or narrows it ("Upper management" over comments on managers of every rank), the label is that
+subject, or two ("Pay · Hours"), from ``eevp/resources/labels/subjects.json`` (:func:`theme_label`): a
+keyword list says less. Judged on real text by reading (``benchmarks/bench_theme_labels.py``, the README's
+table): on 2,000 Glassdoor UK cons 10 of 14 labels good (9 before), held out and blind on Glassdoor Bright
+Data cons 5 of 11 (4) and on Russian restaurant reviews 6 of 15 (5).
 """
 
 from __future__ import annotations
