@@ -11,7 +11,8 @@ Corpora: **development** (read while the labeller was changed): Glassdoor UK *co
 reviews (text and cons), and, for the second change (Russian and Ukrainian labels in the nominative), the HR
 comments of the Russian exit survey. **Held out** (measured once before and once after the change, old and new labels
 shuffled together before reading): Glassdoor Bright Data *cons*, the Russian exit-survey answers, Rozetka
-product reviews (Ukrainian and Russian).
+product reviews (Ukrainian and Russian). For the subjects change (version ``new``) Rozetka was development too, and
+the Russian restaurant reviews (SentiRuEval-2015, split into statements as intake splits them) were added, held out.
 
 Judging rules (written before the first judgement). Read the label, the keywords and about 8 of the
 theme's statements, then give the label one verdict:
@@ -45,6 +46,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.bench_theme_sizes import prepared, staff_texts
+from eevp.intake.statements import split_statements
+from eevp.text.textprep import is_company_reply
 from training import real_text
 
 SIZE, SEED = 2000, 0
@@ -57,7 +60,8 @@ CORPORA = {
     "Russian HR exit comments": ("ru_exit_hr", None, False),
     "Glassdoor Bright Data cons": ("gd_bd", ["review_cons"], True),
     "Russian exit answers": ("ru_exit", None, True),
-    "Rozetka reviews": ("rozetka", None, True),
+    "Rozetka reviews": ("rozetka", None, False),  # held out until the subjects change, development for it
+    "Russian restaurant reviews": ("ru_restaurant_reviews", None, True),
 }
 
 
@@ -65,10 +69,27 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+#: Customer feedback holding the company's replies: a whole reply (:func:`eevp.text.textprep.is_company_reply`)
+#: is dropped, as the customer-voice analysis drops it (the restaurant reviews hold none: the one review it
+#: marks is a customer's, so they are left whole).
+REPLIES_DROPPED = {"rozetka"}
+
+
+def corpus_texts(source: str, fields=None) -> list[str]:
+    """A staff source's statements, or a sentiment corpus' texts split into statements as intake splits them."""
+    if source in REPLIES_DROPPED:
+        st = real_text.all_statements(source)
+        comments = st.groupby(["row", "field"])["text"].transform(" ".join)  # the comment, from its statements
+        return st["text"][~comments.map(is_company_reply)].tolist()
+    if source in real_text.SOURCES:
+        return staff_texts(source, fields)
+    return [s for text in real_text.sentiment_corpus(source)["text"] for s in split_statements(text)]
+
+
 def sample(name: str, size: int = SIZE, seed: int = SEED) -> list[str]:
     """``size`` statements of a corpus, drawn at random, boilerplate removed first."""
     source, fields, _ = CORPORA[name]
-    texts, _ = prepared(staff_texts(source, fields))
+    texts, _ = prepared(corpus_texts(source, fields))
     idx = np.random.default_rng(seed).permutation(len(texts))[:size]
     return [texts[i] for i in idx]
 
@@ -120,12 +141,14 @@ def judgements(path: Path = JUDGEMENTS) -> dict[tuple, str]:
 def by_version(path: Path = JUDGEMENTS) -> list[dict]:
     """Verdict counts per corpus and version of the labeller, from the judgements alone (no fitting):
     ``before`` (the labeller before issue 13's label work), ``first`` (its first change, read blind on the
-    held-out corpora), ``after`` (the labeller now)."""
+    held-out corpora), ``after`` (its nominative change), ``main`` (main on 4 Dec, e45b04e: themes fitted
+    since then, company replies filtered), ``new`` (subjects over phrases few comments use, see
+    :func:`eevp.themes.labels.theme_label`). ``draft`` marks labels of a version never merged (not counted)."""
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     out = []
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
-        for version in ("before", "first", "after"):
+        for version in ("before", "first", "after", "main", "new"):
             mine = [r for r in rows if r["corpus"] == corpus and version in r["code"].split()]
             if mine:
                 counts = Counter(r["verdict"] for r in mine)

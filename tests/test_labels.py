@@ -1,7 +1,7 @@
 """Theme labels from a phrase the theme's comments share (eevp.themes.labels)."""
 
-from eevp.themes.labels import (distinct_by_language, distinct_labels, label_languages, labels_by_language, make_label,
-                                phrase_label, theme_tone)
+from eevp.themes.labels import (distinct_by_language, distinct_labels, is_mixed, label_languages, labels_by_language,
+                                make_label, phrase_label, subject_label, theme_tone)
 from eevp.text.textprep import lemmatize_tokens
 
 
@@ -224,3 +224,78 @@ def test_a_label_is_what_follows_a_prepositional_idiom():
     uk = [f"Звільняюсь у зв'язку з переїздом {w}" for w in ("до Києва", "до Львова", "за кордон")] + \
         ["Переїзд до іншого міста"]
     assert phrase_label(uk, ["переїзд", "зв'язок"], "uk") != "Зв'язку з переїздом"
+
+
+# --------------------------------------------------------------------------- subjects over a phrase few use (issue 13)
+
+
+def test_a_theme_of_two_subjects_without_a_phrase_names_both_not_a_keyword_list():
+    texts = ["The salary is low", "Pay never rises", "Wage below the others", "Paid late again", "Bonus was cut",
+             "My shift changes weekly", "The schedule comes late", "Rota is a mess", "Every weekend shift",
+             "Nothing else", "All fine otherwise"]
+    keywords = ["pool", "hardest", "day"]  # no phrase carries them (Indeed's "Hour, pay, pool")
+    assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda part: keywords)["en"][0] \
+        == "Pay · Hours"
+    # one subject far ahead: that subject alone
+    assert labels_by_language(texts[:6] + texts[9:], ["en"] * 8, keywords, lambda part: keywords)["en"][0] == "Pay"
+
+
+def test_a_phrase_few_use_gives_way_to_the_subject_most_mention():
+    texts = ([f"Nice office {w}" for w in ("here", "indeed")]
+             + [f"No career advancement {n}" for n in range(6)] + [f"Promotion takes years {n}" for n in range(6)]
+             + [f"Growth is slow {n}" for n in range(6)] + [f"Other remark {n}" for n in range(19)]
+             + ["The canteen closed"])
+    keywords = ["canteen", "office", "nice"]
+    assert phrase_label(texts, keywords, "en") == "Nice office"  # 2 comments of 40
+    # 18 comments mention career growth, the phrase names another subject: the subject is the label
+    assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0] == "Career growth"
+
+
+def test_a_phrase_few_use_that_narrows_the_subject_most_mention_gives_way_unless_it_says_the_tone():
+    def label(texts, keywords):
+        return labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0]
+
+    managers = [f"My manager {n} shouts" for n in range(20)]
+    upper = [f"Upper management {w}" for w in ("ignores us", "never listens", "is remote")]
+    keywords = ["management", "upper", "shout"]
+    assert label(upper + managers + [f"Other remark {n}" for n in range(10)], keywords) == "Management"  # 23 of 33
+    # under half of the comments mention it: the phrase stays
+    assert label(upper + managers[:15] + [f"Other remark {n}" for n in range(20)], keywords) == "Upper management"
+    # a phrase that says praise or complaint stays ("Low pay", "Poor management")
+    poor = [f"Poor management {w}" for w in ("ignores us", "never listens", "is remote")]
+    assert label(poor + managers + [f"Other remark {n}" for n in range(10)], ["management", "poor", "shout"]) \
+        == "Poor management"
+    # ... and so does one that carries the theme's first keyword (its most telling word)
+    texts = ([f"Respect for staff {w}" for w in ("is gone", "is zero")] + [f"My manager {n} shouts" for n in range(20)]
+             + [f"Other remark {n}" for n in range(10)])
+    keywords = ["respect", "staff", "shout"]
+    assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0] == "Respect for staff"
+    keywords = ["shout", "respect", "staff"]
+    assert labels_by_language(texts, ["en"] * len(texts), keywords, lambda p: keywords)["en"][0] == "Management"
+
+
+def test_a_single_subject_says_the_tone_of_the_theme_where_the_language_can():
+    docs = [f"My manager {n} shouts" for n in range(5)]
+    assert subject_label(docs, "en", "negative")[:2] == ("Problems with management", 5)
+    assert subject_label(docs, "en", "positive")[0] == "Good management"
+    assert subject_label(docs, "en", "mixed")[0] == "Management"
+    assert subject_label(["Руководитель кричит"] * 3, "ru", "negative")[0] == "Руководство"  # no way: plain
+    assert subject_label(["Nothing to say"], "en") == (None, 0, frozenset())
+
+
+def test_praise_or_complaint_never_opens_the_label_of_a_mixed_theme():
+    texts = ([f"Great opportunity for {x}" for x in ("students", "parents", "graduates", "anyone")]
+             + [f"Good opportunity to {x}" for x in ("learn", "grow", "move")]
+             + [f"Travel opportunity {n}" for n in range(3)])
+    keywords = ["opportunity", "travel", "great"]
+    assert phrase_label(texts, keywords, "en") == "Great opportunity"
+    assert phrase_label(texts, keywords, "en", tone="mixed") == "Travel opportunity"
+    assert is_mixed(["positive"] * 5 + ["negative"] * 4 + ["neutral"])
+    assert not is_mixed(["positive"] * 9 + ["negative"]) and not is_mixed(["positive", "negative"] + ["neutral"] * 5)
+
+
+def test_a_word_of_complaint_before_generic_words_or_a_preposition_is_no_title():
+    low = [f"Низкий уровень {x}" for x in ("зарплаты", "заработной платы", "з/п", "оплаты")]
+    assert phrase_label(low, ["низкий", "уровень", "зарплата"], "ru") != "Низкий уровень"  # low what?
+    uk = [f"Не з телефоном {w}" for w in ("проблема", "справа", "питання")]
+    assert phrase_label(uk, ["телефон", "не"], "uk") is None  # "не" then a preposition: cut mid-clause

@@ -18,8 +18,14 @@ salary, low" over praise and complaint alike): it names a subject (not generic w
 or stop mid-clause, may open on a word of praise or complaint ("Good pay", "Not enough staff"), which the
 theme's tone (its statements' sentiment) chooses between; a Russian or Ukrainian label is put in the
 nominative ("Заработная плата", not "Заработной платы"). The word lists are in
-``eevp/resources/labels/words.json``. Judged on real text by reading (``benchmarks/bench_theme_labels.py``):
-on 2,000 Glassdoor UK cons 9 of 14 labels good (8 before), on the held-out Russian exit answers 10 of 20 (6).
+``eevp/resources/labels/words.json``.
+
+Where the best phrase is used by few of a theme's comments and names another subject than most of them
+mention, or narrows it ("Upper management" over comments on managers of every rank), the label is that
+subject, or two ("Pay · Hours"), from ``eevp/resources/labels/subjects.json`` (:func:`theme_label`): a
+keyword list says less. Judged on real text by reading (``benchmarks/bench_theme_labels.py``, the README's
+table): on 2,000 Glassdoor UK cons 10 of 14 labels good (9 before), held out and blind on Glassdoor Bright
+Data cons 5 of 11 (4) and on Russian restaurant reviews 6 of 15 (5).
 """
 
 from __future__ import annotations
@@ -37,10 +43,11 @@ from eevp.text.morph import analyzer
 from eevp.text.sentiment import NEUTRAL_BAND, sentiment_scores, without_courtesy
 from eevp.text.textprep import lemma, stop_words, without_markup
 
-__all__ = ["distinct_by_language", "distinct_labels", "label_languages", "labels_by_language", "make_label",
-           "phrase_label", "theme_tone"]
+__all__ = ["distinct_by_language", "distinct_labels", "is_mixed", "label_languages", "labels_by_language",
+           "make_label", "phrase_label", "subject_label", "theme_label", "theme_tone"]
 
 WORDS_FILE = Path(__file__).resolve().parents[1] / "resources" / "labels" / "words.json"
+SUBJECTS_FILE = WORDS_FILE.with_name("subjects.json")
 
 #: The languages a theme is labelled in.
 LABEL_LANGUAGES = ("en", "ru", "uk")
@@ -69,6 +76,17 @@ TONE_SHARE = 0.65
 #: A phrase of the theme's tone scores this much more, one of the opposite tone this much less (not never:
 #: the sentiment lexicon reads subjects such as "career progression" as praise).
 TONE_BONUS = 1.5
+#: A theme is labelled by the subject most of its comments mention (:func:`subject_label`, "Pay", "Career
+#: growth") instead of its best phrase when at least this share of the comments read mention the subject...
+SUBJECT_SHARE = 0.2
+#: ... at least this many times as many comments as use the phrase, and the phrase does not name it: the
+#: phrase then says what a few comments say ("Long hours" in 3 of 120 comments about temporary jobs and hours).
+SUBJECT_OVER = 5
+#: A second subject joins the label ("Pay · Hours") when it is mentioned at least this many times as often
+#: as the first: the theme mixes two subjects, and one alone would hide the other.
+SECOND_SUBJECT = 0.5
+#: A phrase that names the subject gives way to it only when this share of the comments mention the subject.
+SUBJECT_MOST = 0.5
 
 
 @cache
@@ -76,6 +94,27 @@ def _words(kind: str) -> dict[str, frozenset]:
     """A list of :data:`WORDS_FILE` by language ("openers", "generic", "never_first", "never_last")."""
     data = json.loads(WORDS_FILE.read_text(encoding="utf-8"))[kind]
     return {lang: frozenset(w.casefold() for w in words) for lang, words in data.items()}
+
+
+@cache
+def _subjects(language: str) -> dict[str, frozenset]:
+    """Subject name → the lemmas that mention it (:data:`SUBJECTS_FILE`), for one language."""
+    data = json.loads(SUBJECTS_FILE.read_text(encoding="utf-8"))["subjects"].get(language, {})
+    return {name: frozenset(w.casefold() for w in words) for name, words in data.items()}
+
+
+@cache
+def _subject_tone(language: str) -> dict[str, str]:
+    """How a single subject is written over complaints or praise ("Problems with {}"), by tone."""
+    return json.loads(SUBJECTS_FILE.read_text(encoding="utf-8"))["tone"].get(language, {})
+
+
+def is_mixed(polarity) -> bool:
+    """Whether a theme's statements are split between praise and complaint: at least half have a tone, and
+    neither tone is :data:`TONE_SHARE` of them (a label opening on "Great" or "Poor" would be half wrong)."""
+    counts = Counter(str(p) for p in polarity)
+    toned = counts["positive"] + counts["negative"]
+    return bool(toned) and toned >= 0.5 * sum(counts.values()) and theme_tone(polarity) is None
 
 
 def theme_tone(polarity) -> str | None:
@@ -92,13 +131,16 @@ def theme_tone(polarity) -> str | None:
 def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     """How well a phrase reads as a title: 0 when it cannot be one (it names nothing: "Place to work", all
     generic words; or it starts or stops mid-clause: on a verb, an infinitive after "to", an adverb, a
-    preposition, an adjective in an oblique case, the noun of a prepositional phrase cut from it: "Takes a
-    week", "Week to arrange", "Работать в данном", "Стороны руководства"); 1/2 for a Russian or Ukrainian
+    preposition, also after a word of complaint, an adjective in an oblique case, the noun of a prepositional
+    phrase cut from it: "Takes a week", "Week to arrange", "Работать в данном", "Не з телефоном", "Стороны
+    руководства"); 1/2 for a Russian or Ukrainian
     phrase without a noun ("Хочу работать": a noun phrase says the subject), else 1."""
     stops, generic = stop_words(), _words("generic").get(language, frozenset())
-    # a Russian or Ukrainian numeral names nothing either ("Пять лет")
+    openers = _words("openers").get(language, frozenset())
+    # a Russian or Ukrainian numeral names nothing either ("Пять лет"), nor a word of praise or complaint
+    # ("Низкий уровень": low what?)
     tags = [analyzer(language).parse(w)[0].tag for w in words] if language in ("ru", "uk") else [None] * len(words)
-    if all(w in stops or w in generic or lem in generic or (t is not None and t.POS == "NUMR")
+    if all(w in stops or w in generic or lem in generic or w in openers or (t is not None and t.POS == "NUMR")
            for w, lem, t in zip(words, lemmas, tags)):
         return 0.0
     if language == "en":
@@ -107,10 +149,16 @@ def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     if language not in ("ru", "uk"):
         return 1.0
     if lemmas[0] in _words("never_first")[language] or _idiom_tail(words, language) or tags[-1].POS in _NOT_LAST \
-            or tags[0].POS in _NOT_FIRST or (
+            or _after_lead(tags, words, openers).POS in _NOT_FIRST or (
             tags[-1].POS in ("ADJF", "PRTF") and tags[-1].case != "nomn"):
         return 0.0
     return 1.0 if any(t.POS == "NOUN" for t in tags) else 0.5
+
+
+def _after_lead(tags: list, words: list[str], openers: frozenset):
+    """The tag of a phrase's first word after its words of praise or complaint: "Не з телефоном" opens, past
+    "не", on a preposition as "З телефоном" does (the first word's when they are all such words)."""
+    return next((t for t, w in zip(tags, words) if w not in openers), tags[0])
 
 
 def _idiom_tail(words: list[str], language: str) -> bool:
@@ -176,12 +224,31 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         stops mid-clause ("Week to arrange") is never a label; a polarity word may open one ("Good
         pay", "No room for growth", "Not enough staff").
     """
+    return _best_phrase(texts, keywords, language, skip=skip, max_words=max_words, min_docs=min_docs,
+                        min_share=min_share, sample=sample, languages=languages, tone=tone)[0]
+
+
+def _best_phrase(texts: list[str], keywords: list[str], language: str, *, skip=(), max_words: int = 4,
+                 min_docs: int = 2, min_share: float = 0.025, sample: int = 400, languages=None,
+                 tone: str | None = None) -> tuple[str | None, int, list[str]]:
+    """:func:`phrase_label`'s phrase, how many of the comments read use it, and those comments."""
     weights = _keyword_weights(keywords, language)
-    if len(weights) < 2:
-        return None
-    stops, skip = stop_words(), {w.lower() for w in skip}
-    openers = _words("openers").get(language, frozenset())
     docs = _sample_in(texts, languages, language, sample)
+    if len(weights) < 2:
+        return None, 0, docs
+    counts, covers = _phrase_counts(docs, weights, language, {w.lower() for w in skip}, max_words)
+    ranked = _ranked_phrases(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
+                             max(min_docs, math.ceil(min_share / 2 * len(docs))))
+    best = _first_title(ranked, language, tone, counts)
+    used = counts[best] if best else 0
+    best = best and _as_written(_nominative(best, language), docs)
+    return (best[0].upper() + best[1:] if best else None), used, docs
+
+
+def _phrase_counts(docs: list[str], weights: dict, language: str, skip: set, max_words: int) -> tuple:
+    """Every phrase of the comments that carries a keyword: in how many comments (``Counter``), and the
+    keywords it carries (phrase → frozenset of lemmas)."""
+    stops, openers = stop_words(), _words("openers").get(language, frozenset())
     counts: Counter = Counter()
     covers: dict[str, frozenset] = {}
     for text in docs:
@@ -204,11 +271,52 @@ def phrase_label(texts: list[str], keywords: list[str], language: str = "en", *,
         for phrase, covered in found.items():  # once per comment: how many comments use it
             counts[phrase] += 1
             covers[phrase] = covered
-    ranked = _ranked_phrases(counts, covers, weights, max(min_docs, math.ceil(min_share * len(docs))),
-                             max(min_docs, math.ceil(min_share / 2 * len(docs))))
-    best = _first_title(ranked, language, tone, counts)
-    best = best and _as_written(_nominative(best, language), docs)
-    return best[0].upper() + best[1:] if best else None
+    return counts, covers
+
+
+def theme_label(texts: list[str], keywords: list[str], language: str = "en", *, skip=(), languages=None,
+                tone: str | None = None) -> str | None:
+    """A theme's label: its phrase (:func:`phrase_label`), or the subject most of its comments mention
+    (:func:`subject_label`) where the phrase says what only a few say (:data:`SUBJECT_OVER`) and either
+    names neither that subject nor the theme's first keyword ("Отношение к сотрудникам" stays over
+    "Коллектив") or narrows a subject most comments mention without saying praise or complaint ("Upper
+    management" in 5 of 250 comments on managers of every rank, "Рік повної гарантії" over the warranty;
+    "Low pay" stays); or where there is no phrase. None when there is neither (the caller falls back to
+    keywords).
+
+    ``tone``: as in :func:`phrase_label`, or "mixed" (:func:`is_mixed`): then no label opens on a word of
+    praise or complaint ("Great opportunity" over as many complaints about the lack of one)."""
+    phrase, used, docs = _best_phrase(texts, keywords, language, skip=skip, languages=languages, tone=tone)
+    subject, mentions, words = subject_label(docs, language, tone)
+    if not subject or mentions < max(2, SUBJECT_SHARE * len(docs)) or mentions < SUBJECT_OVER * used:
+        return phrase
+    said = [lemma(w, language) for w in _TOKEN.findall((phrase or "").casefold())]
+    first = set(keywords[0].split()) if keywords else set()  # the theme's most telling word
+    if not set(said) & (words | first):
+        return subject  # another subject than most comments mention
+    narrows = set(said) & words and mentions >= SUBJECT_MOST * len(docs) \
+        and not _lead(said, _words("openers").get(language, frozenset()))
+    return subject if narrows else phrase
+
+
+def subject_label(docs: list[str], language: str, tone: str | None = None) -> tuple[str | None, int, frozenset]:
+    """The subject most of ``docs`` mention (:data:`SUBJECTS_FILE`), with a second one mentioned at least
+    :data:`SECOND_SUBJECT` times as often ("Pay · Hours"); a single subject says the theme's ``tone`` where
+    the language has a way to ("Problems with pay"). Also returns how many comments mention the first
+    subject and the lemmas that mention it; (None, 0, empty) when none is mentioned."""
+    subjects = _subjects(language)
+    counts: Counter = Counter()
+    for text in docs:
+        lemmas = {lemma(w, language) for w in _TOKEN.findall(text.casefold())}
+        counts.update(name for name, words in subjects.items() if lemmas & words)
+    ranked = counts.most_common(2)
+    if not ranked:
+        return None, 0, frozenset()
+    first, n = ranked[0]
+    if len(ranked) > 1 and ranked[1][1] >= SECOND_SUBJECT * n:
+        return f"{first} · {ranked[1][0]}", n, subjects[first]
+    template = _subject_tone(language).get(tone or "")
+    return (template.format(first.lower()) if template else first), n, subjects[first]
 
 
 def _as_written(phrase: str, docs: list[str]) -> str:
@@ -307,8 +415,9 @@ def _first_title(ranked: list, language: str, tone: str | None, counts: Counter,
         said = sentiment_scores([_lead(p.split(), openers) for _, p in titles],
                                 [language] * len(titles))
         factor = [TONE_BONUS if sign * s >= NEUTRAL_BAND else 1 / TONE_BONUS if sign * s <= -NEUTRAL_BAND else 1
-                  for s in said]
+                  for s in said] if tone != "mixed" else [float(abs(s) < NEUTRAL_BAND) for s in said]
         titles = [(c * f, p) for (c, p), f in zip(titles, factor)]
+    titles = [(c, p) for c, p in titles if c > 0]
     return max(titles)[1] if titles else None
 
 
@@ -452,9 +561,10 @@ def labels_by_language(texts: list[str], languages: list[str], keywords: list[st
     for i, lang in enumerate(label_languages(languages)):
         part = texts if i == 0 else [t for t, x in zip(texts, languages) if x == lang]
         words = keywords if i == 0 else keywords_of(part)
-        tone = theme_tone([p for p, x in zip(polarity, languages) if i == 0 or x == lang]) if polarity else None
-        label = phrase_label(part, words, lang, skip=skip, tone=tone,
-                             languages=languages if i == 0 else [lang] * len(part))
+        said = [p for p, x in zip(polarity or (), languages) if i == 0 or x == lang]
+        tone = theme_tone(said) or ("mixed" if is_mixed(said) else None)
+        label = theme_label(part, words, lang, skip=skip, tone=tone,
+                            languages=languages if i == 0 else [lang] * len(part))
         if label is None and (i == 0 or any(written_in(w, lang) for w in words)):
             label = make_label(words, lang, skip=skip)
         if label:
