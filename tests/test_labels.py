@@ -1,5 +1,6 @@
 """Theme labels from a phrase the theme's comments share (eevp.themes.labels)."""
 
+import pytest
 from eevp.themes.labels import (distinct_by_language, distinct_labels, is_mixed, label_languages, labels_by_language,
                                 make_label, phrase_label, subject_label, theme_tone)
 from eevp.text.textprep import lemmatize_tokens
@@ -299,3 +300,14 @@ def test_a_word_of_complaint_before_generic_words_or_a_preposition_is_no_title()
     assert phrase_label(low, ["низкий", "уровень", "зарплата"], "ru") != "Низкий уровень"  # low what?
     uk = [f"Не з телефоном {w}" for w in ("проблема", "справа", "питання")]
     assert phrase_label(uk, ["телефон", "не"], "uk") is None  # "не" then a preposition: cut mid-clause
+
+
+@pytest.mark.parametrize("keywords, language, label", [
+    (["ласка", "колектив ласка", "ласка дружний"], "uk", "Колектив, дружний"),  # "please" says nothing
+    (["дратувати дратувати", "дратувати"], "uk", "Дратувати"),  # a word once
+    (["delay", "delivery delay", "refund"], "en", "Delay, delivery, refund"),  # a bigram adds what it adds
+    (["work", "place work"], "en", "Work, place"),  # generic words only: still a label
+])
+def test_a_keyword_label_says_each_word_once(keywords, language, label):
+    # Seen on the demo's themes: "Ласка, колектив ласка, ласка дружний", "Дратувати дратувати".
+    assert make_label(keywords, language) == label

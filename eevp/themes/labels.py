@@ -513,11 +513,14 @@ def make_label(keywords: list[str], language: str = "en", n: int = 3, skip=()) -
     chosen: list[str] = []
     seen: set[str] = set()
     for word in pool:
-        parts = set(word.split())
-        if parts <= seen:
+        words = list(dict.fromkeys(word.split()))
+        new = [w for w in words if w not in seen and (w.lower() not in generic or set(map(str.lower, words)) <= generic)]
+        if not new:
             continue  # a bigram of words already in the label adds nothing
-        chosen.append(word)
-        seen |= parts
+        # only what it adds: "Колектив, дружний", not "Ласка, колектив ласка, ласка дружний"; a word once
+        # ("дратувати дратувати")
+        chosen.append(word if len(new) == len(word.split()) else " ".join(new))
+        seen |= set(word.split())
         if len(chosen) == n:
             break
     if not chosen:
