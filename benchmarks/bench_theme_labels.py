@@ -143,12 +143,13 @@ def by_version(path: Path = JUDGEMENTS) -> list[dict]:
     ``before`` (the labeller before issue 13's label work), ``first`` (its first change, read blind on the
     held-out corpora), ``after`` (its nominative change), ``main`` (main on 4 Dec, e45b04e: themes fitted
     since then, company replies filtered), ``new`` (subjects over phrases few comments use, see
-    :func:`eevp.themes.labels.theme_label`). ``draft`` marks labels of a version never merged (not counted)."""
+    :func:`eevp.themes.labels.theme_label`), ``lead`` (a keyword label says each word once; an English label keeps
+    its negated verb). ``draft`` marks labels of a version never merged (not counted)."""
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     out = []
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
-        for version in ("before", "first", "after", "main", "new"):
+        for version in ("before", "first", "after", "main", "new", "lead"):
             mine = [r for r in rows if r["corpus"] == corpus and version in r["code"].split()]
             if mine:
                 counts = Counter(r["verdict"] for r in mine)

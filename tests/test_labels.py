@@ -311,3 +311,29 @@ def test_a_word_of_complaint_before_generic_words_or_a_preposition_is_no_title()
 def test_a_keyword_label_says_each_word_once(keywords, language, label):
     # Seen on the demo's themes: "Ласка, колектив ласка, ласка дружний", "Дратувати дратувати".
     assert make_label(keywords, language) == label
+
+
+def test_a_label_keeps_the_negation_its_comments_say_and_never_ends_on_the_negated_verb():
+    # Seen on Glassdoor Bright Data cons (held out): "Care about their employees" over comments that say
+    # leaders don't; a label of the negation and its verb alone ("Don't care") is half a clause.
+    texts = ["Management don't care about their employees at all.", "They don't care about their employees.",
+             "Senior leaders don't care about their employees or customers.", "Leaders don't care about pay.",
+             "The company doesn't care about their employees.", "Leaders don't care about their employees' health."]
+    label = phrase_label(texts * 3, ["care", "employee", "care employee", "management", "leader"], "en",
+                         tone="negative")
+    assert label == "Don't care about their employees"
+    short = ["They don't care.", "Leaders just don't care.", "Nobody here will care, they don't care."]
+    assert phrase_label(short * 4, ["care", "leader"], "en", tone="negative") != "Don't care"
+
+
+def test_a_phrase_most_of_its_comments_negate_is_no_label():
+    # Seen on Glassdoor Bright Data cons (held out, so not blind there): "Care about their employees" over "the
+    # company does not care about their employees", "they don't actually care about their employees".
+    texts = ["The company does not care about their employees.", "They don't actually care about their employees.",
+             "The owners never care about their employees or pay.", "A company that seemed to care about their employees.",
+             "Management does not care about their employees at all."]
+    label = phrase_label(texts * 4, ["care", "employee", "care employee", "company", "pay"], "en", tone="negative")
+    assert label is None or not label.lower().startswith("care about")
+    growth = ["There is no career growth here.", "No career growth at all.", "Honestly no career growth.",
+              "Career growth is slow."]
+    assert phrase_label(growth * 4, ["career", "growth", "career growth"], "en", tone="negative") == "No career growth"

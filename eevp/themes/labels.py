@@ -143,9 +143,10 @@ def _title_weight(words: list[str], lemmas: list[str], language: str) -> float:
     if all(w in stops or w in generic or lem in generic or w in openers or (t is not None and t.POS == "NUMR")
            for w, lem, t in zip(words, lemmas, tags)):
         return 0.0
-    if language == "en":
+    if language == "en":  # a negated verb needs its complement: "Don't care" is half a clause
         return float(words[-2] != "to" and words[-1] not in _words("never_last")["en"]
-                     and words[0] not in _words("never_first")["en"])
+                     and words[0] not in _words("never_first")["en"]
+                     and (len(words) > 2 or words[0] not in _words("negations")["en"]))
     if language not in ("ru", "uk"):
         return 1.0
     if lemmas[0] in _words("never_first")[language] or _idiom_tail(words, language) or tags[-1].POS in _NOT_LAST \
@@ -249,10 +250,13 @@ def _phrase_counts(docs: list[str], weights: dict, language: str, skip: set, max
     """Every phrase of the comments that carries a keyword: in how many comments (``Counter``), and the
     keywords it carries (phrase → frozenset of lemmas)."""
     stops, openers = stop_words(), _words("openers").get(language, frozenset())
+    negating = _words("negating").get(language, frozenset())
     counts: Counter = Counter()
+    negated: Counter = Counter()  # comments that negate the phrase ("they don't care about their employees")
     covers: dict[str, frozenset] = {}
     for text in docs:
         found: dict[str, frozenset] = {}
+        denied: set[str] = set()
         for words in _clauses(text):
             lemmas = [lemma(w, language) for w in words]
             for i in range(len(words)):
@@ -268,9 +272,14 @@ def _phrase_counts(docs: list[str], weights: dict, language: str, skip: set, max
                     covered = frozenset(lem for lem in lemmas[i:j] if lem in weights)
                     if len(covered) >= 2 or (covered and max(weights[lem] for lem in covered) >= 1 / 3):
                         found[" ".join(words[i:j])] = covered
+                        if words[i] not in negating and negating & set(words[max(0, i - 2):i]):
+                            denied.add(" ".join(words[i:j]))
         for phrase, covered in found.items():  # once per comment: how many comments use it
             counts[phrase] += 1
+            negated[phrase] += phrase in denied
             covers[phrase] = covered
+    for phrase in [p for p, n in negated.items() if 2 * n >= counts[p]]:
+        del counts[phrase], covers[phrase]  # the label would say the opposite of what its comments say
     return counts, covers
 
 
