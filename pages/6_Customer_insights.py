@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import webui as ui
+from webui import actions
 from eevp import charts
 from eevp.analytics import customers, summaries, theme_views, voice
 from webui import review
@@ -241,7 +242,9 @@ def _brief_tab(p: _Page, rule: customers.SystemicRule, subjects: pd.DataFrame, s
 
 
 def main() -> None:
-    ui.page("What staff tell us about customers", "🧭", "view_customers")
+    title, intro = voice.heading(actions.stored_kinds())
+    ui.page(title, "🧭", "view_customers")
+    st.caption(t(intro))
     settings = ui.get_settings()
     engine = ui.get_engine()
     key = ui.data_key()

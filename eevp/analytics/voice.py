@@ -27,6 +27,24 @@ from eevp.store.auth import User, require
 from eevp.text.textprep import stop_words
 
 STATUSES = ("confirmed", "early_warning", "blind_spot")
+#: The kinds of batches in which staff write: their statements about customers are the staff's voice.
+STAFF_KINDS = frozenset({"survey", "exit", "focus"})
+#: The Customer insights page's title and intro by what is stored: (staff text, customer feedback). Customer
+#: feedback uploaded alone was headed "What staff tell us about customers" above 404 restaurant reviews.
+HEADINGS = {
+    (True, False): ("What staff tell us about customers",
+                    "What staff and leavers say about customers: the problems they see on the customer journey, "
+                    "systemic or local."),
+    (False, True): ("What customers tell us",
+                    "What customers wrote, by subject. Staff themes join them once survey comments or exit "
+                    "interviews are uploaded."),
+    (True, True): ("What staff and customers tell us",
+                   "What staff and leavers say about customers, set against what customers wrote: confirmed, early "
+                   "warnings and blind spots."),
+    (False, False): ("Customer insights",
+                     "What staff and customers say about customers appears here once survey comments, exit "
+                     "interviews or customer feedback are uploaded."),
+}
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -74,6 +92,19 @@ class VoiceRule:
         if staff:
             return None if staff_praise else "early_warning"
         return "blind_spot" if customers else None
+
+
+def heading(kinds) -> tuple[str, str]:
+    """The Customer insights page's title and intro (English) for the kinds of batches stored.
+
+    Args:
+        kinds: the kinds stored ("survey", "customer_feedback", ...).
+
+    Returns:
+        (title, intro): staff's voice where staff text is stored, the customers' where feedback is, or both.
+    """
+    kinds = set(kinds)
+    return HEADINGS[bool(kinds & STAFF_KINDS), "customer_feedback" in kinds]
 
 
 def detractor_cut(lo: float, hi: float) -> float:
