@@ -427,12 +427,14 @@ def test_a_subject_is_quoted_with_what_customers_say_of_it(engine, settings, qui
     assert len(voice.customer_quotes(engine, ids, n=12, actor=CLI_USER, about="Remote buttons")) == 11
 
 
-@pytest.mark.parametrize("kinds, title", [
-    ({"customer_feedback"}, "What customers tell us"),
-    ({"survey", "exit"}, "What staff tell us about customers"),
-    ({"exit", "customer_feedback", "evp_catalog"}, "What staff and customers tell us"),
-    ({"evp_catalog"}, "Customer insights")])
-def test_the_customer_insights_heading_fits_what_is_stored(kinds, title):
+@pytest.mark.parametrize("staff, kinds, title", [
+    (0, {"customer_feedback"}, "What customers tell us"),
+    (2, {"survey", "exit"}, "What staff tell us about customers"),
+    (2, {"exit", "customer_feedback", "evp_catalog"}, "What staff and customers tell us"),
+    (0, {"survey", "customer_feedback"}, "What customers tell us"),  # IBM's ratings alone: no staff voice
+    (0, {"evp_catalog"}, "Customer insights")])
+def test_the_customer_insights_heading_fits_what_is_there(staff, kinds, title):
     # Customer feedback uploaded alone was headed "What staff tell us about customers".
-    assert voice.heading(kinds)[0] == title
-    assert ("customers wrote" in voice.heading(kinds)[1]) == ("customer_feedback" in kinds)
+    units = pd.DataFrame({"unit_id": range(staff)})
+    assert voice.heading(units, kinds)[0] == title
+    assert ("customers wrote" in voice.heading(units, kinds)[1]) == ("customer_feedback" in kinds)

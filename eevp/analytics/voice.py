@@ -27,23 +27,22 @@ from eevp.store.auth import User, require
 from eevp.text.textprep import stop_words
 
 STATUSES = ("confirmed", "early_warning", "blind_spot")
-#: The kinds of batches in which staff write: their statements about customers are the staff's voice.
-STAFF_KINDS = frozenset({"survey", "exit", "focus"})
-#: The Customer insights page's title and intro by what is stored: (staff text, customer feedback). Customer
-#: feedback uploaded alone was headed "What staff tell us about customers" above 404 restaurant reviews.
+#: The Customer insights page's title and intro by what is there: (staff statements about customers, customer
+#: feedback). Customer feedback uploaded alone was headed "What staff tell us about customers" above 404
+#: restaurant reviews; a survey of ratings alone says nothing about customers, so it makes no staff voice.
 HEADINGS = {
     (True, False): ("What staff tell us about customers",
                     "What staff and leavers say about customers: the problems they see on the customer journey, "
                     "systemic or local."),
-    (False, True): ("What customers tell us",
-                    "What customers wrote, by subject. Staff themes join them once survey comments or exit "
-                    "interviews are uploaded."),
+    (False, True): ("What customers tell us",  # the note below says that staff themes join later
+                    "What customers wrote, by subject: how many comments raise each, and at which step of their "
+                    "journey."),
     (True, True): ("What staff and customers tell us",
                    "What staff and leavers say about customers, set against what customers wrote: confirmed, early "
                    "warnings and blind spots."),
     (False, False): ("Customer insights",
-                     "What staff and customers say about customers appears here once survey comments, exit "
-                     "interviews or customer feedback are uploaded."),
+                     "What staff and customers say about customers appears here after the analysis of survey "
+                     "comments, exit interviews or customer feedback."),
 }
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -94,17 +93,18 @@ class VoiceRule:
         return "blind_spot" if customers else None
 
 
-def heading(kinds) -> tuple[str, str]:
-    """The Customer insights page's title and intro (English) for the kinds of batches stored.
+def heading(units: pd.DataFrame, kinds) -> tuple[str, str]:
+    """The Customer insights page's title and intro (English) for what is there.
 
     Args:
-        kinds: the kinds stored ("survey", "customer_feedback", ...).
+        units: the staff statements about customers (:func:`eevp.analytics.customers.customer_units`).
+        kinds: the kinds of the batches stored ("survey", "customer_feedback", ...).
 
     Returns:
-        (title, intro): staff's voice where staff text is stored, the customers' where feedback is, or both.
+        (title, intro): the staff's voice where staff write about customers, the customers' where feedback is
+        stored, or both.
     """
-    kinds = set(kinds)
-    return HEADINGS[bool(kinds & STAFF_KINDS), "customer_feedback" in kinds]
+    return HEADINGS[not units.empty, "customer_feedback" in set(kinds)]
 
 
 def detractor_cut(lo: float, hi: float) -> float:
