@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 import webui as ui
-from webui import actions
 from eevp import charts
 from eevp.analytics import customers, summaries, theme_views, voice
 from webui import review
@@ -242,12 +241,12 @@ def _brief_tab(p: _Page, rule: customers.SystemicRule, subjects: pd.DataFrame, s
 
 
 def main() -> None:
-    key = ui.data_key()
-    title, intro = voice.heading(load(key, ui.lang())[0], actions.stored_kinds())
+    title, intro = voice.heading(ui.get_engine())
     ui.page(title, "🧭", "view_customers")
     st.caption(t(intro))
     settings = ui.get_settings()
     engine = ui.get_engine()
+    key = ui.data_key()
     units, labels = _units(key)
     rule = _rule()
     stats, theme_sums, theme_quotes = stats_and_quotes(key, settings.min_comment_group, ui.lang(), ui.current_user())

@@ -27,9 +27,9 @@ from eevp.store.auth import User, require
 from eevp.text.textprep import stop_words
 
 STATUSES = ("confirmed", "early_warning", "blind_spot")
-#: The Customer insights page's title and intro by what is there: (staff statements about customers, customer
-#: feedback). Customer feedback uploaded alone was headed "What staff tell us about customers" above 404
-#: restaurant reviews; a survey of ratings alone says nothing about customers, so it makes no staff voice.
+#: The Customer insights page's title and intro by what is stored: (staff text, customer feedback). Customer
+#: feedback uploaded alone was headed "What staff tell us about customers" above 404 restaurant reviews; a
+#: survey of ratings alone (IBM's attrition file) holds no staff text, so it makes no staff voice.
 HEADINGS = {
     (True, False): ("What staff tell us about customers",
                     "What staff and leavers say about customers: the problems they see on the customer journey, "
@@ -93,18 +93,14 @@ class VoiceRule:
         return "blind_spot" if customers else None
 
 
-def heading(units: pd.DataFrame, kinds) -> tuple[str, str]:
-    """The Customer insights page's title and intro (English) for what is there.
-
-    Args:
-        units: the staff statements about customers (:func:`eevp.analytics.customers.customer_units`).
-        kinds: the kinds of the batches stored ("survey", "customer_feedback", ...).
-
-    Returns:
-        (title, intro): the staff's voice where staff write about customers, the customers' where feedback is
-        stored, or both.
-    """
-    return HEADINGS[not units.empty, "customer_feedback" in set(kinds)]
+def heading(engine: Engine) -> tuple[str, str]:
+    """The Customer insights page's title and intro (English) for what is stored: the staff's voice where staff
+    text is (survey comments, exit interviews, focus notes: analysed or not yet), the customers' where customer
+    feedback is, or both."""
+    with engine.connect() as conn:
+        staff = conn.execute(select(db.text_units.c.id).limit(1)).first() is not None
+        customers = conn.execute(select(db.customer_comments.c.id).limit(1)).first() is not None
+    return HEADINGS[staff, customers]
 
 
 def detractor_cut(lo: float, hi: float) -> float:
