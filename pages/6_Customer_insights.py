@@ -241,7 +241,9 @@ def _brief_tab(p: _Page, rule: customers.SystemicRule, subjects: pd.DataFrame, s
 
 
 def main() -> None:
-    ui.page("What staff tell us about customers", "🧭", "view_customers")
+    title, intro = voice.heading(ui.get_engine())
+    ui.page(title, "🧭", "view_customers")
+    st.caption(t(intro))
     settings = ui.get_settings()
     engine = ui.get_engine()
     key = ui.data_key()

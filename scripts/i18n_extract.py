@@ -118,6 +118,9 @@ CONTAINERS = (
     Container("eevp/intake/readers.py", "NOTES"),                        # rows skipped or odd on reading
     Container("eevp/intake/checks.py", "FINDINGS"),                      # blanks, placeholders, years alone
     Container("webui/widgets.py", "SUGGESTIONS"),                        # t(SUGGESTIONS[name])
+    Container("webui/widgets.py", "_CONFIRM", _item(0)),                 # t(_CONFIRM[code][0]): warnings ticked
+    Container("eevp/analytics/voice.py", "HEADINGS", _item(0)),          # Customer insights: ui.page(title)
+    Container("eevp/analytics/voice.py", "HEADINGS", _item(1)),          # ...and t(intro)
 )
 
 
@@ -187,6 +190,9 @@ KNOWN_DYNAMIC = {
     ("webui/widgets.py", "u['reason']"): "REASONS (eevp/intake/unmapped.py)",
     ("webui/widgets.py", "n['message']"): "NOTES (eevp/intake/readers.py)",
     ("webui/widgets.py", "f['message']"): "FINDINGS (eevp/intake/checks.py)",
+    ("webui/widgets.py", "_CONFIRM[c][0]"): "_CONFIRM (webui/widgets.py)",
+    ("pages/6_Customer_insights.py", "intro"): "HEADINGS (eevp/analytics/voice.py)",
+    ("pages/6_Customer_insights.py", "title"): "HEADINGS (eevp/analytics/voice.py)",
     ("pages/6_Customer_insights.py", "rule.explain()"): "METHODS: SystemicRule.explain",
     ("pages/6_Customer_insights.py", "_text"): "METHODS: SystemicRule.explain_parts",
     ("pages/6_Customer_insights.py", "r.main_stage"): "journey stages (eevp.text.lens.STAGES)",

@@ -29,6 +29,39 @@ def test_placeholders_blanks_and_years_alone_are_counted():
     assert (years["count"], years["warning"]) == (3, True) and "(2012)" in years["message"]
 
 
+def _ratings(**columns) -> pd.DataFrame:
+    return pd.DataFrame({"wave": ["2026-Q1"] * 40, **columns})
+
+
+def test_a_declared_scale_no_answer_reaches_must_be_confirmed():
+    # Answers 1-4 declared on 1-10: every average would read as poor, and nothing said so.
+    df = _ratings(Pay=[str(1 + i % 4) for i in range(40)], Team=[str(1 + i % 3) for i in range(40)])
+    found = findings(df, {"wave": "wave", "items": ["Pay", "Team"], "scale": {"min": 1, "max": 10}})
+    assert [(f["code"], f["field"], f["count"], f["warning"]) for f in found] == [("scale_unreached", "scale", 80, True)]
+    assert found[0]["message"].startswith("No answer in the rating columns goes above 4 on the declared scale 1–10 "
+                                          "(80 answers): if the questions were asked on 1–4, declare that scale")
+    assert findings(df, {"wave": "wave", "items": ["Pay", "Team"], "scale": {"min": 1, "max": 4}}) == []
+
+
+def test_a_customer_score_below_its_declared_scale_must_be_confirmed():
+    # Stars 1-5 uploaded under the default NPS scale 0-10 would count every customer as a detractor.
+    df = pd.DataFrame({"date": ["2026-03-02"] * 30, "Stars": [str(1 + i % 5) for i in range(30)]})
+    found = findings(df, {"date": "date", "score": "Stars", "scale": {"min": 0, "max": 10}})
+    assert [(f["code"], f["count"]) for f in found] == [("scale_unreached", 30)]
+
+
+def test_a_rating_of_two_neighbouring_points_gets_a_note():
+    # IBM's PerformanceRating: only 3 and 4 occur on 1-4 (a manager's rating of the employee).
+    df = _ratings(PerformanceRating=["3"] * 34 + ["4"] * 6, JobSatisfaction=[str(1 + i % 4) for i in range(40)])
+    found = findings(df, {"wave": "wave", "items": ["PerformanceRating", "JobSatisfaction"],
+                          "scale": {"min": 1, "max": 4}})
+    assert [(f["code"], f["column"], f["count"], f["warning"]) for f in found] == [
+        ("two_points", "PerformanceRating", 40, False)]
+    assert found[0]["message"].startswith("Only 3 and 4 occur in 'PerformanceRating' (40 answers on the scale 1–4)")
+    few = _ratings(PerformanceRating=["3", "4"] * 5 + [None] * 30)  # ten answers tell nothing yet
+    assert findings(few, {"wave": "wave", "items": ["PerformanceRating"], "scale": {"min": 1, "max": 4}}) == []
+
+
 def test_a_clean_file_has_no_findings():
     df = pd.DataFrame({"wave": ["2026-Q1"] * 3, "role": ["Analyst", "Engineer", "Analyst"], "enps": ["1", "2", "3"]})
     assert prepare("survey", df, {"wave": "wave", "role": "role", "enps": "enps"}).findings == []

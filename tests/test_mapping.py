@@ -314,6 +314,15 @@ def test_a_score_named_after_what_it_scores_is_no_product():
     assert suggest_mapping(df, "customer_feedback")["product"] == "Service"  # a name, not a score: kept
 
 
+@pytest.mark.parametrize("labels", [["positive", "negative", "positive", "both"], ["Позитивный", "негативный", "нейтральный"]])
+def test_a_column_of_sentiment_labels_is_no_product(labels):
+    # SentiRuEval's restaurant reviews as customer feedback: "sentiment_service" (positive, negative, both)
+    # became the product ("service" is a product synonym); it judges the service, it names none.
+    values = [labels[i % len(labels)] for i in range(N)]
+    m = suggest_mapping(frame({"date": DATES, "text": LONG, "sentiment_service": values}), "customer_feedback")
+    assert "product" not in m and m["segments"] == ["sentiment_service"]
+
+
 @pytest.mark.parametrize("header", ["user", "Username", "nickname", "Ник"])
 def test_a_reviewer_nickname_is_an_identifier(header):
     # The restaurant reviews' "user" (nicknames and names) was offered as a free-text question.

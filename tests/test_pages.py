@@ -548,6 +548,8 @@ def test_customer_feedback_alone_shows_what_customers_say(tmp_path, monkeypatch)
     engine.dispose()
     at = _run_on(tmp_path, monkeypatch, "customers", "cx")
     assert not at.exception
+    assert at.title[0].value == "What customers tell us"  # was "What staff tell us about customers"
+    assert at.caption[0].value.startswith("What customers wrote, by subject:")
     assert [i.value for i in at.info][0].startswith("No member of staff writes about customers yet")
     said = "\n".join(m.value for m in at.markdown)
     assert "####" in said and "visit number" in said  # the customers' subjects, each with its quotes

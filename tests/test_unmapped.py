@@ -36,6 +36,18 @@ def test_one_word_answers_are_offered_as_text():
     assert (u["reason"], u["suggestion"], u["warning"]) == ("One-word answers: map as text?", "text", False)
 
 
+@pytest.mark.parametrize("kind, suggestion", [("survey", "segments"), ("customer_feedback", "segments")])
+def test_short_repeated_names_are_no_comments(kind, suggestion):
+    # SentiRuEval's restaurant reviews: the restaurant reviewed ("DachA" 6 times, "Мама Рома" 4) was offered
+    # as "One-word answers: map as text?".
+    names = ["DachA", "Roll & Roll", "Мама Рома", "Тан Жен", "13 маршрут"] + [f"Кафе {i}" for i in range(N - 5)]
+    values = [names[i % 5] if i % 3 == 0 else names[i] for i in range(N)]
+    df = frame({"date": ["2026-03-02"] * N, "Comment": base()["Comment"], "object": values})
+    u = by_column(df, kind)["object"]
+    assert (u["reason"], u["suggestion"], u["warning"]) == (REASONS["names"], suggestion, False)
+    assert REASONS["names"].startswith("Short names, many of them repeated")
+
+
 def test_a_0_10_column_without_a_telling_header_is_offered_as_enps():
     df = base(Q7=[i % 11 for i in range(N)])
     u = by_column(df)["Q7"]

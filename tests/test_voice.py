@@ -425,3 +425,18 @@ def test_a_subject_is_quoted_with_what_customers_say_of_it(engine, settings, qui
         quotes = voice.customer_quotes(engine, ids, n=2, seed=seed, actor=CLI_USER, about="Remote buttons")
         assert all("emote" in q["text"] for q in quotes) and len(quotes) == 2
     assert len(voice.customer_quotes(engine, ids, n=12, actor=CLI_USER, about="Remote buttons")) == 11
+
+
+def test_the_customer_insights_heading_fits_what_is_stored(engine, settings):
+    # Customer feedback uploaded alone was headed "What staff tell us about customers".
+    assert voice.heading(engine)[0] == "Customer insights"
+    ingest_file(engine, settings, "customer_feedback", FEEDBACK.encode(), "reviews.csv", actor=CLI_USER)
+    title, intro = voice.heading(engine)
+    assert title == "What customers tell us" and intro.startswith("What customers wrote, by subject")
+    ratings = "wave,role,Pay\n" + "".join(f"2026-Q1,Analyst,{1 + i % 5}\n" for i in range(12))  # IBM's: no text
+    ingest_file(engine, settings, "survey", ratings.encode(), "ratings.csv", actor=CLI_USER)
+    assert voice.heading(engine)[0] == "What customers tell us"
+    comments = "wave,role,Comment\n" + "".join(f"2026-Q1,Analyst,Customers wait {i} days for a refund\n" for i in range(12))
+    ingest_file(engine, settings, "survey", comments.encode(), "comments.csv", actor=CLI_USER)
+    title, intro = voice.heading(engine)  # analysed or not yet: staff wrote
+    assert title == "What staff and customers tell us" and "set against what customers wrote" in intro

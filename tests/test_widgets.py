@@ -103,6 +103,22 @@ def test_blanks_are_shown_and_years_alone_must_be_acknowledged(monkeypatch, tmp_
     assert at.markdown[-1].value.startswith("may store: True")
 
 
+SCALE = {"column": "Pay, Team", "field": "scale", "code": "scale_unreached", "count": 80, "warning": True,
+         "message": "No answer in the rating columns goes above 4 on the declared scale 1–10 (80 answers): ..."}
+
+
+def test_a_scale_no_answer_reaches_is_confirmed_in_its_own_words(monkeypatch, tmp_path):
+    # It was a warning of its own; the one checkbox said "The year is enough for these dates".
+    at = _run_findings(monkeypatch, tmp_path, [SCALE])
+    assert [c.label for c in at.checkbox] == ["The declared scale is right: store the answers on it"]
+    assert at.markdown[-1].value.startswith("may store: False")
+    at = _run_findings(monkeypatch, tmp_path, [YEARS, SCALE])
+    at.checkbox[0].check().run()
+    assert at.markdown[-1].value.startswith("may store: False")  # each warning is ticked on its own
+    at.checkbox[1].check().run()
+    assert at.markdown[-1].value.startswith("may store: True")
+
+
 def test_unknown_scale_words_take_a_number(monkeypatch, tmp_path):
     report = [{"column": "Morale", "points": 5, "converted": {"agree": 4, "sa": 5}, "no_answer": [], "unknown": ["m"]}]
     at = _run_findings(monkeypatch, tmp_path, labels=report)

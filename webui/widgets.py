@@ -337,23 +337,27 @@ def answer_labels(report: list[dict], key: str) -> dict:
     return given
 
 
+#: What the user ticks to store despite a warning finding, and the checkbox's key suffix, by the finding's code.
+_CONFIRM = {"year_only": ("The year is enough for these dates: store them as 1 January of that year", "years"),
+            "scale_unreached": ("The declared scale is right: store the answers on it", "scale")}
+
+
 def validation_findings(found: list[dict], errors: bool, key: str) -> bool:
     """What validation found that is not an error: blanks and placeholders in the group columns,
-    dates that give only a year (see ``eevp.intake.checks.findings``); "No problems found." when
-    there is nothing, and no ``errors`` either.
+    dates that give only a year, a declared scale no answer reaches (see ``eevp.intake.checks.findings``);
+    "No problems found." when there is nothing, and no ``errors`` either.
 
     Returns:
-        Whether storing may go on: True unless a date gives only a year and the user has not ticked
-        that the year is enough.
+        Whether storing may go on: True unless a warning (a date that gives only a year, a scale no answer
+        reaches) is there and the user has not ticked that it is right.
     """
     if not found and not errors:
         st.success(t("No problems found."))
     for f in found:
         (st.warning if f["warning"] else st.info)(t(f["message"]))
-    if not any(f["warning"] for f in found):
-        return True
-    return st.checkbox(t("The year is enough for these dates: store them as 1 January of that year"),
-                       key=f"{key}_years")
+    codes = dict.fromkeys(f["code"] for f in found if f["warning"] and f["code"] in _CONFIRM)
+    ticked = [st.checkbox(t(_CONFIRM[c][0]), key=f"{key}_{_CONFIRM[c][1]}") for c in codes]
+    return all(ticked)
 
 
 def columns_left_out(unmapped: list[dict], notes: list[dict], key: str) -> bool:

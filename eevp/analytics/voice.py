@@ -27,6 +27,23 @@ from eevp.store.auth import User, require
 from eevp.text.textprep import stop_words
 
 STATUSES = ("confirmed", "early_warning", "blind_spot")
+#: The Customer insights page's title and intro by what is stored: (staff text, customer feedback). Customer
+#: feedback uploaded alone was headed "What staff tell us about customers" above 404 restaurant reviews; a
+#: survey of ratings alone (IBM's attrition file) holds no staff text, so it makes no staff voice.
+HEADINGS = {
+    (True, False): ("What staff tell us about customers",
+                    "What staff and leavers say about customers: the problems they see on the customer journey, "
+                    "systemic or local."),
+    (False, True): ("What customers tell us",  # the note below says that staff themes join later
+                    "What customers wrote, by subject: how many comments raise each, and at which step of their "
+                    "journey."),
+    (True, True): ("What staff and customers tell us",
+                   "What staff and leavers say about customers, set against what customers wrote: confirmed, early "
+                   "warnings and blind spots."),
+    (False, False): ("Customer insights",
+                     "What staff and customers say about customers appears here after the analysis of survey "
+                     "comments, exit interviews or customer feedback."),
+}
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -74,6 +91,16 @@ class VoiceRule:
         if staff:
             return None if staff_praise else "early_warning"
         return "blind_spot" if customers else None
+
+
+def heading(engine: Engine) -> tuple[str, str]:
+    """The Customer insights page's title and intro (English) for what is stored: the staff's voice where staff
+    text is (survey comments, exit interviews, focus notes: analysed or not yet), the customers' where customer
+    feedback is, or both."""
+    with engine.connect() as conn:
+        staff = conn.execute(select(db.text_units.c.id).limit(1)).first() is not None
+        customers = conn.execute(select(db.customer_comments.c.id).limit(1)).first() is not None
+    return HEADINGS[staff, customers]
 
 
 def detractor_cut(lo: float, hi: float) -> float:

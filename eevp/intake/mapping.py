@@ -195,6 +195,8 @@ _WHOLE_WORDS = frozenset(normalise_header(w) for words in _SYNONYMS["header_word
 _MONTH_WORDS = frozenset(_SYNONYMS["tenure_months"])
 #: Words of a short header that say its numbers are counts, amounts, years or codes ("count_unhelpful").
 _NOT_RATING_WORDS = frozenset(_SYNONYMS["not_rating_words"])
+#: Answers that judge something ("positive", "both"): SentiRuEval's "sentiment_service" names no product.
+_SENTIMENT_LABELS = frozenset(_SYNONYMS["sentiment_labels"])
 #: Share of a header-claimed eNPS column that must be whole numbers 0–10: the rest are typing errors
 #: that validation reports ("11", "abc"), not a sign that the column is something else.
 _ENPS_SHARE = 0.8
@@ -245,6 +247,7 @@ class _Profile:
     persons: float
     loose_numbers: np.ndarray = None  # the values that are numbers, even when most are not
     links: float = 0.0  # share of web addresses ("https://…", "www.…"): never comments
+    judgements: float = 0.0  # share of sentiment labels ("positive", "both"): never a product, role or place
 
 
 def _profile(values: pd.Series) -> _Profile:
@@ -259,6 +262,8 @@ def _profile(values: pd.Series) -> _Profile:
     numeric = np.count_nonzero(~np.isnan(nums)) / n >= 0.98
     uniq = len(set(s))
     emails = phones = persons = links = 0.0
+    # a handful of labels at most: a column of many values is no column of judgements
+    judgements = sum(t.casefold() in _SENTIMENT_LABELS for t in s) / n if not numeric and uniq <= 20 else 0.0
     if not numeric and uniq / n >= 0.5:  # identifiers are mostly unique: skip the regexes otherwise
         emails = sum(1 for t in s if _EMAIL.match(t)) / n
         phones = sum(1 for t in s if _PHONE.match(t) and len(_DIGIT.findall(t)) >= 7) / n
@@ -270,7 +275,7 @@ def _profile(values: pd.Series) -> _Profile:
         median_words=float(statistics.median(len(t.split()) for t in s)),
         boolean=all(t.lower() in _BOOL_WORDS for t in s) and not numeric,
         emails=emails, phones=phones, persons=persons, loose_numbers=nums[~np.isnan(nums)], links=links,
-    )
+        judgements=judgements)
 
 
 def _looks_identifier(p: _Profile) -> bool:
@@ -350,7 +355,7 @@ def _assign(mapping: dict, target: str, column: str, kind: str) -> bool:
 def _header_fits(target: str, kind: str, p: _Profile, inside: bool = False) -> bool:
     """Value checks for header matches: eNPS must be 0–10, text fields must not be yes/no flags, nor (for a
     synonym found ``inside`` a longer header) scores 0–10: "score_service" scores the service, it names no
-    product ("service" is a product synonym), "Оценка руководителя" is no role."""
+    product ("service" is a product synonym), "Оценка руководителя" is no role; nor sentiment labels."""
     if target == "enps":
         return _within(p, 0, 10) or _mostly_enps(p)
     if target == "text":  # answers in words; one-word ones too under a telling header, when there are many
@@ -365,6 +370,8 @@ def _header_fits(target: str, kind: str, p: _Profile, inside: bool = False) -> b
         return True
     if target in _FREE_TEXT_FIELDS and p.numbers is not None:
         return False  # "review_id" is no review
+    if p.judgements >= 0.8:  # (nearly) every value a sentiment label
+        return False  # "sentiment_service" (positive, negative, both) judges the service: it names no product
     return not (p.boolean or inside and target not in _NUMBER_FIELDS and _within(p, 0, 10))
 
 

@@ -48,6 +48,7 @@ REASONS = {
     "dates": "Dates, but the date field is already mapped to another column.",
     "numbers": "Numbers outside any rating scale (amounts, counts or codes): not a rating or eNPS.",
     "codes": "A different value in almost every row: an ID or code, not a group.",
+    "names": "Short names, many of them repeated (places, products or people?): names to group by, not comments.",
     "one_word": "One-word answers: map as text?",
     "short": "Short answers of a few words: map as text?",
     "text_unused": "Free text that is not mapped: map as text?",
@@ -56,6 +57,12 @@ REASONS = {
     "other": "Not recognised from the header or the values.",
 }
 _WARNINGS = {"enps", "enps_values", "rating", "rating_unused", "rating_words"}
+#: A column of names: at least this share of its values starts with a capital letter or a digit...
+_CAPITALISED = 0.9
+#: ...at most this share ends a sentence ("Salary!")...
+_SENTENCE_ENDS = 0.1
+#: ...and at least this share of its rows repeats a value of another row (a restaurant reviewed again).
+_REPEATED = 0.2
 #: Where rating scales end (1–4, 1–5, 1–7, 0–10...); counts such as 0–9 or 0–6 are not taken for ratings.
 _SCALE_TOPS = (4, 5, 7, 10)
 
@@ -105,6 +112,25 @@ def _links(values: pd.Series) -> bool:
     return len(s) > 0 and s.str.contains("://|^/|^www\\.", regex=True).mean() >= 0.8
 
 
+def _capitalised(text: str) -> bool:
+    """Whether the first letter or digit of ``text`` is a capital letter or a digit ("13 маршрут", "DachA")."""
+    first = next((ch for ch in text if ch.isalnum()), "")
+    return first.isdigit() or first.isupper()
+
+
+def _names(values: pd.Series) -> bool:
+    """Short values that read as names rather than answers: capitalised, no sentence ends, and many rows
+    naming the same thing (SentiRuEval's restaurants: "DachA" 6 times; one-word comments vary more)."""
+    s = values.dropna().astype(str).str.strip()
+    s = s[s != ""]
+    if s.empty:
+        return False
+    capital = s.map(_capitalised).mean()
+    ends = s.str.contains(r"[.!?…]$").mean()
+    repeated = s.duplicated(keep=False).mean()
+    return capital >= _CAPITALISED and ends <= _SENTENCE_ENDS and repeated >= _REPEATED
+
+
 def _by_values(col: str, kind: str, p: _Profile, values: pd.Series, mapping: dict) -> dict:
     fields, keys = FIELDS[kind], LIST_KEYS[kind]
     scale = mapping.get("scale") or DEFAULT_SCALE
@@ -129,6 +155,8 @@ def _by_values(col: str, kind: str, p: _Profile, values: pd.Series, mapping: dic
         return _entry(col, "text_unused", "text") if "text" in keys else _entry(col, "text", None)
     if _looks_identifier(p) or p.median_words <= 1 and (p.unique_share >= 0.95 and p.n >= 10 or _links(values)):
         return _entry(col, "codes", "identifiers" if "identifiers" in keys else None)
+    if p.median_words <= 2 and (p.n_unique > 50 or p.unique_share > 0.5) and _names(values):
+        return _entry(col, "names", "segments" if "segments" in keys else None)
     if p.median_words <= 4 and (p.n_unique > 50 or p.unique_share > 0.5):
         return _entry(col, "one_word" if p.median_words <= 1 else "short", "text" if "text" in keys else None)
     if "segments" not in keys:

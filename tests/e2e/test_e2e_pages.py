@@ -61,7 +61,7 @@ def test_themes_and_customer_insights_show_themes_and_quotes(app, server):
 
     app.go("Customer insights")
     app.shot("customer-insights")
-    assert app.heading() == "What staff tell us about customers"
+    assert app.heading() == "What staff and customers tell us"  # the demo has customer feedback too
     assert int(app.metric("Customer themes")) >= 1
     shown = app.page.locator("[data-testid='stMain'] h4").all_inner_texts()
     known = labels(server, "customers") | voice_labels(server)
