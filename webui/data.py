@@ -4,6 +4,8 @@ for the engine and the embedder), with the current user's row restrictions; and 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import streamlit as st
 
 from eevp.actions import digest as action_digest
@@ -26,6 +28,15 @@ def data_key() -> tuple:
     status = read_status(get_settings()) or {}
     ended = None if status.get("state") == "running" else status.get("at")
     return (get_settings().database_url, *queries.data_version(get_engine()), ended)
+
+
+@contextmanager
+def _reading():
+    """A note while what a page shows is read and computed anew: after an upload the first view of a large
+    organisation takes seconds (a million responses: 5-35 s) and the page would stay blank. ``st.spinner`` shows
+    it only past half a second, so a view served from the cache shows nothing."""
+    with st.spinner(t("Reading the latest data: the first view after new data takes longer.")):
+        yield
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -59,7 +70,8 @@ def survey_frames(key: tuple) -> tuple:
     tables agree with the company's; never drawn. One copy of the cached responses serves all three (a
     million responses take 0.3-0.6 s to copy; the page made two a run)."""
 
-    full = _survey_wide(key)
+    with _reading():
+        full = _survey_wide(key)
     mine = restrict(current_user(), full)
     return mine, full, reports.scope_of(mine, full)
 
@@ -68,7 +80,8 @@ def exits_frames(key: tuple) -> tuple:
     """The leavers the current user may see, every leaver and the user's scope in them (see
     :func:`survey_frames`)."""
 
-    full = _exits_frame(key)
+    with _reading():
+        full = _exits_frame(key)
     mine = restrict(current_user(), full)
     return mine, full, reports.scope_of(mine, full)
 
@@ -116,7 +129,8 @@ def evp_tables(key: tuple, threshold: int) -> dict:
 
     user = current_user()
     scope = User("", user.role, tuple(user.departments)) if user is not None else None
-    return _evp_tables(key, scope, threshold)
+    with _reading():
+        return _evp_tables(key, scope, threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -134,14 +148,16 @@ def home_summary(key: tuple, threshold: int) -> dict:
 
     user = current_user()
     scope = User("", user.role, tuple(user.departments)) if user is not None else None
-    return _home_summary(key, scope, threshold)
+    with _reading():
+        return _home_summary(key, scope, threshold)
 
 
 def themes_and_units(key: tuple, scope: str = "all"):
     """The current themes of a scope ("all" or "customers"), labelled in the user's language where a
     theme has a label in it, and its units with a ``person`` column."""
 
-    return _themes_and_units(key, scope, lang())
+    with _reading():
+        return _themes_and_units(key, scope, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
