@@ -296,8 +296,11 @@ def theme_label(texts: list[str], keywords: list[str], language: str = "en", *, 
     ``tone``: as in :func:`phrase_label`, or "mixed" (:func:`is_mixed`): then no label opens on a word of
     praise or complaint ("Great opportunity" over as many complaints about the lack of one)."""
     phrase, used, docs = _best_phrase(texts, keywords, language, skip=skip, languages=languages, tone=tone)
-    subject, mentions, words = subject_label(docs, language, tone)
-    if not subject or mentions < max(2, SUBJECT_SHARE * len(docs)) or mentions < SUBJECT_OVER * used:
+    subject, mentions, words = subject_label(docs, language, tone, skip=skip)
+    # in a scope whose themes share a subject (customer themes: their customers), another subject (the managers of
+    # a theme on unresolved customer issues) labels a theme only when most of its comments mention it
+    least = SUBJECT_MOST if skip else SUBJECT_SHARE
+    if not subject or mentions < max(2, least * len(docs)) or mentions < SUBJECT_OVER * used:
         return phrase
     said = [lemma(w, language) for w in _TOKEN.findall((phrase or "").casefold())]
     first = set(keywords[0].split()) if keywords else set()  # the theme's most telling word
@@ -308,12 +311,14 @@ def theme_label(texts: list[str], keywords: list[str], language: str = "en", *, 
     return subject if narrows else phrase
 
 
-def subject_label(docs: list[str], language: str, tone: str | None = None) -> tuple[str | None, int, frozenset]:
+def subject_label(docs: list[str], language: str, tone: str | None = None,
+                  skip=()) -> tuple[str | None, int, frozenset]:
     """The subject most of ``docs`` mention (:data:`SUBJECTS_FILE`), with a second one mentioned at least
     :data:`SECOND_SUBJECT` times as often ("Pay · Hours"); a single subject says the theme's ``tone`` where
     the language has a way to ("Problems with pay"). Also returns how many comments mention the first
     subject and the lemmas that mention it; (None, 0, empty) when none is mentioned."""
-    subjects = _subjects(language)
+    skip = {w.casefold() for w in skip}  # a subject every theme of the scope shares names none ("Customers")
+    subjects = {name: words for name, words in _subjects(language).items() if not words & skip}
     counts: Counter = Counter()
     for text in docs:
         lemmas = {lemma(w, language) for w in _TOKEN.findall(text.casefold())}
