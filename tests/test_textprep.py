@@ -234,6 +234,10 @@ def test_cyrillic_words_of_a_document_read_as_english_are_lemmatised_by_their_ow
     ("Спасибо за быструю доставку!", False),
     ("Refund took six weeks. Thanks for nothing.", False),
     ("Бажаємо, щоб доставка була швидшою.", False),  # one weak formula alone is a customer's too
+    ("Вітаємо. Щоб закрити ці вікна, натисніть клавішу на пульті.", True),  # a brand's greeting opens it
+    ("🔁 Марино, вітаємо! Комфортного користування", True),
+    ("Телевізор чудовий, вітаємо виробника з гарною моделлю.", False),  # "вітаємо" inside a customer's words
+    ("Вітаю! Пульт не працює з першого дня.", False),  # a customer greets in the singular
 ])
 def test_a_company_s_reply_to_a_customer_is_told_from_a_customer_s_words(text, reply):
     assert textprep.is_company_reply(text) is reply

@@ -67,10 +67,13 @@ def _reply_pattern(kind: str, closed: bool) -> re.Pattern:
 #: What only a company writes to a customer ("Дякуємо за відгук", "our support team"), and what a customer's
 #: letter may also hold ("з повагою", "бажаємо"): :func:`is_company_reply`.
 REPLY_STRONG, REPLY_WEAK = _reply_pattern("strong", False), _reply_pattern("weak", True)
+#: A greeting in the plural that opens a comment, after a name at most ("Мирославо, вітаємо!"): a brand's reply.
+REPLY_OPENING = re.compile(r"^\W*(?:[^\W\d_]+,\s*)?(?:" + "|".join(
+    line.split(": ", 1)[1] for line in _lines("replies.txt") if line.startswith("opening: ")) + r")\b", re.IGNORECASE)
 #: A fingerprint of the lists: text units marked under other lists are marked again by the next analysis.
 BOILERPLATE_VERSION = text_hash("\n".join([*sorted(BOILERPLATE), "", BOILERPLATE_PATTERN.pattern, "",
                                            *sorted(KEEP_WORDS), "", "opening-1", "placeholders-1", "",
-                                           REPLY_STRONG.pattern, REPLY_WEAK.pattern]))[:16]
+                                           REPLY_STRONG.pattern, REPLY_WEAK.pattern, REPLY_OPENING.pattern]))[:16]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _FIRST_CLAUSE = re.compile(r"\s*[,.;:!?–—]+\s*|\s+-+\s+")
@@ -128,7 +131,8 @@ def is_company_reply(text: str | None) -> bool:
     if not text:
         return False
     text = str(text)
-    return bool(REPLY_STRONG.search(text)) or len({m.group(0).lower() for m in REPLY_WEAK.finditer(text)}) >= 2
+    return (bool(REPLY_STRONG.search(text) or REPLY_OPENING.match(text))
+            or len({m.group(0).lower() for m in REPLY_WEAK.finditer(text)}) >= 2)
 
 
 def _no_cons_then_praise(raw: str) -> bool:
