@@ -238,6 +238,9 @@ def test_cyrillic_words_of_a_document_read_as_english_are_lemmatised_by_their_ow
     ("🔁 Марино, вітаємо! Комфортного користування", True),
     ("Телевізор чудовий, вітаємо виробника з гарною моделлю.", False),  # "вітаємо" inside a customer's words
     ("Вітаю! Пульт не працює з першого дня.", False),  # a customer greets in the singular
+    ("Добрий день! Вдячні за позитивний відгук!", True),
+    ("Доброго дня, Алло. Дякуємо за добрі слова.", True),
+    ("Дякуємо за швидку доставку, все прийшло цілим.", False),  # a family's thanks for the delivery
 ])
 def test_a_company_s_reply_to_a_customer_is_told_from_a_customer_s_words(text, reply):
     assert textprep.is_company_reply(text) is reply
