@@ -330,7 +330,42 @@ def subject_label(docs: list[str], language: str, tone: str | None = None,
     if len(ranked) > 1 and ranked[1][1] >= SECOND_SUBJECT * n:
         return f"{first} · {ranked[1][0]}", n, subjects[first]
     template = _subject_tone(language).get(tone or "")
-    return (template.format(first.lower()) if template else first), n, subjects[first]
+    said = _instrumental(first, language) if template and language in ("ru", "uk") else first.lower()
+    if not template or not said:
+        return first, n, subjects[first]
+    return template.format(subject=said, with_subject=_with(said, language)), n, subjects[first]
+
+
+def _instrumental(name: str, language: str) -> str | None:
+    """A Russian or Ukrainian subject in the instrumental case ("карьерным ростом"): the words up to its head noun
+    agree, the rest stay ("графіком роботи"). None when a word will not inflect (the label is then the plain
+    subject)."""
+    words, head = [], False
+    for word in name.lower().split():
+        parses = analyzer(language).parse(word)
+        parse = next((q for q in parses if q.tag.case == "nomn"), parses[0])
+        if head or parse.tag.POS not in ("NOUN", "ADJF", "PRTF"):
+            words.append(word)
+            continue
+        form = parse.inflect({"ablt", parse.tag.number} if parse.tag.number else {"ablt"})
+        if form is None:
+            return None
+        words.append(form.word)
+        head = parse.tag.POS == "NOUN"
+    return " ".join(words)
+
+
+def _with(said: str, language: str) -> str:
+    """``said`` after "with" in the form the next sound asks for ("со стабильностью", "із зарплатою", "з
+    керівництвом"); English "with"."""
+    first, second = said[:1], said[1:2]
+    if language == "ru":
+        return ("со " if first in "сзшжщ" and second and second not in "аеёиоуыэюя" else "с ") + said
+    if language == "uk":
+        vowel = "аеєиіїоуюяь'’"
+        return ("зі " if first in "зсшщ" and second and second not in vowel
+                else "із " if first in "зсшщцчж" else "з ") + said
+    return f"with {said}"
 
 
 def _as_written(phrase: str, docs: list[str]) -> str:
