@@ -105,7 +105,9 @@ def _subjects(language: str) -> dict[str, frozenset]:
 
 @cache
 def _subject_tone(language: str) -> dict[str, str]:
-    """How a single subject is written over complaints or praise ("Problems with {}"), by tone."""
+    """How a single subject is written over complaints or praise ("Problems {with_subject}", "Good {subject}"), by
+    tone: ``{subject}`` is the subject in lower case (Russian and Ukrainian: in the instrumental case,
+    :func:`_instrumental`), ``{with_subject}`` the same after "with" (:func:`_with`)."""
     return json.loads(SUBJECTS_FILE.read_text(encoding="utf-8"))["tone"].get(language, {})
 
 
@@ -315,8 +317,9 @@ def subject_label(docs: list[str], language: str, tone: str | None = None,
                   skip=()) -> tuple[str | None, int, frozenset]:
     """The subject most of ``docs`` mention (:data:`SUBJECTS_FILE`), with a second one mentioned at least
     :data:`SECOND_SUBJECT` times as often ("Pay · Hours"); a single subject says the theme's ``tone`` where
-    the language has a way to ("Problems with pay"). Also returns how many comments mention the first
-    subject and the lemmas that mention it; (None, 0, empty) when none is mentioned."""
+    the language has a way to ("Problems with pay", "Проблемы с зарплатой"). ``skip``: the lemmas every theme of
+    the scope shares (a customer theme's customers): a subject they mention is none. Also returns how many
+    comments mention the first subject and the lemmas that mention it; (None, 0, empty) when none is mentioned."""
     skip = {w.casefold() for w in skip}  # a subject every theme of the scope shares names none ("Customers")
     subjects = {name: words for name, words in _subjects(language).items() if not words & skip}
     counts: Counter = Counter()
